@@ -1,0 +1,20 @@
+import { createServer, type Server } from 'node:http';
+
+export type THealthCheck = () => Promise<Record<string, unknown>>;
+
+/** A bare health endpoint: the trainer has no API of its own, but orchestrators need a liveness probe. */
+export function createHealthServer(check: THealthCheck): Server {
+  return createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url !== '/healthz' && req.url !== '/')) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NOT_FOUND","message":"not found"}}');
+      return;
+    }
+    check().then(
+      (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', ...body })),
+      (err: unknown) =>
+        res
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'unavailable', reason: err instanceof Error ? err.message : String(err) })),
+    );
+  });
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid environment:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/**
+ * Parses an app's environment once, at start. A bad value fails with every offending variable named,
+ * and never echoes a value back: env often holds secrets.
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.infer<S> {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  throw new EnvError(
+    result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(root)';
+      return `${name}: ${issue.message}`;
+    }),
+  );
+}
+
+/** Empty strings count as unset, as shells and .env files produce them. */
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+export const zPort = (fallback: number) =>
+  z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).default(fallback));
+
+export const zUrl = (protocols: string[], fallback: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .refine((v) => URL.canParse(v) && protocols.includes(new URL(v).protocol), {
+        message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      }),
+  );
+
+export const zLogLevel = z.preprocess(
+  blankToUndefined,
+  z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+);
+
+export const zNodeEnv = z.preprocess(
+  blankToUndefined,
+  z.enum(['development', 'test', 'production']).default('development'),
+);
+
+export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/acsa';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** The variables every server app reads. */
+export const baseEnvShape = {
+  NODE_ENV: zNodeEnv,
+  LOG_LEVEL: zLogLevel,
+  DATABASE_URL: zUrl(['postgresql:', 'postgres:'], DEFAULT_DATABASE_URL),
+  REDIS_URL: zUrl(['redis:', 'rediss:'], DEFAULT_REDIS_URL),
+};
