@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// `npm start`: from a fresh clone to a running shop agent. Installs dependencies if absent, checks
+// PostgreSQL and Redis (starting local ones), migrates, seeds an empty database, trains the first
+// model if none is in production, then runs serving, trainer and console and prints their URLs.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ensureInstalled, run } from './lib/install.mjs';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ensureServices } from './lib/services.mjs';
+
+process.chdir(new URL('..', import.meta.url).pathname);
+const t0 = Date.now();
+const say = (msg) => console.log(`\x1b[1m▸\x1b[0m ${msg}`);
+const env = {
+  ...process.env,
+  NODE_ENV: process.env.NODE_ENV ?? 'development',
+  DATABASE_URL: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+  REDIS_URL: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
+  NEXT_TELEMETRY_DISABLED: '1',
+  TURBO_TELEMETRY_DISABLED: '1',
+};
+const ports = { serving: Number(env.PORT_SERVING ?? 8080), console: Number(env.PORT_CONSOLE ?? 3000), trainer: Number(env.TRAINER_PORT ?? 8090) };
+
+ensureInstalled();
+say('Checking PostgreSQL and Redis');
+await ensureServices({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL });
+
+say('Applying database migrations');
+run('node', ['--import', 'tsx', 'scripts/db-migrate.ts', 'deploy'], { env });
+say('Seeding the demo shop (skipped when already seeded)');
+run('node', ['--import', 'tsx', 'prisma/seed/main.ts'], { env });
+if (existsSync('scripts/bootstrap-model.ts')) {
+  say('Making sure a model is in production');
+  run('node', ['--import', 'tsx', 'scripts/bootstrap-model.ts'], { env });
+}
+
+const newest = (dir) => {
+  let max = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === '.next') continue;
+    const p = join(dir, entry.name);
+    max = Math.max(max, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return max;
+};
+const buildId = 'apps/console/.next/BUILD_ID';
+if (!existsSync(buildId) || newest('apps/console') > statSync(buildId).mtimeMs) {
+  say('Building the console');
+  run('npx', ['next', 'build'], { cwd: 'apps/console', env });
+}
+
+const children = [];
+function launch(name, command, args, extra = {}) {
+  const child = spawn(command, args, { env: { ...env, ...extra.env }, cwd: extra.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => console.log(`\x1b[2m[${name}]\x1b[0m ${line}`));
+  }
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown) {
+      console.error(`error: ${name} exited (${signal ?? code}); stopping the others`);
+      shutdown(1);
+    }
+  });
+  children.push(child);
+}
+let shuttingDown = false;
+function shutdown(code = 0) {
+  shuttingDown = true;
+  for (const c of children) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 3000).unref();
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))))).then(() =>
+    process.exit(code),
+  );
+}
+process.once('SIGINT', () => shutdown(0));
+process.once('SIGTERM', () => shutdown(0));
+
+launch('serving', 'node', ['--import', 'tsx', 'apps/serving/src/main.ts'], { env: { PORT: String(ports.serving) } });
+launch('trainer', 'node', ['--import', 'tsx', 'apps/trainer/src/main.ts'], { env: { TRAINER_PORT: String(ports.trainer) } });
+launch('console', 'npx', ['next', 'start', '-p', String(ports.console), '-H', '127.0.0.1'], {
+  cwd: 'apps/console',
+  env: { PORT: String(ports.console) },
+});
+
+const health = {
+  serving: `http://127.0.0.1:${ports.serving}/healthz`,
+  trainer: `http://127.0.0.1:${ports.trainer}/healthz`,
+  console: `http://127.0.0.1:${ports.console}/api/health`,
+};
+async function waitFor(url, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return true;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return false;
+}
+const ready = await Promise.all(Object.entries(health).map(async ([name, url]) => [name, await waitFor(url)]));
+const failed = ready.filter(([, ok]) => !ok).map(([name]) => name);
+if (failed.length) {
+  console.error(`error: ${failed.join(', ')} did not answer its health check within 60 s`);
+  shutdown(1);
+} else {
+  console.log(`
+\x1b[1mACSA is up\x1b[0m (${((Date.now() - t0) / 1000).toFixed(1)} s)
+  console   http://127.0.0.1:${ports.console}
+  serving   http://127.0.0.1:${ports.serving}   (health: /healthz)
+  trainer   http://127.0.0.1:${ports.trainer}/healthz
+${env.ACSA_DEMO_API_KEY ? '  storefront demo key: set from ACSA_DEMO_API_KEY\n' : ''}Press Ctrl+C to stop.`);
+}
