@@ -1,0 +1,18 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../../../prisma/generated/client.ts';
+
+export type CreatePrismaOptions = {
+  /** PostgreSQL connection URL. */
+  url: string;
+  /** Pool size; the driver's default (10) suits an app process, tests and scripts need fewer. */
+  max?: number;
+};
+
+/**
+ * The one way to get a Prisma client: the pure-JS driver adapter over `pg`, so no native query engine
+ * is needed anywhere (it cannot be downloaded offline, and it would double every process's memory).
+ */
+export function createPrisma(options: CreatePrismaOptions): PrismaClient {
+  const adapter = new PrismaPg({ connectionString: options.url, max: options.max ?? 10 });
+  return new PrismaClient({ adapter });
+}

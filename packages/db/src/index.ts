@@ -1,0 +1,5 @@
+export * from '../../../prisma/generated/client.ts';
+export { type CreatePrismaOptions, createPrisma } from './client.ts';
+export { isRetryableError, isUniqueViolation } from './errors.ts';
+export { type TransactionClient, type WithTransactionOptions, withTransaction } from './transaction.ts';
+export { databaseName, redactUrl, withDatabase } from './url.ts';
