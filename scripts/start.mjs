@@ -3,7 +3,8 @@
 // PostgreSQL and Redis (starting local ones), migrates, seeds an empty database, trains the first
 // model if none is in production, then runs serving, trainer and console and prints their URLs.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ensureInstalled, run } from './lib/install.mjs';
@@ -20,7 +21,24 @@ const env = {
   NEXT_TELEMETRY_DISABLED: '1',
   TURBO_TELEMETRY_DISABLED: '1',
 };
-const ports = { serving: Number(env.PORT_SERVING ?? 8080), console: Number(env.PORT_CONSOLE ?? 3000), trainer: Number(env.TRAINER_PORT ?? 8090) };
+
+// Development only: a demo storefront key and console password, made once per checkout and kept in var/
+// (gitignored) so they survive restarts. Set ACSA_DEMO_API_KEY / ACSA_DEMO_PASSWORD to choose your own.
+const demoFile = 'var/demo-credentials.json';
+if (env.NODE_ENV !== 'production' && (!env.ACSA_DEMO_API_KEY || !env.ACSA_DEMO_PASSWORD)) {
+  mkdirSync('var', { recursive: true });
+  const saved = existsSync(demoFile) ? JSON.parse(readFileSync(demoFile, 'utf8')) : {};
+  saved.apiKey ??= `acsa_demo_${randomBytes(24).toString('base64url')}`;
+  saved.password ??= randomBytes(9).toString('base64url');
+  writeFileSync(demoFile, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
+  env.ACSA_DEMO_API_KEY ??= saved.apiKey;
+  env.ACSA_DEMO_PASSWORD ??= saved.password;
+}
+const ports = {
+  serving: Number(env.PORT_SERVING ?? 8080),
+  console: Number(env.PORT_CONSOLE ?? 3000),
+  trainer: Number(env.TRAINER_PORT ?? 8090),
+};
 
 ensureInstalled();
 say('Checking PostgreSQL and Redis');
@@ -52,7 +70,11 @@ if (!existsSync(buildId) || newest('apps/console') > statSync(buildId).mtimeMs) 
 
 const children = [];
 function launch(name, command, args, extra = {}) {
-  const child = spawn(command, args, { env: { ...env, ...extra.env }, cwd: extra.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: { ...env, ...extra.env },
+    cwd: extra.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => console.log(`\x1b[2m[${name}]\x1b[0m ${line}`));
   }
@@ -69,15 +91,19 @@ function shutdown(code = 0) {
   shuttingDown = true;
   for (const c of children) c.kill('SIGTERM');
   setTimeout(() => process.exit(code), 3000).unref();
-  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))))).then(() =>
-    process.exit(code),
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))))).then(
+    () => process.exit(code),
   );
 }
 process.once('SIGINT', () => shutdown(0));
 process.once('SIGTERM', () => shutdown(0));
 
-launch('serving', 'node', ['--import', 'tsx', 'apps/serving/src/main.ts'], { env: { PORT: String(ports.serving) } });
-launch('trainer', 'node', ['--import', 'tsx', 'apps/trainer/src/main.ts'], { env: { TRAINER_PORT: String(ports.trainer) } });
+launch('serving', 'node', ['--import', 'tsx', 'apps/serving/src/main.ts'], {
+  env: { PORT: String(ports.serving) },
+});
+launch('trainer', 'node', ['--import', 'tsx', 'apps/trainer/src/main.ts'], {
+  env: { TRAINER_PORT: String(ports.trainer) },
+});
 launch('console', 'npx', ['next', 'start', '-p', String(ports.console), '-H', '127.0.0.1'], {
   cwd: 'apps/console',
   env: { PORT: String(ports.console) },
@@ -98,7 +124,9 @@ async function waitFor(url, timeoutMs = 60_000) {
   }
   return false;
 }
-const ready = await Promise.all(Object.entries(health).map(async ([name, url]) => [name, await waitFor(url)]));
+const ready = await Promise.all(
+  Object.entries(health).map(async ([name, url]) => [name, await waitFor(url)]),
+);
 const failed = ready.filter(([, ok]) => !ok).map(([name]) => name);
 if (failed.length) {
   console.error(`error: ${failed.join(', ')} did not answer its health check within 60 s`);
@@ -109,5 +137,9 @@ if (failed.length) {
   console   http://127.0.0.1:${ports.console}
   serving   http://127.0.0.1:${ports.serving}   (health: /healthz)
   trainer   http://127.0.0.1:${ports.trainer}/healthz
-${env.ACSA_DEMO_API_KEY ? '  storefront demo key: set from ACSA_DEMO_API_KEY\n' : ''}Press Ctrl+C to stop.`);
+${env.ACSA_DEMO_API_KEY ? `
+  demo storefront API key   ${env.ACSA_DEMO_API_KEY}
+  demo console sign-in      admin@example.com / engineer@example.com / reviewer@example.com, password ${env.ACSA_DEMO_PASSWORD}
+  (development only; kept in ${demoFile})
+` : ''}Press Ctrl+C to stop.`);
 }
