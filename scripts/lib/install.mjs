@@ -18,7 +18,10 @@ export function ensureInstalled(log = console.error) {
     log('Installing dependencies (npm ci)…');
     run('npm', ['ci', '--no-audit', '--no-fund']);
   }
-  if (!existsSync('prisma/generated/client.ts') || mtime('prisma/schema.prisma') > mtime('prisma/generated/client.ts')) {
+  if (
+    !existsSync('prisma/generated/client.ts') ||
+    mtime('prisma/schema.prisma') > mtime('prisma/generated/client.ts')
+  ) {
     run('node', ['scripts/prisma-generate.mjs']);
   }
 }
