@@ -1,0 +1,9 @@
+export { featurize, type TFeatures } from './featurize.ts';
+export {
+  FEATURIZER_VERSION,
+  featurizerConfig,
+  type TFeaturizerConfig,
+  ZFeaturizerConfig,
+} from './featurizer-config.ts';
+export { normalizeText, tokenize } from './normalize.ts';
+export { padBatch, type TPaddedBatch } from './pad-batch.ts';

@@ -1,0 +1,240 @@
+import { argmax, initBagMlp, logitsOf, type TBagMlp, type TBagMlpShape } from '../model/bag-mlp.ts';
+import { rng, shuffleInPlace } from '../model/rng.ts';
+import { selectBackend, tf } from './backend.ts';
+import { SparseAdam } from './sparse-adam.ts';
+
+export type TBag = { ids: Int32Array; weights: Float32Array };
+export type TExamples = { bags: TBag[]; labels: Int32Array };
+
+export type TDistill = { teacherLogits: Float32Array[]; temperature: number; alpha: number };
+
+export type TTrainOptions = {
+  shape: TBagMlpShape;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  dropout: number;
+  /** Each feature of a bag is dropped with this probability during training (then rescaled). */
+  featureDropout: number;
+  labelSmoothing: number;
+  patience: number;
+  seed: number;
+  distill?: TDistill;
+  onProgress?: (p: TTrainProgress) => void;
+  log?: (line: string) => void;
+};
+export type TTrainProgress = {
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  devAccuracy?: number;
+};
+export type TTrainResult = { model: TBagMlp; bestEpoch: number; devAccuracy: number; epochsRun: number };
+
+/**
+ * Trains a bag-of-features MLP. The sparse first layer lives in plain typed arrays and is updated only on
+ * the rows a batch touches (lazy Adam), because a dense gradient over 10^5-10^6 hashed rows per step is
+ * what makes Embedding training unusable in TensorFlow.js here; TensorFlow.js computes everything after
+ * the pooled bag (activation, dropout, dense layers, loss, its gradients) and the dense Adam updates.
+ */
+export async function trainBagMlp(
+  train: TExamples,
+  dev: TExamples,
+  opts: TTrainOptions,
+): Promise<TTrainResult> {
+  await selectBackend(opts.log);
+  const model = initBagMlp(opts.shape, opts.seed);
+  const h = model.embDim;
+  const _c = model.classes;
+  const rand = rng(opts.seed ^ 0x9e3779b9);
+  const embOpt = new SparseAdam(model.buckets, h, opts.lr);
+  const biasOpt = new SparseAdam(1, h, opts.lr);
+  const vars = model.layers.map((l, i) => ({
+    w: tf.variable(tf.tensor2d(l.w, [l.inDim, l.outDim]), true, `w${i}_${opts.seed}_${Date.now()}`),
+    b: tf.variable(tf.tensor1d(l.b), true, `b${i}_${opts.seed}_${Date.now()}`),
+  }));
+  const headOpt = tf.train.adam(opts.lr);
+  // Adam reads its rate on every step; TF.js only hides the field, so the decay schedule sets it here.
+  const setHeadLr = (lr: number) => {
+    (headOpt as unknown as { learningRate: number }).learningRate = lr;
+  };
+  const n = train.bags.length;
+  const steps = Math.ceil(n / opts.batchSize);
+  const order = Array.from({ length: n }, (_, i) => i);
+  let best = {
+    acc: -1,
+    epoch: 0,
+    emb: model.emb.slice(),
+    embBias: model.embBias.slice(),
+    layers: snapshot(vars),
+  };
+  let epochsRun = 0;
+  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    epochsRun = epoch;
+    shuffleInPlace(order, rand);
+    for (let s = 0; s < steps; s++) {
+      // Linear decay to 10 % of the base rate over the planned epochs.
+      const progress = (epoch - 1 + s / steps) / opts.epochs;
+      const lr = opts.lr * (1 - 0.9 * progress);
+      embOpt.lr = lr;
+      biasOpt.lr = lr;
+      setHeadLr(lr);
+      const batch = order.slice(s * opts.batchSize, (s + 1) * opts.batchSize);
+      const bags = batch.map((i) => dropFeatures(train.bags[i]!, opts.featureDropout, rand));
+      const pooled = new Float32Array(batch.length * h);
+      bags.forEach((bag, r) => {
+        poolInto(model, bag, pooled, r * h);
+      });
+      const dPooled = headStep({
+        model,
+        vars,
+        headOpt,
+        pooled,
+        batch,
+        train,
+        opts,
+        seed: Math.floor(rand() * 1e9),
+      });
+      const biasGrad = new Float32Array(h);
+      for (let r = 0; r < batch.length; r++) for (let k = 0; k < h; k++) biasGrad[k]! += dPooled[r * h + k]!;
+      biasOpt.step(model.embBias, [0], biasGrad);
+      embOpt.stepBags(model.emb, bags, dPooled);
+      opts.onProgress?.({ epoch, epochs: opts.epochs, step: s + 1, steps });
+    }
+    writeBack(model, vars);
+    const acc = accuracy(model, dev.bags.length ? dev : train);
+    opts.onProgress?.({ epoch, epochs: opts.epochs, step: steps, steps, devAccuracy: acc });
+    opts.log?.(`epoch ${epoch}: dev accuracy ${(acc * 100).toFixed(2)} %`);
+    if (acc > best.acc) {
+      best = { acc, epoch, emb: model.emb.slice(), embBias: model.embBias.slice(), layers: snapshot(vars) };
+    } else if (epoch - best.epoch >= opts.patience) break;
+  }
+  model.emb = best.emb;
+  model.embBias = best.embBias;
+  model.layers.forEach((l, i) => {
+    l.w = best.layers[i]!.w;
+    l.b = best.layers[i]!.b;
+  });
+  for (const v of vars) {
+    v.w.dispose();
+    v.b.dispose();
+  }
+  headOpt.dispose();
+  return { model, bestEpoch: best.epoch, devAccuracy: best.acc, epochsRun };
+}
+
+type THeadVars = { w: tf.Variable; b: tf.Variable }[];
+
+function headStep(a: {
+  model: TBagMlp;
+  vars: THeadVars;
+  headOpt: tf.Optimizer;
+  pooled: Float32Array;
+  batch: number[];
+  train: TExamples;
+  opts: TTrainOptions;
+  seed: number;
+}): Float32Array {
+  const { model, vars, opts } = a;
+  const b = a.batch.length;
+  return tf.tidy(() => {
+    const x = tf.variable(tf.tensor2d(a.pooled, [b, model.embDim]), true);
+    const labels = tf.oneHot(
+      tf.tensor1d(
+        a.batch.map((i) => a.train.labels[i]!),
+        'int32',
+      ),
+      model.classes,
+    );
+    const soft = opts.distill
+      ? tf.tensor2d(concat(a.batch.map((i) => opts.distill!.teacherLogits[i]!)), [b, model.classes])
+      : undefined;
+    const lossFn = () => {
+      let z: tf.Tensor2D = x;
+      if (model.activation === 'relu') {
+        z = tf.relu(z);
+        if (opts.dropout > 0) z = tf.dropout(z, opts.dropout, undefined, a.seed) as tf.Tensor2D;
+        vars.forEach((v, i) => {
+          z = tf.add(tf.matMul(z, v.w), v.b);
+          if (i + 1 < vars.length) {
+            z = tf.relu(z);
+            if (opts.dropout > 0) z = tf.dropout(z, opts.dropout, undefined, a.seed + i + 1) as tf.Tensor2D;
+          }
+        });
+      }
+      const hard = tf.losses.softmaxCrossEntropy(labels, z, undefined, opts.labelSmoothing);
+      if (!soft || !opts.distill) return hard as tf.Scalar;
+      const t = opts.distill.temperature;
+      const teacher = tf.softmax(tf.div(soft, t));
+      const kd = tf.mul(tf.losses.softmaxCrossEntropy(teacher, tf.div(z, t)), t * t);
+      return tf.add(tf.mul(hard, opts.distill.alpha), tf.mul(kd, 1 - opts.distill.alpha)) as tf.Scalar;
+    };
+    const varList = [x, ...vars.flatMap((v) => [v.w, v.b])];
+    const { grads } = tf.variableGrads(lossFn, varList);
+    const dx = grads[x.name]!.dataSync() as Float32Array;
+    const headGrads: Record<string, tf.Tensor> = {};
+    for (const v of vars) {
+      headGrads[v.w.name] = grads[v.w.name]!;
+      headGrads[v.b.name] = grads[v.b.name]!;
+    }
+    if (vars.length) a.headOpt.applyGradients(headGrads);
+    x.dispose();
+    return Float32Array.from(dx);
+  });
+}
+
+function concat(xs: Float32Array[]): Float32Array {
+  const out = new Float32Array(xs.reduce((s, x) => s + x.length, 0));
+  let o = 0;
+  for (const x of xs) {
+    out.set(x, o);
+    o += x.length;
+  }
+  return out;
+}
+
+function poolInto(m: TBagMlp, bag: TBag, out: Float32Array, offset: number): void {
+  const h = m.embDim;
+  for (let k = 0; k < h; k++) out[offset + k] = m.embBias[k]!;
+  for (let j = 0; j < bag.ids.length; j++) {
+    const wj = bag.weights[j]!;
+    const base = bag.ids[j]! * h;
+    for (let k = 0; k < h; k++) out[offset + k]! += wj * m.emb[base + k]!;
+  }
+}
+
+function dropFeatures(bag: TBag, p: number, rand: () => number): TBag {
+  if (p <= 0 || bag.ids.length < 4) return bag;
+  const ids: number[] = [];
+  const weights: number[] = [];
+  for (let j = 0; j < bag.ids.length; j++) {
+    if (rand() < p) continue;
+    ids.push(bag.ids[j]!);
+    weights.push(bag.weights[j]! / (1 - p));
+  }
+  return { ids: Int32Array.from(ids), weights: Float32Array.from(weights) };
+}
+
+function snapshot(vars: THeadVars): { w: Float32Array; b: Float32Array }[] {
+  return vars.map((v) => ({
+    w: v.w.dataSync().slice() as Float32Array,
+    b: v.b.dataSync().slice() as Float32Array,
+  }));
+}
+
+function writeBack(model: TBagMlp, vars: THeadVars): void {
+  const snap = snapshot(vars);
+  model.layers.forEach((l, i) => {
+    l.w = snap[i]!.w;
+    l.b = snap[i]!.b;
+  });
+}
+
+export function accuracy(model: TBagMlp, data: TExamples): number {
+  let ok = 0;
+  data.bags.forEach((bag, i) => {
+    if (argmax(logitsOf(model, bag.ids, bag.weights)) === data.labels[i]) ok++;
+  });
+  return data.bags.length ? ok / data.bags.length : 0;
+}
