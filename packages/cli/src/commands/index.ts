@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { register as evalModel } from './eval.ts';
+import { register as train } from './train.ts';
 
 /** Every command group registers itself here, one line each. */
-export const commands: Array<(program: Command) => void> = [];
+export const commands: Array<(program: Command) => void> = [train, evalModel];
