@@ -10,16 +10,17 @@ export function withinOneEdit(a: string, b: string): boolean {
   if (Math.abs(la - lb) > 1) return false;
   let i = 0;
   while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  // Compare the tails after the first difference without allocating: this runs per word per candidate.
-  const tailEqual = (ai: number, bi: number) => {
-    if (la - ai !== lb - bi) return false;
-    for (; ai < la; ai++, bi++) if (a.charCodeAt(ai) !== b.charCodeAt(bi)) return false;
-    return true;
-  };
-  if (la > lb) return tailEqual(i + 1, i);
-  if (la < lb) return tailEqual(i, i + 1);
-  if (tailEqual(i + 1, i + 1)) return true;
-  return a[i] === b[i + 1] && a[i + 1] === b[i] && tailEqual(i + 2, i + 2);
+  if (la > lb) return tailsEqual(a, i + 1, b, i);
+  if (la < lb) return tailsEqual(a, i, b, i + 1);
+  if (tailsEqual(a, i + 1, b, i + 1)) return true;
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && tailsEqual(a, i + 2, b, i + 2);
+}
+
+/** `a` from `ai` equals `b` from `bi`, compared in place: this runs per word per id candidate. */
+function tailsEqual(a: string, ai: number, b: string, bi: number): boolean {
+  if (a.length - ai !== b.length - bi) return false;
+  for (; ai < a.length; ai++, bi++) if (a.charCodeAt(ai) !== b.charCodeAt(bi)) return false;
+  return true;
 }
 
 /** The first keyword within one edit of `word`; exact matches are tried first so "bill" never reads as "bull". */

@@ -128,6 +128,8 @@ export function findIds(text: string, options: TIdOptions = {}): TCandidate[] {
   const out: TCandidate[] = [];
   let prev: TCandidate | undefined;
   for (const m of allMatches(CODE_RE, text)) {
+    // Most digit runs in a message are short ("2 items", "$49.99", "555 123"): drop them before any look-back.
+    if (m[0].length < 3 || (m[0].length === 3 && text[m.index - 1] !== '#')) continue;
     const r: TReading | undefined = readCode(text, m, prev, options);
     if (!r) continue;
     const end = m.index + m[0].length;

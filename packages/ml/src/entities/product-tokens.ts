@@ -26,10 +26,25 @@ export function normalizeWord(word: string): string {
   return stem(w);
 }
 
+// Chat turns reuse a small vocabulary, so normalised forms are memoised; the map is emptied when full
+// to bound memory on a long-running server.
+const KEY_CACHE = new Map<string, string>();
+const KEY_CACHE_MAX = 50_000;
+
+function keyOf(word: string): string {
+  let key = KEY_CACHE.get(word);
+  if (key === undefined) {
+    if (KEY_CACHE.size >= KEY_CACHE_MAX) KEY_CACHE.clear();
+    key = normalizeWord(word);
+    KEY_CACHE.set(word, key);
+  }
+  return key;
+}
+
 export function tokenize(text: string): TToken[] {
   const out: TToken[] = [];
   for (const m of allMatches(WORD_RE, text)) {
-    out.push({ key: normalizeWord(m[0]), start: m.index, end: m.index + m[0].length });
+    out.push({ key: keyOf(m[0]), start: m.index, end: m.index + m[0].length });
   }
   return out;
 }
