@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const dir = await mkdtemp(join(tmpdir(), 'acsa-data-cli-'));
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase(testServiceUrls().databaseUrl);
+});
+afterAll(async () => {
+  await db?.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the installed CLI as a person would, against this file's own database. */
+function acsa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ['packages/cli/bin/acsa.mjs', ...args],
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url } },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function jsonl(name: string, rows: string[]): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, `${rows.join('\n')}\n`);
+  return path;
+}
+const row = (i: number, intent = 'track_order') =>
+  JSON.stringify({ text: `where is parcel number ${i}`, intent });
+const written = async () => [
+  await db.prisma.dataset.count(),
+  await db.prisma.datasetVersion.count(),
+  await db.prisma.example.count(),
+];
+
+describe('acsa data import', () => {
+  it('rejects a file with a broken line 37, naming FILE:37, and writes nothing', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => row(i + 1));
+    rows[36] = '{"text": "where is it", "intent": }';
+    const path = await jsonl('broken.jsonl', rows);
+    const { code, stderr } = await acsa('data', 'import', path);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${path}:37: invalid JSON`);
+    expect(stderr).toMatch(/error: 1 invalid row in .*broken\.jsonl; nothing was imported/);
+    expect(await written()).toEqual([0, 0, 0]);
+  }, 30_000);
+
+  it('with --skip-invalid reports every skipped line and imports the rest; a second import is version 2', async () => {
+    const path = await jsonl('orders.jsonl', [
+      row(1),
+      '{"text": 1}',
+      row(2, 'cancel_order'),
+      '{"intent": "x"}',
+      row(1),
+    ]);
+    const first = await acsa(
+      'data',
+      'import',
+      path,
+      '--skip-invalid',
+      '--json',
+      '--map',
+      'cancel_order=cancel',
+    );
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain(`${path}:2: text: must be a string, got 1; intent: is missing (skipped)`);
+    expect(first.stderr).toContain(`${path}:4: text: is missing (skipped)`);
+    const summary = JSON.parse(first.stdout.trim().split('\n').at(-1)!);
+    expect(summary).toMatchObject({
+      ok: true,
+      dataset: 'orders',
+      version: 1,
+      rows: 5,
+      imported: 2,
+      invalid: 2,
+      duplicates: 1,
+    });
+    const examples = await db.prisma.example.findMany({
+      where: { datasetVersionId: summary.datasetVersionId },
+      orderBy: { origin: 'asc' },
+    });
+    expect(examples.map((e) => [e.origin, e.intent])).toEqual([
+      ['orders.jsonl:1', 'track_order'],
+      ['orders.jsonl:3', 'cancel'],
+    ]);
+
+    const second = await acsa('data', 'import', path, '--skip-invalid', '--name', 'orders');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('dataset "orders" version 2');
+    expect(second.stdout).toMatch(/imported\s+2\b/);
+  }, 30_000);
+});

@@ -1,0 +1,159 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import type { TFileFormat, TImportResult } from '@acsa/datasets';
+import { Presets, SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.ts';
+
+const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/acsa';
+/** Smaller files import in well under a second: a bar would only flicker. */
+const PROGRESS_FROM_BYTES = 1_000_000;
+/** Refused imports list this many bad lines; a wrong format would otherwise print every line of the file. */
+const LISTED_ERRORS = 50;
+
+type TImportFlags = {
+  name?: string;
+  format?: string;
+  textCol?: string;
+  intentCol?: string;
+  splitCol?: string;
+  labelMap?: string;
+  map: string[];
+  skipInvalid?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+};
+
+function progressBar(label: string, enabled: boolean) {
+  if (!enabled) return { update: () => {}, stop: () => {} };
+  const bar = new SingleBar(
+    {
+      format: `${label} [{bar}] {percentage}% {value}/{total}`,
+      stream: process.stderr,
+      clearOnComplete: true,
+    },
+    Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(done: number, total: number) {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.update(done);
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+async function labelMapOf(flags: TImportFlags): Promise<Record<string, string>> {
+  const { parseLabelMapJson, parseLabelMapPairs } = await import('@acsa/datasets');
+  try {
+    const fromFile = flags.labelMap
+      ? parseLabelMapJson(await readFile(flags.labelMap, 'utf8'), flags.labelMap)
+      : {};
+    return { ...fromFile, ...parseLabelMapPairs(flags.map) };
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+async function importFile(file: string, flags: TImportFlags): Promise<void> {
+  const started = performance.now();
+  // Loaded here, not at the top: every other command would pay for the Prisma client (~1 s) on start.
+  const [
+    { createPrisma },
+    { DatasetFileError, formatImportSummary, importDataset, prepareImport, summarizeImport },
+  ] = await Promise.all([import('@acsa/db'), import('@acsa/datasets')]);
+  if (flags.format && flags.format !== 'jsonl' && flags.format !== 'csv')
+    throw new CliError(`--format must be jsonl or csv, got "${flags.format}"`);
+  const name = flags.name ?? basename(file, extname(file));
+  if (!name.trim()) throw new CliError('--name must not be empty');
+  const labelMap = await labelMapOf(flags);
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
+  const showProgress = !flags.json && size >= PROGRESS_FROM_BYTES;
+
+  const reading = progressBar('reading', showProgress);
+  const prepared = await prepareImport(file, {
+    format: flags.format as TFileFormat | undefined,
+    csv: { textCol: flags.textCol, intentCol: flags.intentCol, splitCol: flags.splitCol },
+    labelMap,
+    onProgress: (done, total) => reading.update(done, total),
+  })
+    .catch((e) => {
+      if (!(e instanceof DatasetFileError)) throw e;
+      const hint = e.code === 'MISSING_COLUMN' ? '; --text-col and --intent-col name the columns' : '';
+      throw new CliError(`${e.message}${hint}`);
+    })
+    .finally(() => reading.stop());
+
+  const { errors } = prepared;
+  const listed = flags.skipInvalid ? errors : errors.slice(0, LISTED_ERRORS);
+  for (const e of listed) console.error(`${e.at}: ${e.message}${flags.skipInvalid ? ' (skipped)' : ''}`);
+  if (listed.length < errors.length)
+    console.error(`… and ${errors.length - listed.length} more invalid rows`);
+  const seconds = () => (performance.now() - started) / 1000;
+  if (errors.length && !flags.skipInvalid) {
+    if (flags.json)
+      console.log(
+        JSON.stringify(summarizeImport(prepared, { dataset: name, ok: false, seconds: seconds() })),
+      );
+    throw new CliError(
+      `${errors.length} invalid row${errors.length === 1 ? '' : 's'} in ${file}; nothing was imported (--skip-invalid imports the valid rows)`,
+    );
+  }
+  if (!prepared.rows.length) throw new CliError(`${file}: no valid rows to import`);
+
+  let result: TImportResult | undefined;
+  if (!flags.dryRun) {
+    // The CLI is an entry point like an app's env.ts: the one place here that reads the environment.
+    const prisma = createPrisma({ url: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, max: 2 });
+    const writing = progressBar('writing', showProgress);
+    try {
+      result = await importDataset(prisma, prepared, {
+        name,
+        skipInvalid: flags.skipInvalid,
+        onProgress: (done, total) => writing.update(done, total),
+      });
+    } finally {
+      writing.stop();
+      await prisma.$disconnect();
+    }
+  }
+  const summary = summarizeImport(prepared, {
+    dataset: name,
+    ok: true,
+    seconds: seconds(),
+    ...(result ? { result } : {}),
+  });
+  console.log(flags.json ? JSON.stringify(summary) : formatImportSummary(summary));
+}
+
+export function register(program: Command): void {
+  const data = program.command('data').description('Labelled datasets: import files as new dataset versions');
+  data
+    .command('import')
+    .description(
+      'Import a JSONL ({text, intent, entities?, split?} a line) or CSV file as the next version of a dataset; ' +
+        'rows are validated (nothing is written if one is invalid) and deduplicated by normalised text',
+    )
+    .argument('<file>', 'the .jsonl or .csv file')
+    .option('--name <name>', 'dataset name (default: the file name without extension)')
+    .option('--format <format>', 'jsonl or csv (default: from the extension)')
+    .option('--text-col <column>', 'CSV column with the text', 'text')
+    .option('--intent-col <column>', 'CSV column with the intent', 'intent')
+    .option('--split-col <column>', 'CSV column with the split, when there is one', 'split')
+    .option('--label-map <file.json>', 'rename intents: a JSON object {"old": "new"}')
+    .option(
+      '--map <old=new>',
+      'rename one intent (repeatable; wins over --label-map)',
+      (v, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option('--skip-invalid', 'import the valid rows and report every invalid one')
+    .option('--dry-run', 'check and count, write nothing')
+    .option('--json', 'print the result as one JSON object (last line of stdout)')
+    .action((file: string, flags: TImportFlags) => importFile(file, flags));
+}

@@ -1,0 +1,15 @@
+export type TDatasetFileErrorCode = 'UNREADABLE' | 'MISSING_COLUMN' | 'MALFORMED' | 'EMPTY';
+
+/**
+ * A problem with the file as a whole (unreadable, a CSV header without the text column, a CSV quote that
+ * never closes): no row can be trusted, so `--skip-invalid` cannot import around it.
+ */
+export class DatasetFileError extends Error {
+  constructor(
+    message: string,
+    readonly code: TDatasetFileErrorCode,
+  ) {
+    super(message);
+    this.name = 'DatasetFileError';
+  }
+}

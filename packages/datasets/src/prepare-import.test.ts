@@ -1,0 +1,197 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { splitOf } from '@acsa/corpus/split';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DatasetFileError, prepareImport } from './prepare-import.ts';
+
+const dir = await mkdtemp(join(tmpdir(), 'acsa-datasets-'));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+let n = 0;
+async function fixture(content: string, ext = 'jsonl'): Promise<string> {
+  const path = join(dir, `f${++n}.${ext}`);
+  await writeFile(path, content);
+  return path;
+}
+const jsonl = (rows: unknown[]) =>
+  rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n');
+
+describe('prepareImport, JSONL', () => {
+  it('names a broken line 37 as FILE:37 and still reads every other row', async () => {
+    const rows: unknown[] = Array.from({ length: 40 }, (_, i) => ({
+      text: `question number ${i + 1}`,
+      intent: 'a',
+    }));
+    rows[36] = '{"text": "broken", "intent": ';
+    const path = await fixture(jsonl(rows));
+    const p = await prepareImport(path);
+    expect(p.errors).toHaveLength(1);
+    expect(`${p.errors[0]!.at}: ${p.errors[0]!.message}`).toMatch(new RegExp(`^${path}:37: invalid JSON`));
+    expect(p.rows).toHaveLength(39);
+    expect(p.stats.rows).toBe(40);
+  });
+
+  it('says which field of a row is wrong', async () => {
+    const path = await fixture(
+      jsonl([
+        { intent: 'a' },
+        { text: 'hello there', intent: '  ' },
+        { text: 'hello again', intent: 'a', split: 'holdout' },
+        { text: 'order 12345 please', intent: 'a', entities: [{ type: 'order_id', start: 6, end: 40 }] },
+        { text: 'order 12345 please', intent: 'a', entities: [{ type: 'order_id', start: 11, end: 6 }] },
+        {
+          text: 'order 12345 please',
+          intent: 'a',
+          entities: [{ type: 'order_id', start: 6, end: 11, surface: '12346' }],
+        },
+        { text: 'order 12345 please', intent: 'a', entities: [{ type: '', start: 6, end: 11 }] },
+        { text: 'order 12345 please', intent: 'a', entities: [{ type: 'order_id', start: -1, end: 11 }] },
+        ['text', 'intent'],
+        { text: '?!', intent: 'a' },
+        { text: 42, intent: 'a' },
+      ]),
+    );
+    const messages = (await prepareImport(path)).errors.map((e) => `${e.line} ${e.message}`);
+    expect(messages).toEqual([
+      '1 text: is missing',
+      '2 intent: must not be empty',
+      '3 split: unknown split "holdout" (use train, dev/val/validation or test)',
+      '4 entities[0].end: 40 is past the end of the text (18 characters)',
+      '5 entities[0].start: 11 must be less than end (6)',
+      '6 entities[0].surface: "12346" is not the text at 6–11 ("12345")',
+      '7 entities[0].type: must not be empty',
+      '8 entities[0].start: must not be negative',
+      '9 must be a JSON object',
+      '10 text: has no letters or digits',
+      '11 text: must be a string, got 42',
+    ]);
+  });
+
+  it('reads exact line numbers past a BOM, CRLF endings and blank lines, and maps split names', async () => {
+    const lines = [
+      JSON.stringify({ text: 'Where is my parcel?', intent: 'track_order', split: 'TRAIN' }),
+      '',
+      '   ',
+      JSON.stringify({ text: 'cancel it', intent: 'cancel_order', split: 'validation' }),
+      JSON.stringify({ text: 'refund me', intent: 'get_refund', split: 'Val' }),
+      JSON.stringify({ text: 'what is this', intent: 'other', split: 'test' }),
+      JSON.stringify({ text: 'no split here', intent: 'other' }),
+    ];
+    const p = await prepareImport(await fixture(`\uFEFF${lines.join('\r\n')}\r\n`));
+    expect(p.errors).toEqual([]);
+    expect(p.rows.map((r) => [r.line, r.text, r.split])).toEqual([
+      [1, 'Where is my parcel?', 'train'],
+      [4, 'cancel it', 'dev'],
+      [5, 'refund me', 'dev'],
+      [6, 'what is this', 'test'],
+      [7, 'no split here', splitOf('no split here')],
+    ]);
+    expect(p.stats.rows).toBe(5);
+  });
+
+  it('keeps the first of rows with the same normalised text and lists conflicting intents with both lines', async () => {
+    const path = await fixture(
+      jsonl([
+        { text: 'Track my order', intent: 'track_order' },
+        { text: 'refund please', intent: 'get_refund' },
+        { text: 'track my order!!', intent: 'track_order' },
+        { text: 'TRACK  my-order', intent: 'delivery_period' },
+      ]),
+    );
+    const p = await prepareImport(path);
+    expect(p.rows.map((r) => r.text)).toEqual(['Track my order', 'refund please']);
+    expect(p.stats).toMatchObject({ rows: 4, duplicates: 2, conflicts: 1 });
+    expect(p.stats.imported.total).toBe(p.stats.valid.total - p.stats.duplicates);
+    expect(p.duplicates.filter((d) => d.conflict)).toEqual([
+      expect.objectContaining({
+        at: `${path}:4`,
+        firstAt: `${path}:1`,
+        intent: 'delivery_period',
+        firstIntent: 'track_order',
+      }),
+    ]);
+  });
+
+  it('renames intents by the label map before dedupe, and reports entries no row used', async () => {
+    const path = await fixture(
+      jsonl([
+        { text: 'where is my invoice', intent: 'check_invoices' },
+        { text: 'Where is my invoice?', intent: 'check_invoice' },
+      ]),
+    );
+    const p = await prepareImport(path, { labelMap: { check_invoices: 'check_invoice', typo: 'x' } });
+    expect(p.rows.map((r) => r.intent)).toEqual(['check_invoice']);
+    expect(p.stats.conflicts).toBe(0);
+    expect(p.unusedLabels).toEqual(['typo']);
+  });
+
+  it('keeps entities, taking the value from the text when absent and the end from an overrunning surface', async () => {
+    const path = await fixture(
+      jsonl([
+        { text: 'order 12345 is late', intent: 'a', entities: [{ type: 'order_id', start: 6, end: 11 }] },
+        // As in bitext-llm-tagged: the span ends 2 past the text, the surface shows where it really ends.
+        {
+          text: 'cancel purchase 0042',
+          intent: 'b',
+          entities: [{ type: 'order_id', value: '42', start: 16, end: 22, surface: '0042' }],
+        },
+      ]),
+    );
+    const p = await prepareImport(path);
+    expect(p.errors).toEqual([]);
+    expect(p.rows.map((r) => r.entities)).toEqual([
+      [{ type: 'order_id', value: '12345', start: 6, end: 11 }],
+      [{ type: 'order_id', value: '42', start: 16, end: 20 }],
+    ]);
+    expect(p.stats.fixedSpans).toBe(1);
+  });
+
+  it('refuses a file that cannot be read', async () => {
+    await expect(prepareImport(join(dir, 'missing.jsonl'))).rejects.toThrow(
+      /missing\.jsonl: cannot read \(ENOENT\)/,
+    );
+  });
+});
+
+describe('prepareImport, CSV', () => {
+  it('reads the named columns, quoted multi-line fields and CRLF with the line each row starts on', async () => {
+    const csv = [
+      '\uFEFFflags,utterance,category,label',
+      'B,"I want to cancel\r\nmy order, now",ORDER,cancel_order',
+      '',
+      'BL,"a ""quoted"" word",ORDER,track_order',
+      'Q,where is it,ORDER,track_order',
+    ].join('\r\n');
+    const p = await prepareImport(await fixture(csv, 'csv'), {
+      csv: { textCol: 'utterance', intentCol: 'label' },
+    });
+    expect(p.file.format).toBe('csv');
+    expect(p.errors).toEqual([]);
+    expect(p.rows.map((r) => [r.line, r.text, r.intent])).toEqual([
+      [2, 'I want to cancel\r\nmy order, now', 'cancel_order'],
+      [5, 'a "quoted" word', 'track_order'],
+      [6, 'where is it', 'track_order'],
+    ]);
+  });
+
+  it('uses a split column when there is one', async () => {
+    const p = await prepareImport(await fixture('text,intent,split\nhello,greet,dev\nbye,bye,\n', 'csv'));
+    expect(p.rows.map((r) => r.split)).toEqual(['dev', splitOf('bye')]);
+  });
+
+  it('refuses a header without the text or intent column, naming it', async () => {
+    const path = await fixture('text,category\nhi,greet\n', 'csv');
+    const err = await prepareImport(path).catch((e) => e);
+    expect(err).toBeInstanceOf(DatasetFileError);
+    expect(err.code).toBe('MISSING_COLUMN');
+    expect(err.message).toBe(`${path}:1: no column "intent" for the intent (the header has: text, category)`);
+  });
+
+  it('names a row with the wrong number of fields, and a quote that never closes', async () => {
+    const p = await prepareImport(await fixture('text,intent\nhi,greet\nhello, there,greet\n', 'csv'));
+    expect(p.errors.map((e) => `${e.line} ${e.message}`)).toEqual(['3 expected 2 fields, found 3']);
+    const path = await fixture('text,intent\nhi,greet\n"unclosed,greet\nbye,bye\n', 'csv');
+    await expect(prepareImport(path)).rejects.toThrow(new RegExp(`^${path}:3: Quote Not Closed`));
+  });
+});
