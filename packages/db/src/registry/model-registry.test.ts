@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase, testServiceUrls } from '../testing/index.ts';
+import { moveAlias, registerModelVersion } from './model-registry.ts';
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+const manifest = (onnx: Uint8Array) => ({
+  model: { sha256: createHash('sha256').update(onnx).digest('hex') },
+  labels: ['a', 'b'],
+  featurizer: { version: 1 },
+  metrics: { accuracy: 0.9 },
+});
+const actor = { type: 'SYSTEM' as const, display: 'system:test' };
+
+describe('model registry', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase(testServiceUrls().databaseUrl);
+  });
+  afterAll(() => db?.drop());
+
+  it('registers a version once, however often the step is retried, and refuses other bytes under its name', async () => {
+    const onnx = bytes('model-one');
+    const a = await registerModelVersion(db.prisma, {
+      version: 'v1',
+      kind: 'student-int8',
+      manifest: manifest(onnx),
+      onnx,
+    });
+    const b = await registerModelVersion(db.prisma, {
+      version: 'v1',
+      kind: 'student-int8',
+      manifest: manifest(onnx),
+      onnx,
+    });
+    expect(b.id).toBe(a.id);
+    expect(await db.prisma.modelVersion.count()).toBe(1);
+    const other = bytes('model-two');
+    await expect(
+      registerModelVersion(db.prisma, {
+        version: 'v1',
+        kind: 'student-int8',
+        manifest: manifest(other),
+        onnx: other,
+      }),
+    ).rejects.toThrow(/immutable/);
+    await expect(
+      registerModelVersion(db.prisma, { version: 'v9', kind: 'x', manifest: manifest(onnx), onnx: other }),
+    ).rejects.toThrow(/other bytes/);
+  });
+
+  it('records every alias move with who, why, from and to, in history and audit log', async () => {
+    const o1 = bytes('m1');
+    const o2 = bytes('m2');
+    const v1 = await registerModelVersion(db.prisma, {
+      version: 'm1',
+      kind: 'k',
+      manifest: manifest(o1),
+      onnx: o1,
+    });
+    const v2 = await registerModelVersion(db.prisma, {
+      version: 'm2',
+      kind: 'k',
+      manifest: manifest(o2),
+      onnx: o2,
+    });
+    await moveAlias(db.prisma, { alias: 'production', toVersionId: v1.id, kind: 'PROMOTE', actor });
+    const second = await moveAlias(db.prisma, {
+      alias: 'production',
+      toVersionId: v2.id,
+      kind: 'PROMOTE',
+      actor,
+      reason: 'better',
+    });
+    expect(second).toMatchObject({ fromVersionId: v1.id, toVersionId: v2.id, changed: true });
+    const again = await moveAlias(db.prisma, {
+      alias: 'production',
+      toVersionId: v2.id,
+      kind: 'PROMOTE',
+      actor,
+    });
+    expect(again.changed).toBe(false);
+    const history = await db.prisma.aliasHistory.findMany({
+      where: { alias: 'production' },
+      orderBy: { id: 'asc' },
+    });
+    expect(history.map((h) => [h.fromVersionId, h.toVersionId, h.reason])).toEqual([
+      [null, v1.id, null],
+      [v1.id, v2.id, 'better'],
+    ]);
+    expect(
+      await db.prisma.auditLog.count({ where: { targetType: 'ModelAlias', targetId: 'production' } }),
+    ).toBe(2);
+  });
+});

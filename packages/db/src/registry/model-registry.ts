@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import type { AliasMoveKind, ModelVersion, PrismaClient } from '../../../../prisma/generated/client.ts';
+import { withTransaction } from '../transaction.ts';
+
+export type TActor = { type: 'USER' | 'API_KEY' | 'SYSTEM'; id?: string | null; display: string };
+
+export type TRegisterVersion = {
+  /** Human-facing unique name, e.g. "intent-2026.11.26-1". */
+  version: string;
+  kind: string;
+  /** The bundle manifest (JSON); its model.sha256 must match the bytes. */
+  manifest: {
+    model: { sha256: string };
+    labels: string[];
+    featurizer: { version: number };
+    metrics?: unknown;
+  };
+  onnx: Uint8Array;
+  datasetVersionId?: string | null;
+  trainingRunId?: string | null;
+  parentVersionId?: string | null;
+  createdById?: string | null;
+};
+
+export class RegistryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}
+
+/**
+ * Registers an immutable model version. Idempotent: registering the same name with the same bytes again
+ * returns the existing row (a retried pipeline step never creates a second version); the same name with
+ * other bytes is refused.
+ */
+export async function registerModelVersion(prisma: PrismaClient, v: TRegisterVersion): Promise<ModelVersion> {
+  const sha256 = createHash('sha256').update(v.onnx).digest('hex');
+  if (sha256 !== v.manifest.model.sha256) {
+    throw new RegistryError(
+      `the manifest of ${v.version} describes other bytes (manifest ${v.manifest.model.sha256}, bytes ${sha256})`,
+    );
+  }
+  const existing = await prisma.modelVersion.findUnique({ where: { version: v.version } });
+  if (existing) {
+    if (existing.sha256 === sha256) return existing;
+    throw new RegistryError(
+      `model version ${v.version} already exists with other bytes; versions are immutable`,
+    );
+  }
+  try {
+    return await prisma.modelVersion.create({
+      data: {
+        version: v.version,
+        kind: v.kind,
+        artifact: new Uint8Array(v.onnx),
+        manifest: v.manifest as object,
+        sha256,
+        sizeBytes: v.onnx.byteLength,
+        featurizerVersion: v.manifest.featurizer.version,
+        labels: v.manifest.labels,
+        metrics: (v.manifest.metrics ?? {}) as object,
+        datasetVersionId: v.datasetVersionId ?? null,
+        trainingRunId: v.trainingRunId ?? null,
+        parentVersionId: v.parentVersionId ?? null,
+        createdById: v.createdById ?? null,
+      },
+    });
+  } catch (e) {
+    // Two registrations raced: the other one won; same bytes is the same version.
+    const again = await prisma.modelVersion.findUnique({ where: { version: v.version } });
+    if (again?.sha256 === sha256) return again;
+    throw e;
+  }
+}
+
+export type TAliasMove = {
+  alias: string;
+  fromVersionId: string | null;
+  toVersionId: string;
+  changed: boolean;
+};
+
+/**
+ * Points an alias at a version and records the move in the alias history and the audit log, in one
+ * transaction with the alias row locked, so concurrent promotions are serialised and none is unrecorded.
+ * The caller announces the move (Redis pub/sub) after it returns.
+ */
+export async function moveAlias(
+  prisma: PrismaClient,
+  move: { alias: string; toVersionId: string; kind: AliasMoveKind; actor: TActor; reason?: string | null },
+): Promise<TAliasMove> {
+  return withTransaction(prisma, async (tx) => {
+    const target = await tx.modelVersion.findUnique({
+      where: { id: move.toVersionId },
+      select: { id: true, version: true },
+    });
+    if (!target) throw new RegistryError(`no model version ${move.toVersionId}`);
+    const rows = await tx.$queryRaw<{ modelVersionId: string }[]>`
+      SELECT "modelVersionId" FROM "ModelAlias" WHERE name = ${move.alias} FOR UPDATE`;
+    const from = rows[0]?.modelVersionId ?? null;
+    if (from === move.toVersionId)
+      return { alias: move.alias, fromVersionId: from, toVersionId: move.toVersionId, changed: false };
+    await tx.modelAlias.upsert({
+      where: { name: move.alias },
+      create: { name: move.alias, modelVersionId: move.toVersionId },
+      update: { modelVersionId: move.toVersionId },
+    });
+    await tx.aliasHistory.create({
+      data: {
+        alias: move.alias,
+        kind: move.kind,
+        fromVersionId: from,
+        toVersionId: move.toVersionId,
+        actorId: move.actor.type === 'USER' ? (move.actor.id ?? null) : null,
+        actor: move.actor.display,
+        reason: move.reason ?? null,
+      },
+    });
+    await tx.auditLog.create({
+      data: {
+        actorType: move.actor.type,
+        actorId: move.actor.type === 'USER' ? (move.actor.id ?? null) : null,
+        actor: move.actor.display,
+        action: `model.alias.${move.kind.toLowerCase()}`,
+        targetType: 'ModelAlias',
+        targetId: move.alias,
+        data: { from, to: move.toVersionId, toVersion: target.version, reason: move.reason ?? null },
+      },
+    });
+    return { alias: move.alias, fromVersionId: from, toVersionId: move.toVersionId, changed: true };
+  });
+}
