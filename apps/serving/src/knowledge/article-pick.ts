@@ -1,0 +1,41 @@
+import type { TArticleView } from './types.ts';
+
+const STOP = new Set(
+  'the and for you your our can how what when where why who does did are was were with this that have has not from into about please want need would could there their them just get got'.split(
+    ' ',
+  ),
+);
+
+/** Lower-case words of 3+ letters, crude plural folding: enough to tell an intent's few articles apart. */
+export function keywords(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.toLowerCase().match(/[a-z]{3,}/g) ?? []) {
+    if (STOP.has(raw)) continue;
+    out.push(raw.length > 4 && raw.endsWith('s') ? raw.slice(0, -1) : raw);
+  }
+  return out;
+}
+
+const hits = (words: string[], field: string) => {
+  const fieldWords = new Set(keywords(field));
+  return words.reduce((n, w) => n + (fieldWords.has(w) ? 1 : 0), 0);
+};
+
+/**
+ * Chooses among an intent's articles (already in primary-first order) by the customer's words: a title or
+ * tag hit counts double a body hit. Done here, not in SQL, so the candidates can be cached per intent and
+ * an FAQ turn costs no database round-trip at all.
+ */
+export function pickArticle(candidates: TArticleView[], text: string): TArticleView | null {
+  const words = keywords(text);
+  let best: TArticleView | null = null;
+  let bestScore = -1;
+  for (const a of candidates) {
+    const score = 2 * hits(words, `${a.title} ${a.tags.join(' ')}`) + hits(words, a.body);
+    if (score > bestScore) {
+      best = a;
+      bestScore = score;
+    }
+  }
+  return best;
+}

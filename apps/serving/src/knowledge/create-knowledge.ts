@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import type { PrismaClient } from '@acsa/db';
+import type { Redis } from 'ioredis';
+import { pickArticle } from './article-pick.ts';
+import { queryArticlesForIntent, querySearchArticle } from './article-query.ts';
+import { createCache } from './cache.ts';
+import { cancelOrderById } from './cancel-order.ts';
+import { isOrderNumber, queryOrderByInvoice, queryOrderByNumber } from './order-query.ts';
+import { queryProductByName } from './product-query.ts';
+import type { TKnowledge, TOrderView } from './types.ts';
+
+export type TKnowledgeOptions = {
+  prisma: PrismaClient;
+  /** null: no cache. The app's shared client is fine: every key lives under `prefix`. */
+  redis: Redis | null;
+  /** Namespace of the cache keys (default `acsa:kn:`). */
+  prefix?: string;
+  /** Cache lifetimes. Orders change (tracking scans), so theirs is short; articles change rarely. */
+  ttl?: Partial<Record<'orderMs' | 'missingMs' | 'articleMs' | 'productMs', number>>;
+  redisTimeoutMs?: number;
+  redisCooldownMs?: number;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const digest = (s: string) => createHash('sha1').update(s).digest('base64url');
+const squash = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/**
+ * The shop as the dialogue engine sees it: typed reads from PostgreSQL behind a Redis cache-aside, and the
+ * one write chat may make (cancelling). Every read is one round-trip on a miss and none on a hit.
+ */
+export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
+  const { prisma } = options;
+  const ttl = { orderMs: 30_000, missingMs: 10_000, articleMs: 300_000, productMs: 60_000, ...options.ttl };
+  const cache = createCache({
+    redis: options.redis,
+    // The version of the cached views' shape: bump it when TOrderView & co change, so no process reads
+    // JSON written by an older one during a rolling restart.
+    prefix: `${options.prefix ?? 'acsa:kn:'}v1:`,
+    timeoutMs: options.redisTimeoutMs ?? 100,
+    cooldownMs: options.redisCooldownMs ?? 1_000,
+  });
+  let dbQueries = 0;
+  const db = <T>(query: () => Promise<T>) => {
+    dbQueries++;
+    return query();
+  };
+  const orderKey = (n: number) => `order:${n}`;
+
+  const articlesForIntent = (intent: string) =>
+    cache.get(`articles:${intent}`, ttl.articleMs, () => db(() => queryArticlesForIntent(prisma, intent)));
+
+  const orderByNumber = (number: number): Promise<TOrderView | null> => {
+    if (!isOrderNumber(number)) return Promise.resolve(null);
+    return cache.get(
+      orderKey(number),
+      ttl.orderMs,
+      () => db(() => queryOrderByNumber(prisma, number)),
+      ttl.missingMs,
+    );
+  };
+
+  return {
+    orderByNumber,
+
+    async orderByInvoice(invoiceNumber) {
+      // The invoice → order mapping never changes, so only the number is cached under the invoice key and
+      // the order itself stays under its own key, where cancelling invalidates it.
+      const found: { order: TOrderView | null } = { order: null };
+      const number = await cache.get(
+        `invoice:${digest(squash(invoiceNumber))}`,
+        ttl.articleMs,
+        async () => {
+          found.order = await db(() => queryOrderByInvoice(prisma, invoiceNumber));
+          return found.order?.number ?? null;
+        },
+        ttl.missingMs,
+      );
+      if (found.order) {
+        cache.set(orderKey(found.order.number), found.order, ttl.orderMs);
+        return found.order;
+      }
+      return number == null ? null : orderByNumber(number);
+    },
+
+    async articleFor(intent, text) {
+      const own = await articlesForIntent(intent);
+      if (own.length > 0) return pickArticle(own, text);
+      const query = squash(text);
+      if (!query) return null;
+      return cache.get(`search:${digest(query)}`, ttl.articleMs, () =>
+        db(() => querySearchArticle(prisma, query)),
+      );
+    },
+
+    productByName(name) {
+      const query = squash(name);
+      if (!query) return Promise.resolve(null);
+      return cache.get(
+        `product:${digest(query)}`,
+        ttl.productMs,
+        () => db(() => queryProductByName(prisma, query)),
+        ttl.missingMs,
+      );
+    },
+
+    async cancelOrder(orderId) {
+      if (!UUID.test(orderId)) return { cancelled: false, number: null, status: null };
+      const result = await db(() => cancelOrderById(prisma, orderId));
+      if (result.number != null) await cache.del(orderKey(result.number));
+      return result;
+    },
+
+    stats: () => ({
+      cacheHits: cache.counters.hits,
+      cacheMisses: cache.counters.misses,
+      cacheErrors: cache.counters.errors,
+      dbQueries,
+    }),
+  };
+}
