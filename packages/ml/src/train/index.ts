@@ -2,6 +2,7 @@
 export { DatasetError } from '../data/dataset-error.ts';
 export { isOutOfScope, readLabeledJsonl, splitOf, type TLabeledRow } from '../data/read-jsonl.ts';
 export { DEFAULT_DISTILL, DEFAULT_STUDENT, DEFAULT_TEACHER, type TModelSpec } from './factory-options.ts';
+export { trainBaseline } from './train-baseline.ts';
 export {
   type TFactoryOptions,
   type TFactoryProgress,

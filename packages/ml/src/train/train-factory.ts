@@ -37,6 +37,8 @@ export type TFactoryResult = {
   labels: number;
   seconds: { teacher: number; student: number; total: number };
   bundles: Array<{ variant: TVariant; dir: string; manifest: TManifest }>;
+  /** The trained weights, for callers that compare runtimes or export more variants. */
+  models: { teacher: TBagMlp[]; student: TBagMlp; teacherFeaturizer: TFeaturizerConfig };
 };
 
 /**
@@ -87,6 +89,7 @@ export async function trainFactory(opts: TFactoryOptions): Promise<TFactoryResul
     );
   }
   const tTeacher = performance.now();
+  log(`teacher trained in ${((tTeacher - t0) / 1000).toFixed(1)} s`);
 
   const teacherLogits = teacherData.train.bags.map((b) => ensembleLogits(teacher, b));
   const studentCfg = featurizerConfig({ buckets: studentSpec.buckets });
@@ -147,6 +150,7 @@ export async function trainFactory(opts: TFactoryOptions): Promise<TFactoryResul
     labels: labels.length,
     seconds: { teacher: (tTeacher - t0) / 1000, student: (tStudent - tTeacher) / 1000, total },
     bundles,
+    models: { teacher, student, teacherFeaturizer: teacherCfg },
   };
 }
 

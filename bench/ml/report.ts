@@ -1,0 +1,45 @@
+import type { TEvalReport } from '../../packages/ml/src/eval/evaluate.ts';
+
+export type TBenchRow = {
+  dataset: string;
+  split: string;
+  variant: string;
+  report: TEvalReport;
+  trainSeconds: number;
+  peakRssMb: number;
+};
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : (x * 100).toFixed(2));
+
+/** The benchmark table as Markdown: one row per dataset × variant, then the runtime agreement checks. */
+export function markdownReport(
+  rows: TBenchRow[],
+  runs: Record<string, unknown>,
+  env: Record<string, unknown>,
+): string {
+  const head =
+    '| data (split) | model | n | accuracy % | macro-F1 % | in-scope % | OOS recall % | OOS prec. % | in-scope @ OOS recall ≥ 70 % | ECE | size MB | p50 ms | p99 ms | train s | peak RSS MB |';
+  const sep = `|${'---|'.repeat(15)}`;
+  const body = rows.map((r) => {
+    const x = r.report;
+    const at70 = x.oosAtRecall70
+      ? `${pct(x.oosAtRecall70.inScopeAccuracy)} / ${pct(x.oosAtRecall70.oosRecall)}`
+      : '—';
+    return `| ${r.dataset} (${r.split}) | ${r.variant} | ${x.n} | ${pct(x.accuracy)} | ${pct(x.macroF1)} | ${pct(x.inScopeAccuracy)} | ${pct(x.oosRecall)} | ${pct(x.oosPrecision)} | ${at70} | ${x.ece.toFixed(4)} | ${(x.sizeBytes / 1e6).toFixed(2)} | ${x.p50LatencyMs.toFixed(3)} | ${x.p99LatencyMs.toFixed(3)} | ${r.trainSeconds.toFixed(1)} | ${r.peakRssMb} |`;
+  });
+  const checks = Object.entries(runs).map(([name, run]) => `- ${name}: ${JSON.stringify(run)}`);
+  return [
+    '# bench/ml results',
+    '',
+    `Environment: ${JSON.stringify(env)}`,
+    '',
+    head,
+    sep,
+    ...body,
+    '',
+    'train s: teacher row = teacher ensemble; student rows = distillation; peak RSS = the training process.',
+    'Runs (seconds per stage, argmax agreement ONNX vs TensorFlow.js and int8 vs fp32 on the eval rows):',
+    ...checks,
+    '',
+  ].join('\n');
+}
