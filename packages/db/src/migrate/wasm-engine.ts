@@ -7,6 +7,15 @@ import { MigrationPg } from './pg-adapter.ts';
 
 let instantiated: Promise<void> | undefined;
 
+// Node has the WebAssembly global; TypeScript declares it only with the DOM lib, which Node code must not use.
+type TWasm = {
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, unknown>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+};
+const wasm = (globalThis as unknown as { WebAssembly: TWasm }).WebAssembly;
+
 /**
  * The package's entry imports the .wasm file as an ES module (a bundler feature Node does not have), so
  * the module is instantiated here against the package's own JS glue, once per process.
@@ -15,10 +24,10 @@ function instantiate(): Promise<void> {
   instantiated ??= (async () => {
     const require = createRequire(import.meta.url);
     const wasmPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
-    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
-      './schema_engine_bg.js': bindings as unknown as WebAssembly.ModuleImports,
+    const { instance } = await wasm.instantiate(await readFile(wasmPath), {
+      './schema_engine_bg.js': bindings,
     });
-    bindings.__wbg_set_wasm(instance.exports);
+    bindings.__wbg_set_wasm(instance.exports as never);
     (instance.exports.__wbindgen_start as () => void)();
   })();
   return instantiated;

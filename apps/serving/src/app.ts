@@ -1,0 +1,158 @@
+import type { Logger } from '@acsa/core/logger';
+import { createPrisma } from '@acsa/db';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { ApiKeyAuth } from './auth/api-keys.ts';
+import { makeChatSchemas } from './chat/chat-schemas.ts';
+import { createTurnHandler, type TDecide } from './chat/handle-turn.ts';
+import { SessionStore } from './chat/session-store.ts';
+import { decideTurn } from './dialogue/index.ts';
+import type { TServingEnv } from './env.ts';
+import { InteractionPublisher } from './events/interaction-publisher.ts';
+import { installErrorHandler } from './http/error-handler.ts';
+import { createMetrics } from './http/metrics.ts';
+import { RateLimiter } from './http/rate-limit.ts';
+import { registerRoutes } from './http/routes.ts';
+import { createKnowledge } from './knowledge/index.ts';
+import { ModelRegistry } from './models/model-registry.ts';
+import { watchRegistry } from './models/registry-watcher.ts';
+import { NluService } from './nlu/nlu-service.ts';
+
+export const SERVING_VERSION = '0.1.0';
+
+export type TServingApp = {
+  app: FastifyInstance;
+  registry: ModelRegistry;
+  publisher: InteractionPublisher;
+  close(): Promise<void>;
+};
+
+export type TAppOptions = {
+  env: TServingEnv;
+  logger: Logger;
+  /** Namespaces every Redis key and the BullMQ prefix (tests run side by side on one Redis). */
+  redisPrefix?: string;
+};
+
+/** Redis for the hot path fails fast: a dead Redis must cost a turn milliseconds, not seconds. */
+function redisClient(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    commandTimeout: 500,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  redis.on('error', (e) => logger.debug({ err: e.message }, 'redis error'));
+  return redis;
+}
+
+/** Wires one serving process: connections, model registry and watcher, NLU, dialogue, HTTP routes. */
+export async function createServingApp({
+  env,
+  logger,
+  redisPrefix = 'acsa:',
+}: TAppOptions): Promise<TServingApp> {
+  const prisma = createPrisma({ url: env.DATABASE_URL, max: 5 });
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 10 });
+  pool.on('error', (e) => logger.warn({ err: e.message }, 'postgres pool error'));
+  const redis = redisClient(env.REDIS_URL, logger);
+  // BullMQ needs its own connection that waits out reconnects rather than failing each command.
+  const queueRedis = new Redis(env.REDIS_URL, {
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: false,
+    lazyConnect: false,
+  });
+  queueRedis.on('error', () => undefined);
+  const subscriber = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  subscriber.on('error', () => undefined);
+
+  const metrics = createMetrics();
+  const registry = new ModelRegistry(prisma, logger, {
+    enabled: env.MICROBATCH,
+    maxBatch: env.MICROBATCH_MAX,
+    maxWaitMs: env.MICROBATCH_WAIT_MS,
+  });
+  registry.onSwap = ({ version }) => {
+    metrics.modelInfo.reset();
+    metrics.modelInfo.set({ version }, 1);
+    metrics.swaps.inc();
+    logger.info({ version }, 'now serving');
+  };
+  const products = await prisma.product.findMany({ where: { active: true }, select: { name: true } });
+  const nlu = new NluService({ cacheSize: env.NLU_CACHE_SIZE, productNames: products.map((p) => p.name) });
+  const knowledge = createKnowledge({ prisma, redis, prefix: `${redisPrefix}kb:` });
+  const decide: TDecide = (input) => decideTurn({ ...input, knowledge });
+  const publisher = new InteractionPublisher({
+    connection: queueRedis,
+    pool,
+    logger,
+    prefix: `${redisPrefix}bull`,
+  });
+  const sessions = new SessionStore(redis, pool, env.SESSION_TTL_SECONDS, `${redisPrefix}session:`);
+  const handleTurn = createTurnHandler({
+    prisma,
+    pool,
+    registry,
+    nlu,
+    sessions,
+    publisher,
+    decide,
+    customerTokenSecret: env.CUSTOMER_TOKEN_SECRET,
+    onTurn: (t) => {
+      metrics.turns.inc({ intent: t.intent, variant: t.variant ?? '', escalated: String(t.escalated) });
+      metrics.turnSeconds.observe(t.latencyMs / 1000);
+    },
+  });
+
+  // Per-request logs would cost more than the turn at thousands of turns/s; errors are logged by the handler.
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+  });
+  installErrorHandler(app);
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode >= 400) metrics.errors.inc({ code: String(reply.statusCode) });
+    if (reply.statusCode >= 500)
+      request.log.warn({ url: request.url, status: reply.statusCode }, 'server error');
+  });
+  registerRoutes(app, {
+    prisma,
+    auth: new ApiKeyAuth(prisma),
+    registry,
+    handleTurn,
+    metrics,
+    version: SERVING_VERSION,
+    limiter: new RateLimiter(
+      redis,
+      {
+        perSessionPerMinute: env.RATE_LIMIT_SESSION_PER_MINUTE,
+        perKeyPerMinute: env.RATE_LIMIT_KEY_PER_MINUTE,
+      },
+      `${redisPrefix}rl:`,
+    ),
+    schemas: makeChatSchemas(env.MAX_TEXT_LENGTH),
+  });
+
+  await registry
+    .reconcile()
+    .catch((e) => logger.error({ err: (e as Error).message }, 'initial model load failed'));
+  const watcher = watchRegistry({ registry, subscriber, pollMs: env.MODEL_POLL_MS, logger });
+
+  return {
+    app,
+    registry,
+    publisher,
+    async close() {
+      await app.close();
+      await watcher.stop();
+      await publisher.close();
+      await registry.close();
+      redis.disconnect();
+      queueRedis.disconnect();
+      await Promise.allSettled([prisma.$disconnect(), pool.end()]);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+export const makeChatSchemas = (maxTextLength: number) => {
+  const ZChatRequest = z.strictObject({
+    sessionId: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(128, 'must be at most 128 characters')
+      .regex(/^[A-Za-z0-9._:-]+$/, 'may hold only letters, digits and . _ : -'),
+    text: z
+      .string()
+      .max(maxTextLength, `must be at most ${maxTextLength} characters`)
+      .refine((t) => t.trim().length > 0, 'must not be empty'),
+    customerToken: z.string().min(1).max(2048).optional(),
+  });
+  const ZFeedbackRequest = z
+    .strictObject({
+      sessionId: ZChatRequest.shape.sessionId,
+      rating: z.number().int().min(1).max(5).optional(),
+      thumbs: z.enum(['up', 'down']).optional(),
+      comment: z.string().max(2000).optional(),
+    })
+    .refine((f) => f.rating !== undefined || f.thumbs !== undefined, {
+      message: 'give a rating (1–5) or thumbs (up/down)',
+      path: ['rating'],
+    });
+  return { ZChatRequest, ZFeedbackRequest };
+};
+
+export const ZChatResponse = z.object({
+  reply: z.string(),
+  intent: z.string().nullable(),
+  confidence: z.number(),
+  entities: z.array(
+    z.object({ type: z.string(), value: z.string(), start: z.number().int(), end: z.number().int() }),
+  ),
+  escalated: z.boolean(),
+  escalationId: z.string().optional(),
+  modelVersion: z.string(),
+  variant: z.string().optional(),
+});
+export type TChatResponse = z.infer<typeof ZChatResponse>;
+
+export const ZErrorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
+});

@@ -1,0 +1,151 @@
+import { AppError } from '@acsa/core/errors';
+import { uuidv7 } from '@acsa/core/ids';
+import type { PrismaClient } from '@acsa/db';
+import { LRUCache } from 'lru-cache';
+import type pg from 'pg';
+import type { TApiKeyPrincipal } from '../auth/api-keys.ts';
+import { verifyCustomerToken } from '../auth/customer-token.ts';
+import type { InteractionPublisher } from '../events/interaction-publisher.ts';
+import type { ModelRegistry } from '../models/model-registry.ts';
+import type { NluService } from '../nlu/nlu-service.ts';
+import { persistTurn } from '../persist/turn-store.ts';
+import type { TCustomerRef, TDialogueState, TTurnDecision, TUnderstanding } from '../turn/types.ts';
+import type { TChatResponse } from './chat-schemas.ts';
+import type { SessionStore } from './session-store.ts';
+
+export type TDecide = (input: {
+  understanding: TUnderstanding;
+  state: TDialogueState;
+  customer: TCustomerRef;
+  now: Date;
+}) => Promise<TTurnDecision>;
+
+export type TTurnDeps = {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  registry: ModelRegistry;
+  nlu: NluService;
+  sessions: SessionStore;
+  publisher: InteractionPublisher;
+  decide: TDecide;
+  customerTokenSecret: string | undefined;
+  onTurn?: (t: {
+    intent: string;
+    escalated: boolean;
+    variant: string | null;
+    latencyMs: number;
+    version: string;
+  }) => void;
+};
+
+const UNIQUE_VIOLATION = '23505';
+
+export function createTurnHandler(deps: TTurnDeps) {
+  const customers = new LRUCache<string, NonNullable<TCustomerRef>>({ max: 5_000, ttl: 60_000 });
+
+  async function resolveCustomer(token: string | undefined): Promise<TCustomerRef> {
+    if (!token) return null;
+    const { sub } = verifyCustomerToken(deps.customerTokenSecret, token);
+    const cached = customers.get(sub);
+    if (cached) return cached;
+    const row = await deps.prisma.customer.findUnique({
+      where: { id: sub },
+      select: { id: true, email: true, name: true },
+    });
+    if (!row)
+      throw new AppError('UNAUTHENTICATED', 'invalid customerToken: it names no customer of this shop', {
+        field: 'customerToken',
+      });
+    customers.set(sub, row);
+    return row;
+  }
+
+  return async function handleTurn(
+    principal: TApiKeyPrincipal,
+    body: { sessionId: string; text: string; customerToken?: string },
+  ): Promise<TChatResponse> {
+    const started = performance.now();
+    const customer = await resolveCustomer(body.customerToken);
+    const route = deps.registry.route(body.sessionId);
+    if (!route)
+      throw new AppError('MODEL_NOT_READY', 'no model is loaded yet; try again shortly', { retryAfter: 5 });
+    try {
+      const state = await deps.sessions.load(principal.id, body.sessionId);
+      const expecting = state.awaiting === 'order_number' ? 'order_id' : undefined;
+      const understanding = await deps.nlu.understand(route.model, body.text, expecting);
+      const now = new Date();
+      const decision = await deps.decide({ understanding, state, customer, now });
+      const conversationId = state.conversationId ?? uuidv7();
+      const seq = state.turn * 2;
+      const next: TDialogueState = { ...decision.state, conversationId, turn: state.turn + 1 };
+      const userMessageId = uuidv7();
+      const escalationId = decision.escalation ? uuidv7() : undefined;
+      const latencyMs = performance.now() - started;
+      try {
+        await persistTurn(deps.pool, {
+          conversationId,
+          sessionId: body.sessionId,
+          apiKeyId: principal.id,
+          customerId: customer?.id ?? null,
+          variant: route.variant,
+          at: now,
+          seq,
+          user: { id: userMessageId, understanding, latencyMs },
+          agent: { id: uuidv7(), text: decision.reply },
+          modelVersionId: route.model.versionId,
+          state: next,
+          escalation:
+            decision.escalation && escalationId ? { id: escalationId, ...decision.escalation } : null,
+        });
+      } catch (e) {
+        if ((e as { code?: string }).code === UNIQUE_VIOLATION) {
+          throw new AppError(
+            'CONFLICT',
+            'another message of this session is still being answered; send one at a time',
+            { field: 'sessionId' },
+          );
+        }
+        throw e;
+      }
+      await deps.sessions.save(principal.id, body.sessionId, next);
+      deps.publisher.publish({
+        version: 1,
+        messageId: userMessageId,
+        conversationId,
+        sessionId: body.sessionId,
+        at: now.toISOString(),
+        text: body.text,
+        intent: understanding.intent,
+        confidence: understanding.confidence,
+        topK: understanding.topK,
+        outOfScope: understanding.outOfScope,
+        lowConfidence: understanding.lowConfidence,
+        entityTypes: understanding.entities.map((e) => e.type),
+        modelVersion: route.model.version,
+        modelVersionId: route.model.versionId,
+        variant: route.variant,
+        escalated: Boolean(decision.escalation),
+        latencyMs,
+      });
+      deps.onTurn?.({
+        intent: understanding.intent,
+        escalated: Boolean(escalationId),
+        variant: route.variant,
+        latencyMs: performance.now() - started,
+        version: route.model.version,
+      });
+      return {
+        reply: decision.reply,
+        intent: understanding.intent,
+        confidence: understanding.confidence,
+        entities: understanding.entities,
+        escalated: Boolean(escalationId) || Boolean(next.escalated),
+        ...(escalationId ? { escalationId } : {}),
+        modelVersion: route.model.version,
+        ...(route.variant ? { variant: route.variant } : {}),
+      };
+    } finally {
+      route.model.release();
+    }
+  };
+}

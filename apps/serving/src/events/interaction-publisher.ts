@@ -1,0 +1,143 @@
+import type { Logger } from '@acsa/core/logger';
+import { QUEUES, type TInteractionEvent, ZInteractionEvent } from '@acsa/pipelines';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+
+const FLUSH_MS = 20;
+const MAX_BUFFER = 500;
+const RELAY_MS = 2_000;
+const JOB_OPTIONS = {
+  removeOnComplete: 1_000,
+  removeOnFail: 5_000,
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000 },
+};
+
+/**
+ * Publishes one interaction event per turn on the BullMQ interactions queue, after the turn is stored.
+ * Events are buffered for a few milliseconds and sent with addBulk (one round trip for many turns). When
+ * Redis is down they go to the EventOutbox table instead, and a relay sends them once Redis is back: kept,
+ * never lost, and the chat never waits for Redis.
+ */
+export class InteractionPublisher {
+  private buffer: TInteractionEvent[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly relayTimer: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly queue: Queue | null;
+  published = 0;
+  spilled = 0;
+
+  constructor(
+    private readonly options: { connection: Redis | null; pool: pg.Pool; logger: Logger; prefix?: string },
+  ) {
+    this.queue = options.connection
+      ? new Queue(QUEUES.interactions, { connection: options.connection, prefix: options.prefix ?? 'bull' })
+      : null;
+    this.relayTimer = setInterval(() => void this.relay(), RELAY_MS);
+    this.relayTimer.unref();
+  }
+
+  publish(event: TInteractionEvent): void {
+    this.buffer.push(ZInteractionEvent.parse(event));
+    if (this.buffer.length >= MAX_BUFFER) this.schedule(0);
+    else this.schedule(FLUSH_MS);
+  }
+
+  private schedule(ms: number) {
+    if (this.timer && ms > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flushing = this.flushing.then(() => this.flush());
+    }, ms);
+  }
+
+  private redisReady(): boolean {
+    return this.queue !== null && this.options.connection?.status === 'ready';
+  }
+
+  private async flush(): Promise<void> {
+    const events = this.buffer;
+    this.buffer = [];
+    if (!events.length) return;
+    if (this.redisReady()) {
+      try {
+        await this.queue?.addBulk(
+          events.map((data) => ({ name: 'turn', data, opts: { ...JOB_OPTIONS, jobId: data.messageId } })),
+        );
+        this.published += events.length;
+        return;
+      } catch (e) {
+        this.options.logger.warn(
+          { err: (e as Error).message, events: events.length },
+          'event queue unavailable; keeping events in the outbox',
+        );
+      }
+    }
+    await this.spill(events);
+  }
+
+  private async spill(events: TInteractionEvent[]): Promise<void> {
+    try {
+      await this.options.pool.query(
+        `INSERT INTO "EventOutbox" (queue, payload) SELECT $1, e FROM jsonb_array_elements($2::jsonb) AS e`,
+        [QUEUES.interactions, JSON.stringify(events)],
+      );
+      this.spilled += events.length;
+    } catch (e) {
+      // Both stores down: keep them in memory and try again with the next flush.
+      this.options.logger.error(
+        { err: (e as Error).message, events: events.length },
+        'cannot store events; retrying',
+      );
+      this.buffer.unshift(...events);
+      this.schedule(1_000);
+    }
+  }
+
+  /** Sends what the outbox holds; SKIP LOCKED lets every replica relay without sending a row twice. */
+  async relay(): Promise<number> {
+    if (!this.redisReady()) return 0;
+    const client = await this.options.pool.connect().catch(() => null);
+    if (!client) return 0;
+    let sent = 0;
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ id: string; payload: TInteractionEvent }>(
+        `SELECT id, payload FROM "EventOutbox" WHERE queue = $1 ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED`,
+        [QUEUES.interactions],
+      );
+      if (rows.length) {
+        // jobId = messageId: an event relayed twice (crash after send, before delete) is one job.
+        await this.queue?.addBulk(
+          rows.map((r) => ({
+            name: 'turn',
+            data: r.payload,
+            opts: { ...JOB_OPTIONS, jobId: r.payload.messageId },
+          })),
+        );
+        await client.query(`DELETE FROM "EventOutbox" WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+        sent = rows.length;
+      }
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      this.options.logger.warn({ err: (e as Error).message }, 'outbox relay failed; will retry');
+    } finally {
+      client.release();
+    }
+    this.published += sent;
+    return sent;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.relayTimer);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.flushing;
+    await this.flush();
+    await this.queue?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { type makeChatSchemas, ZChatResponse, ZErrorResponse } from '../chat/chat-schemas.ts';
+
+const json = (schema: z.ZodType) => ({
+  'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
+});
+const error = (description: string) => ({ description, content: json(ZErrorResponse) });
+
+/** The OpenAPI 3.1 document, built from the same zod schemas that validate requests. */
+export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, version: string) {
+  const common = {
+    '400': error('Malformed body: the message names the field'),
+    '401': error('No or unknown API key, or an invalid customer token'),
+    '403': error('The API key lacks the scope'),
+    '413': error('Body too large'),
+    '415': error('Body is not application/json'),
+    '429': error('Rate limited; see Retry-After'),
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'ACSA serving API',
+      version,
+      description: 'The storefront chat API of the ACSA support agent.',
+    },
+    components: {
+      securitySchemes: {
+        storefrontKey: { type: 'http', scheme: 'bearer', description: 'Storefront API key' },
+      },
+    },
+    security: [{ storefrontKey: [] }],
+    paths: {
+      '/v1/chat': {
+        post: {
+          summary: 'One chat turn: the shopper says something, the agent answers',
+          requestBody: { required: true, content: json(schemas.ZChatRequest) },
+          responses: {
+            '200': { description: "The agent's reply", content: json(ZChatResponse) },
+            ...common,
+            '409': error('Another message of the session is still being answered'),
+            '503': error('No model loaded yet; see Retry-After'),
+          },
+        },
+      },
+      '/v1/feedback': {
+        post: {
+          summary: "CSAT rating (1–5) or thumbs for the session's conversation",
+          requestBody: { required: true, content: json(schemas.ZFeedbackRequest) },
+          responses: {
+            '204': { description: 'Stored' },
+            ...common,
+            '404': error('No conversation for this session'),
+          },
+        },
+      },
+      '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Up' } } } },
+      '/readyz': {
+        get: {
+          summary: 'Readiness: a model is loaded',
+          security: [],
+          responses: { '200': { description: 'Ready' }, '503': error('No model loaded') },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics',
+          security: [],
+          responses: { '200': { description: 'Text exposition format' } },
+        },
+      },
+    },
+  };
+}

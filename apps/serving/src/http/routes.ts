@@ -1,0 +1,88 @@
+import { AppError } from '@acsa/core/errors';
+import type { PrismaClient } from '@acsa/db';
+import type { FastifyInstance } from 'fastify';
+import type { ApiKeyAuth } from '../auth/api-keys.ts';
+import type { makeChatSchemas } from '../chat/chat-schemas.ts';
+import type { createTurnHandler } from '../chat/handle-turn.ts';
+import type { ModelRegistry } from '../models/model-registry.ts';
+import { fromZod } from './error-handler.ts';
+import type { TMetrics } from './metrics.ts';
+import { openApiDocument } from './openapi.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+export type TRouteDeps = {
+  prisma: PrismaClient;
+  auth: ApiKeyAuth;
+  limiter: RateLimiter;
+  registry: ModelRegistry;
+  handleTurn: ReturnType<typeof createTurnHandler>;
+  schemas: ReturnType<typeof makeChatSchemas>;
+  metrics: TMetrics;
+  version: string;
+};
+
+/** Thin transport: authenticate, rate-limit, validate, call one function. */
+export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
+  const parse = <T>(
+    schema: {
+      safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError };
+    },
+    body: unknown,
+  ): T => {
+    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new AppError('BAD_REQUEST', 'the body must be a JSON object');
+    }
+    const r = schema.safeParse(body);
+    if (!r.success) throw fromZod(r.error);
+    return r.data;
+  };
+
+  app.post('/v1/chat', async (request) => {
+    const principal = await d.auth.authenticate(request.headers.authorization, 'chat');
+    const body = parse(d.schemas.ZChatRequest, request.body);
+    await d.limiter.check(principal.id, body.sessionId);
+    return d.handleTurn(principal, body);
+  });
+
+  app.post('/v1/feedback', async (request, reply) => {
+    const principal = await d.auth.authenticate(request.headers.authorization, 'feedback');
+    const body = parse(d.schemas.ZFeedbackRequest, request.body);
+    await d.limiter.check(principal.id, body.sessionId);
+    const conversation = await d.prisma.conversation.findFirst({
+      where: { sessionId: body.sessionId, apiKeyId: principal.id },
+      orderBy: { lastMessageAt: 'desc' },
+      select: {
+        id: true,
+        messages: { where: { role: 'AGENT' }, orderBy: { seq: 'desc' }, take: 1, select: { id: true } },
+      },
+    });
+    if (!conversation)
+      throw new AppError('NOT_FOUND', 'this session has no conversation to rate yet', { field: 'sessionId' });
+    await d.prisma.feedback.create({
+      data: {
+        conversationId: conversation.id,
+        messageId: conversation.messages[0]?.id ?? null,
+        rating: body.rating ?? null,
+        thumbs: body.thumbs === undefined ? null : body.thumbs === 'up',
+        comment: body.comment ?? null,
+      },
+    });
+    return reply.status(204).send();
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok', service: 'serving', version: d.version }));
+  app.get('/readyz', async (_request, reply) => {
+    const model = d.registry.production;
+    if (!model) {
+      reply.header('retry-after', '5');
+      return reply.status(503).send(new AppError('MODEL_NOT_READY', 'no model is loaded yet').toJSON());
+    }
+    return { status: 'ready', modelVersion: model.version };
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', d.metrics.registry.contentType);
+    return d.metrics.registry.metrics();
+  });
+  const doc = openApiDocument(d.schemas, d.version);
+  app.get('/openapi.json', async () => doc);
+}

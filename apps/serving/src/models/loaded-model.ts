@@ -1,0 +1,58 @@
+import type { IntentClassifier, TPrediction } from '@acsa/ml/onnx';
+import { MicroBatcher } from '../nlu/micro-batcher.ts';
+
+export type TModelState = 'READY' | 'UNLOADING';
+export type TBatching = { enabled: boolean; maxBatch: number; maxWaitMs: number };
+
+/**
+ * One served version: its classifier, its micro-batcher and a count of requests using it. Retired when an
+ * alias moves away; released only once the last request that acquired it has finished.
+ */
+export class LoadedModel {
+  state: TModelState = 'READY';
+  private inFlight = 0;
+  private readonly batcher: MicroBatcher<string, TPrediction> | null;
+  private released: Promise<void> | null = null;
+
+  constructor(
+    readonly versionId: string,
+    readonly version: string,
+    readonly classifier: IntentClassifier,
+    batching: TBatching,
+  ) {
+    this.batcher = batching.enabled
+      ? new MicroBatcher((texts) => classifier.predict(texts, { topK: 3 }), batching)
+      : null;
+  }
+
+  acquire(): this {
+    this.inFlight++;
+    return this;
+  }
+
+  release(): void {
+    this.inFlight--;
+    if (this.state === 'UNLOADING' && this.inFlight === 0) void this.free();
+  }
+
+  async predict(text: string): Promise<TPrediction> {
+    if (this.batcher) return this.batcher.submit(text);
+    const [p] = await this.classifier.predict([text], { topK: 3 });
+    return p as TPrediction;
+  }
+
+  /** Stops taking new requests; frees the session when the in-flight ones are done. */
+  retire(): void {
+    this.state = 'UNLOADING';
+    if (this.inFlight === 0) void this.free();
+  }
+
+  get busy(): number {
+    return this.inFlight;
+  }
+
+  private free(): Promise<void> {
+    this.released ??= this.classifier.release().catch(() => undefined);
+    return this.released;
+  }
+}

@@ -1,0 +1,171 @@
+import type { Logger } from '@acsa/core/logger';
+import type { PrismaClient } from '@acsa/db';
+import { loadModelVersion } from './load-version.ts';
+import { LoadedModel, type TBatching, type LoadedModel as TLoaded } from './loaded-model.ts';
+import { pickVariant } from './sticky-assignment.ts';
+
+export const PRODUCTION_ALIAS = 'production';
+const FAILED_RETRY_MS = 60_000;
+
+type TDesired = {
+  production: string | null;
+  experiment: { id: string; variants: { name: string; versionId: string; weight: number }[] } | null;
+};
+type TRouting = {
+  production: TLoaded | null;
+  experiment: { id: string; variants: { name: string; model: TLoaded; weight: number }[] } | null;
+};
+
+export type TRoute = { model: TLoaded; variant: string | null };
+
+/**
+ * Keeps the versions the registry wants (the `production` alias, and the variants of a running experiment)
+ * loaded, and routes each session to one. Reconciling is serialised: desired versions are loaded in the
+ * background and verified, then the routing table is replaced in one assignment, so a request sees either
+ * the old table or the new one. A version that fails to load is logged and skipped (retried after a minute);
+ * whatever served before keeps serving.
+ */
+export class ModelRegistry {
+  private routing: TRouting = { production: null, experiment: null };
+  private readonly loaded = new Map<string, TLoaded>();
+  private readonly failed = new Map<string, number>();
+  private reconciling: Promise<void> | null = null;
+  private again = false;
+  onSwap?: (route: { alias: string; version: string }) => void;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly logger: Logger,
+    private readonly batching: TBatching,
+  ) {}
+
+  /** The model for this session: its experiment variant when one is running, else production. */
+  route(sessionId: string): TRoute | null {
+    const { experiment, production } = this.routing;
+    if (experiment?.variants.length) {
+      const v = pickVariant(`${experiment.id}:${sessionId}`, experiment.variants);
+      return { model: v.model.acquire(), variant: v.name };
+    }
+    return production ? { model: production.acquire(), variant: null } : null;
+  }
+
+  get production(): TLoaded | null {
+    return this.routing.production;
+  }
+
+  get ready(): boolean {
+    return this.routing.production !== null;
+  }
+
+  /** Brings loaded models in line with the registry; concurrent calls coalesce into one more pass. */
+  reconcile(): Promise<void> {
+    if (this.reconciling) {
+      this.again = true;
+      return this.reconciling;
+    }
+    this.reconciling = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.reconcileOnce();
+        } while (this.again);
+      } finally {
+        this.reconciling = null;
+      }
+    })();
+    return this.reconciling;
+  }
+
+  private async desired(): Promise<TDesired> {
+    const [alias, experiment] = await Promise.all([
+      this.prisma.modelAlias.findUnique({
+        where: { name: PRODUCTION_ALIAS },
+        select: { modelVersionId: true },
+      }),
+      this.prisma.experiment.findFirst({
+        where: { status: 'RUNNING' },
+        orderBy: { startedAt: 'desc' },
+        select: {
+          id: true,
+          variants: { select: { name: true, modelVersionId: true, weight: true }, orderBy: { name: 'asc' } },
+        },
+      }),
+    ]);
+    return {
+      production: alias?.modelVersionId ?? null,
+      experiment: experiment
+        ? {
+            id: experiment.id,
+            variants: experiment.variants.map((v) => ({
+              name: v.name,
+              versionId: v.modelVersionId,
+              weight: v.weight,
+            })),
+          }
+        : null,
+    };
+  }
+
+  private async ensure(versionId: string): Promise<TLoaded | null> {
+    const have = this.loaded.get(versionId);
+    if (have) return have;
+    const failedAt = this.failed.get(versionId);
+    if (failedAt && Date.now() - failedAt < FAILED_RETRY_MS) return null;
+    const started = performance.now();
+    try {
+      const classifier = await loadModelVersion(this.prisma, versionId);
+      const model = new LoadedModel(versionId, classifier.manifest.name, classifier, this.batching);
+      this.loaded.set(versionId, model);
+      this.failed.delete(versionId);
+      this.logger.info(
+        { version: model.version, ms: Math.round(performance.now() - started) },
+        'model loaded and verified',
+      );
+      return model;
+    } catch (e) {
+      this.failed.set(versionId, Date.now());
+      this.logger.error(
+        { versionId, err: (e as Error).message },
+        'model failed to load; keeping the current one',
+      );
+      return null;
+    }
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    const want = await this.desired();
+    const production = want.production
+      ? ((await this.ensure(want.production)) ?? this.routing.production)
+      : null;
+    let experiment: TRouting['experiment'] = null;
+    if (want.experiment) {
+      const variants = [];
+      for (const v of want.experiment.variants) {
+        const model = await this.ensure(v.versionId);
+        if (model) variants.push({ name: v.name, model, weight: v.weight });
+      }
+      // A half-loaded experiment would skew its own traffic split: all variants or none.
+      if (variants.length === want.experiment.variants.length)
+        experiment = { id: want.experiment.id, variants };
+    }
+    const before = this.routing.production;
+    this.routing = { production, experiment };
+    if (production && production !== before)
+      this.onSwap?.({ alias: PRODUCTION_ALIAS, version: production.version });
+    // Release what no route uses any more; their in-flight requests finish on the old session.
+    const inUse = new Set([production, ...(experiment?.variants.map((v) => v.model) ?? [])]);
+    for (const [id, model] of this.loaded) {
+      if (!inUse.has(model)) {
+        this.loaded.delete(id);
+        model.retire();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.reconciling;
+    for (const model of this.loaded.values()) model.retire();
+    this.loaded.clear();
+    this.routing = { production: null, experiment: null };
+  }
+}
