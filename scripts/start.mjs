@@ -137,9 +137,13 @@ if (failed.length) {
   console   http://127.0.0.1:${ports.console}
   serving   http://127.0.0.1:${ports.serving}   (health: /healthz)
   trainer   http://127.0.0.1:${ports.trainer}/healthz
-${env.ACSA_DEMO_API_KEY ? `
+${
+  env.ACSA_DEMO_API_KEY
+    ? `
   demo storefront API key   ${env.ACSA_DEMO_API_KEY}
   demo console sign-in      admin@example.com / engineer@example.com / reviewer@example.com, password ${env.ACSA_DEMO_PASSWORD}
   (development only; kept in ${demoFile})
-` : ''}Press Ctrl+C to stop.`);
+`
+    : ''
+}Press Ctrl+C to stop.`);
 }

@@ -23,5 +23,9 @@ export const ZInteractionEvent = z.object({
 export type TInteractionEvent = z.infer<typeof ZInteractionEvent>;
 
 /** The payload of an alias-move announcement on MODEL_ALIAS_CHANNEL. */
-export const ZAliasMoved = z.object({ alias: z.string(), versionId: z.string().uuid().nullable(), at: z.string() });
+export const ZAliasMoved = z.object({
+  alias: z.string(),
+  versionId: z.string().uuid().nullable(),
+  at: z.string(),
+});
 export type TAliasMoved = z.infer<typeof ZAliasMoved>;

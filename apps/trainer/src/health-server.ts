@@ -6,15 +6,23 @@ export type THealthCheck = () => Promise<Record<string, unknown>>;
 export function createHealthServer(check: THealthCheck): Server {
   return createServer((req, res) => {
     if (req.method !== 'GET' || (req.url !== '/healthz' && req.url !== '/')) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NOT_FOUND","message":"not found"}}');
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":{"code":"NOT_FOUND","message":"not found"}}');
       return;
     }
     check().then(
-      (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', ...body })),
-      (err: unknown) =>
+      (body) =>
         res
-          .writeHead(503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: 'unavailable', reason: err instanceof Error ? err.message : String(err) })),
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'ok', ...body })),
+      (err: unknown) =>
+        res.writeHead(503, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            status: 'unavailable',
+            reason: err instanceof Error ? err.message : String(err),
+          }),
+        ),
     );
   });
 }

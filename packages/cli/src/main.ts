@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { commands } from './commands/index.ts';
 import { CliError } from './cli-error.ts';
+import { commands } from './commands/index.ts';
 
 /** Runs the CLI and returns the process exit code; errors print as one line naming what was wrong. */
 export async function main(argv: string[]): Promise<number> {
-  const program = new Command('acsa').description('ACSA: the support agent and its MLOps platform').exitOverride();
+  const program = new Command('acsa')
+    .description('ACSA: the support agent and its MLOps platform')
+    .exitOverride();
   for (const register of commands) register(program);
   try {
     await program.parseAsync(argv);

@@ -11,7 +11,10 @@ export class EnvError extends Error {
  * Parses an app's environment once, at start. A bad value fails with every offending variable named,
  * and never echoes a value back: env often holds secrets.
  */
-export function parseEnv<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.infer<S> {
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  source: Record<string, string | undefined>,
+): z.infer<S> {
   const result = schema.safeParse(source);
   if (result.success) return result.data;
   throw new EnvError(

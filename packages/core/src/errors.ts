@@ -21,7 +21,11 @@ export class AppError extends Error {
   /** Seconds a client should wait before retrying (429, 503). */
   readonly retryAfter?: number;
 
-  constructor(code: TErrorCode, message: string, options: { field?: string; retryAfter?: number; cause?: unknown } = {}) {
+  constructor(
+    code: TErrorCode,
+    message: string,
+    options: { field?: string; retryAfter?: number; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
@@ -34,7 +38,9 @@ export class AppError extends Error {
   }
 
   toJSON() {
-    return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
+    return {
+      error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) },
+    };
   }
 }
 

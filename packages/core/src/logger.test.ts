@@ -12,11 +12,15 @@ it('never writes secrets or contact details to the log', () => {
   });
   const log = createLogger({ name: 'test', destination });
   log.info(
-    { req: { headers: { authorization: 'Bearer sk_live_abc' } }, body: { customerToken: 'tok', email: 'a@b.c' } },
+    {
+      req: { headers: { authorization: 'Bearer sk_live_abc' } },
+      body: { customerToken: 'tok', email: 'a@b.c' },
+    },
     'turn',
   );
   log.info({ password: 'hunter2', apiKey: 'sk_live_def' }, 'login');
   const text = lines.join('');
   expect(text).toContain('"msg":"turn"');
-  for (const secret of ['sk_live_abc', 'tok"', 'a@b.c', 'hunter2', 'sk_live_def']) expect(text).not.toContain(secret);
+  for (const secret of ['sk_live_abc', 'tok"', 'a@b.c', 'hunter2', 'sk_live_def'])
+    expect(text).not.toContain(secret);
 });

@@ -29,7 +29,12 @@ export const REDACT_PATHS = [
   '*.phone',
 ];
 
-export type TLoggerOptions = { name: string; level?: string; pretty?: boolean; destination?: DestinationStream };
+export type TLoggerOptions = {
+  name: string;
+  level?: string;
+  pretty?: boolean;
+  destination?: DestinationStream;
+};
 
 /** JSON lines in production; colourised single lines in development (pino-pretty in a worker thread). */
 export function createLogger({ name, level = 'info', pretty = false, destination }: TLoggerOptions): Logger {

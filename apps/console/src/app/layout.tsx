@@ -5,7 +5,9 @@ export const metadata = { title: 'ACSA console', description: 'Review, train and
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body style={{ fontFamily: 'system-ui, sans-serif', margin: 0, color: '#1b1f24', background: '#f6f8fa' }}>
+      <body
+        style={{ fontFamily: 'system-ui, sans-serif', margin: 0, color: '#1b1f24', background: '#f6f8fa' }}
+      >
         {children}
       </body>
     </html>

@@ -35,7 +35,7 @@ export class MicroBatcher<I, O> {
     this.run(batch.map((b) => b.input)).then(
       (outputs) => {
         this.running--;
-        batch.forEach((b, i) => b.resolve(outputs[i] as O));
+        for (const [i, b] of batch.entries()) b.resolve(outputs[i] as O);
       },
       (err) => {
         this.running--;
