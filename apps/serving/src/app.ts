@@ -113,6 +113,8 @@ export async function createServingApp({
     return503OnClosing: true,
   });
   installErrorHandler(app);
+  // The API speaks JSON only: a text/plain body is a client mistake to name (415), not a string to parse.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode >= 400) metrics.errors.inc({ code: String(reply.statusCode) });
     if (reply.statusCode >= 500)
