@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { createLogger } from '@acsa/core/logger';
+import { QUEUES } from '@acsa/pipelines';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { InteractionPublisher } from '../src/events/interaction-publisher.ts';
+import { API_KEY, type Harness, startServing } from './harness.ts';
+
+const auth = { authorization: `Bearer ${API_KEY}` };
+
+describe('hot swap', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startServing({ bundleDir: inject('bootstrapBundle') });
+  });
+  afterAll(() => h?.close());
+
+  it('swaps to a promoted version under load with no failed request, and refuses a corrupt one', async () => {
+    const v2 = await h.register(inject('bootstrapBundle'), 'bootstrap-test-2');
+    let stop = false;
+    const statuses: number[] = [];
+    const versions: string[] = [];
+    const load = Array.from({ length: 8 }, async (_, worker) => {
+      for (let i = 0; !stop; i++) {
+        const res = await h.serving.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { sessionId: `swap-${worker}-${i}`, text: 'where is my order' } });
+        statuses.push(res.statusCode);
+        if (res.statusCode === 200) versions.push(res.json().modelVersion);
+      }
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await h.promote(v2);
+    await h.serving.registry.reconcile();
+    await new Promise((r) => setTimeout(r, 300));
+    stop = true;
+    await Promise.all(load);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(versions).toContain('bootstrap-test-1');
+    expect(versions.at(-1)).toBe('bootstrap-test-2');
+
+    // A version whose bytes do not match its checksum is never served; the working one stays.
+    const bad = await h.db.prisma.modelVersion.findUniqueOrThrow({ where: { id: v2 } });
+    const corrupt = await h.db.prisma.modelVersion.create({
+      data: { ...bad, id: undefined, version: 'corrupt', sha256: createHash('sha256').update('other').digest('hex'), manifest: bad.manifest ?? {}, metrics: bad.metrics ?? {} },
+    });
+    await h.promote(corrupt.id);
+    await h.serving.registry.reconcile();
+    const res = await h.serving.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { sessionId: 'after-corrupt', text: 'hello' } });
+    expect([res.statusCode, res.json().modelVersion]).toEqual([200, 'bootstrap-test-2']);
+  });
+});
+
+describe('Redis down', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startServing({ bundleDir: inject('bootstrapBundle'), env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+  });
+  afterAll(() => h?.close());
+
+  it('still answers, keeps the conversation state, and keeps every event to send later', async () => {
+    const chat = async (text: string) => {
+      const res = await h.serving.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { sessionId: 'no-redis', text } });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json();
+    };
+    expect((await chat('where is my order?')).reply).toMatch(/order number/i);
+    expect((await chat('10042')).reply).toMatch(/email/i);
+    await h.serving.publisher.close();
+    const pool = new pg.Pool({ connectionString: h.db.url, max: 2 });
+    const { rows } = await pool.query('SELECT count(*)::int AS n FROM "EventOutbox"');
+    expect(rows[0].n).toBe(2);
+
+    // Redis is back: the relay sends what the outbox kept, once.
+    const connection = new Redis(h.redis.url, { maxRetriesPerRequest: null });
+    await new Promise((r) => connection.once('ready', r));
+    const relay = new InteractionPublisher({ connection, pool, logger: createLogger({ name: 't', level: 'silent' }), prefix: `${h.redis.prefix}bull` });
+    expect(await relay.relay()).toBe(2);
+    const queue = new Queue(QUEUES.interactions, { connection, prefix: `${h.redis.prefix}bull` });
+    expect((await queue.getJobs(['waiting'])).map((j) => j.data.text).sort()).toEqual(['10042', 'where is my order?']);
+    expect((await pool.query('SELECT count(*)::int AS n FROM "EventOutbox"')).rows[0].n).toBe(0);
+    await relay.close();
+    await queue.close();
+    connection.disconnect();
+    await pool.end();
+  });
+});
