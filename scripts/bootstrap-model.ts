@@ -1,0 +1,82 @@
+// The first model: when nothing is in production, train one on the bootstrap corpus (dataset "bootstrap",
+// stored by the seed), register it and point `production` at it, so the agent answers from the first
+// start. `npm start` runs this; it does nothing once any model is in production.
+//
+//   DATABASE_URL, REDIS_URL   as for the apps (defaults: the local services)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createPrisma } from '@acsa/db';
+import { moveAlias, registerModelVersion } from '@acsa/db/registry';
+import { trainFactory } from '@acsa/ml/train';
+import { announceAliasMove } from '@acsa/pipelines';
+import cliProgress from 'cli-progress';
+import { Redis } from 'ioredis';
+
+const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/acsa';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Sized to train in a few minutes on 2 cores: one teacher, a narrow student. The retraining pipeline
+ * trains full-size models later; this one only has to be good enough to start learning from.
+ */
+const SPEC = {
+  teacher: { members: 1, embDim: 128, buckets: 1 << 16, epochs: 6 },
+  student: { embDim: 48, buckets: 1 << 15, epochs: 6 },
+  seed: 1,
+};
+
+const prisma = createPrisma({ url, max: 2 });
+try {
+  const current = await prisma.modelAlias.findUnique({ where: { name: 'production' }, include: { modelVersion: true } });
+  if (current) {
+    console.log(`production model: ${current.modelVersion.version}`);
+  } else {
+    const dataset = await prisma.datasetVersion.findFirst({
+      where: { dataset: { name: 'bootstrap' } },
+      orderBy: { version: 'desc' },
+      include: { examples: { select: { text: true, intent: true, split: true } } },
+    });
+    if (!dataset) throw new Error('no bootstrap dataset: run the seed first (npm run db:seed)');
+    const dir = path.resolve('var', 'bootstrap-model', dataset.id);
+    mkdirSync(dir, { recursive: true });
+    const data = path.join(dir, 'bootstrap.jsonl');
+    writeFileSync(data, dataset.examples.map((e) => JSON.stringify({ text: e.text, intent: e.intent, split: e.split.toLowerCase() })).join('\n'));
+    console.log(`training the first model on the bootstrap corpus (${dataset.examples.length} examples)…`);
+    const bars = new cliProgress.MultiBar(
+      { format: '  {stage} [{bar}] {percentage}% {detail}', hideCursor: true, stream: process.stdout },
+      cliProgress.Presets.shades_classic,
+    );
+    const byStage = new Map<string, cliProgress.SingleBar>();
+    const started = performance.now();
+    const result = await trainFactory({
+      files: [data], out: path.join(dir, 'bundles'), ...SPEC,
+      onProgress: ({ stage, done, total, detail }) => {
+        let bar = byStage.get(stage);
+        if (!bar) byStage.set(stage, (bar = bars.create(total, 0, { stage: stage.padEnd(14), detail: '' })));
+        bar.setTotal(total);
+        bar.update(done, { detail: detail ?? '' });
+      },
+    });
+    bars.stop();
+    const int8 = result.bundles.find((b) => b.variant === 'student-int8');
+    if (!int8) throw new Error('training produced no student-int8 bundle');
+    const onnx = readFileSync(path.join(int8.dir, 'model.onnx'));
+    const version = `intent-bootstrap-${new Date().toISOString().slice(0, 10)}-${int8.manifest.model.sha256.slice(0, 8)}`;
+    const manifest = { ...int8.manifest, name: version };
+    const row = await registerModelVersion(prisma, { version, kind: 'student-int8', manifest, onnx, datasetVersionId: dataset.id });
+    await moveAlias(prisma, {
+      alias: 'production', toVersionId: row.id, kind: 'PROMOTE',
+      actor: { type: 'SYSTEM', display: 'system:bootstrap' }, reason: 'first model, trained on the bootstrap corpus',
+    });
+    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect().then(() => announceAliasMove(redis, 'production', row.id)).catch(() => undefined);
+    redis.disconnect();
+    const acc = (int8.manifest.metrics.dev.accuracy * 100).toFixed(1);
+    console.log(`${version} is in production: dev accuracy ${acc} %, ${(onnx.byteLength / 1e6).toFixed(1)} MB, trained in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+} catch (e) {
+  console.error(`error: the first model could not be made: ${(e as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await prisma.$disconnect();
+}
