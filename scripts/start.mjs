@@ -65,7 +65,9 @@ const newest = (dir) => {
 const buildId = 'apps/console/.next/BUILD_ID';
 if (!existsSync(buildId) || newest('apps/console') > statSync(buildId).mtimeMs) {
   say('Building the console');
-  run('npx', ['next', 'build'], { cwd: 'apps/console', env });
+  // Next.js builds and serves with NODE_ENV=production whatever the apps run with: a development value here
+  // mixes React builds and fails prerendering.
+  run('npx', ['next', 'build'], { cwd: 'apps/console', env: { ...env, NODE_ENV: 'production' } });
 }
 
 const children = [];
@@ -106,7 +108,7 @@ launch('trainer', 'node', ['--import', 'tsx', 'apps/trainer/src/main.ts'], {
 });
 launch('console', 'npx', ['next', 'start', '-p', String(ports.console), '-H', '127.0.0.1'], {
   cwd: 'apps/console',
-  env: { PORT: String(ports.console) },
+  env: { PORT: String(ports.console), NODE_ENV: 'production' },
 });
 
 const health = {
