@@ -2,9 +2,9 @@
 // `npm start`: from a fresh clone to a running shop agent. Installs dependencies if absent, checks
 // PostgreSQL and Redis (starting local ones), migrates, seeds an empty database, trains the first
 // model if none is in production, then runs serving, trainer and console and prints their URLs.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ensureInstalled, run } from './lib/install.mjs';
@@ -67,7 +67,13 @@ if (!existsSync(buildId) || newest('apps/console') > statSync(buildId).mtimeMs) 
   say('Building the console');
   // Next.js builds and serves with NODE_ENV=production whatever the apps run with: a development value here
   // mixes React builds and fails prerendering.
-  run('npx', ['next', 'build'], { cwd: 'apps/console', env: { ...env, NODE_ENV: 'production' } });
+  const built = spawnSync('npx', ['next', 'build'], { cwd: 'apps/console', stdio: 'inherit', env: { ...env, NODE_ENV: 'production' } });
+  if (built.status !== 0) {
+    // Next writes BUILD_ID before it finishes: remove it so the next start builds again instead of serving a broken build.
+    rmSync(buildId, { force: true });
+    console.error('error: the console build failed (see above)');
+    process.exit(built.status || 1);
+  }
 }
 
 const children = [];
