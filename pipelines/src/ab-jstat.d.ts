@@ -1,0 +1,11 @@
+// jstat ships no types; only what the A/B arithmetic calls is declared.
+declare module 'jstat' {
+  const jStat: {
+    normal: {
+      cdf(x: number, mean: number, sd: number): number;
+      inv(p: number, mean: number, sd: number): number;
+    };
+    chisquare: { cdf(x: number, dof: number): number };
+  };
+  export default jStat;
+}
