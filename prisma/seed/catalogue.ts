@@ -1,4 +1,4 @@
-import type { TRandom } from './random.ts';
+import type { TRandom } from '@acsa/corpus/prng';
 
 /**
  * The demo catalogue: brand-free product lines crossed with product kinds, per category. Names read like

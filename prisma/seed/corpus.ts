@@ -1,8 +1,8 @@
 import { generateCorpus } from '@acsa/corpus';
+import { stream } from '@acsa/corpus/prng';
 import { normalizeKey } from '@acsa/corpus/split';
 import type { PrismaClient } from '@acsa/db';
-import { bulkInsert } from './bulk-insert.ts';
-import { stream } from './random.ts';
+import { bulkInsert } from '@acsa/db';
 import { uuidv7 } from './uuid.ts';
 
 export const BOOTSTRAP_DATASET = 'bootstrap';

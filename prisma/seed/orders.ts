@@ -1,6 +1,6 @@
+import type { TRandom } from '@acsa/corpus/prng';
 import type { TSeedProduct } from './catalogue.ts';
 import type { TSeedAddress, TSeedCustomer } from './people.ts';
-import type { TRandom } from './random.ts';
 import { buildShipment, type TSeedShipment, type TSeedTrackingEvent } from './shipments.ts';
 import { uuidv7 } from './uuid.ts';
 

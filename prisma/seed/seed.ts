@@ -1,10 +1,10 @@
+import { stream } from '@acsa/corpus/prng';
 import type { PrismaClient } from '@acsa/db';
+import { bulkInsert } from '@acsa/db';
 import { ARTICLES } from './articles.ts';
-import { bulkInsert } from './bulk-insert.ts';
 import { buildCatalogue } from './catalogue.ts';
 import { buildOrders } from './orders.ts';
 import { buildCustomers } from './people.ts';
-import { stream } from './random.ts';
 import { uuidv7 } from './uuid.ts';
 
 export type SeedShopOptions = {

@@ -1,4 +1,4 @@
-import type { TRandom } from './random.ts';
+import type { TRandom } from '@acsa/corpus/prng';
 import { uuidv7 } from './uuid.ts';
 
 type TShipmentStatus =

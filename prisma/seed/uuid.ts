@@ -1,4 +1,4 @@
-import type { TRandom } from './random.ts';
+import type { TRandom } from '@acsa/corpus/prng';
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 

@@ -1,7 +1,7 @@
+import { uuidv7 } from '@acsa/core/ids';
 import { type PrismaClient, withTransaction } from '@acsa/db';
 import { insertExamples } from './insert-examples.ts';
 import type { TCounts, TPreparedImport } from './types.ts';
-import { uuidv7 } from './uuidv7.ts';
 
 export type TImportOptions = {
   /** The dataset the new version belongs to; created on its first import. */
