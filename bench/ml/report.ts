@@ -27,6 +27,15 @@ export function markdownReport(
       : '—';
     return `| ${r.dataset} (${r.split}) | ${r.variant} | ${x.n} | ${pct(x.accuracy)} | ${pct(x.macroF1)} | ${pct(x.inScopeAccuracy)} | ${pct(x.oosRecall)} | ${pct(x.oosPrecision)} | ${at70} | ${x.ece.toFixed(4)} | ${(x.sizeBytes / 1e6).toFixed(2)} | ${x.p50LatencyMs.toFixed(3)} | ${x.p99LatencyMs.toFixed(3)} | ${r.trainSeconds.toFixed(1)} | ${r.peakRssMb} |`;
   });
+  const ratios = [...new Set(rows.map((r) => r.dataset))].flatMap((d) => {
+    const t = rows.find((r) => r.dataset === d && r.variant === 'teacher')?.report;
+    const q = rows.find((r) => r.dataset === d && r.variant === 'student-int8')?.report;
+    if (!t || !q) return [];
+    const acc = (x: TEvalReport) => (x.oosAtRecall70 ? x.oosAtRecall70.inScopeAccuracy : x.accuracy);
+    return [
+      `- ${d}: int8 − teacher accuracy ${((acc(q) - acc(t)) * 100).toFixed(2)} pt, ${(t.sizeBytes / q.sizeBytes).toFixed(1)}× smaller, p50 ${(t.p50LatencyMs / q.p50LatencyMs).toFixed(2)}× faster`,
+    ];
+  });
   const checks = Object.entries(runs).map(([name, run]) => `- ${name}: ${JSON.stringify(run)}`);
   return [
     '# bench/ml results',
@@ -36,6 +45,9 @@ export function markdownReport(
     head,
     sep,
     ...body,
+    '',
+    'student-int8 against the teacher (accuracy; in-scope accuracy at OOS recall ≥ 70 % where there is OOS):',
+    ...ratios,
     '',
     'train s: teacher row = teacher ensemble; student rows = distillation; peak RSS = the training process.',
     'Runs (seconds per stage, argmax agreement ONNX vs TensorFlow.js and int8 vs fp32 on the eval rows):',

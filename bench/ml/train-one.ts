@@ -5,9 +5,8 @@
  */
 import { readLabeledJsonl, splitOf } from '../../packages/ml/src/data/read-jsonl.ts';
 import { featurize } from '../../packages/ml/src/featurize/featurize.ts';
-import { padBatch } from '../../packages/ml/src/featurize/pad-batch.ts';
 import { argmax } from '../../packages/ml/src/model/bag-mlp.ts';
-import { tfjsLogits } from '../../packages/ml/src/model/tfjs-forward.ts';
+import { tfjsScorer } from '../../packages/ml/src/model/tfjs-forward.ts';
 import { IntentClassifier } from '../../packages/ml/src/onnx/intent-classifier.ts';
 import { trainBaseline } from '../../packages/ml/src/train/train-baseline.ts';
 import { trainFactory } from '../../packages/ml/src/train/train-factory.ts';
@@ -26,9 +25,10 @@ const int8 = await IntentClassifier.load(`${out}/student-int8`);
 const c = student.manifest.labels.length;
 let sameTfjs = 0;
 let sameInt8 = 0;
+const scorer = tfjsScorer([factory.models.student]);
 for (let s = 0; s < rows.length; s += 256) {
   const bags = rows.slice(s, s + 256).map((r) => featurize(r.text, student.manifest.featurizer));
-  const tfjs = tfjsLogits([factory.models.student], padBatch(bags));
+  const tfjs = scorer.logits(bags);
   const onnx = await student.logits(bags);
   const q = await int8.logits(bags);
   for (let i = 0; i < bags.length; i++) {

@@ -17,16 +17,17 @@ export const ZModelSpec = z.object({
 export type TModelSpec = z.infer<typeof ZModelSpec>;
 
 /**
- * Defaults sized for a 2-core machine: a wide teacher (more members make an ensemble, at that multiple of
- * the time) and a narrow student that learns from it. The student's first layer is 4× narrower with half
- * the buckets, which with int8 weights makes its bundle ~30× smaller than the teacher's.
+ * Defaults sized for a 2-core machine: an ensemble of two wide, deeper members as the teacher and one
+ * narrow member as the student. The student shares the teacher's features (so it can be distilled on
+ * the same perturbed bags) and has half its width and no hidden layer: with int8 weights its bundle is
+ * ~16× smaller than the teacher's and it runs a fraction of the teacher's arithmetic.
  */
 export const DEFAULT_TEACHER: TModelSpec = {
-  members: 1,
+  members: 2,
   buckets: 1 << 17,
   embDim: 256,
-  hidden: [],
-  epochs: 6,
+  hidden: [1024],
+  epochs: 5,
   batchSize: 64,
   lr: 3e-3,
   dropout: 0.3,
@@ -37,16 +38,16 @@ export const DEFAULT_TEACHER: TModelSpec = {
 
 export const DEFAULT_STUDENT: TModelSpec = {
   members: 1,
-  buckets: 1 << 16,
-  embDim: 64,
+  buckets: 1 << 17,
+  embDim: 128,
   hidden: [],
   epochs: 6,
-  batchSize: 64,
-  lr: 4e-3,
+  batchSize: 32,
+  lr: 3e-3,
   dropout: 0.1,
-  featureDropout: 0.1,
+  featureDropout: 0.15,
   labelSmoothing: 0,
   patience: 2,
 };
 
-export const DEFAULT_DISTILL = { temperature: 3, alpha: 0.3 };
+export const DEFAULT_DISTILL = { temperature: 2, alpha: 0.3 };

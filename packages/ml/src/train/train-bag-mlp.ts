@@ -6,7 +6,17 @@ import { SparseAdam } from './sparse-adam.ts';
 export type TBag = { ids: Int32Array; weights: Float32Array };
 export type TExamples = { bags: TBag[]; labels: Int32Array };
 
-export type TDistill = { teacherLogits: Float32Array[]; temperature: number; alpha: number };
+/**
+ * Soft targets: the teacher's logits ([batch, classes], row-major) for training examples `indices` as the
+ * student sees them in this step (`bags`, after feature dropout). Scoring the perturbed bags, not the
+ * clean ones, makes the targets carry the teacher's uncertainty instead of echoing the labels it has
+ * memorised.
+ */
+export type TDistill = {
+  teacher: (indices: number[], bags: TBag[]) => Float32Array;
+  temperature: number;
+  alpha: number;
+};
 
 export type TTrainOptions = {
   shape: TBagMlpShape;
@@ -92,6 +102,7 @@ export async function trainBagMlp(
         headOpt,
         pooled,
         batch,
+        bags,
         train,
         opts,
         seed: Math.floor(rand() * 1e9),
@@ -132,6 +143,7 @@ function headStep(a: {
   headOpt: tf.Optimizer;
   pooled: Float32Array;
   batch: number[];
+  bags: TBag[];
   train: TExamples;
   opts: TTrainOptions;
   seed: number;
@@ -148,7 +160,7 @@ function headStep(a: {
       model.classes,
     );
     const soft = opts.distill
-      ? tf.tensor2d(concat(a.batch.map((i) => opts.distill!.teacherLogits[i]!)), [b, model.classes])
+      ? tf.tensor2d(opts.distill.teacher(a.batch, a.bags), [b, model.classes])
       : undefined;
     const lossFn = () => {
       let z: tf.Tensor2D = x;
@@ -182,16 +194,6 @@ function headStep(a: {
     x.dispose();
     return Float32Array.from(dx);
   });
-}
-
-function concat(xs: Float32Array[]): Float32Array {
-  const out = new Float32Array(xs.reduce((s, x) => s + x.length, 0));
-  let o = 0;
-  for (const x of xs) {
-    out.set(x, o);
-    o += x.length;
-  }
-  return out;
 }
 
 function poolInto(m: TBagMlp, bag: TBag, out: Float32Array, offset: number): void {

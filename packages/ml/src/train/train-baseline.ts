@@ -49,7 +49,7 @@ export async function trainBaseline(opts: {
   const seconds = (performance.now() - t0) / 1000;
   const manifest = await finalizeVariant({
     dir: opts.out,
-    onnx: exportOnnx([model], 'fp32', 'baseline'),
+    onnx: exportOnnx([model], 'fp32', { name: 'baseline' }),
     dev: splits.dev,
     labels: splits.labels,
     oosTargetRecall: 0.8,

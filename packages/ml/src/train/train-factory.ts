@@ -7,6 +7,7 @@ import { readLabeledJsonl, type TLabeledRow } from '../data/read-jsonl.ts';
 import { featurize } from '../featurize/featurize.ts';
 import { featurizerConfig, type TFeaturizerConfig } from '../featurize/featurizer-config.ts';
 import { logitsOf, parameterCount, type TBagMlp } from '../model/bag-mlp.ts';
+import { tfjsScorer } from '../model/tfjs-forward.ts';
 import { exportOnnx, type TPrecision } from '../onnx/export-onnx.ts';
 import { selectBackend } from './backend.ts';
 import { DEFAULT_DISTILL, DEFAULT_STUDENT, DEFAULT_TEACHER, type TModelSpec } from './factory-options.ts';
@@ -91,11 +92,19 @@ export async function trainFactory(opts: TFactoryOptions): Promise<TFactoryResul
   const tTeacher = performance.now();
   log(`teacher trained in ${((tTeacher - t0) / 1000).toFixed(1)} s`);
 
-  const teacherLogits = teacherData.train.bags.map((b) => ensembleLogits(teacher, b));
   const studentCfg = featurizerConfig({ buckets: studentSpec.buckets });
-  const studentData = examples(splits, studentCfg);
-  const distill: TDistill = { teacherLogits, ...(opts.distill ?? DEFAULT_DISTILL) };
+  const sameFeatures = studentSpec.buckets === teacherSpec.buckets;
+  const studentData = sameFeatures ? teacherData : examples(splits, studentCfg);
+  // With the same features the teacher scores exactly the bag the student sees (dropout included);
+  // otherwise it scores each clean example once, up front.
+  const scorer = tfjsScorer(teacher);
+  const fixed = sameFeatures ? [] : teacherData.train.bags.map((b) => ensembleLogits(teacher, b));
+  const distill: TDistill = {
+    teacher: sameFeatures ? (_, bags) => scorer.logits(bags) : (idx) => concatRows(idx.map((i) => fixed[i]!)),
+    ...(opts.distill ?? DEFAULT_DISTILL),
+  };
   const student = await trainOne('student', studentSpec, studentData, labels, seed + 100, opts, distill);
+  scorer.dispose();
   const tStudent = performance.now();
 
   const bundles: TFactoryResult['bundles'] = [];
@@ -110,7 +119,7 @@ export async function trainFactory(opts: TFactoryOptions): Promise<TFactoryResul
     const dir = path.join(opts.out, variant);
     const manifest = await finalizeVariant({
       dir,
-      onnx: exportOnnx(members, precision, variant),
+      onnx: exportOnnx(members, precision, { name: variant }),
       dev: splits.dev,
       labels,
       oosTargetRecall: opts.oosTargetRecall ?? 0.8,
@@ -192,6 +201,14 @@ async function trainOne(
     log: (line) => opts.log?.(`${stage}: ${line}`),
   });
   return res.model;
+}
+
+function concatRows(rows: Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.reduce((s, r) => s + r.length, 0));
+  rows.forEach((r, i) => {
+    out.set(r, i * r.length);
+  });
+  return out;
 }
 
 export function ensembleLogits(
