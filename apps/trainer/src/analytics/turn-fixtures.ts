@@ -1,0 +1,123 @@
+// Test fixtures: chat turns written the way serving writes them, and the events it publishes for them.
+import { uuidv7 } from '@acsa/core/ids';
+import type { PrismaClient } from '@acsa/db';
+import type { TInteractionEvent } from '@acsa/pipelines';
+
+export type TTurnSpec = {
+  text: string;
+  intent: string | null;
+  confidence: number;
+  topK?: { intent: string; confidence: number }[];
+  modelVersionId: string | null;
+  variant?: string | null;
+  at: Date;
+  /** Turns sharing a key share a conversation (a session); default: one conversation per turn. */
+  session?: string;
+  escalated?: boolean;
+  outOfScope?: boolean;
+  lowConfidence?: boolean;
+};
+
+export type TTurn = TTurnSpec & { conversationId: string; userMessageId: string; agentMessageId: string };
+
+/** Inserts conversations, customer and agent messages (and escalations) in a few bulk statements. */
+export async function insertTurns(prisma: PrismaClient, specs: TTurnSpec[]): Promise<TTurn[]> {
+  const conversations = new Map<string, { id: string; seq: number; spec: TTurnSpec }>();
+  const turns = specs.map((spec, i) => {
+    const key = spec.session ?? `turn-${i}-${uuidv7()}`;
+    const conv = conversations.get(key) ?? { id: uuidv7(), seq: 0, spec };
+    conversations.set(key, conv);
+    const seq = conv.seq;
+    conv.seq += 2;
+    return { ...spec, conversationId: conv.id, seq, userMessageId: uuidv7(), agentMessageId: uuidv7() };
+  });
+  await prisma.conversation.createMany({
+    data: [...conversations.entries()].map(([sessionId, c]) => ({
+      id: c.id,
+      sessionId,
+      variant: c.spec.variant ?? null,
+      startedAt: c.spec.at,
+      lastMessageAt: c.spec.at,
+    })),
+  });
+  await prisma.message.createMany({
+    data: turns.flatMap((t) => [
+      {
+        id: t.userMessageId,
+        conversationId: t.conversationId,
+        seq: t.seq,
+        role: 'USER' as const,
+        text: t.text,
+        intent: t.intent,
+        confidence: t.confidence,
+        topK: t.topK ?? [{ intent: t.intent ?? 'oos', confidence: t.confidence }],
+        outOfScope: t.outOfScope ?? false,
+        modelVersionId: t.modelVersionId,
+        variant: t.variant ?? null,
+        createdAt: t.at,
+      },
+      {
+        id: t.agentMessageId,
+        conversationId: t.conversationId,
+        seq: t.seq + 1,
+        role: 'AGENT' as const,
+        text: 'ok',
+        modelVersionId: t.modelVersionId,
+        variant: t.variant ?? null,
+        createdAt: t.at,
+      },
+    ]),
+  });
+  const escalated = turns.filter((t) => t.escalated);
+  if (escalated.length)
+    await prisma.escalation.createMany({
+      data: escalated.map((t) => ({
+        conversationId: t.conversationId,
+        messageId: t.userMessageId,
+        reason: 'REQUESTED' as const,
+        summary: 'asked for a person',
+        context: {},
+        createdAt: t.at,
+      })),
+    });
+  return turns;
+}
+
+/** The interaction event serving publishes for a turn. */
+export function eventOf(t: TTurn, modelVersion = 'test-model'): TInteractionEvent {
+  return {
+    version: 1,
+    messageId: t.userMessageId,
+    conversationId: t.conversationId,
+    sessionId: t.session ?? t.conversationId,
+    at: t.at.toISOString(),
+    text: t.text,
+    intent: t.intent,
+    confidence: t.confidence,
+    topK: t.topK ?? [{ intent: t.intent ?? 'oos', confidence: t.confidence }],
+    outOfScope: t.outOfScope ?? false,
+    lowConfidence: t.lowConfidence ?? false,
+    entityTypes: [],
+    modelVersion,
+    modelVersionId: t.modelVersionId,
+    variant: t.variant ?? null,
+    escalated: t.escalated ?? false,
+    latencyMs: 2,
+  };
+}
+
+/** A registered version without an artifact: enough for rows that reference one. */
+export async function fakeModelVersion(prisma: PrismaClient, version: string, manifest: object = {}) {
+  return prisma.modelVersion.create({
+    data: {
+      version,
+      kind: 'student-int8',
+      manifest,
+      sha256: version,
+      sizeBytes: 1,
+      featurizerVersion: 1,
+      labels: ['a'],
+      metrics: {},
+    },
+  });
+}
