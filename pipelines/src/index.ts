@@ -1,3 +1,5 @@
+// Contracts shared by every producer and the trainer: zod schemas, names and thresholds, no I/O.
+// Server-only operations are subpaths: ./retrain, ./registry, ./dead-letters.
 export {
   compareProportions,
   SRM_P_THRESHOLD,
@@ -25,9 +27,23 @@ export {
   ZDriftThresholds,
 } from './drift-thresholds.ts';
 export {
+  DEFAULT_GATE_THRESHOLDS,
+  resolveGateThresholds,
+  type TGateThresholds,
+  type TGateThresholdsInput,
+  ZGateThresholds,
+  ZGateThresholdsInput,
+} from './gate-thresholds.ts';
+export {
   type TAliasMoved,
   type TInteractionEvent,
   ZAliasMoved,
   ZInteractionEvent,
 } from './interaction-event.ts';
-export { MODEL_ALIAS_CHANNEL, QUEUES, type TQueueName } from './queues.ts';
+export { DEFAULT_QUEUE_PREFIX, MODEL_ALIAS_CHANNEL, QUEUES, type TQueueName } from './queues.ts';
+export { experimentAlias, PRODUCTION_ALIAS, SHADOW_ALIAS } from './registry/aliases.ts';
+export * from './retrain/config.ts';
+export * from './retrain/jobs.ts';
+export * from './retrain/outputs.ts';
+export * from './retrain/steps.ts';
+export { DEFAULT_LABEL_TRIGGER_COUNT, SCHEDULES } from './schedules.ts';

@@ -1,0 +1,65 @@
+import { type ConnectionOptions, Job, Queue } from 'bullmq';
+import { QUEUES } from '../queues.ts';
+import { type TDeadLetter, ZDeadLetter } from './dead-letter.ts';
+
+export type TQueueDeps = { connection: ConnectionOptions; prefix: string };
+export type TDeadLetterItem = TDeadLetter & { id: string };
+
+async function withQueue<T>(deps: TQueueDeps, name: string, work: (q: Queue) => Promise<T>): Promise<T> {
+  const queue = new Queue(name, { connection: deps.connection, prefix: deps.prefix });
+  try {
+    return await work(queue);
+  } finally {
+    await queue.close();
+  }
+}
+
+/** Dead letters, newest first. */
+export function listDeadLetters(
+  deps: TQueueDeps,
+  options: { limit?: number } = {},
+): Promise<TDeadLetterItem[]> {
+  return withQueue(deps, QUEUES.deadLetters, async (q) => {
+    const jobs = await q.getJobs(['waiting', 'delayed', 'prioritized'], 0, (options.limit ?? 100) - 1);
+    return jobs
+      .filter((j): j is Job => Boolean(j))
+      .map((j) => ({ id: String(j.id), ...ZDeadLetter.parse(j.data) }))
+      .sort((a, b) => b.failedAt.localeCompare(a.failedAt));
+  });
+}
+
+export type TReplayResult = {
+  /** `retried`: the original job went back to its queue with fresh attempts (a flow step resumes its flow);
+   *  `re-added`: the original was gone, so its payload was added again as a new job. */
+  how: 'retried' | 're-added';
+  queue: string;
+  jobId: string;
+};
+
+/** Runs a dead letter's job again and removes the letter. */
+export async function replayDeadLetter(deps: TQueueDeps, id: string): Promise<TReplayResult> {
+  return withQueue(deps, QUEUES.deadLetters, async (dlq) => {
+    const letterJob = await Job.fromId(dlq, id);
+    if (!letterJob) throw new Error(`no dead letter "${id}"`);
+    const letter = ZDeadLetter.parse(letterJob.data);
+    const result = await withQueue(deps, letter.queue, async (q): Promise<TReplayResult> => {
+      const original = await Job.fromId(q, letter.jobId);
+      if (original) {
+        const state = await original.getState();
+        if (state !== 'failed')
+          throw new Error(
+            `job ${letter.jobId} on ${letter.queue} is ${state}, not failed; nothing to replay`,
+          );
+        await original.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        return { how: 'retried', queue: letter.queue, jobId: letter.jobId };
+      }
+      const again = await q.add(letter.name, letter.data, {
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 5_000 },
+      });
+      return { how: 're-added', queue: letter.queue, jobId: String(again.id) };
+    });
+    await letterJob.remove();
+    return result;
+  });
+}

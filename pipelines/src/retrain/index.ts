@@ -1,0 +1,11 @@
+// Server-only: starts retraining runs (PostgreSQL + BullMQ).
+
+export { retrainFlow, type TFlowOptions } from './flow.ts';
+export {
+  createRetrainClient,
+  type TRetrainClient,
+  type TRetrainClientOptions,
+  type TRetrainRequest,
+  type TRetrainRequestResult,
+  ZRetrainRequest,
+} from './retrain-client.ts';

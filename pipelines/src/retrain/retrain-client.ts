@@ -1,0 +1,140 @@
+import type { PrismaClient, PromotionMode, RunStatus } from '@acsa/db';
+import { withTransaction } from '@acsa/db';
+import { type ConnectionOptions, FlowProducer, Job, Queue } from 'bullmq';
+import { z } from 'zod';
+import { QUEUES } from '../queues.ts';
+import { ZRetrainConfig, ZRunTrigger } from './config.ts';
+import { retrainFlow } from './flow.ts';
+import { RETRAIN_STEPS, stepJobId } from './steps.ts';
+
+export const ZRetrainRequest = z.object({
+  trigger: ZRunTrigger,
+  /** Why, in a sentence: shown with the run (e.g. "240 new labels", "drift alert on intent PSI"). */
+  reason: z.string().max(500).optional(),
+  requestedById: z.uuid().nullable().optional(),
+  config: ZRetrainConfig.optional(),
+});
+export type TRetrainRequest = z.input<typeof ZRetrainRequest>;
+
+export type TRetrainRequestResult = {
+  /** False when a run was already queued or running: that run is returned instead of a new one. */
+  started: boolean;
+  runId: string;
+  status: RunStatus;
+  message: string;
+};
+
+export type TRetrainClientOptions = {
+  prisma: PrismaClient;
+  connection: ConnectionOptions;
+  prefix: string;
+  backoffMs?: number;
+};
+
+export type TRetrainClient = {
+  request(input: TRetrainRequest): Promise<TRetrainRequestResult>;
+  close(): Promise<void>;
+};
+
+const ACTIVE: RunStatus[] = ['QUEUED', 'RUNNING'];
+/** A run younger than this may still be being enqueued by the request that created it. */
+const ENQUEUE_GRACE_MS = 60_000;
+
+/**
+ * Starts retraining runs for every trigger (button, CLI, label count, drift alert, schedule). At most one
+ * run is active at a time: the check and the insert happen under one transaction-scoped advisory lock, so
+ * two triggers at the same instant start one run, and the other gets that run back.
+ */
+export function createRetrainClient(options: TRetrainClientOptions): TRetrainClient {
+  const { prisma } = options;
+  const flows = new FlowProducer({ connection: options.connection, prefix: options.prefix });
+  const root = new Queue(QUEUES.retrain, { connection: options.connection, prefix: options.prefix });
+
+  /** An active run whose jobs vanished (Redis flushed or lost) would block retraining forever. */
+  async function isLost(run: { id: string; createdAt: Date }): Promise<boolean> {
+    if (Date.now() - run.createdAt.getTime() < ENQUEUE_GRACE_MS) return false;
+    return (await Job.fromId(root, stepJobId(run.id, 'promote'))) === undefined;
+  }
+
+  async function claim(input: z.output<typeof ZRetrainRequest>) {
+    const config = ZRetrainConfig.parse(input.config ?? {});
+    return withTransaction(
+      prisma,
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('acsa.retrain.active'))`;
+        const active = await tx.trainingRun.findFirst({
+          where: { status: { in: ACTIVE } },
+          orderBy: { createdAt: 'asc' },
+        });
+        if (active) return { created: false as const, run: active };
+        const run = await tx.trainingRun.create({
+          data: {
+            trigger: input.trigger,
+            mode: config.mode.toUpperCase() as PromotionMode,
+            config,
+            requestedById: input.requestedById ?? null,
+          },
+        });
+        await tx.trainingStep.createMany({
+          data: RETRAIN_STEPS.map((name, position) => ({ runId: run.id, name, position })),
+        });
+        await tx.trainingLog.create({
+          data: {
+            runId: run.id,
+            level: 'info',
+            message: `requested (${input.trigger.toLowerCase()}${input.reason ? `: ${input.reason}` : ''}); mode ${config.mode}, preset ${config.preset}`,
+          },
+        });
+        return { created: true as const, run };
+      },
+      { isolationLevel: 'ReadCommitted' },
+    );
+  }
+
+  return {
+    async request(raw) {
+      const input = ZRetrainRequest.parse(raw);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const claimed = await claim(input);
+        const { run } = claimed;
+        if (!claimed.created) {
+          if (attempt === 0 && (await isLost(run))) {
+            await prisma.trainingRun.update({
+              where: { id: run.id },
+              data: { status: 'FAILED', error: 'its jobs are gone from the queue', finishedAt: new Date() },
+            });
+            continue;
+          }
+          await prisma.trainingLog.create({
+            data: {
+              runId: run.id,
+              level: 'info',
+              message: `another trigger (${input.trigger.toLowerCase()}${input.reason ? `: ${input.reason}` : ''}) arrived while this run was active; no second run started`,
+            },
+          });
+          return {
+            started: false,
+            runId: run.id,
+            status: run.status,
+            message: `run ${run.id} is already ${run.status.toLowerCase()}; no second run started`,
+          };
+        }
+        try {
+          await flows.add(retrainFlow(run.id, { backoffMs: options.backoffMs }));
+        } catch (e) {
+          const error = `could not be queued: ${(e as Error).message}`;
+          await prisma.trainingRun.update({
+            where: { id: run.id },
+            data: { status: 'FAILED', error, finishedAt: new Date() },
+          });
+          throw new Error(`retraining run ${run.id} ${error}`);
+        }
+        return { started: true, runId: run.id, status: 'QUEUED', message: `run ${run.id} queued` };
+      }
+      throw new Error('no retraining run could be started');
+    },
+    async close() {
+      await Promise.all([flows.close(), root.close()]);
+    },
+  };
+}

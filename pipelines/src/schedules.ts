@@ -1,0 +1,13 @@
+/**
+ * Job schedulers the trainer upserts at start (BullMQ `upsertJobScheduler`, so restarting the trainer, or
+ * running several, never duplicates a schedule). Intervals and the cron pattern are trainer settings.
+ */
+export const SCHEDULES = {
+  /** Counts labels made since the last run; starts a run past the threshold. */
+  labelCheck: { id: 'retrain-label-check', everyMs: 5 * 60_000 },
+  /** A retrain on a calendar, whatever the labels and drift say: Sundays 03:00 UTC. */
+  retrain: { id: 'retrain-schedule', pattern: '0 3 * * 0' },
+} as const;
+
+/** New labels since the last run that start a retrain on their own. */
+export const DEFAULT_LABEL_TRIGGER_COUNT = 200;
