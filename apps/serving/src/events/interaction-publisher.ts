@@ -35,6 +35,8 @@ export class InteractionPublisher {
     this.queue = options.connection
       ? new Queue(QUEUES.interactions, { connection: options.connection, prefix: options.prefix ?? 'bull' })
       : null;
+    // Connection errors surface as 'error' events; the outbox covers them, so they are not worth a stack trace.
+    this.queue?.on('error', (e) => options.logger.debug({ err: e.message }, 'interaction queue error'));
     this.relayTimer = setInterval(() => void this.relay(), RELAY_MS);
     this.relayTimer.unref();
   }
