@@ -1,12 +1,12 @@
 import type { Logger } from '@acsa/core/logger';
-import { createPrisma } from '@acsa/db';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { ApiKeyAuth } from './auth/api-keys.ts';
 import { makeChatSchemas } from './chat/chat-schemas.ts';
 import { createTurnHandler, type TDecide } from './chat/handle-turn.ts';
 import { SessionStore } from './chat/session-store.ts';
+import { createPool } from './db/pool.ts';
+import { createDb, sql } from './db/sql.ts';
 import { decideTurn } from './dialogue/index.ts';
 import type { TServingEnv } from './env.ts';
 import { InteractionPublisher } from './events/interaction-publisher.ts';
@@ -53,8 +53,8 @@ export async function createServingApp({
   logger,
   redisPrefix = 'acsa:',
 }: TAppOptions): Promise<TServingApp> {
-  const prisma = createPrisma({ url: env.DATABASE_URL, max: 5 });
-  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 10 });
+  const pool = createPool(env.DATABASE_URL, 10);
+  const db = createDb(pool);
   pool.on('error', (e) => logger.warn({ err: e.message }, 'postgres pool error'));
   const redis = redisClient(env.REDIS_URL, logger);
   // BullMQ needs its own connection that waits out reconnects rather than failing each command.
@@ -68,7 +68,7 @@ export async function createServingApp({
   subscriber.on('error', () => undefined);
 
   const metrics = createMetrics();
-  const registry = new ModelRegistry(prisma, logger, {
+  const registry = new ModelRegistry(db, logger, {
     enabled: env.MICROBATCH,
     maxBatch: env.MICROBATCH_MAX,
     maxWaitMs: env.MICROBATCH_WAIT_MS,
@@ -79,9 +79,9 @@ export async function createServingApp({
     metrics.swaps.inc();
     logger.info({ version }, 'now serving');
   };
-  const products = await prisma.product.findMany({ where: { active: true }, select: { name: true } });
+  const products = await db.query<{ name: string }>(sql`SELECT name FROM "Product" WHERE active`);
   const nlu = new NluService({ cacheSize: env.NLU_CACHE_SIZE, productNames: products.map((p) => p.name) });
-  const knowledge = createKnowledge({ prisma, redis, prefix: `${redisPrefix}kb:` });
+  const knowledge = createKnowledge({ pool, redis, prefix: `${redisPrefix}kb:` });
   const decide: TDecide = (input) => decideTurn({ ...input, knowledge });
   const publisher = new InteractionPublisher({
     connection: queueRedis,
@@ -91,7 +91,7 @@ export async function createServingApp({
   });
   const sessions = new SessionStore(redis, pool, env.SESSION_TTL_SECONDS, `${redisPrefix}session:`);
   const handleTurn = createTurnHandler({
-    prisma,
+    db,
     pool,
     registry,
     nlu,
@@ -121,8 +121,8 @@ export async function createServingApp({
       request.log.warn({ url: request.url, status: reply.statusCode }, 'server error');
   });
   registerRoutes(app, {
-    prisma,
-    auth: new ApiKeyAuth(prisma),
+    db,
+    auth: new ApiKeyAuth(db),
     registry,
     handleTurn,
     metrics,
@@ -154,7 +154,7 @@ export async function createServingApp({
       await registry.close();
       redis.disconnect();
       queueRedis.disconnect();
-      await Promise.allSettled([prisma.$disconnect(), pool.end()]);
+      await pool.end().catch(() => undefined);
     },
   };
 }

@@ -24,7 +24,12 @@ describe('hot swap', () => {
     const versions: string[] = [];
     const load = Array.from({ length: 8 }, async (_, worker) => {
       for (let i = 0; !stop; i++) {
-        const res = await h.serving.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { sessionId: `swap-${worker}-${i}`, text: 'where is my order' } });
+        const res = await h.serving.app.inject({
+          method: 'POST',
+          url: '/v1/chat',
+          headers: auth,
+          payload: { sessionId: `swap-${worker}-${i}`, text: 'where is my order' },
+        });
         statuses.push(res.statusCode);
         if (res.statusCode === 200) versions.push(res.json().modelVersion);
       }
@@ -42,11 +47,23 @@ describe('hot swap', () => {
     // A version whose bytes do not match its checksum is never served; the working one stays.
     const bad = await h.db.prisma.modelVersion.findUniqueOrThrow({ where: { id: v2 } });
     const corrupt = await h.db.prisma.modelVersion.create({
-      data: { ...bad, id: undefined, version: 'corrupt', sha256: createHash('sha256').update('other').digest('hex'), manifest: bad.manifest ?? {}, metrics: bad.metrics ?? {} },
+      data: {
+        ...bad,
+        id: undefined,
+        version: 'corrupt',
+        sha256: createHash('sha256').update('other').digest('hex'),
+        manifest: bad.manifest ?? {},
+        metrics: bad.metrics ?? {},
+      },
     });
     await h.promote(corrupt.id);
     await h.serving.registry.reconcile();
-    const res = await h.serving.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { sessionId: 'after-corrupt', text: 'hello' } });
+    const res = await h.serving.app.inject({
+      method: 'POST',
+      url: '/v1/chat',
+      headers: auth,
+      payload: { sessionId: 'after-corrupt', text: 'hello' },
+    });
     expect([res.statusCode, res.json().modelVersion]).toEqual([200, 'bootstrap-test-2']);
   });
 });
@@ -54,13 +71,21 @@ describe('hot swap', () => {
 describe('Redis down', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startServing({ bundleDir: inject('bootstrapBundle'), env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    h = await startServing({
+      bundleDir: inject('bootstrapBundle'),
+      env: { REDIS_URL: 'redis://127.0.0.1:1' },
+    });
   });
   afterAll(() => h?.close());
 
   it('still answers, keeps the conversation state, and keeps every event to send later', async () => {
     const chat = async (text: string) => {
-      const res = await h.serving.app.inject({ method: 'POST', url: '/v1/chat', headers: auth, payload: { sessionId: 'no-redis', text } });
+      const res = await h.serving.app.inject({
+        method: 'POST',
+        url: '/v1/chat',
+        headers: auth,
+        payload: { sessionId: 'no-redis', text },
+      });
       expect(res.statusCode, res.body).toBe(200);
       return res.json();
     };
@@ -74,10 +99,18 @@ describe('Redis down', () => {
     // Redis is back: the relay sends what the outbox kept, once.
     const connection = new Redis(h.redis.url, { maxRetriesPerRequest: null });
     await new Promise((r) => connection.once('ready', r));
-    const relay = new InteractionPublisher({ connection, pool, logger: createLogger({ name: 't', level: 'silent' }), prefix: `${h.redis.prefix}bull` });
+    const relay = new InteractionPublisher({
+      connection,
+      pool,
+      logger: createLogger({ name: 't', level: 'silent' }),
+      prefix: `${h.redis.prefix}bull`,
+    });
     expect(await relay.relay()).toBe(2);
     const queue = new Queue(QUEUES.interactions, { connection, prefix: `${h.redis.prefix}bull` });
-    expect((await queue.getJobs(['waiting'])).map((j) => j.data.text).sort()).toEqual(['10042', 'where is my order?']);
+    expect((await queue.getJobs(['waiting'])).map((j) => j.data.text).sort()).toEqual([
+      '10042',
+      'where is my order?',
+    ]);
     expect((await pool.query('SELECT count(*)::int AS n FROM "EventOutbox"')).rows[0].n).toBe(0);
     await relay.close();
     await queue.close();

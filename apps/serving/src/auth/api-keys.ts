@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@acsa/core/errors';
-import type { PrismaClient } from '@acsa/db';
 import { LRUCache } from 'lru-cache';
+import { sql, type TDb } from '../db/sql.ts';
 
 export type TApiKeyPrincipal = { id: string; name: string; scopes: readonly string[] };
 
@@ -15,7 +15,7 @@ const NEGATIVE = { id: '', name: '', scopes: [] } as TApiKeyPrincipal;
  */
 export class ApiKeyAuth {
   private readonly cache = new LRUCache<string, TApiKeyPrincipal>({ max: 10_000, ttl: CACHE_TTL_MS });
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly db: TDb) {}
 
   async authenticate(header: string | undefined, scope: string): Promise<TApiKeyPrincipal> {
     const match = header?.match(/^Bearer\s+(\S{16,256})\s*$/i);
@@ -33,10 +33,12 @@ export class ApiKeyAuth {
     const hash = createHash('sha256').update(match[1]).digest('hex');
     let principal = this.cache.get(hash);
     if (!principal) {
-      const row = await this.prisma.apiKey.findUnique({
-        where: { hash },
-        select: { id: true, name: true, scopes: true, revokedAt: true },
-      });
+      const [row] = await this.db.query<{
+        id: string;
+        name: string;
+        scopes: string[];
+        revokedAt: Date | null;
+      }>(sql`SELECT id, name, scopes, "revokedAt" FROM "ApiKey" WHERE hash = ${hash}`);
       principal = row && !row.revokedAt ? { id: row.id, name: row.name, scopes: row.scopes } : NEGATIVE;
       this.cache.set(hash, principal);
     }

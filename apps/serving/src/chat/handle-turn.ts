@@ -1,10 +1,10 @@
 import { AppError } from '@acsa/core/errors';
 import { uuidv7 } from '@acsa/core/ids';
-import type { PrismaClient } from '@acsa/db';
 import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 import type { TApiKeyPrincipal } from '../auth/api-keys.ts';
 import { verifyCustomerToken } from '../auth/customer-token.ts';
+import { sql, type TDb } from '../db/sql.ts';
 import type { InteractionPublisher } from '../events/interaction-publisher.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
 import type { NluService } from '../nlu/nlu-service.ts';
@@ -21,7 +21,7 @@ export type TDecide = (input: {
 }) => Promise<TTurnDecision>;
 
 export type TTurnDeps = {
-  prisma: PrismaClient;
+  db: TDb;
   pool: pg.Pool;
   registry: ModelRegistry;
   nlu: NluService;
@@ -48,10 +48,9 @@ export function createTurnHandler(deps: TTurnDeps) {
     const { sub } = verifyCustomerToken(deps.customerTokenSecret, token);
     const cached = customers.get(sub);
     if (cached) return cached;
-    const row = await deps.prisma.customer.findUnique({
-      where: { id: sub },
-      select: { id: true, email: true, name: true },
-    });
+    const [row] = await deps.db.query<NonNullable<TCustomerRef>>(
+      sql`SELECT id, email, name FROM "Customer" WHERE id = ${sub}::uuid`,
+    );
     if (!row)
       throw new AppError('UNAUTHENTICATED', 'invalid customerToken: it names no customer of this shop', {
         field: 'customerToken',

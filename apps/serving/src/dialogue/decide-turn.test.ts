@@ -7,9 +7,11 @@ import {
   testServiceUrls,
 } from '@acsa/db/testing';
 import { Redis } from 'ioredis';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTENT_NAMES } from '../../../../packages/corpus/src/intents.ts';
 import { seedDemoShop } from '../../../../prisma/seed/seed.ts';
+import { createPool } from '../db/pool.ts';
 import { createKnowledge } from '../knowledge/create-knowledge.ts';
 import type { TKnowledge } from '../knowledge/types.ts';
 import {
@@ -57,6 +59,7 @@ describe('decideTurn against the seeded shop', () => {
   let db: TestDatabase;
   let cache: TestRedis;
   let prisma: PrismaClient;
+  let pool: pg.Pool;
   let knowledge: TKnowledge;
   let alex: NonNullable<TCustomerRef>;
   let othersOrder: number;
@@ -80,8 +83,9 @@ describe('decideTurn against the seeded shop', () => {
     const { databaseUrl, redisUrl } = testServiceUrls();
     [db, cache] = await Promise.all([createTestDatabase(databaseUrl), createTestRedis(redisUrl)]);
     prisma = db.prisma;
+    pool = createPool(db.url, 4);
     await seedDemoShop(prisma, { seed: 42, now: NOW, customers: 300, orders: 1000 });
-    knowledge = createKnowledge({ prisma, redis: cache.redis });
+    knowledge = createKnowledge({ pool, redis: cache.redis });
     const demo = await prisma.order.findUniqueOrThrow({ where: { number: 10042 } });
     alex = await customerRef(demo.customerId);
     const other = await prisma.order.findFirstOrThrow({
@@ -91,6 +95,7 @@ describe('decideTurn against the seeded shop', () => {
   }, 60_000);
   afterAll(async () => {
     await cache?.cleanup();
+    await pool?.end();
     await db?.drop();
   });
 
@@ -374,7 +379,7 @@ describe('decideTurn against the seeded shop', () => {
     });
     dead.on('error', () => undefined);
     try {
-      const uncached = createKnowledge({ prisma, redis: dead });
+      const uncached = createKnowledge({ pool, redis: dead });
       const turns = [say('where is my order?', 'track_order'), say('10042', 'track_order')];
       let state = initialState();
       const replies: string[] = [];

@@ -1,9 +1,10 @@
 import { AppError } from '@acsa/core/errors';
-import type { PrismaClient } from '@acsa/db';
+import { uuidv7 } from '@acsa/core/ids';
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import type { makeChatSchemas } from '../chat/chat-schemas.ts';
 import type { createTurnHandler } from '../chat/handle-turn.ts';
+import { sql, type TDb } from '../db/sql.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
 import { fromZod } from './error-handler.ts';
 import type { TMetrics } from './metrics.ts';
@@ -11,7 +12,7 @@ import { openApiDocument } from './openapi.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 export type TRouteDeps = {
-  prisma: PrismaClient;
+  db: TDb;
   auth: ApiKeyAuth;
   limiter: RateLimiter;
   registry: ModelRegistry;
@@ -48,25 +49,19 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
     const principal = await d.auth.authenticate(request.headers.authorization, 'feedback');
     const body = parse(d.schemas.ZFeedbackRequest, request.body);
     await d.limiter.check(principal.id, body.sessionId);
-    const conversation = await d.prisma.conversation.findFirst({
-      where: { sessionId: body.sessionId, apiKeyId: principal.id },
-      orderBy: { lastMessageAt: 'desc' },
-      select: {
-        id: true,
-        messages: { where: { role: 'AGENT' }, orderBy: { seq: 'desc' }, take: 1, select: { id: true } },
-      },
-    });
-    if (!conversation)
+    // The session's latest conversation and its last agent message, in one statement with the insert.
+    const [stored] = await d.db.query<{ id: string }>(sql`
+      WITH conv AS (
+        SELECT c.id, (SELECT m.id FROM "Message" m WHERE m."conversationId" = c.id AND m.role = 'AGENT'
+                      ORDER BY m.seq DESC LIMIT 1) AS "messageId"
+        FROM "Conversation" c WHERE c."sessionId" = ${body.sessionId} AND c."apiKeyId" = ${principal.id}::uuid
+        ORDER BY c."lastMessageAt" DESC LIMIT 1)
+      INSERT INTO "Feedback" (id, "conversationId", "messageId", rating, thumbs, comment, "createdAt")
+      SELECT ${uuidv7()}::uuid, conv.id, conv."messageId", ${body.rating ?? null}::int,
+             ${body.thumbs === undefined ? null : body.thumbs === 'up'}::boolean, ${body.comment ?? null}, now() AT TIME ZONE 'UTC'
+      FROM conv RETURNING id`);
+    if (!stored)
       throw new AppError('NOT_FOUND', 'this session has no conversation to rate yet', { field: 'sessionId' });
-    await d.prisma.feedback.create({
-      data: {
-        conversationId: conversation.id,
-        messageId: conversation.messages[0]?.id ?? null,
-        rating: body.rating ?? null,
-        thumbs: body.thumbs === undefined ? null : body.thumbs === 'up',
-        comment: body.comment ?? null,
-      },
-    });
     return reply.status(204).send();
   });
 

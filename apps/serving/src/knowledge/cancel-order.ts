@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@acsa/db';
+import { sql, type TDb } from '../db/sql.ts';
 import type { TCancelResult, TOrderStatus } from './types.ts';
 
 type TRow = {
@@ -16,8 +16,8 @@ type TRow = {
  * interleaving. A PAID order gets an approved refund of its total, as the shop does for every paid
  * cancellation; a PENDING one was never charged.
  */
-export async function cancelOrderById(prisma: PrismaClient, orderId: string): Promise<TCancelResult> {
-  const rows = await prisma.$queryRaw<TRow[]>`
+export async function cancelOrderById(db: TDb, orderId: string): Promise<TCancelResult> {
+  const rows = await db.query<TRow>(sql`
     WITH target AS (
       SELECT id, number, status AS before, "totalCents", currency, "paymentMethod"
       FROM "Order" WHERE id = ${orderId}::uuid FOR UPDATE
@@ -36,7 +36,7 @@ export async function cancelOrderById(prisma: PrismaClient, orderId: string): Pr
     )
     SELECT t.number, t.before::text AS status, t."totalCents", trim(t.currency) AS currency,
            t."paymentMethod", (SELECT count(*) FROM upd)::int AS cancelled
-    FROM target t`;
+    FROM target t`);
   const row = rows[0];
   if (!row) return { cancelled: false, number: null, status: null };
   if (row.cancelled > 0 && (row.status === 'PENDING' || row.status === 'PAID')) {

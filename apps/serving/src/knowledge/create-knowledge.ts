@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { PrismaClient } from '@acsa/db';
 import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import { createDb } from '../db/sql.ts';
 import { pickArticle } from './article-pick.ts';
 import { queryArticlesForIntent, querySearchArticle } from './article-query.ts';
 import { createCache } from './cache.ts';
@@ -10,7 +11,7 @@ import { queryProductByName } from './product-query.ts';
 import type { TKnowledge, TOrderView } from './types.ts';
 
 export type TKnowledgeOptions = {
-  prisma: PrismaClient;
+  pool: pg.Pool;
   /** null: no cache. The app's shared client is fine: every key lives under `prefix`. */
   redis: Redis | null;
   /** Namespace of the cache keys (default `acsa:kn:`). */
@@ -30,7 +31,7 @@ const squash = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
  * one write chat may make (cancelling). Every read is one round-trip on a miss and none on a hit.
  */
 export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
-  const { prisma } = options;
+  const store = createDb(options.pool);
   const ttl = { orderMs: 30_000, missingMs: 10_000, articleMs: 300_000, productMs: 60_000, ...options.ttl };
   const cache = createCache({
     redis: options.redis,
@@ -48,14 +49,14 @@ export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
   const orderKey = (n: number) => `order:${n}`;
 
   const articlesForIntent = (intent: string) =>
-    cache.get(`articles:${intent}`, ttl.articleMs, () => db(() => queryArticlesForIntent(prisma, intent)));
+    cache.get(`articles:${intent}`, ttl.articleMs, () => db(() => queryArticlesForIntent(store, intent)));
 
   const orderByNumber = (number: number): Promise<TOrderView | null> => {
     if (!isOrderNumber(number)) return Promise.resolve(null);
     return cache.get(
       orderKey(number),
       ttl.orderMs,
-      () => db(() => queryOrderByNumber(prisma, number)),
+      () => db(() => queryOrderByNumber(store, number)),
       ttl.missingMs,
     );
   };
@@ -71,7 +72,7 @@ export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
         `invoice:${digest(squash(invoiceNumber))}`,
         ttl.articleMs,
         async () => {
-          found.order = await db(() => queryOrderByInvoice(prisma, invoiceNumber));
+          found.order = await db(() => queryOrderByInvoice(store, invoiceNumber));
           return found.order?.number ?? null;
         },
         ttl.missingMs,
@@ -89,7 +90,7 @@ export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
       const query = squash(text);
       if (!query) return null;
       return cache.get(`search:${digest(query)}`, ttl.articleMs, () =>
-        db(() => querySearchArticle(prisma, query)),
+        db(() => querySearchArticle(store, query)),
       );
     },
 
@@ -99,14 +100,14 @@ export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
       return cache.get(
         `product:${digest(query)}`,
         ttl.productMs,
-        () => db(() => queryProductByName(prisma, query)),
+        () => db(() => queryProductByName(store, query)),
         ttl.missingMs,
       );
     },
 
     async cancelOrder(orderId) {
       if (!UUID.test(orderId)) return { cancelled: false, number: null, status: null };
-      const result = await db(() => cancelOrderById(prisma, orderId));
+      const result = await db(() => cancelOrderById(store, orderId));
       if (result.number != null) await cache.del(orderKey(result.number));
       return result;
     },

@@ -8,8 +8,10 @@ import {
   testServiceUrls,
 } from '@acsa/db/testing';
 import { Redis } from 'ioredis';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoShop } from '../../../../prisma/seed/seed.ts';
+import { createPool } from '../db/pool.ts';
 import { createKnowledge } from './create-knowledge.ts';
 import type { TKnowledge } from './types.ts';
 
@@ -19,6 +21,7 @@ describe('knowledge', () => {
   let db: TestDatabase;
   let cache: TestRedis;
   let prisma: PrismaClient;
+  let pool: pg.Pool;
   let knowledge: TKnowledge;
   const opened: Redis[] = [];
 
@@ -26,12 +29,14 @@ describe('knowledge', () => {
     const { databaseUrl, redisUrl } = testServiceUrls();
     [db, cache] = await Promise.all([createTestDatabase(databaseUrl), createTestRedis(redisUrl)]);
     prisma = db.prisma;
+    pool = createPool(db.url, 4);
     await seedDemoShop(prisma, { seed: 42, now: NOW, customers: 300, orders: 1000 });
-    knowledge = createKnowledge({ prisma, redis: cache.redis });
+    knowledge = createKnowledge({ pool, redis: cache.redis });
   }, 60_000);
   afterAll(async () => {
     for (const r of opened) r.disconnect();
     await cache?.cleanup();
+    await pool?.end();
     await db?.drop();
   });
 
@@ -68,7 +73,7 @@ describe('knowledge', () => {
     expect(knowledge.stats().dbQueries).toBe(before.dbQueries);
     expect(knowledge.stats().cacheHits).toBe(before.cacheHits + 1);
 
-    const elsewhere = createKnowledge({ prisma, redis: cache.redis });
+    const elsewhere = createKnowledge({ pool, redis: cache.redis });
     expect(await elsewhere.orderByNumber(10043)).toEqual(again);
     expect(elsewhere.stats()).toMatchObject({ cacheHits: 1, dbQueries: 0 });
   });
@@ -168,7 +173,7 @@ describe('knowledge', () => {
       });
       dead.on('error', () => undefined);
       opened.push(dead);
-      const k = createKnowledge({ prisma, redis: dead });
+      const k = createKnowledge({ pool, redis: dead });
       const started = performance.now();
       expect((await k.orderByNumber(10042))?.shipment?.carrier).toBe('UPS');
       expect((await k.orderByNumber(10042))?.number).toBe(10042);
@@ -184,7 +189,7 @@ describe('knowledge', () => {
       hung.on('error', () => undefined);
       opened.push(hung);
       try {
-        const k = createKnowledge({ prisma, redis: hung, redisTimeoutMs: 80 });
+        const k = createKnowledge({ pool, redis: hung, redisTimeoutMs: 80 });
         let started = performance.now();
         expect((await k.orderByNumber(10042))?.number).toBe(10042);
         expect(performance.now() - started).toBeLessThan(400);

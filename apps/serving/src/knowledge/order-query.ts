@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from '@acsa/db';
+import { sql, type TDb, type TSql } from '../db/sql.ts';
 import type { TOrderView } from './types.ts';
 
 /** Scans shown with an order: enough to say where the parcel is, small enough to cache. */
@@ -8,7 +8,7 @@ const EVENTS_SHOWN = 3;
  * The whole order view in one round-trip: PostgreSQL assembles items, the latest shipment with its last
  * scans, refunds and invoice as JSON. Prisma's `include` would issue one query per relation here.
  */
-const orderSelect = (where: Prisma.Sql) => Prisma.sql`
+const orderSelect = (where: TSql) => sql`
   SELECT json_build_object(
     'id', o.id, 'number', o.number, 'customerId', o."customerId", 'email', o.email, 'status', o.status,
     'subtotalCents', o."subtotalCents", 'shippingCents', o."shippingCents", 'totalCents', o."totalCents",
@@ -75,19 +75,17 @@ function normalise(raw: unknown): TOrderView | null {
 /** Order numbers are `int`: anything outside it cannot exist, and must not reach the query as an error. */
 export const isOrderNumber = (n: number) => Number.isInteger(n) && n > 0 && n <= 2_147_483_647;
 
-export async function queryOrderByNumber(prisma: PrismaClient, number: number): Promise<TOrderView | null> {
+export async function queryOrderByNumber(db: TDb, number: number): Promise<TOrderView | null> {
   if (!isOrderNumber(number)) return null;
-  const rows = await prisma.$queryRaw<{ order: unknown }[]>(
-    orderSelect(Prisma.sql`WHERE o.number = ${number}`),
-  );
+  const rows = await db.query<{ order: unknown }>(orderSelect(sql`WHERE o.number = ${number}`));
   return normalise(rows[0]?.order);
 }
 
-export async function queryOrderByInvoice(prisma: PrismaClient, invoice: string): Promise<TOrderView | null> {
-  const rows = await prisma.$queryRaw<{ order: unknown }[]>(
+export async function queryOrderByInvoice(db: TDb, invoice: string): Promise<TOrderView | null> {
+  const rows = await db.query<{ order: unknown }>(
     orderSelect(
       // Invoice numbers are stored upper-case; comparing them as such keeps the unique index usable.
-      Prisma.sql`JOIN "Invoice" inv ON inv."orderId" = o.id WHERE inv.number = ${invoice.trim().toUpperCase()}`,
+      sql`JOIN "Invoice" inv ON inv."orderId" = o.id WHERE inv.number = ${invoice.trim().toUpperCase()}`,
     ),
   );
   return normalise(rows[0]?.order);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { PrismaClient } from '@acsa/db';
 import { FEATURIZER_VERSION } from '@acsa/ml/featurize';
 import { ZManifest } from '@acsa/ml/manifest';
 import { IntentClassifier } from '@acsa/ml/onnx';
+import { sql, type TDb } from '../db/sql.ts';
 
 export class ModelLoadError extends Error {
   constructor(version: string, why: string) {
@@ -25,11 +25,13 @@ const WARMUP_TEXTS = [
  * manifest, manifest schema, featuriser version) and proves it answers: a warm-up batch must give
  * finite, normalised probabilities over the manifest's labels, twice identically. Only then may it serve.
  */
-export async function loadModelVersion(prisma: PrismaClient, versionId: string): Promise<IntentClassifier> {
-  const row = await prisma.modelVersion.findUnique({
-    where: { id: versionId },
-    select: { version: true, artifact: true, manifest: true, sha256: true },
-  });
+export async function loadModelVersion(db: TDb, versionId: string): Promise<IntentClassifier> {
+  const [row] = await db.query<{
+    version: string;
+    artifact: Buffer | null;
+    manifest: unknown;
+    sha256: string;
+  }>(sql`SELECT version, artifact, manifest, sha256 FROM "ModelVersion" WHERE id = ${versionId}::uuid`);
   if (!row) throw new ModelLoadError(versionId, 'no such version in the registry');
   if (!row.artifact) throw new ModelLoadError(row.version, 'the registry row holds no model bytes');
   const bytes = new Uint8Array(row.artifact);

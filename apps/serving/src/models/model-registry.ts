@@ -1,5 +1,5 @@
 import type { Logger } from '@acsa/core/logger';
-import type { PrismaClient } from '@acsa/db';
+import { sql, type TDb } from '../db/sql.ts';
 import { loadModelVersion } from './load-version.ts';
 import { LoadedModel, type TBatching, type LoadedModel as TLoaded } from './loaded-model.ts';
 import { pickVariant } from './sticky-assignment.ts';
@@ -34,7 +34,7 @@ export class ModelRegistry {
   onSwap?: (route: { alias: string; version: string }) => void;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: TDb,
     private readonly logger: Logger,
     private readonly batching: TBatching,
   ) {}
@@ -77,32 +77,23 @@ export class ModelRegistry {
   }
 
   private async desired(): Promise<TDesired> {
-    const [alias, experiment] = await Promise.all([
-      this.prisma.modelAlias.findUnique({
-        where: { name: PRODUCTION_ALIAS },
-        select: { modelVersionId: true },
-      }),
-      this.prisma.experiment.findFirst({
-        where: { status: 'RUNNING' },
-        orderBy: { startedAt: 'desc' },
-        select: {
-          id: true,
-          variants: { select: { name: true, modelVersionId: true, weight: true }, orderBy: { name: 'asc' } },
-        },
-      }),
-    ]);
+    // One round trip: the poll runs every few seconds on every replica.
+    const rows = await this.db.query<{
+      production: string | null;
+      experimentId: string | null;
+      variants: { name: string; versionId: string; weight: number }[] | null;
+    }>(sql`
+      SELECT (SELECT "modelVersionId" FROM "ModelAlias" WHERE name = ${PRODUCTION_ALIAS}) AS production,
+             e.id AS "experimentId",
+             (SELECT json_agg(json_build_object('name', v.name, 'versionId', v."modelVersionId", 'weight', v.weight) ORDER BY v.name)
+                FROM "ExperimentVariant" v WHERE v."experimentId" = e.id) AS variants
+      FROM (SELECT 1) one
+      LEFT JOIN LATERAL (SELECT id FROM "Experiment" WHERE status = 'RUNNING' ORDER BY "startedAt" DESC NULLS LAST LIMIT 1) e ON true`);
+    const row = rows[0];
     return {
-      production: alias?.modelVersionId ?? null,
-      experiment: experiment
-        ? {
-            id: experiment.id,
-            variants: experiment.variants.map((v) => ({
-              name: v.name,
-              versionId: v.modelVersionId,
-              weight: v.weight,
-            })),
-          }
-        : null,
+      production: row?.production ?? null,
+      experiment:
+        row?.experimentId && row.variants?.length ? { id: row.experimentId, variants: row.variants } : null,
     };
   }
 
@@ -113,7 +104,7 @@ export class ModelRegistry {
     if (failedAt && Date.now() - failedAt < FAILED_RETRY_MS) return null;
     const started = performance.now();
     try {
-      const classifier = await loadModelVersion(this.prisma, versionId);
+      const classifier = await loadModelVersion(this.db, versionId);
       const model = new LoadedModel(versionId, classifier.manifest.name, classifier, this.batching);
       this.loaded.set(versionId, model);
       this.failed.delete(versionId);
