@@ -1,6 +1,6 @@
 // Test fixtures: chat turns written the way serving writes them, and the events it publishes for them.
 import { uuidv7 } from '@acsa/core/ids';
-import type { PrismaClient } from '@acsa/db';
+import { bulkInsert, type PrismaClient } from '@acsa/db';
 import type { TInteractionEvent } from '@acsa/pipelines';
 
 export type TTurnSpec = {
@@ -31,17 +31,21 @@ export async function insertTurns(prisma: PrismaClient, specs: TTurnSpec[]): Pro
     conv.seq += 2;
     return { ...spec, conversationId: conv.id, seq, userMessageId: uuidv7(), agentMessageId: uuidv7() };
   });
-  await prisma.conversation.createMany({
-    data: [...conversations.entries()].map(([sessionId, c]) => ({
+  await bulkInsert(
+    prisma,
+    'Conversation',
+    [...conversations.entries()].map(([sessionId, c]) => ({
       id: c.id,
       sessionId,
       variant: c.spec.variant ?? null,
       startedAt: c.spec.at,
       lastMessageAt: c.spec.at,
     })),
-  });
-  await prisma.message.createMany({
-    data: turns.flatMap((t) => [
+  );
+  await bulkInsert(
+    prisma,
+    'Message',
+    turns.flatMap((t) => [
       {
         id: t.userMessageId,
         conversationId: t.conversationId,
@@ -62,16 +66,24 @@ export async function insertTurns(prisma: PrismaClient, specs: TTurnSpec[]): Pro
         seq: t.seq + 1,
         role: 'AGENT' as const,
         text: 'ok',
+        // Every row carries the same columns: bulkInsert takes them from the first.
+        intent: null,
+        confidence: null,
+        topK: null,
+        outOfScope: false,
         modelVersionId: t.modelVersionId,
         variant: t.variant ?? null,
         createdAt: t.at,
       },
     ]),
-  });
+  );
   const escalated = turns.filter((t) => t.escalated);
   if (escalated.length)
-    await prisma.escalation.createMany({
-      data: escalated.map((t) => ({
+    await bulkInsert(
+      prisma,
+      'Escalation',
+      escalated.map((t) => ({
+        id: uuidv7(),
         conversationId: t.conversationId,
         messageId: t.userMessageId,
         reason: 'REQUESTED' as const,
@@ -79,7 +91,7 @@ export async function insertTurns(prisma: PrismaClient, specs: TTurnSpec[]): Pro
         context: {},
         createdAt: t.at,
       })),
-    });
+    );
   return turns;
 }
 
