@@ -1,0 +1,130 @@
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+
+type TProbe = { agent: http.Agent; localPort: number; pid: number | null };
+
+/** Which serving process holds the server end of each client connection (`ss -p`, our own sockets). */
+function ownersByClientPort(port: number, candidates: Set<number>): Map<number, number> {
+  const out = new Map<number, number>();
+  let text = '';
+  try {
+    text = execFileSync('ss', ['-tnpH', 'state', 'established', `( sport = :${port} )`], {
+      encoding: 'utf8',
+    });
+  } catch {
+    return out;
+  }
+  for (const line of text.split('\n')) {
+    const m = line.match(/:(\d+)\s+\S+:(\d+)\s+users:\((.*)\)/);
+    if (!m || Number(m[1]) !== port) continue;
+    for (const p of (m[3] ?? '').matchAll(/pid=(\d+)/g))
+      if (candidates.has(Number(p[1]))) out.set(Number(m[2]), Number(p[1]));
+  }
+  return out;
+}
+
+function get(probe: TProbe, port: number): Promise<{ status: number; version: string | null }> {
+  return new Promise((resolve) => {
+    const req = http.get({ agent: probe.agent, host: '127.0.0.1', port, path: '/readyz' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        let version: string | null = null;
+        try {
+          version = JSON.parse(Buffer.concat(chunks).toString('utf8')).modelVersion ?? null;
+        } catch {}
+        resolve({ status: res.statusCode ?? 0, version });
+      });
+    });
+    req.on('socket', (s) => {
+      const note = () => {
+        if (s.localPort && s.localPort !== probe.localPort) {
+          probe.localPort = s.localPort;
+          probe.pid = null;
+        }
+      };
+      if (s.localPort) note();
+      else s.once('connect', note);
+    });
+    req.on('error', () => resolve({ status: 0, version: null }));
+    req.setTimeout(2_000, () => req.destroy());
+  });
+}
+
+/**
+ * Keep-alive connections to /readyz pinned to known workers: a connection stays with the worker it was
+ * handed to, so polling each one reads that worker's loaded model version. Connections are added until
+ * every worker holds one (the cluster primary deals them out in turn, only to workers already listening).
+ */
+export class WorkerProbes {
+  private constructor(
+    private readonly port: number,
+    private readonly probes: TProbe[],
+    private readonly workers: () => number[],
+  ) {}
+
+  static async open(port: number, workers: () => number[], timeoutMs = 120_000): Promise<WorkerProbes> {
+    const probes: TProbe[] = [];
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const pids = new Set(workers());
+      const probe: TProbe = {
+        agent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
+        localPort: 0,
+        pid: null,
+      };
+      const r = await get(probe, port);
+      probe.pid = r.status === 200 ? (ownersByClientPort(port, pids).get(probe.localPort) ?? null) : null;
+      // Kept only if it reaches a worker no probe reaches yet.
+      if (probe.pid !== null && !probes.some((p) => p.pid === probe.pid)) probes.push(probe);
+      else probe.agent.destroy();
+      const covered = new Set(probes.map((p) => p.pid));
+      if (pids.size > 0 && [...pids].every((pid) => covered.has(pid))) break;
+      if (Date.now() > deadline)
+        throw new Error(`probes reached workers ${[...covered].join(',')} of ${[...pids].join(',')}`);
+      // A worker still loading its model gets no connections yet: give it time rather than sockets.
+      await new Promise((res) => setTimeout(res, r.status === 200 ? 20 : 200));
+    }
+    return new WorkerProbes(port, probes, workers);
+  }
+
+  /** Version each worker reports now. */
+  async versions(): Promise<Map<number, string | null>> {
+    const out = new Map<number, string | null>();
+    await Promise.all(
+      this.probes.map(async (p) => {
+        const r = await get(p, this.port);
+        if (p.pid === null) this.remap();
+        if (p.pid !== null) out.set(p.pid, r.version);
+      }),
+    );
+    return out;
+  }
+
+  /**
+   * Polls every worker every `everyMs` until each reports `version`; returns, per worker pid, the ms from
+   * `since` to the first answer that showed it (Infinity if it never did within `timeoutMs`).
+   */
+  async waitForVersion(version: string, since: number, timeoutMs = 5_000, everyMs = 5) {
+    const seen = new Map<number, number>();
+    const all = new Set(this.probes.map((p) => p.pid).filter((p): p is number => p !== null));
+    while (seen.size < all.size && performance.now() - since < timeoutMs) {
+      const now = await this.versions();
+      // Counted when the answer arrived: an upper bound, by at most one poll's round trip.
+      const at = performance.now() - since;
+      for (const [pid, v] of now) if (v === version && !seen.has(pid)) seen.set(pid, at);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+    for (const pid of all) if (!seen.has(pid)) seen.set(pid, Number.POSITIVE_INFINITY);
+    return seen;
+  }
+
+  private remap(): void {
+    const owners = ownersByClientPort(this.port, new Set(this.workers()));
+    for (const p of this.probes) p.pid ??= owners.get(p.localPort) ?? null;
+  }
+
+  close(): void {
+    for (const p of this.probes) p.agent.destroy();
+  }
+}
