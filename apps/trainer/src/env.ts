@@ -1,11 +1,42 @@
+import path from 'node:path';
 import { baseEnvShape, parseEnv, zPort } from '@acsa/core/env';
+import {
+  DEFAULT_LABEL_TRIGGER_COUNT,
+  DEFAULT_QUEUE_PREFIX,
+  DEFAULT_STEP_BACKOFF_MS,
+  SCHEDULES,
+  ZPromotionMode,
+  ZTrainingPreset,
+} from '@acsa/pipelines';
 import { z } from 'zod';
+
+const blank = (v: unknown) => (v === '' ? undefined : v);
+const int = (fallback: number, min = 0) =>
+  z.preprocess(blank, z.coerce.number().int().min(min).default(fallback));
 
 export const ZTrainerEnv = z.object({
   ...baseEnvShape,
   /** Health endpoint only; the trainer takes its work from Redis queues. */
   TRAINER_PORT: zPort(8090),
   HOST: z.string().default('127.0.0.1'),
+  /** BullMQ key prefix; the same for every process of one deployment. */
+  QUEUE_PREFIX: z.preprocess(blank, z.string().min(1).default(DEFAULT_QUEUE_PREFIX)),
+  /**
+   * Where runs keep their data files and bundles between steps. Several trainer machines must share it
+   * (a volume): a step may run on another machine than the one before it.
+   */
+  TRAINER_WORK_DIR: z.preprocess(blank, z.string().default(path.resolve('var', 'trainer'))),
+  /** Light steps (snapshot, gate, register, promote) at once; CPU steps always run one at a time. */
+  TRAINER_CONCURRENCY: int(2, 1),
+  STEP_BACKOFF_MS: int(DEFAULT_STEP_BACKOFF_MS, 0),
+  /** New labels since the last run that start one; 0 turns the label trigger off. */
+  LABEL_TRIGGER_COUNT: int(DEFAULT_LABEL_TRIGGER_COUNT),
+  LABEL_CHECK_EVERY_MS: int(SCHEDULES.labelCheck.everyMs, 1000),
+  /** Cron pattern (UTC) for scheduled retrains; "off" turns them off. */
+  RETRAIN_CRON: z.preprocess(blank, z.string().default(SCHEDULES.retrain.pattern)),
+  /** What runs started by labels, drift or the schedule do with a candidate that passes the gate. */
+  RETRAIN_AUTO_MODE: z.preprocess(blank, ZPromotionMode.default('direct')),
+  RETRAIN_PRESET: z.preprocess(blank, ZTrainingPreset.default('full')),
 });
 export type TTrainerEnv = z.infer<typeof ZTrainerEnv>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZGateThresholds } from '../gate-thresholds.ts';
-import { ZPromotionMode } from './config.ts';
+import { ZPromotionMode, ZSpecOverride } from './config.ts';
 
 /** What each step hands to the next. A step returns the context it got plus its own entry. */
 export const ZSnapshotOutput = z.object({
@@ -14,6 +14,8 @@ export const ZSnapshotOutput = z.object({
   testFile: z.string(),
   /** Production's bundle as of the snapshot, written out for evaluation; null when there is none. */
   production: z.object({ versionId: z.uuid(), version: z.string(), bundleDir: z.string() }).nullable(),
+  /** What to train with, resolved from the run's preset and overrides: the train step has no database. */
+  training: z.object({ teacher: ZSpecOverride, student: ZSpecOverride, seed: z.number().int() }),
   counts: z.object({
     train: z.number().int(),
     dev: z.number().int(),

@@ -1,0 +1,86 @@
+import type { ExampleSource, Split } from '@acsa/db';
+
+export type TSnapshotRow = {
+  text: string;
+  /** Normalised text: one row per key in a version. */
+  key: string;
+  intent: string;
+  split: Split;
+  source: ExampleSource;
+  origin: string | null;
+  entities: unknown;
+};
+
+export type TLabeledText = { key: string; text: string; intent: string; origin: string };
+
+export type TSnapshotRows = {
+  rows: TSnapshotRow[];
+  counts: { train: number; dev: number; test: number; labels: number; heldBack: number };
+};
+
+/**
+ * The rows of a new snapshot. The test split is the previous snapshot's, unchanged, when there is one
+ * (so every run is judged on the same rows), else the sources' test rows. No text of the test split is
+ * ever trained on: source rows whose split is test but that are not in the frozen set, and rows or labels
+ * whose text is a test row, are held back. Reviewers' labels win over a source row with the same text.
+ */
+export function buildSnapshotRows(input: {
+  sources: readonly TSnapshotRow[];
+  labels: readonly TLabeledText[];
+  frozenTest: readonly TSnapshotRow[] | null;
+}): TSnapshotRows {
+  const test = new Map<string, TSnapshotRow>();
+  for (const r of input.frozenTest ?? input.sources.filter((s) => s.split === 'TEST'))
+    if (!test.has(r.key)) test.set(r.key, { ...r, split: 'TEST' });
+  let heldBack = 0;
+  const rest = new Map<string, TSnapshotRow>();
+  for (const r of input.sources) {
+    // A test-split text outside the frozen set, or a train/dev text that is a test row: never trained on.
+    if (r.split === 'TEST' ? !test.has(r.key) : test.has(r.key)) heldBack++;
+    else if (r.split !== 'TEST' && !rest.has(r.key)) rest.set(r.key, r);
+  }
+  let labels = 0;
+  for (const l of input.labels) {
+    if (test.has(l.key)) {
+      heldBack++;
+      continue;
+    }
+    const before = rest.get(l.key);
+    rest.set(l.key, {
+      text: l.text,
+      key: l.key,
+      intent: l.intent,
+      split: before?.split ?? 'TRAIN',
+      source: 'LABEL',
+      origin: l.origin,
+      entities: before?.entities ?? [],
+    });
+    labels++;
+  }
+  const rows = [...rest.values(), ...test.values()];
+  const count = (s: Split) => rows.filter((r) => r.split === s).length;
+  return {
+    rows,
+    counts: { train: count('TRAIN'), dev: count('DEV'), test: count('TEST'), labels, heldBack },
+  };
+}
+
+/**
+ * The intent reviewers agreed on for one message: the review item's final intent when it has one, else
+ * the most frequent label, the latest of those on a tie (people correct themselves more than each other).
+ */
+export function agreedIntent(
+  labels: ReadonlyArray<{ intent: string; createdAt: Date }>,
+  finalIntent: string | null,
+): string | null {
+  if (finalIntent) return finalIntent;
+  const votes = new Map<string, { n: number; last: number }>();
+  for (const l of labels) {
+    const v = votes.get(l.intent) ?? { n: 0, last: 0 };
+    votes.set(l.intent, { n: v.n + 1, last: Math.max(v.last, l.createdAt.getTime()) });
+  }
+  let best: [string, { n: number; last: number }] | null = null;
+  for (const e of votes)
+    if (!best || e[1].n > best[1].n || (e[1].n === best[1].n && e[1].last > best[1].last)) best = e;
+  return best?.[0] ?? null;
+}

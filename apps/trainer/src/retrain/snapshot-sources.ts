@@ -1,0 +1,72 @@
+import { normalizeKey } from '@acsa/corpus/split';
+import type { PrismaClient } from '@acsa/db';
+import { SNAPSHOT_DATASET, type TRetrainConfig } from '@acsa/pipelines';
+import { agreedIntent, type TLabeledText, type TSnapshotRow } from './snapshot-rows.ts';
+
+const ROW = {
+  text: true,
+  key: true,
+  intent: true,
+  split: true,
+  source: true,
+  origin: true,
+  entities: true,
+} as const;
+
+/**
+ * What a snapshot is made of: the latest version of every source dataset (oldest dataset first, so the
+ * bootstrap corpus wins a duplicate text), the intents reviewers agreed on, and the previous snapshot's
+ * test rows (unless the run refreezes the test split).
+ */
+export async function loadSnapshotSources(prisma: PrismaClient, config: TRetrainConfig) {
+  const datasets = await prisma.dataset.findMany({
+    where: {
+      name: config.datasets ? { in: config.datasets, not: SNAPSHOT_DATASET } : { not: SNAPSHOT_DATASET },
+    },
+    orderBy: { createdAt: 'asc' },
+    select: {
+      name: true,
+      versions: { orderBy: { version: 'desc' }, take: 1, select: { id: true, version: true } },
+    },
+  });
+  const missing = config.datasets?.filter((n) => !datasets.some((d) => d.name === n)) ?? [];
+  if (missing.length) throw new Error(`no dataset named ${missing.join(', ')}`);
+  const latest = datasets.flatMap((d) => d.versions.map((v) => ({ dataset: d.name, ...v })));
+  const sources: TSnapshotRow[] = [];
+  for (const v of latest)
+    sources.push(...(await prisma.example.findMany({ where: { datasetVersionId: v.id }, select: ROW })));
+
+  const messages = await prisma.message.findMany({
+    where: { labels: { some: {} } },
+    orderBy: { createdAt: 'asc' },
+    select: {
+      id: true,
+      text: true,
+      reviewItem: { select: { finalIntent: true } },
+      labels: { select: { intent: true, createdAt: true } },
+    },
+  });
+  const labels: TLabeledText[] = [];
+  for (const m of messages) {
+    const intent = agreedIntent(m.labels, m.reviewItem?.finalIntent ?? null);
+    if (intent) labels.push({ key: normalizeKey(m.text), text: m.text, intent, origin: `message:${m.id}` });
+  }
+
+  const previous = config.refreezeTest
+    ? null
+    : await prisma.datasetVersion.findFirst({
+        where: { dataset: { name: SNAPSHOT_DATASET } },
+        orderBy: { version: 'desc' },
+        select: { id: true, version: true },
+      });
+  const frozenTest = previous
+    ? await prisma.example.findMany({ where: { datasetVersionId: previous.id, split: 'TEST' }, select: ROW })
+    : null;
+  return {
+    sources,
+    labels,
+    frozenTest,
+    frozenFrom: previous?.version ?? null,
+    described: latest.map((v) => ({ dataset: v.dataset, version: v.version, id: v.id })),
+  };
+}

@@ -1,0 +1,165 @@
+import type { Logger } from '@acsa/core/logger';
+import type { PrismaClient } from '@acsa/db';
+import {
+  runProgress,
+  type TRetrainStep,
+  type TStepProgress,
+  ZFlowContext,
+  ZRetrainStepJob,
+  ZStepProgress,
+} from '@acsa/pipelines';
+import { isFinalFailure, sendToDeadLetters } from '@acsa/pipelines/dead-letters';
+import type { Job, Queue, Worker } from 'bullmq';
+
+type TStepJob = { runId: string; step: TRetrainStep };
+
+/**
+ * Mirrors the life of every step job into PostgreSQL (TrainingStep, TrainingRun progress and status,
+ * TrainingLog) from the worker's events, for in-process and sandboxed steps alike: a sandboxed step has
+ * no database connection of its own. Writes for one run are applied in event order. A step that fails for
+ * the last time fails its run and goes to the dead-letter queue.
+ */
+export class StepTracker {
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly deadLetters: Queue,
+    private readonly logger: Logger,
+  ) {}
+
+  attach(worker: Worker): void {
+    worker.on('active', (job) => this.on(job, (s) => this.active(job, s)));
+    worker.on('progress', (job, value) => this.on(job, (s) => this.progress(s, value)));
+    worker.on('completed', (job, result) => this.on(job, (s) => this.completed(job, s, result)));
+    worker.on('failed', (job, error) => {
+      if (job) this.on(job, (s) => this.failed(job, s, error));
+    });
+  }
+
+  /** Resolves once every event received so far is written (tests and shutdown wait on it). */
+  async idle(): Promise<void> {
+    while (this.chains.size) await Promise.all(this.chains.values());
+  }
+
+  private on(job: Job, work: (s: TStepJob) => Promise<void>): void {
+    const parsed = ZRetrainStepJob.safeParse(job.data);
+    if (!parsed.success) return;
+    const { runId } = parsed.data;
+    const next = (this.chains.get(runId) ?? Promise.resolve())
+      .then(() => work(parsed.data))
+      .catch((e) => this.logger.error({ runId, err: (e as Error).message }, 'could not record step event'));
+    this.chains.set(runId, next);
+    void next.finally(() => {
+      if (this.chains.get(runId) === next) this.chains.delete(runId);
+    });
+  }
+
+  private log(s: TStepJob, level: string, message: string) {
+    return this.prisma.trainingLog.create({ data: { runId: s.runId, step: s.step, level, message } });
+  }
+
+  private async syncRunProgress(runId: string) {
+    const steps = await this.prisma.trainingStep.findMany({
+      where: { runId },
+      select: { name: true, progress: true },
+    });
+    const byStep = Object.fromEntries(steps.map((s) => [s.name, s.progress]));
+    await this.prisma.trainingRun.updateMany({
+      where: { id: runId, status: 'RUNNING' },
+      data: { progress: runProgress(byStep) },
+    });
+  }
+
+  private async active(job: Job, s: TStepJob) {
+    const now = new Date();
+    const attempt = Math.max(1, job.attemptsStarted);
+    // A step the processor already closed (promote closes itself with its run) stays closed.
+    await this.prisma.trainingStep.updateMany({
+      where: { runId: s.runId, name: s.step, status: { notIn: ['SUCCEEDED', 'SKIPPED'] } },
+      data: { status: 'RUNNING', attempts: attempt, error: null },
+    });
+    await this.prisma.trainingStep.updateMany({
+      where: { runId: s.runId, name: s.step, startedAt: null },
+      data: { startedAt: now },
+    });
+    // QUEUED on a run's first step; FAILED when a dead-lettered step is replayed and the run resumes.
+    await this.prisma.trainingRun.updateMany({
+      where: { id: s.runId, status: { in: ['QUEUED', 'FAILED'] } },
+      data: { status: 'RUNNING', error: null, finishedAt: null },
+    });
+    await this.prisma.trainingRun.updateMany({
+      where: { id: s.runId, startedAt: null },
+      data: { startedAt: now },
+    });
+    await this.log(s, 'info', `${s.step} started (attempt ${attempt} of ${job.opts.attempts ?? 1})`);
+  }
+
+  private async progress(s: TStepJob, value: unknown) {
+    const parsed = ZStepProgress.safeParse(value);
+    if (!parsed.success) return;
+    const p: TStepProgress = parsed.data;
+    await this.prisma.trainingStep.updateMany({
+      where: { runId: s.runId, name: s.step, status: 'RUNNING' },
+      data: { progress: p.percent },
+    });
+    if (p.logs.length)
+      await this.prisma.trainingLog.createMany({
+        data: p.logs.map((l) => ({
+          runId: s.runId,
+          step: s.step,
+          level: l.level,
+          message: l.message,
+          at: new Date(l.at),
+        })),
+      });
+    await this.syncRunProgress(s.runId);
+  }
+
+  private async completed(job: Job, s: TStepJob, result: unknown) {
+    const ctx = ZFlowContext.safeParse(result);
+    const output = ctx.success ? (ctx.data[s.step] ?? null) : null;
+    const skipped =
+      (s.step === 'register' || s.step === 'promote') && ctx.success && ctx.data.gate?.passed === false;
+    await this.prisma.trainingStep.update({
+      where: { runId_name: { runId: s.runId, name: s.step } },
+      data: {
+        status: skipped ? 'SKIPPED' : 'SUCCEEDED',
+        progress: 100,
+        output: output === null ? undefined : (output as object),
+        error: null,
+        finishedAt: new Date(),
+      },
+    });
+    const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : null;
+    await this.log(
+      s,
+      'info',
+      `${s.step} ${skipped ? 'skipped' : 'done'}${seconds === null ? '' : ` in ${seconds.toFixed(1)} s`}`,
+    );
+    await this.syncRunProgress(s.runId);
+  }
+
+  private async failed(job: Job, s: TStepJob, error: Error) {
+    const final = await isFinalFailure(job);
+    const message = error.message || String(error);
+    await this.prisma.trainingStep.update({
+      where: { runId_name: { runId: s.runId, name: s.step } },
+      data: {
+        status: final ? 'FAILED' : 'PENDING',
+        error: message,
+        ...(final ? { finishedAt: new Date() } : {}),
+      },
+    });
+    if (!final) {
+      await this.log(s, 'warn', `${s.step}: attempt ${job.attemptsMade} failed (${message}); retrying`);
+      return;
+    }
+    await this.log(s, 'error', `${s.step} failed after ${job.attemptsMade} attempts: ${message}`);
+    await this.prisma.trainingRun.updateMany({
+      where: { id: s.runId, status: { in: ['QUEUED', 'RUNNING'] } },
+      data: { status: 'FAILED', error: `${s.step}: ${message}`, finishedAt: new Date() },
+    });
+    await sendToDeadLetters(this.deadLetters, job, error);
+  }
+}

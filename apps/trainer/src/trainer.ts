@@ -1,0 +1,119 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '@acsa/core/logger';
+import type { PrismaClient } from '@acsa/db';
+import { QUEUES, type TPromotionMode, type TRetrainConfigInput, type TTrainingPreset } from '@acsa/pipelines';
+import { attachDeadLetters } from '@acsa/pipelines/dead-letters';
+import {
+  createRetrainClient,
+  type TRetrainRequest,
+  type TRetrainRequestResult,
+} from '@acsa/pipelines/retrain';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createLightProcessor } from './retrain/light-processor.ts';
+import { StepTracker } from './retrain/step-tracker.ts';
+import { upsertTriggerSchedules } from './triggers/schedules.ts';
+import { createTriggerProcessor } from './triggers/trigger-processor.ts';
+
+const CPU_PROCESSOR = fileURLToPath(new URL('./retrain/cpu-processor.ts', import.meta.url));
+
+export type TTrainerOptions = {
+  prisma: PrismaClient;
+  redisUrl: string;
+  /** BullMQ key prefix (tests pass their namespace's). */
+  prefix: string;
+  workDir: string;
+  logger: Logger;
+  concurrency?: number;
+  backoffMs?: number;
+  /** Defaults for runs the trainer starts itself (labels, drift, schedule). */
+  auto?: { mode?: TPromotionMode; preset?: TTrainingPreset };
+  /** Schedules to run; null starts none (tests, or a replica that only works jobs). */
+  triggers?: { labelThreshold: number; labelCheckEveryMs: number | null; retrainCron: string | null } | null;
+  /** Heap for each sandboxed training process, in MB. */
+  cpuHeapMb?: number;
+};
+
+export type TTrainer = {
+  /** Starts a run, or returns the active one: what the drift alert, the label count and schedules call. */
+  requestRetrain(input: TRetrainRequest): Promise<TRetrainRequestResult>;
+  tracker: StepTracker;
+  redis: Redis;
+  close(): Promise<void>;
+};
+
+/**
+ * The trainer's workers: the retraining flow's light steps in-process, its CPU-bound steps in sandboxed
+ * child processes (one at a time: each uses every core it gets), and the trigger schedules.
+ */
+export async function createTrainer(options: TTrainerOptions): Promise<TTrainer> {
+  const { prisma, logger, prefix } = options;
+  // Workers block on Redis and must wait out reconnects (BullMQ requires maxRetriesPerRequest null).
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  for (const r of [connection, redis]) r.on('error', (e) => logger.debug({ err: e.message }, 'redis error'));
+  const deadLetters = new Queue(QUEUES.deadLetters, { connection, prefix });
+  const retrain = createRetrainClient({ prisma, connection, prefix, backoffMs: options.backoffMs });
+  const auto: TRetrainConfigInput = {
+    mode: options.auto?.mode ?? 'direct',
+    preset: options.auto?.preset ?? 'full',
+  };
+  const requestRetrain = (input: TRetrainRequest) =>
+    retrain.request({ ...input, config: { ...auto, ...input.config } });
+
+  const tracker = new StepTracker(prisma, deadLetters, logger);
+  const deps = { prisma, redis, workDir: options.workDir, logger };
+  const light = new Worker(QUEUES.retrain, createLightProcessor(deps), {
+    connection,
+    prefix,
+    concurrency: options.concurrency ?? 2,
+  });
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  const cpu = new Worker(QUEUES.retrainCpu, CPU_PROCESSOR, {
+    connection,
+    prefix,
+    concurrency: 1,
+    useWorkerThreads: false,
+    workerForkOptions: {
+      execArgv: ['--import', tsx, `--max-old-space-size=${options.cpuHeapMb ?? 6144}`],
+    },
+  });
+  const workers = [light, cpu];
+  for (const w of workers) tracker.attach(w);
+
+  let triggersQueue: Queue | null = null;
+  if (options.triggers) {
+    triggersQueue = new Queue(QUEUES.retrainTriggers, { connection, prefix });
+    const triggers = new Worker(
+      QUEUES.retrainTriggers,
+      createTriggerProcessor({
+        prisma,
+        requestRetrain,
+        labelThreshold: options.triggers.labelThreshold,
+        logger,
+      }),
+      { connection, prefix, concurrency: 1 },
+    );
+    attachDeadLetters(triggers, deadLetters, (e) =>
+      logger.error({ err: e.message }, 'dead letter not written'),
+    );
+    workers.push(triggers);
+    await upsertTriggerSchedules(triggersQueue, options.triggers);
+  }
+  for (const w of workers)
+    w.on('error', (e) => logger.error({ queue: w.name, err: e.message }, 'worker error'));
+
+  return {
+    requestRetrain,
+    tracker,
+    redis,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await tracker.idle();
+      await Promise.all([retrain.close(), deadLetters.close(), triggersQueue?.close()]);
+      redis.disconnect();
+      connection.disconnect();
+    },
+  };
+}

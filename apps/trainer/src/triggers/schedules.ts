@@ -1,0 +1,29 @@
+import { SCHEDULES, type TTriggerJob } from '@acsa/pipelines';
+import type { Queue } from 'bullmq';
+
+/**
+ * Puts the trigger schedules in place. Upserting is idempotent, so every trainer replica may do it at
+ * start; a schedule switched off is removed, not left running from an earlier start.
+ */
+export async function upsertTriggerSchedules(
+  queue: Queue,
+  options: { labelCheckEveryMs: number | null; retrainCron: string | null },
+): Promise<void> {
+  const labelJob: TTriggerJob = { v: 1, kind: 'label-check' };
+  const retrainJob: TTriggerJob = { v: 1, kind: 'scheduled-retrain' };
+  const keep = { removeOnComplete: 100, removeOnFail: 100 };
+  if (options.labelCheckEveryMs)
+    await queue.upsertJobScheduler(
+      SCHEDULES.labelCheck.id,
+      { every: options.labelCheckEveryMs },
+      { name: 'label-check', data: labelJob, opts: keep },
+    );
+  else await queue.removeJobScheduler(SCHEDULES.labelCheck.id);
+  if (options.retrainCron)
+    await queue.upsertJobScheduler(
+      SCHEDULES.retrain.id,
+      { pattern: options.retrainCron, tz: 'UTC' },
+      { name: 'scheduled-retrain', data: retrainJob, opts: keep },
+    );
+  else await queue.removeJobScheduler(SCHEDULES.retrain.id);
+}

@@ -1,0 +1,38 @@
+import type { Logger } from '@acsa/core/logger';
+import type { PrismaClient } from '@acsa/db';
+import { ZTriggerJob } from '@acsa/pipelines';
+import type { TRetrainRequest, TRetrainRequestResult } from '@acsa/pipelines/retrain';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { checkLabelTrigger } from './label-trigger.ts';
+
+/** The triggers queue's processor: label-count checks and scheduled retrains, both from job schedulers. */
+export function createTriggerProcessor(deps: {
+  prisma: PrismaClient;
+  requestRetrain: (input: TRetrainRequest) => Promise<TRetrainRequestResult>;
+  labelThreshold: number;
+  logger: Logger;
+}) {
+  return async (job: Job): Promise<unknown> => {
+    const parsed = ZTriggerJob.safeParse(job.data);
+    if (!parsed.success)
+      throw new UnrecoverableError(`invalid trigger payload: ${parsed.error.issues[0]?.message}`);
+    const t = parsed.data;
+    if (t.kind === 'label-check') {
+      const check = await checkLabelTrigger({ ...deps, threshold: deps.labelThreshold });
+      if (check.result)
+        deps.logger.info({ labels: check.count, run: check.result.runId }, check.result.message);
+      return {
+        labels: check.count,
+        runId: check.result?.runId ?? null,
+        started: check.result?.started ?? false,
+      };
+    }
+    const result = await deps.requestRetrain({
+      trigger: 'SCHEDULE',
+      reason: 'scheduled retrain',
+      ...(t.mode ? { config: { mode: t.mode } } : {}),
+    });
+    deps.logger.info({ run: result.runId }, result.message);
+    return result;
+  };
+}
