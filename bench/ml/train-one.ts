@@ -17,6 +17,9 @@ if (!trainFile || !out || !evalFile || !evalSplit)
 const log = (line: string) => console.error(line);
 const factory = await trainFactory({ files: [trainFile], out, log });
 const rssAfterFactory = process.resourceUsage().maxRSS / 1024;
+// CPU seconds of the factory run: on a busy shared machine, wall time says more about the neighbours.
+const cpu = process.cpuUsage();
+const factoryCpuSeconds = (cpu.user + cpu.system) / 1e6;
 
 // Same inputs through TensorFlow.js and ONNX Runtime: argmax agreement, fp32 student and int8 vs fp32.
 const rows = readLabeledJsonl(evalFile).filter((r) => splitOf(r) === evalSplit);
@@ -44,6 +47,7 @@ console.log(
     trainRows: factory.trainRows,
     seconds: { ...factory.seconds, baseline: baseline.seconds },
     peakRssMb: Math.round(rssAfterFactory),
+    factoryCpuSeconds: Math.round(factoryCpuSeconds),
     argmaxAgreement: {
       onnxVsTfjs: sameTfjs / rows.length,
       int8VsFp32: sameInt8 / rows.length,

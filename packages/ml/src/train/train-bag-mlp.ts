@@ -1,9 +1,9 @@
 import { argmax, initBagMlp, logitsOf, type TBagMlp, type TBagMlpShape } from '../model/bag-mlp.ts';
 import { rng, shuffleInPlace } from '../model/rng.ts';
 import { selectBackend, tf } from './backend.ts';
-import { SparseAdam } from './sparse-adam.ts';
+import { SparseAdam, type TBag } from './sparse-adam.ts';
 
-export type TBag = { ids: Int32Array; weights: Float32Array };
+export type { TBag };
 export type TExamples = { bags: TBag[]; labels: Int32Array };
 
 /**

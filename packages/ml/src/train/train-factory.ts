@@ -122,7 +122,7 @@ export async function trainFactory(opts: TFactoryOptions): Promise<TFactoryResul
       onnx: exportOnnx(members, precision, { name: variant }),
       dev: splits.dev,
       labels,
-      oosTargetRecall: opts.oosTargetRecall ?? 0.8,
+      oosTargetRecall: opts.oosTargetRecall ?? 0.75,
       vocabulary,
       draft: {
         name: path.basename(path.resolve(opts.out)),
