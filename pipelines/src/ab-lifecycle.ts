@@ -1,10 +1,9 @@
 import { AppError } from '@acsa/core/errors';
 import { type Experiment, type PrismaClient, withTransaction } from '@acsa/db';
 import { moveAlias, type TActor, type TAliasMove } from '@acsa/db/registry';
-import { announceAliasMove } from '@acsa/pipelines';
 import type { Redis } from 'ioredis';
-
-export const PRODUCTION_ALIAS = 'production';
+import { announceAliasMove } from './alias-announce.ts';
+import { experimentAlias, PRODUCTION_ALIAS } from './registry/aliases.ts';
 
 type TLifecycle = {
   experimentId: string;
@@ -14,20 +13,76 @@ type TLifecycle = {
   redis?: Redis | null;
 };
 
-const audit = (actor: TActor, action: string, exp: Experiment, data: Record<string, unknown>) => ({
-  actorType: actor.type,
-  actorId: actor.type === 'USER' ? (actor.id ?? null) : null,
-  actor: actor.display,
-  action,
-  targetType: 'Experiment',
-  targetId: exp.id,
-  data: { name: exp.name, ...data },
-});
+type TExperimentWithVariants = Experiment & { variants: { name: string }[] };
+
+const actorId = (a: TActor) => (a.type === 'USER' ? (a.id ?? null) : null);
 
 async function load(prisma: PrismaClient, id: string) {
   const exp = await prisma.experiment.findUnique({ where: { id }, include: { variants: true } });
   if (!exp) throw new AppError('NOT_FOUND', `no experiment ${id}`, { field: 'experimentId' });
   return exp;
+}
+
+/**
+ * Ends the split in one transaction: RUNNING → `status`, the variants' aliases removed with each removal in
+ * the alias history, and an audit entry. Conditional on the status, so of two concurrent calls one records.
+ * Returns the aliases to announce, or null when it had already ended.
+ */
+async function endSplit(
+  prisma: PrismaClient,
+  exp: TExperimentWithVariants,
+  o: TLifecycle,
+  action: string,
+  data: Record<string, unknown>,
+  update: { status: 'STOPPED' | 'CONCLUDED'; winnerVariantId?: string },
+): Promise<string[] | null> {
+  return withTransaction(prisma, async (tx) => {
+    const { count } = await tx.experiment.updateMany({
+      where: {
+        id: exp.id,
+        status: { in: update.status === 'STOPPED' ? ['RUNNING'] : ['RUNNING', 'STOPPED'] },
+      },
+      data: { ...update, stoppedAt: exp.stoppedAt ?? new Date() },
+    });
+    if (!count) return null;
+    const removed: string[] = [];
+    for (const v of exp.variants) {
+      const alias = experimentAlias(exp.name, v.name);
+      const row = await tx.modelAlias.findUnique({ where: { name: alias } });
+      if (!row) continue;
+      await tx.modelAlias.delete({ where: { name: alias } });
+      await tx.aliasHistory.create({
+        data: {
+          alias,
+          kind: 'EXPERIMENT_STOP',
+          fromVersionId: row.modelVersionId,
+          toVersionId: null,
+          actorId: actorId(o.actor),
+          actor: o.actor.display,
+          reason: o.reason ?? null,
+        },
+      });
+      removed.push(alias);
+    }
+    await tx.auditLog.create({
+      data: {
+        actorType: o.actor.type,
+        actorId: actorId(o.actor),
+        actor: o.actor.display,
+        action,
+        targetType: 'Experiment',
+        targetId: exp.id,
+        data: { name: exp.name, reason: o.reason ?? null, ...data },
+      },
+    });
+    // Serving routes by the experiment row, not the aliases: replicas must hear of the end either way.
+    if (removed.length || exp.status !== 'RUNNING') return removed;
+    return [`experiment:${exp.name}`];
+  });
+}
+
+async function announceAll(redis: Redis | null | undefined, aliases: string[] | null) {
+  if (redis && aliases) for (const alias of aliases) await announceAliasMove(redis, alias, null);
 }
 
 /**
@@ -42,23 +97,15 @@ export async function stopExperiment(
   if (exp.status === 'DRAFT')
     throw new AppError('CONFLICT', `experiment "${exp.name}" has not started; there is nothing to stop`);
   if (exp.status !== 'RUNNING') return { experiment: exp, changed: false };
-  const changed = await withTransaction(prisma, async (tx) => {
-    // Conditional, so two concurrent stops record one.
-    const { count } = await tx.experiment.updateMany({
-      where: { id: exp.id, status: 'RUNNING' },
-      data: { status: 'STOPPED', stoppedAt: new Date() },
-    });
-    if (count)
-      await tx.auditLog.create({ data: audit(o.actor, 'experiment.stop', exp, { reason: o.reason }) });
-    return count > 0;
-  });
-  if (changed && o.redis) await announceAliasMove(o.redis, `experiment:${exp.name}`, null);
-  return { experiment: await prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } }), changed };
+  const ended = await endSplit(prisma, exp, o, 'experiment.stop', {}, { status: 'STOPPED' });
+  await announceAll(o.redis, ended);
+  const experiment = await prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } });
+  return { experiment, changed: ended !== null };
 }
 
 /**
- * Concludes an experiment with a winner (variant name or id): stops it if it still runs, records the
- * winner, and points `production` at the winner's model version (a recorded alias move; a no-op when
+ * Concludes an experiment with a winner (variant name or id): ends the split if it still runs, records
+ * the winner, and points `production` at the winner's model version (a recorded alias move; a no-op when
  * production already serves it). Safe to repeat with the same winner, so a crash between the two steps
  * is mended by calling it again; another winner afterwards is refused.
  */
@@ -81,16 +128,14 @@ export async function concludeExperiment(
   if (exp.status === 'DRAFT') throw new AppError('CONFLICT', `experiment "${exp.name}" never ran`);
   if (exp.status === 'CONCLUDED' && exp.winnerVariantId !== winner.id)
     throw new AppError('CONFLICT', `experiment "${exp.name}" is already concluded with another winner`);
-  await withTransaction(prisma, async (tx) => {
-    const { count } = await tx.experiment.updateMany({
-      where: { id: exp.id, status: { in: ['RUNNING', 'STOPPED'] } },
-      data: { status: 'CONCLUDED', winnerVariantId: winner.id, stoppedAt: exp.stoppedAt ?? new Date() },
-    });
-    if (count)
-      await tx.auditLog.create({
-        data: audit(o.actor, 'experiment.conclude', exp, { winner: winner.name, reason: o.reason }),
-      });
-  });
+  const ended = await endSplit(
+    prisma,
+    exp,
+    o,
+    'experiment.conclude',
+    { winner: winner.name },
+    { status: 'CONCLUDED', winnerVariantId: winner.id },
+  );
   const move = await moveAlias(prisma, {
     alias: PRODUCTION_ALIAS,
     toVersionId: winner.modelVersionId,
@@ -98,8 +143,8 @@ export async function concludeExperiment(
     actor: o.actor,
     reason: [`experiment "${exp.name}" won by "${winner.name}"`, o.reason].filter(Boolean).join(': '),
   });
-  // Announced even when the alias did not move: the experiment's split ended, and replicas must drop it.
-  if (o.redis) await announceAliasMove(o.redis, PRODUCTION_ALIAS, winner.modelVersionId);
+  await announceAll(o.redis, ended);
+  if (o.redis && move.changed) await announceAliasMove(o.redis, PRODUCTION_ALIAS, winner.modelVersionId);
   return {
     experiment: await prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } }),
     winner: { id: winner.id, name: winner.name, modelVersionId: winner.modelVersionId },

@@ -6,8 +6,8 @@ import {
   type TProportion,
   type TProportionComparison,
   type TSampleRatioCheck,
-} from '@acsa/pipelines';
-import { type TVariantCounts, variantCounts } from './variant-counts.ts';
+} from './ab-stats.ts';
+import { type TVariantCounts, variantCounts } from './ab-variant-counts.ts';
 
 export type TRate = TProportion & { rate: number | null };
 export type TMetric = 'escalationRate' | 'positiveFeedbackRate' | 'accuracy';

@@ -5,12 +5,11 @@ import {
   type TestRedis,
   testServiceUrls,
 } from '@acsa/db/testing';
-import { MODEL_ALIAS_CHANNEL } from '@acsa/pipelines';
+import { experimentAlias, MODEL_ALIAS_CHANNEL } from '@acsa/pipelines';
+import { concludeExperiment, experimentResults, stopExperiment } from '@acsa/pipelines/experiments';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeModelVersion, insertTurns, type TTurnSpec } from '../analytics/turn-fixtures.ts';
-import { concludeExperiment, stopExperiment } from './experiment-lifecycle.ts';
-import { experimentResults } from './experiment-results.ts';
 
 const { databaseUrl, redisUrl } = testServiceUrls();
 const actor = { type: 'SYSTEM' as const, display: 'system:test' };
@@ -46,6 +45,14 @@ beforeAll(async () => {
     },
   });
   experimentId = exp.id;
+  // As the retraining flow's promote step leaves a running experiment: one alias per variant.
+  for (const [variant, id] of [
+    ['control', a.id],
+    ['treatment', b.id],
+  ] as const)
+    await db.prisma.modelAlias.create({
+      data: { name: experimentAlias('student-v2', variant), modelVersionId: id },
+    });
   // The worked example: 1000 sessions per variant, 200 escalated under control and 160 under treatment.
   const sessions = (variant: string, modelVersionId: string, escalated: number): TTurnSpec[] =>
     Array.from({ length: 1000 }, (_, i) => ({
@@ -171,7 +178,11 @@ describe('experiment results', () => {
   it('stops the experiment once, and concludes it by promoting the winner to production', async () => {
     await sub.subscribe(MODEL_ALIAS_CHANNEL);
     const announced: { alias: string; versionId: string | null }[] = [];
-    sub.on('message', (_c, m) => announced.push(JSON.parse(m)));
+    // The channel is shared by every test on this Redis: keep this experiment's and this winner's moves.
+    sub.on('message', (_c, m) => {
+      const a = JSON.parse(m);
+      if (a.alias.startsWith('experiment:student-v2') || a.versionId === versions.b) announced.push(a);
+    });
     const stop = await stopExperiment(db.prisma, {
       experimentId,
       actor,
@@ -180,6 +191,15 @@ describe('experiment results', () => {
     });
     expect(stop).toMatchObject({ changed: true, experiment: { status: 'STOPPED' } });
     expect((await stopExperiment(db.prisma, { experimentId, actor })).changed).toBe(false);
+    const stops = await db.prisma.aliasHistory.findMany({
+      where: { kind: 'EXPERIMENT_STOP' },
+      orderBy: { alias: 'asc' },
+    });
+    expect(stops.map((h) => [h.alias, h.fromVersionId, h.toVersionId, h.reason])).toEqual([
+      ['experiment:student-v2:control', versions.a, null, 'enough data'],
+      ['experiment:student-v2:treatment', versions.b, null, 'enough data'],
+    ]);
+    expect(await db.prisma.modelAlias.count({ where: { name: { startsWith: 'experiment:' } } })).toBe(0);
     // Traffic after the stop is not the experiment's.
     await insertTurns(db.prisma, [
       {
@@ -212,7 +232,12 @@ describe('experiment results', () => {
       /already concluded/,
     );
     expect(await db.prisma.auditLog.count({ where: { targetType: 'Experiment' } })).toBe(2);
-    await expect.poll(() => announced.map((a) => a.alias)).toEqual(['experiment:student-v2', 'production']);
-    expect(announced[1]!.versionId).toBe(versions.b);
+    await expect
+      .poll(() => announced.map((a) => [a.alias, a.versionId]))
+      .toEqual([
+        ['experiment:student-v2:control', null],
+        ['experiment:student-v2:treatment', null],
+        ['production', versions.b],
+      ]);
   });
 });
