@@ -1,11 +1,11 @@
-// jstat ships no types; only what the A/B arithmetic calls is declared.
+// jstat ships no types; only what the A/B and drift arithmetic call is declared.
 declare module 'jstat' {
   const jStat: {
     normal: {
       cdf(x: number, mean: number, sd: number): number;
       inv(p: number, mean: number, sd: number): number;
     };
-    chisquare: { cdf(x: number, dof: number): number };
+    chisquare: { cdf(x: number, dof: number): number; inv(p: number, dof: number): number };
   };
   export default jStat;
 }

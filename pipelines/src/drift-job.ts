@@ -26,3 +26,12 @@ export const ZDriftAlert = z.object({
   breaches: z.array(z.object({ metric: z.string(), value: z.number(), threshold: z.number() })),
 });
 export type TDriftAlert = z.infer<typeof ZDriftAlert>;
+
+/** One line for a retraining run's reason: "drift on intent-2026.11.26-1: intentPsi 0.78 > 0.64, …". */
+export function driftAlertReason(a: TDriftAlert): string {
+  const parts = a.breaches.map((b) => `${b.metric} ${b.value.toFixed(3)} > ${b.threshold.toFixed(3)}`);
+  return `drift on ${a.modelVersion} (${a.windowStart} – ${a.windowEnd}, ${a.n} turns): ${parts.join(', ')}`.slice(
+    0,
+    500,
+  );
+}

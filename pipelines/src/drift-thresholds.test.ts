@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DRIFT_THRESHOLDS, driftBreaches } from './drift-thresholds.ts';
+import {
+  DEFAULT_DRIFT_THRESHOLDS,
+  driftBreaches,
+  effectiveThresholds,
+  psiNoiseFloor,
+} from './drift-thresholds.ts';
 
 const quiet = {
   n: 500,
@@ -24,5 +29,23 @@ describe('drift thresholds', () => {
   it('never alerts on a window too small to judge', () => {
     const tiny = { ...quiet, n: DEFAULT_DRIFT_THRESHOLDS.minMessages - 1, intentPsi: 5 };
     expect(driftBreaches(tiny)).toEqual([]);
+  });
+});
+
+describe('sampling noise', () => {
+  it('raises a threshold to what chance alone exceeds once in a thousand windows', () => {
+    // 31 intents, 178 reference rows, 191 live: χ²₀.₉₉₉(30) = 59.703 → 59.703·(1/178 + 1/191) = 0.6480
+    expect(psiNoiseFloor(31, 178, 191, 0.001)).toBeCloseTo(0.648, 3);
+    const small = {
+      ...quiet,
+      n: 191,
+      intentPsi: 0.3,
+      sampling: { referenceN: 178, categories: { intent: 31, confidence: 10, length: 11 } },
+    };
+    expect(driftBreaches(small)).toEqual([]);
+    // The same PSI over large samples is a real shift: the floor falls below the configured 0.25.
+    const large = { ...small, n: 20_000, sampling: { ...small.sampling, referenceN: 20_000 } };
+    expect(effectiveThresholds(large).intentPsi).toBe(0.25);
+    expect(driftBreaches(large).map((b) => b.metric)).toEqual(['intentPsi']);
   });
 });

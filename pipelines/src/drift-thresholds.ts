@@ -1,3 +1,5 @@
+/// <reference path="./ab-jstat.d.ts" />
+import jStat from 'jstat';
 import { z } from 'zod';
 
 /**
@@ -12,8 +14,14 @@ export const ZDriftThresholds = z.object({
   lengthPsi: z.number().positive(),
   /** Absolute rise of the unknown-token rate over the reference's (0.15 = 15 points more unknown words). */
   unknownTokenRateIncrease: z.number().positive().max(1),
-  /** Below this many messages a window is reported but never alerts: PSI over a handful of turns is noise. */
+  /** Below this many messages a window is reported but never alerts. */
   minMessages: z.number().int().positive(),
+  /**
+   * Chance of a false alarm from sampling alone. Two samples of one distribution differ by chance, more so
+   * when they are small (31 intents over 200 turns give a PSI near 0.3 with no drift at all), so each
+   * threshold is raised to the value sampling noise exceeds only this often.
+   */
+  falseAlarmP: z.number().positive().max(0.5),
 });
 export type TDriftThresholds = z.infer<typeof ZDriftThresholds>;
 
@@ -24,6 +32,15 @@ export const DEFAULT_DRIFT_THRESHOLDS: TDriftThresholds = {
   lengthPsi: 0.25,
   unknownTokenRateIncrease: 0.15,
   minMessages: 100,
+  falseAlarmP: 0.001,
+};
+
+type TDistributionMetric = 'intentPsi' | 'intentJs' | 'confidencePsi' | 'lengthPsi';
+
+/** How many categories (bins with mass on either side) each compared distribution has. */
+export type TDriftSampling = {
+  referenceN: number;
+  categories: Record<'intent' | 'confidence' | 'length', number>;
 };
 
 export type TDriftFigures = {
@@ -35,9 +52,37 @@ export type TDriftFigures = {
   unknownTokenRate: number;
   /** The reference's unknown-token rate, which the live rate is compared with. */
   referenceUnknownTokenRate: number;
+  /** Sample sizes behind the figures; without them the thresholds apply as they are. */
+  sampling?: TDriftSampling;
 };
 
 export type TDriftBreach = { metric: string; value: number; threshold: number };
+
+/**
+ * The PSI that two samples of the same distribution exceed with probability p. For small differences
+ * PSI·n₁n₂/(n₁+n₂) is approximately χ² with k − 1 degrees of freedom, so the bound is the χ² quantile
+ * scaled by 1/n₁ + 1/n₂. Jensen–Shannon in bits is about PSI/(8 ln 2) for small differences.
+ */
+export function psiNoiseFloor(categories: number, referenceN: number, liveN: number, p: number): number {
+  if (categories < 2 || referenceN <= 0 || liveN <= 0) return 0;
+  return jStat.chisquare.inv(1 - p, categories - 1) * (1 / referenceN + 1 / liveN);
+}
+
+/** The threshold each distribution metric is held to: the configured one, or the noise floor if higher. */
+export function effectiveThresholds(
+  f: Pick<TDriftFigures, 'n' | 'sampling'>,
+  t: TDriftThresholds = DEFAULT_DRIFT_THRESHOLDS,
+): Record<TDistributionMetric, number> {
+  const floor = (k: number) => (f.sampling ? psiNoiseFloor(k, f.sampling.referenceN, f.n, t.falseAlarmP) : 0);
+  const c = f.sampling?.categories;
+  const intentFloor = floor(c?.intent ?? 0);
+  return {
+    intentPsi: Math.max(t.intentPsi, intentFloor),
+    intentJs: Math.max(t.intentJs, intentFloor / (8 * Math.LN2)),
+    confidencePsi: Math.max(t.confidencePsi, floor(c?.confidence ?? 0)),
+    lengthPsi: Math.max(t.lengthPsi, floor(c?.length ?? 0)),
+  };
+}
 
 /** Every figure over its threshold; empty when the window is quiet or too small to judge. */
 export function driftBreaches(
@@ -45,11 +90,12 @@ export function driftBreaches(
   t: TDriftThresholds = DEFAULT_DRIFT_THRESHOLDS,
 ): TDriftBreach[] {
   if (f.n < t.minMessages) return [];
+  const e = effectiveThresholds(f, t);
   const checks: TDriftBreach[] = [
-    { metric: 'intentPsi', value: f.intentPsi, threshold: t.intentPsi },
-    { metric: 'intentJs', value: f.intentJs, threshold: t.intentJs },
-    { metric: 'confidencePsi', value: f.confidencePsi, threshold: t.confidencePsi },
-    { metric: 'lengthPsi', value: f.lengthPsi, threshold: t.lengthPsi },
+    { metric: 'intentPsi', value: f.intentPsi, threshold: e.intentPsi },
+    { metric: 'intentJs', value: f.intentJs, threshold: e.intentJs },
+    { metric: 'confidencePsi', value: f.confidencePsi, threshold: e.confidencePsi },
+    { metric: 'lengthPsi', value: f.lengthPsi, threshold: e.lengthPsi },
     {
       metric: 'unknownTokenRate',
       value: f.unknownTokenRate,

@@ -13,6 +13,7 @@ export {
   DRIFT_QUEUE,
   DRIFT_SCHEDULER_ID,
   DRIFT_WINDOW_MS,
+  driftAlertReason,
   type TDriftAlert,
   type TDriftCheckJob,
   ZDriftAlert,
@@ -21,8 +22,11 @@ export {
 export {
   DEFAULT_DRIFT_THRESHOLDS,
   driftBreaches,
+  effectiveThresholds,
+  psiNoiseFloor,
   type TDriftBreach,
   type TDriftFigures,
+  type TDriftSampling,
   type TDriftThresholds,
   ZDriftThresholds,
 } from './drift-thresholds.ts';
