@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { generateCorpus } from '@acsa/corpus';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+  testServiceUrls,
+} from '@acsa/db/testing';
+import { listDeadLetters, replayDeadLetter } from '@acsa/pipelines/dead-letters';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TTrainer } from '../src/trainer.ts';
+import { insertDataset, startTestTrainer, waitForRun } from './fixtures.ts';
+
+// Failure handling of the retraining flow with a tiny model: what matters here is the mechanics.
+const TINY = {
+  mode: 'none' as const,
+  preset: 'small' as const,
+  teacher: { epochs: 3 },
+  student: { epochs: 2 },
+  gate: { minAccuracy: 0, minMacroF1: 0, minOosRecall: 0 },
+};
+
+let db: TestDatabase;
+let redis: TestRedis;
+let trainer: TTrainer;
+
+beforeAll(async () => {
+  const urls = testServiceUrls();
+  [db, redis] = await Promise.all([createTestDatabase(urls.databaseUrl), createTestRedis(urls.redisUrl)]);
+  await insertDataset(db.prisma, 'bootstrap', generateCorpus({ seed: 1, perIntent: 20 }));
+  trainer = await startTestTrainer({ prisma: db.prisma, redisUrl: redis.url, prefix: redis.prefix });
+});
+afterAll(async () => {
+  await trainer?.close();
+  await Promise.all([db?.drop(), redis?.cleanup()]);
+});
+
+/** The sandboxed processes BullMQ forked from this test process to run CPU steps. */
+const sandboxPids = (): number[] =>
+  execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes('bullmq'))
+    .map((l) => Number.parseInt(l.trim(), 10));
+
+describe('a failing retraining run', () => {
+  it('retries a training step killed mid-run and completes with exactly one new version', async () => {
+    const { prisma } = db;
+    const { runId } = await trainer.requestRetrain({ trigger: 'MANUAL', config: TINY });
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const step = await prisma.trainingStep.findUniqueOrThrow({
+        where: { runId_name: { runId, name: 'train' } },
+      });
+      if (step.status === 'RUNNING' && step.progress >= 10) break;
+      if (Date.now() > until) throw new Error('training never got under way');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const pids = sandboxPids();
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+
+    const run = await waitForRun(prisma, runId, ['SUCCEEDED', 'REJECTED', 'FAILED']);
+    expect(run.status, run.error ?? '').toBe('SUCCEEDED');
+    expect(await prisma.modelVersion.count({ where: { trainingRunId: runId } })).toBe(1);
+    expect(await prisma.modelVersion.count()).toBe(1);
+    const train = await prisma.trainingStep.findUniqueOrThrow({
+      where: { runId_name: { runId, name: 'train' } },
+    });
+    expect(train).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+    const logs = await prisma.trainingLog.findMany({
+      where: { runId, step: 'train' },
+      orderBy: { id: 'asc' },
+    });
+    expect(logs.map((l) => l.message).join('\n')).toMatch(
+      /train: attempt 1 failed \(.*SIGKILL.*\); retrying/,
+    );
+  });
+
+  it('sends a step that exhausts its retries to the dead letters; a replay resumes the run', async () => {
+    const { prisma } = db;
+    const queues = { connection: trainer.redis, prefix: `${redis.prefix}bull` };
+    const { runId } = await trainer.requestRetrain({
+      trigger: 'MANUAL',
+      config: { ...TINY, datasets: ['arrives-later'] },
+    });
+    const failed = await waitForRun(prisma, runId, ['FAILED', 'SUCCEEDED']);
+    expect(failed.error).toBe('snapshot: no dataset named arrives-later');
+    await trainer.tracker.idle();
+    const snapshot = await prisma.trainingStep.findUniqueOrThrow({
+      where: { runId_name: { runId, name: 'snapshot' } },
+    });
+    expect(snapshot).toMatchObject({ status: 'FAILED', attempts: 5 });
+    const letters = await listDeadLetters(queues);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({
+      name: 'snapshot',
+      data: { v: 1, runId, step: 'snapshot' },
+      error: 'no dataset named arrives-later',
+      attemptsMade: 5,
+    });
+
+    await insertDataset(prisma, 'arrives-later', generateCorpus({ seed: 3, perIntent: 20 }));
+    expect(await replayDeadLetter(queues, letters[0]!.id)).toMatchObject({ how: 'retried' });
+    const done = await waitForRun(prisma, runId, ['SUCCEEDED', 'REJECTED']);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(await prisma.modelVersion.count({ where: { trainingRunId: runId } })).toBe(1);
+    expect(await listDeadLetters(queues)).toEqual([]);
+  });
+});

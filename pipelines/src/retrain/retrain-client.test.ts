@@ -1,0 +1,87 @@
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+  testServiceUrls,
+} from '@acsa/db/testing';
+import { Job, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUES } from '../queues.ts';
+import { createRetrainClient, type TRetrainClient } from './retrain-client.ts';
+
+let db: TestDatabase;
+let redis: TestRedis;
+let client: TRetrainClient;
+let queue: Queue;
+let connection: Redis;
+
+beforeAll(async () => {
+  const urls = testServiceUrls();
+  [db, redis] = await Promise.all([createTestDatabase(urls.databaseUrl), createTestRedis(urls.redisUrl)]);
+  connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  client = createRetrainClient({ prisma: db.prisma, connection, prefix: `${redis.prefix}bull` });
+  queue = new Queue(QUEUES.retrain, { connection, prefix: `${redis.prefix}bull` });
+});
+afterAll(async () => {
+  await Promise.all([client?.close(), queue?.close()]);
+  connection?.disconnect();
+  await Promise.all([db?.drop(), redis?.cleanup()]);
+});
+
+describe('retrain requests', () => {
+  it('starts one run for simultaneous triggers and hands the others that run', async () => {
+    const results = await Promise.all(
+      (['MANUAL', 'LABELS', 'DRIFT', 'SCHEDULE', 'LABELS'] as const).map((trigger) =>
+        client.request({ trigger, config: { mode: 'experiment', preset: 'small' } }),
+      ),
+    );
+    expect(results.filter((r) => r.started)).toHaveLength(1);
+    const runId = results.find((r) => r.started)!.runId;
+    expect(new Set(results.map((r) => r.runId))).toEqual(new Set([runId]));
+    expect(results.filter((r) => !r.started).map((r) => r.message)[0]).toMatch(
+      /already queued; no second run/,
+    );
+    const run = await db.prisma.trainingRun.findUniqueOrThrow({
+      where: { id: runId },
+      include: { steps: true },
+    });
+    expect(run).toMatchObject({ status: 'QUEUED', mode: 'EXPERIMENT' });
+    expect(run.config).toMatchObject({
+      mode: 'experiment',
+      preset: 'small',
+      experimentWeight: 0.5,
+      gate: {},
+    });
+    expect(run.steps.sort((a, b) => a.position - b.position).map((s) => [s.name, s.status])).toEqual(
+      ['snapshot', 'train', 'evaluate', 'gate', 'register', 'promote'].map((n) => [n, 'PENDING']),
+    );
+    expect(
+      await db.prisma.trainingLog.count({ where: { runId, message: { contains: 'no second run' } } }),
+    ).toBe(4);
+    // The flow: the first step waits for a worker, the last waits for its children.
+    expect(await (await Job.fromId(queue, `${runId}-snapshot`))?.getState()).toBe('waiting');
+    expect(await (await Job.fromId(queue, `${runId}-promote`))?.getState()).toBe('waiting-children');
+  });
+
+  it('replaces an active run whose jobs are gone from Redis, and refuses an invalid configuration', async () => {
+    const stale = await db.prisma.trainingRun.findFirstOrThrow({ where: { status: 'QUEUED' } });
+    // As if Redis had been flushed: every key of this namespace's queues is gone.
+    const keys = await connection.keys(`${redis.prefix}bull:*`);
+    if (keys.length) await connection.del(...keys);
+    await db.prisma.trainingRun.update({
+      where: { id: stale.id },
+      data: { createdAt: new Date(Date.now() - 3_600_000) },
+    });
+    const next = await client.request({ trigger: 'MANUAL' });
+    expect(next.started, next.message).toBe(true);
+    expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: stale.id } })).toMatchObject({
+      status: 'FAILED',
+      error: 'its jobs are gone from the queue',
+    });
+    await expect(
+      client.request({ trigger: 'MANUAL', config: { mode: 'sideways' as 'direct' } }),
+    ).rejects.toThrow(/mode/);
+  });
+});
