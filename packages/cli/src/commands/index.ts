@@ -1,8 +1,19 @@
 import type { Command } from 'commander';
 import { register as corpus } from './corpus.ts';
 import { register as data } from './data.ts';
+import { register as dlq } from './dlq.ts';
 import { register as evalModel } from './eval.ts';
+import { register as models } from './models.ts';
+import { register as retrain } from './retrain.ts';
 import { register as train } from './train.ts';
 
 /** Every command group registers itself here, one line each. */
-export const commands: Array<(program: Command) => void> = [corpus, data, train, evalModel];
+export const commands: Array<(program: Command) => void> = [
+  corpus,
+  data,
+  train,
+  evalModel,
+  models,
+  retrain,
+  dlq,
+];

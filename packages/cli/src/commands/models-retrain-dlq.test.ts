@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { registerModelVersion } from '@acsa/db/registry';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+  testServiceUrls,
+} from '@acsa/db/testing';
+import { QUEUES } from '@acsa/pipelines';
+import { sendToDeadLetters } from '@acsa/pipelines/dead-letters';
+import { Queue } from 'bullmq';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { register as registerDlq } from './dlq.ts';
+import { register as registerModels } from './models.ts';
+import { register as registerRetrain } from './retrain.ts';
+
+let db: TestDatabase;
+let redis: TestRedis;
+
+beforeAll(async () => {
+  const urls = testServiceUrls();
+  [db, redis] = await Promise.all([createTestDatabase(urls.databaseUrl), createTestRedis(urls.redisUrl)]);
+  // What the commands read, as a shell would set it for this database and Redis namespace.
+  process.env.DATABASE_URL = db.url;
+  process.env.REDIS_URL = redis.url;
+  process.env.QUEUE_PREFIX = `${redis.prefix}bull`;
+  for (const v of ['m1', 'm2']) {
+    const onnx = new TextEncoder().encode(v);
+    const sha256 = createHash('sha256').update(onnx).digest('hex');
+    await registerModelVersion(db.prisma, {
+      version: v,
+      kind: 'student-int8',
+      onnx,
+      manifest: {
+        model: { sha256 },
+        labels: ['a'],
+        featurizer: { version: 1 },
+        metrics: { dev: { accuracy: 0.9 } },
+      },
+    });
+  }
+});
+afterAll(() => Promise.all([db?.drop(), redis?.cleanup()]));
+
+/** Runs `acsa …` in-process and returns what it printed on stdout. */
+async function acsa(...args: string[]): Promise<string> {
+  const program = new Command('acsa').exitOverride();
+  for (const r of [registerModels, registerRetrain, registerDlq]) r(program);
+  const out: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    await program.parseAsync(['node', 'acsa', ...args]);
+    return out.join('\n');
+  } finally {
+    log.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('acsa models', () => {
+  it('promotes, lists, rolls back and shows, recording who did it and why', async () => {
+    expect(JSON.parse(await acsa('models', 'promote', 'm1', '--json'))).toMatchObject({
+      toVersion: 'm1',
+      changed: true,
+    });
+    expect(await acsa('models', 'promote', 'm2', '--reason', 'better on refunds')).toBe(
+      'production: m1 → m2',
+    );
+    const list = JSON.parse(await acsa('models', 'list', '--json'));
+    expect(list.aliases).toEqual([expect.objectContaining({ name: 'production', version: 'm2' })]);
+    expect(await acsa('models', 'rollback', '--reason', 'complaints')).toBe('production: m2 → m1');
+    const shown = JSON.parse(await acsa('models', 'show', 'm2', '--json'));
+    expect(shown.history.map((h: { kind: string; reason: string | null }) => [h.kind, h.reason])).toEqual([
+      ['ROLLBACK', 'complaints'],
+      ['PROMOTE', 'better on refunds'],
+    ]);
+    expect(shown.history[0].actor).toMatch(/^cli:/);
+    await expect(acsa('models', 'show', 'm9')).rejects.toThrow('no model version "m9"');
+  });
+});
+
+describe('acsa retrain and dlq', () => {
+  it('queues one run, reports the active one on a second call, and refuses a bad mode', async () => {
+    const first = JSON.parse(await acsa('retrain', '--mode', 'none', '--preset', 'small', '--json'));
+    expect(first).toMatchObject({ started: true, status: 'QUEUED' });
+    const second = JSON.parse(await acsa('retrain', '--json'));
+    expect(second).toMatchObject({ started: false, runId: first.runId });
+    const run = await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: first.runId } });
+    expect(run).toMatchObject({
+      trigger: 'MANUAL',
+      mode: 'NONE',
+      config: expect.objectContaining({ preset: 'small' }),
+    });
+    await expect(acsa('retrain', '--mode', 'sideways')).rejects.toThrow(/^--mode: /);
+  });
+
+  it('lists dead letters and replays one', async () => {
+    expect(JSON.parse(await acsa('dlq', 'list', '--json'))).toEqual([]);
+    const queue = new Queue(QUEUES.interactions, {
+      connection: redis.redis.duplicate({ keyPrefix: '' }),
+      prefix: `${redis.prefix}bull`,
+    });
+    const dlq = new Queue(QUEUES.deadLetters, {
+      connection: redis.redis.duplicate({ keyPrefix: '' }),
+      prefix: `${redis.prefix}bull`,
+    });
+    try {
+      const job = await queue.add('interaction', { text: 'hi' });
+      await sendToDeadLetters(dlq, job, new Error('analytics database unavailable'));
+      const [letter] = JSON.parse(await acsa('dlq', 'list', '--json'));
+      expect(letter).toMatchObject({
+        queue: QUEUES.interactions,
+        error: 'analytics database unavailable',
+        data: { text: 'hi' },
+      });
+      // The original is still waiting (not failed), so there is nothing to replay in place: said plainly.
+      await expect(acsa('dlq', 'replay', letter.id)).rejects.toThrow(/is waiting, not failed/);
+      await job.remove();
+      expect(await acsa('dlq', 'replay', letter.id)).toMatch(
+        /the original job was gone; its payload was added/,
+      );
+      expect(JSON.parse(await acsa('dlq', 'list', '--json'))).toEqual([]);
+    } finally {
+      await Promise.all([queue.close(), dlq.close()]);
+    }
+  });
+});

@@ -1,0 +1,168 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.ts';
+
+const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/acsa';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+type TJson = { json?: boolean };
+type TMoveFlags = TJson & { alias: string; reason?: string };
+
+/**
+ * The registry and, for announcements, Redis. Loaded per command: every other command would pay for the
+ * Prisma client on start. A Redis that does not answer is not an error: replicas poll the registry too.
+ */
+async function connect<T>(work: (c: Awaited<ReturnType<typeof open>>) => Promise<T>): Promise<T> {
+  const c = await open();
+  try {
+    return await work(c);
+  } finally {
+    c.redis?.disconnect();
+    await c.prisma.$disconnect();
+  }
+}
+
+async function open() {
+  const [{ createPrisma }, registry, { Redis }] = await Promise.all([
+    import('@acsa/db'),
+    import('@acsa/pipelines/registry'),
+    import('ioredis'),
+  ]);
+  // The CLI is an entry point like an app's env.ts: the one place here that reads the environment.
+  const prisma = createPrisma({ url: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, max: 2 });
+  const redis = new Redis(process.env.REDIS_URL ?? DEFAULT_REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  const connected = await redis.connect().then(
+    () => true,
+    () => false,
+  );
+  return { prisma, registry, redis: connected ? redis : null };
+}
+
+const actor = () => ({ type: 'USER' as const, display: `cli:${userInfo().username}` });
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
+const day = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if ((e as Error).name === 'RegistryError') throw new CliError((e as Error).message);
+    throw e;
+  }
+}
+
+function printMove(
+  m: { alias: string; fromVersion: string | null; toVersion: string; changed: boolean; announced: boolean },
+  flags: TJson,
+) {
+  if (flags.json) return console.log(JSON.stringify(m));
+  if (!m.changed) return console.log(`${m.alias} already points at ${m.toVersion}; nothing moved`);
+  console.log(`${m.alias}: ${m.fromVersion ?? '(none)'} → ${m.toVersion}`);
+  if (!m.announced)
+    console.log('  (not announced on Redis: serving replicas pick it up on their next registry poll)');
+}
+
+export function register(program: Command): void {
+  const models = program
+    .command('models')
+    .description('The model registry: versions, aliases, promotion and rollback');
+  models
+    .command('list')
+    .description('Registered versions, newest first, with the aliases pointing at each')
+    .option('--limit <n>', 'how many versions', '20')
+    .option('--json', 'print one JSON object')
+    .action((flags: TJson & { limit: string }) =>
+      connect(async ({ prisma, registry }) => {
+        const limit = Number(flags.limit);
+        if (!Number.isInteger(limit) || limit < 1)
+          throw new CliError(`--limit must be a positive integer, got "${flags.limit}"`);
+        const list = await registry.listModels(prisma, { limit });
+        if (flags.json) return console.log(JSON.stringify(list));
+        if (list.versions.length === 0) return console.log('no model versions registered yet');
+        for (const a of list.aliases) console.log(`${a.name.padEnd(12)} → ${a.version}`);
+        console.log('');
+        console.log(
+          `${'version'.padEnd(34)}${'created'.padEnd(18)}${'dev acc'.padStart(8)}${'test acc'.padStart(10)}${'size'.padStart(10)}  aliases`,
+        );
+        for (const v of list.versions)
+          console.log(
+            `${v.version.padEnd(34)}${day(v.createdAt).padEnd(18)}${pct(v.devAccuracy).padStart(8)}${pct(v.testAccuracy).padStart(10)}${`${(v.sizeBytes / 1e6).toFixed(1)} MB`.padStart(10)}  ${v.aliases.join(', ')}`,
+          );
+      }),
+    );
+  models
+    .command('show')
+    .description('One version: labels, thresholds, metrics, lineage, gate decision and alias history')
+    .argument('<version>', 'version name or id')
+    .option('--json', 'print one JSON object')
+    .action((ref: string, flags: TJson) =>
+      connect(({ prisma, registry }) =>
+        guarded(async () => {
+          const m = await registry.showModel(prisma, ref);
+          if (flags.json) return console.log(JSON.stringify(m));
+          const gate = m.trainingRun?.gate as { passed?: boolean; reasons?: string[] } | null | undefined;
+          console.log(
+            `${m.version}  (${m.kind}, ${m.precision ?? '?'}, ${(m.sizeBytes / 1e6).toFixed(1)} MB, sha256 ${m.sha256.slice(0, 12)})`,
+          );
+          console.log(`  created     ${day(m.createdAt)}; aliases: ${m.aliases.join(', ') || 'none'}`);
+          console.log(`  labels      ${m.labels.length} intents; featuriser v${m.featurizerVersion}`);
+          console.log(
+            `  dataset     ${m.dataset ? `${m.dataset.name} v${m.dataset.version} (${m.dataset.examples} examples)` : '—'}; parent ${m.parent ?? '—'}`,
+          );
+          if (m.trainingRun)
+            console.log(
+              `  run         ${m.trainingRun.id} (${m.trainingRun.trigger.toLowerCase()}, ${m.trainingRun.status.toLowerCase()}); gate ${gate?.passed ? 'passed' : `refused: ${gate?.reasons?.join('; ')}`}`,
+            );
+          for (const h of m.history)
+            console.log(
+              `  ${day(h.at)}  ${h.alias}: ${h.kind.toLowerCase()} ${h.from ?? '(none)'} → ${h.to ?? '(none)'} by ${h.actor}${h.reason ? ` — ${h.reason}` : ''}`,
+            );
+        }),
+      ),
+    );
+  models
+    .command('promote')
+    .description('Point an alias (production by default) at a version; recorded and announced')
+    .argument('<version>', 'version name or id')
+    .option('--alias <name>', 'alias to move', 'production')
+    .option('--reason <text>', 'why, kept in the alias history')
+    .option('--json', 'print one JSON object')
+    .action((ref: string, flags: TMoveFlags) =>
+      connect(({ prisma, registry, redis }) =>
+        guarded(async () =>
+          printMove(
+            await registry.promoteVersion(
+              { prisma, redis },
+              { ref, alias: flags.alias, actor: actor(), reason: flags.reason },
+            ),
+            flags,
+          ),
+        ),
+      ),
+    );
+  models
+    .command('rollback')
+    .description('Move an alias one step back, to where it pointed before its latest move')
+    .option('--alias <name>', 'alias to move', 'production')
+    .option('--reason <text>', 'why, kept in the alias history')
+    .option('--json', 'print one JSON object')
+    .action((flags: TMoveFlags) =>
+      connect(({ prisma, registry, redis }) =>
+        guarded(async () =>
+          printMove(
+            await registry.rollbackAlias(
+              { prisma, redis },
+              { alias: flags.alias, actor: actor(), reason: flags.reason },
+            ),
+            flags,
+          ),
+        ),
+      ),
+    );
+}

@@ -1,0 +1,179 @@
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.ts';
+
+const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/acsa';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const POLL_MS = 1_000;
+/** A run still queued after this long means no trainer is taking work: say so instead of waiting mutely. */
+const NO_TRAINER_HINT_MS = 30_000;
+
+type TFlags = {
+  mode: string;
+  preset: string;
+  weight?: string;
+  dataset: string[];
+  refreezeTest?: boolean;
+  reason?: string;
+  wait?: boolean;
+  json?: boolean;
+};
+
+type TRunView = {
+  id: string;
+  status: string;
+  progress: number;
+  gatePassed: boolean | null;
+  gate: {
+    reasons?: string[];
+    candidate?: { accuracy: number; macroF1: number };
+    production?: { accuracy: number } | null;
+  } | null;
+  error: string | null;
+  version: string | null;
+  promotion: string | null;
+  step: string | null;
+};
+
+async function view(prisma: import('@acsa/db').PrismaClient, id: string): Promise<TRunView> {
+  const run = await prisma.trainingRun.findUniqueOrThrow({
+    where: { id },
+    include: { steps: { orderBy: { position: 'asc' } }, candidates: { select: { version: true } } },
+  });
+  const promote = run.steps.find((s) => s.name === 'promote')?.output as { message?: string } | null;
+  return {
+    id: run.id,
+    status: run.status,
+    progress: run.progress,
+    gatePassed: run.gatePassed,
+    gate: run.gate as TRunView['gate'],
+    error: run.error,
+    version: run.candidates[0]?.version ?? null,
+    promotion: promote?.message ?? null,
+    step: run.steps.find((s) => s.status === 'RUNNING')?.name ?? null,
+  };
+}
+
+async function waitForRun(
+  prisma: import('@acsa/db').PrismaClient,
+  id: string,
+  showBar: boolean,
+): Promise<TRunView> {
+  const bar = showBar
+    ? new cliProgress.SingleBar(
+        { stream: process.stderr, format: 'retraining [{bar}] {percentage}% {step}', hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(100, 0, { step: '' });
+  const started = Date.now();
+  let hinted = false;
+  try {
+    for (;;) {
+      const v = await view(prisma, id);
+      bar?.update(Math.floor(v.progress), { step: v.step ?? v.status.toLowerCase() });
+      if (!['QUEUED', 'RUNNING'].includes(v.status)) return v;
+      if (!hinted && v.status === 'QUEUED' && Date.now() - started > NO_TRAINER_HINT_MS) {
+        hinted = true;
+        console.error('\nthe run is still queued: is a trainer running (npm start, or apps/trainer)?');
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  } finally {
+    bar?.stop();
+  }
+}
+
+function report(v: TRunView): string {
+  const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+  const lines = [`run ${v.id}: ${v.status.toLowerCase()}`];
+  if (v.gate?.candidate)
+    lines.push(
+      `  candidate accuracy ${pct(v.gate.candidate.accuracy)}, macro-F1 ${pct(v.gate.candidate.macroF1)}` +
+        (v.gate.production ? `; production accuracy ${pct(v.gate.production.accuracy)}` : ''),
+    );
+  for (const r of v.gate?.reasons ?? []) lines.push(`  gate: ${r}`);
+  if (v.version) lines.push(`  version ${v.version}`);
+  if (v.promotion) lines.push(`  ${v.promotion}`);
+  if (v.error) lines.push(`  error: ${v.error}`);
+  return lines.join('\n');
+}
+
+async function retrain(flags: TFlags): Promise<void> {
+  const [{ createPrisma }, { createRetrainClient }, { DEFAULT_QUEUE_PREFIX, ZRetrainConfig }, { Redis }] =
+    await Promise.all([
+      import('@acsa/db'),
+      import('@acsa/pipelines/retrain'),
+      import('@acsa/pipelines'),
+      import('ioredis'),
+    ]);
+  const config = ZRetrainConfig.safeParse({
+    mode: flags.mode,
+    preset: flags.preset,
+    ...(flags.weight === undefined ? {} : { experimentWeight: Number(flags.weight) }),
+    ...(flags.dataset.length ? { datasets: flags.dataset } : {}),
+    refreezeTest: flags.refreezeTest ?? false,
+  });
+  if (!config.success) {
+    const issue = config.error.issues[0]!;
+    const flag = { mode: '--mode', preset: '--preset', experimentWeight: '--weight' }[String(issue.path[0])];
+    throw new CliError(`${flag ?? issue.path.join('.')}: ${issue.message}`);
+  }
+  // The CLI is an entry point like an app's env.ts: the one place here that reads the environment.
+  const prisma = createPrisma({ url: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, max: 2 });
+  const connection = new Redis(process.env.REDIS_URL ?? DEFAULT_REDIS_URL, {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: () => null,
+  });
+  connection.on('error', () => undefined);
+  const client = createRetrainClient({
+    prisma,
+    connection,
+    prefix: process.env.QUEUE_PREFIX || DEFAULT_QUEUE_PREFIX,
+  });
+  try {
+    await connection.ping().catch((e: Error) => {
+      throw new CliError(`Redis is not reachable (${e.message})`);
+    });
+    const result = await client.request({ trigger: 'MANUAL', reason: flags.reason, config: config.data });
+    if (!flags.json) console.error(result.started ? `run ${result.runId} queued` : result.message);
+    if (!flags.wait) {
+      if (flags.json) console.log(JSON.stringify(result));
+      return;
+    }
+    const v = await waitForRun(prisma, result.runId, !flags.json);
+    console.log(flags.json ? JSON.stringify({ ...result, run: v }) : report(v));
+    if (v.status === 'REJECTED')
+      throw new CliError(`the gate refused the candidate: ${v.gate?.reasons?.join('; ')}`, 2);
+    if (v.status !== 'SUCCEEDED')
+      throw new CliError(`run ${v.id} ${v.status.toLowerCase()}: ${v.error ?? 'no error recorded'}`);
+  } finally {
+    await client.close();
+    connection.disconnect();
+    await prisma.$disconnect();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('retrain')
+    .description(
+      'Start a retraining run (snapshot → train → evaluate → gate → register → promote); ' +
+        'while one is queued or running, reports that one instead of starting another',
+    )
+    .option('--mode <mode>', 'after the gate passes: direct | experiment | shadow | none', 'direct')
+    .option('--preset <preset>', 'model size: small | bootstrap | full', 'full')
+    .option('--weight <share>', "treatment's share of sessions in experiment mode (0–1)")
+    .option(
+      '--dataset <name>',
+      'train on this dataset only (repeatable)',
+      (v, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option('--refreeze-test', 'rebuild the frozen test split from the datasets')
+    .option('--reason <text>', 'why, kept with the run')
+    .option('--wait', 'follow the run to its end with a progress bar; exit 2 if the gate refuses')
+    .option('--json', 'print one JSON object (no progress bar)')
+    .action((flags: TFlags) => retrain(flags));
+}
