@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { RawHttpPool } from './raw-http.ts';
 
 export type TChatTurn = { sessionId: string; text: string; customerToken?: string };
 export type TChatReply = {
@@ -9,68 +9,35 @@ export type TChatReply = {
   modelVersion?: string;
 };
 
-/**
- * POST /v1/chat over keep-alive connections. Node's http client with FIFO socket reuse: LIFO (the default)
- * would keep reusing the few hottest sockets, and each socket is pinned to one cluster worker, so load
- * would pile onto one worker.
- */
+/** POST /v1/chat over keep-alive connections (see RawHttpPool for why not Node's http client). */
 export class ChatClient {
-  private readonly agent: http.Agent;
-  private readonly auth: string;
+  private readonly pool: RawHttpPool;
+  private readonly head: string;
 
-  constructor(
-    private readonly port: number,
-    apiKey: string,
-    options: { maxSockets: number; timeoutMs?: number },
-  ) {
-    this.agent = new http.Agent({
-      keepAlive: true,
-      maxSockets: options.maxSockets,
-      scheduling: 'fifo',
-      timeout: options.timeoutMs ?? 10_000,
+  constructor(port: number, apiKey: string, options: { maxSockets: number; timeoutMs?: number }) {
+    this.pool = new RawHttpPool(port, {
+      maxConnections: options.maxSockets,
+      timeoutMs: options.timeoutMs ?? 10_000,
     });
-    this.auth = `Bearer ${apiKey}`;
+    this.head =
+      `POST /v1/chat HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${apiKey}\r\n` +
+      'Content-Type: application/json\r\nContent-Length: ';
   }
 
-  send(turn: TChatTurn): Promise<TChatReply> {
+  async send(turn: TChatTurn): Promise<TChatReply> {
     const body = JSON.stringify(turn);
-    return new Promise((resolve) => {
-      const req = http.request(
-        {
-          agent: this.agent,
-          host: '127.0.0.1',
-          port: this.port,
-          method: 'POST',
-          path: '/v1/chat',
-          headers: {
-            authorization: this.auth,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            if (status !== 200) return resolve({ status });
-            try {
-              const json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-              resolve({ status, reply: json.reply, modelVersion: json.modelVersion });
-            } catch {
-              resolve({ status, error: 'unparsable body' });
-            }
-          });
-          res.on('error', (e) => resolve({ status: 0, error: e.message }));
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', (e) => resolve({ status: 0, error: (e as NodeJS.ErrnoException).code ?? e.message }));
-      req.end(body);
-    });
+    const r = await this.pool.request(`${this.head}${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    if (r.error) return { status: 0, error: r.error };
+    if (r.status !== 200) return { status: r.status };
+    try {
+      const json = JSON.parse(r.body) as { reply?: string; modelVersion?: string };
+      return { status: 200, reply: json.reply, modelVersion: json.modelVersion };
+    } catch {
+      return { status: 200, error: 'unparsable body' };
+    }
   }
 
   close(): void {
-    this.agent.destroy();
+    this.pool.close();
   }
 }

@@ -47,7 +47,7 @@ function get(probe: TProbe, port: number): Promise<{ status: number; version: st
       else s.once('connect', note);
     });
     req.on('error', () => resolve({ status: 0, version: null }));
-    req.setTimeout(2_000, () => req.destroy());
+    req.setTimeout(10_000, () => req.destroy());
   });
 }
 
@@ -57,35 +57,48 @@ function get(probe: TProbe, port: number): Promise<{ status: number; version: st
  * every worker holds one (the cluster primary deals them out in turn, only to workers already listening).
  */
 export class WorkerProbes {
+  private probes: TProbe[] = [];
+
   private constructor(
     private readonly port: number,
-    private readonly probes: TProbe[],
     private readonly workers: () => number[],
   ) {}
 
   static async open(port: number, workers: () => number[], timeoutMs = 120_000): Promise<WorkerProbes> {
-    const probes: TProbe[] = [];
+    const probes = new WorkerProbes(port, workers);
+    await probes.cover(timeoutMs);
+    return probes;
+  }
+
+  /** Adds connections until every worker holds one; a probe whose connection moved is dropped first. */
+  private async cover(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const pids = new Set(workers());
+      const pids = new Set(this.workers());
+      this.remap();
+      this.probes = this.probes.filter((p) => {
+        const keep = p.pid !== null && pids.has(p.pid);
+        if (!keep) p.agent.destroy();
+        return keep;
+      });
+      const covered = new Set(this.probes.map((p) => p.pid));
+      if (pids.size > 0 && [...pids].every((pid) => covered.has(pid))) return;
+      if (Date.now() > deadline)
+        throw new Error(`probes reach workers ${[...covered].join(',')} of ${[...pids].join(',')}`);
       const probe: TProbe = {
         agent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
         localPort: 0,
         pid: null,
       };
-      const r = await get(probe, port);
-      probe.pid = r.status === 200 ? (ownersByClientPort(port, pids).get(probe.localPort) ?? null) : null;
+      const r = await get(probe, this.port);
+      probe.pid =
+        r.status === 200 ? (ownersByClientPort(this.port, pids).get(probe.localPort) ?? null) : null;
       // Kept only if it reaches a worker no probe reaches yet.
-      if (probe.pid !== null && !probes.some((p) => p.pid === probe.pid)) probes.push(probe);
+      if (probe.pid !== null && !covered.has(probe.pid)) this.probes.push(probe);
       else probe.agent.destroy();
-      const covered = new Set(probes.map((p) => p.pid));
-      if (pids.size > 0 && [...pids].every((pid) => covered.has(pid))) break;
-      if (Date.now() > deadline)
-        throw new Error(`probes reached workers ${[...covered].join(',')} of ${[...pids].join(',')}`);
       // A worker still loading its model gets no connections yet: give it time rather than sockets.
       await new Promise((res) => setTimeout(res, r.status === 200 ? 20 : 200));
     }
-    return new WorkerProbes(port, probes, workers);
   }
 
   /** Version each worker reports now. */
@@ -95,7 +108,7 @@ export class WorkerProbes {
       this.probes.map(async (p) => {
         const r = await get(p, this.port);
         if (p.pid === null) this.remap();
-        if (p.pid !== null) out.set(p.pid, r.version);
+        if (p.pid !== null && r.status === 200) out.set(p.pid, r.version);
       }),
     );
     return out;
@@ -105,9 +118,11 @@ export class WorkerProbes {
    * Polls every worker every `everyMs` until each reports `version`; returns, per worker pid, the ms from
    * `since` to the first answer that showed it (Infinity if it never did within `timeoutMs`).
    */
-  async waitForVersion(version: string, since: number, timeoutMs = 5_000, everyMs = 5) {
+  async waitForVersion(version: string, since: number, timeoutMs = 10_000, everyMs = 5) {
+    // A probe whose connection broke (a timeout under overload) may have reconnected to another worker.
+    await this.cover(timeoutMs).catch(() => undefined);
     const seen = new Map<number, number>();
-    const all = new Set(this.probes.map((p) => p.pid).filter((p): p is number => p !== null));
+    const all = new Set(this.workers());
     while (seen.size < all.size && performance.now() - since < timeoutMs) {
       const now = await this.versions();
       // Counted when the answer arrived: an upper bound, by at most one poll's round trip.
@@ -120,6 +135,7 @@ export class WorkerProbes {
   }
 
   private remap(): void {
+    if (this.probes.every((p) => p.pid !== null)) return;
     const owners = ownersByClientPort(this.port, new Set(this.workers()));
     for (const p of this.probes) p.pid ??= owners.get(p.localPort) ?? null;
   }
