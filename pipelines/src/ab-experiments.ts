@@ -1,5 +1,6 @@
 // Server-only: A/B experiment results and lifecycle (PostgreSQL through @acsa/db), for the console and CLI.
 export { concludeExperiment, stopExperiment } from './ab-lifecycle.ts';
+export { listExperiments, resolveExperiment, type TExperimentListItem } from './ab-list.ts';
 export {
   controlOf,
   experimentResults,

@@ -3,6 +3,7 @@ import { register as corpus } from './corpus.ts';
 import { register as data } from './data.ts';
 import { register as dlq } from './dlq.ts';
 import { register as evalModel } from './eval.ts';
+import { register as experiments } from './experiments.ts';
 import { register as models } from './models.ts';
 import { register as retrain } from './retrain.ts';
 import { register as train } from './train.ts';
@@ -16,4 +17,5 @@ export const commands: Array<(program: Command) => void> = [
   models,
   retrain,
   dlq,
+  experiments,
 ];

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { registerModelVersion } from '@acsa/db/registry';
+import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { register } from './experiments.ts';
+
+let db: TestDatabase;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  db = await createTestDatabase(testServiceUrls().databaseUrl);
+  process.env.DATABASE_URL = db.url;
+  // No Redis here: announcements are skipped and serving would notice on its next registry poll.
+  process.env.REDIS_URL = 'redis://127.0.0.1:1';
+  for (const v of ['m1', 'm2']) {
+    const onnx = new TextEncoder().encode(v);
+    const sha256 = createHash('sha256').update(onnx).digest('hex');
+    const mv = await registerModelVersion(db.prisma, {
+      version: v,
+      kind: 'student-int8',
+      onnx,
+      manifest: { model: { sha256 }, labels: ['a'], featurizer: { version: 1 } },
+    });
+    ids[v] = mv.id;
+  }
+  await db.prisma.modelAlias.create({ data: { name: 'production', modelVersionId: ids.m1! } });
+  await db.prisma.experiment.create({
+    data: {
+      name: 'retrain-1',
+      status: 'RUNNING',
+      startedAt: new Date(Date.now() - 3_600_000),
+      variants: {
+        create: [
+          { name: 'control', modelVersionId: ids.m1!, weight: 0.9 },
+          { name: 'treatment', modelVersionId: ids.m2!, weight: 0.1 },
+        ],
+      },
+    },
+  });
+});
+afterAll(() => db?.drop());
+
+async function acsa(...args: string[]): Promise<string> {
+  const program = new Command('acsa').exitOverride();
+  register(program);
+  const out: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  try {
+    await program.parseAsync(['node', 'acsa', ...args]);
+    return out.join('\n');
+  } finally {
+    log.mockRestore();
+  }
+}
+
+describe('acsa experiments', () => {
+  it('lists, shows, stops and concludes, promoting the winner', async () => {
+    expect(await acsa('experiments', 'list')).toMatch(
+      /^retrain-1\s+running .*control=m1 \(0\.9\), treatment=m2 \(0\.1\)/,
+    );
+    const shown = JSON.parse(await acsa('experiments', 'show', 'retrain-1', '--json'));
+    expect(shown.variants.map((v: { name: string; sessions: number }) => [v.name, v.sessions])).toEqual([
+      ['control', 0],
+      ['treatment', 0],
+    ]);
+    expect(await acsa('experiments', 'show', 'retrain-1')).toMatch(/sample ratio: χ² 0\.00, p = 1\.00/);
+    expect(await acsa('experiments', 'stop', 'retrain-1', '--reason', 'enough')).toBe('retrain-1 stopped');
+    expect(await acsa('experiments', 'conclude', 'retrain-1', '--winner', 'treatment')).toBe(
+      'retrain-1 concluded: treatment won; production now serves its model',
+    );
+    const production = await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } });
+    expect(production.modelVersionId).toBe(ids.m2);
+    await expect(acsa('experiments', 'show', 'nope')).rejects.toThrow('no experiment "nope"');
+    await expect(acsa('experiments', 'conclude', 'retrain-1', '--winner', 'control')).rejects.toThrow(
+      /already concluded with another winner/,
+    );
+  });
+});

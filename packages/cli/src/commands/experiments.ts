@@ -1,0 +1,164 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.ts';
+
+const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/acsa';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+type TJson = { json?: boolean };
+type TOpened = Awaited<ReturnType<typeof open>>;
+
+async function open() {
+  const [{ createPrisma }, experiments, { Redis }] = await Promise.all([
+    import('@acsa/db'),
+    import('@acsa/pipelines/experiments'),
+    import('ioredis'),
+  ]);
+  // The CLI is an entry point like an app's env.ts: the one place here that reads the environment.
+  const prisma = createPrisma({ url: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, max: 2 });
+  const redis = new Redis(process.env.REDIS_URL ?? DEFAULT_REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  const connected = await redis.connect().then(
+    () => true,
+    () => false,
+  );
+  return { prisma, experiments, redis: connected ? redis : null };
+}
+
+/** Opens the database (and Redis for announcements) per command; errors for people become one line. */
+async function connect<T>(work: (c: TOpened) => Promise<T>): Promise<T> {
+  const c = await open();
+  try {
+    return await work(c);
+  } catch (e) {
+    if ((e as Error).name === 'AppError') throw new CliError((e as Error).message);
+    throw e;
+  } finally {
+    c.redis?.disconnect();
+    await c.prisma.$disconnect();
+  }
+}
+
+const actor = () => ({ type: 'USER' as const, display: `cli:${userInfo().username}` });
+const pct = (x: number | null | undefined) =>
+  x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)} %`;
+const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '—');
+
+type TResults = Awaited<ReturnType<TOpened['experiments']['experimentResults']>>;
+
+function printResults(r: TResults) {
+  const e = r.experiment;
+  console.log(
+    `${e.name}  ${e.status.toLowerCase()}  ${day(e.startedAt)} → ${day(e.stoppedAt)}  control: ${r.control}`,
+  );
+  console.log(
+    `${'variant'.padEnd(12)}${'version'.padEnd(30)}${'weight'.padStart(7)}${'sessions'.padStart(10)}${'escalated'.padStart(11)}${'positive'.padStart(10)}${'accuracy'.padStart(10)}`,
+  );
+  for (const v of r.variants)
+    console.log(
+      `${v.name.padEnd(12)}${v.version.padEnd(30)}${v.weight.toFixed(2).padStart(7)}${String(v.sessions).padStart(10)}${pct(v.escalationRate.rate).padStart(11)}${pct(v.positiveFeedbackRate.rate).padStart(10)}${pct(v.accuracy.rate).padStart(10)}`,
+    );
+  for (const v of r.variants) {
+    if (!v.vsControl) continue;
+    for (const [metric, c] of Object.entries(v.vsControl)) {
+      if (!c) continue;
+      console.log(
+        `  ${v.name} vs ${r.control}  ${metric}: ${pts(c.diff)} pt [${pts(c.interval[0])}, ${pts(c.interval[1])}] 95 %, p = ${c.pValue.toPrecision(3)}`,
+      );
+    }
+  }
+  const s = r.sampleRatio;
+  console.log(
+    `  sample ratio: χ² ${s.chiSquare.toFixed(2)}, p = ${s.pValue.toPrecision(3)}${s.mismatch ? '  MISMATCH: assignment is broken; do not trust the differences' : ''}`,
+  );
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('experiments')
+    .description('A/B experiments: results, stop, conclude with a winner');
+  cmd
+    .command('list')
+    .description('Experiments, running first, with their variants')
+    .option('--json', 'print one JSON array')
+    .action((flags: TJson) =>
+      connect(async ({ prisma, experiments }) => {
+        const list = await experiments.listExperiments(prisma);
+        if (flags.json) return console.log(JSON.stringify(list));
+        if (!list.length) return console.log('no experiments yet');
+        for (const e of list)
+          console.log(
+            `${e.name.padEnd(40)}${e.status.toLowerCase().padEnd(11)}${day(e.startedAt).padEnd(18)}${e.variants.map((v) => `${v.name}=${v.version} (${v.weight})`).join(', ')}${e.winner ? `  winner: ${e.winner}` : ''}`,
+          );
+      }),
+    );
+  cmd
+    .command('show')
+    .description(
+      'Results per variant against the control, with 95 % intervals, p-values and the sample-ratio check',
+    )
+    .argument('<experiment>', 'experiment name or id')
+    .option('--json', 'print one JSON object')
+    .action((ref: string, flags: TJson) =>
+      connect(async ({ prisma, experiments }) => {
+        const r = await experiments.experimentResults(
+          prisma,
+          await experiments.resolveExperiment(prisma, ref),
+        );
+        if (flags.json) return console.log(JSON.stringify(r));
+        printResults(r);
+      }),
+    );
+  cmd
+    .command('stop')
+    .description('Stop a running experiment: all traffic goes back to production')
+    .argument('<experiment>', 'experiment name or id')
+    .option('--reason <text>', 'why, kept in the audit log')
+    .option('--json', 'print one JSON object')
+    .action((ref: string, flags: TJson & { reason?: string }) =>
+      connect(async ({ prisma, experiments, redis }) => {
+        const experimentId = await experiments.resolveExperiment(prisma, ref);
+        const r = await experiments.stopExperiment(prisma, {
+          experimentId,
+          actor: actor(),
+          reason: flags.reason,
+          redis,
+        });
+        if (flags.json) return console.log(JSON.stringify(r));
+        console.log(
+          r.changed
+            ? `${r.experiment.name} stopped`
+            : `${r.experiment.name} is already ${r.experiment.status.toLowerCase()}`,
+        );
+      }),
+    );
+  cmd
+    .command('conclude')
+    .description('Conclude an experiment and promote the winning variant’s model to production')
+    .argument('<experiment>', 'experiment name or id')
+    .requiredOption('--winner <variant>', 'the winning variant (name or id)')
+    .option('--reason <text>', 'why, kept in the alias history')
+    .option('--json', 'print one JSON object')
+    .action((ref: string, flags: TJson & { winner: string; reason?: string }) =>
+      connect(async ({ prisma, experiments, redis }) => {
+        const experimentId = await experiments.resolveExperiment(prisma, ref);
+        const r = await experiments.concludeExperiment(prisma, {
+          experimentId,
+          winner: flags.winner,
+          actor: actor(),
+          reason: flags.reason,
+          redis,
+        });
+        if (flags.json) return console.log(JSON.stringify(r));
+        console.log(
+          `${r.experiment.name} concluded: ${r.winner.name} won; ${r.move.changed ? 'production now serves its model' : 'production already served its model'}`,
+        );
+      }),
+    );
+}
