@@ -4,7 +4,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from '@acsa/corpus';
 import { FEATURIZER_VERSION } from '@acsa/ml/featurize';
-import { trainFactory } from '@acsa/ml/train';
 import { TRAINING_PRESETS } from '@acsa/pipelines';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -44,6 +43,8 @@ export async function ensureSmallBundle(log: (line: string) => void = () => {}):
   const data = path.join(tmp, 'corpus.jsonl');
   writeFileSync(data, jsonl);
   log('training the trainer tests’ first model on the small corpus, once per checkout…');
+  // Imported here: loading TensorFlow.js costs seconds that a cached bundle does not need.
+  const { trainFactory } = await import('@acsa/ml/train');
   await trainFactory({ files: [data], out: tmp, ...WEAK_SPEC });
   // Renamed only when complete, so an interrupted run never leaves a half-written bundle behind.
   rmSync(dir, { recursive: true, force: true });

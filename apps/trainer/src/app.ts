@@ -1,0 +1,84 @@
+import type { Logger } from '@acsa/core/logger';
+import { createPrisma } from '@acsa/db';
+import { QUEUES } from '@acsa/pipelines';
+import { attachDeadLetters } from '@acsa/pipelines/dead-letters';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { startAnalytics } from './analytics/analytics-worker.ts';
+import { scheduleDriftChecks, startDriftWorker } from './drift/drift-worker.ts';
+import type { TTrainerEnv } from './env.ts';
+import { createTrainer, type TTrainer } from './trainer.ts';
+import { retrainOnDrift } from './triggers/drift-trigger.ts';
+
+export type TTrainerApp = {
+  trainer: TTrainer;
+  /** Redis and PostgreSQL answer: what the health endpoint reports. */
+  check(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * Everything the trainer process runs: the retraining flow and its triggers, the analytics worker on
+ * serving's interaction events, and the drift checks whose alerts start retraining runs. Every worker
+ * sends what exhausts its retries to the dead-letter queue.
+ */
+export async function startTrainerApp({
+  env,
+  logger,
+}: {
+  env: TTrainerEnv;
+  logger: Logger;
+}): Promise<TTrainerApp> {
+  const prisma = createPrisma({ url: env.DATABASE_URL, max: 8 });
+  const prefix = env.QUEUE_PREFIX;
+  const trainer = await createTrainer({
+    prisma,
+    redisUrl: env.REDIS_URL,
+    prefix,
+    workDir: env.TRAINER_WORK_DIR,
+    logger,
+    concurrency: env.TRAINER_CONCURRENCY,
+    backoffMs: env.STEP_BACKOFF_MS,
+    auto: { mode: env.RETRAIN_AUTO_MODE, preset: env.RETRAIN_PRESET },
+    triggers: {
+      labelThreshold: env.LABEL_TRIGGER_COUNT,
+      labelCheckEveryMs: env.LABEL_TRIGGER_COUNT > 0 ? env.LABEL_CHECK_EVERY_MS : null,
+      retrainCron: env.RETRAIN_CRON === 'off' ? null : env.RETRAIN_CRON,
+    },
+  });
+  // Analytics and drift workers block on Redis: their own connection, which waits out reconnects.
+  const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  connection.on('error', () => undefined);
+  const deadLetters = new Queue(QUEUES.deadLetters, { connection, prefix });
+  const lost = (e: Error) => logger.error({ err: e.message }, 'dead letter not written');
+  const analytics = startAnalytics({ prisma, connection, prefix, logger });
+  attachDeadLetters(analytics.worker, deadLetters, lost);
+  const onDrift = retrainOnDrift(trainer.requestRetrain);
+  const drift = startDriftWorker({
+    prisma,
+    connection,
+    prefix,
+    logger,
+    onAlert: async (alert) => {
+      const r = await onDrift(alert);
+      logger.warn(
+        { run: r.runId, started: r.started, version: alert.modelVersion },
+        'drift alert: retraining',
+      );
+    },
+  });
+  attachDeadLetters(drift.worker, deadLetters, lost);
+  await scheduleDriftChecks({ connection, prefix });
+  return {
+    trainer,
+    async check() {
+      await Promise.all([trainer.redis.ping(), prisma.$queryRaw`SELECT 1`]);
+    },
+    async close() {
+      await Promise.allSettled([trainer.close(), analytics.close(), drift.close()]);
+      await deadLetters.close();
+      connection.disconnect();
+      await prisma.$disconnect();
+    },
+  };
+}

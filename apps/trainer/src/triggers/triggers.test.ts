@@ -1,0 +1,135 @@
+import { createLogger } from '@acsa/core/logger';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+  testServiceUrls,
+} from '@acsa/db/testing';
+import { QUEUES, SCHEDULES } from '@acsa/pipelines';
+import { createRetrainClient, type TRetrainClient } from '@acsa/pipelines/retrain';
+import { type Job, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { retrainOnDrift } from './drift-trigger.ts';
+import { checkLabelTrigger } from './label-trigger.ts';
+import { upsertTriggerSchedules } from './schedules.ts';
+import { createTriggerProcessor } from './trigger-processor.ts';
+
+let db: TestDatabase;
+let redis: TestRedis;
+let connection: Redis;
+let client: TRetrainClient;
+let reviewer: string;
+let seq = 0;
+
+async function label(n: number) {
+  const conversation = await db.prisma.conversation.create({ data: { sessionId: `s${seq}` } });
+  for (let i = 0; i < n; i++) {
+    const m = await db.prisma.message.create({
+      data: { conversationId: conversation.id, seq: seq++, role: 'USER', text: `message ${seq}` },
+    });
+    await db.prisma.label.create({ data: { messageId: m.id, userId: reviewer, intent: 'track_order' } });
+  }
+}
+
+const finishActiveRuns = () =>
+  db.prisma.trainingRun.updateMany({
+    where: { status: { in: ['QUEUED', 'RUNNING'] } },
+    data: { status: 'SUCCEEDED', finishedAt: new Date() },
+  });
+
+beforeAll(async () => {
+  const urls = testServiceUrls();
+  [db, redis] = await Promise.all([createTestDatabase(urls.databaseUrl), createTestRedis(urls.redisUrl)]);
+  connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  client = createRetrainClient({ prisma: db.prisma, connection, prefix: `${redis.prefix}bull` });
+  reviewer = (await db.prisma.user.create({ data: { email: 'r@example.com', name: 'R', role: 'REVIEWER' } }))
+    .id;
+});
+afterAll(async () => {
+  await client?.close();
+  connection?.disconnect();
+  await Promise.all([db?.drop(), redis?.cleanup()]);
+});
+
+describe('retraining triggers', () => {
+  it('starts a run once enough labels arrived since the last run, and only one', async () => {
+    const deps = { prisma: db.prisma, requestRetrain: client.request, threshold: 5 };
+    await label(4);
+    expect(await checkLabelTrigger(deps)).toMatchObject({ count: 4, result: null });
+    await label(1);
+    const hit = await checkLabelTrigger(deps);
+    expect(hit.result).toMatchObject({ started: true });
+    const run = await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: hit.result!.runId } });
+    expect(run.trigger).toBe('LABELS');
+    // The labels so far are the active run's; more arriving while it runs do not start a second one.
+    expect(await checkLabelTrigger(deps)).toMatchObject({ count: 0, result: null });
+    await label(5);
+    expect((await checkLabelTrigger(deps)).result).toMatchObject({ started: false, runId: run.id });
+    await finishActiveRuns();
+    // Counting restarts at the last run: only the labels made while it ran are new now.
+    const next = await checkLabelTrigger(deps);
+    expect(next).toMatchObject({ count: 5, result: { started: true } });
+    expect(next.result?.runId).not.toBe(run.id);
+    await finishActiveRuns();
+  });
+
+  it('turns a drift alert into a run with the alert as its reason, once while a run is active', async () => {
+    const onDrift = retrainOnDrift(client.request);
+    const alert = {
+      reportId: '0190a0b0-0000-7000-8000-000000000001',
+      modelVersionId: '0190a0b0-0000-7000-8000-000000000002',
+      modelVersion: 'intent-2026.11.26-abc',
+      windowStart: '2026-11-26T01:00:00.000Z',
+      windowEnd: '2026-11-26T02:00:00.000Z',
+      n: 800,
+      breaches: [{ metric: 'intentPsi', value: 0.71, threshold: 0.25 }],
+    };
+    const first = await onDrift(alert);
+    const second = await onDrift({ ...alert, windowStart: '2026-11-26T02:00:00.000Z' });
+    expect([first.started, second.started]).toEqual([true, false]);
+    expect(second.runId).toBe(first.runId);
+    const run = await db.prisma.trainingRun.findUniqueOrThrow({
+      where: { id: first.runId },
+      include: { logs: true },
+    });
+    expect(run.trigger).toBe('DRIFT');
+    expect(run.logs.map((l) => l.message).join('\n')).toMatch(
+      /drift on intent-2026\.11\.26-abc .*intentPsi 0\.710 > 0\.250/,
+    );
+    await finishActiveRuns();
+  });
+
+  it('puts the schedules in place idempotently and runs a scheduled retrain in the configured mode', async () => {
+    const queue = new Queue(QUEUES.retrainTriggers, { connection, prefix: `${redis.prefix}bull` });
+    try {
+      const on = { labelCheckEveryMs: 60_000, retrainCron: '0 3 * * 0' };
+      await upsertTriggerSchedules(queue, on);
+      await upsertTriggerSchedules(queue, on);
+      const schedulers = await queue.getJobSchedulers();
+      expect(schedulers.map((s) => [s.key, s.every ?? s.pattern]).sort()).toEqual([
+        [SCHEDULES.labelCheck.id, 60_000],
+        [SCHEDULES.retrain.id, '0 3 * * 0'],
+      ]);
+      await upsertTriggerSchedules(queue, { labelCheckEveryMs: null, retrainCron: null });
+      expect(await queue.getJobSchedulers()).toEqual([]);
+    } finally {
+      await queue.close();
+    }
+    const process = createTriggerProcessor({
+      prisma: db.prisma,
+      requestRetrain: client.request,
+      labelThreshold: 5,
+      logger: createLogger({ name: 'test', level: 'silent' }),
+    });
+    const result = (await process({ data: { v: 1, kind: 'scheduled-retrain', mode: 'shadow' } } as Job)) as {
+      runId: string;
+    };
+    const run = await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: result.runId } });
+    expect(run).toMatchObject({ trigger: 'SCHEDULE', mode: 'SHADOW' });
+    await expect(process({ data: { v: 1, kind: 'sometimes' } } as Job)).rejects.toThrow(
+      /invalid trigger payload/,
+    );
+  });
+});
