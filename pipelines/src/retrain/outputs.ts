@@ -37,6 +37,8 @@ export const ZTrainOutput = z.object({
   trainRows: z.number().int(),
   backend: z.string(),
   seconds: z.number(),
+  /** Peak resident memory of the training process (MB): what a trainer machine must have. */
+  maxRssMb: z.number(),
 });
 export type TTrainOutput = z.infer<typeof ZTrainOutput>;
 

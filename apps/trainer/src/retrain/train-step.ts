@@ -49,7 +49,9 @@ export async function trainStep(runId: string, ctx: TFlowContext, report: TRepor
   });
   const int8 = result.bundles.find((b) => b.variant === 'student-int8');
   if (!int8) throw new Error('the factory produced no student-int8 bundle');
-  report.log(`trained in ${result.seconds.total.toFixed(1)} s on ${result.backend}`);
+  // The sandboxed process trains nothing else, so its peak is this training's.
+  const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  report.log(`trained in ${result.seconds.total.toFixed(1)} s on ${result.backend}; peak RSS ${maxRssMb} MB`);
   return {
     bundleDir: int8.dir,
     sha256: int8.manifest.model.sha256,
@@ -59,5 +61,6 @@ export async function trainStep(runId: string, ctx: TFlowContext, report: TRepor
     trainRows: result.trainRows,
     backend: result.backend,
     seconds: result.seconds.total,
+    maxRssMb,
   };
 }
