@@ -49,7 +49,7 @@ export async function trainStep(runId: string, ctx: TFlowContext, report: TRepor
   });
   const int8 = result.bundles.find((b) => b.variant === 'student-int8');
   if (!int8) throw new Error('the factory produced no student-int8 bundle');
-  // The sandboxed process trains nothing else, so its peak is this training's.
+  // The sandboxed process's peak since it started: this training's, or an earlier step's if it was larger.
   const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   report.log(`trained in ${result.seconds.total.toFixed(1)} s on ${result.backend}; peak RSS ${maxRssMb} MB`);
   return {

@@ -1,0 +1,178 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLogger } from '@acsa/core/logger';
+import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import type { TFlowContext, TRetrainConfigInput } from '@acsa/pipelines';
+import { ZRetrainConfig } from '@acsa/pipelines';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { registerBundleDir } from '../../test/fixtures.ts';
+import { promoteStep } from './promote-step.ts';
+import { candidateVersionName, registerStep } from './register-step.ts';
+import type { TStepDeps } from './step-deps.ts';
+
+// The last two steps on their own, against a real database: what they leave behind in every mode, and
+// that running them again (as a retry after a crash does) changes nothing.
+let db: TestDatabase;
+let deps: TStepDeps;
+const report = { progress: () => {}, log: () => {}, flush: async () => {} };
+let productionId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase(testServiceUrls().databaseUrl);
+  deps = {
+    prisma: db.prisma,
+    redis: null,
+    workDir: mkdtempSync(path.join(tmpdir(), 'acsa-steps-')),
+    logger: createLogger({ name: 'test', level: 'silent' }),
+  };
+  productionId = await registerBundleDir(db.prisma, inject('smallBundle'), 'prod-1');
+  await db.prisma.modelAlias.create({ data: { name: 'production', modelVersionId: productionId } });
+});
+afterAll(() => db?.drop());
+
+async function runWith(config: TRetrainConfigInput) {
+  const run = await db.prisma.trainingRun.create({
+    data: { trigger: 'MANUAL', mode: 'DIRECT', status: 'RUNNING', config: ZRetrainConfig.parse(config) },
+  });
+  await db.prisma.trainingStep.createMany({
+    data: ['register', 'promote'].map((name, position) => ({ runId: run.id, name, position })),
+  });
+  return run;
+}
+
+function context(passed: boolean): TFlowContext {
+  return {
+    snapshot: {
+      datasetVersionId: '0190a0b0-0000-7000-8000-00000000000a',
+      datasetVersion: 1,
+      dir: mkdtempSync(path.join(tmpdir(), 'acsa-run-')),
+      dataFile: '',
+      testFile: '',
+      production: null,
+      training: { teacher: {}, student: {}, seed: 1 },
+      counts: { train: 1, dev: 0, test: 1, labels: 0, heldBack: 0, testFrozenFrom: null },
+    },
+    train: {
+      bundleDir: inject('smallBundle'),
+      sha256: '',
+      sizeBytes: 1,
+      devAccuracy: 0.9,
+      devMacroF1: 0.9,
+      trainRows: 1,
+      backend: 'wasm',
+      seconds: 1,
+      maxRssMb: 1,
+    },
+    gate: {
+      passed,
+      reasons: passed ? [] : ['accuracy 12.00 % < floor 85.00 %'],
+      checks: [],
+      thresholds: {} as never,
+      candidate: { accuracy: 0.9, macroF1: 0.9 },
+      production: null,
+    },
+  };
+}
+
+describe('register and promote steps', () => {
+  it('registers a run’s candidate once under a name derived from the run, however often it reruns', async () => {
+    // The snapshot's dataset version must exist for the lineage link.
+    const dataset = await db.prisma.dataset.create({ data: { name: 'snapshots-test' } });
+    const dv = await db.prisma.datasetVersion.create({
+      data: { datasetId: dataset.id, version: 1, source: 'SNAPSHOT', meta: {}, counts: {}, exampleCount: 0 },
+    });
+    const run = await runWith({ mode: 'none' });
+    const ctx = context(true);
+    ctx.snapshot!.datasetVersionId = dv.id;
+    const a = await registerStep(deps, run.id, ctx, report);
+    const b = await registerStep(deps, run.id, ctx, report);
+    expect(b).toEqual(a);
+    expect(a.version).toBe(candidateVersionName(run));
+    expect(a.version).toMatch(/^intent-\d{4}\.\d{2}\.\d{2}-[0-9a-f]{8}$/);
+    const rows = await db.prisma.modelVersion.findMany({ where: { trainingRunId: run.id } });
+    expect(rows).toHaveLength(1);
+    expect((rows[0]!.manifest as { name: string }).name).toBe(a.version);
+    expect(rows[0]!.datasetVersionId).toBe(dv.id);
+    expect(await registerStep(deps, run.id, context(false), report)).toEqual({
+      skipped: true,
+      versionId: null,
+      version: null,
+    });
+  });
+
+  it('starts an A/B experiment against production in experiment mode, once', async () => {
+    const run = await runWith({ mode: 'experiment', experimentWeight: 0.2 });
+    const candidate = await registerBundleDir(db.prisma, inject('smallBundle'), 'cand-exp');
+    const ctx = { ...context(true), register: { skipped: false, versionId: candidate, version: 'cand-exp' } };
+    const out = await promoteStep(deps, run.id, ctx, report);
+    expect(out).toMatchObject({ mode: 'experiment', promoted: true });
+    expect(await promoteStep(deps, run.id, ctx, report)).toEqual(out);
+    const experiments = await db.prisma.experiment.findMany({ include: { variants: true } });
+    expect(experiments).toHaveLength(1);
+    expect(experiments[0]!.status).toBe('RUNNING');
+    expect(experiments[0]!.variants.map((v) => [v.name, v.modelVersionId, v.weight]).sort()).toEqual([
+      ['control', productionId, 0.8],
+      ['treatment', candidate, 0.2],
+    ]);
+    const moves = await db.prisma.aliasHistory.findMany({ where: { kind: 'EXPERIMENT_START' } });
+    expect(moves.map((m) => m.alias).sort()).toEqual([
+      `experiment:${experiments[0]!.name}:control`,
+      `experiment:${experiments[0]!.name}:treatment`,
+    ]);
+    expect(
+      (await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } })).modelVersionId,
+    ).toBe(productionId);
+    const after = await db.prisma.trainingRun.findUniqueOrThrow({
+      where: { id: run.id },
+      include: { steps: true },
+    });
+    expect(after.status).toBe('SUCCEEDED');
+    expect(after.steps.find((s) => s.name === 'promote')?.status).toBe('SUCCEEDED');
+  });
+
+  it('does not start a second experiment while one runs, and shadows a candidate in shadow mode', async () => {
+    const busy = await runWith({ mode: 'experiment' });
+    const c1 = await registerBundleDir(db.prisma, inject('smallBundle'), 'cand-busy');
+    const out = await promoteStep(
+      deps,
+      busy.id,
+      { ...context(true), register: { skipped: false, versionId: c1, version: 'cand-busy' } },
+      report,
+    );
+    expect(out).toMatchObject({ promoted: false, message: expect.stringMatching(/is still running/) });
+    expect(await db.prisma.experiment.count()).toBe(1);
+
+    const shadow = await runWith({ mode: 'shadow' });
+    const c2 = await registerBundleDir(db.prisma, inject('smallBundle'), 'cand-shadow');
+    await promoteStep(
+      deps,
+      shadow.id,
+      { ...context(true), register: { skipped: false, versionId: c2, version: 'cand-shadow' } },
+      report,
+    );
+    expect((await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'shadow' } })).modelVersionId).toBe(
+      c2,
+    );
+    expect((await db.prisma.aliasHistory.findFirstOrThrow({ where: { alias: 'shadow' } })).kind).toBe(
+      'SHADOW',
+    );
+  });
+
+  it('closes a rejected run with its register and promote steps skipped and no alias moved', async () => {
+    const run = await runWith({ mode: 'direct' });
+    const moves = await db.prisma.aliasHistory.count();
+    const out = await promoteStep(deps, run.id, context(false), report);
+    expect(out).toMatchObject({
+      promoted: false,
+      message: 'rejected by the gate: accuracy 12.00 % < floor 85.00 %',
+    });
+    const after = await db.prisma.trainingRun.findUniqueOrThrow({
+      where: { id: run.id },
+      include: { steps: true },
+    });
+    expect(after).toMatchObject({ status: 'REJECTED', progress: 100 });
+    expect(after.steps.map((s) => s.status)).toEqual(['SKIPPED', 'SKIPPED']);
+    expect(await db.prisma.aliasHistory.count()).toBe(moves);
+  });
+});
