@@ -2,8 +2,10 @@
  * Where a chat turn's CPU goes: each part of the turn run alone, in this process, against the bench's own
  * database (full demo shop) and Redis, many at a time; CPU per operation of this process, of the
  * PostgreSQL backends and of Redis, so every part's whole cost (including parsing its replies) is counted.
- * Usage: npx tsx bench/serving/parts.ts [--n 2000] [--concurrency 16]
+ * Usage: npx tsx bench/serving/parts.ts [--n 2000] [--concurrency 16] [--append results/<date>.md]
  */
+import { appendFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { uuidv7 } from '@acsa/core/ids';
 import { createLogger } from '@acsa/core/logger';
@@ -30,7 +32,12 @@ import { promote } from './promotions.ts';
 import { API_KEY, setUpBench, TOKEN_SECRET } from './setup.ts';
 
 const { values } = parseArgs({
-  options: { n: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '16' } },
+  options: {
+    n: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '16' },
+    /** Appends the table to this Markdown file (a results file of run.ts). */
+    append: { type: 'string' },
+  },
 });
 const N = Number(values.n);
 const C = Number(values.concurrency);
@@ -266,19 +273,22 @@ for (let i = 0; i < 10; i++) {
 }
 loads.sort((x, y) => x - y);
 
-console.log(
-  `\n| part (${C} at a time) | ops/s alone | node CPU µs/op | PostgreSQL CPU µs/op | Redis CPU µs/op |`,
-);
-console.log('|---|---:|---:|---:|---:|');
-for (const r of rows)
-  console.log(
-    `| ${r.part} | ${r.opsPerS.toFixed(0)} | ${r.nodeUs.toFixed(0)} | ${r.pgUs.toFixed(0)} | ${r.redisUs.toFixed(0)} |`,
-  );
-
-console.log(
-  `\nHot swap's background work (loadModelVersion: read the artifact, sha256, manifest, ONNX session, warm-up), ` +
-    `alternating the two versions: median ${loads[5]?.toFixed(0)} ms, max ${loads[9]?.toFixed(0)} ms.`,
-);
+const lines = [
+  `## Parts of a turn, each alone (\`npx tsx bench/serving/parts.ts\`, load average ${loadavg()[0]?.toFixed(2)})`,
+  '',
+  `| part (${C} at a time) | ops/s alone | node CPU µs/op | PostgreSQL CPU µs/op | Redis CPU µs/op |`,
+  '|---|---:|---:|---:|---:|',
+  ...rows.map(
+    (r) =>
+      `| ${r.part} | ${r.opsPerS.toFixed(0)} | ${r.nodeUs.toFixed(0)} | ${r.pgUs.toFixed(0)} | ${r.redisUs.toFixed(0)} |`,
+  ),
+  '',
+  "ALT rows are not what serving does today: each measures a change suggested for it. Hot swap's background " +
+    'work (loadModelVersion: read the artifact, sha256, manifest, ONNX session, warm-up), alternating the two ' +
+    `versions: median ${loads[5]?.toFixed(0)} ms, max ${loads[9]?.toFixed(0)} ms.`,
+];
+console.log(lines.join('\n'));
+if (values.append) appendFileSync(values.append, `\n${lines.join('\n')}\n`);
 await publisher.close();
 await Promise.all([registry.close(), unbatched.close()]);
 redis.disconnect();
