@@ -55,7 +55,8 @@ export class StepTracker {
     });
   }
 
-  private log(s: TStepJob, level: string, message: string) {
+  private log(s: TStepJob, level: 'info' | 'warn' | 'error', message: string) {
+    this.logger[level]({ runId: s.runId, step: s.step }, message);
     return this.prisma.trainingLog.create({ data: { runId: s.runId, step: s.step, level, message } });
   }
 

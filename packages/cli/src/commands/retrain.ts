@@ -94,7 +94,7 @@ function report(v: TRunView): string {
     );
   for (const r of v.gate?.reasons ?? []) lines.push(`  gate: ${r}`);
   if (v.version) lines.push(`  version ${v.version}`);
-  if (v.promotion) lines.push(`  ${v.promotion}`);
+  if (v.promotion && v.status !== 'REJECTED') lines.push(`  ${v.promotion}`);
   if (v.error) lines.push(`  error: ${v.error}`);
   return lines.join('\n');
 }
