@@ -3,7 +3,6 @@ import type { TActor } from '@acsa/db/registry';
 import { moveAlias } from '@acsa/db/registry';
 import {
   announceAliasMove,
-  experimentAlias,
   PRODUCTION_ALIAS,
   SHADOW_ALIAS,
   type TFlowContext,
@@ -12,6 +11,7 @@ import {
   ZRetrainConfig,
 } from '@acsa/pipelines';
 import { need } from './flow-context.ts';
+import { startExperiment } from './start-experiment.ts';
 import type { TStepDeps } from './step-deps.ts';
 import type { TReporter } from './step-reporter.ts';
 
@@ -110,62 +110,4 @@ async function promote(
     case 'experiment':
       return startExperiment(deps, a, move);
   }
-}
-
-async function startExperiment(
-  deps: TStepDeps,
-  a: { runId: string; createdById: string | null; versionId: string; config: TRetrainConfig },
-  move: (alias: string, to: string, kind: 'EXPERIMENT_START' | 'PROMOTE') => Promise<unknown>,
-): Promise<TPromoteOutput> {
-  const { prisma } = deps;
-  const name = `retrain-${a.runId}`;
-  const existing = await prisma.experiment.findUnique({ where: { name } });
-  const production = await prisma.modelAlias.findUnique({ where: { name: PRODUCTION_ALIAS } });
-  if (!existing && !production) {
-    await move(PRODUCTION_ALIAS, a.versionId, 'PROMOTE');
-    return {
-      mode: 'experiment',
-      promoted: true,
-      alias: PRODUCTION_ALIAS,
-      experimentId: null,
-      message: 'no production model to experiment against: promoted to production',
-    };
-  }
-  const running = await prisma.experiment.findFirst({ where: { status: 'RUNNING', name: { not: name } } });
-  if (!existing && running)
-    return {
-      mode: 'experiment',
-      promoted: false,
-      alias: null,
-      experimentId: null,
-      message: `experiment ${running.name} is still running; the candidate is registered but not in an experiment`,
-    };
-  const w = a.config.experimentWeight;
-  const experiment =
-    existing ??
-    (await prisma.experiment.create({
-      data: {
-        name,
-        description: `Retrained candidate against production (run ${a.runId})`,
-        status: 'RUNNING',
-        startedAt: new Date(),
-        createdById: a.createdById,
-        variants: {
-          create: [
-            { name: 'control', modelVersionId: production!.modelVersionId, weight: 1 - w },
-            { name: 'treatment', modelVersionId: a.versionId, weight: w },
-          ],
-        },
-      },
-      include: { variants: true },
-    }));
-  const variants = await prisma.experimentVariant.findMany({ where: { experimentId: experiment.id } });
-  for (const v of variants) await move(experimentAlias(name, v.name), v.modelVersionId, 'EXPERIMENT_START');
-  return {
-    mode: 'experiment',
-    promoted: true,
-    alias: experimentAlias(name, 'treatment'),
-    experimentId: experiment.id,
-    message: `experiment ${name} running: treatment ${Math.round(w * 100)} % of sessions`,
-  };
 }
