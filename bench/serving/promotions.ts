@@ -46,15 +46,9 @@ export async function promotionsUnderLoad(o: {
   intervalS: number;
 }): Promise<TPromotion[]> {
   const [a, b] = o.bench.versions;
-  const windows: { since: number; old: string; lastOld: number }[] = [];
-  o.recorder.listener = (s) => {
-    for (let i = windows.length - 1; i >= 0; i--) {
-      const w = windows[i];
-      if (!w || s.sent < w.since) continue;
-      if (s.reply.modelVersion === w.old) w.lastOld = Math.max(w.lastOld, s.done);
-      break;
-    }
-  };
+  const windows: { since: number; old: string }[] = [];
+  const answers: { sent: number; done: number; version: string | undefined }[] = [];
+  o.recorder.listener = (s) => answers.push({ sent: s.sent, done: s.done, version: s.reply.modelVersion });
   const load = openLoop({ ...o, durationS: LEAD_S + o.count * o.intervalS + 1 });
   const results: TPromotion[] = [];
   const phaseStart = performance.now();
@@ -72,8 +66,7 @@ export async function promotionsUnderLoad(o: {
       reason: `serving load benchmark, promotion ${k}`,
     });
     const since = performance.now();
-    const window = { since, old: from.name, lastOld: since };
-    windows.push(window);
+    windows.push({ since, old: from.name });
     await announceAliasMove(o.bench.redis, 'production', to.id);
     const perWorker = await o.probes.waitForVersion(to.name, since);
     results.push({
@@ -85,7 +78,16 @@ export async function promotionsUnderLoad(o: {
   }
   await load;
   o.recorder.listener = undefined;
-  for (const [i, r] of results.entries())
-    r.lastOldAnswerMs = (windows[i]?.lastOld ?? 0) - (windows[i]?.since ?? 0);
+  // Only turns sent after move i and answered before move i + 1: the versions alternate, so an older
+  // answer naming move i's old version may rightly come from move i + 1.
+  for (const [i, r] of results.entries()) {
+    const w = windows[i];
+    if (!w) continue;
+    const until = windows[i + 1]?.since ?? Number.POSITIVE_INFINITY;
+    let last = w.since;
+    for (const a of answers)
+      if (a.sent >= w.since && a.done < until && a.version === w.old) last = Math.max(last, a.done);
+    r.lastOldAnswerMs = last - w.since;
+  }
   return results;
 }

@@ -2,7 +2,8 @@ import net from 'node:net';
 
 export type TRawResponse = { status: number; body: string; error?: string };
 
-type TPending = { payload: string; resolve: (r: TRawResponse) => void };
+/** `expires`: performance.now() by which the answer must be in, whether or not it was sent yet. */
+type TPending = { payload: string; expires: number; resolve: (r: TRawResponse) => void };
 
 const HEADER_END = Buffer.from('\r\n\r\n');
 
@@ -17,7 +18,6 @@ class Connection {
 
   constructor(
     port: number,
-    private readonly timeoutMs: number,
     private readonly onIdle: (c: Connection) => void,
   ) {
     this.socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
@@ -28,10 +28,13 @@ class Connection {
 
   send(p: TPending): void {
     this.current = p;
-    this.timer = setTimeout(() => {
-      this.fail('timeout');
-      this.socket.destroy();
-    }, this.timeoutMs);
+    this.timer = setTimeout(
+      () => {
+        this.fail('timeout');
+        this.socket.destroy();
+      },
+      Math.max(0, p.expires - performance.now()),
+    );
     this.socket.write(p.payload);
   }
 
@@ -85,7 +88,9 @@ class Connection {
  */
 export class RawHttpPool {
   private idle: Connection[] = [];
+  /** Requests waiting for a free connection, oldest first (a queue with a moving head: shift() is O(n)). */
   private waiting: TPending[] = [];
+  private head = 0;
   private open = 0;
 
   constructor(
@@ -93,13 +98,28 @@ export class RawHttpPool {
     private readonly options: { maxConnections: number; timeoutMs: number },
   ) {}
 
+  /** The timeout runs from this call: a request still waiting for a connection when it expires fails too. */
   request(payload: string): Promise<TRawResponse> {
     return new Promise((resolve) => {
-      const p = { payload, resolve };
+      const p = { payload, expires: performance.now() + this.options.timeoutMs, resolve };
       const c = this.take();
       if (c) c.send(p);
       else this.waiting.push(p);
     });
+  }
+
+  private nextWaiting(): TPending | null {
+    if (this.head > 4_096) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    const now = performance.now();
+    while (this.head < this.waiting.length) {
+      const p = this.waiting[this.head++] as TPending;
+      if (p.expires > now) return p;
+      p.resolve({ status: 0, body: '', error: 'timeout, never sent (every connection busy)' });
+    }
+    return null;
   }
 
   private take(): Connection | null {
@@ -110,20 +130,20 @@ export class RawHttpPool {
     }
     if (this.open >= this.options.maxConnections) return null;
     this.open++;
-    const c = new Connection(this.port, this.options.timeoutMs, (conn) => this.release(conn));
+    const c = new Connection(this.port, (conn) => this.release(conn));
     c.socket.once('close', () => {
       this.open--;
-      const next = this.waiting.shift();
+      const next = this.nextWaiting();
       if (!next) return;
       const replacement = this.take();
       if (replacement) replacement.send(next);
-      else this.waiting.unshift(next);
+      else this.waiting[--this.head] = next;
     });
     return c;
   }
 
   private release(c: Connection): void {
-    const next = this.waiting.shift();
+    const next = this.nextWaiting();
     if (next) c.send(next);
     else this.idle.push(c);
   }

@@ -89,7 +89,7 @@ function promotionSection(p: TPromotionRun): string[] {
       `Turns ${p.s.turns}, achieved ${f0(p.s.turnsPerS)} turns/s, p50 ${f1(p.s.latency.p50)} / p99 ${f1(p.s.latency.p99)} / max ${f0(p.s.latency.max)} ms; ` +
       `serving peak RSS ${rss(p.r)} MB, generator ${f0(p.r.generator.maxRssMb)} MB, load avg ${p.r.load1.toFixed(2)}.`,
     '',
-    '| # | to | moveAlias ms | per-worker swap ms (/readyz, every 5 ms) | last old-version chat answer ms |',
+    '| # | to | moveAlias ms | per-worker swap ms (/readyz, every 5 ms) | last old-version chat answer ms (turns sent after the move, answered before the next) |',
     '|---:|---|---:|---|---:|',
   ];
   for (const [i, x] of p.promotions.entries()) {

@@ -25,7 +25,8 @@ import { API_KEY, setUpBench, TOKEN_SECRET } from './setup.ts';
 import { WorkerProbes } from './worker-probes.ts';
 
 const USAGE = `npx tsx bench/serving/run.ts [--workers 2] [--rate 800,2000] [--duration 20] [--sessions 256]
-  [--saturation 8,16,32,64,128] [--step 5] [--promotions 10] [--promotion-interval 2] [--no-batching-compare]
+  [--saturation 8,16,32,64,128] [--step 5] [--promotions 10] [--promotion-interval 2] [--promotion-rate R]
+  [--no-batching-compare]
   [--warmup 3] [--cpu-prof] [--redis-db 12]`;
 
 const { values: a } = parseArgs({
@@ -38,6 +39,8 @@ const { values: a } = parseArgs({
     step: { type: 'string', default: '5' },
     promotions: { type: 'string', default: '10' },
     'promotion-interval': { type: 'string', default: '2' },
+    /** Offered rate during the promotions; the first --rate by default, as the issue asks. */
+    'promotion-rate': { type: 'string' },
     'no-batching-compare': { type: 'boolean', default: false },
     warmup: { type: 'string', default: '3' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -164,7 +167,7 @@ try {
       }
       if (batching && opt.promotions > 0) {
         await pause(1_000);
-        const rate = opt.rates[0] ?? 800;
+        const rate = Number(a['promotion-rate'] ?? opt.rates[0] ?? 800);
         const { pool, recorder } = newRun();
         const stop = await startMeter(serving, bench.prisma);
         const promotions = await promotionsUnderLoad({
