@@ -42,6 +42,7 @@ export async function setUpBench(options: {
   redisDb: number;
   log: (line: string) => void;
 }): Promise<TBench> {
+  await dropStaleDatabases(options.serverUrl);
   const name = `${DB_PREFIX}${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const databaseUrl = withDatabase(options.serverUrl, name);
   const redisUrl = `${options.redisBaseUrl.replace(/\/\d*$/, '')}/${options.redisDb}`;
@@ -78,6 +79,26 @@ export async function setUpBench(options: {
   } catch (e) {
     await close().catch(() => undefined);
     throw e;
+  }
+}
+
+/** Databases of bench runs that were killed before their cleanup: named with their start, in base 36. */
+async function dropStaleDatabases(serverUrl: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [DB_PREFIX],
+    );
+    for (const { datname } of rows) {
+      const started = Number.parseInt(datname.slice(DB_PREFIX.length).split('_')[0] ?? '', 36);
+      // An hour is longer than any run, so a run going on beside this one is left alone.
+      if (Date.now() - started > 3_600_000)
+        await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  } finally {
+    await admin.end();
   }
 }
 
