@@ -2,7 +2,7 @@ import net from 'node:net';
 
 export type TRawResponse = { status: number; body: string; error?: string };
 
-/** `expires`: performance.now() by which the answer must be in, whether or not it was sent yet. */
+/** `expires`: performance.now() by which a request still waiting for a connection is given up. */
 type TPending = { payload: string; expires: number; resolve: (r: TRawResponse) => void };
 
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -18,6 +18,7 @@ class Connection {
 
   constructor(
     port: number,
+    private readonly timeoutMs: number,
     private readonly onIdle: (c: Connection) => void,
   ) {
     this.socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
@@ -28,13 +29,10 @@ class Connection {
 
   send(p: TPending): void {
     this.current = p;
-    this.timer = setTimeout(
-      () => {
-        this.fail('timeout');
-        this.socket.destroy();
-      },
-      Math.max(0, p.expires - performance.now()),
-    );
+    this.timer = setTimeout(() => {
+      this.fail('timeout');
+      this.socket.destroy();
+    }, this.timeoutMs);
     this.socket.write(p.payload);
   }
 
@@ -98,7 +96,11 @@ export class RawHttpPool {
     private readonly options: { maxConnections: number; timeoutMs: number },
   ) {}
 
-  /** The timeout runs from this call: a request still waiting for a connection when it expires fails too. */
+  /**
+   * A request gets `timeoutMs` once sent; one still waiting for a free connection `timeoutMs` after this
+   * call is given up unsent. Sent requests are never cut short for time spent waiting: a request the
+   * server already works on would be abandoned, not cancelled, and would go on costing it.
+   */
   request(payload: string): Promise<TRawResponse> {
     return new Promise((resolve) => {
       const p = { payload, expires: performance.now() + this.options.timeoutMs, resolve };
@@ -130,7 +132,7 @@ export class RawHttpPool {
     }
     if (this.open >= this.options.maxConnections) return null;
     this.open++;
-    const c = new Connection(this.port, (conn) => this.release(conn));
+    const c = new Connection(this.port, this.options.timeoutMs, (conn) => this.release(conn));
     c.socket.once('close', () => {
       this.open--;
       const next = this.nextWaiting();

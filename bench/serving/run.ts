@@ -106,6 +106,15 @@ function profileNotes(label: string, batching: boolean): string[] {
     });
 }
 
+const settleNotes: string[] = [];
+/** Between phases: a short pause, then until every worker answers promptly again. */
+async function settle(probes: WorkerProbes, mode: string): Promise<void> {
+  await pause(1_000);
+  const waited = await probes.settle();
+  if (waited < 0 || waited > 1_000)
+    settleNotes.push(`${mode}: ${waited < 0 ? 'over 60 s' : `${(waited / 1000).toFixed(0)} s`}`);
+}
+
 const startedAt = new Date();
 const loadAtStart = load1();
 const { databaseUrl: serverUrl, redisUrl } = testServiceUrls();
@@ -146,7 +155,7 @@ try {
       log(`  warm-up ${opt.warmupS} s at ${opt.rates[0]} turns/s`);
       await openLoop({ client, ...newRun(), rate: opt.rates[0] ?? 100, durationS: opt.warmupS });
       for (const rate of opt.rates) {
-        await pause(1_000);
+        await settle(probes, `${batching ? 'on' : 'off'}`);
         const { pool, recorder } = newRun();
         const stop = await startMeter(serving, bench.prisma);
         await openLoop({ client, pool, recorder, rate, durationS: opt.durationS });
@@ -157,7 +166,7 @@ try {
         );
       }
       for (const concurrency of opt.saturation) {
-        await pause(1_000);
+        await settle(probes, `${batching ? 'on' : 'off'}`);
         const { pool, recorder } = newRun(Math.max(opt.sessions, concurrency * 2));
         const stop = await startMeter(serving, bench.prisma);
         await closedLoop({ client, pool, recorder, concurrency, durationS: opt.stepS });
@@ -166,7 +175,7 @@ try {
         log(`  closed ×${concurrency}: ${s.turnsPerS.toFixed(0)}/s p99 ${s.latency.p99.toFixed(1)} ms`);
       }
       if (batching && opt.promotions > 0) {
-        await pause(1_000);
+        await settle(probes, `${batching ? 'on' : 'off'}`);
         const rate = Number(a['promotion-rate'] ?? opt.rates[0] ?? 800);
         const { pool, recorder } = newRun();
         const stop = await startMeter(serving, bench.prisma);
@@ -237,6 +246,10 @@ report.notes.push(
   'CPU ms/turn: CPU seconds each group used during the phase divided by answered turns; pg = backends of the bench database, redis = the Redis server (shared).',
   `Wrong replies: scripted turns whose reply lacked what the conversation's state should produce (e.g. the order's status after number + email). Conversations started beyond the pool because all were awaiting answers: ${overflow}.`,
 );
+if (settleNotes.length)
+  report.notes.push(
+    `After an overloaded phase serving went on working off requests whose clients had given up (it does not cancel them); the next phase waited for every worker to answer /readyz within 100 ms again (micro-batching ${settleNotes.join(', ')}).`,
+  );
 const text = markdown(report);
 const dir = path.join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });

@@ -134,6 +134,23 @@ export class WorkerProbes {
     return seen;
   }
 
+  /**
+   * Waits until every worker answers /readyz within `quickMs`: the server works off requests whose clients
+   * gave up, so after an overloaded phase it may stay busy long after the generator stopped. Returns the ms
+   * waited (or -1 if it never got there within `maxMs`).
+   */
+  async settle(maxMs = 60_000, quickMs = 100): Promise<number> {
+    const started = performance.now();
+    while (performance.now() - started < maxMs) {
+      const t0 = performance.now();
+      const answered = await this.versions();
+      if (performance.now() - t0 < quickMs && answered.size >= this.workers().length)
+        return performance.now() - started;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return -1;
+  }
+
   private remap(): void {
     if (this.probes.every((p) => p.pid !== null)) return;
     const owners = ownersByClientPort(this.port, new Set(this.workers()));
