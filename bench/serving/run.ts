@@ -27,7 +27,7 @@ import { WorkerProbes } from './worker-probes.ts';
 const USAGE = `npx tsx bench/serving/run.ts [--workers 2] [--rate 800,2000] [--duration 20] [--sessions 256]
   [--saturation 8,16,32,64,128] [--step 5] [--promotions 10] [--promotion-interval 2] [--promotion-rate R]
   [--no-batching-compare]
-  [--warmup 3] [--cpu-prof] [--redis-db 12]`;
+  [--warmup 3] [--cpu-prof] [--redis-db 12] [--results FILE]`;
 
 const { values: a } = parseArgs({
   options: {
@@ -45,6 +45,8 @@ const { values: a } = parseArgs({
     warmup: { type: 'string', default: '3' },
     'cpu-prof': { type: 'boolean', default: false },
     'redis-db': { type: 'string', default: '12' },
+    /** Where the Markdown goes; results/<date>.md by default. */
+    results: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -253,7 +255,9 @@ if (settleNotes.length)
 const text = markdown(report);
 const dir = path.join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `${startedAt.toISOString().slice(0, 10)}.md`);
+const file = a.results
+  ? path.resolve(a.results)
+  : path.join(dir, `${startedAt.toISOString().slice(0, 10)}.md`);
 writeFileSync(file, text);
 console.log(text);
 log(`written to ${path.relative(process.cwd(), file)}`);
