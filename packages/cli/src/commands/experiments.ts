@@ -1,33 +1,17 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
-
-const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/acsa';
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+import { openRegistryServices } from '../services.ts';
 
 type TJson = { json?: boolean };
 type TOpened = Awaited<ReturnType<typeof open>>;
 
 async function open() {
-  const [{ createPrisma }, experiments, { Redis }] = await Promise.all([
-    import('@acsa/db'),
+  const [services, experiments] = await Promise.all([
+    openRegistryServices(),
     import('@acsa/pipelines/experiments'),
-    import('ioredis'),
   ]);
-  // The CLI is an entry point like an app's env.ts: the one place here that reads the environment.
-  const prisma = createPrisma({ url: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, max: 2 });
-  const redis = new Redis(process.env.REDIS_URL ?? DEFAULT_REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
-  const connected = await redis.connect().then(
-    () => true,
-    () => false,
-  );
-  return { prisma, experiments, redis: connected ? redis : null };
+  return { ...services, experiments };
 }
 
 /** Opens the database (and Redis for announcements) per command; errors for people become one line. */
