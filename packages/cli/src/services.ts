@@ -1,21 +1,37 @@
-// The CLI is an entry point like an app's env.ts: the one place here that reads the environment.
-const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/acsa';
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+import type { Redis } from 'ioredis';
+import { cliEnv } from './env.ts';
 
-/**
- * The database, and Redis when it answers within 2 s (commands that only announce a change to serving
- * go on without it: replicas also poll the registry). Loaded lazily so `acsa --help` stays fast.
- */
-export async function openRegistryServices() {
-  const [{ createPrisma }, { Redis }] = await Promise.all([import('@acsa/db'), import('ioredis')]);
-  const prisma = createPrisma({ url: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, max: 2 });
-  const redis = new Redis(process.env.REDIS_URL ?? DEFAULT_REDIS_URL, {
-    lazyConnect: true,
+/** The database, loaded lazily so `acsa --help` stays fast. */
+export async function openDatabase() {
+  const { createPrisma } = await import('@acsa/db');
+  return createPrisma({ url: cliEnv().DATABASE_URL, max: 2 });
+}
+
+/** A Redis client that fails fast: a command line should say Redis is down, not wait for it. */
+export async function openRedis(options: { lazyConnect?: boolean } = {}): Promise<Redis> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(cliEnv().REDIS_URL, {
+    lazyConnect: options.lazyConnect ?? false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
     retryStrategy: () => null,
   });
   redis.on('error', () => undefined);
+  return redis;
+}
+
+/** The BullMQ prefix the trainer uses (QUEUE_PREFIX, else the pipelines' default). */
+export async function queuePrefix(): Promise<string> {
+  const { DEFAULT_QUEUE_PREFIX } = await import('@acsa/pipelines');
+  return cliEnv().QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX;
+}
+
+/**
+ * The database, and Redis when it answers within 2 s (commands that only announce a change to serving
+ * go on without it: replicas also poll the registry).
+ */
+export async function openRegistryServices() {
+  const [prisma, redis] = await Promise.all([openDatabase(), openRedis({ lazyConnect: true })]);
   const connected = await redis.connect().then(
     () => true,
     () => false,

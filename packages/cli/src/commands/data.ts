@@ -4,8 +4,8 @@ import type { TFileFormat, TImportResult } from '@acsa/datasets';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
+import { openDatabase } from '../services.ts';
 
-const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/acsa';
 /** Smaller files import in well under a second: a bar would only flicker. */
 const PROGRESS_FROM_BYTES = 1_000_000;
 /** Refused imports list this many bad lines; a wrong format would otherwise print every line of the file. */
@@ -60,10 +60,8 @@ async function labelMapOf(flags: TImportFlags): Promise<Record<string, string>> 
 async function importFile(file: string, flags: TImportFlags): Promise<void> {
   const started = performance.now();
   // Loaded here, not at the top: every other command would pay for the Prisma client (~1 s) on start.
-  const [
-    { createPrisma },
-    { DatasetFileError, formatImportSummary, importDataset, prepareImport, summarizeImport },
-  ] = await Promise.all([import('@acsa/db'), import('@acsa/datasets')]);
+  const { DatasetFileError, formatImportSummary, importDataset, prepareImport, summarizeImport } =
+    await import('@acsa/datasets');
   if (flags.format && flags.format !== 'jsonl' && flags.format !== 'csv')
     throw new CliError(`--format must be jsonl or csv, got "${flags.format}"`);
   const name = flags.name ?? basename(file, extname(file));
@@ -108,8 +106,7 @@ async function importFile(file: string, flags: TImportFlags): Promise<void> {
 
   let result: TImportResult | undefined;
   if (!flags.dryRun) {
-    // The CLI is an entry point like an app's env.ts: the one place here that reads the environment.
-    const prisma = createPrisma({ url: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, max: 2 });
+    const prisma = await openDatabase();
     const writing = progressBar('writing', showProgress);
     try {
       result = await importDataset(prisma, prepared, {

@@ -1,27 +1,16 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
-
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+import { openRedis, queuePrefix } from '../services.ts';
 
 async function withQueues<T>(
   work: (deps: { connection: import('ioredis').Redis; prefix: string }) => Promise<T>,
 ) {
-  const [{ Redis }, { DEFAULT_QUEUE_PREFIX }] = await Promise.all([
-    import('ioredis'),
-    import('@acsa/pipelines'),
-  ]);
-  // The CLI is an entry point like an app's env.ts: the one place here that reads the environment.
-  const connection = new Redis(process.env.REDIS_URL ?? DEFAULT_REDIS_URL, {
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    retryStrategy: () => null,
-  });
-  connection.on('error', () => undefined);
+  const connection = await openRedis();
   try {
     await connection.ping().catch((e: Error) => {
       throw new CliError(`Redis is not reachable (${e.message})`);
     });
-    return await work({ connection, prefix: process.env.QUEUE_PREFIX || DEFAULT_QUEUE_PREFIX });
+    return await work({ connection, prefix: await queuePrefix() });
   } finally {
     connection.disconnect();
   }

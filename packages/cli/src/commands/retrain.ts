@@ -1,9 +1,8 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
+import { openDatabase, openRedis, queuePrefix } from '../services.ts';
 
-const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/acsa';
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const POLL_MS = 1_000;
 /** A run still queued after this long means no trainer is taking work: say so instead of waiting mutely. */
 const NO_TRAINER_HINT_MS = 30_000;
@@ -100,13 +99,10 @@ function report(v: TRunView): string {
 }
 
 async function retrain(flags: TFlags): Promise<void> {
-  const [{ createPrisma }, { createRetrainClient }, { DEFAULT_QUEUE_PREFIX, ZRetrainConfig }, { Redis }] =
-    await Promise.all([
-      import('@acsa/db'),
-      import('@acsa/pipelines/retrain'),
-      import('@acsa/pipelines'),
-      import('ioredis'),
-    ]);
+  const [{ createRetrainClient }, { ZRetrainConfig }] = await Promise.all([
+    import('@acsa/pipelines/retrain'),
+    import('@acsa/pipelines'),
+  ]);
   const config = ZRetrainConfig.safeParse({
     mode: flags.mode,
     preset: flags.preset,
@@ -119,18 +115,11 @@ async function retrain(flags: TFlags): Promise<void> {
     const flag = { mode: '--mode', preset: '--preset', experimentWeight: '--weight' }[String(issue.path[0])];
     throw new CliError(`${flag ?? issue.path.join('.')}: ${issue.message}`);
   }
-  // The CLI is an entry point like an app's env.ts: the one place here that reads the environment.
-  const prisma = createPrisma({ url: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, max: 2 });
-  const connection = new Redis(process.env.REDIS_URL ?? DEFAULT_REDIS_URL, {
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    retryStrategy: () => null,
-  });
-  connection.on('error', () => undefined);
+  const [prisma, connection, prefix] = await Promise.all([openDatabase(), openRedis(), queuePrefix()]);
   const client = createRetrainClient({
     prisma,
     connection,
-    prefix: process.env.QUEUE_PREFIX || DEFAULT_QUEUE_PREFIX,
+    prefix,
   });
   try {
     await connection.ping().catch((e: Error) => {
