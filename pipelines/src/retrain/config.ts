@@ -1,3 +1,4 @@
+import { ZModelSpec } from '@acsa/ml/spec';
 import { z } from 'zod';
 import { ZGateThresholdsInput } from '../gate-thresholds.ts';
 
@@ -14,22 +15,8 @@ export const RUN_TRIGGERS = ['MANUAL', 'LABELS', 'DRIFT', 'SCHEDULE'] as const;
 export const ZRunTrigger = z.enum(RUN_TRIGGERS);
 export type TRunTrigger = z.infer<typeof ZRunTrigger>;
 
-/** Hyper-parameters a run may override (the model factory's spec; omitted fields keep its defaults). */
-export const ZSpecOverride = z
-  .object({
-    members: z.number().int().min(1).max(8),
-    buckets: z.number().int().min(16),
-    embDim: z.number().int().positive(),
-    hidden: z.array(z.number().int().positive()),
-    epochs: z.number().int().positive(),
-    batchSize: z.number().int().positive(),
-    lr: z.number().positive(),
-    dropout: z.number().min(0).max(0.9),
-    featureDropout: z.number().min(0).max(0.9),
-    labelSmoothing: z.number().min(0).max(0.5),
-    patience: z.number().int().positive(),
-  })
-  .partial();
+/** Hyper-parameters a run may override: the model factory's spec, every field optional (omitted keep its defaults). */
+export const ZSpecOverride = ZModelSpec.partial();
 export type TSpecOverride = z.infer<typeof ZSpecOverride>;
 
 /**
