@@ -1,24 +1,12 @@
-/** Entity types the corpus annotates, and the shape each surface has; extraction and tests share them. */
-export const ENTITY_TYPES = [
-  'order_id',
-  'invoice_id',
-  'email',
-  'phone',
-  'amount',
-  'date',
-  'product',
-  'person_name',
-] as const;
-export type TEntityType = (typeof ENTITY_TYPES)[number];
-
 /**
- * One annotated span: `text.slice(start, end)` is the surface as the customer wrote it (offsets in UTF-16
- * code units, as JavaScript strings count). `value` is the normalised form: order_id digits (`10042`, without
- * `#` or "order no."), invoice_id upper case (`INV-2026-00123`), email as written, phone digits with a
- * leading `+` when given, amount `49.99 USD`, date `MM-DD` (or `YYYY-MM-DD` when the customer wrote a year),
- * product and person_name as canonically spelled (the surface may be lower-cased).
+ * Entity types and spans are extraction's (@acsa/ml/entities): the corpus annotates exactly what the
+ * extractor finds. `text.slice(start, end)` is the surface as the customer wrote it; `value` is normalised
+ * (order_id digits, invoice_id upper case, amount `49.99 USD`, date `MM-DD` or `YYYY-MM-DD`, product and
+ * person_name as canonically spelled).
  */
-export type TEntity = { type: TEntityType; value: string; start: number; end: number };
+export { ENTITY_TYPES, type EntityType as TEntityType, type TEntity } from '@acsa/ml/entities';
+
+import type { EntityType as TEntityType } from '@acsa/ml/entities';
 
 const MONTHS = 'January|February|March|April|May|June|July|August|September|October|November|December';
 const MONTHS_SHORT = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec';
