@@ -5,5 +5,6 @@ export {
   type TFeaturizerConfig,
   ZFeaturizerConfig,
 } from './featurizer-config.ts';
+export { fnv1a } from './hash.ts';
 export { normalizeText, tokenize } from './normalize.ts';
 export { padBatch, type TPaddedBatch } from './pad-batch.ts';
