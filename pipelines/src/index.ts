@@ -39,9 +39,15 @@ export {
   ZGateThresholdsInput,
 } from './gate-thresholds.ts';
 export {
+  INTERACTION_JOBS,
+  MAX_INTERACTION_BATCH,
+  parseInteractionJob,
   type TAliasMoved,
+  type TInteractionBatch,
   type TInteractionEvent,
+  type TParsedInteractions,
   ZAliasMoved,
+  ZInteractionBatch,
   ZInteractionEvent,
 } from './interaction-event.ts';
 export { DEFAULT_QUEUE_PREFIX, MODEL_ALIAS_CHANNEL, QUEUES, type TQueueName } from './queues.ts';

@@ -22,6 +22,52 @@ export const ZInteractionEvent = z.object({
 });
 export type TInteractionEvent = z.infer<typeof ZInteractionEvent>;
 
+/**
+ * Job names on QUEUES.interactions. Serving publishes `turns`: the events of one flush in one job, since a
+ * job per turn cost serving more CPU than the rest of the turn's Redis work. `turn` (one event as the whole
+ * payload) is still consumed, so jobs queued before the change are not stranded.
+ */
+export const INTERACTION_JOBS = { batch: 'turns', single: 'turn' } as const;
+/** The most events one `turns` job carries. */
+export const MAX_INTERACTION_BATCH = 500;
+
+/** A `turns` job's payload. Its events are checked one by one, so one bad event cannot void the others. */
+export const ZInteractionBatch = z.object({
+  events: z.array(z.unknown()).min(1).max(MAX_INTERACTION_BATCH),
+});
+export type TInteractionBatch = { events: TInteractionEvent[] };
+
+export type TParsedInteractions = {
+  events: TInteractionEvent[];
+  /** Each event that failed validation: its position in the job and the first problem, field first. */
+  rejected: { index: number; reason: string }[];
+};
+
+const problem = (error: z.ZodError) => {
+  const issue = error.issues[0];
+  return `${issue?.path.join('.') || '(root)'}: ${issue?.message}`;
+};
+
+/**
+ * The events of an interactions job, of either job name, each validated on its own. A payload that is not
+ * a batch at all is one rejected event at index 0 (the shape of a `turn` job).
+ */
+export function parseInteractionJob(name: string, data: unknown): TParsedInteractions {
+  let items: unknown[] = [data];
+  if (name === INTERACTION_JOBS.batch) {
+    const batch = ZInteractionBatch.safeParse(data);
+    if (!batch.success) return { events: [], rejected: [{ index: 0, reason: problem(batch.error) }] };
+    items = batch.data.events;
+  }
+  const out: TParsedInteractions = { events: [], rejected: [] };
+  items.forEach((item, index) => {
+    const parsed = ZInteractionEvent.safeParse(item);
+    if (parsed.success) out.events.push(parsed.data);
+    else out.rejected.push({ index, reason: problem(parsed.error) });
+  });
+  return out;
+}
+
 /** The payload of an alias-move announcement on MODEL_ALIAS_CHANNEL. */
 export const ZAliasMoved = z.object({
   alias: z.string(),

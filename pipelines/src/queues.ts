@@ -3,7 +3,7 @@
  * strands every job already waiting in Redis under the old name, so names are versioned instead.
  */
 export const QUEUES = {
-  /** One event per chat turn, published by serving after the turn is stored. */
+  /** Serving's interaction events, one per chat turn stored, sent in batches (INTERACTION_JOBS). */
   interactions: 'acsa.interactions.v1',
   /** The retraining flow's light steps (snapshot, gate, register, promote): database work, in-process. */
   retrain: 'acsa.retrain.v1',

@@ -148,9 +148,11 @@ describe('chat conversations against the seeded shop', () => {
     expect(agent?.text).toBe(r.reply);
     const connection = new Redis(h.redis.url, { maxRetriesPerRequest: null });
     const queue = new Queue(QUEUES.interactions, { connection, prefix: `${h.redis.prefix}bull` });
-    await expect
-      .poll(async () => (await queue.getJob(user?.id ?? ''))?.data?.text, { timeout: 3_000 })
-      .toBe('hello there');
+    const published = async () =>
+      (await queue.getJobs(['waiting']))
+        .flatMap((j) => j.data.events as { messageId: string; text: string }[])
+        .find((e) => e.messageId === user?.id)?.text;
+    await expect.poll(published, { timeout: 3_000 }).toBe('hello there');
     await queue.close();
     connection.disconnect();
   });

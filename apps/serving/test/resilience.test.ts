@@ -107,10 +107,8 @@ describe('Redis down', () => {
     });
     expect(await relay.relay()).toBe(2);
     const queue = new Queue(QUEUES.interactions, { connection, prefix: `${h.redis.prefix}bull` });
-    expect((await queue.getJobs(['waiting'])).map((j) => j.data.text).sort()).toEqual([
-      '10042',
-      'where is my order?',
-    ]);
+    const sent = (await queue.getJobs(['waiting'])).flatMap((j) => j.data.events);
+    expect(sent.map((e: { text: string }) => e.text).sort()).toEqual(['10042', 'where is my order?']);
     expect((await pool.query('SELECT count(*)::int AS n FROM "EventOutbox"')).rows[0].n).toBe(0);
     await relay.close();
     await queue.close();

@@ -1,11 +1,18 @@
 import type { Logger } from '@acsa/core/logger';
-import { QUEUES, type TInteractionEvent, ZInteractionEvent } from '@acsa/pipelines';
+import {
+  INTERACTION_JOBS,
+  MAX_INTERACTION_BATCH,
+  QUEUES,
+  type TInteractionBatch,
+  type TInteractionEvent,
+  ZInteractionEvent,
+} from '@acsa/pipelines';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 
-const FLUSH_MS = 20;
-const MAX_BUFFER = 500;
+/** Events wait this long for company: analytics is not in a hurry, and fewer, fuller jobs cost less. */
+const FLUSH_MS = 50;
 const RELAY_MS = 2_000;
 const JOB_OPTIONS = {
   removeOnComplete: 1_000,
@@ -14,11 +21,23 @@ const JOB_OPTIONS = {
   backoff: { type: 'exponential', delay: 1_000 },
 };
 
+/** One `turns` job per MAX_INTERACTION_BATCH events. */
+function batchJobs(events: TInteractionEvent[]) {
+  const jobs = [];
+  for (let i = 0; i < events.length; i += MAX_INTERACTION_BATCH) {
+    const data: TInteractionBatch = { events: events.slice(i, i + MAX_INTERACTION_BATCH) };
+    jobs.push({ name: INTERACTION_JOBS.batch, data, opts: JOB_OPTIONS });
+  }
+  return jobs;
+}
+
 /**
  * Publishes one interaction event per turn on the BullMQ interactions queue, after the turn is stored.
- * Events are buffered for a few milliseconds and sent with addBulk (one round trip for many turns). When
- * Redis is down they go to the EventOutbox table instead, and a relay sends them once Redis is back: kept,
- * never lost, and the chat never waits for Redis.
+ * Events are buffered for a few milliseconds and sent as one job per flush (a job per turn cost more
+ * serving CPU than the rest of the turn's Redis work). When Redis is down they go to the EventOutbox table
+ * instead, and a relay sends them once Redis is back: kept, never lost, and the chat never waits for Redis.
+ * An event sent twice (a relay that crashed between sending and deleting) is counted once by the consumer,
+ * which keeps a receipt per message.
  */
 export class InteractionPublisher {
   private buffer: TInteractionEvent[] = [];
@@ -43,7 +62,7 @@ export class InteractionPublisher {
 
   publish(event: TInteractionEvent): void {
     this.buffer.push(ZInteractionEvent.parse(event));
-    if (this.buffer.length >= MAX_BUFFER) this.schedule(0);
+    if (this.buffer.length >= MAX_INTERACTION_BATCH) this.schedule(0);
     else this.schedule(FLUSH_MS);
   }
 
@@ -66,9 +85,7 @@ export class InteractionPublisher {
     if (!events.length) return;
     if (this.redisReady()) {
       try {
-        await this.queue?.addBulk(
-          events.map((data) => ({ name: 'turn', data, opts: { ...JOB_OPTIONS, jobId: data.messageId } })),
-        );
+        await this.queue?.addBulk(batchJobs(events));
         this.published += events.length;
         return;
       } catch (e) {
@@ -108,18 +125,11 @@ export class InteractionPublisher {
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<{ id: string; payload: TInteractionEvent }>(
-        `SELECT id, payload FROM "EventOutbox" WHERE queue = $1 ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED`,
+        `SELECT id, payload FROM "EventOutbox" WHERE queue = $1 ORDER BY id LIMIT ${MAX_INTERACTION_BATCH} FOR UPDATE SKIP LOCKED`,
         [QUEUES.interactions],
       );
       if (rows.length) {
-        // jobId = messageId: an event relayed twice (crash after send, before delete) is one job.
-        await this.queue?.addBulk(
-          rows.map((r) => ({
-            name: 'turn',
-            data: r.payload,
-            opts: { ...JOB_OPTIONS, jobId: r.payload.messageId },
-          })),
-        );
+        await this.queue?.addBulk(batchJobs(rows.map((r) => r.payload)));
         await client.query(`DELETE FROM "EventOutbox" WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
         sent = rows.length;
       }

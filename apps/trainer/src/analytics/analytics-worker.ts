@@ -1,9 +1,9 @@
 import type { Logger } from '@acsa/core/logger';
 import type { PrismaClient } from '@acsa/db';
-import { QUEUES, ZInteractionEvent } from '@acsa/pipelines';
+import { parseInteractionJob, QUEUES } from '@acsa/pipelines';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { pruneReceipts, recordInteraction } from './record-interaction.ts';
+import { pruneReceipts, recordInteraction, type TRecorded } from './record-interaction.ts';
 import type { TUncertaintyMeasure } from './uncertainty.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -23,25 +23,31 @@ export type TAnalyticsOptions = {
 };
 
 /**
- * Consumes serving's interaction events: counts each turn into per-version, per-variant hourly stats and
- * opens review items for escalated, out-of-scope and low-confidence turns, prioritised by uncertainty.
- * An event that does not parse can never succeed, so it fails at once instead of being retried.
+ * Consumes serving's interaction events, a batch per job: counts each turn into per-version, per-variant
+ * hourly stats and opens review items for escalated, out-of-scope and low-confidence turns, prioritised by
+ * uncertainty. Every event is validated on its own and the valid ones are recorded even when others are
+ * not; an invalid event can never succeed, so the job then fails at once, without retries, naming each one
+ * (the dead letter keeps the batch; on replay the receipts count its good events once).
  */
 export function startAnalytics(o: TAnalyticsOptions): { worker: Worker; close(): Promise<void> } {
   const ttl = o.receiptTtlMs ?? 14 * DAY_MS;
   const worker = new Worker(
     QUEUES.interactions,
     async (job) => {
-      const parsed = ZInteractionEvent.safeParse(job.data);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const reason = `invalid interaction event: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`;
-        o.logger.warn({ jobId: job.id, reason }, 'interaction event rejected');
+      const { events, rejected } = parseInteractionJob(job.name, job.data);
+      const recorded: TRecorded[] = [];
+      // One at a time: a failure retries the job, and the receipts skip what was already counted.
+      for (const e of events)
+        recorded.push(await recordInteraction(o.prisma, e, { priorityBy: o.priorityBy }));
+      o.logger.debug({ jobId: job.id, events: events.length }, 'interactions recorded');
+      if (rejected.length) {
+        const reason = `invalid interaction event${rejected.length > 1 ? 's' : ''}: ${rejected
+          .map((r) => `#${r.index} ${r.reason}`)
+          .join('; ')}`;
+        o.logger.warn({ jobId: job.id, reason, recorded: events.length }, 'interaction events rejected');
         throw new UnrecoverableError(reason);
       }
-      const r = await recordInteraction(o.prisma, parsed.data, { priorityBy: o.priorityBy });
-      o.logger.debug({ jobId: job.id, ...r }, 'interaction recorded');
-      return r;
+      return { recorded: recorded.length, reviewsOpened: recorded.filter((r) => r.reviewCreated).length };
     },
     { connection: o.connection, prefix: o.prefix, concurrency: o.concurrency ?? 16 },
   );

@@ -6,7 +6,7 @@ import {
   type TestRedis,
   testServiceUrls,
 } from '@acsa/db/testing';
-import { QUEUES } from '@acsa/pipelines';
+import { INTERACTION_JOBS, QUEUES } from '@acsa/pipelines';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,10 +123,12 @@ describe('analytics worker', () => {
       },
     ]);
     const events = turns.map((t) => eventOf(t));
-    await queue.addBulk(events.map((data) => ({ name: 'turn', data, opts: { jobId: data.messageId } })));
-    // The same turn again under another job id: a redelivery BullMQ itself cannot recognise.
-    await queue.add('turn', events[2], { jobId: `again-${events[2]!.messageId}` });
-    await settle(7);
+    // As serving publishes them: a batch per flush.
+    await queue.add(INTERACTION_JOBS.batch, { events: events.slice(0, 4) });
+    await queue.add(INTERACTION_JOBS.batch, { events: events.slice(4) });
+    // The same turn again, alone, as a job queued before batches: a redelivery BullMQ cannot recognise.
+    await queue.add(INTERACTION_JOBS.single, events[2]);
+    await settle(3);
 
     const stats = await turnStats(db.prisma);
     expect(stats).toEqual([
@@ -169,16 +171,29 @@ describe('analytics worker', () => {
     ]);
   });
 
-  it('fails an invalid event at once, without retries, and names the field', async () => {
+  it('records the valid events of a batch and fails it at once, without retries, naming the invalid one', async () => {
+    const [good] = await insertTurns(db.prisma, [
+      {
+        text: 'is this thing on',
+        intent: 'oos',
+        confidence: 0.2,
+        modelVersionId: null,
+        at: at(30),
+        outOfScope: true,
+      },
+    ]);
     const job = await queue.add(
-      'turn',
-      { version: 1, messageId: 'not-a-uuid' },
-      { jobId: 'bad-1', attempts: 5, backoff: { type: 'fixed', delay: 10 } },
+      INTERACTION_JOBS.batch,
+      { events: [{ version: 1, messageId: 'not-a-uuid' }, eventOf(good!)] },
+      { attempts: 5, backoff: { type: 'fixed', delay: 10 } },
     );
-    await settle(8);
+    await settle(4);
     const failed = await queue.getJob(job.id!);
     expect(await failed?.getState()).toBe('failed');
     expect(failed?.attemptsMade).toBe(1);
-    expect(failed?.failedReason).toMatch(/invalid interaction event: messageId/);
+    expect(failed?.failedReason).toMatch(/invalid interaction event: #0 messageId/);
+    const inbox = await reviewInbox(db.prisma, { limit: 10 });
+    expect(inbox.map((i) => i.message.text)).toContain('is this thing on');
+    expect((await turnStats(db.prisma)).find((s) => s.version === null)?.turns).toBe(1);
   });
 });
