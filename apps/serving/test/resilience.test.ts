@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InteractionPublisher } from '../src/events/interaction-publisher.ts';
 import { API_KEY, type Harness, startServing } from './harness.ts';
+import { redisProxy } from './redis-proxy.ts';
 
 const auth = { authorization: `Bearer ${API_KEY}` };
 
@@ -114,5 +115,46 @@ describe('Redis down', () => {
     await queue.close();
     connection.disconnect();
     await pool.end();
+  });
+});
+
+describe('Redis lost mid-conversation', () => {
+  let h: Harness;
+  let proxy: Awaited<ReturnType<typeof redisProxy>>;
+  beforeAll(async () => {
+    proxy = await redisProxy(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    h = await startServing({ bundleDir: inject('bootstrapBundle'), env: { REDIS_URL: proxy.url() } });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await proxy?.close();
+  });
+
+  it('carries the conversation across the outage and after Redis is back, though Redis kept an older state', async () => {
+    const chat = async (text: string) => {
+      const res = await h.serving.app.inject({
+        method: 'POST',
+        url: '/v1/chat',
+        headers: auth,
+        payload: { sessionId: 'redis-blip', text },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json();
+    };
+    // Redis holds the state "awaiting the order number".
+    expect((await chat('where is my order?')).reply).toMatch(/order number/i);
+    await proxy.cut();
+    // Only PostgreSQL learns that the order number was given.
+    expect((await chat("it's 10042")).reply).toMatch(/email/i);
+    const before = proxy.accepted();
+    await proxy.restore();
+    // Serving's connections to Redis are back (the rate limiter, the cache, the queue and the watcher's).
+    await expect
+      .poll(() => proxy.accepted() - before, { timeout: 10_000, interval: 50 })
+      .toBeGreaterThanOrEqual(3);
+    await new Promise((r) => setTimeout(r, 200));
+    const third = await chat('alex.morgan@example.com');
+    expect(third.reply).toContain('10042');
+    expect(third.reply).toMatch(/estimated delivery/i);
   });
 });

@@ -3,29 +3,43 @@ import type pg from 'pg';
 import { initialState, type TDialogueState } from '../turn/types.ts';
 
 /**
- * Dialogue state per (API key, session): Redis with a TTL on the hot path; when Redis misses or is down,
- * the checkpoint stored with the conversation in PostgreSQL (written with every turn) is read back, so a
- * Redis outage or restart never makes the agent forget what was said.
+ * Dialogue state per (API key, session): Redis with a TTL on the hot path, and a checkpoint stored with the
+ * conversation in PostgreSQL (written with every turn, before the reply, so it is never behind Redis).
+ * While Redis is healthy a miss means a new session, so it costs no query. Once Redis fails (an error, a
+ * dropped connection, a save skipped), and for one TTL after, Redis may hold state older than the
+ * checkpoint (turns answered during the outage) or have lost it (a restart): the checkpoint is read
+ * instead, so an outage never makes the agent forget or repeat a turn. What this cannot see is a key lost
+ * without a dropped connection (eviction, FLUSHALL): that session starts over.
  */
 export class SessionStore {
+  /** Until then, a Redis miss is checked against the PostgreSQL checkpoint. */
+  private doubtUntil = 0;
+
   constructor(
     private readonly redis: Redis | null,
     private readonly pool: pg.Pool,
     private readonly ttlSeconds: number,
     private readonly prefix = 'acsa:session:',
-  ) {}
+  ) {
+    redis?.on('close', () => this.doubt());
+  }
+
+  private doubt() {
+    this.doubtUntil = Date.now() + this.ttlSeconds * 1000;
+  }
 
   private key(apiKeyId: string, sessionId: string) {
     return `${this.prefix}${apiKeyId}:${sessionId}`;
   }
 
   async load(apiKeyId: string, sessionId: string): Promise<TDialogueState> {
-    if (this.redis?.status === 'ready') {
+    if (this.redis?.status !== 'ready') this.doubt();
+    else if (Date.now() >= this.doubtUntil) {
       try {
         const raw = await this.redis.get(this.key(apiKeyId, sessionId));
-        if (raw) return JSON.parse(raw) as TDialogueState;
+        return raw ? (JSON.parse(raw) as TDialogueState) : initialState();
       } catch {
-        // read the checkpoint below
+        this.doubt();
       }
     }
     const { rows } = await this.pool.query<{ state: TDialogueState | null }>(
@@ -39,11 +53,11 @@ export class SessionStore {
 
   /** Best effort: the PostgreSQL checkpoint written with the turn is the durable copy. */
   async save(apiKeyId: string, sessionId: string, state: TDialogueState): Promise<void> {
-    if (this.redis?.status !== 'ready') return;
+    if (this.redis?.status !== 'ready') return this.doubt();
     try {
       await this.redis.set(this.key(apiKeyId, sessionId), JSON.stringify(state), 'EX', this.ttlSeconds);
     } catch {
-      // the checkpoint covers it
+      this.doubt();
     }
   }
 }
