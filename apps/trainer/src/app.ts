@@ -39,6 +39,7 @@ export async function startTrainerApp({
     logger,
     concurrency: env.TRAINER_CONCURRENCY,
     backoffMs: env.STEP_BACKOFF_MS,
+    stepTimeoutsMs: env.STEP_TIMEOUTS_MS,
     auto: { mode: env.RETRAIN_AUTO_MODE, preset: env.RETRAIN_PRESET },
     triggers: {
       labelThreshold: env.LABEL_TRIGGER_COUNT,

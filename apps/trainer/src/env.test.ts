@@ -11,8 +11,20 @@ describe('trainer env', () => {
       RETRAIN_CRON: '0 3 * * 0',
       RETRAIN_AUTO_MODE: 'direct',
       RETRAIN_PRESET: 'full',
+      STEP_TIMEOUTS_MS: {},
     });
     expect(env.TRAINER_WORK_DIR).toMatch(/var\/trainer$/);
+  });
+
+  it('reads step time limits as step=milliseconds pairs, and names a bad pair', () => {
+    expect(loadEnv({ STEP_TIMEOUTS_MS: 'train=3600000, evaluate=600000' }).STEP_TIMEOUTS_MS).toEqual({
+      train: 3_600_000,
+      evaluate: 600_000,
+    });
+    expect(() => loadEnv({ STEP_TIMEOUTS_MS: 'train=1h' })).toThrow(
+      /STEP_TIMEOUTS_MS: "train=1h" is not step=milliseconds with a step among snapshot, train/,
+    );
+    expect(() => loadEnv({ STEP_TIMEOUTS_MS: 'trian=1000' })).toThrow(/STEP_TIMEOUTS_MS: "trian=1000"/);
   });
 
   it('names every bad variable', () => {

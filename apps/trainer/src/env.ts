@@ -5,7 +5,9 @@ import {
   DEFAULT_QUEUE_PREFIX,
   DEFAULT_STEP_BACKOFF_MS,
   SCHEDULES,
+  type TStepTimeouts,
   ZPromotionMode,
+  ZRetrainStep,
   ZTrainingPreset,
 } from '@acsa/pipelines';
 import { z } from 'zod';
@@ -13,6 +15,31 @@ import { z } from 'zod';
 const blank = (v: unknown) => (v === '' ? undefined : v);
 const int = (fallback: number, min = 0) =>
   z.preprocess(blank, z.coerce.number().int().min(min).default(fallback));
+
+/** `step=ms` pairs, comma-separated (e.g. `train=3600000,evaluate=600000`): time limits that differ from the policy. */
+const zStepTimeouts = z.preprocess(
+  blank,
+  z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const limits: Partial<TStepTimeouts> = {};
+      for (const pair of v.split(',').filter((p) => p.trim())) {
+        const [name = '', ms = ''] = pair.split('=').map((x) => x.trim());
+        const step = ZRetrainStep.safeParse(name);
+        const limit = Number(ms);
+        if (!step.success || !Number.isInteger(limit) || limit < 1) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${pair}" is not step=milliseconds with a step among ${ZRetrainStep.options.join(', ')}`,
+          });
+          return z.NEVER;
+        }
+        limits[step.data] = limit;
+      }
+      return limits;
+    }),
+);
 
 export const ZTrainerEnv = z.object({
   ...baseEnvShape,
@@ -29,6 +56,8 @@ export const ZTrainerEnv = z.object({
   /** Light steps (snapshot, gate, register, promote) at once; CPU steps always run one at a time. */
   TRAINER_CONCURRENCY: int(2, 1),
   STEP_BACKOFF_MS: int(DEFAULT_STEP_BACKOFF_MS, 0),
+  /** A step's attempt still running past its limit fails as timed out (and is retried). */
+  STEP_TIMEOUTS_MS: zStepTimeouts,
   /** New labels since the last run that start one; 0 turns the label trigger off. */
   LABEL_TRIGGER_COUNT: int(DEFAULT_LABEL_TRIGGER_COUNT),
   LABEL_CHECK_EVERY_MS: int(SCHEDULES.labelCheck.everyMs, 1000),

@@ -2,7 +2,14 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@acsa/core/logger';
 import type { PrismaClient } from '@acsa/db';
-import { QUEUES, type TPromotionMode, type TRetrainConfigInput, type TTrainingPreset } from '@acsa/pipelines';
+import {
+  QUEUES,
+  stepTimeouts,
+  type TPromotionMode,
+  type TRetrainConfigInput,
+  type TStepTimeouts,
+  type TTrainingPreset,
+} from '@acsa/pipelines';
 import { attachDeadLetters } from '@acsa/pipelines/dead-letters';
 import {
   createRetrainClient,
@@ -13,6 +20,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createLightProcessor } from './retrain/light-processor.ts';
 import { StepTracker } from './retrain/step-tracker.ts';
+import { StepWorker } from './retrain/step-worker.ts';
 import { upsertTriggerSchedules } from './triggers/schedules.ts';
 import { createTriggerProcessor } from './triggers/trigger-processor.ts';
 
@@ -33,6 +41,8 @@ export type TTrainerOptions = {
   triggers?: { labelThreshold: number; labelCheckEveryMs: number | null; retrainCron: string | null } | null;
   /** Heap for each sandboxed training process, in MB. */
   cpuHeapMb?: number;
+  /** Time limits of steps that differ from the pipelines' policy. */
+  stepTimeoutsMs?: Partial<TStepTimeouts>;
 };
 
 export type TTrainer = {
@@ -64,22 +74,24 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
 
   const tracker = new StepTracker(prisma, deadLetters, logger);
   const deps = { prisma, redis, workDir: options.workDir, logger };
-  const light = new Worker(QUEUES.retrain, createLightProcessor(deps), {
-    connection,
-    prefix,
+  const workerOpts = { connection, prefix };
+  const timeouts = stepTimeouts(options.stepTimeoutsMs);
+  const light = new StepWorker(QUEUES.retrain, createLightProcessor(deps), {
+    ...workerOpts,
+    timeouts,
     concurrency: options.concurrency ?? 2,
   });
   const tsx = createRequire(import.meta.url).resolve('tsx');
-  const cpu = new Worker(QUEUES.retrainCpu, CPU_PROCESSOR, {
-    connection,
-    prefix,
+  const cpu = new StepWorker(QUEUES.retrainCpu, CPU_PROCESSOR, {
+    ...workerOpts,
+    timeouts,
     concurrency: 1,
     useWorkerThreads: false,
     workerForkOptions: {
       execArgv: ['--import', tsx, `--max-old-space-size=${options.cpuHeapMb ?? 6144}`],
     },
   });
-  const workers = [light, cpu];
+  const workers: Worker[] = [light, cpu];
   for (const w of workers) tracker.attach(w);
 
   let triggersQueue: Queue | null = null;
@@ -93,7 +105,7 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
         labelThreshold: options.triggers.labelThreshold,
         logger,
       }),
-      { connection, prefix, concurrency: 1 },
+      { ...workerOpts, concurrency: 1 },
     );
     attachDeadLetters(triggers, deadLetters, (e) =>
       logger.error({ err: e.message }, 'dead letter not written'),

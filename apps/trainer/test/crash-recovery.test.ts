@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { generateCorpus } from '@acsa/corpus';
 import {
   createTestDatabase,
@@ -10,16 +9,7 @@ import {
 import { listDeadLetters, replayDeadLetter } from '@acsa/pipelines/dead-letters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TTrainer } from '../src/trainer.ts';
-import { insertDataset, startTestTrainer, waitForRun } from './fixtures.ts';
-
-// Failure handling of the retraining flow with a tiny model: what matters here is the mechanics.
-const TINY = {
-  mode: 'none' as const,
-  preset: 'small' as const,
-  teacher: { epochs: 3 },
-  student: { epochs: 2 },
-  gate: { minAccuracy: 0, minMacroF1: 0, minOosRecall: 0 },
-};
+import { insertDataset, sandboxPids, startTestTrainer, TINY, waitForRun } from './fixtures.ts';
 
 let db: TestDatabase;
 let redis: TestRedis;
@@ -35,13 +25,6 @@ afterAll(async () => {
   await trainer?.close();
   await Promise.all([db?.drop(), redis?.cleanup()]);
 });
-
-/** The sandboxed processes BullMQ forked from this test process to run CPU steps. */
-const sandboxPids = (): number[] =>
-  execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => l.includes('bullmq'))
-    .map((l) => Number.parseInt(l.trim(), 10));
 
 describe('a failing retraining run', () => {
   it('retries a training step killed mid-run and completes with exactly one new version', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { createLogger } from '@acsa/core/logger';
 import { normalizeKey } from '@acsa/corpus/split';
 import { bulkInsert, type PrismaClient, type RunStatus } from '@acsa/db';
 import { registerModelVersion } from '@acsa/db/registry';
-import { createTrainer, type TTrainer } from '../src/trainer.ts';
+import { createTrainer, type TTrainer, type TTrainerOptions } from '../src/trainer.ts';
 
 const SPLIT = { train: 'TRAIN', dev: 'DEV', test: 'TEST' } as const;
 
@@ -98,11 +99,10 @@ export async function waitForRun(
 }
 
 /** A trainer on a test database and Redis namespace, with short retry delays and no schedules. */
-export function startTestTrainer(o: {
-  prisma: PrismaClient;
-  redisUrl: string;
-  prefix: string;
-}): Promise<TTrainer> {
+export function startTestTrainer(
+  o: { prisma: PrismaClient; redisUrl: string; prefix: string },
+  options: Partial<TTrainerOptions> = {},
+): Promise<TTrainer> {
   return createTrainer({
     prisma: o.prisma,
     redisUrl: o.redisUrl,
@@ -112,8 +112,25 @@ export function startTestTrainer(o: {
     backoffMs: 100,
     triggers: null,
     cpuHeapMb: 2048,
+    ...options,
   });
 }
+
+/** A run's configuration for tests of the flow's mechanics: a tiny model, a gate that passes it. */
+export const TINY = {
+  mode: 'none' as const,
+  preset: 'small' as const,
+  teacher: { epochs: 3 },
+  student: { epochs: 2 },
+  gate: { minAccuracy: 0, minMacroF1: 0, minOosRecall: 0 },
+};
+
+/** The processes `parentPid` forked to run sandboxed steps (BullMQ's child entry point in their args). */
+export const sandboxPids = (parentPid = process.pid): number[] =>
+  execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(parentPid)], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes('bullmq'))
+    .map((l) => Number.parseInt(l.trim(), 10));
 
 /** Gate thresholds for small test models (the defaults are for production-size ones). */
 export const TEST_GATE = { minAccuracy: 0.6, minMacroF1: 0.55, minOosRecall: 0.2 };

@@ -12,7 +12,15 @@ export type TStepPolicy = {
   weight: number;
   /** Attempts in all, first included; each retry waits `backoff × 2^(n−1)`. */
   attempts: number;
+  /**
+   * How long one attempt may take before it fails as timed out (and is retried like any failure). Set to
+   * catch a hung step, not to cut short a slow one: well above what the step takes with the full preset
+   * on 2 cores. The trainer's `STEP_TIMEOUTS_MS` overrides them.
+   */
+  timeoutMs: number;
 };
+
+const MIN = 60_000;
 
 /**
  * Where each step runs and how often it is tried. Training and evaluation are CPU-bound and go to their
@@ -21,13 +29,23 @@ export type TStepPolicy = {
  * costs minutes.
  */
 export const STEP_POLICY: Record<TRetrainStep, TStepPolicy> = {
-  snapshot: { queue: QUEUES.retrain, weight: 5, attempts: 5 },
-  train: { queue: QUEUES.retrainCpu, weight: 70, attempts: 3 },
-  evaluate: { queue: QUEUES.retrainCpu, weight: 15, attempts: 3 },
-  gate: { queue: QUEUES.retrain, weight: 2, attempts: 5 },
-  register: { queue: QUEUES.retrain, weight: 5, attempts: 5 },
-  promote: { queue: QUEUES.retrain, weight: 3, attempts: 5 },
+  snapshot: { queue: QUEUES.retrain, weight: 5, attempts: 5, timeoutMs: 10 * MIN },
+  // The full preset trains the bootstrap corpus in about 11 minutes on 2 cores.
+  train: { queue: QUEUES.retrainCpu, weight: 70, attempts: 3, timeoutMs: 120 * MIN },
+  evaluate: { queue: QUEUES.retrainCpu, weight: 15, attempts: 3, timeoutMs: 20 * MIN },
+  gate: { queue: QUEUES.retrain, weight: 2, attempts: 5, timeoutMs: 2 * MIN },
+  register: { queue: QUEUES.retrain, weight: 5, attempts: 5, timeoutMs: 5 * MIN },
+  promote: { queue: QUEUES.retrain, weight: 3, attempts: 5, timeoutMs: 5 * MIN },
 };
+
+export type TStepTimeouts = Record<TRetrainStep, number>;
+
+/** Each step's time limit: the policy's, replaced by those in `overrides`. */
+export function stepTimeouts(overrides: Partial<TStepTimeouts> = {}): TStepTimeouts {
+  return Object.fromEntries(
+    RETRAIN_STEPS.map((step) => [step, overrides[step] ?? STEP_POLICY[step].timeoutMs]),
+  ) as TStepTimeouts;
+}
 
 /** First retry delay; doubled on each further attempt. */
 export const DEFAULT_STEP_BACKOFF_MS = 5_000;
