@@ -67,8 +67,12 @@ export async function createServingApp({
   const subscriber = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   subscriber.on('error', () => undefined);
 
+  // The registry's own connections: under load every turn connection is busy, and a model swap queued
+  // behind turns would keep the old version serving for as long as that queue takes to drain.
+  const registryPool = createPool(env.DATABASE_URL, 2);
+  registryPool.on('error', (e) => logger.warn({ err: e.message }, 'postgres registry pool error'));
   const metrics = createMetrics();
-  const registry = new ModelRegistry(db, logger, {
+  const registry = new ModelRegistry(createDb(registryPool), logger, {
     enabled: env.MICROBATCH,
     maxBatch: env.MICROBATCH_MAX,
     maxWaitMs: env.MICROBATCH_WAIT_MS,
@@ -154,7 +158,7 @@ export async function createServingApp({
       await registry.close();
       redis.disconnect();
       queueRedis.disconnect();
-      await pool.end().catch(() => undefined);
+      await Promise.all([pool.end(), registryPool.end()]).catch(() => undefined);
     },
   };
 }
