@@ -40,6 +40,11 @@ export async function startTrainerApp({
     concurrency: env.TRAINER_CONCURRENCY,
     backoffMs: env.STEP_BACKOFF_MS,
     stepTimeoutsMs: env.STEP_TIMEOUTS_MS,
+    stalledCheck: {
+      lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+      maxStalledCount: env.WORKER_MAX_STALLED_COUNT,
+    },
     auto: { mode: env.RETRAIN_AUTO_MODE, preset: env.RETRAIN_PRESET },
     triggers: {
       labelThreshold: env.LABEL_TRIGGER_COUNT,

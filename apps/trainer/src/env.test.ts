@@ -12,6 +12,8 @@ describe('trainer env', () => {
       RETRAIN_AUTO_MODE: 'direct',
       RETRAIN_PRESET: 'full',
       STEP_TIMEOUTS_MS: {},
+      WORKER_LOCK_DURATION_MS: 30_000,
+      WORKER_MAX_STALLED_COUNT: 2,
     });
     expect(env.TRAINER_WORK_DIR).toMatch(/var\/trainer$/);
   });

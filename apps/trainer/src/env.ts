@@ -3,6 +3,7 @@ import { baseEnvShape, parseEnv, zPort } from '@acsa/core/env';
 import {
   DEFAULT_LABEL_TRIGGER_COUNT,
   DEFAULT_QUEUE_PREFIX,
+  DEFAULT_STALLED_CHECK,
   DEFAULT_STEP_BACKOFF_MS,
   SCHEDULES,
   type TStepTimeouts,
@@ -58,6 +59,10 @@ export const ZTrainerEnv = z.object({
   STEP_BACKOFF_MS: int(DEFAULT_STEP_BACKOFF_MS, 0),
   /** A step's attempt still running past its limit fails as timed out (and is retried). */
   STEP_TIMEOUTS_MS: zStepTimeouts,
+  /** BullMQ's stalled-job check: how soon a step whose trainer died is taken back and run again. */
+  WORKER_LOCK_DURATION_MS: int(DEFAULT_STALLED_CHECK.lockDurationMs, 1000),
+  WORKER_STALLED_INTERVAL_MS: int(DEFAULT_STALLED_CHECK.stalledIntervalMs, 500),
+  WORKER_MAX_STALLED_COUNT: int(DEFAULT_STALLED_CHECK.maxStalledCount, 0),
   /** New labels since the last run that start one; 0 turns the label trigger off. */
   LABEL_TRIGGER_COUNT: int(DEFAULT_LABEL_TRIGGER_COUNT),
   LABEL_CHECK_EVERY_MS: int(SCHEDULES.labelCheck.everyMs, 1000),

@@ -3,10 +3,12 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '@acsa/core/logger';
 import type { PrismaClient } from '@acsa/db';
 import {
+  DEFAULT_STALLED_CHECK,
   QUEUES,
   stepTimeouts,
   type TPromotionMode,
   type TRetrainConfigInput,
+  type TStalledCheck,
   type TStepTimeouts,
   type TTrainingPreset,
 } from '@acsa/pipelines';
@@ -43,6 +45,8 @@ export type TTrainerOptions = {
   cpuHeapMb?: number;
   /** Time limits of steps that differ from the pipelines' policy. */
   stepTimeoutsMs?: Partial<TStepTimeouts>;
+  /** BullMQ's stalled-job check of the trainer's workers (tests shorten it). */
+  stalledCheck?: Partial<TStalledCheck>;
 };
 
 export type TTrainer = {
@@ -74,7 +78,14 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
 
   const tracker = new StepTracker(prisma, deadLetters, logger);
   const deps = { prisma, redis, workDir: options.workDir, logger };
-  const workerOpts = { connection, prefix };
+  const stalled = { ...DEFAULT_STALLED_CHECK, ...options.stalledCheck };
+  const workerOpts = {
+    connection,
+    prefix,
+    lockDuration: stalled.lockDurationMs,
+    stalledInterval: stalled.stalledIntervalMs,
+    maxStalledCount: stalled.maxStalledCount,
+  };
   const timeouts = stepTimeouts(options.stepTimeoutsMs);
   const light = new StepWorker(QUEUES.retrain, createLightProcessor(deps), {
     ...workerOpts,

@@ -50,6 +50,22 @@ export function stepTimeouts(overrides: Partial<TStepTimeouts> = {}): TStepTimeo
 /** First retry delay; doubled on each further attempt. */
 export const DEFAULT_STEP_BACKOFF_MS = 5_000;
 
+/**
+ * How the trainer's workers notice a step whose worker died (BullMQ's stalled-job check): a worker renews
+ * its lock on a step every `lockDurationMs / 2`; a step whose lock has lapsed is taken back by the next
+ * check (every `stalledIntervalMs`) and run again from the start, so a dead trainer's step resumes within
+ * about `lockDurationMs + 2 × stalledIntervalMs` once another trainer runs. CPU steps run in sandboxed
+ * processes, so the trainer's own event loop is free to renew locks and the lock can stay short. A step
+ * taken back more than `maxStalledCount` times fails without further retries: two trainer crashes are
+ * bad luck, a third on the same step is more likely the step crashing the trainer.
+ */
+export const DEFAULT_STALLED_CHECK = {
+  lockDurationMs: 30_000,
+  stalledIntervalMs: 30_000,
+  maxStalledCount: 2,
+} as const;
+export type TStalledCheck = { lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number };
+
 /** A run's overall progress (0–100) from its steps' progress (0–100 each). */
 export function runProgress(steps: Partial<Record<TRetrainStep, number>>): number {
   const total = RETRAIN_STEPS.reduce((s, k) => s + STEP_POLICY[k].weight, 0);
@@ -59,3 +75,10 @@ export function runProgress(steps: Partial<Record<TRetrainStep, number>>): numbe
 
 /** BullMQ job id of a run's step: deterministic, so enqueueing a run twice adds nothing the second time. */
 export const stepJobId = (runId: string, step: TRetrainStep): string => `${runId}-${step}`;
+
+/** The run and step of a step job's id; null for any other id. */
+export function parseStepJobId(jobId: string): { runId: string; step: TRetrainStep } | null {
+  const at = jobId.lastIndexOf('-');
+  const step = ZRetrainStep.safeParse(jobId.slice(at + 1));
+  return at > 0 && step.success ? { runId: jobId.slice(0, at), step: step.data } : null;
+}

@@ -1,6 +1,7 @@
 import type { Logger } from '@acsa/core/logger';
 import type { PrismaClient } from '@acsa/db';
 import {
+  parseStepJobId,
   runProgress,
   type TRetrainStep,
   type TStepProgress,
@@ -35,6 +36,18 @@ export class StepTracker {
     worker.on('failed', (job, error) => {
       if (job) this.on(job, (s) => this.failed(job, s, error));
     });
+    // Another worker's step whose lock lapsed (its trainer died or hung), taken back to run again.
+    worker.on('stalled', (jobId) => {
+      const s = parseStepJobId(jobId);
+      if (s)
+        this.chain(s.runId, () =>
+          this.log(
+            s,
+            'warn',
+            `${s.step}: the trainer running it stopped answering (its lock lapsed); the step runs again`,
+          ),
+        );
+    });
   }
 
   /** Resolves once every event received so far is written (tests and shutdown wait on it). */
@@ -44,10 +57,13 @@ export class StepTracker {
 
   private on(job: Job, work: (s: TStepJob) => Promise<void>): void {
     const parsed = ZRetrainStepJob.safeParse(job.data);
-    if (!parsed.success) return;
-    const { runId } = parsed.data;
+    if (parsed.success) this.chain(parsed.data.runId, () => work(parsed.data));
+  }
+
+  private chain(runId: string, work: () => Promise<unknown>): void {
     const next = (this.chains.get(runId) ?? Promise.resolve())
-      .then(() => work(parsed.data))
+      .then(() => work())
+      .then(() => undefined)
       .catch((e) => this.logger.error({ runId, err: (e as Error).message }, 'could not record step event'));
     this.chains.set(runId, next);
     void next.finally(() => {
