@@ -7,13 +7,12 @@ import {
   testServiceUrls,
 } from '@acsa/db/testing';
 import { INTERACTION_JOBS, QUEUES } from '@acsa/pipelines';
+import { reviewInbox, turnStats } from '@acsa/pipelines/analytics';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnalytics } from './analytics-worker.ts';
-import { reviewInbox } from './review-inbox.ts';
 import { eventOf, fakeModelVersion, insertTurns, type TTurn } from './turn-fixtures.ts';
-import { turnStats } from './turn-stats.ts';
 
 const { databaseUrl, redisUrl } = testServiceUrls();
 const logger = createLogger({ name: 'analytics-test', level: 'silent' });

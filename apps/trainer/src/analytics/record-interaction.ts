@@ -1,10 +1,8 @@
 import { uuidv7 } from '@acsa/core/ids';
 import type { PrismaClient, ReviewReason } from '@acsa/db';
 import type { TInteractionEvent } from '@acsa/pipelines';
+import { NO_MODEL_VERSION } from '@acsa/pipelines/analytics';
 import { type TUncertaintyMeasure, uncertainty } from './uncertainty.ts';
-
-/** Stands for "no model" in TurnStat's key, whose columns cannot be null. */
-export const NO_MODEL_VERSION = '00000000-0000-0000-0000-000000000000';
 
 /** Why a turn needs people's eyes, most pressing first; null when it does not. */
 export function reviewReason(e: TInteractionEvent): ReviewReason | null {

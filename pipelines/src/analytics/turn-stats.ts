@@ -1,5 +1,7 @@
 import type { PrismaClient } from '@acsa/db';
-import { NO_MODEL_VERSION } from './record-interaction.ts';
+
+/** Stands for "no model" in TurnStat's key, whose columns cannot be null: what the trainer counts under. */
+export const NO_MODEL_VERSION = '00000000-0000-0000-0000-000000000000';
 
 export type TTurnStats = {
   modelVersionId: string | null;
