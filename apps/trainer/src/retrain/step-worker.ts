@@ -30,8 +30,10 @@ export class StepTimeoutError extends Error {
  * A worker of retraining steps that fails an attempt still running at its step's time limit (BullMQ has
  * no job timeout). A sandboxed attempt's process is killed with SIGKILL, since a hung step may answer
  * nothing else, and the failure waits for it to exit: no attempt outlives its failure, and the retry
- * never races it. An in-process attempt cannot be killed: it is failed at the limit and what it still does
- * is abandoned, which the steps' idempotence makes safe.
+ * never races it. An in-process attempt (database work) cannot be killed: it is failed at the limit and
+ * left to finish or fail on its own, so its retry may overlap it: the snapshot (which locks its run's
+ * row) and register (whose name derives from the run) steps then find the first attempt's work instead of
+ * writing it twice.
  */
 export class StepWorker extends Worker {
   private readonly timeouts: TStepTimeouts;
