@@ -1,4 +1,4 @@
-import { gaussian, rng } from './rng.ts';
+import { fillGaussian, rng } from './rng.ts';
 
 /** One dense layer, weights row-major [in, out]. */
 export type TDense = { inDim: number; outDim: number; w: Float32Array; b: Float32Array };
@@ -33,7 +33,7 @@ export function initBagMlp(shape: TBagMlpShape, seed: number): TBagMlp {
   // Inputs are L2-normalised bags of ~100-300 features, so each unit starts near unit variance.
   const emb = new Float32Array(shape.buckets * embDim);
   const scale = linear ? 0 : 1 / Math.sqrt(embDim);
-  for (let i = 0; i < emb.length; i++) emb[i] = gaussian(rand) * scale;
+  fillGaussian(emb, rand, scale);
   const layers: TDense[] = [];
   if (!linear) {
     const dims = [embDim, ...shape.hidden, shape.classes];
@@ -41,8 +41,7 @@ export function initBagMlp(shape: TBagMlpShape, seed: number): TBagMlp {
       const inDim = dims[l]!;
       const outDim = dims[l + 1]!;
       const w = new Float32Array(inDim * outDim);
-      const s = Math.sqrt(2 / inDim);
-      for (let i = 0; i < w.length; i++) w[i] = gaussian(rand) * s;
+      fillGaussian(w, rand, Math.sqrt(2 / inDim));
       layers.push({ inDim, outDim, w, b: new Float32Array(outDim) });
     }
   }

@@ -10,9 +10,14 @@ export function rng(seed: number): () => number {
   };
 }
 
-export function gaussian(rand: () => number): number {
-  const u = Math.max(rand(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+/** Fills `out` with independent N(0, scale²) draws, both values of each Box–Muller pair used. */
+export function fillGaussian(out: Float32Array, rand: () => number, scale: number): void {
+  for (let i = 0; i < out.length; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-12))) * scale;
+    const a = 2 * Math.PI * rand();
+    out[i] = r * Math.cos(a);
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(a);
+  }
 }
 
 export function shuffleInPlace<T>(xs: T[], rand: () => number): T[] {

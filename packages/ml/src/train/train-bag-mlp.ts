@@ -1,4 +1,4 @@
-import { argmax, initBagMlp, logitsOf, type TBagMlp, type TBagMlpShape } from '../model/bag-mlp.ts';
+import { argmax, initBagMlp, logitsOf, poolBag, type TBagMlp, type TBagMlpShape } from '../model/bag-mlp.ts';
 import { rng, shuffleInPlace } from '../model/rng.ts';
 import { selectBackend, tf } from './backend.ts';
 import { SparseAdam, type TBag } from './sparse-adam.ts';
@@ -94,7 +94,7 @@ export async function trainBagMlp(
       const bags = batch.map((i) => dropFeatures(train.bags[i]!, opts.featureDropout, rand));
       const pooled = new Float32Array(batch.length * h);
       bags.forEach((bag, r) => {
-        poolInto(model, bag, pooled, r * h);
+        poolBag(model, bag.ids, bag.weights, pooled.subarray(r * h, (r + 1) * h));
       });
       const dPooled = headStep({
         model,
@@ -168,7 +168,7 @@ function headStep(a: {
         z = tf.relu(z);
         if (opts.dropout > 0) z = tf.dropout(z, opts.dropout, undefined, a.seed) as tf.Tensor2D;
         vars.forEach((v, i) => {
-          z = tf.add(tf.matMul(z, v.w), v.b);
+          z = tf.add(dense(z, v.w), v.b);
           if (i + 1 < vars.length) {
             z = tf.relu(z);
             if (opts.dropout > 0) z = tf.dropout(z, opts.dropout, undefined, a.seed + i + 1) as tf.Tensor2D;
@@ -196,15 +196,24 @@ function headStep(a: {
   });
 }
 
-function poolInto(m: TBagMlp, bag: TBag, out: Float32Array, offset: number): void {
-  const h = m.embDim;
-  for (let k = 0; k < h; k++) out[offset + k] = m.embBias[k]!;
-  for (let j = 0; j < bag.ids.length; j++) {
-    const wj = bag.weights[j]!;
-    const base = bag.ids[j]! * h;
-    for (let k = 0; k < h; k++) out[offset + k]! += wj * m.emb[base + k]!;
-  }
-}
+/**
+ * x·w with its gradients written as plain products of explicitly transposed operands: TensorFlow.js's
+ * own gradient of matMul multiplies with transposeA/transposeB set, which the WASM backend runs on a
+ * slow path (measured at [64, 256]·[256, 1024]: dW 52 ms vs 2.4 ms, dx 17 ms vs 3.9 ms per step).
+ */
+const denseOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([x, w]);
+  return {
+    value: tf.matMul(x, w),
+    gradFunc: (dy, saved) => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const g = dy as tf.Tensor2D;
+      return [tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g)];
+    },
+  };
+});
+const dense = (x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D => denseOp(x, w) as tf.Tensor2D;
 
 function dropFeatures(bag: TBag, p: number, rand: () => number): TBag {
   if (p <= 0 || bag.ids.length < 4) return bag;
