@@ -24,7 +24,7 @@ import { createKnowledge } from '../../apps/serving/src/knowledge/index.ts';
 import { loadModelVersion } from '../../apps/serving/src/models/load-version.ts';
 import { ModelRegistry } from '../../apps/serving/src/models/model-registry.ts';
 import { NluService } from '../../apps/serving/src/nlu/nlu-service.ts';
-import { persistTurn } from '../../apps/serving/src/persist/turn-store.ts';
+import { createTurnWriter, type TTurnRecord } from '../../apps/serving/src/persist/turn-store.ts';
 import { initialState, type TUnderstanding } from '../../apps/serving/src/turn/types.ts';
 import { conversationSource } from './conversations.ts';
 import { cpuSeconds, pidsByName } from './proc-stats.ts';
@@ -69,7 +69,7 @@ const schemas = makeChatSchemas(2_000);
 const principal = await auth.authenticate(`Bearer ${API_KEY}`, 'chat');
 const handleTurn = createTurnHandler({
   db,
-  pool,
+  turns: createTurnWriter(pool),
   registry,
   nlu,
   sessions,
@@ -176,21 +176,25 @@ await part('decide (policy + knowledge, Redis cache-aside)', (i) =>
 );
 const versionId = bench.versions[0].id;
 const u0 = understood[0] as TUnderstanding;
-await part('persist turn (one INSERT … CTE statement)', () =>
-  persistTurn(pool, {
-    conversationId: uuidv7(),
-    sessionId: 'parts',
-    apiKeyId: principal.id,
-    customerId: null,
-    variant: null,
-    at: new Date(),
-    seq: 0,
-    user: { id: uuidv7(), understanding: u0, latencyMs: 1 },
-    agent: { id: uuidv7(), text: 'Hello! How can I help you today?' },
-    modelVersionId: versionId,
-    state: initialState(),
-    escalation: null,
-  }),
+const turnRecord = (): TTurnRecord => ({
+  conversationId: uuidv7(),
+  sessionId: 'parts',
+  apiKeyId: principal.id,
+  customerId: null,
+  variant: null,
+  at: new Date(),
+  seq: 0,
+  user: { id: uuidv7(), understanding: u0, latencyMs: 1 },
+  agent: { id: uuidv7(), text: 'Hello! How can I help you today?' },
+  modelVersionId: versionId,
+  state: initialState(),
+  escalation: null,
+});
+const oneByOne = createTurnWriter(pool, { maxBatch: 1, maxInFlight: 10 });
+await part('persist turn, one statement per turn', () => oneByOne.write(turnRecord()));
+const writer = createTurnWriter(pool);
+await part(`persist turn, batched as serving does (${C} waiting at a time)`, () =>
+  writer.write(turnRecord()),
 );
 await part('publish interaction event (buffered, one BullMQ job per flush)', async (i) => {
   publisher.publish({
@@ -215,38 +219,6 @@ await part('publish interaction event (buffered, one BullMQ job per flush)', asy
   // Let the 50 ms flush run inside the measured window.
   if (i % 100 === 99) await new Promise((r) => setTimeout(r, 55));
 });
-// Alternatives, not what serving does today: each backs a suggested change with a measurement.
-const namedPool = {
-  query: (text: string, values: unknown[]) => pool.query({ name: 'persist-turn', text, values }),
-} as unknown as pg.Pool;
-await part('ALT persist turn as a named (prepared once per connection) statement', () =>
-  persistTurn(namedPool, {
-    conversationId: uuidv7(),
-    sessionId: 'parts',
-    apiKeyId: principal.id,
-    customerId: null,
-    variant: null,
-    at: new Date(),
-    seq: 0,
-    user: { id: uuidv7(), understanding: u0, latencyMs: 1 },
-    agent: { id: uuidv7(), text: 'Hello! How can I help you today?' },
-    modelVersionId: versionId,
-    state: initialState(),
-    escalation: null,
-  }),
-);
-redis.defineCommand('rateCount', {
-  numberOfKeys: 2,
-  lua: `local s = redis.call('INCR', KEYS[1]) if s == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local k = redis.call('INCR', KEYS[2]) if k == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
-return {s, k}`,
-});
-const rateCount = (
-  redis as unknown as { rateCount(a: string, b: string, ms: number): Promise<number[]> }
-).rateCount.bind(redis);
-await part('ALT rate limit as one Lua script (EVALSHA)', (i) =>
-  rateCount(`acsa:rl:alt:s:${i % 500}`, 'acsa:rl:alt:k', 120_000),
-);
 let serial = 0;
 await part('whole turn in process (handleTurn, no HTTP)', (i) =>
   handleTurn(principal, {
@@ -275,8 +247,7 @@ const lines = [
       `| ${r.part} | ${r.opsPerS.toFixed(0)} | ${r.nodeUs.toFixed(0)} | ${r.pgUs.toFixed(0)} | ${r.redisUs.toFixed(0)} |`,
   ),
   '',
-  "ALT rows are not what serving does today: each measures a change suggested for it. Hot swap's background " +
-    'work (loadModelVersion: read the artifact, sha256, manifest, ONNX session, warm-up), alternating the two ' +
+  "Hot swap's background work (loadModelVersion: read the artifact, sha256, manifest, ONNX session, warm-up), alternating the two " +
     `versions: median ${loads[5]?.toFixed(0)} ms, max ${loads[9]?.toFixed(0)} ms.`,
 ];
 console.log(lines.join('\n'));

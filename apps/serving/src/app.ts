@@ -18,6 +18,7 @@ import { createKnowledge } from './knowledge/index.ts';
 import { ModelRegistry } from './models/model-registry.ts';
 import { watchRegistry } from './models/registry-watcher.ts';
 import { NluService } from './nlu/nlu-service.ts';
+import { createTurnWriter } from './persist/turn-store.ts';
 
 export const SERVING_VERSION = '0.1.0';
 
@@ -96,7 +97,7 @@ export async function createServingApp({
   const sessions = new SessionStore(redis, pool, env.SESSION_TTL_SECONDS, `${redisPrefix}session:`);
   const handleTurn = createTurnHandler({
     db,
-    pool,
+    turns: createTurnWriter(pool),
     registry,
     nlu,
     sessions,

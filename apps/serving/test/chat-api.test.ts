@@ -157,6 +157,41 @@ describe('chat conversations against the seeded shop', () => {
     connection.disconnect();
   });
 
+  it('answers 409 to a message sent before the previous one of its session is answered, storing the other once', async () => {
+    const s = newSession();
+    const others = Array.from({ length: 6 }, () => newSession());
+    const send = (sessionId: string, text: string) =>
+      h.serving.app.inject({
+        method: 'POST',
+        url: '/v1/chat',
+        headers: { authorization: `Bearer ${API_KEY}` },
+        payload: { sessionId, text },
+      });
+    await chat(s, 'hello');
+    // Sent together, so they are written together: the loser must not take the other sessions down with it.
+    const [a, b, ...rest] = await Promise.all([
+      send(s, 'where is my order?'),
+      send(s, 'what is your refund policy?'),
+      ...others.map((o) => send(o, 'hello there')),
+    ]);
+    expect([a?.statusCode, b?.statusCode].sort()).toEqual([200, 409]);
+    expect((a?.statusCode === 409 ? a : b)?.json().error.code).toBe('CONFLICT');
+    expect(rest.map((r) => r.statusCode)).toEqual(others.map(() => 200));
+    const winner = (a?.statusCode === 200 ? a : b)?.json();
+    const conv = await h.db.prisma.conversation.findFirstOrThrow({
+      where: { sessionId: s },
+      include: { messages: { orderBy: { seq: 'asc' } } },
+    });
+    expect(conv.messages.map((m) => [m.role, m.seq])).toEqual([
+      ['USER', 0],
+      ['AGENT', 1],
+      ['USER', 2],
+      ['AGENT', 3],
+    ]);
+    expect(conv.messages[3]?.text).toBe(winner.reply);
+    expect(await h.db.prisma.conversation.count({ where: { sessionId: { in: others } } })).toBe(6);
+  });
+
   it('stores feedback for the conversation', async () => {
     const s = newSession();
     await chat(s, 'thanks for the help');

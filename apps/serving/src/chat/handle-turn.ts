@@ -1,14 +1,13 @@
 import { AppError } from '@acsa/core/errors';
 import { uuidv7 } from '@acsa/core/ids';
 import { LRUCache } from 'lru-cache';
-import type pg from 'pg';
 import type { TApiKeyPrincipal } from '../auth/api-keys.ts';
 import { verifyCustomerToken } from '../auth/customer-token.ts';
 import { sql, type TDb } from '../db/sql.ts';
 import type { InteractionPublisher } from '../events/interaction-publisher.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
 import type { NluService } from '../nlu/nlu-service.ts';
-import { persistTurn } from '../persist/turn-store.ts';
+import type { TTurnWriter } from '../persist/turn-store.ts';
 import type { TCustomerRef, TDialogueState, TTurnDecision, TUnderstanding } from '../turn/types.ts';
 import type { TChatResponse } from './chat-schemas.ts';
 import type { SessionStore } from './session-store.ts';
@@ -22,7 +21,7 @@ export type TDecide = (input: {
 
 export type TTurnDeps = {
   db: TDb;
-  pool: pg.Pool;
+  turns: TTurnWriter;
   registry: ModelRegistry;
   nlu: NluService;
   sessions: SessionStore;
@@ -81,7 +80,7 @@ export function createTurnHandler(deps: TTurnDeps) {
       const escalationId = decision.escalation ? uuidv7() : undefined;
       const latencyMs = performance.now() - started;
       try {
-        await persistTurn(deps.pool, {
+        await deps.turns.write({
           conversationId,
           sessionId: body.sessionId,
           apiKeyId: principal.id,

@@ -22,65 +22,141 @@ export type TTurnRecord = {
   } | null;
 };
 
+/** Thrown for a turn whose position in its conversation is taken: another message of the session won. */
+export class TurnConflictError extends Error {
+  readonly code = '23505';
+  constructor() {
+    super('a message of this conversation already holds this position');
+  }
+}
+
 /**
- * One statement, one round trip: upsert the conversation (with the dialogue state checkpoint), insert the
- * customer's message with its prediction and the agent's reply, and the escalation if any. Foreign keys
- * are checked at the end of the statement, so children may reference the parent inserted beside them.
- * The unique (conversationId, seq) makes a retried turn fail instead of being written twice.
+ * One statement writes a batch of turns: the customer's messages first, skipping any whose position
+ * (conversationId, seq) is taken, then, for the turns that got their place, the conversation upsert (with
+ * the dialogue state checkpoint), the agent's replies and the escalations. Foreign keys are checked at the
+ * end of the statement, so children may reference the parent inserted beside them. A turn that lost its
+ * place writes nothing and is told so; the others are unaffected.
  */
 const SQL = `
-WITH conv AS (
+WITH t AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+    "conversationId" uuid, "sessionId" text, "apiKeyId" uuid, "customerId" uuid, status "ConversationStatus",
+    variant text, state jsonb, at timestamp(3), "userId" uuid, seq int, text text, intent text,
+    confidence float8, "topK" jsonb, entities jsonb, "outOfScope" boolean, "modelVersionId" uuid,
+    "latencyMs" float8, "agentId" uuid, reply text, "escalationId" uuid, reason "EscalationReason",
+    summary text, context jsonb)
+), um AS (
+  INSERT INTO "Message" (id, "conversationId", seq, role, text, intent, confidence, "topK", entities, "outOfScope", "modelVersionId", variant, "latencyMs", "createdAt")
+  SELECT "userId", "conversationId", seq, 'USER', text, intent, confidence, "topK", entities, "outOfScope", "modelVersionId", variant, "latencyMs", at FROM t
+  ON CONFLICT ("conversationId", seq) DO NOTHING
+  RETURNING id
+), ok AS (
+  SELECT t.* FROM t JOIN um ON um.id = t."userId"
+), conv AS (
   INSERT INTO "Conversation" (id, "sessionId", "apiKeyId", "customerId", status, variant, state, "startedAt", "lastMessageAt")
-  VALUES ($1, $2, $3, $4, $5::"ConversationStatus", $6, $7::jsonb, $8, $8)
+  SELECT DISTINCT ON ("conversationId") "conversationId", "sessionId", "apiKeyId", "customerId", status, variant, state, at, at
+  FROM ok ORDER BY "conversationId", seq DESC
   ON CONFLICT (id) DO UPDATE SET
     "lastMessageAt" = EXCLUDED."lastMessageAt",
     state = EXCLUDED.state,
     "customerId" = COALESCE("Conversation"."customerId", EXCLUDED."customerId"),
     status = CASE WHEN "Conversation".status = 'ESCALATED' THEN "Conversation".status ELSE EXCLUDED.status END
-  RETURNING id
-), um AS (
-  INSERT INTO "Message" (id, "conversationId", seq, role, text, intent, confidence, "topK", entities, "outOfScope", "modelVersionId", variant, "latencyMs", "createdAt")
-  SELECT $9, id, $10, 'USER', $11, $12, $13, $14::jsonb, $15::jsonb, $16, $17, $6, $18, $8 FROM conv
-  RETURNING id
 ), am AS (
   INSERT INTO "Message" (id, "conversationId", seq, role, text, "modelVersionId", variant, "createdAt")
-  SELECT $19, id, $10 + 1, 'AGENT', $20, $17, $6, $8 FROM conv
-  RETURNING id
+  SELECT "agentId", "conversationId", seq + 1, 'AGENT', reply, "modelVersionId", variant, at FROM ok
+), esc AS (
+  INSERT INTO "Escalation" (id, "conversationId", "messageId", reason, summary, context, "createdAt")
+  SELECT "escalationId", "conversationId", "userId", reason, summary, context, at FROM ok
+  WHERE "escalationId" IS NOT NULL
 )
-INSERT INTO "Escalation" (id, "conversationId", "messageId", reason, summary, context, "createdAt")
-SELECT $21::uuid, conv.id, um.id, $22::"EscalationReason", $23, $24::jsonb, $8 FROM conv, um WHERE $21::uuid IS NOT NULL`;
+SELECT id FROM um`;
 
-export async function persistTurn(pool: pg.Pool, t: TTurnRecord): Promise<void> {
+function row(t: TTurnRecord) {
   const u = t.user.understanding;
-  // A named statement is parsed and planned once per connection: about half the PostgreSQL CPU per turn.
-  await pool.query({
-    name: 'acsa-persist-turn',
-    text: SQL,
-    values: [
-      t.conversationId,
-      t.sessionId,
-      t.apiKeyId,
-      t.customerId,
-      t.escalation || t.state.escalated ? 'ESCALATED' : 'OPEN',
-      t.variant,
-      JSON.stringify(t.state),
-      t.at,
-      t.user.id,
-      t.seq,
-      u.text,
-      u.intent,
-      u.confidence,
-      JSON.stringify(u.topK),
-      JSON.stringify(u.entities),
-      u.outOfScope,
-      t.modelVersionId,
-      t.user.latencyMs,
-      t.agent.id,
-      t.agent.text,
-      t.escalation?.id ?? null,
-      t.escalation?.reason ?? null,
-      t.escalation?.summary ?? null,
-      t.escalation ? JSON.stringify(t.escalation.context) : null,
-    ],
-  });
+  return {
+    conversationId: t.conversationId,
+    sessionId: t.sessionId,
+    apiKeyId: t.apiKeyId,
+    customerId: t.customerId,
+    status: t.escalation || t.state.escalated ? 'ESCALATED' : 'OPEN',
+    variant: t.variant,
+    state: t.state,
+    at: t.at.toISOString(),
+    userId: t.user.id,
+    seq: t.seq,
+    text: u.text,
+    intent: u.intent,
+    confidence: u.confidence,
+    topK: u.topK,
+    entities: u.entities,
+    outOfScope: u.outOfScope,
+    modelVersionId: t.modelVersionId,
+    latencyMs: t.user.latencyMs,
+    agentId: t.agent.id,
+    reply: t.agent.text,
+    escalationId: t.escalation?.id ?? null,
+    reason: t.escalation?.reason ?? null,
+    summary: t.escalation?.summary ?? null,
+    context: t.escalation?.context ?? null,
+  };
 }
+
+type TPending = { record: TTurnRecord; resolve: () => void; reject: (e: unknown) => void };
+
+/**
+ * Writes turns durably, many per statement under load: while `maxInFlight` statements are running, new
+ * turns wait and go together in the next one. A lone turn is sent at once (after the current I/O callbacks,
+ * so turns resumed together travel together); under load, one round trip, one commit and one plan serve
+ * many turns (bench/serving: PostgreSQL CPU per turn down by a third to a half at saturation).
+ */
+export function createTurnWriter(pool: pg.Pool, options: { maxInFlight?: number; maxBatch?: number } = {}) {
+  const maxInFlight = options.maxInFlight ?? 3;
+  const maxBatch = options.maxBatch ?? 64;
+  let queue: TPending[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  async function run(batch: TPending[]) {
+    try {
+      // A named statement is parsed and planned once per connection.
+      const { rows } = await pool.query<{ id: string }>({
+        name: 'acsa-persist-turns',
+        text: SQL,
+        values: [JSON.stringify(batch.map((p) => row(p.record)))],
+      });
+      const stored = new Set(rows.map((r) => r.id));
+      for (const p of batch) {
+        if (stored.has(p.record.user.id)) p.resolve();
+        else p.reject(new TurnConflictError());
+      }
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+    }
+  }
+
+  function pump() {
+    scheduled = false;
+    while (inFlight < maxInFlight && queue.length) {
+      const batch = queue.length <= maxBatch ? queue : queue.splice(0, maxBatch);
+      if (batch === queue) queue = [];
+      inFlight++;
+      void run(batch).finally(() => {
+        inFlight--;
+        pump();
+      });
+    }
+  }
+
+  return {
+    write(record: TTurnRecord): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ record, resolve, reject });
+        if (!scheduled && inFlight < maxInFlight) {
+          scheduled = true;
+          setImmediate(pump);
+        }
+      });
+    },
+  };
+}
+export type TTurnWriter = ReturnType<typeof createTurnWriter>;
