@@ -127,6 +127,7 @@ export async function createServingApp({
   });
   registerRoutes(app, {
     db,
+    sessions,
     auth: new ApiKeyAuth(db),
     registry,
     handleTurn,

@@ -61,6 +61,8 @@ export function createTurnHandler(deps: TTurnDeps) {
   return async function handleTurn(
     principal: TApiKeyPrincipal,
     body: { sessionId: string; text: string; customerToken?: string },
+    /** The session's stored state, if the caller read it already (see SessionStore.load). */
+    prefetchedState?: string | null,
   ): Promise<TChatResponse> {
     const started = performance.now();
     const customer = await resolveCustomer(body.customerToken);
@@ -68,7 +70,7 @@ export function createTurnHandler(deps: TTurnDeps) {
     if (!route)
       throw new AppError('MODEL_NOT_READY', 'no model is loaded yet; try again shortly', { retryAfter: 5 });
     try {
-      const state = await deps.sessions.load(principal.id, body.sessionId);
+      const state = await deps.sessions.load(principal.id, body.sessionId, prefetchedState);
       const expecting = state.awaiting === 'order_number' ? 'order_id' : undefined;
       const understanding = await deps.nlu.understand(route.model, body.text, expecting);
       const now = new Date();

@@ -32,7 +32,21 @@ export class SessionStore {
     return `${this.prefix}${apiKeyId}:${sessionId}`;
   }
 
-  async load(apiKeyId: string, sessionId: string): Promise<TDialogueState> {
+  /**
+   * The Redis key holding this session's state, for a caller that reads it in a round trip of its own
+   * (the rate limit's); null while Redis is in doubt, when only the checkpoint is read.
+   */
+  prefetchKey(apiKeyId: string, sessionId: string): string | null {
+    return this.redis?.status === 'ready' && Date.now() >= this.doubtUntil
+      ? this.key(apiKeyId, sessionId)
+      : null;
+  }
+
+  /** `prefetched`: the value of prefetchKey read already (null: no such key; undefined: not read). */
+  async load(apiKeyId: string, sessionId: string, prefetched?: string | null): Promise<TDialogueState> {
+    if (prefetched !== undefined && Date.now() >= this.doubtUntil) {
+      return prefetched ? (JSON.parse(prefetched) as TDialogueState) : initialState();
+    }
     if (this.redis?.status !== 'ready') this.doubt();
     else if (Date.now() >= this.doubtUntil) {
       try {

@@ -5,18 +5,24 @@ export type TRateLimits = { perSessionPerMinute: number; perKeyPerMinute: number
 
 const WINDOW_MS = 60_000;
 
-/** INCR each key, setting its expiry when the window starts; returns the counts. */
+/**
+ * INCR each counter key, setting its expiry when the window starts, and return the counts. With ARGV[2],
+ * the last key is not a counter but a key to read in the same round trip: its value (or nil) comes last.
+ */
 const COUNT_SCRIPT = `local out = {}
-for i, key in ipairs(KEYS) do
-  local n = redis.call('INCR', key)
-  if n == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+local counters = #KEYS
+if ARGV[2] then counters = counters - 1 end
+for i = 1, counters do
+  local n = redis.call('INCR', KEYS[i])
+  if n == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
   out[i] = n
 end
+if ARGV[2] then out[counters + 1] = redis.call('GET', KEYS[#KEYS]) end
 return out`;
 
 /**
- * Fixed one-minute windows counted in Redis, shared by every replica: one round trip (INCR + PEXPIRE for
- * the session and the key, pipelined) per turn. If Redis is unreachable the limit is kept per process
+ * Fixed one-minute windows counted in Redis, shared by every replica: one round trip (a script counting
+ * the session and the key) per turn, which can also bring back the turn's dialogue state. If Redis is unreachable the limit is kept per process
  * instead, because refusing every shopper while the cache is down would be worse than a looser limit.
  */
 export class RateLimiter {
@@ -32,12 +38,23 @@ export class RateLimiter {
     redis?.defineCommand('acsaRateCount', { lua: COUNT_SCRIPT });
   }
 
-  async check(apiKeyId: string, sessionId: string, now = Date.now()): Promise<void> {
+  /**
+   * Counts the request against its session's and its key's limits, throwing RATE_LIMITED past either.
+   * `read`: a Redis key whose value comes back in the same round trip (the turn's dialogue state): its
+   * value, null when absent, undefined when Redis did not answer.
+   */
+  async check(
+    apiKeyId: string,
+    sessionId: string,
+    options: { read?: string; now?: number } = {},
+  ): Promise<string | null | undefined> {
+    const now = options.now ?? Date.now();
     const window = Math.floor(now / WINDOW_MS);
     const retryAfter = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
     const sessionKey = `${this.prefix}s:${apiKeyId}:${sessionId}:${window}`;
     const apiKey = `${this.prefix}k:${apiKeyId}:${window}`;
-    const [session = 0, key = 0] = await this.count([sessionKey, apiKey], window);
+    const { counts, read } = await this.count([sessionKey, apiKey], window, options.read);
+    const [session = 0, key = 0] = counts;
     if (key > this.limits.perKeyPerMinute) {
       throw new AppError(
         'RATE_LIMITED',
@@ -55,17 +72,26 @@ export class RateLimiter {
         },
       );
     }
+    return read;
   }
 
-  private async count(keys: string[], window: number): Promise<number[]> {
+  private async count(
+    keys: string[],
+    window: number,
+    read: string | undefined,
+  ): Promise<{ counts: number[]; read?: string | null }> {
     if (this.redis && this.redis.status === 'ready') {
       try {
         // One script instead of MULTI/EXEC: a quarter of the client CPU per turn (measured in bench/serving).
         const redis = this.redis as Redis & {
-          acsaRateCount(n: number, ...args: (string | number)[]): Promise<number[]>;
+          acsaRateCount(n: number, ...args: (string | number)[]): Promise<(number | string | null)[]>;
         };
-        const res = await redis.acsaRateCount(keys.length, ...keys, WINDOW_MS * 2);
-        return keys.map((_, i) => Number(res[i] ?? 0));
+        const res =
+          read === undefined
+            ? await redis.acsaRateCount(keys.length, ...keys, WINDOW_MS * 2)
+            : await redis.acsaRateCount(keys.length + 1, ...keys, read, WINDOW_MS * 2, 'read');
+        const counts = keys.map((_, i) => Number(res[i] ?? 0));
+        return read === undefined ? { counts } : { counts, read: (res[keys.length] as string) ?? null };
       } catch {
         // fall through to the local count
       }
@@ -74,10 +100,11 @@ export class RateLimiter {
       this.local.clear();
       this.localWindow = window;
     }
-    return keys.map((k) => {
+    const counts = keys.map((k) => {
       const n = (this.local.get(k) ?? 0) + 1;
       this.local.set(k, n);
       return n;
     });
+    return { counts };
   }
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import type { makeChatSchemas } from '../chat/chat-schemas.ts';
 import type { createTurnHandler } from '../chat/handle-turn.ts';
+import type { SessionStore } from '../chat/session-store.ts';
 import { sql, type TDb } from '../db/sql.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
 import { fromZod } from './error-handler.ts';
@@ -15,6 +16,7 @@ export type TRouteDeps = {
   db: TDb;
   auth: ApiKeyAuth;
   limiter: RateLimiter;
+  sessions: SessionStore;
   registry: ModelRegistry;
   handleTurn: ReturnType<typeof createTurnHandler>;
   schemas: ReturnType<typeof makeChatSchemas>;
@@ -41,8 +43,10 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
   app.post('/v1/chat', async (request) => {
     const principal = await d.auth.authenticate(request.headers.authorization, 'chat');
     const body = parse(d.schemas.ZChatRequest, request.body);
-    await d.limiter.check(principal.id, body.sessionId);
-    return d.handleTurn(principal, body);
+    // The session's state rides along with the rate limit's round trip to Redis.
+    const read = d.sessions.prefetchKey(principal.id, body.sessionId) ?? undefined;
+    const state = await d.limiter.check(principal.id, body.sessionId, { read });
+    return d.handleTurn(principal, body, read === undefined ? undefined : state);
   });
 
   app.post('/v1/feedback', async (request, reply) => {
