@@ -126,11 +126,20 @@ export const TINY = {
 };
 
 /** The processes `parentPid` forked to run sandboxed steps (BullMQ's child entry point in their args). */
-export const sandboxPids = (parentPid = process.pid): number[] =>
-  execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(parentPid)], { encoding: 'utf8' })
+export function sandboxPids(parentPid = process.pid): number[] {
+  let listing: string;
+  try {
+    listing = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(parentPid)], { encoding: 'utf8' });
+  } catch (e) {
+    // ps exits with 1 when it lists nothing: the parent has no child (yet).
+    if ((e as { status?: number }).status === 1) return [];
+    throw e;
+  }
+  return listing
     .split('\n')
     .filter((l) => l.includes('bullmq'))
     .map((l) => Number.parseInt(l.trim(), 10));
+}
 
 /** Gate thresholds for small test models (the defaults are for production-size ones). */
 export const TEST_GATE = { minAccuracy: 0.6, minMacroF1: 0.55, minOosRecall: 0.2 };

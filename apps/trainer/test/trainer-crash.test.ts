@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import {
 } from '@acsa/db/testing';
 import { createRetrainClient, type TRetrainClient } from '@acsa/pipelines/retrain';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { insertDataset, sandboxPids, TINY, waitForRun } from './fixtures.ts';
 
 // The whole trainer process dies (OOM killer, lost machine) while a CPU step runs. Nothing of it is left
@@ -84,6 +84,15 @@ async function crash(trainer: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** SIGKILL to whatever is left of a trainer's process group (nothing, normally). */
+function killGroup(trainer: ChildProcess): void {
+  try {
+    process.kill(-trainer.pid!, 'SIGKILL');
+  } catch {
+    // the group is empty
+  }
+}
+
 /** Whether a process runs (a zombie, dead but not yet reaped by whoever inherited it, does not). */
 function running(pid: number): boolean {
   try {
@@ -93,6 +102,64 @@ function running(pid: number): boolean {
   }
 }
 
+/** Polls `done` every 50 ms until it holds; fails after `timeoutMs`, saying what it was waiting for. */
+async function until(what: string, done: () => boolean | Promise<boolean>, timeoutMs = 60_000) {
+  const end = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > end) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** CPU time a process has used (user and system), from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are
+    // the 12th and 13th, in clock ticks (100 a second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resolves once a run's train step is running and has reported some progress. */
+async function trainingUnderWay(runId: string): Promise<void> {
+  await until('training to get under way', async () => {
+    const step = await db.prisma.trainingStep.findUniqueOrThrow({
+      where: { runId_name: { runId, name: 'train' } },
+    });
+    return step.status === 'RUNNING' && step.progress >= 10;
+  });
+}
+
+/**
+ * The run, its training taken back from a dead trainer by the next one, completes with exactly one new
+ * version (`versionsBefore` being how many there were when the run started).
+ */
+async function completesWithOneVersion(runId: string, versionsBefore: number): Promise<void> {
+  const { prisma } = db;
+  const run = await waitForRun(prisma, runId, ['SUCCEEDED', 'REJECTED', 'FAILED'], 60_000);
+  expect(run.status, run.error ?? '').toBe('SUCCEEDED');
+  expect(await prisma.modelVersion.count({ where: { trainingRunId: runId } })).toBe(1);
+  expect(await prisma.modelVersion.count()).toBe(versionsBefore + 1);
+  const train = await prisma.trainingStep.findUniqueOrThrow({
+    where: { runId_name: { runId, name: 'train' } },
+  });
+  expect(train).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+  const logs = await prisma.trainingLog.findMany({
+    where: { runId, step: 'train' },
+    orderBy: { id: 'asc' },
+  });
+  expect(logs.map((l) => l.message)).toEqual(
+    expect.arrayContaining([
+      'train started (attempt 1 of 3)',
+      'train: the trainer running it stopped answering (its lock lapsed); the step runs again',
+      'train started (attempt 2 of 3)',
+    ]),
+  );
+}
+
 beforeAll(async () => {
   const urls = testServiceUrls();
   [db, redis] = await Promise.all([createTestDatabase(urls.databaseUrl), createTestRedis(urls.redisUrl)]);
@@ -100,8 +167,11 @@ beforeAll(async () => {
   connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   retrain = createRetrainClient({ prisma: db.prisma, connection, prefix: `${redis.prefix}bull` });
 });
+// Each case starts with no trainer, so that the one it starts is the one that takes the step.
+afterEach(() => {
+  for (const t of trainers.splice(0)) killGroup(t);
+});
 afterAll(async () => {
-  for (const t of trainers) if (t.exitCode === null && t.signalCode === null) await crash(t);
   await retrain?.close();
   connection?.disconnect();
   await Promise.all([db?.drop(), redis?.cleanup()]);
@@ -112,15 +182,7 @@ describe('a trainer process killed mid-run', () => {
     const { prisma } = db;
     const first = await startTrainer();
     const { runId } = await retrain.request({ trigger: 'MANUAL', config: TINY });
-    const until = Date.now() + 60_000;
-    for (;;) {
-      const step = await prisma.trainingStep.findUniqueOrThrow({
-        where: { runId_name: { runId, name: 'train' } },
-      });
-      if (step.status === 'RUNNING' && step.progress >= 10) break;
-      if (Date.now() > until) throw new Error('training never got under way');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await trainingUnderWay(runId);
     // The training runs in a sandboxed process of the trainer's: the crash takes both.
     const sandbox = sandboxPids(first.pid);
     expect(sandbox).toHaveLength(1);
@@ -131,24 +193,33 @@ describe('a trainer process killed mid-run', () => {
     });
 
     await startTrainer();
-    const run = await waitForRun(prisma, runId, ['SUCCEEDED', 'REJECTED', 'FAILED'], 60_000);
-    expect(run.status, run.error ?? '').toBe('SUCCEEDED');
-    expect(await prisma.modelVersion.count({ where: { trainingRunId: runId } })).toBe(1);
-    expect(await prisma.modelVersion.count()).toBe(1);
-    const train = await prisma.trainingStep.findUniqueOrThrow({
-      where: { runId_name: { runId, name: 'train' } },
+    await completesWithOneVersion(runId, 0);
+  });
+
+  it('alone, without its process group: its sandboxed process exits too, and the run completes', async () => {
+    const { prisma } = db;
+    const versionsBefore = await prisma.modelVersion.count();
+    const first = await startTrainer();
+    // A teacher that trains for several seconds, during which the sandbox's event loop answers nothing.
+    const config = { ...TINY, teacher: { epochs: 80, patience: 80 } };
+    const { runId } = await retrain.request({ trigger: 'MANUAL', config });
+    let sandbox: number | undefined;
+    await until('the sandboxed process to be training', () => {
+      sandbox ??= sandboxPids(first.pid)[0];
+      // Starting (tsx, TensorFlow.js) takes about a second of CPU; by three it is training.
+      return sandbox !== undefined && cpuSeconds(sandbox) >= 3;
     });
-    expect(train).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
-    const logs = await prisma.trainingLog.findMany({
-      where: { runId, step: 'train' },
-      orderBy: { id: 'asc' },
-    });
-    expect(logs.map((l) => l.message)).toEqual(
-      expect.arrayContaining([
-        'train started (attempt 1 of 3)',
-        'train: the trainer running it stopped answering (its lock lapsed); the step runs again',
-        'train started (attempt 2 of 3)',
-      ]),
+    const exited = new Promise((r) => first.once('exit', r));
+    process.kill(first.pid!, 'SIGKILL');
+    await exited;
+    // Left alone, it would train to the end of the stage and then write the bundles its retry writes.
+    await until(
+      `sandboxed process ${sandbox} to exit after its trainer died`,
+      () => !running(sandbox!),
+      2_000,
     );
+
+    await startTrainer();
+    await completesWithOneVersion(runId, versionsBefore);
   });
 });

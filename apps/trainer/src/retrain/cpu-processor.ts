@@ -4,10 +4,13 @@
 
 import { type SandboxedJob, UnrecoverableError } from 'bullmq';
 import { evaluateStep } from './evaluate-step.ts';
+import { exitWithParent } from './exit-with-parent.ts';
 import { contextOf } from './flow-context.ts';
 import { stepJobOf } from './step-job.ts';
 import { createReporter } from './step-reporter.ts';
 import { trainStep } from './train-step.ts';
+
+exitWithParent();
 
 export default async function cpuProcessor(job: SandboxedJob): Promise<unknown> {
   const { runId, step } = stepJobOf(job);
