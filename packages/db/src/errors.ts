@@ -15,13 +15,20 @@ const RETRYABLE_NODE = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIP
 /** Whether a database error is transient (conflict, deadlock, dropped connection) rather than a bug. */
 export function isRetryableError(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
-    const { code, cause, meta } = e as { code?: unknown; cause?: unknown; meta?: { code?: unknown } };
+    const { code, cause, meta } = e as {
+      code?: unknown;
+      cause?: unknown;
+      meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } };
+    };
     if (
       typeof code === 'string' &&
       (RETRYABLE_SQLSTATE.has(code) || RETRYABLE_PRISMA.has(code) || RETRYABLE_NODE.has(code))
     )
       return true;
     if (typeof meta?.code === 'string' && RETRYABLE_SQLSTATE.has(meta.code)) return true;
+    // A raw query ($queryRaw, e.g. SELECT … FOR UPDATE) fails as P2010 with PostgreSQL's code down here.
+    const sqlState = meta?.driverAdapterError?.cause?.originalCode;
+    if (typeof sqlState === 'string' && RETRYABLE_SQLSTATE.has(sqlState)) return true;
     e = cause;
   }
   return false;

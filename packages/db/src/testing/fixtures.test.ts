@@ -90,4 +90,17 @@ describe('test fixtures', () => {
     expect(isRetryableError({ code: 'P2034' })).toBe(true);
     expect(isRetryableError(new Error('syntax'))).toBe(false);
   });
+
+  it('retries a transaction whose raw SELECT … FOR UPDATE loses a serialization conflict', async () => {
+    const cat = await b.prisma.category.create({ data: { slug: 'raw', name: 'R' } });
+    const bump = () =>
+      withTransaction(b.prisma, async (tx) => {
+        const [row] = await tx.$queryRaw<{ name: string }[]>`
+          SELECT name FROM "Category" WHERE id = ${cat.id}::uuid FOR UPDATE`;
+        await new Promise((r) => setTimeout(r, 30));
+        await tx.category.update({ where: { id: cat.id }, data: { name: `${row!.name}+` } });
+      });
+    await Promise.all([bump(), bump(), bump()]);
+    expect((await b.prisma.category.findUniqueOrThrow({ where: { id: cat.id } })).name).toBe('R+++');
+  });
 });
