@@ -41,13 +41,18 @@ export const DEFAULT_STUDENT: TModelSpec = {
   buckets: 1 << 17,
   embDim: 128,
   hidden: [],
-  epochs: 6,
+  epochs: 10,
   batchSize: 32,
   lr: 3e-3,
   dropout: 0.1,
   featureDropout: 0.15,
   labelSmoothing: 0,
-  patience: 2,
+  patience: 3,
 };
 
-export const DEFAULT_DISTILL = { temperature: 2, alpha: 0.3 };
+/**
+ * α weighs the hard labels against the teacher's softened targets. At α = 0.1 the student follows the
+ * teacher more closely than at 0.3 (clinc150, 10 epochs, in-scope accuracy at OOS recall ≥ 70 %: 92.45
+ * vs 91.99, teacher 92.39; one run each).
+ */
+export const DEFAULT_DISTILL = { temperature: 2, alpha: 0.1 };

@@ -6,14 +6,14 @@ import { prepareSplits } from '../data/prepare-splits.ts';
 import { readLabeledJsonl, type TLabeledRow } from '../data/read-jsonl.ts';
 import { featurize } from '../featurize/featurize.ts';
 import { featurizerConfig, type TFeaturizerConfig } from '../featurize/featurizer-config.ts';
-import { logitsOf, parameterCount, type TBagMlp } from '../model/bag-mlp.ts';
-import { tfjsScorer } from '../model/tfjs-forward.ts';
+import { parameterCount, type TBagMlp } from '../model/bag-mlp.ts';
+import { type TTfjsScorer, tfjsScorer } from '../model/tfjs-forward.ts';
 import { exportOnnx, type TPrecision } from '../onnx/export-onnx.ts';
 import { selectBackend } from './backend.ts';
 import { DEFAULT_DISTILL, DEFAULT_STUDENT, DEFAULT_TEACHER, type TModelSpec } from './factory-options.ts';
 import { finalizeVariant } from './finalize-variant.ts';
 import { vocabularyHashes } from './reference-stats.ts';
-import { type TDistill, type TExamples, trainBagMlp } from './train-bag-mlp.ts';
+import { type TBag, type TDistill, type TExamples, trainBagMlp } from './train-bag-mlp.ts';
 
 export type TFactoryProgress = { stage: string; done: number; total: number; detail?: string };
 
@@ -98,9 +98,18 @@ export async function trainFactory(opts: TFactoryOptions): Promise<TFactoryResul
   // With the same features the teacher scores exactly the bag the student sees (dropout included);
   // otherwise it scores each clean example once, up front.
   const scorer = tfjsScorer(teacher);
-  const fixed = sameFeatures ? [] : teacherData.train.bags.map((b) => ensembleLogits(teacher, b));
+  const fixed = sameFeatures ? new Float32Array(0) : scoreInChunks(scorer, teacherData.train.bags);
+  const c = labels.length;
   const distill: TDistill = {
-    teacher: sameFeatures ? (_, bags) => scorer.logits(bags) : (idx) => concatRows(idx.map((i) => fixed[i]!)),
+    teacher: sameFeatures
+      ? (_, bags) => scorer.logits(bags)
+      : (idx) => {
+          const out = new Float32Array(idx.length * c);
+          idx.forEach((i, r) => {
+            out.set(fixed.subarray(i * c, (i + 1) * c), r * c);
+          });
+          return out;
+        },
     ...(opts.distill ?? DEFAULT_DISTILL),
   };
   const student = await trainOne('student', studentSpec, studentData, labels, seed + 100, opts, distill);
@@ -203,22 +212,15 @@ async function trainOne(
   return res.model;
 }
 
-function concatRows(rows: Float32Array[]): Float32Array {
-  const out = new Float32Array(rows.reduce((s, r) => s + r.length, 0));
-  rows.forEach((r, i) => {
-    out.set(r, i * r.length);
-  });
-  return out;
-}
-
-export function ensembleLogits(
-  members: readonly TBagMlp[],
-  bag: { ids: Int32Array; weights: Float32Array },
-): Float32Array {
-  const out = new Float32Array(members[0]!.classes);
-  for (const m of members) {
-    const z = logitsOf(m, bag.ids, bag.weights);
-    for (let k = 0; k < out.length; k++) out[k]! += z[k]! / members.length;
+/** Logits of every bag, row-major, scored a chunk at a time (one batched dense pass per chunk). */
+function scoreInChunks(scorer: TTfjsScorer, bags: readonly TBag[]): Float32Array {
+  const parts: Float32Array[] = [];
+  for (let s = 0; s < bags.length; s += 512) parts.push(scorer.logits(bags.slice(s, s + 512)));
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
   }
   return out;
 }
