@@ -19,6 +19,8 @@ import { ModelRegistry } from './models/model-registry.ts';
 import { watchRegistry } from './models/registry-watcher.ts';
 import { NluService } from './nlu/nlu-service.ts';
 import { createTurnWriter } from './persist/turn-store.ts';
+import { createShadowScorer } from './shadow/shadow-scorer.ts';
+import { createShadowStore } from './shadow/shadow-store.ts';
 
 export const SERVING_VERSION = '0.1.0';
 
@@ -26,6 +28,8 @@ export type TServingApp = {
   app: FastifyInstance;
   registry: ModelRegistry;
   publisher: InteractionPublisher;
+  /** Stores the shadow predictions buffered so far (they are otherwise written every 100 ms). */
+  flushShadows(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -94,6 +98,7 @@ export async function createServingApp({
     logger,
     prefix: `${redisPrefix}bull`,
   });
+  const shadowStore = createShadowStore(pool, logger);
   const sessions = new SessionStore(redis, pool, env.SESSION_TTL_SECONDS, `${redisPrefix}session:`);
   const handleTurn = createTurnHandler({
     db,
@@ -103,6 +108,7 @@ export async function createServingApp({
     sessions,
     publisher,
     decide,
+    shadow: createShadowScorer({ registry, nlu, store: shadowStore, logger }),
     customerTokenSecret: env.CUSTOMER_TOKEN_SECRET,
     onTurn: (t) => {
       metrics.turns.inc({ intent: t.intent, variant: t.variant ?? '', escalated: String(t.escalated) });
@@ -153,11 +159,13 @@ export async function createServingApp({
     app,
     registry,
     publisher,
+    flushShadows: () => shadowStore.flush(),
     async close() {
       await app.close();
       await watcher.stop();
       await publisher.close();
       await registry.close();
+      await shadowStore.flush();
       redis.disconnect();
       queueRedis.disconnect();
       await Promise.all([pool.end(), registryPool.end()]).catch(() => undefined);

@@ -8,6 +8,7 @@ import type { InteractionPublisher } from '../events/interaction-publisher.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
 import type { NluService } from '../nlu/nlu-service.ts';
 import type { TTurnWriter } from '../persist/turn-store.ts';
+import type { TShadowScorer } from '../shadow/shadow-scorer.ts';
 import type { TCustomerRef, TDialogueState, TTurnDecision, TUnderstanding } from '../turn/types.ts';
 import type { TChatResponse } from './chat-schemas.ts';
 import type { SessionStore } from './session-store.ts';
@@ -27,6 +28,8 @@ export type TTurnDeps = {
   sessions: SessionStore;
   publisher: InteractionPublisher;
   decide: TDecide;
+  /** Scores each stored turn with the `shadow` alias's model too, off the reply's path. */
+  shadow?: TShadowScorer;
   customerTokenSecret: string | undefined;
   onTurn?: (t: {
     intent: string;
@@ -127,6 +130,7 @@ export function createTurnHandler(deps: TTurnDeps) {
         escalated: Boolean(decision.escalation),
         latencyMs,
       });
+      deps.shadow?.mirror(route.model, { messageId: userMessageId, text: body.text, at: now });
       deps.onTurn?.({
         intent: understanding.intent,
         escalated: Boolean(escalationId),

@@ -1,4 +1,5 @@
 import type { Logger } from '@acsa/core/logger';
+import { SHADOW_ALIAS } from '@acsa/pipelines';
 import { sql, type TDb } from '../db/sql.ts';
 import { loadModelVersion } from './load-version.ts';
 import { LoadedModel, type TBatching, type LoadedModel as TLoaded } from './loaded-model.ts';
@@ -9,24 +10,27 @@ const FAILED_RETRY_MS = 60_000;
 
 type TDesired = {
   production: string | null;
+  shadow: string | null;
   experiment: { id: string; variants: { name: string; versionId: string; weight: number }[] } | null;
 };
 type TRouting = {
   production: TLoaded | null;
+  /** Scored beside whoever answered, answering no one (the `shadow` alias). */
+  shadow: TLoaded | null;
   experiment: { id: string; variants: { name: string; model: TLoaded; weight: number }[] } | null;
 };
 
 export type TRoute = { model: TLoaded; variant: string | null };
 
 /**
- * Keeps the versions the registry wants (the `production` alias, and the variants of a running experiment)
- * loaded, and routes each session to one. Reconciling is serialised: desired versions are loaded in the
+ * Keeps the versions the registry wants (the `production` alias, the variants of a running experiment and
+ * the `shadow` alias) loaded, and routes each session to one. Reconciling is serialised: desired versions are loaded in the
  * background and verified, then the routing table is replaced in one assignment, so a request sees either
  * the old table or the new one. A version that fails to load is logged and skipped (retried after a minute);
  * whatever served before keeps serving.
  */
 export class ModelRegistry {
-  private routing: TRouting = { production: null, experiment: null };
+  private routing: TRouting = { production: null, shadow: null, experiment: null };
   private readonly loaded = new Map<string, TLoaded>();
   private readonly failed = new Map<string, number>();
   private reconciling: Promise<void> | null = null;
@@ -51,6 +55,12 @@ export class ModelRegistry {
 
   get production(): TLoaded | null {
     return this.routing.production;
+  }
+
+  /** The shadow model, acquired (release it when done), unless it is the one that answered. */
+  shadowOf(answered: TLoaded): TLoaded | null {
+    const { shadow } = this.routing;
+    return shadow && shadow !== answered ? shadow.acquire() : null;
   }
 
   get ready(): boolean {
@@ -80,10 +90,12 @@ export class ModelRegistry {
     // One round trip: the poll runs every few seconds on every replica.
     const rows = await this.db.query<{
       production: string | null;
+      shadow: string | null;
       experimentId: string | null;
       variants: { name: string; versionId: string; weight: number }[] | null;
     }>(sql`
       SELECT (SELECT "modelVersionId" FROM "ModelAlias" WHERE name = ${PRODUCTION_ALIAS}) AS production,
+             (SELECT "modelVersionId" FROM "ModelAlias" WHERE name = ${SHADOW_ALIAS}) AS shadow,
              e.id AS "experimentId",
              (SELECT json_agg(json_build_object('name', v.name, 'versionId', v."modelVersionId", 'weight', v.weight) ORDER BY v.name)
                 FROM "ExperimentVariant" v WHERE v."experimentId" = e.id) AS variants
@@ -92,6 +104,7 @@ export class ModelRegistry {
     const row = rows[0];
     return {
       production: row?.production ?? null,
+      shadow: row?.shadow ?? null,
       experiment:
         row?.experimentId && row.variants?.length ? { id: row.experimentId, variants: row.variants } : null,
     };
@@ -139,12 +152,14 @@ export class ModelRegistry {
       if (variants.length === want.experiment.variants.length)
         experiment = { id: want.experiment.id, variants };
     }
+    // A shadow that fails to load is simply not scored: it answers no one.
+    const shadow = want.shadow ? await this.ensure(want.shadow) : null;
     const before = this.routing.production;
-    this.routing = { production, experiment };
+    this.routing = { production, shadow, experiment };
     if (production && production !== before)
       this.onSwap?.({ alias: PRODUCTION_ALIAS, version: production.version });
     // Release what no route uses any more; their in-flight requests finish on the old session.
-    const inUse = new Set([production, ...(experiment?.variants.map((v) => v.model) ?? [])]);
+    const inUse = new Set([production, shadow, ...(experiment?.variants.map((v) => v.model) ?? [])]);
     for (const [id, model] of this.loaded) {
       if (!inUse.has(model)) {
         this.loaded.delete(id);
@@ -157,6 +172,6 @@ export class ModelRegistry {
     await this.reconciling;
     for (const model of this.loaded.values()) model.retire();
     this.loaded.clear();
-    this.routing = { production: null, experiment: null };
+    this.routing = { production: null, shadow: null, experiment: null };
   }
 }

@@ -32,16 +32,25 @@ export class NluService {
     text: string,
     expecting?: 'order_id' | 'invoice_id',
   ): Promise<TUnderstanding> {
+    const prediction = await this.classify(model, text);
+    const entities = extractEntities(text, { products: this.gazetteer, expecting });
+    return {
+      text,
+      ...prediction,
+      entities: entities.map((e) => ({ type: e.type, value: e.value, start: e.start, end: e.end })),
+    };
+  }
+
+  /** The model's intent distribution for a text, out-of-scope labels named as the dialogue engine names them. */
+  async classify(model: LoadedModel, text: string): Promise<Omit<TUnderstanding, 'text' | 'entities'>> {
     const key = `${model.versionId}\u0000${normalizeText(text)}`;
     let prediction = this.cache?.get(key);
     if (!prediction) {
       prediction = await model.predict(text);
       this.cache?.set(key, prediction);
     }
-    const entities = extractEntities(text, { products: this.gazetteer, expecting });
     const oos = prediction.outOfScope || OUT_OF_SCOPE_LABELS.has(prediction.intent);
     return {
-      text,
       intent: oos ? OUT_OF_SCOPE : prediction.intent,
       confidence: prediction.confidence,
       topK: prediction.topK.map((t) => ({
@@ -50,7 +59,6 @@ export class NluService {
       })),
       outOfScope: oos,
       lowConfidence: prediction.lowConfidence,
-      entities: entities.map((e) => ({ type: e.type, value: e.value, start: e.start, end: e.end })),
     };
   }
 }
