@@ -5,6 +5,7 @@ import { createLogger } from '@acsa/core/logger';
 import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import type { TFlowContext, TRetrainConfigInput } from '@acsa/pipelines';
 import { ZRetrainConfig } from '@acsa/pipelines';
+import { rollbackAlias } from '@acsa/pipelines/registry';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { registerBundleDir } from '../../test/fixtures.ts';
 import { promoteStep } from './promote-step.ts';
@@ -174,5 +175,52 @@ describe('register and promote steps', () => {
     expect(after).toMatchObject({ status: 'REJECTED', progress: 100 });
     expect(after.steps.map((s) => s.status)).toEqual(['SKIPPED', 'SKIPPED']);
     expect(await db.prisma.aliasHistory.count()).toBe(moves);
+  });
+});
+
+describe('promote attempts that overlap (a timed-out attempt goes on beside its retry)', () => {
+  async function directRun(version: string) {
+    const run = await runWith({ mode: 'direct' });
+    const candidate = await registerBundleDir(db.prisma, inject('smallBundle'), version);
+    const ctx = { ...context(true), register: { skipped: false, versionId: candidate, version } };
+    return { run, candidate, ctx };
+  }
+  const productionMoves = (to: string) =>
+    Promise.all([
+      db.prisma.aliasHistory.count({ where: { alias: 'production', toVersionId: to } }),
+      db.prisma.auditLog.count({
+        where: { targetType: 'ModelAlias', targetId: 'production', data: { path: ['to'], equals: to } },
+      }),
+    ]);
+
+  it('move production once when they run at the same time', async () => {
+    const { run, candidate, ctx } = await directRun('cand-overlap');
+    const [a, b] = await Promise.all([
+      promoteStep(deps, run.id, ctx, report),
+      promoteStep(deps, run.id, ctx, report),
+    ]);
+    expect(b).toEqual(a);
+    expect(a).toMatchObject({ mode: 'direct', promoted: true, alias: 'production' });
+    expect(
+      (await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } })).modelVersionId,
+    ).toBe(candidate);
+    expect(await productionMoves(candidate)).toEqual([1, 1]);
+  });
+
+  it('move nothing when the late one finishes after the promotion was rolled back', async () => {
+    const { run, candidate, ctx } = await directRun('cand-late');
+    const before = (await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } }))
+      .modelVersionId;
+    const first = await promoteStep(deps, run.id, ctx, report);
+    await rollbackAlias(
+      { prisma: db.prisma },
+      { actor: { type: 'USER', display: 'ops@example.com' }, reason: 'worse in production' },
+    );
+    const late = await promoteStep(deps, run.id, ctx, report);
+    expect(late).toEqual(first);
+    expect(
+      (await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } })).modelVersionId,
+    ).toBe(before);
+    expect(await productionMoves(candidate)).toEqual([1, 1]);
   });
 });

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
-import type { TActor } from '@acsa/db/registry';
-import { moveAlias } from '@acsa/db/registry';
+import { type TransactionClient, withTransaction } from '@acsa/db';
+import { moveAliasIn, type TActor, type TAliasMove } from '@acsa/db/registry';
 import {
   announceAliasMove,
   PRODUCTION_ALIAS,
@@ -8,6 +8,7 @@ import {
   type TFlowContext,
   type TPromoteOutput,
   type TRetrainConfig,
+  ZPromoteOutput,
   ZRetrainConfig,
 } from '@acsa/pipelines';
 import { need } from './flow-context.ts';
@@ -19,8 +20,12 @@ const ACTOR: TActor = { type: 'SYSTEM', display: 'system:trainer' };
 
 /**
  * Acts on the gate's decision by the run's mode, then closes the run (SUCCEEDED, or REJECTED when the gate
- * refused) and deletes its working files (the registered bytes live in PostgreSQL). Every move is
- * idempotent, so a rerun after a crash changes nothing that was already done.
+ * refused) and deletes its working files (the registered bytes live in PostgreSQL).
+ *
+ * Alias moves, the run's closing and the step's output commit in one transaction that first locks the
+ * promote step's row: an attempt that finds an output there returns it and moves nothing. So a timed-out
+ * attempt that goes on beside its retry, or finishes after the run was promoted and an operator rolled it
+ * back, never moves an alias a second time; a rerun after a crash finds the first attempt's result.
  */
 export async function promoteStep(
   deps: TStepDeps,
@@ -28,50 +33,63 @@ export async function promoteStep(
   ctx: TFlowContext,
   report: TReporter,
 ): Promise<TPromoteOutput> {
-  const { prisma } = deps;
-  const run = await prisma.trainingRun.findUniqueOrThrow({ where: { id: runId } });
-  const config = ZRetrainConfig.parse(run.config);
   const gate = need(ctx, 'gate');
-  let out: TPromoteOutput;
-  if (!gate.passed) {
-    out = {
-      mode: config.mode,
-      promoted: false,
-      alias: null,
-      experimentId: null,
-      message: `rejected by the gate: ${gate.reasons.join('; ')}`,
-    };
-  } else {
-    const versionId = need(ctx, 'register').versionId;
-    if (!versionId) throw new Error('the gate passed but no version was registered');
-    out = await promote(deps, {
-      runId,
-      trigger: run.trigger,
-      createdById: run.requestedById,
-      versionId,
-      config,
-    });
-  }
-  report.log(out.message, gate.passed ? 'info' : 'warn');
-  // The run closes here, with this step (and a skipped register step) in the same transaction: whoever
-  // sees the run finished sees its steps finished too, before the worker's events are recorded.
-  const now = new Date();
-  await prisma.$transaction([
-    prisma.trainingRun.updateMany({
+  const versionId = gate.passed ? need(ctx, 'register').versionId : null;
+  if (gate.passed && !versionId) throw new Error('the gate passed but no version was registered');
+  const { out, moves, earlier } = await withTransaction(deps.prisma, async (tx) => {
+    const [step] = await tx.$queryRaw<{ output: unknown }[]>`
+      SELECT output FROM "TrainingStep" WHERE "runId" = ${runId}::uuid AND name = 'promote' FOR UPDATE`;
+    if (!step) throw new Error(`run ${runId} has no promote step`);
+    const done = ZPromoteOutput.safeParse(step.output);
+    if (done.success) return { out: done.data, moves: [], earlier: true };
+    const run = await tx.trainingRun.findUniqueOrThrow({ where: { id: runId } });
+    const config = ZRetrainConfig.parse(run.config);
+    const moves: TAliasMove[] = [];
+    const out: TPromoteOutput = versionId
+      ? await promote(tx, moves, {
+          runId,
+          trigger: run.trigger,
+          createdById: run.requestedById,
+          versionId,
+          config,
+        })
+      : {
+          mode: config.mode,
+          promoted: false,
+          alias: null,
+          experimentId: null,
+          message: `rejected by the gate: ${gate.reasons.join('; ')}`,
+        };
+    // The run closes with this step (and a skipped register step): whoever sees the run finished sees its
+    // steps finished too, before the worker's events are recorded.
+    const now = new Date();
+    await tx.trainingRun.updateMany({
       where: { id: runId, status: { in: ['QUEUED', 'RUNNING'] } },
       data: { status: gate.passed ? 'SUCCEEDED' : 'REJECTED', progress: 100, finishedAt: now, error: null },
-    }),
-    prisma.trainingStep.updateMany({
-      where: { runId, name: { in: gate.passed ? ['promote'] : ['register', 'promote'] } },
-      data: { status: gate.passed ? 'SUCCEEDED' : 'SKIPPED', progress: 100, finishedAt: now, error: null },
-    }),
-  ]);
+    });
+    const closed = { progress: 100, finishedAt: now, error: null };
+    await tx.trainingStep.updateMany({
+      where: { runId, name: 'promote' },
+      data: { ...closed, status: gate.passed ? 'SUCCEEDED' : 'SKIPPED', output: out },
+    });
+    if (!gate.passed)
+      await tx.trainingStep.updateMany({
+        where: { runId, name: 'register' },
+        data: { ...closed, status: 'SKIPPED' },
+      });
+    return { out, moves, earlier: false };
+  });
+  for (const m of moves)
+    if (m.changed && deps.redis) await announceAliasMove(deps.redis, m.alias, m.toVersionId);
+  report.log(earlier ? `${out.message} (by an earlier attempt)` : out.message, gate.passed ? 'info' : 'warn');
   await rm(need(ctx, 'snapshot').dir, { recursive: true, force: true });
   return out;
 }
 
+/** Moves the aliases the run's mode asks for, in `tx`; each move goes into `moves` to be announced. */
 async function promote(
-  deps: TStepDeps,
+  tx: TransactionClient,
+  moves: TAliasMove[],
   a: {
     runId: string;
     trigger: string;
@@ -80,15 +98,14 @@ async function promote(
     config: TRetrainConfig;
   },
 ): Promise<TPromoteOutput> {
-  const { prisma } = deps;
   const reason = `retraining run ${a.runId} (${a.trigger.toLowerCase()}): gate passed`;
   const move = async (
     alias: string,
     toVersionId: string,
     kind: 'PROMOTE' | 'SHADOW' | 'EXPERIMENT_START',
   ) => {
-    const m = await moveAlias(prisma, { alias, toVersionId, kind, actor: ACTOR, reason });
-    if (m.changed && deps.redis) await announceAliasMove(deps.redis, alias, toVersionId);
+    const m = await moveAliasIn(tx, { alias, toVersionId, kind, actor: ACTOR, reason });
+    moves.push(m);
     return m;
   };
   const base = { mode: a.config.mode, experimentId: null };
@@ -108,6 +125,6 @@ async function promote(
       };
     }
     case 'experiment':
-      return startExperiment(deps, a, move);
+      return startExperiment(tx, a, move);
   }
 }

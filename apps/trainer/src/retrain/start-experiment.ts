@@ -1,5 +1,5 @@
+import type { TransactionClient } from '@acsa/db';
 import { experimentAlias, PRODUCTION_ALIAS, type TPromoteOutput, type TRetrainConfig } from '@acsa/pipelines';
-import type { TStepDeps } from './step-deps.ts';
 
 type TMove = (alias: string, to: string, kind: 'EXPERIMENT_START' | 'PROMOTE') => Promise<unknown>;
 
@@ -11,11 +11,10 @@ type TMove = (alias: string, to: string, kind: 'EXPERIMENT_START' | 'PROMOTE') =
  * the candidate stays registered and out of traffic (one experiment at a time keeps results readable).
  */
 export async function startExperiment(
-  deps: TStepDeps,
+  prisma: TransactionClient,
   a: { runId: string; createdById: string | null; versionId: string; config: TRetrainConfig },
   move: TMove,
 ): Promise<TPromoteOutput> {
-  const { prisma } = deps;
   const name = `retrain-${a.runId}`;
   const existing = await prisma.experiment.findUnique({ where: { name } });
   const production = await prisma.modelAlias.findUnique({ where: { name: PRODUCTION_ALIAS } });

@@ -32,8 +32,9 @@ export class StepTimeoutError extends Error {
  * nothing else, and the failure waits for it to exit: no attempt outlives its failure, and the retry
  * never races it. An in-process attempt (database work) cannot be killed: it is failed at the limit and
  * left to finish or fail on its own, so its retry may overlap it: the snapshot (which locks its run's
- * row) and register (whose name derives from the run) steps then find the first attempt's work instead of
- * writing it twice.
+ * row), register (whose name derives from the run) and promote (which locks its step's row and records
+ * its result with its alias moves) steps then find the first attempt's work instead of writing it twice;
+ * the gate writes the same decision twice.
  */
 export class StepWorker extends Worker {
   private readonly timeouts: TStepTimeouts;

@@ -1,8 +1,10 @@
 export {
   moveAlias,
+  moveAliasIn,
   RegistryError,
   registerModelVersion,
   type TActor,
   type TAliasMove,
+  type TAliasMoveInput,
   type TRegisterVersion,
 } from './model-registry.ts';

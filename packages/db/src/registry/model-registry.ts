@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AliasMoveKind, ModelVersion, PrismaClient } from '../../../../prisma/generated/client.ts';
-import { withTransaction } from '../transaction.ts';
+import { type TransactionClient, withTransaction } from '../transaction.ts';
 
 export type TActor = { type: 'USER' | 'API_KEY' | 'SYSTEM'; id?: string | null; display: string };
 
@@ -81,53 +81,64 @@ export type TAliasMove = {
   changed: boolean;
 };
 
+export type TAliasMoveInput = {
+  alias: string;
+  toVersionId: string;
+  kind: AliasMoveKind;
+  actor: TActor;
+  reason?: string | null;
+};
+
 /**
  * Points an alias at a version and records the move in the alias history and the audit log, in one
  * transaction with the alias row locked, so concurrent promotions are serialised and none is unrecorded.
  * The caller announces the move (Redis pub/sub) after it returns.
  */
-export async function moveAlias(
-  prisma: PrismaClient,
-  move: { alias: string; toVersionId: string; kind: AliasMoveKind; actor: TActor; reason?: string | null },
-): Promise<TAliasMove> {
-  return withTransaction(prisma, async (tx) => {
-    const target = await tx.modelVersion.findUnique({
-      where: { id: move.toVersionId },
-      select: { id: true, version: true },
-    });
-    if (!target) throw new RegistryError(`no model version ${move.toVersionId}`);
-    const rows = await tx.$queryRaw<{ modelVersionId: string }[]>`
-      SELECT "modelVersionId" FROM "ModelAlias" WHERE name = ${move.alias} FOR UPDATE`;
-    const from = rows[0]?.modelVersionId ?? null;
-    if (from === move.toVersionId)
-      return { alias: move.alias, fromVersionId: from, toVersionId: move.toVersionId, changed: false };
-    await tx.modelAlias.upsert({
-      where: { name: move.alias },
-      create: { name: move.alias, modelVersionId: move.toVersionId },
-      update: { modelVersionId: move.toVersionId },
-    });
-    await tx.aliasHistory.create({
-      data: {
-        alias: move.alias,
-        kind: move.kind,
-        fromVersionId: from,
-        toVersionId: move.toVersionId,
-        actorId: move.actor.type === 'USER' ? (move.actor.id ?? null) : null,
-        actor: move.actor.display,
-        reason: move.reason ?? null,
-      },
-    });
-    await tx.auditLog.create({
-      data: {
-        actorType: move.actor.type,
-        actorId: move.actor.type === 'USER' ? (move.actor.id ?? null) : null,
-        actor: move.actor.display,
-        action: `model.alias.${move.kind.toLowerCase()}`,
-        targetType: 'ModelAlias',
-        targetId: move.alias,
-        data: { from, to: move.toVersionId, toVersion: target.version, reason: move.reason ?? null },
-      },
-    });
-    return { alias: move.alias, fromVersionId: from, toVersionId: move.toVersionId, changed: true };
+export function moveAlias(prisma: PrismaClient, move: TAliasMoveInput): Promise<TAliasMove> {
+  return withTransaction(prisma, (tx) => moveAliasIn(tx, move));
+}
+
+/**
+ * The same move inside a transaction of the caller's (Serializable, as `withTransaction`'s are), for a
+ * caller whose own writes must commit with the move or not at all.
+ */
+export async function moveAliasIn(tx: TransactionClient, move: TAliasMoveInput): Promise<TAliasMove> {
+  const target = await tx.modelVersion.findUnique({
+    where: { id: move.toVersionId },
+    select: { id: true, version: true },
   });
+  if (!target) throw new RegistryError(`no model version ${move.toVersionId}`);
+  const rows = await tx.$queryRaw<{ modelVersionId: string }[]>`
+    SELECT "modelVersionId" FROM "ModelAlias" WHERE name = ${move.alias} FOR UPDATE`;
+  const from = rows[0]?.modelVersionId ?? null;
+  if (from === move.toVersionId)
+    return { alias: move.alias, fromVersionId: from, toVersionId: move.toVersionId, changed: false };
+  await tx.modelAlias.upsert({
+    where: { name: move.alias },
+    create: { name: move.alias, modelVersionId: move.toVersionId },
+    update: { modelVersionId: move.toVersionId },
+  });
+  await tx.aliasHistory.create({
+    data: {
+      alias: move.alias,
+      kind: move.kind,
+      fromVersionId: from,
+      toVersionId: move.toVersionId,
+      actorId: move.actor.type === 'USER' ? (move.actor.id ?? null) : null,
+      actor: move.actor.display,
+      reason: move.reason ?? null,
+    },
+  });
+  await tx.auditLog.create({
+    data: {
+      actorType: move.actor.type,
+      actorId: move.actor.type === 'USER' ? (move.actor.id ?? null) : null,
+      actor: move.actor.display,
+      action: `model.alias.${move.kind.toLowerCase()}`,
+      targetType: 'ModelAlias',
+      targetId: move.alias,
+      data: { from, to: move.toVersionId, toVersion: target.version, reason: move.reason ?? null },
+    },
+  });
+  return { alias: move.alias, fromVersionId: from, toVersionId: move.toVersionId, changed: true };
 }
