@@ -119,6 +119,8 @@ export async function trainBagMlp(
     opts.log?.(`epoch ${epoch}: dev accuracy ${(acc * 100).toFixed(2)} %`);
     if (acc > best.acc) {
       best = { acc, epoch, emb: model.emb.slice(), embBias: model.embBias.slice(), layers: snapshot(vars) };
+      // No later epoch can beat a perfect score, so none could be picked: stop here.
+      if (acc >= 1) break;
     } else if (epoch - best.epoch >= opts.patience) break;
   }
   model.emb = best.emb;
