@@ -223,4 +223,16 @@ describe('promote attempts that overlap (a timed-out attempt goes on beside its 
     ).toBe(before);
     expect(await productionMoves(candidate)).toEqual([1, 1]);
   });
+
+  it('close a run that failed after one of them recorded its promotion, when it is replayed', async () => {
+    const { run, candidate, ctx } = await directRun('cand-replayed');
+    const first = await promoteStep(deps, run.id, ctx, report);
+    // The last attempt was failed at its limit after it had promoted; a replay reopens the run.
+    await db.prisma.trainingRun.update({ where: { id: run.id }, data: { status: 'RUNNING' } });
+    expect(await promoteStep(deps, run.id, ctx, report)).toEqual(first);
+    expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: 'SUCCEEDED',
+    });
+    expect(await productionMoves(candidate)).toEqual([1, 1]);
+  });
 });

@@ -40,9 +40,14 @@ export async function promoteStep(
     const [step] = await tx.$queryRaw<{ output: unknown }[]>`
       SELECT output FROM "TrainingStep" WHERE "runId" = ${runId}::uuid AND name = 'promote' FOR UPDATE`;
     if (!step) throw new Error(`run ${runId} has no promote step`);
-    const done = ZPromoteOutput.safeParse(step.output);
-    if (done.success) return { out: done.data, moves: [], earlier: true };
     const run = await tx.trainingRun.findUniqueOrThrow({ where: { id: runId } });
+    const done = ZPromoteOutput.safeParse(step.output);
+    // A replay of a run failed after its promotion was recorded (a timed-out last attempt that went on)
+    // only closes it.
+    if (done.success) {
+      await closeRun(tx, runId, gate.passed);
+      return { out: done.data, moves: [], earlier: true };
+    }
     const config = ZRetrainConfig.parse(run.config);
     const moves: TAliasMove[] = [];
     const out: TPromoteOutput = versionId
@@ -62,11 +67,7 @@ export async function promoteStep(
         };
     // The run closes with this step (and a skipped register step): whoever sees the run finished sees its
     // steps finished too, before the worker's events are recorded.
-    const now = new Date();
-    await tx.trainingRun.updateMany({
-      where: { id: runId, status: { in: ['QUEUED', 'RUNNING'] } },
-      data: { status: gate.passed ? 'SUCCEEDED' : 'REJECTED', progress: 100, finishedAt: now, error: null },
-    });
+    const now = await closeRun(tx, runId, gate.passed);
     const closed = { progress: 100, finishedAt: now, error: null };
     await tx.trainingStep.updateMany({
       where: { runId, name: 'promote' },
@@ -84,6 +85,16 @@ export async function promoteStep(
   report.log(earlier ? `${out.message} (by an earlier attempt)` : out.message, gate.passed ? 'info' : 'warn');
   await rm(need(ctx, 'snapshot').dir, { recursive: true, force: true });
   return out;
+}
+
+/** Closes a run still open as SUCCEEDED (or REJECTED by the gate); returns the time it used. */
+async function closeRun(tx: TransactionClient, runId: string, passed: boolean): Promise<Date> {
+  const now = new Date();
+  await tx.trainingRun.updateMany({
+    where: { id: runId, status: { in: ['QUEUED', 'RUNNING'] } },
+    data: { status: passed ? 'SUCCEEDED' : 'REJECTED', progress: 100, finishedAt: now, error: null },
+  });
+  return now;
 }
 
 /** Moves the aliases the run's mode asks for, in `tx`; each move goes into `moves` to be announced. */
