@@ -9,6 +9,13 @@ export type TBenchRow = {
   peakRssMb: number;
 };
 
+type TRunCost = {
+  seconds: { teacher: number; student: number; total: number };
+  factoryCpuSeconds?: number;
+  peakRssMb: number;
+  loadAverage?: { atStart: number[]; atEnd: number[] };
+};
+
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : (x * 100).toFixed(2));
 
 /** The benchmark table as Markdown: one row per dataset × variant, then the runtime agreement checks. */
@@ -37,6 +44,16 @@ export function markdownReport(
     ];
   });
   const checks = Object.entries(runs).map(([name, run]) => `- ${name}: ${JSON.stringify(run)}`);
+  const cost = Object.entries(runs).flatMap(([name, run]) => {
+    const r = run as TRunCost;
+    if (r.factoryCpuSeconds === undefined) return [];
+    const load = r.loadAverage
+      ? `, load average ${r.loadAverage.atStart[0]} at start / ${r.loadAverage.atEnd[0]} at end`
+      : '';
+    return [
+      `- ${name}: teacher + student + int8 ${r.seconds.total.toFixed(0)} s wall (teacher ${r.seconds.teacher.toFixed(0)} s, student ${r.seconds.student.toFixed(0)} s), ${r.factoryCpuSeconds} CPU s, peak RSS ${r.peakRssMb} MB${load}`,
+    ];
+  });
   return [
     '# bench/ml results',
     '',
@@ -50,6 +67,11 @@ export function markdownReport(
     ...ratios,
     '',
     'train s: teacher row = teacher ensemble; student rows = distillation; peak RSS = the training process.',
+    'p50/p99: one text per ONNX Runtime run (featurisation not included), the four bundles timed round-robin.',
+    '',
+    'Factory cost (wall time depends on the neighbours on this shared 2-core machine; CPU seconds less so):',
+    ...cost,
+    '',
     'Runs (seconds per stage, argmax agreement ONNX vs TensorFlow.js and int8 vs fp32 on the eval rows):',
     ...checks,
     '',

@@ -13,6 +13,7 @@ import { evaluate, type TEvalReport } from '../../packages/ml/src/eval/evaluate.
 import { IntentClassifier } from '../../packages/ml/src/onnx/intent-classifier.ts';
 import { scatterSvg } from './chart-svg.ts';
 import { markdownReport, type TBenchRow } from './report.ts';
+import { roundRobinLatency } from './round-robin.ts';
 
 const DATA = process.env.ACSA_SHARED_DATA ?? path.resolve(import.meta.dirname, '../../../shared/data');
 const RESULTS = path.join(import.meta.dirname, 'results');
@@ -47,19 +48,35 @@ for (const name of names) {
     writeFileSync(trainFile, `${lines.join('\n')}\n`);
   }
   const out = path.join(work, name);
-  console.error(`== ${name}: training (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
+  const atStart = loadavg().map((x) => Number(x.toFixed(2)));
+  console.error(`== ${name}: training (load average ${atStart[0]} on ${cpus().length} cores)`);
   const stdout = execFileSync(
     process.execPath,
     ['--import', 'tsx', path.join(import.meta.dirname, 'train-one.ts'), trainFile, out, file, spec.evalSplit],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
   );
-  const run = JSON.parse(stdout.trim().split('\n').at(-1)!);
+  const run = {
+    ...JSON.parse(stdout.trim().split('\n').at(-1)!),
+    loadAverage: { atStart, atEnd: loadavg().map((x) => Number(x.toFixed(2))) },
+  };
   runs[name] = run;
   const evalRows = readLabeledJsonl(file).filter((r) => splitOf(r) === spec.evalSplit);
-  for (const variant of ['baseline', 'teacher', 'student', 'student-int8'] as const) {
-    const clf = await IntentClassifier.load(path.join(out, variant));
-    const report: TEvalReport = await evaluate(clf, evalRows, { latencySamples: 500 });
-    await clf.release();
+  const variants = ['baseline', 'teacher', 'student', 'student-int8'] as const;
+  const models = await Promise.all(variants.map((v) => IntentClassifier.load(path.join(out, v))));
+  // Latency is measured round-robin over the four bundles (same text to each in turn), not per bundle
+  // inside evaluate, so load from neighbours on this shared machine falls on all of them alike.
+  const latency = await roundRobinLatency(
+    models,
+    evalRows.map((r) => r.text),
+    2000,
+  );
+  for (const [k, variant] of variants.entries()) {
+    const report: TEvalReport = {
+      ...(await evaluate(models[k]!, evalRows, { latencySamples: 0 })),
+      p50LatencyMs: latency[k]!.p50Ms,
+      p99LatencyMs: latency[k]!.p99Ms,
+    };
+    await models[k]!.release();
     const trainSeconds =
       variant === 'baseline'
         ? run.seconds.baseline
