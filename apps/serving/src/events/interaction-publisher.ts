@@ -14,9 +14,11 @@ import type pg from 'pg';
 /** Events wait this long for company: analytics is not in a hurry, and fewer, fuller jobs cost less. */
 const FLUSH_MS = 50;
 const RELAY_MS = 2_000;
+// Kept jobs are for looking at, and a job holds up to MAX_INTERACTION_BATCH events (~0.3 MB): counts
+// sized so that what Redis keeps stays in the tens of megabytes.
 const JOB_OPTIONS = {
-  removeOnComplete: 1_000,
-  removeOnFail: 5_000,
+  removeOnComplete: 100,
+  removeOnFail: 500,
   attempts: 5,
   backoff: { type: 'exponential', delay: 1_000 },
 };
