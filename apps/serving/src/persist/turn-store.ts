@@ -116,7 +116,7 @@ export function createTurnWriter(pool: pg.Pool, options: { maxInFlight?: number;
   let inFlight = 0;
   let scheduled = false;
 
-  async function run(batch: TPending[]) {
+  async function run(batch: TPending[]): Promise<void> {
     try {
       // A named statement is parsed and planned once per connection.
       const { rows } = await pool.query<{ id: string }>({
@@ -130,7 +130,10 @@ export function createTurnWriter(pool: pg.Pool, options: { maxInFlight?: number;
         else p.reject(new TurnConflictError());
       }
     } catch (e) {
-      for (const p of batch) p.reject(e);
+      // The statement is all or nothing: one turn PostgreSQL refuses must not fail the others with it,
+      // so each is tried again alone and only the culprit fails.
+      if (batch.length === 1) batch[0]?.reject(e);
+      else for (const p of batch) await run([p]);
     }
   }
 
