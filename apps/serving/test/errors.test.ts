@@ -34,6 +34,7 @@ describe('error answers: { error: { code, message, field? } }', () => {
       [{ sessionId: 'bad id with spaces', text: 'hi' }, 'BAD_REQUEST', 'sessionId'],
       [{ sessionId: 'a', text: 'hi', admin: true }, 'BAD_REQUEST', undefined],
       [{ sessionId: 'a', text: 'x'.repeat(2001) }, 'BAD_REQUEST', 'text'],
+      [{ sessionId: 'a', text: 'where is\u0000 my order' }, 'BAD_REQUEST', 'text'],
     ];
     for (const [payload, code, field] of cases) {
       const res = await post('/v1/chat', payload);

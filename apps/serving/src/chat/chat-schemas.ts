@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+// PostgreSQL text cannot hold NUL: refused here as the client's mistake, not failed later as ours.
+const NO_NUL = [(t: string) => !t.includes('\u0000'), 'must not contain NUL characters'] as const;
+
 export const makeChatSchemas = (maxTextLength: number) => {
   const ZChatRequest = z.strictObject({
     sessionId: z
@@ -10,7 +13,8 @@ export const makeChatSchemas = (maxTextLength: number) => {
     text: z
       .string()
       .max(maxTextLength, `must be at most ${maxTextLength} characters`)
-      .refine((t) => t.trim().length > 0, 'must not be empty'),
+      .refine((t) => t.trim().length > 0, 'must not be empty')
+      .refine(...NO_NUL),
     customerToken: z.string().min(1).max(2048).optional(),
   });
   const ZFeedbackRequest = z
@@ -18,7 +22,11 @@ export const makeChatSchemas = (maxTextLength: number) => {
       sessionId: ZChatRequest.shape.sessionId,
       rating: z.number().int().min(1).max(5).optional(),
       thumbs: z.enum(['up', 'down']).optional(),
-      comment: z.string().max(2000).optional(),
+      comment: z
+        .string()
+        .max(2000)
+        .refine(...NO_NUL)
+        .optional(),
     })
     .refine((f) => f.rating !== undefined || f.thumbs !== undefined, {
       message: 'give a rating (1–5) or thumbs (up/down)',
