@@ -132,16 +132,18 @@ await part('auth (cached API key) + body validation (zod)', (i) => {
   void auth.authenticate(`Bearer ${API_KEY}`, 'chat');
   return schemas.ZChatRequest.parse(body(i));
 });
-await part('rate limit (Redis MULTI: INCR+PEXPIRE ×2)', (i) =>
-  limiter.check(principal.id, `parts-${i % 500}`),
+await part('rate limit + session state read (one Lua script)', (i) =>
+  limiter.check(principal.id, `parts-${i % 500}`, {
+    read: sessions.prefetchKey(principal.id, `parts-${i % 500}`) ?? undefined,
+  }),
 );
 await part('session state save (Redis SET EX)', (i) =>
   sessions.save(principal.id, `parts-${i % 500}`, initialState()),
 );
-await part('session state load, known session (Redis GET hit)', (i) =>
+await part('session state load alone, known session (Redis GET hit)', (i) =>
   sessions.load(principal.id, `parts-${i % 500}`),
 );
-await part('session state load, new session (Redis miss → PostgreSQL)', (i) =>
+await part('session state load alone, new session (Redis miss, Redis healthy)', (i) =>
   sessions.load(principal.id, `parts-new-${i}`),
 );
 await part('NLU, cache hit (normalise + lookup + entities)', (i) =>
