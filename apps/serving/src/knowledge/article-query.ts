@@ -1,4 +1,4 @@
-import { sql, type TDb, type TSql } from '../db/sql.ts';
+import { sql, type TDb } from '../db/sql.ts';
 import type { TArticleView } from './types.ts';
 
 const columns = sql`slug, kind, topic, title, body, intents, tags`;
