@@ -223,3 +223,27 @@ describe('a trainer process killed mid-run', () => {
     await completesWithOneVersion(runId, versionsBefore);
   });
 });
+
+describe('a long training in a sandboxed step', () => {
+  it('reports its progress while the teacher trains, not only once the stage ends', async () => {
+    await startTrainer();
+    const config = { ...TINY, teacher: { epochs: 80, patience: 80 } };
+    const { runId } = await retrain.request({ trigger: 'MANUAL', config });
+    // The teacher is the first 55 % of the train step (factoryPercent): what is seen below that.
+    const seen = new Set<number>();
+    await until('the teacher stage to end', async () => {
+      const step = await db.prisma.trainingStep.findUnique({
+        where: { runId_name: { runId, name: 'train' } },
+      });
+      const p = step?.progress ?? 0;
+      if (p > 0 && p < 55) seen.add(p);
+      return p >= 55 || step?.status === 'FAILED';
+    });
+    expect(
+      [...seen].length,
+      `progress seen during the teacher: ${[...seen].join(', ')}`,
+    ).toBeGreaterThanOrEqual(3);
+    const run = await waitForRun(db.prisma, runId, ['SUCCEEDED', 'REJECTED', 'FAILED'], 60_000);
+    expect(run.status, run.error ?? '').toBe('SUCCEEDED');
+  });
+});

@@ -112,6 +112,7 @@ export async function trainBagMlp(
       biasOpt.step(model.embBias, [0], biasGrad);
       embOpt.stepBags(model.emb, bags, dPooled);
       opts.onProgress?.({ epoch, epochs: opts.epochs, step: s + 1, steps });
+      await yieldEvery(YIELD_MS);
     }
     writeBack(model, vars);
     const acc = accuracy(model, dev.bags.length ? dev : train);
@@ -135,6 +136,19 @@ export async function trainBagMlp(
   }
   headOpt.dispose();
   return { model, bestEpoch: best.epoch, devAccuracy: best.acc, epochsRun };
+}
+
+/**
+ * Training is one long synchronous loop: without a pause the process's event loop never runs, so progress
+ * messages, log lines and signals (a sandboxed trainer's IPC, a parent's SIGTERM) wait until the whole
+ * stage ends. Letting it turn every YIELD_MS costs a few microseconds per pause.
+ */
+const YIELD_MS = 200;
+let lastYield = performance.now();
+async function yieldEvery(ms: number): Promise<void> {
+  if (performance.now() - lastYield < ms) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  lastYield = performance.now();
 }
 
 type THeadVars = { w: tf.Variable; b: tf.Variable }[];
