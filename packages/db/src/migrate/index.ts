@@ -63,14 +63,17 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
   const { engine, close } = await openSchemaEngine(options.url, schema, options.log);
   try {
     let migrationsList = await loadMigrations(dir);
+    // Pending migrations first, the drift check after: on a database that is behind, the check replays
+    // them on a shadow database, and the engine gets one shadow database per session, which the diff
+    // below needs ("shadow DB must be provided through an external factory" otherwise).
+    const applied = (await engine.applyMigrations({ migrationsList, filters: NO_FILTER }))
+      .appliedMigrationNames;
     const { action } = await engine.devDiagnostic({ migrationsList, filters: NO_FILTER });
     if (action.tag === 'reset') {
       throw new Error(
         `the development database has drifted from the migrations and needs a reset: ${action.reason}`,
       );
     }
-    const applied = (await engine.applyMigrations({ migrationsList, filters: NO_FILTER }))
-      .appliedMigrationNames;
     const out = await engine.createMigration({
       draft: options.draft ?? false,
       migrationName: options.name,
