@@ -30,7 +30,7 @@ const MIN = 60_000;
  */
 export const STEP_POLICY: Record<TRetrainStep, TStepPolicy> = {
   snapshot: { queue: QUEUES.retrain, weight: 5, attempts: 5, timeoutMs: 10 * MIN },
-  // The full preset trains the bootstrap corpus in about 11 minutes on 2 cores.
+  // The full preset trains the bootstrap corpus in about 2 minutes on a quiet 2-core machine.
   train: { queue: QUEUES.retrainCpu, weight: 70, attempts: 3, timeoutMs: 120 * MIN },
   evaluate: { queue: QUEUES.retrainCpu, weight: 15, attempts: 3, timeoutMs: 20 * MIN },
   gate: { queue: QUEUES.retrain, weight: 2, attempts: 5, timeoutMs: 2 * MIN },
