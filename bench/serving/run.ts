@@ -43,7 +43,7 @@ const { values: a } = parseArgs({
     step: { type: 'string', default: '5' },
     promotions: { type: 'string', default: '10' },
     'promotion-interval': { type: 'string', default: '2' },
-    /** Offered rate during the promotions; the first --rate by default, as the issue asks. */
+    /** Offered rate during the promotions; the first --rate by default. */
     'promotion-rate': { type: 'string' },
     'no-batching-compare': { type: 'boolean', default: false },
     warmup: { type: 'string', default: '3' },
