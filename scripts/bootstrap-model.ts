@@ -27,7 +27,10 @@ const SPEC = {
 
 const prisma = createPrisma({ url, max: 2 });
 try {
-  const current = await prisma.modelAlias.findUnique({ where: { name: 'production' }, include: { modelVersion: true } });
+  const current = await prisma.modelAlias.findUnique({
+    where: { name: 'production' },
+    include: { modelVersion: true },
+  });
   if (current) {
     console.log(`production model: ${current.modelVersion.version}`);
   } else {
@@ -40,7 +43,12 @@ try {
     const dir = path.resolve('var', 'bootstrap-model', dataset.id);
     mkdirSync(dir, { recursive: true });
     const data = path.join(dir, 'bootstrap.jsonl');
-    writeFileSync(data, dataset.examples.map((e) => JSON.stringify({ text: e.text, intent: e.intent, split: e.split.toLowerCase() })).join('\n'));
+    writeFileSync(
+      data,
+      dataset.examples
+        .map((e) => JSON.stringify({ text: e.text, intent: e.intent, split: e.split.toLowerCase() }))
+        .join('\n'),
+    );
     console.log(`training the first model on the bootstrap corpus (${dataset.examples.length} examples)…`);
     const bars = new cliProgress.MultiBar(
       { format: '  {stage} [{bar}] {percentage}% {detail}', hideCursor: true, stream: process.stdout },
@@ -49,10 +57,15 @@ try {
     const byStage = new Map<string, cliProgress.SingleBar>();
     const started = performance.now();
     const result = await trainFactory({
-      files: [data], out: path.join(dir, 'bundles'), ...SPEC,
+      files: [data],
+      out: path.join(dir, 'bundles'),
+      ...SPEC,
       onProgress: ({ stage, done, total, detail }) => {
         let bar = byStage.get(stage);
-        if (!bar) byStage.set(stage, (bar = bars.create(total, 0, { stage: stage.padEnd(14), detail: '' })));
+        if (!bar) {
+          bar = bars.create(total, 0, { stage: stage.padEnd(14), detail: '' });
+          byStage.set(stage, bar);
+        }
         bar.setTotal(total);
         bar.update(done, { detail: detail ?? '' });
       },
@@ -63,16 +76,30 @@ try {
     const onnx = readFileSync(path.join(int8.dir, 'model.onnx'));
     const version = `intent-bootstrap-${new Date().toISOString().slice(0, 10)}-${int8.manifest.model.sha256.slice(0, 8)}`;
     const manifest = { ...int8.manifest, name: version };
-    const row = await registerModelVersion(prisma, { version, kind: 'student-int8', manifest, onnx, datasetVersionId: dataset.id });
+    const row = await registerModelVersion(prisma, {
+      version,
+      kind: 'student-int8',
+      manifest,
+      onnx,
+      datasetVersionId: dataset.id,
+    });
     await moveAlias(prisma, {
-      alias: 'production', toVersionId: row.id, kind: 'PROMOTE',
-      actor: { type: 'SYSTEM', display: 'system:bootstrap' }, reason: 'first model, trained on the bootstrap corpus',
+      alias: 'production',
+      toVersionId: row.id,
+      kind: 'PROMOTE',
+      actor: { type: 'SYSTEM', display: 'system:bootstrap' },
+      reason: 'first model, trained on the bootstrap corpus',
     });
     const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect().then(() => announceAliasMove(redis, 'production', row.id)).catch(() => undefined);
+    await redis
+      .connect()
+      .then(() => announceAliasMove(redis, 'production', row.id))
+      .catch(() => undefined);
     redis.disconnect();
     const acc = (int8.manifest.metrics.dev.accuracy * 100).toFixed(1);
-    console.log(`${version} is in production: dev accuracy ${acc} %, ${(onnx.byteLength / 1e6).toFixed(1)} MB, trained in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `${version} is in production: dev accuracy ${acc} %, ${(onnx.byteLength / 1e6).toFixed(1)} MB, trained in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
   }
 } catch (e) {
   console.error(`error: the first model could not be made: ${(e as Error).message}`);

@@ -67,7 +67,11 @@ if (!existsSync(buildId) || newest('apps/console') > statSync(buildId).mtimeMs) 
   say('Building the console');
   // Next.js builds and serves with NODE_ENV=production whatever the apps run with: a development value here
   // mixes React builds and fails prerendering.
-  const built = spawnSync('npx', ['next', 'build'], { cwd: 'apps/console', stdio: 'inherit', env: { ...env, NODE_ENV: 'production' } });
+  const built = spawnSync('npx', ['next', 'build'], {
+    cwd: 'apps/console',
+    stdio: 'inherit',
+    env: { ...env, NODE_ENV: 'production' },
+  });
   if (built.status !== 0) {
     // Next writes BUILD_ID before it finishes: remove it so the next start builds again instead of serving a broken build.
     rmSync(buildId, { force: true });
