@@ -58,9 +58,10 @@ export async function createServingApp({
   logger,
   redisPrefix = 'acsa:',
 }: TAppOptions): Promise<TServingApp> {
-  const pool = createPool(env.DATABASE_URL, 10);
+  const pool = createPool(env.DATABASE_URL, 10, (e) =>
+    logger.warn({ err: e.message }, 'postgres pool error'),
+  );
   const db = createDb(pool);
-  pool.on('error', (e) => logger.warn({ err: e.message }, 'postgres pool error'));
   const redis = redisClient(env.REDIS_URL, logger);
   // BullMQ needs its own connection that waits out reconnects rather than failing each command.
   const queueRedis = new Redis(env.REDIS_URL, {
@@ -74,8 +75,9 @@ export async function createServingApp({
 
   // The registry's own connections: under load every turn connection is busy, and a model swap queued
   // behind turns would keep the old version serving for as long as that queue takes to drain.
-  const registryPool = createPool(env.DATABASE_URL, 2);
-  registryPool.on('error', (e) => logger.warn({ err: e.message }, 'postgres registry pool error'));
+  const registryPool = createPool(env.DATABASE_URL, 2, (e) =>
+    logger.warn({ err: e.message }, 'postgres registry pool error'),
+  );
   const metrics = createMetrics();
   const registry = new ModelRegistry(createDb(registryPool), logger, {
     enabled: env.MICROBATCH,

@@ -5,6 +5,14 @@ import pg from 'pg';
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (s) => new Date(`${s.replace(' ', 'T')}Z`));
 pg.defaults.parseInputDatesAsUTC = true;
 
-export function createPool(url: string, max: number): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, application_name: 'acsa-serving' });
+/**
+ * A pool of `max` connections. When the server closes an idle connection (a restart, a failover, a
+ * database dropped under a test), pg drops it from the pool and emits 'error' on the pool: with no
+ * listener Node treats that as an uncaught exception and ends the process, so there always is one
+ * (`onIdleError`, silent by default).
+ */
+export function createPool(url: string, max: number, onIdleError: (e: Error) => void = () => {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'acsa-serving' });
+  pool.on('error', onIdleError);
+  return pool;
 }
