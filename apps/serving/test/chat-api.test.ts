@@ -2,9 +2,9 @@ import { uuidv7 } from '@acsa/core/ids';
 import { QUEUES } from '@acsa/pipelines';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signCustomerToken } from '../src/auth/customer-token.ts';
+import { createPool } from '../src/db/pool.ts';
 import { createTurnWriter, type TTurnRecord } from '../src/persist/turn-store.ts';
 import { initialState } from '../src/turn/types.ts';
 import { API_KEY, type Harness, startServing, TOKEN_SECRET } from './harness.ts';
@@ -197,7 +197,7 @@ describe('chat conversations against the seeded shop', () => {
   });
 
   it('stores a turn written beside one PostgreSQL refuses, and fails only that one', async () => {
-    const pool = new pg.Pool({ connectionString: h.db.url, max: 2 });
+    const pool = createPool(h.db.url, 2);
     const key = await h.db.prisma.apiKey.findFirstOrThrow();
     const turn = (apiKeyId: string): TTurnRecord => ({
       conversationId: uuidv7(),

@@ -3,8 +3,8 @@ import { createLogger } from '@acsa/core/logger';
 import { QUEUES } from '@acsa/pipelines';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createPool } from '../src/db/pool.ts';
 import { InteractionPublisher } from '../src/events/interaction-publisher.ts';
 import { API_KEY, type Harness, startServing } from './harness.ts';
 import { redisProxy } from './redis-proxy.ts';
@@ -93,7 +93,7 @@ describe('Redis down', () => {
     expect((await chat('where is my order?')).reply).toMatch(/order number/i);
     expect((await chat('10042')).reply).toMatch(/email/i);
     await h.serving.publisher.close();
-    const pool = new pg.Pool({ connectionString: h.db.url, max: 2 });
+    const pool = createPool(h.db.url, 2);
     const { rows } = await pool.query('SELECT count(*)::int AS n FROM "EventOutbox"');
     expect(rows[0].n).toBe(2);
 

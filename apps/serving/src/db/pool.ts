@@ -7,9 +7,10 @@ pg.defaults.parseInputDatesAsUTC = true;
 
 /**
  * A pool of `max` connections. When the server closes an idle connection (a restart, a failover, a
- * database dropped under a test), pg drops it from the pool and emits 'error' on the pool: with no
- * listener Node treats that as an uncaught exception and ends the process, so there always is one
- * (`onIdleError`, silent by default).
+ * database dropped), pg drops it from the pool and emits 'error' on the pool: with no listener Node
+ * treats that as an uncaught exception and ends the process, so there always is one (`onIdleError`,
+ * silent by default). `pool.end()` resolves before its sockets have closed, so even an ended pool can
+ * emit it when its database is dropped right after (as tests do).
  */
 export function createPool(url: string, max: number, onIdleError: (e: Error) => void = () => {}): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'acsa-serving' });
