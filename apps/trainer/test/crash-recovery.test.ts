@@ -9,7 +9,15 @@ import {
 import { listDeadLetters, replayDeadLetter } from '@acsa/pipelines/dead-letters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TTrainer } from '../src/trainer.ts';
-import { insertDataset, sandboxPids, startTestTrainer, TINY, waitForRun } from './fixtures.ts';
+import {
+  expectOneVersionAfterRetry,
+  insertDataset,
+  sandboxPids,
+  startTestTrainer,
+  TINY,
+  trainingUnderWay,
+  waitForRun,
+} from './fixtures.ts';
 
 let db: TestDatabase;
 let redis: TestRedis;
@@ -30,34 +38,13 @@ describe('a failing retraining run', () => {
   it('retries a training step killed mid-run and completes with exactly one new version', async () => {
     const { prisma } = db;
     const { runId } = await trainer.requestRetrain({ trigger: 'MANUAL', config: TINY });
-    const until = Date.now() + 60_000;
-    for (;;) {
-      const step = await prisma.trainingStep.findUniqueOrThrow({
-        where: { runId_name: { runId, name: 'train' } },
-      });
-      if (step.status === 'RUNNING' && step.progress >= 10) break;
-      if (Date.now() > until) throw new Error('training never got under way');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await trainingUnderWay(prisma, runId);
     const pids = sandboxPids();
     expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) process.kill(pid, 'SIGKILL');
 
-    const run = await waitForRun(prisma, runId, ['SUCCEEDED', 'REJECTED', 'FAILED']);
-    expect(run.status, run.error ?? '').toBe('SUCCEEDED');
-    expect(await prisma.modelVersion.count({ where: { trainingRunId: runId } })).toBe(1);
-    expect(await prisma.modelVersion.count()).toBe(1);
-    const train = await prisma.trainingStep.findUniqueOrThrow({
-      where: { runId_name: { runId, name: 'train' } },
-    });
-    expect(train).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
-    const logs = await prisma.trainingLog.findMany({
-      where: { runId, step: 'train' },
-      orderBy: { id: 'asc' },
-    });
-    expect(logs.map((l) => l.message).join('\n')).toMatch(
-      /train: attempt 1 failed \(.*SIGKILL.*\); retrying/,
-    );
+    const logs = await expectOneVersionAfterRetry(prisma, runId, 0);
+    expect(logs.join('\n')).toMatch(/train: attempt 1 failed \(.*SIGKILL.*\); retrying/);
   });
 
   it('sends a step that exhausts its retries to the dead letters; a replay resumes the run', async () => {

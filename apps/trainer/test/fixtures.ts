@@ -8,6 +8,7 @@ import { createLogger } from '@acsa/core/logger';
 import { normalizeKey } from '@acsa/corpus/split';
 import { bulkInsert, type PrismaClient, type RunStatus } from '@acsa/db';
 import { registerModelVersion } from '@acsa/db/registry';
+import { expect } from 'vitest';
 import { createTrainer, type TTrainer, type TTrainerOptions } from '../src/trainer.ts';
 
 const SPLIT = { train: 'TRAIN', dev: 'DEV', test: 'TEST' } as const;
@@ -143,3 +144,42 @@ export function sandboxPids(parentPid = process.pid): number[] {
 
 /** Gate thresholds for small test models (the defaults are for production-size ones). */
 export const TEST_GATE = { minAccuracy: 0.6, minMacroF1: 0.55, minOosRecall: 0.2 };
+
+/** Resolves once a run's train step is running and has reported some progress (fails after `timeoutMs`). */
+export async function trainingUnderWay(
+  prisma: PrismaClient,
+  runId: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const step = await prisma.trainingStep.findUnique({ where: { runId_name: { runId, name: 'train' } } });
+    if (step?.status === 'RUNNING' && step.progress >= 10) return;
+    if (Date.now() > until)
+      throw new Error(`training of run ${runId} never got under way in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Asserts that a run whose training was interrupted once completed with exactly one new version
+ * (`versionsBefore` being how many there were when it started), its train step on the second attempt;
+ * returns the train step's log lines for the caller's own checks.
+ */
+export async function expectOneVersionAfterRetry(
+  prisma: PrismaClient,
+  runId: string,
+  versionsBefore: number,
+  timeoutMs?: number,
+): Promise<string[]> {
+  const run = await waitForRun(prisma, runId, ['SUCCEEDED', 'REJECTED', 'FAILED'], timeoutMs);
+  expect(run.status, run.error ?? '').toBe('SUCCEEDED');
+  expect(await prisma.modelVersion.count({ where: { trainingRunId: runId } })).toBe(1);
+  expect(await prisma.modelVersion.count()).toBe(versionsBefore + 1);
+  const train = await prisma.trainingStep.findUniqueOrThrow({
+    where: { runId_name: { runId, name: 'train' } },
+  });
+  expect(train).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+  const logs = await prisma.trainingLog.findMany({ where: { runId, step: 'train' }, orderBy: { id: 'asc' } });
+  return logs.map((l) => l.message);
+}

@@ -16,7 +16,14 @@ import {
 import { createRetrainClient, type TRetrainClient } from '@acsa/pipelines/retrain';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { insertDataset, sandboxPids, TINY, waitForRun } from './fixtures.ts';
+import {
+  expectOneVersionAfterRetry,
+  insertDataset,
+  sandboxPids,
+  TINY,
+  trainingUnderWay,
+  waitForRun,
+} from './fixtures.ts';
 
 // The whole trainer process dies (OOM killer, lost machine) while a CPU step runs. Nothing of it is left
 // to report the failure: the step is found again by BullMQ's stalled-job check in the next trainer,
@@ -123,35 +130,10 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** Resolves once a run's train step is running and has reported some progress. */
-async function trainingUnderWay(runId: string): Promise<void> {
-  await until('training to get under way', async () => {
-    const step = await db.prisma.trainingStep.findUniqueOrThrow({
-      where: { runId_name: { runId, name: 'train' } },
-    });
-    return step.status === 'RUNNING' && step.progress >= 10;
-  });
-}
-
-/**
- * The run, its training taken back from a dead trainer by the next one, completes with exactly one new
- * version (`versionsBefore` being how many there were when the run started).
- */
+/** The run, its training taken back from a dead trainer by the next one, completes with exactly one new version. */
 async function completesWithOneVersion(runId: string, versionsBefore: number): Promise<void> {
-  const { prisma } = db;
-  const run = await waitForRun(prisma, runId, ['SUCCEEDED', 'REJECTED', 'FAILED'], 60_000);
-  expect(run.status, run.error ?? '').toBe('SUCCEEDED');
-  expect(await prisma.modelVersion.count({ where: { trainingRunId: runId } })).toBe(1);
-  expect(await prisma.modelVersion.count()).toBe(versionsBefore + 1);
-  const train = await prisma.trainingStep.findUniqueOrThrow({
-    where: { runId_name: { runId, name: 'train' } },
-  });
-  expect(train).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
-  const logs = await prisma.trainingLog.findMany({
-    where: { runId, step: 'train' },
-    orderBy: { id: 'asc' },
-  });
-  expect(logs.map((l) => l.message)).toEqual(
+  const logs = await expectOneVersionAfterRetry(db.prisma, runId, versionsBefore, 60_000);
+  expect(logs).toEqual(
     expect.arrayContaining([
       'train started (attempt 1 of 3)',
       'train: the trainer running it stopped answering (its lock lapsed); the step runs again',
@@ -182,7 +164,7 @@ describe('a trainer process killed mid-run', () => {
     const { prisma } = db;
     const first = await startTrainer();
     const { runId } = await retrain.request({ trigger: 'MANUAL', config: TINY });
-    await trainingUnderWay(runId);
+    await trainingUnderWay(db.prisma, runId);
     // The training runs in a sandboxed process of the trainer's: the crash takes both.
     const sandbox = sandboxPids(first.pid);
     expect(sandbox).toHaveLength(1);
