@@ -5,15 +5,21 @@
 //   DATABASE_URL, REDIS_URL   as for the apps (defaults: the local services)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { baseEnvShape, parseEnvOrExit } from '@acsa/core/env';
 import { createPrisma } from '@acsa/db';
 import { moveAlias, registerModelVersion } from '@acsa/db/registry';
 import { trainFactory } from '@acsa/ml/train';
 import { announceAliasMove } from '@acsa/pipelines';
 import cliProgress from 'cli-progress';
 import { Redis } from 'ioredis';
+import { z } from 'zod';
 
-const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/acsa';
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const env = parseEnvOrExit(
+  z.object({ DATABASE_URL: baseEnvShape.DATABASE_URL, REDIS_URL: baseEnvShape.REDIS_URL }),
+  process.env,
+);
+const url = env.DATABASE_URL;
+const redisUrl = env.REDIS_URL;
 
 /**
  * Sized to train in a few minutes on 2 cores: one teacher, a narrow student. The retraining pipeline

@@ -9,9 +9,9 @@
 // keep Prisma's `_prisma_migrations` table, so `prisma migrate deploy` can take over on a machine that
 // has the native engine: pass --native to delegate to it.
 import { spawnSync } from 'node:child_process';
+import { baseEnvShape, parseEnvOrExit } from '@acsa/core/env';
 import { createMigration, migrateDeploy, migrationStatus } from '@acsa/db/migrate';
-
-const DEFAULT_URL = 'postgresql://postgres@127.0.0.1:5432/acsa';
+import { z } from 'zod';
 
 function usage(): never {
   console.error('usage: db-migrate.ts deploy | create NAME [--draft] | status   [--native]');
@@ -22,7 +22,10 @@ const args = process.argv.slice(2);
 const native = args.includes('--native');
 const draft = args.includes('--draft');
 const [command, name] = args.filter((a) => !a.startsWith('--'));
-const url = process.env.DATABASE_URL ?? DEFAULT_URL;
+const { DATABASE_URL: url } = parseEnvOrExit(
+  z.object({ DATABASE_URL: baseEnvShape.DATABASE_URL }),
+  process.env,
+);
 
 function runPrisma(prismaArgs: string[]): never {
   const r = spawnSync('npx', ['prisma', ...prismaArgs], {

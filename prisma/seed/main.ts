@@ -5,17 +5,22 @@
 //   ACSA_SEED            the random seed (default 42): same seed and day, same shop
 //   ACSA_DEMO_API_KEY    creates the demo storefront API key (development only)
 //   ACSA_DEMO_PASSWORD   sets the demo console users' password (development only)
+import { baseEnvShape, parseEnvOrExit } from '@acsa/core/env';
 import { createPrisma } from '@acsa/db';
+import { z } from 'zod';
 import { seedAccess } from './access.ts';
 import { seedBootstrapCorpus } from './corpus.ts';
 import { catalogueProductNames, seedDemoShop } from './seed.ts';
 
-const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/acsa';
-const seed = Number(process.env.ACSA_SEED ?? 42);
-if (!Number.isInteger(seed)) {
-  console.error(`error: ACSA_SEED must be an integer, got "${process.env.ACSA_SEED}"`);
-  process.exit(2);
-}
+const ZSeedEnv = z.object({
+  DATABASE_URL: baseEnvShape.DATABASE_URL,
+  ACSA_SEED: z.coerce.number().int().default(42),
+  ACSA_DEMO_API_KEY: z.string().optional(),
+  ACSA_DEMO_PASSWORD: z.string().optional(),
+});
+const env = parseEnvOrExit(ZSeedEnv, process.env);
+const url = env.DATABASE_URL;
+const seed = env.ACSA_SEED;
 const today = new Date();
 today.setUTCHours(0, 0, 0, 0);
 
@@ -45,8 +50,8 @@ try {
   } else console.log('bootstrap corpus already stored');
 
   const access = await seedAccess(prisma, {
-    demoApiKey: process.env.ACSA_DEMO_API_KEY,
-    demoPassword: process.env.ACSA_DEMO_PASSWORD,
+    demoApiKey: env.ACSA_DEMO_API_KEY,
+    demoPassword: env.ACSA_DEMO_PASSWORD,
   });
   console.log(
     `demo users: ${access.users}${access.apiKey ? '; demo storefront key from ACSA_DEMO_API_KEY' : ''}`,

@@ -25,6 +25,20 @@ export function parseEnv<S extends z.ZodType>(
   );
 }
 
+/** For command-line scripts: parseEnv, or print what is wrong (one line per variable) and exit with 2. */
+export function parseEnvOrExit<S extends z.ZodType>(
+  schema: S,
+  source: Record<string, string | undefined>,
+): z.infer<S> {
+  try {
+    return parseEnv(schema, source);
+  } catch (e) {
+    if (!(e instanceof EnvError)) throw e;
+    console.error(`error: ${e.message}`);
+    process.exit(2);
+  }
+}
+
 /** Empty strings count as unset, as shells and .env files produce them. */
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
