@@ -1,5 +1,5 @@
 /**
- * Single-text ONNX Runtime latency of the bundles of one training run, measured round-robin (see
+ * Single-text ONNX Runtime latency of the bundles of one training run, measured in turns (see
  * round-robin.ts). Usage: npx tsx bench/ml/latency.ts RUN_DIR DATA.jsonl SPLIT [calls]
  */
 import path from 'node:path';
@@ -18,7 +18,7 @@ const lat = await roundRobinLatency(models, texts, Number(callsArg ?? 3000));
 for (const [k, v] of variants.entries()) {
   const x = lat[k]!;
   console.log(
-    `${v.padEnd(13)} p50 ${x.p50Ms.toFixed(4)} ms  p99 ${x.p99Ms.toFixed(3)} ms  teacher/this ${(lat[1]!.p50Ms / x.p50Ms).toFixed(2)}×  (featurise p50 ${x.p50FeaturizeMs.toFixed(4)} ms)`,
+    `${v.padEnd(13)} p50 ${x.p50Ms.toFixed(4)} ms  p99 ${x.p99Ms.toFixed(3)} ms  teacher/this ${(lat[1]!.p50Ms / x.p50Ms).toFixed(2)}×  interleaved p50 ${x.p50InterleavedMs.toFixed(4)} ms (${(lat[1]!.p50InterleavedMs / x.p50InterleavedMs).toFixed(2)}×)  (featurise p50 ${x.p50FeaturizeMs.toFixed(4)} ms)`,
   );
 }
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -63,8 +63,8 @@ for (const name of names) {
   const evalRows = readLabeledJsonl(file).filter((r) => splitOf(r) === spec.evalSplit);
   const variants = ['baseline', 'teacher', 'student', 'student-int8'] as const;
   const models = await Promise.all(variants.map((v) => IntentClassifier.load(path.join(out, v))));
-  // Latency is measured round-robin over the four bundles (same text to each in turn), not per bundle
-  // inside evaluate, so load from neighbours on this shared machine falls on all of them alike.
+  // Latency is measured in turns over the four bundles (the same texts to each, see round-robin.ts), not
+  // per bundle inside evaluate, so load from neighbours on this shared machine falls on all of them alike.
   const latency = await roundRobinLatency(
     models,
     evalRows.map((r) => r.text),
@@ -90,6 +90,7 @@ for (const name of names) {
       report,
       trainSeconds,
       peakRssMb: run.peakRssMb,
+      p50InterleavedMs: latency[k]!.p50InterleavedMs,
     });
     console.error(
       `${name} ${variant}: accuracy ${(report.accuracy * 100).toFixed(2)} %, p50 ${report.p50LatencyMs.toFixed(3)} ms`,
