@@ -24,7 +24,8 @@ function freshDatabase(): string {
 }
 
 afterAll(async () => {
-  const admin = new pg.Client({ connectionString: server });
+  // The maintenance database: the server URL names the app's database, which a new machine lacks.
+  const admin = new pg.Client({ connectionString: withDatabase(server, 'postgres') });
   await admin.connect();
   for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin.end();
