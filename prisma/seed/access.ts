@@ -24,8 +24,14 @@ export const sha256Hex = (text: string) => createHash('sha256').update(text).dig
  */
 export async function seedAccess(
   prisma: PrismaClient,
-  options: { demoApiKey?: string; demoPassword?: string },
-): Promise<{ users: number; apiKey: boolean }> {
+  options: {
+    demoApiKey?: string | undefined;
+    demoPassword?: string | undefined;
+    /** A publishable key for the demo shop page, usable from `demoShopOrigins` only. */
+    demoPublishableKey?: string | undefined;
+    demoShopOrigins?: string[];
+  },
+): Promise<{ users: number; apiKey: boolean; publishableKey: boolean }> {
   const passwordHash = options.demoPassword ? hashPassword(options.demoPassword) : undefined;
   for (const u of DEMO_USERS) {
     await prisma.user.upsert({
@@ -34,26 +40,52 @@ export async function seedAccess(
       update: passwordHash ? { passwordHash } : {},
     });
   }
-  if (!options.demoApiKey) return { users: DEMO_USERS.length, apiKey: false };
-  if (options.demoApiKey.length < 24)
-    throw new Error('ACSA_DEMO_API_KEY must be at least 24 characters long');
-  const hash = sha256Hex(options.demoApiKey);
   const admin = await prisma.user.findUniqueOrThrow({ where: { email: DEMO_USERS[0].email } });
-  // One demo key at a time: an older one left from a previous value is revoked, never kept working.
+  if (options.demoApiKey) {
+    await upsertDemoKey(prisma, admin.id, 'Demo storefront', 'ACSA_DEMO_API_KEY', options.demoApiKey, {
+      kind: 'SECRET',
+      allowedOrigins: [],
+    });
+  }
+  if (options.demoPublishableKey) {
+    await upsertDemoKey(
+      prisma,
+      admin.id,
+      'Demo shop page',
+      'ACSA_DEMO_PUBLISHABLE_KEY',
+      options.demoPublishableKey,
+      {
+        kind: 'PUBLISHABLE',
+        allowedOrigins: options.demoShopOrigins ?? [],
+      },
+    );
+  }
+  return {
+    users: DEMO_USERS.length,
+    apiKey: Boolean(options.demoApiKey),
+    publishableKey: Boolean(options.demoPublishableKey),
+  };
+}
+
+async function upsertDemoKey(
+  prisma: PrismaClient,
+  createdById: string,
+  name: string,
+  /** Where the key came from, for the error. */
+  variable: string,
+  key: string,
+  access: { kind: 'SECRET' | 'PUBLISHABLE'; allowedOrigins: string[] },
+): Promise<void> {
+  if (key.length < 24) throw new Error(`${variable} must be at least 24 characters long`);
+  const hash = sha256Hex(key);
+  // One demo key of each name at a time: an older one left from a previous value is revoked, never kept working.
   await prisma.apiKey.updateMany({
-    where: { name: 'Demo storefront', hash: { not: hash }, revokedAt: null },
+    where: { name, hash: { not: hash }, revokedAt: null },
     data: { revokedAt: new Date() },
   });
   await prisma.apiKey.upsert({
     where: { hash },
-    create: {
-      name: 'Demo storefront',
-      prefix: options.demoApiKey.slice(0, 12),
-      hash,
-      scopes: ['chat', 'feedback'],
-      createdById: admin.id,
-    },
-    update: { revokedAt: null },
+    create: { name, prefix: key.slice(0, 12), hash, scopes: ['chat', 'feedback'], createdById, ...access },
+    update: { revokedAt: null, ...access },
   });
-  return { users: DEMO_USERS.length, apiKey: true };
 }

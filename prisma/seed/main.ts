@@ -5,6 +5,8 @@
 //   ACSA_SEED            the random seed (default 42): same seed and day, same shop
 //   ACSA_DEMO_API_KEY    creates the demo storefront API key (development only)
 //   ACSA_DEMO_PASSWORD   sets the demo console users' password (development only)
+//   ACSA_DEMO_PUBLISHABLE_KEY, ACSA_DEMO_SHOP_ORIGINS (comma-separated)
+//                        creates the demo shop page's publishable key for those origins (development only)
 import { baseEnvShape, parseEnvOrExit } from '@acsa/core/env';
 import { createPrisma } from '@acsa/db';
 import { z } from 'zod';
@@ -17,6 +19,11 @@ const ZSeedEnv = z.object({
   ACSA_SEED: z.coerce.number().int().default(42),
   ACSA_DEMO_API_KEY: z.string().optional(),
   ACSA_DEMO_PASSWORD: z.string().optional(),
+  ACSA_DEMO_PUBLISHABLE_KEY: z.string().optional(),
+  ACSA_DEMO_SHOP_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').filter(Boolean)),
 });
 const env = parseEnvOrExit(ZSeedEnv, process.env);
 const url = env.DATABASE_URL;
@@ -52,9 +59,13 @@ try {
   const access = await seedAccess(prisma, {
     demoApiKey: env.ACSA_DEMO_API_KEY,
     demoPassword: env.ACSA_DEMO_PASSWORD,
+    demoPublishableKey: env.ACSA_DEMO_PUBLISHABLE_KEY,
+    demoShopOrigins: env.ACSA_DEMO_SHOP_ORIGINS,
   });
   console.log(
-    `demo users: ${access.users}${access.apiKey ? '; demo storefront key from ACSA_DEMO_API_KEY' : ''}`,
+    `demo users: ${access.users}${access.apiKey ? '; demo storefront key from ACSA_DEMO_API_KEY' : ''}${
+      access.publishableKey ? `; demo shop key for ${env.ACSA_DEMO_SHOP_ORIGINS.join(', ')}` : ''
+    }`,
   );
 } catch (e) {
   console.error(`error: seeding failed: ${(e as Error).message}`);

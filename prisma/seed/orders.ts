@@ -9,6 +9,11 @@ type TStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED' | 'RET
 export const FIRST_ORDER_NUMBER = 10001;
 /** The order the README's demo conversation asks about: Alex Morgan's, shipped and on its way. */
 export const DEMO_ORDER = { number: 10042, status: 'SHIPPED' as const };
+/**
+ * Alex's order that is paid and not yet shipped, for the demo shop's "cancel my order" (its status is the
+ * one the seed draws for it anyway; only its customer is set).
+ */
+export const DEMO_CANCELLABLE_ORDER = { number: 10110 };
 
 export const SHIPPING_METHODS = {
   standard: { label: 'Standard (3–5 business days)', cents: 499, days: [3, 5] },
@@ -134,7 +139,9 @@ export function buildOrders(input: {
   for (let i = 0; i < input.count; i++) {
     const number = FIRST_ORDER_NUMBER + i;
     const demo = number === DEMO_ORDER.number;
-    const customer = demo ? input.customers[0] : random.pick(input.customers);
+    const drawn = demo ? input.customers[0] : random.pick(input.customers);
+    // Drawn anyway and then replaced, so every other order stays exactly as the seed makes it.
+    const customer = number === DEMO_CANCELLABLE_ORDER.number ? input.customers[0] : drawn;
     if (!customer) throw new Error('no customers to place orders');
     const ageDays = demo ? 2.2 : random.chance(0.08) ? random.next() * 8 : random.next() * 180;
     const placedAt = new Date(now.getTime() - ageDays * DAY);

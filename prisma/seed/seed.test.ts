@@ -46,6 +46,15 @@ describe('demo shop seed', () => {
     expect(counts?.orders).toBe(await p.order.count());
   });
 
+  it('gives Alex Morgan a paid order not yet shipped, to cancel in the demo', async () => {
+    const order = await db.prisma.order.findUniqueOrThrow({
+      where: { number: 10110 },
+      include: { customer: true },
+    });
+    expect(order.customer.email).toBe('alex.morgan@example.com');
+    expect(order.status).toBe('PAID');
+  });
+
   it('has order 10042: shipped, with carrier, tracking number, ETA and tracking events', async () => {
     const order = await db.prisma.order.findUniqueOrThrow({
       where: { number: 10042 },
@@ -133,5 +142,17 @@ describe('demo shop seed', () => {
     expect(keys[0]?.revokedAt).not.toBeNull();
     expect(keys[1]?.revokedAt).toBeNull();
     await expect(seedAccess(db.prisma, { demoApiKey: 'short' })).rejects.toThrow(/ACSA_DEMO_API_KEY/);
+  });
+
+  it('stores the demo shop page key as publishable, bound to its origins', async () => {
+    const key = 'acsa_pk_demo_0123456789abcdef0123';
+    await seedAccess(db.prisma, { demoPublishableKey: key, demoShopOrigins: ['http://127.0.0.1:3100'] });
+    const stored = await db.prisma.apiKey.findUniqueOrThrow({ where: { hash: sha256Hex(key) } });
+    expect(stored).toMatchObject({
+      kind: 'PUBLISHABLE',
+      allowedOrigins: ['http://127.0.0.1:3100'],
+      scopes: ['chat', 'feedback'],
+      revokedAt: null,
+    });
   });
 });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Experiment" ADD COLUMN     "autoPromote" BOOLEAN NOT NULL DEFAULT false;
