@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { needsSharedData, sharedDataset } from '@acsa/db/testing';
 import { describe, expect, it } from 'vitest';
 import { normalizeKey, splitOf } from './split.ts';
 
 // The public Bitext sets were split with the same rule; when they are at hand, every row must agree.
-const SHARED = '/work/shared/data/bitext-customer-support-20k/bitext-customer-support-20k.jsonl';
+const SHARED = sharedDataset('bitext-customer-support-20k');
 
 describe('split', () => {
   it('normalises case, punctuation and spacing away', () => {
@@ -19,8 +20,8 @@ describe('split', () => {
     expect(splitOf("I don't have an online account, what do I have to do to register?")).toBe('dev');
   });
 
-  it.skipIf(!existsSync(SHARED))('agrees with every row of the shared Bitext data', () => {
-    const rows = readFileSync(SHARED, 'utf8')
+  it('agrees with every row of the shared Bitext data', needsSharedData(SHARED), () => {
+    const rows = readFileSync(SHARED!, 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { text: string; split: string });

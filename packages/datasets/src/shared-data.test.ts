@@ -1,13 +1,18 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { join } from 'node:path';
+import {
+  createTestDatabase,
+  needsSharedData,
+  SHARED_DATA_DIR as SHARED,
+  type TestDatabase,
+  testServiceUrls,
+} from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from './import-dataset.ts';
 import { prepareImport } from './prepare-import.ts';
 import type { TPreparedImport } from './types.ts';
 
 // The public datasets beside the repository (never copied into it); the test is skipped where they are absent.
-const SHARED = process.env.ACSA_SHARED_DATA ?? resolve(import.meta.dirname, '../../../../shared/data');
 const names = existsSync(SHARED)
   ? readdirSync(SHARED, { withFileTypes: true })
       .filter((d) => d.isDirectory() && existsSync(join(SHARED, d.name, `${d.name}.jsonl`)))
@@ -56,7 +61,7 @@ const KNOWN_DUPLICATES: Record<string, { duplicates: number; conflicts: number }
   'bitext-llm-tagged': { duplicates: 0, conflicts: 0 },
 };
 
-describe.skipIf(names.length === 0)('the shared datasets', () => {
+describe('the shared datasets', needsSharedData(names.length > 0), () => {
   const prepared = new Map<string, TPreparedImport>();
   let db: TestDatabase;
   beforeAll(async () => {

@@ -6,6 +6,8 @@ export type CreatePrismaOptions = {
   url: string;
   /** Pool size; the driver's default (10) suits an app process, tests and scripts need fewer. */
   max?: number;
+  /** Give up opening a connection after this long; by default (0) the OS decides, minutes on a silent host. */
+  connectTimeoutMs?: number;
 };
 
 /**
@@ -13,6 +15,10 @@ export type CreatePrismaOptions = {
  * is needed anywhere (it cannot be downloaded offline, and it would double every process's memory).
  */
 export function createPrisma(options: CreatePrismaOptions): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: options.url, max: options.max ?? 10 });
+  const adapter = new PrismaPg({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 0,
+  });
   return new PrismaClient({ adapter });
 }

@@ -1,14 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../cli-error.ts';
 import { register as registerEval } from './eval.ts';
 import { register as registerTrain } from './train.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'acsa-cli-ml-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function run(...args: string[]): Promise<void> {
   const program = new Command('acsa').exitOverride();
@@ -43,11 +44,23 @@ describe('acsa train / eval on bad input', () => {
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 
-/** Runs the installed CLI as a person would: its exit code and what it printed on stderr. */
-function acsa(...args: string[]): Promise<{ code: number; stderr: string }> {
+/** Runs the installed CLI as a person would: its exit code and what it printed. */
+function acsa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return acsaWith([], ...args);
+}
+
+/** The same with options for node itself (e.g. a smaller heap). */
+function acsaWith(
+  nodeOptions: string[],
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, ['packages/cli/bin/acsa.mjs', ...args], { cwd: ROOT }, (error, _out, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+    execFile(
+      process.execPath,
+      [...nodeOptions, 'packages/cli/bin/acsa.mjs', ...args],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        done({ code: error ? Number(error.code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
     );
   });
 }
@@ -116,4 +129,59 @@ describe('acsa train / eval on bad input, run as a command', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(message(data));
   });
+});
+
+/** The length of the longest array anywhere in a parsed JSON value. */
+function longestArray(value: unknown): number {
+  if (Array.isArray(value)) return Math.max(value.length, ...value.map(longestArray));
+  if (value && typeof value === 'object') return Math.max(0, ...Object.values(value).map(longestArray));
+  return 0;
+}
+
+describe('acsa train --json, run as a command', () => {
+  it('prints the run summary only: bundle paths, metrics, sizes and timings, never the weights', async () => {
+    const phrases: Record<string, string[]> = {
+      track_order: ['where is my order', 'track my parcel', 'when will my package arrive', 'has it shipped'],
+      cancel_order: ['cancel my order', 'i want to cancel', 'please cancel it', 'stop my order'],
+      request_refund: [
+        'i want a refund',
+        'money back please',
+        'refund my purchase',
+        'return it for a refund',
+      ],
+    };
+    const rows = Object.entries(phrases).flatMap(([intent, texts]) =>
+      Array.from({ length: 8 }, (_, i) => texts.map((t) => ({ text: `${t} ${i}`, intent }))).flat(),
+    );
+    const data = file('three-intents.jsonl', rows);
+    const out = path.join(dir, 'bundles');
+    // The default models hold ~100 M weights however few the rows (hashed buckets × width). Training and
+    // export fit a 512 MB heap; printing the weights does not: --json used to die here, out of memory.
+    const { code, stdout, stderr } = await acsaWith(
+      ['--max-old-space-size=512'],
+      'train',
+      '--data',
+      data,
+      '--out',
+      out,
+      '--json',
+    );
+    expect(code, stderr.slice(0, 2000)).toBe(0);
+    expect(stdout.length).toBeLessThan(64 * 1024);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({ seed: 1, labels: 3, seconds: { total: expect.any(Number) } });
+    expect(summary.trainRows + summary.devRows).toBe(rows.length);
+    expect(summary.bundles.map((b: { variant: string }) => b.variant)).toEqual([
+      'teacher',
+      'student',
+      'student-int8',
+    ]);
+    for (const b of summary.bundles) {
+      expect(b.dir).toBe(path.join(out, b.variant));
+      expect(statSync(path.join(b.dir, 'model.onnx')).size).toBe(b.sizeBytes);
+      expect(b.dev).toMatchObject({ n: summary.devRows, accuracy: expect.any(Number) });
+    }
+    expect(Object.keys(summary)).not.toContain('models');
+    expect(longestArray(summary)).toBeLessThanOrEqual(3);
+  }, 180_000);
 });

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { TEvalMetrics, TManifest } from '@acsa/ml/manifest';
 import { DatasetError, type TFactoryResult, trainFactory } from '@acsa/ml/train';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -57,6 +58,52 @@ function summary(r: TFactoryResult): string {
   ].join('\n');
 }
 
+type TTrainSummary = {
+  backend: string;
+  seed: number;
+  trainRows: number;
+  devRows: number;
+  labels: number;
+  seconds: TFactoryResult['seconds'];
+  bundles: Array<{
+    variant: TFactoryResult['bundles'][number]['variant'];
+    dir: string;
+    precision: TManifest['model']['precision'];
+    parameters: number;
+    sha256: string;
+    sizeBytes: number;
+    dev: TEvalMetrics;
+    temperature: number;
+    outOfScope: TManifest['outOfScope'];
+  }>;
+};
+
+/**
+ * What `--json` prints: the run's figures, field by field. Never spread the factory's result here: it
+ * carries the trained weights (tens of millions of floats), and printing them ran the CLI out of memory.
+ */
+function jsonSummary(r: TFactoryResult, opts: { seed: number }): TTrainSummary {
+  return {
+    backend: r.backend,
+    seed: opts.seed,
+    trainRows: r.trainRows,
+    devRows: r.devRows,
+    labels: r.labels,
+    seconds: { teacher: r.seconds.teacher, student: r.seconds.student, total: r.seconds.total },
+    bundles: r.bundles.map(({ variant, dir, manifest: m }) => ({
+      variant,
+      dir,
+      precision: m.model.precision,
+      parameters: m.model.architecture.parameters,
+      sha256: m.model.sha256,
+      sizeBytes: m.model.sizeBytes,
+      dev: m.metrics.dev,
+      temperature: m.calibration.temperature,
+      outOfScope: m.outOfScope,
+    })),
+  };
+}
+
 export function register(program: Command): void {
   program
     .command('train')
@@ -82,18 +129,8 @@ export function register(program: Command): void {
           log: progress.log,
         });
         progress.stop();
-        if (opts.json) {
-          const bundles = result.bundles.map(({ variant, dir, manifest }) => ({
-            variant,
-            dir,
-            sha256: manifest.model.sha256,
-            sizeBytes: manifest.model.sizeBytes,
-            dev: manifest.metrics.dev,
-            temperature: manifest.calibration.temperature,
-            outOfScope: manifest.outOfScope,
-          }));
-          console.log(JSON.stringify({ ...result, bundles }));
-        } else console.log(summary(result));
+        if (opts.json) console.log(JSON.stringify(jsonSummary(result, { seed })));
+        else console.log(summary(result));
       } catch (err) {
         progress.stop();
         if (err instanceof DatasetError) throw new CliError(err.message);

@@ -55,5 +55,7 @@ describe('creating a migration', () => {
       migration: null,
       applied: [],
     });
-  });
+    // Every migration applied twice (the database and the schema engine's shadow) and a diff: over 5 s on
+    // two busy cores (a fresh-clone run timed out at vitest's default with load average 9).
+  }, 120_000);
 });

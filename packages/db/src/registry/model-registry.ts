@@ -32,9 +32,13 @@ export class RegistryError extends Error {
 /**
  * Registers an immutable model version. Idempotent: registering the same name with the same bytes again
  * returns the existing row (a retried pipeline step never creates a second version); the same name with
- * other bytes is refused.
+ * other bytes is refused. In a transaction, losing a race to another registration of the name fails the
+ * transaction (PostgreSQL aborts it): a caller there keeps registrations of one name apart itself.
  */
-export async function registerModelVersion(prisma: PrismaClient, v: TRegisterVersion): Promise<ModelVersion> {
+export async function registerModelVersion(
+  prisma: PrismaClient | TransactionClient,
+  v: TRegisterVersion,
+): Promise<ModelVersion> {
   const sha256 = createHash('sha256').update(v.onnx).digest('hex');
   if (sha256 !== v.manifest.model.sha256) {
     throw new RegistryError(

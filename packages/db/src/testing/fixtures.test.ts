@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRetryableError, withTransaction } from '../index.ts';
 import {
+  bareModelVersion,
   createTestDatabase,
   createTestRedis,
   type TestDatabase,
@@ -50,18 +51,7 @@ describe('test fixtures', () => {
   });
 
   it('refuses to rewrite a registered model version', async () => {
-    const v = await a.prisma.modelVersion.create({
-      data: {
-        version: 'intent-test-1',
-        kind: 'student-int8',
-        manifest: {},
-        sha256: 'ab',
-        sizeBytes: 1,
-        featurizerVersion: 1,
-        labels: ['a'],
-        metrics: {},
-      },
-    });
+    const v = await bareModelVersion(a.prisma, 'intent-test-1');
     await expect(
       a.prisma.modelVersion.update({ where: { id: v.id }, data: { sha256: 'cd' } }),
     ).rejects.toThrow(/immutable/);

@@ -1,4 +1,7 @@
 // Fixtures for integration tests: real PostgreSQL and Redis, isolated per test file.
+
+export { bareModelVersion } from './model-version.ts';
+export { needsSharedData, SHARED_DATA_DIR, sharedDataset } from './shared-data.ts';
 export {
   createTestDatabase,
   dropLeftoverTestDatabases,

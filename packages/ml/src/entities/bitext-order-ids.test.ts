@@ -1,15 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { needsSharedData, sharedDataset } from '@acsa/db/testing';
 import { describe, expect, it } from 'vitest';
 import { extractEntities } from './extract-entities.ts';
 import { scoreSpans } from './score-spans.ts';
 
 // The shared Bitext dataset is not part of the repository; without it this check is skipped.
-const FILE = '/work/shared/data/bitext-llm-tagged/bitext-llm-tagged.jsonl';
+const FILE = sharedDataset('bitext-llm-tagged');
 type Row = { text: string; entities?: { type: string; start: number; end: number }[] };
 
-describe.skipIf(!existsSync(FILE))('order ids on bitext-llm-tagged', () => {
+describe('order ids on bitext-llm-tagged', needsSharedData(FILE), () => {
   it('reaches an order_id F1 of at least 0.95', () => {
-    const rows = readFileSync(FILE, 'utf8')
+    const rows = readFileSync(FILE!, 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Row);

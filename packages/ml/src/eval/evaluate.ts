@@ -20,6 +20,8 @@ export type TEvalReport = {
   /** Featurise + ONNX + decision for one text, as serving sees it. */
   p50EndToEndMs: number;
   perIntent: TIntentScores[];
+  /** The most frequent confusions (gold intent answered as another), most frequent first. */
+  confusions: Array<{ gold: string; predicted: string; n: number }>;
   /** Best in-scope accuracy over all thresholds at out-of-scope recall ≥ 0.7 (the usual CLINC150 view). */
   oosAtRecall70: TOosPoint | null;
 };
@@ -81,8 +83,27 @@ export async function evaluate(
     sizeBytes: clf.manifest.model.sizeBytes,
     ...latency,
     perIntent: scores,
+    confusions: topConfusions(gold, pred, TOP_CONFUSIONS),
     oosAtRecall70: hasOos ? bestAtRecall(oosCurve(candidates, isOutOfScope, OOS), 0.7) : null,
   };
+}
+
+/** Enough pairs to see what moved between two versions, few enough to keep in a step's output. */
+const TOP_CONFUSIONS = 50;
+
+function topConfusions(gold: readonly string[], pred: readonly string[], top: number) {
+  const counts = new Map<string, { gold: string; predicted: string; n: number }>();
+  gold.forEach((g, i) => {
+    const p = pred[i]!;
+    if (g === p) return;
+    const key = `${g}\u0000${p}`;
+    const row = counts.get(key) ?? { gold: g, predicted: p, n: 0 };
+    row.n++;
+    counts.set(key, row);
+  });
+  return [...counts.values()]
+    .sort((a, b) => b.n - a.n || a.gold.localeCompare(b.gold) || a.predicted.localeCompare(b.predicted))
+    .slice(0, top);
 }
 
 async function measureLatency(

@@ -45,3 +45,5 @@ export function percentile(values: readonly number[], q: number): number {
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[idx]!;
 }
+
+export { ksBinned, ksCriticalD, type TKsResult } from './ks.ts';

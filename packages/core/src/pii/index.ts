@@ -1,0 +1,2 @@
+export { maskPiiDeep } from './mask-deep.ts';
+export { maskPii, PII_MASKS } from './mask-text.ts';
