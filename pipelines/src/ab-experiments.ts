@@ -1,4 +1,26 @@
 // Server-only: A/B experiment results and lifecycle (PostgreSQL through @acsa/db), for the console and CLI.
+
+export { decideExperiments, EXPERIMENT_CHECK_ACTOR, type TExperimentCheck } from './ab-auto-decide.ts';
+export {
+  concludeExperimentFromConsole,
+  experimentsOverview,
+  stopExperimentFromConsole,
+  type TExperimentsOverview,
+} from './ab-console.ts';
+export {
+  createExperimentFromConsole,
+  experimentChoices,
+  PRIMARY_METRICS,
+  type TCreateExperiment,
+  ZCreateExperiment,
+} from './ab-create.ts';
+export {
+  DECISION_ALPHA,
+  decideExperiment,
+  MIN_DECISION_SESSIONS,
+  type TDecision,
+  type TDecisionEvidence,
+} from './ab-decide.ts';
 export { concludeExperiment, stopExperiment } from './ab-lifecycle.ts';
 export { listExperiments, resolveExperiment, type TExperimentListItem } from './ab-list.ts';
 export {
@@ -9,4 +31,5 @@ export {
   type TRate,
   type TVariantResult,
 } from './ab-results.ts';
+export { SEQUENTIAL_TAU, sequentialTest, type TSequentialTest } from './ab-sequential.ts';
 export { type TVariantCounts, type TVariantKey, variantCounts } from './ab-variant-counts.ts';

@@ -11,6 +11,8 @@ type TLifecycle = {
   reason?: string | null;
   /** Where alias moves are announced, so serving replicas re-route at once instead of at their next poll. */
   redis?: Redis | null;
+  /** Kept in the audit entry beside the reason, e.g. the figures an automatic decision was made on. */
+  details?: Record<string, unknown>;
 };
 
 type TExperimentWithVariants = Experiment & { variants: { name: string }[] };
@@ -72,7 +74,7 @@ async function endSplit(
         action,
         targetType: 'Experiment',
         targetId: exp.id,
-        data: { name: exp.name, reason: o.reason ?? null, ...data },
+        data: { name: exp.name, reason: o.reason ?? null, ...o.details, ...data },
       },
     });
     // Serving routes by the experiment row, not the aliases: replicas must hear of the end either way.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareProportions, sampleRatioCheck } from './ab-stats.ts';
+import { compareProportions, proportionInterval, sampleRatioCheck } from './ab-stats.ts';
 
 describe('A/B arithmetic', () => {
   it('matches a hand-worked two-proportion test: control 200/1000 vs treatment 160/1000', () => {
@@ -46,5 +46,13 @@ describe('A/B arithmetic', () => {
     // three variants, 1/3 each of 300: observed 110/100/90 → χ² = (100 + 0 + 100)/100 = 2, df = 2, p = e^−1 = 0.3679
     const three = sampleRatioCheck([110, 100, 90], [1, 1, 1]);
     expect(three.pValue).toBeCloseTo(Math.exp(-1), 6);
+  });
+
+  it('gives each rate a Wilson 95 % interval that stays inside [0, 1]', () => {
+    const [lo, hi] = proportionInterval({ successes: 40, n: 400 })!;
+    expect(lo).toBeCloseTo(0.0743, 3);
+    expect(hi).toBeCloseTo(0.1333, 3);
+    expect(proportionInterval({ successes: 0, n: 10 })![0]).toBe(0);
+    expect(proportionInterval({ successes: 0, n: 0 })).toBeNull();
   });
 });

@@ -43,6 +43,20 @@ export function compareProportions(
   return { control: pc, treatment: pt, diff, interval: [diff - q * se, diff + q * se], z, pValue };
 }
 
+/**
+ * Wilson score interval of one proportion: unlike the normal approximation it stays inside [0, 1] and is
+ * not zero-width at 0 % or 100 %, which small variants early in an experiment often show. Null with no data.
+ */
+export function proportionInterval(p: TProportion, confidence = 0.95): [number, number] | null {
+  if (p.n <= 0) return null;
+  const q = jStat.normal.inv(1 - (1 - confidence) / 2, 0, 1);
+  const r = p.successes / p.n;
+  const denom = 1 + (q * q) / p.n;
+  const centre = (r + (q * q) / (2 * p.n)) / denom;
+  const half = (q * Math.sqrt((r * (1 - r)) / p.n + (q * q) / (4 * p.n * p.n))) / denom;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
 export type TSampleRatioCheck = {
   observed: number[];
   expected: number[];

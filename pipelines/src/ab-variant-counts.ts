@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@acsa/db';
+import { agreedIntent } from './learning-data/agreed-intent.ts';
 
 export type TVariantKey = { name: string; modelVersionId: string };
 export type TVariantCounts = {
@@ -26,7 +27,7 @@ const EMPTY: TVariantCounts = {
  * with its name and answered by its model version, so a name reused by a later experiment never mixes in.
  * The session (conversation) is the unit for the split and the escalation rate, because assignment is
  * sticky per session and a session's turns are not independent; feedback counts per rating and accuracy
- * per reviewed turn, its truth being the review's agreed intent or else the labels' majority.
+ * per reviewed turn whose truth agreedIntent settles (the rule the trainer's snapshot uses too).
  */
 export async function variantCounts(
   prisma: PrismaClient,
@@ -63,20 +64,20 @@ export async function variantCounts(
        GROUP BY msgs.variant`,
       ...args,
     ),
-    prisma.$queryRawUnsafe<{ variant: string; labeled: number; correct: number }[]>(
-      `WITH msgs AS (${msgs('')}),
-       votes AS (
-         SELECT l."messageId", l.intent, count(*) AS n, min(l."createdAt") AS first
-         FROM "Label" l JOIN msgs ON msgs.id = l."messageId" GROUP BY 1, 2
-       ), majority AS (
-         SELECT DISTINCT ON ("messageId") "messageId", intent FROM votes
-         ORDER BY "messageId", n DESC, first ASC
-       )
-       SELECT msgs.variant, count(*)::int AS labeled,
-              count(*) FILTER (WHERE coalesce(r."finalIntent", t.intent) = msgs.intent)::int AS correct
-       FROM majority t JOIN msgs ON msgs.id = t."messageId"
-       LEFT JOIN "ReviewItem" r ON r."messageId" = msgs.id
-       GROUP BY msgs.variant`,
+    // Every reviewed turn with its labels; the truth is decided by agreedIntent, as for training data.
+    prisma.$queryRawUnsafe<
+      {
+        variant: string;
+        predicted: string | null;
+        finalIntent: string | null;
+        labels: { intent: string }[];
+      }[]
+    >(
+      `WITH msgs AS (${msgs('')})
+       SELECT msgs.variant, msgs.intent AS predicted, r."finalIntent",
+              (SELECT json_agg(json_build_object('intent', l.intent)) FROM "Label" l WHERE l."messageId" = msgs.id) AS labels
+       FROM msgs LEFT JOIN "ReviewItem" r ON r."messageId" = msgs.id
+       WHERE r."finalIntent" IS NOT NULL OR EXISTS (SELECT 1 FROM "Label" l WHERE l."messageId" = msgs.id)`,
       ...args,
     ),
   ]);
@@ -87,7 +88,12 @@ export async function variantCounts(
       escalatedSessions: r.escalated,
     });
   for (const r of feedback) Object.assign(out.get(r.variant) ?? {}, { rated: r.rated, positive: r.positive });
-  for (const r of accuracy)
-    Object.assign(out.get(r.variant) ?? {}, { labeled: r.labeled, correct: r.correct });
+  for (const r of accuracy) {
+    const truth = agreedIntent(r.labels ?? [], r.finalIntent);
+    const counts = out.get(r.variant);
+    if (!truth || !counts) continue;
+    counts.labeled++;
+    if (truth === r.predicted) counts.correct++;
+  }
   return out;
 }

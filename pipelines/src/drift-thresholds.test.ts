@@ -49,3 +49,31 @@ describe('sampling noise', () => {
     expect(driftBreaches(large).map((b) => b.metric)).toEqual(['intentPsi']);
   });
 });
+
+describe('Kolmogorov–Smirnov breaches', () => {
+  const ks = (d: number, n1: number, n2: number) => ({ d, p: 0.5, n1, n2 });
+
+  it('alerts only on a D over both its critical value at falseAlarmP and the configured minimum', () => {
+    // 178 reference rows, 191 live: critical D = 1.94947·√(1/178 + 1/191) = .2031, over the 0.1 minimum.
+    const small = { ...quiet, n: 191 };
+    expect(
+      effectiveThresholds({ ...small, ks: { confidence: ks(0, 178, 191), length: ks(0, 178, 191) } }),
+    ).toMatchObject({ confidenceKs: expect.closeTo(0.2031, 4), lengthKs: expect.closeTo(0.2031, 4) });
+    expect(
+      driftBreaches({ ...small, ks: { confidence: ks(0.18, 178, 191), length: ks(0.25, 178, 191) } }),
+    ).toEqual([{ metric: 'lengthKs', value: 0.25, threshold: expect.closeTo(0.2031, 4) }]);
+    // Over 20,000 messages each D = 0.05 is significant (critical .0195) but too small a shift to act on.
+    const large = { ...quiet, n: 20_000 };
+    expect(
+      driftBreaches({
+        ...large,
+        ks: { confidence: ks(0.05, 20_000, 20_000), length: ks(0.12, 20_000, 20_000) },
+      }),
+    ).toEqual([{ metric: 'lengthKs', value: 0.12, threshold: 0.1 }]);
+  });
+
+  it('leaves reports without KS figures (older ones) as they were', () => {
+    expect(driftBreaches(quiet)).toEqual([]);
+    expect(effectiveThresholds(quiet)).toMatchObject({ confidenceKs: 0.1, lengthKs: 0.1 });
+  });
+});

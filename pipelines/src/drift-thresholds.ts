@@ -1,4 +1,5 @@
 /// <reference path="./ab-jstat.d.ts" />
+import { ksCriticalD, type TKsResult } from '@acsa/ml/drift';
 import jStat from 'jstat';
 import { z } from 'zod';
 
@@ -12,6 +13,13 @@ export const ZDriftThresholds = z.object({
   intentJs: z.number().positive().max(1),
   confidencePsi: z.number().positive(),
   lengthPsi: z.number().positive(),
+  /**
+   * The least Kolmogorov–Smirnov D (largest gap between the reference and live cumulative distributions)
+   * that alerts. Over thousands of messages the KS critical value falls towards 0 and any trivial shift
+   * would be "significant"; this floor keeps alerts to shifts worth a retraining.
+   */
+  confidenceKs: z.number().positive().max(1),
+  lengthKs: z.number().positive().max(1),
   /** Absolute rise of the unknown-token rate over the reference's (0.15 = 15 points more unknown words). */
   unknownTokenRateIncrease: z.number().positive().max(1),
   /** Below this many messages a window is reported but never alerts. */
@@ -30,12 +38,20 @@ export const DEFAULT_DRIFT_THRESHOLDS: TDriftThresholds = {
   intentJs: 0.1,
   confidencePsi: 0.25,
   lengthPsi: 0.25,
+  confidenceKs: 0.1,
+  lengthKs: 0.1,
   unknownTokenRateIncrease: 0.15,
   minMessages: 100,
   falseAlarmP: 0.001,
 };
 
-type TDistributionMetric = 'intentPsi' | 'intentJs' | 'confidencePsi' | 'lengthPsi';
+type TDistributionMetric =
+  | 'intentPsi'
+  | 'intentJs'
+  | 'confidencePsi'
+  | 'lengthPsi'
+  | 'confidenceKs'
+  | 'lengthKs';
 
 /** How many categories (bins with mass on either side) each compared distribution has. */
 export type TDriftSampling = {
@@ -54,6 +70,8 @@ export type TDriftFigures = {
   referenceUnknownTokenRate: number;
   /** Sample sizes behind the figures; without them the thresholds apply as they are. */
   sampling?: TDriftSampling;
+  /** Two-sample KS of the confidence and length histograms; reports older than it have none. */
+  ks?: { confidence: TKsResult; length: TKsResult };
 };
 
 export type TDriftBreach = { metric: string; value: number; threshold: number };
@@ -68,9 +86,12 @@ export function psiNoiseFloor(categories: number, referenceN: number, liveN: num
   return jStat.chisquare.inv(1 - p, categories - 1) * (1 / referenceN + 1 / liveN);
 }
 
-/** The threshold each distribution metric is held to: the configured one, or the noise floor if higher. */
+/**
+ * The threshold each distribution metric is held to: the configured one, or the noise floor if higher. For
+ * KS the noise floor is its critical D at `falseAlarmP`, so a KS breach is significant and large.
+ */
 export function effectiveThresholds(
-  f: Pick<TDriftFigures, 'n' | 'sampling'>,
+  f: Pick<TDriftFigures, 'n' | 'sampling' | 'ks'>,
   t: TDriftThresholds = DEFAULT_DRIFT_THRESHOLDS,
 ): Record<TDistributionMetric, number> {
   const floor = (k: number) => (f.sampling ? psiNoiseFloor(k, f.sampling.referenceN, f.n, t.falseAlarmP) : 0);
@@ -81,8 +102,12 @@ export function effectiveThresholds(
     intentJs: Math.max(t.intentJs, intentFloor / (8 * Math.LN2)),
     confidencePsi: Math.max(t.confidencePsi, floor(c?.confidence ?? 0)),
     lengthPsi: Math.max(t.lengthPsi, floor(c?.length ?? 0)),
+    confidenceKs: Math.max(t.confidenceKs, ksFloor(f.ks?.confidence, t.falseAlarmP)),
+    lengthKs: Math.max(t.lengthKs, ksFloor(f.ks?.length, t.falseAlarmP)),
   };
 }
+
+const ksFloor = (k: TKsResult | undefined, p: number) => (k ? ksCriticalD(k.n1, k.n2, p) : 0);
 
 /** Every figure over its threshold; empty when the window is quiet or too small to judge. */
 export function driftBreaches(
@@ -102,5 +127,10 @@ export function driftBreaches(
       threshold: f.referenceUnknownTokenRate + t.unknownTokenRateIncrease,
     },
   ];
+  if (f.ks)
+    checks.push(
+      { metric: 'confidenceKs', value: f.ks.confidence.d, threshold: e.confidenceKs },
+      { metric: 'lengthKs', value: f.ks.length.d, threshold: e.lengthKs },
+    );
   return checks.filter((c) => c.value > c.threshold);
 }

@@ -46,14 +46,30 @@ export {
   type TInteractionBatch,
   type TInteractionEvent,
   type TParsedInteractions,
+  upgradeInteractionEvent,
+  upgradeInteractionJob,
   ZAliasMoved,
   ZInteractionBatch,
   ZInteractionEvent,
 } from './interaction-event.ts';
-export { DEFAULT_QUEUE_PREFIX, MODEL_ALIAS_CHANNEL, QUEUES, type TQueueName } from './queues.ts';
+export {
+  API_KEY_REVOKED_CHANNEL,
+  DEFAULT_QUEUE_PREFIX,
+  MODEL_ALIAS_CHANNEL,
+  QUEUES,
+  type TQueueName,
+} from './queues.ts';
 export { experimentAlias, PRODUCTION_ALIAS, SHADOW_ALIAS } from './registry/aliases.ts';
 export * from './retrain/config.ts';
 export * from './retrain/jobs.ts';
 export * from './retrain/outputs.ts';
 export * from './retrain/steps.ts';
 export { DEFAULT_LABEL_TRIGGER_COUNT, SCHEDULES } from './schedules.ts';
+export {
+  heartbeatTtlMs,
+  SERVING_HEARTBEAT_MAX_TTL_MS,
+  SERVING_HEARTBEAT_MS,
+  servingReplicaKeys,
+  type TServingHeartbeat,
+} from './serving-heartbeat.ts';
+export { WORKER_METRICS } from './worker-metrics.ts';

@@ -24,3 +24,5 @@ export const DEFAULT_QUEUE_PREFIX = 'acsa:bull';
 
 /** Redis pub/sub channel on which every alias move is announced; serving replicas reload on it. */
 export const MODEL_ALIAS_CHANNEL = 'acsa:model-alias-moved';
+/** Serving replicas drop a revoked key from their caches when it is announced here (payload: the key's id). */
+export const API_KEY_REVOKED_CHANNEL = 'acsa:api-key-revoked';

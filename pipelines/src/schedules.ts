@@ -5,6 +5,8 @@
 export const SCHEDULES = {
   /** Counts labels made since the last run; starts a run past the threshold. */
   labelCheck: { id: 'retrain-label-check', everyMs: 5 * 60_000 },
+  /** Running experiments' sequential check: rolls back, promotes or proposes (decideExperiments). */
+  experimentCheck: { id: 'experiment-check', everyMs: 60_000 },
   /** A retrain on a calendar, whatever the labels and drift say: Sundays 03:00 UTC. */
   retrain: { id: 'retrain-schedule', pattern: '0 3 * * 0' },
 } as const;

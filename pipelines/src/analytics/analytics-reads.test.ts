@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { bareModelVersion, createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reviewInbox } from './review-inbox.ts';
 import { NO_MODEL_VERSION, turnStats, turnStatsByHour } from './turn-stats.ts';
@@ -10,18 +10,7 @@ const h2 = new Date('2026-11-26T11:00:00Z');
 const ids: Record<string, string> = {};
 
 async function version(name: string) {
-  const v = await db.prisma.modelVersion.create({
-    data: {
-      version: name,
-      kind: 'student-int8',
-      manifest: {},
-      sha256: name,
-      sizeBytes: 1,
-      featurizerVersion: 1,
-      labels: ['a'],
-      metrics: {},
-    },
-  });
+  const v = await bareModelVersion(db.prisma, name);
   return v.id;
 }
 
@@ -90,6 +79,8 @@ describe('analytics reads', () => {
   });
 
   it('lists open review items most uncertain first, oldest first among equals', async () => {
+    // The rating of 2 above made its turn a review item (negative feedback does, by trigger); start clean.
+    await db.prisma.reviewItem.deleteMany();
     const items = [
       ['refund or return', 0.9, 'OPEN'],
       ['a human please', 0.4, 'OPEN'],

@@ -1,3 +1,4 @@
+import { maskPii } from '@acsa/core/pii';
 import type { Job, Queue, Worker } from 'bullmq';
 import { type TDeadLetter, ZDeadLetter } from './dead-letter.ts';
 
@@ -6,7 +7,11 @@ export async function isFinalFailure(job: Job): Promise<boolean> {
   return (await job.getState()) === 'failed';
 }
 
-/** The dead letter for a job's final failure. Its id is derived from the failure, so it is written once. */
+/**
+ * The dead letter for a job's final failure. Its id is derived from the failure, so it is written once.
+ * It keeps the payload as it is, since a replay runs it again (payloads carry ids, not what customers
+ * wrote), and the error's text masked: nobody replays an error.
+ */
 export async function sendToDeadLetters(deadLetters: Queue, job: Job, error: Error): Promise<TDeadLetter> {
   const letter = ZDeadLetter.parse({
     v: 1,
@@ -14,8 +19,8 @@ export async function sendToDeadLetters(deadLetters: Queue, job: Job, error: Err
     jobId: String(job.id),
     name: job.name,
     data: job.data,
-    error: error.message || String(error),
-    stack: error.stack ?? null,
+    error: maskPii(error.message || String(error)),
+    stack: error.stack ? maskPii(error.stack) : null,
     attemptsMade: job.attemptsMade,
     failedAt: new Date(job.finishedOn ?? Date.now()).toISOString(),
   });

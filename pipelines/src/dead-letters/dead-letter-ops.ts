@@ -1,3 +1,4 @@
+import { maskPiiDeep } from '@acsa/core/pii';
 import { type ConnectionOptions, Job, Queue } from 'bullmq';
 import { QUEUES } from '../queues.ts';
 import { type TDeadLetter, ZDeadLetter } from './dead-letter.ts';
@@ -14,17 +15,37 @@ async function withQueue<T>(deps: TQueueDeps, name: string, work: (q: Queue) => 
   }
 }
 
-/** Dead letters, newest first. */
+/**
+ * Whether a person searching `q` means this letter: its own id exactly (BullMQ's are short counters, so a
+ * substring would match most), or part of its job's id or of the retraining run's id it belonged to.
+ */
+function matches(q: string, id: string, letter: TDeadLetter): boolean {
+  const data = letter.data as { runId?: unknown } | null;
+  const runId = typeof data?.runId === 'string' ? [data.runId] : [];
+  return id.toLowerCase() === q || [letter.jobId, ...runId].some((s) => s.toLowerCase().includes(q));
+}
+
+/**
+ * Dead letters, newest first, for people to read (the console, `acsa dlq list`): emails, phones and card
+ * numbers in payload and error are masked. A replay reads the letter itself, never this listing.
+ * `q` keeps the letters it names (see `matches`); it searches every letter, not only the first `limit`, so
+ * an old letter can still be found.
+ */
 export function listDeadLetters(
   deps: TQueueDeps,
-  options: { limit?: number } = {},
+  options: { limit?: number; q?: string } = {},
 ): Promise<TDeadLetterItem[]> {
-  return withQueue(deps, QUEUES.deadLetters, async (q) => {
-    const jobs = await q.getJobs(['waiting', 'delayed', 'prioritized'], 0, (options.limit ?? 100) - 1);
+  const limit = options.limit ?? 100;
+  const q = options.q?.trim().toLowerCase() ?? '';
+  return withQueue(deps, QUEUES.deadLetters, async (queue) => {
+    const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized'], 0, q ? -1 : limit - 1);
     return jobs
       .filter((j): j is Job => Boolean(j))
-      .map((j) => ({ id: String(j.id), ...ZDeadLetter.parse(j.data) }))
-      .sort((a, b) => b.failedAt.localeCompare(a.failedAt));
+      .map((j) => ({ id: String(j.id), letter: ZDeadLetter.parse(j.data) }))
+      .filter(({ id, letter }) => !q || matches(q, id, letter))
+      .sort((a, b) => b.letter.failedAt.localeCompare(a.letter.failedAt))
+      .slice(0, limit)
+      .map(({ id, letter }) => ({ id, ...maskPiiDeep(letter) }));
   });
 }
 

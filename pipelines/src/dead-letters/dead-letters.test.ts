@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../queues.ts';
 import { attachDeadLetters } from './attach-dead-letters.ts';
 import { listDeadLetters, replayDeadLetter } from './dead-letter-ops.ts';
+import { maskingFailures } from './mask-failures.ts';
 
 const NAME = 'acsa.test-jobs.v1';
 let redis: TestRedis;
@@ -22,10 +23,10 @@ beforeAll(async () => {
   dlq = new Queue(QUEUES.deadLetters, deps);
   worker = new Worker(
     NAME,
-    async (job) => {
+    maskingFailures(async (job) => {
       if (!healthy) throw new Error(`downstream unavailable for ${job.data.order}`);
       processed.push(job.data.order);
-    },
+    }),
     deps,
   );
   attachDeadLetters(worker, dlq);
@@ -93,6 +94,32 @@ describe('dead letters', () => {
     await until(
       async () => processed,
       (p) => p.includes('B-2'),
+    );
+  });
+
+  it('shows no contact details of payload or error, keeps none in the failure, and replays the payload as it was', async () => {
+    healthy = false;
+    const order = 'C-3 for jane.doe@example.org, +44 7700 900123';
+    await queue.add('sync-order', { order }, { jobId: 'c3', attempts: 1 });
+    const [letter] = await until(
+      () => listDeadLetters(deps),
+      (l) => l.length === 1,
+    );
+    expect(letter).toMatchObject({
+      data: { order: 'C-3 for [email], [phone]' },
+      error: 'downstream unavailable for C-3 for [email], [phone]',
+    });
+    expect(letter!.stack).toMatch(/^Error: downstream unavailable for C-3 for \[email\], \[phone\]/);
+    const failed = await Job.fromId(queue, 'c3');
+    expect(failed?.failedReason).toBe(letter!.error);
+    expect(JSON.stringify(failed?.stacktrace)).not.toMatch(/jane\.doe|7700 900123/);
+    const kept = await Job.fromId(dlq, letter!.id);
+    expect(JSON.stringify([kept?.data.error, kept?.data.stack])).not.toMatch(/jane\.doe|7700/);
+    healthy = true;
+    await replayDeadLetter(deps, letter!.id);
+    await until(
+      async () => processed,
+      (p) => p.includes(order),
     );
   });
 });

@@ -1,5 +1,10 @@
 // Server-only: dead letters (BullMQ).
 export { attachDeadLetters, isFinalFailure, sendToDeadLetters } from './attach-dead-letters.ts';
+export {
+  replayDeadLetterFromConsole,
+  replayDeadLettersFromConsole,
+  type TReplayManyResult,
+} from './console-replay.ts';
 export { type TDeadLetter, ZDeadLetter } from './dead-letter.ts';
 export {
   listDeadLetters,
@@ -8,3 +13,6 @@ export {
   type TQueueDeps,
   type TReplayResult,
 } from './dead-letter-ops.ts';
+export { maskErrorText, maskingFailures } from './mask-failures.ts';
+export { queueCounts, type TQueueCounts, WATCHED_QUEUES } from './queue-counts.ts';
+export type { TThroughput } from './queue-throughput.ts';

@@ -1,5 +1,6 @@
 // Server-only: starts retraining runs (PostgreSQL + BullMQ).
 
+export { retrainCancelChannel } from './cancel-signal.ts';
 export { retrainFlow, type TFlowOptions } from './flow.ts';
 export {
   createRetrainClient,

@@ -16,6 +16,7 @@ export type TRetrainStepJob = z.infer<typeof ZRetrainStepJob>;
 /** Jobs on the triggers queue, added by the job schedulers. */
 export const ZTriggerJob = z.discriminatedUnion('kind', [
   z.object({ v: z.literal(1), kind: z.literal('label-check') }),
+  z.object({ v: z.literal(1), kind: z.literal('experiment-check') }),
   z.object({ v: z.literal(1), kind: z.literal('scheduled-retrain'), mode: ZPromotionMode.optional() }),
 ]);
 export type TTriggerJob = z.infer<typeof ZTriggerJob>;

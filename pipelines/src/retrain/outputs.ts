@@ -49,6 +49,8 @@ export const ZIntentScore = z.object({
   recall: z.number(),
   f1: z.number(),
 });
+/** How often test rows of intent `gold` were answered as `predicted` (off the diagonal only). */
+export const ZConfusion = z.object({ gold: z.string(), predicted: z.string(), n: z.number().int() });
 export const ZEvalSummary = z.object({
   n: z.number().int(),
   accuracy: z.number(),
@@ -61,6 +63,8 @@ export const ZEvalSummary = z.object({
   p99LatencyMs: z.number(),
   p50EndToEndMs: z.number(),
   perIntent: z.array(ZIntentScore),
+  /** The most frequent confusions; absent in evaluations made before they were recorded. */
+  confusions: z.array(ZConfusion).optional(),
 });
 export type TEvalSummary = z.infer<typeof ZEvalSummary>;
 

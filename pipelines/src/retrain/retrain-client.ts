@@ -1,8 +1,10 @@
 import type { PrismaClient, PromotionMode, RunStatus } from '@acsa/db';
 import { withTransaction } from '@acsa/db';
 import { type ConnectionOptions, FlowProducer, Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { QUEUES } from '../queues.ts';
+import { retrainCancelChannel } from './cancel-signal.ts';
 import { ZRetrainConfig, ZRunTrigger } from './config.ts';
 import { retrainFlow } from './flow.ts';
 import { RETRAIN_STEPS, stepJobId } from './steps.ts';
@@ -33,6 +35,14 @@ export type TRetrainClientOptions = {
 
 export type TRetrainClient = {
   request(input: TRetrainRequest): Promise<TRetrainRequestResult>;
+  /**
+   * Takes every step of a run that has not started off the queues, in one atomic BullMQ removal: true when
+   * none was executing (the run will do nothing more), false when a step is running right now (BullMQ
+   * cannot remove a job being executed; the steps stay queued until its trainer stops it: `signalCancel`).
+   */
+  removeUnstarted(runId: string): Promise<boolean>;
+  /** Tells every trainer that a run was cancelled: the one executing its step stops it. */
+  signalCancel(runId: string): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -132,6 +142,16 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
         return { started: true, runId: run.id, status: 'QUEUED', message: `run ${run.id} queued` };
       }
       throw new Error('no retraining run could be started');
+    },
+    async removeUnstarted(runId) {
+      // The flow's root is its last step; its children (the steps before it) go with it.
+      return (await root.remove(stepJobId(runId, 'promote'), { removeChildren: true })) === 1;
+    },
+    async signalCancel(runId) {
+      // BullMQ's client forwards the ioredis commands it does not wrap itself (ioredis-client.d.ts); its
+      // type lists only those BullMQ uses. No connection of our own for one message now and then.
+      const client = (await root.getBackend().client) as unknown as Pick<Redis, 'publish'>;
+      await client.publish(retrainCancelChannel(options.prefix), runId);
     },
     async close() {
       await Promise.all([flows.close(), root.close()]);

@@ -1,0 +1,79 @@
+import { bareModelVersion, createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { experimentsOverview } from './ab-console.ts';
+import { createExperimentFromConsole, experimentChoices } from './ab-create.ts';
+import type { TActor } from './access/roles.ts';
+import { makeUser } from './workbench-fixtures.ts';
+
+let db: TestDatabase;
+let eli: TActor;
+const ids: Record<string, string> = {};
+beforeAll(async () => {
+  db = await createTestDatabase(testServiceUrls().databaseUrl);
+  eli = await makeUser(db.prisma, 'ENGINEER', 'eli');
+  for (const v of ['p1', 'c1']) ids[v] = (await bareModelVersion(db.prisma, v)).id;
+});
+afterAll(() => db?.drop());
+
+const spec = (name: string) => ({
+  name,
+  challengerVersionId: ids.c1!,
+  treatmentWeight: 0.2,
+  primaryMetric: 'positive_feedback_rate' as const,
+  autoPromote: true,
+});
+
+describe('creating an experiment from the console', () => {
+  it('needs production to test against', async () => {
+    await expect(createExperimentFromConsole({ prisma: db.prisma }, eli, spec('early'))).rejects.toThrow(
+      /nothing in production/,
+    );
+  });
+
+  it('starts the challenger against production with its weights, metric and autoPromote, audited as the engineer', async () => {
+    await db.prisma.modelAlias.create({ data: { name: 'production', modelVersionId: ids.p1! } });
+    const choices = await experimentChoices(db.prisma);
+    expect(choices.production?.version).toBe('p1');
+    expect(choices.challengers.map((v) => v.version)).toEqual(['c1']);
+
+    const exp = await createExperimentFromConsole({ prisma: db.prisma }, eli, spec('c1-vs-p1'));
+    expect(exp).toMatchObject({
+      status: 'RUNNING',
+      primaryMetric: 'positive_feedback_rate',
+      autoPromote: true,
+    });
+    expect(exp.variants.map((v) => [v.name, v.modelVersionId, v.weight])).toEqual([
+      ['control', ids.p1, 0.8],
+      ['treatment', ids.c1, 0.2],
+    ]);
+    const aliases = await db.prisma.modelAlias.findMany({ where: { name: { startsWith: 'experiment:' } } });
+    expect(aliases.map((a) => a.name).sort()).toEqual([
+      'experiment:c1-vs-p1:control',
+      'experiment:c1-vs-p1:treatment',
+    ]);
+    const audit = await db.prisma.auditLog.findFirstOrThrow({ where: { action: 'experiment.create' } });
+    expect(audit).toMatchObject({ actorId: eli.id, targetId: exp.id });
+
+    const [shown] = await experimentsOverview(db.prisma);
+    expect(shown).toMatchObject({ metric: 'positiveFeedbackRate' });
+    expect(shown?.variants[0]?.intervals).toEqual({
+      escalationRate: null,
+      positiveFeedbackRate: null,
+      accuracy: null,
+    });
+    expect((await experimentChoices(db.prisma)).running).toBe('c1-vs-p1');
+  });
+
+  it('refuses a second experiment while one runs, and production as its own challenger', async () => {
+    await expect(createExperimentFromConsole({ prisma: db.prisma }, eli, spec('again'))).rejects.toThrow(
+      /c1-vs-p1 is still running/,
+    );
+    await expect(
+      createExperimentFromConsole({ prisma: db.prisma }, eli, {
+        ...spec('self'),
+        challengerVersionId: ids.p1!,
+      }),
+    ).rejects.toThrow(/already production/);
+    expect(await db.prisma.experiment.count()).toBe(1);
+  });
+});

@@ -1,0 +1,74 @@
+import { AppError } from '@acsa/core/errors';
+import type { PrismaClient, Role, TransactionClient } from '@acsa/db';
+import type { TActor } from '../access/roles.ts';
+import { audited } from '../audit/audited.ts';
+
+const PUBLIC = { id: true, email: true, name: true, role: true, createdAt: true, disabledAt: true } as const;
+
+/** Console users, admins first, with when each last signed in. */
+export async function listUsers(prisma: PrismaClient) {
+  const users = await prisma.user.findMany({
+    orderBy: [{ role: 'desc' }, { email: 'asc' }],
+    select: { ...PUBLIC, sessions: { orderBy: { createdAt: 'desc' }, take: 1, select: { createdAt: true } } },
+  });
+  return users.map(({ sessions, ...u }) => ({ ...u, lastSignIn: sessions[0]?.createdAt ?? null }));
+}
+
+/** Refuses a change that would leave the console with no admin able to sign in. */
+async function keepAnAdmin(tx: TransactionClient, userId: string) {
+  const others = await tx.user.count({ where: { role: 'ADMIN', disabledAt: null, id: { not: userId } } });
+  if (others === 0) throw new AppError('CONFLICT', 'this is the last active admin: make another admin first');
+}
+
+/** Gives a user another role (takes effect on their next request: roles are read per request). */
+export async function setUserRole(
+  prisma: PrismaClient,
+  actor: TActor,
+  input: { userId: string; role: Role },
+) {
+  return audited(prisma, actor, async (tx) => {
+    const before = await tx.user.findUnique({ where: { id: input.userId }, select: PUBLIC });
+    if (!before) throw new AppError('NOT_FOUND', 'no such user');
+    if (before.role === 'ADMIN' && input.role !== 'ADMIN') await keepAnAdmin(tx, input.userId);
+    const after = await tx.user.update({
+      where: { id: input.userId },
+      data: { role: input.role },
+      select: PUBLIC,
+    });
+    return {
+      result: after,
+      audit: { action: 'user.role', targetType: 'User', targetId: input.userId, before, after },
+    };
+  });
+}
+
+/** Disables a user (their sessions end now) or enables them again. Nobody disables themselves. */
+export async function setUserDisabled(
+  prisma: PrismaClient,
+  actor: TActor,
+  input: { userId: string; disabled: boolean },
+) {
+  if (input.disabled && input.userId === actor.id)
+    throw new AppError('CONFLICT', 'you cannot disable yourself: ask another admin');
+  return audited(prisma, actor, async (tx) => {
+    const before = await tx.user.findUnique({ where: { id: input.userId }, select: PUBLIC });
+    if (!before) throw new AppError('NOT_FOUND', 'no such user');
+    if (input.disabled && before.role === 'ADMIN') await keepAnAdmin(tx, input.userId);
+    const after = await tx.user.update({
+      where: { id: input.userId },
+      data: { disabledAt: input.disabled ? (before.disabledAt ?? new Date()) : null },
+      select: PUBLIC,
+    });
+    if (input.disabled) await tx.session.deleteMany({ where: { userId: input.userId } });
+    return {
+      result: after,
+      audit: {
+        action: input.disabled ? 'user.disable' : 'user.enable',
+        targetType: 'User',
+        targetId: input.userId,
+        before,
+        after,
+      },
+    };
+  });
+}

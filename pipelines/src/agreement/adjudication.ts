@@ -1,0 +1,62 @@
+import { AppError } from '@acsa/core/errors';
+import type { PrismaClient } from '@acsa/db';
+import type { TActor } from '../access/roles.ts';
+import { audited } from '../audit/audited.ts';
+
+/** Items whose labels disagree, oldest first, each with every label and who gave it. */
+export async function adjudicationList(prisma: PrismaClient, opts: { limit?: number } = {}) {
+  const rows = await prisma.reviewItem.findMany({
+    where: { needsAdjudication: true, adjudicatedAt: null },
+    orderBy: { resolvedAt: 'asc' },
+    take: Math.min(opts.limit ?? 50, 200),
+    select: {
+      id: true,
+      message: { select: { text: true, intent: true, confidence: true } },
+      labels: {
+        orderBy: { createdAt: 'asc' },
+        select: { intent: true, createdAt: true, user: { select: { name: true } } },
+      },
+    },
+  });
+  return rows;
+}
+
+/**
+ * An engineer's decision on a disagreement: final, recorded (who, when) and audited; the snapshot takes
+ * the item's finalIntent over any vote.
+ */
+export async function adjudicate(
+  prisma: PrismaClient,
+  actor: TActor,
+  input: { reviewItemId: string; intent: string },
+) {
+  return audited(prisma, actor, async (tx) => {
+    const before = await tx.reviewItem.findUnique({
+      where: { id: input.reviewItemId },
+      select: { id: true, needsAdjudication: true, adjudicatedAt: true, finalIntent: true },
+    });
+    if (!before) throw new AppError('NOT_FOUND', 'no such review item');
+    if (!before.needsAdjudication || before.adjudicatedAt)
+      throw new AppError('CONFLICT', 'this item is not waiting for adjudication');
+    const after = await tx.reviewItem.update({
+      where: { id: input.reviewItemId },
+      data: {
+        finalIntent: input.intent,
+        needsAdjudication: false,
+        adjudicatedById: actor.id,
+        adjudicatedAt: new Date(),
+      },
+      select: { id: true, needsAdjudication: true, adjudicatedAt: true, finalIntent: true },
+    });
+    return {
+      result: after,
+      audit: {
+        action: 'review.adjudicate',
+        targetType: 'ReviewItem',
+        targetId: input.reviewItemId,
+        before,
+        after,
+      },
+    };
+  });
+}

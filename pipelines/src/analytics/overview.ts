@@ -1,0 +1,117 @@
+import type { PrismaClient } from '@acsa/db';
+import { NO_MODEL_VERSION } from './turn-stats.ts';
+
+const HOUR = 3_600_000;
+
+export type TOverview = Awaited<ReturnType<typeof overview>>;
+
+type TBreach = { metric: string; value: number; threshold: number };
+
+function breachesOf(details: unknown): TBreach[] {
+  const list = (details as { breaches?: unknown } | null)?.breaches;
+  if (!Array.isArray(list)) return [];
+  return list.filter(
+    (b): b is TBreach =>
+      typeof b?.metric === 'string' && typeof b?.value === 'number' && typeof b?.threshold === 'number',
+  );
+}
+
+type THourRow = { hour: Date; turns: number; escalations: number; lowConfidence: number };
+
+/**
+ * The console's overview over the last `hours` whole hours and the one under way: turns, escalation and
+ * low-confidence rates and CSAT per hour (every hour present, quiet ones as zero turns), p95 latency per
+ * model version, and the drift alerts raised in that time.
+ */
+export async function overview(prisma: PrismaClient, opts: { hours?: number; now?: Date } = {}) {
+  const hours = Math.min(Math.max(opts.hours ?? 24, 1), 24 * 14);
+  const now = opts.now ?? new Date();
+  const to = new Date(Math.floor(now.getTime() / HOUR) * HOUR + HOUR);
+  const from = new Date(to.getTime() - (hours + 1) * HOUR);
+  const [counts, csat, latency, alerts] = await Promise.all([
+    prisma.$queryRaw<THourRow[]>`
+      SELECT hour, sum(turns)::int AS turns, sum(escalations)::int AS escalations,
+             sum("lowConfidence")::int AS "lowConfidence"
+      FROM "TurnStat" WHERE hour >= ${from} AND hour < ${to} GROUP BY hour`,
+    prisma.$queryRaw<{ hour: Date; n: number; mean: number }[]>`
+      SELECT date_trunc('hour', "createdAt") AS hour, count(*)::int AS n, avg(rating)::float8 AS mean
+      FROM "Feedback" WHERE rating IS NOT NULL AND "createdAt" >= ${from} AND "createdAt" < ${to}
+      GROUP BY 1`,
+    // Customer turns carry the time serving took to answer them.
+    prisma.$queryRaw<{ modelVersionId: string | null; n: number; p50: number; p95: number }[]>`
+      SELECT "modelVersionId", count(*)::int AS n,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY "latencyMs")::float8 AS p50,
+             percentile_cont(0.95) WITHIN GROUP (ORDER BY "latencyMs")::float8 AS p95
+      FROM "Message"
+      WHERE role = 'USER' AND "latencyMs" IS NOT NULL AND "createdAt" >= ${from} AND "createdAt" < ${to}
+      GROUP BY 1`,
+    prisma.driftReport.findMany({
+      where: { alert: true, createdAt: { gte: from } },
+      orderBy: { createdAt: 'desc' },
+      take: 20,
+      select: {
+        id: true,
+        createdAt: true,
+        windowStart: true,
+        windowEnd: true,
+        n: true,
+        details: true,
+        modelVersion: { select: { version: true } },
+      },
+    }),
+  ]);
+  const ids = latency
+    .map((l) => l.modelVersionId)
+    .filter((id): id is string => !!id && id !== NO_MODEL_VERSION);
+  const names = new Map(
+    (
+      await prisma.modelVersion.findMany({ where: { id: { in: ids } }, select: { id: true, version: true } })
+    ).map((v) => [v.id, v.version]),
+  );
+  const byHour = new Map(counts.map((c) => [c.hour.getTime(), c]));
+  const csatByHour = new Map(csat.map((c) => [c.hour.getTime(), c]));
+  const hourly = Array.from({ length: hours + 1 }, (_, i) => {
+    const hour = new Date(from.getTime() + i * HOUR);
+    const c = byHour.get(hour.getTime());
+    const f = csatByHour.get(hour.getTime());
+    const turns = c?.turns ?? 0;
+    return {
+      hour,
+      turns,
+      escalationRate: turns ? (c?.escalations ?? 0) / turns : null,
+      lowConfidenceRate: turns ? (c?.lowConfidence ?? 0) / turns : null,
+      csat: f ? f.mean : null,
+    };
+  });
+  const sum = (k: 'turns' | 'escalations' | 'lowConfidence') => counts.reduce((s, c) => s + c[k], 0);
+  const turns = sum('turns');
+  const rated = csat.reduce((s, c) => s + c.n, 0);
+  return {
+    from,
+    to,
+    hourly,
+    totals: {
+      turns,
+      escalationRate: turns ? sum('escalations') / turns : null,
+      lowConfidenceRate: turns ? sum('lowConfidence') / turns : null,
+      csat: rated ? csat.reduce((s, c) => s + c.mean * c.n, 0) / rated : null,
+      rated,
+    },
+    latency: latency
+      .map((l) => ({
+        version: l.modelVersionId ? (names.get(l.modelVersionId) ?? 'unregistered') : 'no model',
+        turns: l.n,
+        p50Ms: l.p50,
+        p95Ms: l.p95,
+      }))
+      .sort((a, b) => b.turns - a.turns),
+    alerts: alerts.map((a) => ({
+      id: a.id,
+      at: a.createdAt,
+      version: a.modelVersion.version,
+      window: { start: a.windowStart, end: a.windowEnd, n: a.n },
+      /** What crossed its threshold, as the drift check recorded it. */
+      breaches: breachesOf(a.details),
+    })),
+  };
+}

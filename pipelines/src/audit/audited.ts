@@ -1,0 +1,44 @@
+import type { Prisma, PrismaClient, TransactionClient } from '@acsa/db';
+import { withTransaction } from '@acsa/db';
+import type { TActor } from '../access/roles.ts';
+
+export type TAuditEntry = {
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  before: unknown;
+  after: unknown;
+};
+
+const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue;
+
+/**
+ * Runs a mutation and writes its audit entry (who, what, when, before, after) in the same transaction:
+ * a change is never stored without its record, nor a record without its change. `work` returns its result
+ * and what the entry holds.
+ */
+export async function audited<T>(
+  prisma: PrismaClient,
+  actor: TActor,
+  work: (tx: TransactionClient) => Promise<{ result: T; audit: TAuditEntry }>,
+): Promise<T> {
+  return withTransaction(
+    prisma,
+    async (tx) => {
+      const { result, audit } = await work(tx);
+      await tx.auditLog.create({
+        data: {
+          actorType: 'USER',
+          actorId: actor.id,
+          actor: actor.email,
+          action: audit.action,
+          targetType: audit.targetType,
+          targetId: audit.targetId,
+          data: { before: json(audit.before), after: json(audit.after) },
+        },
+      });
+      return result;
+    },
+    { isolationLevel: 'ReadCommitted' },
+  );
+}

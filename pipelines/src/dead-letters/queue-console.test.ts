@@ -1,0 +1,117 @@
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+  testServiceUrls,
+} from '@acsa/db/testing';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TActor } from '../access/roles.ts';
+import { QUEUES } from '../queues.ts';
+import { makeUser } from '../workbench-fixtures.ts';
+import { replayDeadLetterFromConsole, replayDeadLettersFromConsole } from './console-replay.ts';
+import { listDeadLetters } from './dead-letter-ops.ts';
+import { queueCounts, WATCHED_QUEUES } from './queue-counts.ts';
+
+let db: TestDatabase;
+let redis: TestRedis;
+let deps: { connection: Redis; prefix: string };
+let eli: TActor;
+const queues: Queue[] = [];
+const open = (name: string) => {
+  const q = new Queue(name, deps);
+  queues.push(q);
+  return q;
+};
+
+beforeAll(async () => {
+  const urls = testServiceUrls();
+  [db, redis] = await Promise.all([createTestDatabase(urls.databaseUrl), createTestRedis(urls.redisUrl)]);
+  deps = { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix: `${redis.prefix}bull` };
+  eli = await makeUser(db.prisma, 'ENGINEER', 'eli');
+});
+afterAll(async () => {
+  await Promise.all(queues.map((q) => q.close()));
+  deps?.connection.disconnect();
+  await Promise.all([db?.drop(), redis?.cleanup()]);
+});
+
+describe('queues and dead letters in the console', () => {
+  it('counts every watched queue’s jobs by state', async () => {
+    const triggers = open(QUEUES.retrainTriggers);
+    await triggers.add('a', {});
+    await triggers.add('b', {});
+    await triggers.add('later', {}, { delay: 60_000 });
+    await open(QUEUES.interactions).pause();
+    const counts = await queueCounts(deps);
+    expect(counts.map((c) => c.name)).toEqual([...WATCHED_QUEUES]);
+    expect(counts.find((c) => c.name === QUEUES.retrainTriggers)).toMatchObject({
+      paused: false,
+      counts: { waiting: 2, delayed: 1, active: 0, failed: 0 },
+    });
+    expect(counts.find((c) => c.name === QUEUES.interactions)?.paused).toBe(true);
+  });
+
+  it('replays a dead letter, audited as the engineer, and says so when it is gone', async () => {
+    const letter = await open(QUEUES.deadLetters).add('dead', {
+      v: 1,
+      queue: 'acsa.console-test.v1',
+      jobId: 'gone-1',
+      name: 'sync-order',
+      data: { order: 'A-1' },
+      error: 'downstream unavailable',
+      stack: null,
+      attemptsMade: 3,
+      failedAt: new Date().toISOString(),
+    });
+    const result = await replayDeadLetterFromConsole(db.prisma, eli, deps, String(letter.id));
+    expect(result).toMatchObject({ how: 're-added', queue: 'acsa.console-test.v1' });
+    expect(await open('acsa.console-test.v1').getJobCounts('waiting')).toEqual({ waiting: 1 });
+    const audit = await db.prisma.auditLog.findFirstOrThrow({ where: { action: 'dead-letter.replay' } });
+    expect(audit).toMatchObject({ actorId: eli.id, targetId: String(letter.id) });
+    await expect(replayDeadLetterFromConsole(db.prisma, eli, deps, String(letter.id))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+  it('finds dead letters by job id or run id, and replays several at once, saying which failed', async () => {
+    const dlq = open(QUEUES.deadLetters);
+    const letter = (jobId: string, data: unknown) =>
+      dlq.add('dead', {
+        v: 1,
+        queue: 'acsa.console-many.v1',
+        jobId,
+        name: 'step',
+        data,
+        error: 'boom',
+        stack: null,
+        attemptsMade: 3,
+        failedAt: new Date().toISOString(),
+      });
+    const runId = '6f0c1d2e-0000-4000-8000-00000000abcd';
+    const train = await letter('job-train-77', { v: 1, runId, step: 'train' });
+    const sync = await letter('sync-10042', { order: 10042 });
+    expect((await listDeadLetters(deps, { q: 'SYNC-1004' })).map((l) => l.id)).toEqual([String(sync.id)]);
+    expect((await listDeadLetters(deps, { q: '0000abcd' })).map((l) => l.id)).toEqual([String(train.id)]);
+    expect(await listDeadLetters(deps, { q: 'no-such-job' })).toEqual([]);
+
+    const result = await replayDeadLettersFromConsole(db.prisma, eli, deps, [
+      String(train.id),
+      'missing-letter',
+      String(sync.id),
+    ]);
+    expect(result.replayed.map((r) => [r.id, r.how])).toEqual([
+      [String(train.id), 're-added'],
+      [String(sync.id), 're-added'],
+    ]);
+    expect(result.failed).toEqual([
+      { id: 'missing-letter', error: expect.stringMatching(/^no dead letter/) },
+    ]);
+    expect(await open('acsa.console-many.v1').getJobCounts('waiting')).toEqual({ waiting: 2 });
+    const audits = await db.prisma.auditLog.findMany({
+      where: { action: 'dead-letter.replay', targetId: { in: [String(train.id), String(sync.id)] } },
+    });
+    expect(audits).toHaveLength(2);
+  });
+});

@@ -1,0 +1,95 @@
+import { AppError } from '@acsa/core/errors';
+import type { PrismaClient, TransactionClient } from '@acsa/db';
+import type { TActor } from '../access/roles.ts';
+import { audited } from '../audit/audited.ts';
+
+const SNAPSHOT = {
+  id: true,
+  status: true,
+  assigneeId: true,
+  takenAt: true,
+  resolvedAt: true,
+  resolutionNote: true,
+} as const;
+
+/**
+ * Takes an open escalation: it becomes this person's, so two people never work one. The update is
+ * conditional on the row still being open, so of two people pressing "take" at once exactly one wins and
+ * the other is told who has it (CONFLICT).
+ */
+export async function takeEscalation(prisma: PrismaClient, actor: TActor, id: string) {
+  return audited(prisma, actor, async (tx) => {
+    const before = await tx.escalation.findUnique({ where: { id }, select: SNAPSHOT });
+    if (!before) throw new AppError('NOT_FOUND', 'no such escalation');
+    const { count } = await tx.escalation.updateMany({
+      where: { id, status: 'OPEN' },
+      data: { status: 'ASSIGNED', assigneeId: actor.id, takenAt: new Date() },
+    });
+    if (count === 0) {
+      const holder = before.assigneeId
+        ? await tx.user.findUnique({ where: { id: before.assigneeId }, select: { name: true } })
+        : null;
+      throw new AppError(
+        'CONFLICT',
+        before.status === 'RESOLVED'
+          ? 'this escalation is already resolved'
+          : `${holder?.name ?? 'someone else'} has already taken this escalation`,
+      );
+    }
+    const after = await tx.escalation.findUniqueOrThrow({ where: { id }, select: SNAPSHOT });
+    return {
+      result: after,
+      audit: { action: 'escalation.take', targetType: 'Escalation', targetId: id, before, after },
+    };
+  });
+}
+
+async function mine(tx: TransactionClient, actor: TActor, id: string) {
+  const before = await tx.escalation.findUnique({ where: { id }, select: SNAPSHOT });
+  if (!before) throw new AppError('NOT_FOUND', 'no such escalation');
+  if (before.status !== 'ASSIGNED' || before.assigneeId !== actor.id)
+    throw new AppError('CONFLICT', 'only the person who took this escalation can do that; take it first');
+  return before;
+}
+
+/** Resolves an escalation the actor holds, with a note saying what was done. */
+export async function resolveEscalation(
+  prisma: PrismaClient,
+  actor: TActor,
+  input: { id: string; note: string },
+) {
+  const note = input.note.trim();
+  if (!note) throw new AppError('BAD_REQUEST', 'say what was done in a note', { field: 'note' });
+  return audited(prisma, actor, async (tx) => {
+    const before = await mine(tx, actor, input.id);
+    const after = await tx.escalation.update({
+      where: { id: input.id },
+      data: { status: 'RESOLVED', resolvedAt: new Date(), resolutionNote: note },
+      select: SNAPSHOT,
+    });
+    await tx.conversation.updateMany({
+      where: { escalations: { some: { id: input.id } }, status: 'ESCALATED' },
+      data: { status: 'CLOSED' },
+    });
+    return {
+      result: after,
+      audit: { action: 'escalation.resolve', targetType: 'Escalation', targetId: input.id, before, after },
+    };
+  });
+}
+
+/** Hands an escalation back to the queue (open, unassigned) for someone else to take. */
+export async function handBackEscalation(prisma: PrismaClient, actor: TActor, id: string) {
+  return audited(prisma, actor, async (tx) => {
+    const before = await mine(tx, actor, id);
+    const after = await tx.escalation.update({
+      where: { id },
+      data: { status: 'OPEN', assigneeId: null, takenAt: null },
+      select: SNAPSHOT,
+    });
+    return {
+      result: after,
+      audit: { action: 'escalation.hand-back', targetType: 'Escalation', targetId: id, before, after },
+    };
+  });
+}

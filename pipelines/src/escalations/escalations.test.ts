@@ -1,0 +1,78 @@
+import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TActor } from '../access/roles.ts';
+import { makeConversation, makeUser } from '../workbench-fixtures.ts';
+import { handBackEscalation, resolveEscalation, takeEscalation } from './escalation-actions.ts';
+import { listEscalations } from './list-escalations.ts';
+
+let db: TestDatabase;
+let rae: TActor;
+let rob: TActor;
+const t0 = new Date('2026-12-01T09:00:00Z');
+beforeAll(async () => {
+  db = await createTestDatabase(testServiceUrls().databaseUrl);
+  rae = await makeUser(db.prisma, 'REVIEWER', 'rae');
+  rob = await makeUser(db.prisma, 'REVIEWER', 'rob');
+});
+afterAll(() => db?.drop());
+
+describe('escalations queue', () => {
+  it('lists open escalations oldest first, with the transcript and its intents', async () => {
+    await makeConversation(db.prisma, [{ text: 'newer one', intent: 'track_order', confidence: 0.4 }], {
+      escalateLast: true,
+      at: new Date(t0.getTime() + 60_000),
+    });
+    await makeConversation(
+      db.prisma,
+      [
+        { text: 'where is my parcel', intent: 'track_order', confidence: 0.9 },
+        { text: 'I want a human', intent: 'contact_human_agent', confidence: 0.8 },
+      ],
+      { escalateLast: true, at: t0 },
+    );
+    const queue = await listEscalations(db.prisma);
+    expect(queue.map((e) => e.transcript[0]?.text)).toEqual(['where is my parcel', 'newer one']);
+    expect(queue[0]?.transcript.map((t) => t.role)).toEqual(['USER', 'AGENT', 'USER', 'AGENT']);
+    expect(queue[0]?.transcript[2]).toMatchObject({ intent: 'contact_human_agent', confidence: 0.8 });
+  });
+
+  it('take assigns it to one person; a second take is refused and names the holder', async () => {
+    const [first] = await listEscalations(db.prisma);
+    await takeEscalation(db.prisma, rae, first!.id);
+    await expect(takeEscalation(db.prisma, rob, first!.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(takeEscalation(db.prisma, rob, first!.id)).rejects.toThrow(/rae has already taken/);
+    const [again] = await listEscalations(db.prisma);
+    expect(again).toMatchObject({ status: 'ASSIGNED', assignee: { name: 'rae' } });
+  });
+
+  it('only the holder resolves (with a note) or hands back; each move is audited with before and after', async () => {
+    const [first, second] = await listEscalations(db.prisma);
+    await expect(resolveEscalation(db.prisma, rob, { id: first!.id, note: 'done' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await expect(resolveEscalation(db.prisma, rae, { id: first!.id, note: '  ' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await resolveEscalation(db.prisma, rae, { id: first!.id, note: 'Refund issued by hand' });
+    await takeEscalation(db.prisma, rob, second!.id);
+    await handBackEscalation(db.prisma, rob, second!.id);
+
+    const active = await listEscalations(db.prisma);
+    expect(active).toHaveLength(1);
+    expect(active[0]).toMatchObject({ id: second!.id, status: 'OPEN', assignee: null });
+    const [resolved] = await listEscalations(db.prisma, { status: 'resolved' });
+    expect(resolved).toMatchObject({ resolutionNote: 'Refund issued by hand', status: 'RESOLVED' });
+
+    const log = await db.prisma.auditLog.findMany({ where: { targetId: first!.id }, orderBy: { id: 'asc' } });
+    expect(log.map((l) => [l.action, l.actor])).toEqual([
+      ['escalation.take', rae.email],
+      ['escalation.resolve', rae.email],
+    ]);
+    expect(log[1]?.data).toMatchObject({ before: { status: 'ASSIGNED' }, after: { status: 'RESOLVED' } });
+  });
+
+  it('an escalation becomes a review item of its turn', async () => {
+    const items = await db.prisma.reviewItem.findMany({ where: { reason: 'ESCALATION' } });
+    expect(items).toHaveLength(2);
+  });
+});

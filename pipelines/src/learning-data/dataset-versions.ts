@@ -1,0 +1,67 @@
+import type { PrismaClient } from '@acsa/db';
+
+export type TDatasetVersionView = {
+  id: string;
+  dataset: string;
+  version: number;
+  source: string;
+  createdAt: Date;
+  createdBy: string | null;
+  examples: number;
+  splits: { train: number; dev: number; test: number };
+  /** Examples per intent, most first. */
+  intents: { intent: string; n: number }[];
+  /** Examples per origin: bootstrap corpus, imported file, reviewers' labels, production. */
+  sources: { source: string; n: number }[];
+  /** Training runs that trained on this version. */
+  runs: number;
+};
+
+/** What every dataset version holds, newest first: counts per split, intent and source. */
+export async function listDatasetVersions(
+  prisma: PrismaClient,
+  opts: { limit?: number } = {},
+): Promise<TDatasetVersionView[]> {
+  const versions = await prisma.datasetVersion.findMany({
+    orderBy: { createdAt: 'desc' },
+    take: Math.min(opts.limit ?? 30, 100),
+    select: {
+      id: true,
+      version: true,
+      source: true,
+      createdAt: true,
+      exampleCount: true,
+      dataset: { select: { name: true } },
+      createdBy: { select: { name: true } },
+      _count: { select: { trainingRuns: true } },
+    },
+  });
+  if (!versions.length) return [];
+  const groups = await prisma.example.groupBy({
+    by: ['datasetVersionId', 'intent', 'source', 'split'],
+    where: { datasetVersionId: { in: versions.map((v) => v.id) } },
+    _count: { _all: true },
+  });
+  return versions.map((v) => {
+    const mine = groups.filter((g) => g.datasetVersionId === v.id);
+    const sum = (key: 'intent' | 'source' | 'split') => {
+      const m = new Map<string, number>();
+      for (const g of mine) m.set(g[key], (m.get(g[key]) ?? 0) + g._count._all);
+      return m;
+    };
+    const splits = sum('split');
+    return {
+      id: v.id,
+      dataset: v.dataset.name,
+      version: v.version,
+      source: v.source,
+      createdAt: v.createdAt,
+      createdBy: v.createdBy?.name ?? null,
+      examples: v.exampleCount,
+      splits: { train: splits.get('TRAIN') ?? 0, dev: splits.get('DEV') ?? 0, test: splits.get('TEST') ?? 0 },
+      intents: [...sum('intent')].map(([intent, n]) => ({ intent, n })).sort((a, b) => b.n - a.n),
+      sources: [...sum('source')].map(([source, n]) => ({ source, n })).sort((a, b) => b.n - a.n),
+      runs: v._count.trainingRuns,
+    };
+  });
+}

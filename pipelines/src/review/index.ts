@@ -1,0 +1,19 @@
+// Server-only: the reviewers' inbox and labeling (PostgreSQL through @acsa/db).
+export { skipItem, submitLabel, undoLastLabel } from './label-actions.ts';
+export { CLAIM_TTL_MINUTES, nextLabelTasks } from './label-queue.ts';
+export {
+  reviewInboxCounts,
+  reviewInboxList,
+  reviewInboxSql,
+  reviewModelVersions,
+  type TInboxRow,
+} from './review-inbox-list.ts';
+export {
+  REVIEW_REASONS,
+  type TEntitySpan,
+  type TLabelTask,
+  type TReviewFilters,
+  type TSuggestion,
+  ZEntitySpan,
+  ZReviewFilters,
+} from './review-types.ts';

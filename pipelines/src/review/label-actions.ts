@@ -1,0 +1,167 @@
+import { AppError } from '@acsa/core/errors';
+import { Prisma, type PrismaClient, type TransactionClient } from '@acsa/db';
+import type { TActor } from '../access/roles.ts';
+import { audited } from '../audit/audited.ts';
+import type { TEntitySpan } from './review-types.ts';
+
+/** Locks the item so two labels arriving together settle it once, and returns what the label needs. */
+async function lockItem(tx: TransactionClient, reviewItemId: string) {
+  await tx.$queryRaw(Prisma.sql`SELECT 1 FROM "ReviewItem" WHERE id = ${reviewItemId}::uuid FOR UPDATE`);
+  const item = await tx.reviewItem.findUnique({
+    where: { id: reviewItemId },
+    select: {
+      id: true,
+      status: true,
+      requiredLabels: true,
+      finalIntent: true,
+      needsAdjudication: true,
+      adjudicatedAt: true,
+      message: {
+        select: { id: true, intent: true, confidence: true, topK: true, modelVersionId: true, variant: true },
+      },
+      labels: { select: { userId: true, intent: true } },
+    },
+  });
+  if (!item) throw new AppError('NOT_FOUND', 'no such review item');
+  return item;
+}
+
+/**
+ * Settles an item from its labels: short of `requiredLabels` it stays in progress; with enough, labels that
+ * agree make the final intent, and labels that disagree send it to adjudication (an engineer decides).
+ */
+async function settle(tx: TransactionClient, reviewItemId: string) {
+  const item = await tx.reviewItem.findUniqueOrThrow({
+    where: { id: reviewItemId },
+    select: { requiredLabels: true, labels: { select: { intent: true } } },
+  });
+  const intents = new Set(item.labels.map((l) => l.intent));
+  const done = item.labels.length >= item.requiredLabels;
+  return tx.reviewItem.update({
+    where: { id: reviewItemId },
+    data: done
+      ? {
+          status: 'LABELED',
+          resolvedAt: new Date(),
+          finalIntent: intents.size === 1 ? [...intents][0] : null,
+          needsAdjudication: intents.size > 1,
+        }
+      : {
+          status: item.labels.length > 0 ? 'IN_PROGRESS' : 'OPEN',
+          resolvedAt: null,
+          finalIntent: null,
+          needsAdjudication: false,
+        },
+    select: { id: true, status: true, finalIntent: true, needsAdjudication: true },
+  });
+}
+
+/**
+ * Saves one reviewer's label of a turn with who, when and what the model predicted. One label per person
+ * and turn; an item already settled by others' labels is refused (CONFLICT), so a late label never
+ * overrides a decision silently.
+ */
+export async function submitLabel(
+  prisma: PrismaClient,
+  actor: TActor,
+  input: { reviewItemId: string; intent: string; entities: TEntitySpan[] },
+) {
+  return audited(prisma, actor, async (tx) => {
+    const item = await lockItem(tx, input.reviewItemId);
+    if (item.labels.some((l) => l.userId === actor.id))
+      throw new AppError('CONFLICT', 'you have already labeled this turn; undo it to change your label');
+    if (item.status === 'LABELED' || item.status === 'SKIPPED')
+      throw new AppError('CONFLICT', 'this turn already has the labels it needs');
+    const m = item.message;
+    const label = await tx.label.create({
+      data: {
+        messageId: m.id,
+        reviewItemId: item.id,
+        userId: actor.id,
+        intent: input.intent,
+        entities: input.entities,
+        prediction: {
+          intent: m.intent,
+          confidence: m.confidence,
+          modelVersionId: m.modelVersionId,
+          variant: m.variant,
+          topK: m.topK ?? [],
+        },
+      },
+      select: { id: true, intent: true, entities: true, createdAt: true },
+    });
+    await tx.reviewAssignment.upsert({
+      where: { reviewItemId_userId: { reviewItemId: item.id, userId: actor.id } },
+      create: { reviewItemId: item.id, userId: actor.id, completedAt: new Date() },
+      update: { completedAt: new Date(), skippedAt: null },
+    });
+    const after = await settle(tx, item.id);
+    return {
+      result: { labelId: label.id, item: after },
+      audit: {
+        action: 'label.create',
+        targetType: 'ReviewItem',
+        targetId: item.id,
+        before: { status: item.status, labels: item.labels.length },
+        after: { label, status: after.status, finalIntent: after.finalIntent },
+      },
+    };
+  });
+}
+
+/** The reviewer passes on a turn: it is not shown to them again and stays open for others. */
+export async function skipItem(prisma: PrismaClient, actor: TActor, reviewItemId: string) {
+  return audited(prisma, actor, async (tx) => {
+    const item = await lockItem(tx, reviewItemId);
+    const now = new Date();
+    await tx.reviewAssignment.upsert({
+      where: { reviewItemId_userId: { reviewItemId, userId: actor.id } },
+      create: { reviewItemId, userId: actor.id, completedAt: now, skippedAt: now },
+      update: { completedAt: now, skippedAt: now },
+    });
+    return {
+      result: { reviewItemId },
+      audit: {
+        action: 'review.skip',
+        targetType: 'ReviewItem',
+        targetId: reviewItemId,
+        before: { status: item.status },
+        after: { skippedBy: actor.email },
+      },
+    };
+  });
+}
+
+/**
+ * Takes back the actor's latest label (the `z` key): the label is deleted, the item reopens for them, and
+ * whatever it settled is unsettled. A label an engineer has adjudicated over stays: that decision is final.
+ */
+export async function undoLastLabel(prisma: PrismaClient, actor: TActor) {
+  return audited(prisma, actor, async (tx) => {
+    const last = await tx.label.findFirst({
+      where: { userId: actor.id, reviewItemId: { not: null } },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true, intent: true, entities: true, reviewItemId: true, createdAt: true },
+    });
+    if (!last?.reviewItemId) throw new AppError('NOT_FOUND', 'you have no label to undo');
+    const item = await lockItem(tx, last.reviewItemId);
+    if (item.adjudicatedAt)
+      throw new AppError('CONFLICT', 'an engineer has adjudicated this turn; the decision stands');
+    await tx.label.delete({ where: { id: last.id } });
+    await tx.reviewAssignment.update({
+      where: { reviewItemId_userId: { reviewItemId: item.id, userId: actor.id } },
+      data: { completedAt: null, skippedAt: null, assignedAt: new Date() },
+    });
+    const after = await settle(tx, item.id);
+    return {
+      result: { reviewItemId: item.id, intent: last.intent },
+      audit: {
+        action: 'label.undo',
+        targetType: 'ReviewItem',
+        targetId: item.id,
+        before: { label: last, status: item.status },
+        after,
+      },
+    };
+  });
+}

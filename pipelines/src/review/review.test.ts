@@ -1,0 +1,167 @@
+import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TActor } from '../access/roles.ts';
+import { makeConversation, makeUser } from '../workbench-fixtures.ts';
+import { skipItem, submitLabel, undoLastLabel } from './label-actions.ts';
+import { nextLabelTasks } from './label-queue.ts';
+import { reviewInboxList } from './review-inbox-list.ts';
+
+let db: TestDatabase;
+let rae: TActor;
+let rob: TActor;
+const none = { reasons: [] };
+
+beforeAll(async () => {
+  db = await createTestDatabase(testServiceUrls().databaseUrl);
+  rae = await makeUser(db.prisma, 'REVIEWER', 'rae');
+  rob = await makeUser(db.prisma, 'REVIEWER', 'rob');
+  // Everything below is a single-label item unless a test makes it an overlap item.
+  await db.prisma.reviewSettings.update({ where: { id: 1 }, data: { overlapShare: 0 } });
+});
+afterAll(() => db?.drop());
+
+describe('review items are made from what serving writes', () => {
+  it('low-confidence and out-of-scope turns, escalations and negative feedback; confident turns are not', async () => {
+    const c = await makeConversation(db.prisma, [
+      { text: 'where is my order', intent: 'track_order', confidence: 0.97 },
+      {
+        text: 'can I change it maybe',
+        intent: 'change_order',
+        confidence: 0.41,
+        topK: [
+          { intent: 'change_order', p: 0.41 },
+          { intent: 'cancel_order', p: 0.39 },
+        ],
+      },
+      { text: 'what is the weather', intent: 'out_of_scope', confidence: 0.8, outOfScope: true },
+    ]);
+    const items = await db.prisma.reviewItem.findMany({ orderBy: { priority: 'desc' } });
+    expect(items.map((i) => [i.messageId, i.reason])).toEqual([
+      [c.userMessageIds[1], 'LOW_CONFIDENCE'],
+      [c.userMessageIds[2], 'OUT_OF_SCOPE'],
+    ]);
+    // Uncertainty is 1 − margin: 0.41 vs 0.39 is nearly a coin toss.
+    expect(items[0]?.priority).toBeCloseTo(0.98);
+
+    // A thumbs-down on the agent's reply to the first turn makes that turn a review item.
+    const reply = await db.prisma.message.findFirstOrThrow({
+      where: { conversationId: c.conversationId, seq: 1 },
+    });
+    await db.prisma.feedback.create({
+      data: { conversationId: c.conversationId, messageId: reply.id, thumbs: false },
+    });
+    expect(
+      await db.prisma.reviewItem.findUnique({ where: { messageId: c.userMessageIds[0] } }),
+    ).toMatchObject({
+      reason: 'NEGATIVE_FEEDBACK',
+    });
+    await db.prisma.reviewItem.deleteMany();
+  });
+});
+
+describe('labeling', () => {
+  it('offers the most uncertain first, filters by reason and intent, and never offers a turn twice', async () => {
+    await makeConversation(db.prisma, [
+      { text: 'a', intent: 'track_order', confidence: 0.5 },
+      { text: 'b', intent: 'get_refund', confidence: 0.2 },
+      { text: 'c', intent: 'out_of_scope', confidence: 0.9, outOfScope: true },
+    ]);
+    const inbox = await reviewInboxList(db.prisma, { filters: none });
+    expect(inbox.map((r) => r.text)).toEqual(['b', 'a', 'c']);
+    expect(
+      (await reviewInboxList(db.prisma, { filters: { reasons: ['OUT_OF_SCOPE'] } })).map((r) => r.text),
+    ).toEqual(['c']);
+    expect(
+      (await reviewInboxList(db.prisma, { filters: { reasons: [], intent: 'track_order' } })).map(
+        (r) => r.text,
+      ),
+    ).toEqual(['a']);
+
+    const tasks = await nextLabelTasks(db.prisma, { userId: rae.id, filters: none, limit: 2 });
+    expect(tasks.map((t) => t.text)).toEqual(['b', 'a']);
+    expect(tasks[0]?.context.map((m) => m.role)).toContain('AGENT');
+    expect(tasks[0]?.suggestions[0]).toEqual({ intent: 'get_refund', p: 0.2 });
+    // The browser's prefetch excludes what it already holds.
+    expect(
+      (
+        await nextLabelTasks(db.prisma, {
+          userId: rae.id,
+          filters: none,
+          exclude: tasks.map((t) => t.reviewItemId),
+        })
+      ).map((t) => t.text),
+    ).toEqual(['c']);
+    // Rae's live claims keep all three from Rob: two people never label a single-label turn at once.
+    expect(await nextLabelTasks(db.prisma, { userId: rob.id, filters: none })).toEqual([]);
+
+    await submitLabel(db.prisma, rae, {
+      reviewItemId: tasks[0]!.reviewItemId,
+      intent: 'track_refund',
+      entities: [],
+    });
+    await skipItem(db.prisma, rae, tasks[1]!.reviewItemId);
+    const left = await nextLabelTasks(db.prisma, { userId: rae.id, filters: none });
+    expect(left.map((t) => t.text)).toEqual(['c']);
+    // What Rae skipped is free for Rob.
+    expect((await nextLabelTasks(db.prisma, { userId: rob.id, filters: none })).map((t) => t.text)).toEqual([
+      'a',
+    ]);
+
+    const label = await db.prisma.label.findFirstOrThrow({ include: { reviewItem: true } });
+    expect(label).toMatchObject({
+      userId: rae.id,
+      intent: 'track_refund',
+      prediction: { intent: 'get_refund', confidence: 0.2 },
+      reviewItem: { status: 'LABELED', finalIntent: 'track_refund' },
+    });
+  });
+
+  it('undo takes back the last label and reopens its turn', async () => {
+    const undone = await undoLastLabel(db.prisma, rae);
+    expect(undone.intent).toBe('track_refund');
+    expect(await db.prisma.label.count()).toBe(0);
+    expect(
+      await db.prisma.reviewItem.findUniqueOrThrow({ where: { id: undone.reviewItemId } }),
+    ).toMatchObject({
+      status: 'OPEN',
+      finalIntent: null,
+    });
+    await expect(undoLastLabel(db.prisma, rob)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const audit = await db.prisma.auditLog.findMany({ where: { actorId: rae.id }, orderBy: { id: 'asc' } });
+    expect(audit.map((a) => a.action)).toEqual(['label.create', 'review.skip', 'label.undo']);
+  });
+
+  it('an overlap item goes to two different reviewers; labels that disagree wait for adjudication', async () => {
+    await db.prisma.reviewItem.deleteMany();
+    await db.prisma.reviewSettings.update({ where: { id: 1 }, data: { overlapShare: 1 } });
+    await makeConversation(db.prisma, [{ text: 'overlap me', intent: 'get_refund', confidence: 0.3 }]);
+    const [forRae] = await nextLabelTasks(db.prisma, { userId: rae.id, filters: none });
+    const [forRob] = await nextLabelTasks(db.prisma, { userId: rob.id, filters: none });
+    expect(forRob?.reviewItemId).toBe(forRae?.reviewItemId);
+    await submitLabel(db.prisma, rae, {
+      reviewItemId: forRae!.reviewItemId,
+      intent: 'get_refund',
+      entities: [],
+    });
+    expect(
+      await db.prisma.reviewItem.findUniqueOrThrow({ where: { id: forRae!.reviewItemId } }),
+    ).toMatchObject({
+      status: 'IN_PROGRESS',
+    });
+    await expect(
+      submitLabel(db.prisma, rae, { reviewItemId: forRae!.reviewItemId, intent: 'x', entities: [] }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    await submitLabel(db.prisma, rob, {
+      reviewItemId: forRob!.reviewItemId,
+      intent: 'track_refund',
+      entities: [],
+    });
+    expect(
+      await db.prisma.reviewItem.findUniqueOrThrow({ where: { id: forRae!.reviewItemId } }),
+    ).toMatchObject({
+      status: 'LABELED',
+      finalIntent: null,
+      needsAdjudication: true,
+    });
+  });
+});

@@ -1,0 +1,129 @@
+import { AppError } from '@acsa/core/errors';
+import type { PrismaClient, RunStatus } from '@acsa/db';
+import type { TActor } from '../access/roles.ts';
+import { audited } from '../audit/audited.ts';
+import { type TPromotionMode, type TTrainingPreset, ZRetrainConfig } from '../retrain/config.ts';
+import type { TRetrainClient, TRetrainRequestResult } from '../retrain/retrain-client.ts';
+import { isActiveRun } from './run-state.ts';
+
+async function auditRequest(
+  prisma: PrismaClient,
+  actor: TActor,
+  action: string,
+  result: TRetrainRequestResult,
+  extra: object,
+) {
+  await prisma.auditLog.create({
+    data: {
+      actorType: 'USER',
+      actorId: actor.id,
+      actor: actor.email,
+      action,
+      targetType: 'TrainingRun',
+      targetId: result.runId,
+      data: { before: null, after: { ...result, ...extra } },
+    },
+  });
+}
+
+/**
+ * Starts a run with a promotion mode and a training size, as `acsa retrain --mode --preset` does: through
+ * the one retrain client (at most one active run; while one is active, that run comes back instead).
+ */
+export async function startRun(
+  prisma: PrismaClient,
+  actor: TActor,
+  client: TRetrainClient,
+  input: { mode: TPromotionMode; preset: TTrainingPreset },
+) {
+  const result = await client.request({
+    trigger: 'MANUAL',
+    reason: `console: ${input.mode}, ${input.preset}`,
+    requestedById: actor.id,
+    config: { mode: input.mode, preset: input.preset },
+  });
+  await auditRequest(prisma, actor, 'retrain.request', result, input);
+  return result;
+}
+
+/** A new run with a finished run's configuration (mode, preset, overrides, gate thresholds, seed). */
+export async function replayRun(prisma: PrismaClient, actor: TActor, client: TRetrainClient, runId: string) {
+  const run = await prisma.trainingRun.findUnique({
+    where: { id: runId },
+    select: { status: true, config: true },
+  });
+  if (!run) throw new AppError('NOT_FOUND', 'no such run');
+  if (isActiveRun(run.status))
+    throw new AppError('CONFLICT', 'this run is still active: nothing to replay yet');
+  const config = ZRetrainConfig.safeParse(run.config);
+  if (!config.success)
+    throw new AppError('CONFLICT', 'this run’s configuration is not one this version can run');
+  const result = await client.request({
+    trigger: 'MANUAL',
+    reason: `console: replay of run ${runId}`,
+    requestedById: actor.id,
+    // A replay is judged on the same frozen test rows: it never refreezes them again.
+    config: { ...config.data, refreezeTest: false },
+  });
+  await auditRequest(prisma, actor, 'retrain.replay', result, { replayOf: runId });
+  return result;
+}
+
+/**
+ * Cancels an active run at any point, audited with its reason. Steps not started leave the queues; when one
+ * is executing (BullMQ cannot take a running job off its queue), the run is marked cancelled all the same
+ * and every trainer is told: the one running the step stops it, cleans up after it and removes what is
+ * left of the run. Marking comes first, so a step that ends at this moment finds the run cancelled and
+ * runs nothing further; the row lock taken here orders the cancel with the register and promote steps'
+ * transactions, which refuse a cancelled run.
+ */
+export async function cancelRun(
+  prisma: PrismaClient,
+  actor: TActor,
+  client: TRetrainClient,
+  input: { runId: string; reason: string },
+) {
+  const reason = input.reason.trim();
+  if (reason.length < 3)
+    throw new AppError('BAD_REQUEST', 'say why (3 characters at least)', { field: 'reason' });
+  const run = await prisma.trainingRun.findUnique({ where: { id: input.runId }, select: { status: true } });
+  if (!run) throw new AppError('NOT_FOUND', 'no such run');
+  if (!isActiveRun(run.status))
+    throw new AppError('CONFLICT', `this run already ended (${run.status.toLowerCase()})`);
+  const stepRunning = !(await client.removeUnstarted(input.runId));
+  const cancelled = await audited(prisma, actor, async (tx) => {
+    const [before] = await tx.$queryRaw<{ status: RunStatus }[]>`
+      SELECT status::text AS status FROM "TrainingRun" WHERE id = ${input.runId}::uuid FOR UPDATE`;
+    // The last step closed the run between the check above and this lock.
+    if (!before || !isActiveRun(before.status))
+      throw new AppError('CONFLICT', `this run already ended (${before?.status.toLowerCase() ?? 'gone'})`);
+    const message = `cancelled by ${actor.email}: ${reason}`;
+    const after = await tx.trainingRun.update({
+      where: { id: input.runId },
+      data: { status: 'CANCELLED', error: message, finishedAt: new Date() },
+      select: { id: true, status: true, error: true },
+    });
+    await tx.trainingStep.updateMany({
+      where: { runId: input.runId, status: 'PENDING' },
+      data: { status: 'SKIPPED' },
+    });
+    const executing = await tx.trainingStep.findFirst({
+      where: { runId: input.runId, status: 'RUNNING' },
+      select: { name: true },
+    });
+    await tx.trainingLog.create({
+      data: {
+        runId: input.runId,
+        level: 'warn',
+        message: stepRunning ? `${message}; stopping ${executing?.name ?? 'the running step'}` : message,
+      },
+    });
+    return {
+      result: after,
+      audit: { action: 'retrain.cancel', targetType: 'TrainingRun', targetId: input.runId, before, after },
+    };
+  });
+  // After the commit: a trainer told earlier could look and still find the run active.
+  if (stepRunning) await client.signalCancel(input.runId);
+  return cancelled;
+}
