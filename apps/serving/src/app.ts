@@ -1,26 +1,36 @@
+import { createServer } from 'node:http';
 import type { Logger } from '@acsa/core/logger';
+import { startTracing, tracingEnabled } from '@acsa/core/tracing';
+import { API_KEY_REVOKED_CHANNEL } from '@acsa/pipelines';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { Redis } from 'ioredis';
 import { ApiKeyAuth } from './auth/api-keys.ts';
+import { createLookupGuards } from './auth/lookup-guard.ts';
 import { makeChatSchemas } from './chat/chat-schemas.ts';
 import { createTurnHandler, type TDecide } from './chat/handle-turn.ts';
 import { SessionStore } from './chat/session-store.ts';
+import { guardPool } from './db/pg-breaker.ts';
 import { createPool } from './db/pool.ts';
 import { createDb, sql } from './db/sql.ts';
 import { decideTurn } from './dialogue/index.ts';
 import type { TServingEnv } from './env.ts';
 import { InteractionPublisher } from './events/interaction-publisher.ts';
+import { installCors, OriginIndex } from './http/cors.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { createMetrics } from './http/metrics.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { registerRoutes } from './http/routes.ts';
 import { createKnowledge } from './knowledge/index.ts';
+import { createReplicaPool } from './knowledge/read-router.ts';
 import { ModelRegistry } from './models/model-registry.ts';
 import { watchRegistry } from './models/registry-watcher.ts';
+import { startReplicaHeartbeat } from './models/replica-heartbeat.ts';
 import { NluService } from './nlu/nlu-service.ts';
 import { createTurnWriter } from './persist/turn-store.ts';
 import { createShadowScorer } from './shadow/shadow-scorer.ts';
 import { createShadowStore } from './shadow/shadow-store.ts';
+import { traceCacheRedis, traceKnowledge } from './tracing/traced-knowledge.ts';
+import { tracePool } from './tracing/traced-pool.ts';
 
 export const SERVING_VERSION = '0.1.0';
 
@@ -43,6 +53,8 @@ export type TAppOptions = {
 /** Redis for the hot path fails fast: a dead Redis must cost a turn milliseconds, not seconds. */
 function redisClient(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {
+    // Not enableAutoPipelining: it took Redis's CPU per turn from 0.14 to 0.09 ms at 800 turns/s, but a
+    // worker's peak RSS from ~250 to ~300 MB, the limit (bench/serving/results/2026-12-06-everything.md).
     enableOfflineQueue: false,
     commandTimeout: 500,
     maxRetriesPerRequest: 1,
@@ -58,6 +70,8 @@ export async function createServingApp({
   logger,
   redisPrefix = 'acsa:',
 }: TAppOptions): Promise<TServingApp> {
+  // Off unless OTEL_* asks (then each worker exports its own spans); a test may have started it already.
+  const tracing = await startTracing({ serviceName: 'acsa-serving', env });
   const pool = createPool(env.DATABASE_URL, 10, (e) =>
     logger.warn({ err: e.message }, 'postgres pool error'),
   );
@@ -79,6 +93,13 @@ export async function createServingApp({
     logger.warn({ err: e.message }, 'postgres registry pool error'),
   );
   const metrics = createMetrics();
+  // Every statement of the turn's pool goes through the breaker (db, knowledge, sessions, turn writer); the
+  // registry's pool does not: its poll retries on its own, off the turns' path.
+  guardPool(pool, {
+    onStateChange: (state) => metrics.dbCircuit.set({ closed: 0, open: 1, 'half-open': 2 }[state]),
+    onRejected: () => metrics.dbRefused.inc(),
+  });
+  if (tracingEnabled()) tracePool(pool, 'primary');
   const registry = new ModelRegistry(createDb(registryPool), logger, {
     enabled: env.MICROBATCH,
     maxBatch: env.MICROBATCH_MAX,
@@ -92,8 +113,20 @@ export async function createServingApp({
   };
   const products = await db.query<{ name: string }>(sql`SELECT name FROM "Product" WHERE active`);
   const nlu = new NluService({ cacheSize: env.NLU_CACHE_SIZE, productNames: products.map((p) => p.name) });
-  const knowledge = createKnowledge({ pool, redis, prefix: `${redisPrefix}kb:` });
-  const decide: TDecide = (input) => decideTurn({ ...input, knowledge });
+  const replicaPool = env.DATABASE_REPLICA_URL
+    ? createReplicaPool(env.DATABASE_REPLICA_URL, 10, (e) =>
+        logger.warn({ err: e.message }, 'postgres replica pool error'),
+      )
+    : null;
+  if (replicaPool && tracingEnabled()) tracePool(replicaPool, 'replica');
+  const knowledge = createKnowledge({
+    pool,
+    replica: replicaPool,
+    redis: tracingEnabled() ? traceCacheRedis(redis) : redis,
+    prefix: `${redisPrefix}kb:`,
+  });
+  const tracedKnowledge = tracingEnabled() ? traceKnowledge(knowledge) : knowledge;
+  const decide: TDecide = (input) => decideTurn({ ...input, knowledge: tracedKnowledge });
   const publisher = new InteractionPublisher({
     connection: queueRedis,
     pool,
@@ -110,8 +143,10 @@ export async function createServingApp({
     sessions,
     publisher,
     decide,
+    guards: createLookupGuards(redis, `${redisPrefix}guard:`),
     shadow: createShadowScorer({ registry, nlu, store: shadowStore, logger }),
     customerTokenSecret: env.CUSTOMER_TOKEN_SECRET,
+    helpCenterUrl: env.HELP_CENTER_URL,
     onTurn: (t) => {
       metrics.turns.inc({ intent: t.intent, variant: t.variant ?? '', escalated: String(t.escalated) });
       metrics.turnSeconds.observe(t.latencyMs / 1000);
@@ -119,10 +154,46 @@ export async function createServingApp({
   });
 
   // Per-request logs would cost more than the turn at thousands of turns/s; errors are logged by the handler.
+  // API key lookups have connections of their own: a burst of them (a flood of new keys, up to the
+  // address throttle) must not queue the turns' statements behind it in the turn pool.
+  const authPool = createPool(env.DATABASE_URL, 2, (e) =>
+    logger.warn({ err: e.message }, 'postgres auth pool error'),
+  );
+  const auth = new ApiKeyAuth(createDb(authPool));
   const app = Fastify({
+    // Requests with keys known to be bad, or unknown keys from an address out of lookups, are answered
+    // here, before routing and body parsing: a flood of random keys must not take the event loop from
+    // valid keys' turns (bench/serving/auth-flood.ts). Behind a proxy the address is the proxy's, so then
+    // only known-bad keys are.
+    serverFactory: (handler) =>
+      createServer((req, res) => {
+        const refusal =
+          req.method === 'POST' && req.url?.startsWith('/v1/')
+            ? auth.refuseEarly(
+                req.headers.authorization,
+                env.TRUST_PROXY ? null : (req.socket.remoteAddress ?? null),
+              )
+            : null;
+        if (!refusal) return handler(req, res);
+        metrics.errors.inc({ code: String(refusal.status) });
+        const send = () => {
+          if (res.destroyed) return;
+          res.writeHead(refusal.status, {
+            'content-type': 'application/json; charset=utf-8',
+            ...(refusal.retryAfter ? { 'retry-after': String(refusal.retryAfter) } : {}),
+          });
+          res.end(refusal.body);
+        };
+        if (!refusal.holdMs) return send();
+        // Held (see TApiKeyAuthOptions.refusalHoldMs); a client that hangs up meanwhile is forgotten.
+        const timer = setTimeout(send, refusal.holdMs);
+        timer.unref();
+        res.once('close', () => clearTimeout(timer));
+      }),
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: env.BODY_LIMIT_BYTES,
+    trustProxy: env.TRUST_PROXY,
     return503OnClosing: true,
   });
   installErrorHandler(app);
@@ -133,10 +204,11 @@ export async function createServingApp({
     if (reply.statusCode >= 500)
       request.log.warn({ url: request.url, status: reply.statusCode }, 'server error');
   });
+  installCors(app, new OriginIndex(db));
   registerRoutes(app, {
     db,
     sessions,
-    auth: new ApiKeyAuth(db),
+    auth,
     registry,
     handleTurn,
     metrics,
@@ -146,6 +218,7 @@ export async function createServingApp({
       {
         perSessionPerMinute: env.RATE_LIMIT_SESSION_PER_MINUTE,
         perKeyPerMinute: env.RATE_LIMIT_KEY_PER_MINUTE,
+        perAddressPerMinute: env.RATE_LIMIT_ADDRESS_PER_MINUTE,
       },
       `${redisPrefix}rl:`,
     ),
@@ -156,6 +229,25 @@ export async function createServingApp({
     .reconcile()
     .catch((e) => logger.error({ err: (e as Error).message }, 'initial model load failed'));
   const watcher = watchRegistry({ registry, subscriber, pollMs: env.MODEL_POLL_MS, logger });
+  // The console's registry page lists each worker with the versions it answers with (hot path's client:
+  // it fails fast, and a failed report is only logged).
+  const heartbeat = startReplicaHeartbeat({
+    redis,
+    prefix: redisPrefix,
+    registry,
+    logger,
+    pollMs: env.MODEL_POLL_MS,
+  });
+  registry.onRoutingChange = () => void heartbeat.beat();
+  // A key revoked in the console is forgotten by every replica at once, not when its cache entry ages out.
+  subscriber.on('message', (channel, id) => {
+    if (channel === API_KEY_REVOKED_CHANNEL) auth.forgetKey(id);
+  });
+  subscriber
+    .subscribe(API_KEY_REVOKED_CHANNEL)
+    .catch((e) =>
+      logger.warn({ err: (e as Error).message }, 'key revocations unavailable; cache expiry only'),
+    );
 
   return {
     app,
@@ -164,13 +256,17 @@ export async function createServingApp({
     flushShadows: () => shadowStore.flush(),
     async close() {
       await app.close();
+      await heartbeat.stop();
       await watcher.stop();
       await publisher.close();
       await registry.close();
       await shadowStore.flush();
       redis.disconnect();
       queueRedis.disconnect();
-      await Promise.all([pool.end(), registryPool.end()]).catch(() => undefined);
+      await Promise.all([pool.end(), registryPool.end(), authPool.end(), replicaPool?.end()]).catch(
+        () => undefined,
+      );
+      await tracing?.shutdown();
     },
   };
 }

@@ -1,9 +1,30 @@
 import { expect, it } from 'vitest';
-import { loadEnv } from './env.ts';
+import { defaultWorkers, loadEnv } from './env.ts';
 
 it('defaults to port 8080 and names a bad variable', () => {
   expect(loadEnv({}).PORT).toBe(8080);
   expect(() => loadEnv({ REDIS_URL: 'http://localhost:6379' })).toThrow(
     /REDIS_URL: must be a URL starting with redis:/,
   );
+});
+
+it('believes no proxy unless told which', () => {
+  expect(loadEnv({}).TRUST_PROXY).toBe(false);
+  expect(loadEnv({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+  expect(loadEnv({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1']);
+});
+
+it('reads from the primary unless a replica is named, and names a bad replica URL', () => {
+  expect(loadEnv({}).DATABASE_REPLICA_URL).toBeUndefined();
+  expect(loadEnv({ DATABASE_REPLICA_URL: '' }).DATABASE_REPLICA_URL).toBeUndefined();
+  const url = 'postgresql://postgres@replica:5432/acsa';
+  expect(loadEnv({ DATABASE_REPLICA_URL: url }).DATABASE_REPLICA_URL).toBe(url);
+  expect(() => loadEnv({ DATABASE_REPLICA_URL: 'mysql://h/db' })).toThrow(
+    /DATABASE_REPLICA_URL: must be a URL/,
+  );
+});
+
+it('runs one worker per core but one, and at least one, unless told', () => {
+  expect([1, 2, 4, 16].map((cores) => defaultWorkers(cores))).toEqual([1, 1, 3, 15]);
+  expect(loadEnv({ SERVING_WORKERS: '2' }).SERVING_WORKERS).toBe(2);
 });

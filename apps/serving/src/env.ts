@@ -1,6 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { baseEnvShape, parseEnv, zPort } from '@acsa/core/env';
+import { otelEnvShape } from '@acsa/core/tracing';
 import { z } from 'zod';
+
+/**
+ * One serving worker per core but one: the core left is PostgreSQL's, Redis's and the trainer's where they
+ * share the machine (`npm start`), and one process batches more per event-loop turn. Measured on 2 cores
+ * with everything running (bench/serving/everything.ts): 2 workers gave p99 312 ms at 800 turns/s and
+ * saturation 0.33 of the bare floor, 1 worker p99 101 ms and 0.47. Where serving has the machine to itself
+ * (a pod), set SERVING_WORKERS to its CPUs (the manifests set 1 per pod and scale pods).
+ */
+export const defaultWorkers = (cores = availableParallelism()): number => Math.max(1, cores - 1);
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -12,16 +22,52 @@ const flag = (fallback: boolean) =>
 
 export const ZServingEnv = z.object({
   ...baseEnvShape,
+  /** Traces: off unless OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) is set; see @acsa/core/tracing. */
+  ...otelEnvShape,
   PORT: zPort(8080),
   HOST: z.string().default('127.0.0.1'),
-  /** Processes sharing the port; each loads its own model copy (~10 MB). */
-  SERVING_WORKERS: int(availableParallelism(), 1, 64),
+  /** Prefix of every Redis key serving writes; BullMQ's is `<prefix>bull` (the trainer's QUEUE_PREFIX). */
+  REDIS_PREFIX: z.preprocess(blank, z.string().min(1).default('acsa:')),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (throttles count per address): unset
+   * believes none; `true` believes any; else comma-separated addresses or CIDRs of the proxies in front.
+   */
+  TRUST_PROXY: z.preprocess(
+    blank,
+    z
+      .string()
+      .default('false')
+      .transform((v): boolean | string[] => (v === 'false' ? false : v === 'true' ? true : v.split(','))),
+  ),
+  /**
+   * A streaming replica for knowledge reads (orders, products, articles). Writes, and reads of an order
+   * this process just changed, stay on DATABASE_URL; a replica that fails is skipped and reads fall back to
+   * the primary. Unset: every read goes to DATABASE_URL.
+   */
+  DATABASE_REPLICA_URL: z.preprocess(
+    blank,
+    z
+      .string()
+      .refine((v) => URL.canParse(v) && ['postgresql:', 'postgres:'].includes(new URL(v).protocol), {
+        message: 'must be a URL starting with postgresql:// or postgres://',
+      })
+      .optional(),
+  ),
+  /**
+   * Longest graceful shutdown after SIGTERM: in-flight turns finish, kept-alive clients are told to
+   * reconnect elsewhere; then the rest is cut. Keep it under the pod's terminationGracePeriodSeconds.
+   */
+  SHUTDOWN_TIMEOUT_MS: int(20_000, 0),
+  /** Processes sharing the port; each loads its own model copy (~10 MB). Default: see defaultWorkers. */
+  SERVING_WORKERS: int(defaultWorkers(), 1, 64),
   /** HMAC-SHA256 secret the shop signs customer tokens with; without it customer tokens are refused. */
   CUSTOMER_TOKEN_SECRET: z.preprocess(blank, z.string().min(32, 'must be at least 32 characters').optional()),
   /** Per chat session: one abusive shopper. */
   RATE_LIMIT_SESSION_PER_MINUTE: int(60, 1),
   /** Per API key: one key carries a whole storefront's traffic, so this is sized for it (5,000 turns/s). */
   RATE_LIMIT_KEY_PER_MINUTE: int(300_000, 1),
+  /** Per client address, for publishable (browser) keys: one visitor, however many sessions it opens. */
+  RATE_LIMIT_ADDRESS_PER_MINUTE: int(120, 1),
   /** Body size limit in bytes; a chat message is at most MAX_TEXT_LENGTH characters. */
   BODY_LIMIT_BYTES: int(16_384, 256),
   MAX_TEXT_LENGTH: int(2_000, 1),
@@ -31,6 +77,11 @@ export const ZServingEnv = z.object({
   NLU_CACHE_SIZE: int(10_000, 0),
   /** Dialogue state lifetime in Redis after the last turn. */
   SESSION_TTL_SECONDS: int(1_800, 60),
+  /**
+   * Where the shop's help articles live (e.g. https://shop.example/help): a reply drawn from an article links
+   * to `<HELP_CENTER_URL>/<slug>`. Unset: replies carry no links.
+   */
+  HELP_CENTER_URL: z.preprocess(blank, z.url().optional()),
   /** Registry poll, in case an alias-move notification was missed. */
   MODEL_POLL_MS: int(5_000, 100),
 });

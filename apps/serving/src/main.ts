@@ -1,6 +1,8 @@
 import cluster from 'node:cluster';
 import { createLogger } from '@acsa/core/logger';
 import { loadEnv } from './env.ts';
+import { aggregateWorkerMetrics, reportToPrimary } from './http/metrics.ts';
+import { installDrain } from './shutdown/drain.ts';
 
 const env = loadEnv();
 const logger = createLogger({
@@ -10,9 +12,11 @@ const logger = createLogger({
 });
 
 // SERVING_WORKERS processes share the port (the primary hands out connections); each loads the model,
-// watches the registry and keeps its own caches. One worker runs in-process, without a primary.
+// watches the registry and keeps its own caches and metrics (the primary merges those for /metrics). One
+// worker runs in-process, without a primary.
 if (env.SERVING_WORKERS > 1 && cluster.isPrimary) {
   logger.info({ workers: env.SERVING_WORKERS, port: env.PORT }, 'starting serving workers');
+  aggregateWorkerMetrics();
   for (let i = 0; i < env.SERVING_WORKERS; i++) cluster.fork();
   let stopping = false;
   cluster.on('exit', (worker, code, signal) => {
@@ -23,21 +27,38 @@ if (env.SERVING_WORKERS > 1 && cluster.isPrimary) {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       stopping = true;
-      for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
-      setTimeout(() => process.exit(0), 5_000).unref();
+      // The signal itself, not worker.kill(): that disconnects the worker first, which closes its
+      // connections under the turns in flight. Each worker drains, then exits; the primary waits for all
+      // (a worker whose primary is gone exits at once) and gives up a second after the workers' own limit.
+      for (const w of Object.values(cluster.workers ?? {}))
+        if (w?.process.pid) process.kill(w.process.pid, 'SIGTERM');
+      setTimeout(() => process.exit(0), env.SHUTDOWN_TIMEOUT_MS + 1_000).unref();
       cluster.on('exit', () => {
         if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       });
     });
   }
 } else {
-  // Imported here so the primary, which only forks, never loads ONNX Runtime, pg or BullMQ (~100 MB).
+  if (cluster.isWorker) reportToPrimary();
+  // Imported here so the primary, which only forks and merges metrics, never loads ONNX Runtime, pg or
+  // BullMQ (~100 MB).
   const { createServingApp } = await import('./app.ts');
-  const serving = await createServingApp({ env, logger });
+  const serving = await createServingApp({ env, logger, redisPrefix: env.REDIS_PREFIX });
+  const { drain } = installDrain(serving.app);
   await serving.app.listen({ port: env.PORT, host: env.HOST });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void serving.close().then(() => process.exit(0));
-    });
-  }
+  let stopping = false;
+  const stop = async () => {
+    // A worker gets the signal twice when a terminal sends it to the whole group: one shutdown.
+    if (stopping) return;
+    stopping = true;
+    logger.info('draining before shutdown');
+    try {
+      await drain({ idleGraceMs: 1_000, timeoutMs: env.SHUTDOWN_TIMEOUT_MS });
+      await serving.close();
+    } catch (e) {
+      logger.error({ err: (e as Error).message }, 'shutdown failed');
+    }
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop());
 }

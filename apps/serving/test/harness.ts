@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createLogger } from '@acsa/core/logger';
+import { createLogger, type Logger } from '@acsa/core/logger';
 import { moveAlias, registerModelVersion } from '@acsa/db/registry';
 import {
   createTestDatabase,
@@ -18,13 +18,18 @@ export const API_KEY = 'acsa_test_key_0123456789abcdefghij';
 export const TOKEN_SECRET = 'test-customer-token-secret-0123456789abcdef';
 export const SEED_NOW = new Date('2026-11-20T00:00:00Z');
 
-export type Harness = {
-  serving: TServingApp;
+export type TestShop = {
   db: TestDatabase;
   redis: TestRedis;
   /** Registers a bundle directory as a new version and returns its id (does not move any alias). */
   register(bundleDir: string, version: string): Promise<string>;
   promote(versionId: string): Promise<void>;
+  /** Drops the database and the Redis namespace. */
+  drop(): Promise<void>;
+};
+
+export type Harness = Omit<TestShop, 'drop'> & {
+  serving: TServingApp;
   close(): Promise<void>;
 };
 
@@ -37,13 +42,10 @@ export async function registerBundle(db: TestDatabase, bundleDir: string, versio
 }
 
 /**
- * A serving process wired to its own test database (a small seeded shop: 300 customers, 1,000 orders
- * including 10042) and Redis namespace, with `bundleDir` registered and in production (unless null).
+ * A test database of its own (a small seeded shop: 300 customers, 1,000 orders including 10042) and Redis
+ * namespace, with `bundleDir` registered and in production (unless null), for a serving app to run on.
  */
-export async function startServing(options: {
-  bundleDir: string | null;
-  env?: Record<string, string>;
-}): Promise<Harness> {
+export async function createTestShop(options: { bundleDir: string | null }): Promise<TestShop> {
   const { databaseUrl, redisUrl } = testServiceUrls();
   const [db, redis] = await Promise.all([createTestDatabase(databaseUrl), createTestRedis(redisUrl)]);
   await seedDemoShop(db.prisma, { seed: 42, now: SEED_NOW, customers: 300, orders: 1000 });
@@ -58,26 +60,87 @@ export async function startServing(options: {
     });
   };
   if (options.bundleDir) await promote(await register(options.bundleDir, 'bootstrap-test-1'));
+  return {
+    db,
+    redis,
+    register,
+    promote,
+    async drop() {
+      await Promise.all([db.drop(), redis.cleanup()]);
+    },
+  };
+}
+
+/** A serving app in this process, on a test shop of its own (see createTestShop). */
+export async function startServing(options: {
+  bundleDir: string | null;
+  env?: Record<string, string>;
+  /** Where serving logs; by default nowhere. */
+  logger?: Logger;
+}): Promise<Harness> {
+  const { drop, ...shop } = await createTestShop(options);
+  const { db, redis } = shop;
   const env = loadEnv({
     DATABASE_URL: db.url,
-    REDIS_URL: redisUrl,
+    REDIS_URL: redis.url,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     CUSTOMER_TOKEN_SECRET: TOKEN_SECRET,
     MODEL_POLL_MS: '500',
     ...options.env,
   });
-  const logger = createLogger({ name: 'serving-test', level: 'silent' });
+  const logger = options.logger ?? createLogger({ name: 'serving-test', level: 'silent' });
   const serving = await createServingApp({ env, logger, redisPrefix: redis.prefix });
   return {
+    ...shop,
     serving,
-    db,
-    redis,
-    register,
-    promote,
     async close() {
       await serving.close();
-      await Promise.all([db.drop(), redis.cleanup()]);
+      await drop();
+    },
+  };
+}
+
+export type TChatReply = {
+  sessionToken: string;
+  reply: string;
+  intent: string;
+  confidence: number;
+  escalated: boolean;
+  escalationId?: string;
+  modelVersion: string;
+  entities: { type: string; value: string }[];
+};
+
+/**
+ * A storefront as the API asks it to behave: it keeps the sessionToken each reply carries and sends it with
+ * the session's next turn. `post` sends one turn as given (no token unless in the body) and returns the
+ * raw response; `chat` expects a 200.
+ */
+export function storefront(serving: TServingApp, apiKey = API_KEY) {
+  const tokens = new Map<string, string>();
+  const post = (payload: Record<string, unknown>) =>
+    serving.app.inject({
+      method: 'POST',
+      url: '/v1/chat',
+      headers: { authorization: `Bearer ${apiKey}` },
+      payload,
+    });
+  /** The body of a turn of this session, with its token if it has one. */
+  const turn = (sessionId: string, text: string, extra: { customerToken?: string } = {}) => {
+    const sessionToken = tokens.get(sessionId);
+    return { sessionId, text, ...(sessionToken ? { sessionToken } : {}), ...extra };
+  };
+  return {
+    tokens,
+    post,
+    turn,
+    async chat(sessionId: string, text: string, extra: { customerToken?: string } = {}): Promise<TChatReply> {
+      const res = await post(turn(sessionId, text, extra));
+      if (res.statusCode !== 200) throw new Error(`POST /v1/chat answered ${res.statusCode}: ${res.body}`);
+      const body = res.json() as TChatReply;
+      tokens.set(sessionId, body.sessionToken);
+      return body;
     },
   };
 }

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createLogger } from '@acsa/core/logger';
+import { testServiceUrls } from '@acsa/db/testing';
 import { QUEUES } from '@acsa/pipelines';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPool } from '../src/db/pool.ts';
 import { InteractionPublisher } from '../src/events/interaction-publisher.ts';
-import { API_KEY, type Harness, startServing } from './harness.ts';
-import { redisProxy } from './redis-proxy.ts';
+import { API_KEY, type Harness, startServing, storefront } from './harness.ts';
+import { tcpRelay } from './tcp-relay.ts';
 
 const auth = { authorization: `Bearer ${API_KEY}` };
 
@@ -80,16 +81,8 @@ describe('Redis down', () => {
   afterAll(() => h?.close());
 
   it('still answers, keeps the conversation state, and keeps every event to send later', async () => {
-    const chat = async (text: string) => {
-      const res = await h.serving.app.inject({
-        method: 'POST',
-        url: '/v1/chat',
-        headers: auth,
-        payload: { sessionId: 'no-redis', text },
-      });
-      expect(res.statusCode, res.body).toBe(200);
-      return res.json();
-    };
+    const shop = storefront(h.serving);
+    const chat = (text: string) => shop.chat('no-redis', text);
     expect((await chat('where is my order?')).reply).toMatch(/order number/i);
     expect((await chat('10042')).reply).toMatch(/email/i);
     await h.serving.publisher.close();
@@ -97,7 +90,14 @@ describe('Redis down', () => {
     const { rows } = await pool.query('SELECT count(*)::int AS n FROM "EventOutbox"');
     expect(rows[0].n).toBe(2);
 
-    // Redis is back: the relay sends what the outbox kept, once.
+    // A row spilled by a replica of before version 2, with the customer's text in it.
+    const [legacy] = (await pool.query('SELECT payload FROM "EventOutbox" LIMIT 1')).rows;
+    await pool.query(`INSERT INTO "EventOutbox" (queue, payload) VALUES ($1, $2)`, [
+      QUEUES.interactions,
+      { ...legacy.payload, version: 1, text: 'call me on 07700 900123' },
+    ]);
+
+    // Redis is back: the relay sends what the outbox kept, once, and no text reaches Redis.
     const connection = new Redis(h.redis.url, { maxRetriesPerRequest: null });
     await new Promise((r) => connection.once('ready', r));
     const relay = new InteractionPublisher({
@@ -106,10 +106,18 @@ describe('Redis down', () => {
       logger: createLogger({ name: 't', level: 'silent' }),
       prefix: `${h.redis.prefix}bull`,
     });
-    expect(await relay.relay()).toBe(2);
+    expect(await relay.relay()).toBe(3);
     const queue = new Queue(QUEUES.interactions, { connection, prefix: `${h.redis.prefix}bull` });
     const sent = (await queue.getJobs(['waiting'])).flatMap((j) => j.data.events);
-    expect(sent.map((e: { text: string }) => e.text).sort()).toEqual(['10042', 'where is my order?']);
+    const users = await h.db.prisma.message.findMany({
+      where: { role: 'USER' },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(users.map((m) => m.text)).toEqual(['where is my order?', '10042']);
+    expect(sent.map((e: { messageId: string }) => e.messageId).sort()).toEqual(
+      [...users.map((m) => m.id), legacy.payload.messageId].sort(),
+    );
+    expect(sent.every((e: object) => !('text' in e) && (e as { version: number }).version === 2)).toBe(true);
     expect((await pool.query('SELECT count(*)::int AS n FROM "EventOutbox"')).rows[0].n).toBe(0);
     await relay.close();
     await queue.close();
@@ -120,9 +128,9 @@ describe('Redis down', () => {
 
 describe('Redis lost mid-conversation', () => {
   let h: Harness;
-  let proxy: Awaited<ReturnType<typeof redisProxy>>;
+  let proxy: Awaited<ReturnType<typeof tcpRelay>>;
   beforeAll(async () => {
-    proxy = await redisProxy(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    proxy = await tcpRelay(testServiceUrls().redisUrl);
     h = await startServing({ bundleDir: inject('bootstrapBundle'), env: { REDIS_URL: proxy.url() } });
   });
   afterAll(async () => {
@@ -131,16 +139,8 @@ describe('Redis lost mid-conversation', () => {
   });
 
   it('carries the conversation across the outage and after Redis is back, though Redis kept an older state', async () => {
-    const chat = async (text: string) => {
-      const res = await h.serving.app.inject({
-        method: 'POST',
-        url: '/v1/chat',
-        headers: auth,
-        payload: { sessionId: 'redis-blip', text },
-      });
-      expect(res.statusCode, res.body).toBe(200);
-      return res.json();
-    };
+    const shop = storefront(h.serving);
+    const chat = (text: string) => shop.chat('redis-blip', text);
     // Redis holds the state "awaiting the order number".
     expect((await chat('where is my order?')).reply).toMatch(/order number/i);
     await proxy.cut();

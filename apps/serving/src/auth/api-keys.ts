@@ -2,22 +2,95 @@ import { createHash } from 'node:crypto';
 import { AppError } from '@acsa/core/errors';
 import { LRUCache } from 'lru-cache';
 import { sql, type TDb } from '../db/sql.ts';
+import { AddressThrottle } from './address-throttle.ts';
 
-export type TApiKeyPrincipal = { id: string; name: string; scopes: readonly string[] };
+export type TApiKeyPrincipal = {
+  id: string;
+  name: string;
+  scopes: readonly string[];
+  /** SECRET keys are for servers; PUBLISHABLE ones for web pages of their allowed origins. */
+  kind: 'SECRET' | 'PUBLISHABLE';
+  allowedOrigins: readonly string[];
+};
+
+/**
+ * An answer given before the framework sees the request (see ApiKeyAuth.refuseEarly); `holdMs`: how long
+ * to hold it before sending.
+ */
+export type TEarlyRefusal = { status: 401 | 429; body: string; retryAfter?: number; holdMs?: number };
+const UNKNOWN_KEY: TEarlyRefusal = {
+  status: 401,
+  body: JSON.stringify(
+    new AppError('UNAUTHENTICATED', 'unknown or revoked API key', { field: 'authorization' }).toJSON(),
+  ),
+};
+const TOO_MANY_UNKNOWN: TEarlyRefusal = {
+  status: 429,
+  body: JSON.stringify(
+    new AppError('RATE_LIMITED', 'too many requests with API keys this server does not know', {
+      field: 'authorization',
+    }).toJSON(),
+  ),
+};
+
+export type TAuthRequest = {
+  /** The scope the route needs (chat, feedback). */
+  scope: string;
+  /** The caller's address (request.ip): uncached lookups are throttled by it. */
+  client?: string;
+  /** The request's Origin header: a browser's page. */
+  origin?: string | undefined;
+};
 
 /** How long a key's lookup is trusted: a revocation takes effect within this on every replica. */
 const CACHE_TTL_MS = 30_000;
-const NEGATIVE = { id: '', name: '', scopes: [] } as TApiKeyPrincipal;
+/** How often a key's lastUsedAt is written, per process. */
+const TOUCH_EVERY_MS = 60_000;
+
+export type TApiKeyAuthOptions = {
+  /** Lookups of keys not in the cache, per client address: burst, then one per `refillMs`. */
+  lookupsPerAddress?: { burst: number; refillMs: number };
+  /** Lookups of uncached keys running at once in this process, whatever the address. */
+  maxConcurrentLookups?: number;
+  /**
+   * How long an early refusal to an address out of lookups is held before it is sent (default 500 ms).
+   * A client flooding random keys on keep-alive connections sends its next request only once answered:
+   * held, each of its connections costs two requests a second instead of thousands, and the event loop
+   * stays with the valid keys' turns (bench/serving/auth-flood.ts).
+   */
+  refusalHoldMs?: number;
+};
 
 /**
- * Storefront API keys, stored as sha256 (keys are 256-bit random, so a fast hash is enough). Lookups are
- * cached per process, unknown keys too, so a flood of bad keys cannot turn into a flood of queries.
+ * Storefront API keys, stored as sha256 (keys are 256-bit random, so a fast hash is enough). Known keys
+ * and unknown ones are cached apart: a flood of random keys fills only the unknown-key cache and never
+ * evicts a valid key. A key that is in neither cache costs a PostgreSQL lookup, so those lookups are
+ * throttled per client address (and in total) before they are made: a client sending random keys is
+ * answered 429 without touching the database, while cached keys, from any address, go on as before.
  */
 export class ApiKeyAuth {
-  private readonly cache = new LRUCache<string, TApiKeyPrincipal>({ max: 10_000, ttl: CACHE_TTL_MS });
-  constructor(private readonly db: TDb) {}
+  private readonly known = new LRUCache<string, TApiKeyPrincipal>({ max: 10_000, ttl: CACHE_TTL_MS });
+  private readonly unknown = new LRUCache<string, true>({ max: 50_000, ttl: CACHE_TTL_MS });
+  /** One lookup per key at a time: concurrent requests with an uncached key share it. */
+  private readonly inFlight = new Map<string, Promise<TApiKeyPrincipal | null>>();
+  private readonly throttle: AddressThrottle;
+  private readonly touched = new Map<string, number>();
+  private readonly maxConcurrent: number;
+  private readonly holdMs: number;
 
-  async authenticate(header: string | undefined, scope: string): Promise<TApiKeyPrincipal> {
+  constructor(
+    private readonly db: TDb,
+    options: TApiKeyAuthOptions = {},
+  ) {
+    this.throttle = new AddressThrottle(options.lookupsPerAddress ?? { burst: 20, refillMs: 1_000 });
+    this.maxConcurrent = options.maxConcurrentLookups ?? 8;
+    this.holdMs = options.refusalHoldMs ?? 500;
+  }
+
+  async authenticate(
+    header: string | undefined,
+    { scope, client = 'unknown', origin }: TAuthRequest,
+  ): Promise<TApiKeyPrincipal> {
     const match = header?.match(/^Bearer\s+(\S{16,256})\s*$/i);
     if (!match?.[1]) {
       throw new AppError(
@@ -25,28 +98,117 @@ export class ApiKeyAuth {
         header
           ? 'the Authorization header must be "Bearer <API key>"'
           : 'missing Authorization header with a storefront API key',
-        {
-          field: 'authorization',
-        },
+        { field: 'authorization' },
       );
     }
     const hash = createHash('sha256').update(match[1]).digest('hex');
-    let principal = this.cache.get(hash);
-    if (!principal) {
-      const [row] = await this.db.query<{
-        id: string;
-        name: string;
-        scopes: string[];
-        revokedAt: Date | null;
-      }>(sql`SELECT id, name, scopes, "revokedAt" FROM "ApiKey" WHERE hash = ${hash}`);
-      principal = row && !row.revokedAt ? { id: row.id, name: row.name, scopes: row.scopes } : NEGATIVE;
-      this.cache.set(hash, principal);
-    }
-    if (principal === NEGATIVE)
+    const principal =
+      this.known.get(hash) ?? (this.unknown.has(hash) ? null : await this.lookup(hash, client));
+    if (!principal)
       throw new AppError('UNAUTHENTICATED', 'unknown or revoked API key', { field: 'authorization' });
     if (!principal.scopes.includes(scope)) {
       throw new AppError('FORBIDDEN', `this API key lacks the "${scope}" scope`, { field: 'authorization' });
     }
+    checkOrigin(principal, origin);
+    this.touch(principal.id);
     return principal;
   }
+
+  /**
+   * Records when a key was last used (the console's "last used"), at most once a minute per key and
+   * process, off the request's path: a failed write costs the turn nothing.
+   */
+  private touch(id: string): void {
+    const now = Date.now();
+    if (now - (this.touched.get(id) ?? 0) < TOUCH_EVERY_MS) return;
+    this.touched.set(id, now);
+    this.db
+      .query(sql`UPDATE "ApiKey" SET "lastUsedAt" = now() WHERE id = ${id}::uuid`)
+      .catch(() => this.touched.delete(id));
+  }
+
+  /**
+   * The refusal a request gets before any of the framework's work (routing, body parsing, hooks), or null
+   * to let it through: a key known to be unknown is 401, and a key not cached at all from an address out of
+   * lookups is 429. A flood of random keys then costs a hash and two cache probes a request, so the event
+   * loop stays free for the turns of valid keys. Nothing is counted here: the full path still throttles.
+   */
+  refuseEarly(header: string | undefined, client: string | null): TEarlyRefusal | null {
+    const key = header?.match(/^Bearer\s+(\S{16,256})\s*$/i)?.[1];
+    if (!key) return null;
+    const hash = createHash('sha256').update(key).digest('hex');
+    if (this.known.has(hash) || this.inFlight.has(hash)) return null;
+    const retryAfter = client === null ? 0 : this.throttle.wait(client);
+    // An address out of lookups gets its refusals late, the same key again as well as new ones.
+    const hold = retryAfter > 0 && this.holdMs > 0 ? { holdMs: this.holdMs } : {};
+    if (this.unknown.has(hash)) return { ...UNKNOWN_KEY, ...hold };
+    return retryAfter === 0 ? null : { ...TOO_MANY_UNKNOWN, retryAfter, ...hold };
+  }
+
+  /** A key was revoked (announced by the console): it is looked up afresh, and found revoked. */
+  forgetKey(id: string): void {
+    for (const [hash, principal] of this.known.entries()) if (principal.id === id) this.known.delete(hash);
+  }
+
+  private lookup(hash: string, client: string): Promise<TApiKeyPrincipal | null> {
+    const pending = this.inFlight.get(hash);
+    if (pending) return pending;
+    const retryAfter = this.inFlight.size >= this.maxConcurrent ? 1 : this.throttle.take(client);
+    if (retryAfter > 0) {
+      return Promise.reject(
+        new AppError('RATE_LIMITED', 'too many requests with API keys this server does not know', {
+          field: 'authorization',
+          retryAfter,
+        }),
+      );
+    }
+    const p = this.query(hash).finally(() => this.inFlight.delete(hash));
+    this.inFlight.set(hash, p);
+    return p;
+  }
+
+  private async query(hash: string): Promise<TApiKeyPrincipal | null> {
+    const [row] = await this.db.query<TApiKeyPrincipal & { revokedAt: Date | null }>(
+      sql`SELECT id, name, scopes, kind, "allowedOrigins", "revokedAt" FROM "ApiKey" WHERE hash = ${hash}`,
+    );
+    if (!row || row.revokedAt) {
+      this.unknown.set(hash, true);
+      return null;
+    }
+    const principal: TApiKeyPrincipal = {
+      id: row.id,
+      name: row.name,
+      scopes: row.scopes,
+      kind: row.kind,
+      allowedOrigins: row.allowedOrigins ?? [],
+    };
+    this.known.set(hash, principal);
+    return principal;
+  }
+}
+
+/**
+ * A browser always names the page's origin on these requests. A secret key seen with one has leaked into a
+ * web page: refused, so the mistake shows at once instead of the key staying exposed. A publishable key is
+ * usable only from its own origins (a page elsewhere would borrow the shop's quota and name).
+ */
+function checkOrigin(principal: TApiKeyPrincipal, origin: string | undefined): void {
+  if (principal.kind === 'SECRET') {
+    if (origin === undefined) return;
+    throw new AppError(
+      'FORBIDDEN',
+      `a secret API key must not be used from a browser (this request comes from ${origin}): keep it on the shop's server, and give web pages a publishable key bound to their origin`,
+      { field: 'authorization' },
+    );
+  }
+  if (origin === undefined)
+    throw new AppError(
+      'FORBIDDEN',
+      'a publishable API key is accepted only from a web page of its allowed origins, and this request names no Origin',
+      { field: 'origin' },
+    );
+  if (!principal.allowedOrigins.includes(origin))
+    throw new AppError('FORBIDDEN', `this publishable API key is not allowed from ${origin}`, {
+      field: 'origin',
+    });
 }

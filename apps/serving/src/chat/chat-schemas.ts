@@ -3,6 +3,13 @@ import { z } from 'zod';
 // PostgreSQL text cannot hold NUL: refused here as the client's mistake, not failed later as ours.
 const NO_NUL = [(t: string) => !t.includes('\u0000'), 'must not contain NUL characters'] as const;
 
+const ZSessionToken = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be the sessionToken a previous reply of this session carried')
+  .describe(
+    'The token the first reply of a conversation carries. Send it with every later turn: without it, or with one that is unknown or expired, a turn starts a new conversation, whatever its sessionId.',
+  );
+
 export const makeChatSchemas = (maxTextLength: number) => {
   const ZChatRequest = z.strictObject({
     sessionId: z
@@ -15,11 +22,13 @@ export const makeChatSchemas = (maxTextLength: number) => {
       .max(maxTextLength, `must be at most ${maxTextLength} characters`)
       .refine((t) => t.trim().length > 0, 'must not be empty')
       .refine(...NO_NUL),
+    sessionToken: ZSessionToken.optional(),
     customerToken: z.string().min(1).max(2048).optional(),
   });
   const ZFeedbackRequest = z
     .strictObject({
       sessionId: ZChatRequest.shape.sessionId,
+      sessionToken: ZSessionToken,
       rating: z.number().int().min(1).max(5).optional(),
       thumbs: z.enum(['up', 'down']).optional(),
       comment: z
@@ -36,6 +45,11 @@ export const makeChatSchemas = (maxTextLength: number) => {
 };
 
 export const ZChatResponse = z.object({
+  sessionToken: z
+    .string()
+    .describe(
+      'Continues this conversation: send it with the next turn (and with feedback). It changes when a new conversation starts, so keep the latest.',
+    ),
   reply: z.string(),
   intent: z.string().nullable(),
   confidence: z.number(),
@@ -44,6 +58,14 @@ export const ZChatResponse = z.object({
   ),
   escalated: z.boolean(),
   escalationId: z.string().optional(),
+  quickReplies: z
+    .array(z.object({ label: z.string(), text: z.string() }))
+    .optional()
+    .describe('Answers the agent expects now (e.g. yes / no to a cancellation): show `label`, send `text`'),
+  links: z
+    .array(z.object({ title: z.string(), url: z.string() }))
+    .optional()
+    .describe('The help articles the reply draws on (when the server knows HELP_CENTER_URL)'),
   modelVersion: z.string(),
   variant: z.string().optional(),
 });

@@ -1,22 +1,32 @@
 import { AppError } from '@acsa/core/errors';
 import { uuidv7 } from '@acsa/core/ids';
+import { currentTraceparent, withSpan } from '@acsa/core/tracing';
 import { LRUCache } from 'lru-cache';
 import type { TApiKeyPrincipal } from '../auth/api-keys.ts';
 import { verifyCustomerToken } from '../auth/customer-token.ts';
+import type { TLookupGuard, TLookupGuards } from '../auth/lookup-guard.ts';
 import { sql, type TDb } from '../db/sql.ts';
 import type { InteractionPublisher } from '../events/interaction-publisher.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
 import type { NluService } from '../nlu/nlu-service.ts';
 import type { TTurnWriter } from '../persist/turn-store.ts';
 import type { TShadowScorer } from '../shadow/shadow-scorer.ts';
-import type { TCustomerRef, TDialogueState, TTurnDecision, TUnderstanding } from '../turn/types.ts';
+import {
+  initialState,
+  type TCustomerRef,
+  type TDialogueState,
+  type TTurnDecision,
+  type TUnderstanding,
+} from '../turn/types.ts';
 import type { TChatResponse } from './chat-schemas.ts';
 import type { SessionStore } from './session-store.ts';
+import { newSessionToken, sessionTokenHash } from './session-token.ts';
 
 export type TDecide = (input: {
   understanding: TUnderstanding;
   state: TDialogueState;
   customer: TCustomerRef;
+  guard: TLookupGuard;
   now: Date;
 }) => Promise<TTurnDecision>;
 
@@ -28,9 +38,13 @@ export type TTurnDeps = {
   sessions: SessionStore;
   publisher: InteractionPublisher;
   decide: TDecide;
+  /** Failed ownership checks across sessions and workers, per storefront key. */
+  guards: TLookupGuards;
   /** Scores each stored turn with the `shadow` alias's model too, off the reply's path. */
   shadow?: TShadowScorer;
   customerTokenSecret: string | undefined;
+  /** Replies drawn from an article link to `<helpCenterUrl>/<slug>`; none without it. */
+  helpCenterUrl?: string | undefined;
   onTurn?: (t: {
     intent: string;
     escalated: boolean;
@@ -41,6 +55,12 @@ export type TTurnDeps = {
 };
 
 const UNIQUE_VIOLATION = '23505';
+
+/** What a widget offers as buttons while the agent waits for a yes or no; `text` is what is sent. */
+const CONFIRM_CANCEL = [
+  { label: 'Yes, cancel it', text: 'yes' },
+  { label: 'No, keep it', text: 'no' },
+];
 
 export function createTurnHandler(deps: TTurnDeps) {
   const customers = new LRUCache<string, NonNullable<TCustomerRef>>({ max: 5_000, ttl: 60_000 });
@@ -63,7 +83,7 @@ export function createTurnHandler(deps: TTurnDeps) {
 
   return async function handleTurn(
     principal: TApiKeyPrincipal,
-    body: { sessionId: string; text: string; customerToken?: string },
+    body: { sessionId: string; sessionToken?: string; text: string; customerToken?: string },
     /** The session's stored state, if the caller read it already (see SessionStore.load). */
     prefetchedState?: string | null,
   ): Promise<TChatResponse> {
@@ -73,33 +93,64 @@ export function createTurnHandler(deps: TTurnDeps) {
     if (!route)
       throw new AppError('MODEL_NOT_READY', 'no model is loaded yet; try again shortly', { retryAfter: 5 });
     try {
-      const state = await deps.sessions.load(principal.id, body.sessionId, prefetchedState);
+      const token = body.sessionToken;
+      const held = token
+        ? await withSpan('session.load', () =>
+            deps.sessions.load(principal.id, body.sessionId, sessionTokenHash(token), prefetchedState),
+          )
+        : null;
+      // Only the token's holder continues a conversation, and only as the customer it belongs to. Anything
+      // else (no token, an unknown or expired one, another customer or none) starts a new conversation
+      // with a token of its own, so nothing the old one verified or said reaches this caller.
+      const continues = held?.conversationId != null && (held.customerId ?? null) === (customer?.id ?? null);
+      const sessionToken = continues ? (body.sessionToken as string) : newSessionToken();
+      const state: TDialogueState = continues
+        ? (held as TDialogueState)
+        : {
+            ...initialState(),
+            sessionTokenHash: sessionTokenHash(sessionToken),
+            customerId: customer?.id ?? null,
+          };
       const expecting = state.awaiting === 'order_number' ? 'order_id' : undefined;
-      const understanding = await deps.nlu.understand(route.model, body.text, expecting);
+      const understanding = await withSpan('nlu', async (span) => {
+        const u = await deps.nlu.understand(route.model, body.text, expecting);
+        span?.setAttributes({ 'acsa.intent': u.intent, 'acsa.confidence': u.confidence });
+        return u;
+      });
       const now = new Date();
-      const decision = await deps.decide({ understanding, state, customer, now });
+      const decision = await withSpan('dialogue', () =>
+        deps.decide({ understanding, state, customer, guard: deps.guards(principal.id), now }),
+      );
       const conversationId = state.conversationId ?? uuidv7();
       const seq = state.turn * 2;
-      const next: TDialogueState = { ...decision.state, conversationId, turn: state.turn + 1 };
+      const next: TDialogueState = {
+        ...decision.state,
+        conversationId,
+        sessionTokenHash: state.sessionTokenHash,
+        customerId: state.customerId ?? null,
+        turn: state.turn + 1,
+      };
       const userMessageId = uuidv7();
       const escalationId = decision.escalation ? uuidv7() : undefined;
       const latencyMs = performance.now() - started;
       try {
-        await deps.turns.write({
-          conversationId,
-          sessionId: body.sessionId,
-          apiKeyId: principal.id,
-          customerId: customer?.id ?? null,
-          variant: route.variant,
-          at: now,
-          seq,
-          user: { id: userMessageId, understanding, latencyMs },
-          agent: { id: uuidv7(), text: decision.reply },
-          modelVersionId: route.model.versionId,
-          state: next,
-          escalation:
-            decision.escalation && escalationId ? { id: escalationId, ...decision.escalation } : null,
-        });
+        await withSpan('persist', () =>
+          deps.turns.write({
+            conversationId,
+            sessionId: body.sessionId,
+            apiKeyId: principal.id,
+            customerId: customer?.id ?? null,
+            variant: route.variant,
+            at: now,
+            seq,
+            user: { id: userMessageId, understanding, latencyMs },
+            agent: { id: uuidv7(), text: decision.reply },
+            modelVersionId: route.model.versionId,
+            state: next,
+            escalation:
+              decision.escalation && escalationId ? { id: escalationId, ...decision.escalation } : null,
+          }),
+        );
       } catch (e) {
         if ((e as { code?: string }).code === UNIQUE_VIOLATION) {
           throw new AppError(
@@ -110,26 +161,29 @@ export function createTurnHandler(deps: TTurnDeps) {
         }
         throw e;
       }
-      await deps.sessions.save(principal.id, body.sessionId, next);
-      deps.publisher.publish({
-        version: 1,
-        messageId: userMessageId,
-        conversationId,
-        sessionId: body.sessionId,
-        at: now.toISOString(),
-        text: body.text,
-        intent: understanding.intent,
-        confidence: understanding.confidence,
-        topK: understanding.topK,
-        outOfScope: understanding.outOfScope,
-        lowConfidence: understanding.lowConfidence,
-        entityTypes: understanding.entities.map((e) => e.type),
-        modelVersion: route.model.version,
-        modelVersionId: route.model.versionId,
-        variant: route.variant,
-        escalated: Boolean(decision.escalation),
-        latencyMs,
-      });
+      await withSpan('session.save', () => deps.sessions.save(principal.id, body.sessionId, next));
+      // Analytics continues this turn's trace from the event's traceparent (absent with tracing off).
+      await withSpan('event.publish', async () =>
+        deps.publisher.publish({
+          version: 2,
+          messageId: userMessageId,
+          conversationId,
+          sessionId: body.sessionId,
+          at: now.toISOString(),
+          intent: understanding.intent,
+          confidence: understanding.confidence,
+          topK: understanding.topK,
+          outOfScope: understanding.outOfScope,
+          lowConfidence: understanding.lowConfidence,
+          entityTypes: understanding.entities.map((e) => e.type),
+          modelVersion: route.model.version,
+          modelVersionId: route.model.versionId,
+          variant: route.variant,
+          escalated: Boolean(decision.escalation),
+          latencyMs,
+          traceparent: currentTraceparent(),
+        }),
+      );
       deps.shadow?.mirror(route.model, { messageId: userMessageId, text: body.text, at: now });
       deps.onTurn?.({
         intent: understanding.intent,
@@ -139,11 +193,21 @@ export function createTurnHandler(deps: TTurnDeps) {
         version: route.model.version,
       });
       return {
+        sessionToken,
         reply: decision.reply,
         intent: understanding.intent,
         confidence: understanding.confidence,
         entities: understanding.entities,
         escalated: Boolean(escalationId) || Boolean(next.escalated),
+        ...(next.awaiting === 'cancel_confirmation' ? { quickReplies: CONFIRM_CANCEL } : {}),
+        ...(deps.helpCenterUrl && decision.articles.length > 0
+          ? {
+              links: decision.articles.map((a) => ({
+                title: a.title,
+                url: `${deps.helpCenterUrl?.replace(/\/$/, '')}/${encodeURIComponent(a.slug)}`,
+              })),
+            }
+          : {}),
         ...(escalationId ? { escalationId } : {}),
         modelVersion: route.model.version,
         ...(route.variant ? { variant: route.variant } : {}),

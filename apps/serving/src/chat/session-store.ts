@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { initialState, type TDialogueState } from '../turn/types.ts';
 
 /**
- * Dialogue state per (API key, session): Redis with a TTL on the hot path, and a checkpoint stored with the
+ * Dialogue state per (API key, session id, session token): Redis with a TTL on the hot path, and a checkpoint stored with the
  * conversation in PostgreSQL (written with every turn, before the reply, so it is never behind Redis).
  * While Redis is healthy a miss means a new session, so it costs no query. Once Redis fails (an error, a
  * dropped connection, a save skipped), and for one TTL after, Redis may hold state older than the
@@ -28,29 +28,35 @@ export class SessionStore {
     this.doubtUntil = Date.now() + this.ttlSeconds * 1000;
   }
 
-  private key(apiKeyId: string, sessionId: string) {
-    return `${this.prefix}${apiKeyId}:${sessionId}`;
+  // The token's hash is part of the key: a caller that knows a sessionId but not its token reads nothing.
+  private key(apiKeyId: string, sessionId: string, tokenHash: string) {
+    return `${this.prefix}${apiKeyId}:${sessionId}:${tokenHash}`;
   }
 
   /**
    * The Redis key holding this session's state, for a caller that reads it in a round trip of its own
    * (the rate limit's); null while Redis is in doubt, when only the checkpoint is read.
    */
-  prefetchKey(apiKeyId: string, sessionId: string): string | null {
+  prefetchKey(apiKeyId: string, sessionId: string, tokenHash: string): string | null {
     return this.redis?.status === 'ready' && Date.now() >= this.doubtUntil
-      ? this.key(apiKeyId, sessionId)
+      ? this.key(apiKeyId, sessionId, tokenHash)
       : null;
   }
 
   /** `prefetched`: the value of prefetchKey read already (null: no such key; undefined: not read). */
-  async load(apiKeyId: string, sessionId: string, prefetched?: string | null): Promise<TDialogueState> {
+  async load(
+    apiKeyId: string,
+    sessionId: string,
+    tokenHash: string,
+    prefetched?: string | null,
+  ): Promise<TDialogueState> {
     if (prefetched !== undefined && Date.now() >= this.doubtUntil) {
       return prefetched ? (JSON.parse(prefetched) as TDialogueState) : initialState();
     }
     if (this.redis?.status !== 'ready') this.doubt();
     else if (Date.now() >= this.doubtUntil) {
       try {
-        const raw = await this.redis.get(this.key(apiKeyId, sessionId));
+        const raw = await this.redis.get(this.key(apiKeyId, sessionId, tokenHash));
         return raw ? (JSON.parse(raw) as TDialogueState) : initialState();
       } catch {
         this.doubt();
@@ -59,17 +65,20 @@ export class SessionStore {
     const { rows } = await this.pool.query<{ state: TDialogueState | null }>(
       `SELECT state FROM "Conversation"
         WHERE "sessionId" = $1 AND "apiKeyId" = $2 AND "lastMessageAt" > now() - make_interval(secs => $3)
+          AND state->>'sessionTokenHash' = $4
         ORDER BY "lastMessageAt" DESC LIMIT 1`,
-      [sessionId, apiKeyId, this.ttlSeconds],
+      [sessionId, apiKeyId, this.ttlSeconds, tokenHash],
     );
     return rows[0]?.state ?? initialState();
   }
 
   /** Best effort: the PostgreSQL checkpoint written with the turn is the durable copy. */
   async save(apiKeyId: string, sessionId: string, state: TDialogueState): Promise<void> {
+    if (!state.sessionTokenHash) throw new Error('a dialogue state is saved under its session token');
     if (this.redis?.status !== 'ready') return this.doubt();
     try {
-      await this.redis.set(this.key(apiKeyId, sessionId), JSON.stringify(state), 'EX', this.ttlSeconds);
+      const key = this.key(apiKeyId, sessionId, state.sessionTokenHash);
+      await this.redis.set(key, JSON.stringify(state), 'EX', this.ttlSeconds);
     } catch {
       this.doubt();
     }

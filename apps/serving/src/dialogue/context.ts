@@ -1,3 +1,4 @@
+import type { TLookupGuard } from '../auth/lookup-guard.ts';
 import type { TKnowledge } from '../knowledge/types.ts';
 import type { TCustomerRef, TDialogueState, TEscalationReason, TUnderstanding } from '../turn/types.ts';
 import type { TTurnSlots } from './parse.ts';
@@ -7,6 +8,8 @@ export type TTurnInput = {
   state: TDialogueState;
   customer: TCustomerRef;
   knowledge: TKnowledge;
+  /** Failed ownership checks across sessions (order number guessing); bound to the turn's API key. */
+  guard: TLookupGuard;
   /** The clock that dates in replies are relative to ("tomorrow"); the current time by default. */
   now?: Date;
 };
@@ -17,6 +20,7 @@ export type TTurnContext = {
   state: TDialogueState;
   customer: TCustomerRef;
   knowledge: TKnowledge;
+  guard: TLookupGuard;
   now: Date;
   /** What this message itself says: order number, email, invoice, product. */
   found: TTurnSlots;

@@ -11,6 +11,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTENT_NAMES } from '../../../../packages/corpus/src/intents.ts';
 import { seedDemoShop } from '../../../../prisma/seed/seed.ts';
+import { createLookupGuards } from '../auth/lookup-guard.ts';
 import { createPool } from '../db/pool.ts';
 import { createKnowledge } from '../knowledge/create-knowledge.ts';
 import type { TKnowledge } from '../knowledge/types.ts';
@@ -64,11 +65,20 @@ describe('decideTurn against the seeded shop', () => {
   let alex: NonNullable<TCustomerRef>;
   let othersOrder: number;
 
-  async function converse(customer: TCustomerRef, turns: TUnderstanding[], start = initialState()) {
+  // Each conversation counts its failed checks apart, unless a test shares a guard on purpose.
+  let guardSpace = 0;
+  const freshGuard = () => createLookupGuards(cache.redis, `${cache.prefix}guard:${++guardSpace}:`)('key-1');
+
+  async function converse(
+    customer: TCustomerRef,
+    turns: TUnderstanding[],
+    start = initialState(),
+    guard = freshGuard(),
+  ) {
     const out: TTurnDecision[] = [];
     let state: TDialogueState = start;
     for (const understanding of turns) {
-      const d = await decideTurn({ understanding, state, customer, knowledge, now: NOW });
+      const d = await decideTurn({ understanding, state, customer, knowledge, guard, now: NOW });
       out.push(d);
       state = d.state;
     }
@@ -176,6 +186,41 @@ describe('decideTurn against the seeded shop', () => {
       // Even a real order of this customer is not looked up now: the session is locked.
       const [after] = await converse(alex, [guesses[3]!], turns[2]!.state);
       expect(after!.reply).not.toContain('1Z0148360370768600');
+    });
+
+    it('counts wrong emails for one order across conversations: the fourth is refused, existing or not', async () => {
+      const guard = freshGuard();
+      const flow = (n: number, email: string) => [
+        aboutOrder(`where is order ${n}`, 'track_order', n),
+        say(email, 'edit_account', { entities: [entity(email, 'email', email)] }),
+      ];
+      const fourth = async (n: number) => {
+        for (let i = 1; i <= 3; i++) {
+          const [, refused] = await converse(null, flow(n, `guess${i}@example.net`), initialState(), guard);
+          expect(refused!.actions).toContain('order_not_verified');
+        }
+        const [, last] = await converse(null, flow(n, 'guess4@example.net'), initialState(), guard);
+        return last!;
+      };
+      const real = await fourth(othersOrder);
+      const missing = await fourth(MISSING - 7);
+      expect(real.actions).toContain('order_checks_locked');
+      expect(real.reply.replaceAll(String(othersOrder), 'N')).toBe(
+        missing.reply.replaceAll(String(MISSING - 7), 'N'),
+      );
+      // The right email now is refused too (locked before any lookup), but the signed-in owner gets through.
+      const owner = await customerRef(
+        (await prisma.order.findUniqueOrThrow({ where: { number: othersOrder } })).customerId,
+      );
+      const [, rightEmail] = await converse(null, flow(othersOrder, owner.email), initialState(), guard);
+      expect(rightEmail!.actions).toContain('order_checks_locked');
+      const [signedIn] = await converse(
+        owner,
+        [aboutOrder(`where is order ${othersOrder}`, 'track_order', othersOrder)],
+        initialState(),
+        guard,
+      );
+      expect(signedIn!.actions).toContain(`order_lookup:${othersOrder}`);
     });
   });
 
@@ -343,6 +388,7 @@ describe('decideTurn against the seeded shop', () => {
         state: initialState(),
         customer: alex,
         knowledge: broken,
+        guard: freshGuard(),
         now: NOW,
       });
       expect(d.escalation?.reason).toBe('LOOKUP_FAILED');
@@ -384,7 +430,14 @@ describe('decideTurn against the seeded shop', () => {
       let state = initialState();
       const replies: string[] = [];
       for (const understanding of turns) {
-        const d = await decideTurn({ understanding, state, customer: alex, knowledge: uncached, now: NOW });
+        const d = await decideTurn({
+          understanding,
+          state,
+          customer: alex,
+          knowledge: uncached,
+          guard: freshGuard(),
+          now: NOW,
+        });
         replies.push(d.reply);
         state = d.state;
       }

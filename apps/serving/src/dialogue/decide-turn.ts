@@ -1,4 +1,4 @@
-import type { TDialogueState, TTurnDecision } from '../turn/types.ts';
+import type { TDialogueState, TKnowledge, TTurnDecision } from '../turn/types.ts';
 import type { TOutcome, TTurnContext, TTurnInput } from './context.ts';
 import { buildEscalation, escalationReply } from './escalation.ts';
 import { faqPolicy } from './faq-policy.ts';
@@ -101,11 +101,22 @@ export async function decideTurn(input: TTurnInput): Promise<TTurnDecision> {
   found.invoiceNumber ??= invoiceIn(u.text);
   found.email ??= emailIn(u.text);
   if (found.email) state.slots.email = found.email;
+  // Every article looked up for this turn is one its reply quotes or points to: the reply links to it.
+  const articles = new Map<string, { slug: string; title: string }>();
+  const knowledge: TKnowledge = {
+    ...input.knowledge,
+    articleFor: async (intent, text) => {
+      const a = await input.knowledge.articleFor(intent, text);
+      if (a) articles.set(a.slug, { slug: a.slug, title: a.title });
+      return a;
+    },
+  };
   const ctx: TTurnContext = {
     u,
     state,
     customer: input.customer,
-    knowledge: input.knowledge,
+    knowledge,
+    guard: input.guard,
     now: input.now ?? new Date(),
     found,
     actions: [],
@@ -131,7 +142,12 @@ export async function decideTurn(input: TTurnInput): Promise<TTurnDecision> {
     { role: 'agent' as const, text: outcome.reply },
   ].slice(-HISTORY_LIMIT);
 
-  const decision: TTurnDecision = { reply: outcome.reply, state, actions: ctx.actions };
+  const decision: TTurnDecision = {
+    reply: outcome.reply,
+    state,
+    actions: ctx.actions,
+    articles: [...articles.values()],
+  };
   if (outcome.escalate) {
     state.escalated = true;
     decision.escalation = await buildEscalation(ctx, outcome.escalate);

@@ -1,3 +1,4 @@
+import type { TLookupSubject } from '../auth/lookup-guard.ts';
 import type { TOrderView } from '../knowledge/types.ts';
 import type { TOutcome, TTurnContext } from './context.ts';
 import { faqPolicy } from './faq-policy.ts';
@@ -112,6 +113,24 @@ function refuse(ctx: TTurnContext, intent: string, label: string): TOutcome {
   };
 }
 
+/**
+ * What a failed check counts against: a signed-in customer is vouched for by the shop and counted as
+ * itself (so a guesser's lock on an order never keeps its owner out); an anonymous shopper, against the
+ * order (or invoice) number and the email given for it.
+ */
+function lookupSubjects(
+  ctx: TTurnContext,
+  number: number | undefined,
+  invoice: string | undefined,
+): TLookupSubject[] {
+  if (ctx.customer) return [{ kind: 'customer', id: ctx.customer.id }];
+  const subjects: TLookupSubject[] = [
+    number != null ? { kind: 'order', number } : { kind: 'invoice', number: invoice as string },
+  ];
+  if (ctx.state.slots.email) subjects.push({ kind: 'email', email: ctx.state.slots.email });
+  return subjects;
+}
+
 function locked(ctx: TTurnContext): TOutcome {
   ctx.state.awaiting = null;
   ctx.state.pendingIntent = null;
@@ -162,6 +181,9 @@ export async function orderPolicy(ctx: TTurnContext, intent: string, need: 'requ
       ]),
     };
   }
+  // Counted across sessions too, before any lookup: the same answer whether the order exists or not.
+  const subjects = verified(number) ? [] : lookupSubjects(ctx, number, invoice);
+  if (subjects.length > 0 && (await ctx.guard.isLocked(subjects))) return locked(ctx);
   const order =
     number != null
       ? await knowledge.orderByNumber(number)
@@ -170,7 +192,10 @@ export async function orderPolicy(ctx: TTurnContext, intent: string, need: 'requ
     order != null &&
     (verified(order.number) ||
       (ctx.customer ? order.customerId === ctx.customer.id : sameEmail(order.email, state.slots.email)));
-  if (!order || !mayView) return refuse(ctx, intent, label);
+  if (!order || !mayView) {
+    await ctx.guard.recordFailure(subjects);
+    return refuse(ctx, intent, label);
+  }
 
   if (!verified(order.number))
     state.verifiedOrders = [...state.verifiedOrders, order.number].slice(-MAX_VERIFIED);

@@ -5,6 +5,7 @@ import {
   QUEUES,
   type TInteractionBatch,
   type TInteractionEvent,
+  upgradeInteractionEvent,
   ZInteractionEvent,
 } from '@acsa/pipelines';
 import { Queue } from 'bullmq';
@@ -123,15 +124,25 @@ export class InteractionPublisher {
     if (!this.redisReady()) return 0;
     const client = await this.options.pool.connect().catch(() => null);
     if (!client) return 0;
+    // A checked-out client has no pool listener: a connection cut between its statements (PostgreSQL
+    // stopped, failed over) emitted 'error' with no one listening and ended the serving process (found by
+    // bench/faults). Listened to here, and the broken client is destroyed on release, not pooled again.
+    let broken: Error | undefined;
+    const onError = (e: Error) => {
+      broken = e;
+    };
+    client.on('error', onError);
     let sent = 0;
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ id: string; payload: TInteractionEvent }>(
+      const { rows } = await client.query<{ id: string; payload: unknown }>(
         `SELECT id, payload FROM "EventOutbox" WHERE queue = $1 ORDER BY id LIMIT ${MAX_INTERACTION_BATCH} FOR UPDATE SKIP LOCKED`,
         [QUEUES.interactions],
       );
       if (rows.length) {
-        await this.queue?.addBulk(batchJobs(rows.map((r) => r.payload)));
+        // Rows spilled by a replica of before version 2 still hold the customer's text: it stays here.
+        const events = rows.map((r) => upgradeInteractionEvent(r.payload) as TInteractionEvent);
+        await this.queue?.addBulk(batchJobs(events));
         await client.query(`DELETE FROM "EventOutbox" WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
         sent = rows.length;
       }
@@ -140,7 +151,8 @@ export class InteractionPublisher {
       await client.query('ROLLBACK').catch(() => undefined);
       this.options.logger.warn({ err: (e as Error).message }, 'outbox relay failed; will retry');
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
     this.published += sent;
     return sent;

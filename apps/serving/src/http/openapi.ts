@@ -11,7 +11,7 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
   const common = {
     '400': error('Malformed body: the message names the field'),
     '401': error('No or unknown API key, or an invalid customer token'),
-    '403': error('The API key lacks the scope'),
+    '403': error('The API key lacks the scope, or is used from an origin it does not allow'),
     '413': error('Body too large'),
     '415': error('Body is not application/json'),
     '429': error('Rate limited; see Retry-After'),
@@ -21,11 +21,25 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
     info: {
       title: 'ACSA serving API',
       version,
-      description: 'The storefront chat API of the ACSA support agent.',
+      description:
+        'The storefront chat API of the ACSA support agent. Conversations: the first turn of a conversation ' +
+        'is answered with a server-issued `sessionToken`; a later turn continues that conversation only when ' +
+        'it carries the token. A turn with a `sessionId` alone, an unknown or expired token, or the token of ' +
+        'a conversation that belongs to another customer (`customerToken`) starts a new conversation with a ' +
+        'new token: nothing the other conversation verified or said reaches it. Feedback names its ' +
+        'conversation by `sessionId` and `sessionToken`.',
     },
     components: {
       securitySchemes: {
-        storefrontKey: { type: 'http', scheme: 'bearer', description: 'Storefront API key' },
+        storefrontKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            "Storefront API key. A secret key is for the shop's server and is refused on a request with an " +
+            'Origin header (from a browser). A publishable key may sit in a web page: it is accepted only with ' +
+            'an Origin it allows (CORS grants only those), for chat and feedback, rate-limited per client ' +
+            'address as well as per session and key.',
+        },
       },
     },
     security: [{ storefrontKey: [] }],
@@ -49,7 +63,7 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
           responses: {
             '204': { description: 'Stored' },
             ...common,
-            '404': error('No conversation for this session'),
+            '404': error('No conversation of this sessionId holds this sessionToken'),
           },
         },
       },

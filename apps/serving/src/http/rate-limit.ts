@@ -1,7 +1,12 @@
 import { AppError } from '@acsa/core/errors';
 import type { Redis } from 'ioredis';
 
-export type TRateLimits = { perSessionPerMinute: number; perKeyPerMinute: number };
+export type TRateLimits = {
+  perSessionPerMinute: number;
+  perKeyPerMinute: number;
+  /** Per client address, for publishable keys: one browser, whatever sessions it opens. */
+  perAddressPerMinute: number;
+};
 
 const WINDOW_MS = 60_000;
 
@@ -46,19 +51,28 @@ export class RateLimiter {
   async check(
     apiKeyId: string,
     sessionId: string,
-    options: { read?: string; now?: number } = {},
+    options: { read?: string; now?: number; address?: string } = {},
   ): Promise<string | null | undefined> {
     const now = options.now ?? Date.now();
     const window = Math.floor(now / WINDOW_MS);
     const retryAfter = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
     const sessionKey = `${this.prefix}s:${apiKeyId}:${sessionId}:${window}`;
     const apiKey = `${this.prefix}k:${apiKeyId}:${window}`;
-    const { counts, read } = await this.count([sessionKey, apiKey], window, options.read);
-    const [session = 0, key = 0] = counts;
+    const keys = [sessionKey, apiKey];
+    if (options.address) keys.push(`${this.prefix}a:${apiKeyId}:${options.address}:${window}`);
+    const { counts, read } = await this.count(keys, window, options.read);
+    const [session = 0, key = 0, address = 0] = counts;
     if (key > this.limits.perKeyPerMinute) {
       throw new AppError(
         'RATE_LIMITED',
         `this API key's limit of ${this.limits.perKeyPerMinute} requests a minute is reached`,
+        { retryAfter },
+      );
+    }
+    if (address > this.limits.perAddressPerMinute) {
+      throw new AppError(
+        'RATE_LIMITED',
+        `this address's limit of ${this.limits.perAddressPerMinute} messages a minute is reached`,
         { retryAfter },
       );
     }

@@ -99,6 +99,12 @@ export function createCache(options: TCacheOptions) {
     set(key: string, value: unknown, ttlMs: number): void {
       store(key, value, ttlMs);
     },
+    /** Replaces a value after a write, awaited; one that cannot be stored is read around until it is. */
+    async put(key: string, value: unknown, ttlMs: number): Promise<void> {
+      const ok = await guarded((r) => r.set(prefix + key, JSON.stringify(value), 'PX', ttlMs));
+      if (ok === undefined && redis) stale.add(key);
+      else stale.delete(key);
+    },
     /** Forgets keys after a write; awaited so the next read sees the change. */
     async del(...keys: string[]): Promise<void> {
       if (!redis) return;

@@ -1,17 +1,26 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { createDb } from '../db/sql.ts';
 import { pickArticle } from './article-pick.ts';
 import { queryArticlesForIntent, querySearchArticle } from './article-query.ts';
 import { createCache } from './cache.ts';
 import { cancelOrderById } from './cancel-order.ts';
 import { isOrderNumber, queryOrderByInvoice, queryOrderByNumber } from './order-query.ts';
 import { queryProductByName } from './product-query.ts';
+import { createReadRouter } from './read-router.ts';
 import type { TKnowledge, TOrderView } from './types.ts';
 
 export type TKnowledgeOptions = {
   pool: pg.Pool;
+  /** A streaming replica for the reads (see createReadRouter); null or absent: reads go to `pool`. */
+  replica?: pg.Pool | null;
+  /** After a replica read fails, reads skip the replica this long (default 5 s). */
+  replicaCooldownMs?: number;
+  /**
+   * How long reads of an order this process just changed stay on the primary. Longer than any replica lag
+   * worth serving from; a replica further behind than this shows the old status to this process too.
+   */
+  readYourWritesMs?: number;
   /** null: no cache. The app's shared client is fine: every key lives under `prefix`. */
   redis: Redis | null;
   /** Namespace of the cache keys (default `acsa:kn:`). */
@@ -31,7 +40,22 @@ const squash = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
  * one write chat may make (cancelling). Every read is one round-trip on a miss and none on a hit.
  */
 export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
-  const store = createDb(options.pool);
+  const router = createReadRouter({
+    primary: options.pool,
+    replica: options.replica ?? null,
+    cooldownMs: options.replicaCooldownMs,
+  });
+  const store = router.read;
+  const readYourWritesMs = options.readYourWritesMs ?? 10_000;
+  // Orders this process changed, until when their reads must see the change: the replica may lag.
+  const written = new Map<number, number>();
+  const storeFor = (number: number) => {
+    const until = written.get(number);
+    if (until === undefined) return store;
+    if (Date.now() < until) return router.primary;
+    written.delete(number);
+    return store;
+  };
   const ttl = { orderMs: 30_000, missingMs: 10_000, articleMs: 300_000, productMs: 60_000, ...options.ttl };
   const cache = createCache({
     redis: options.redis,
@@ -56,7 +80,7 @@ export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
     return cache.get(
       orderKey(number),
       ttl.orderMs,
-      () => db(() => queryOrderByNumber(store, number)),
+      () => db(() => queryOrderByNumber(storeFor(number), number)),
       ttl.missingMs,
     );
   };
@@ -107,8 +131,14 @@ export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
 
     async cancelOrder(orderId) {
       if (!UUID.test(orderId)) return { cancelled: false, number: null, status: null };
-      const result = await db(() => cancelOrderById(store, orderId));
-      if (result.number != null) await cache.del(orderKey(result.number));
+      const result = await db(() => cancelOrderById(router.primary, orderId));
+      if (result.number == null) return result;
+      written.set(result.number, Date.now() + readYourWritesMs);
+      // The fresh view from the primary replaces the cached one (not merely deleted): another process's
+      // miss would load from a replica that may not have the change yet and cache the old status.
+      const fresh = await db(() => queryOrderByNumber(router.primary, result.number as number));
+      if (fresh) await cache.put(orderKey(result.number), fresh, ttl.orderMs);
+      else await cache.del(orderKey(result.number));
       return result;
     },
 
@@ -117,6 +147,7 @@ export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
       cacheMisses: cache.counters.misses,
       cacheErrors: cache.counters.errors,
       dbQueries,
+      ...router.counters,
     }),
   };
 }

@@ -93,6 +93,10 @@ export type TKnowledgeStats = {
   cacheErrors: number;
   /** PostgreSQL round-trips made. */
   dbQueries: number;
+  /** Reads answered by the replica, by the primary, and replica reads that failed over to the primary. */
+  replicaReads: number;
+  primaryReads: number;
+  replicaErrors: number;
 };
 
 export type TKnowledge = {

@@ -1,3 +1,4 @@
+import { activeContext, recordSpan, tracingEnabled, withSpan } from '@acsa/core/tracing';
 import type { IntentClassifier, TPrediction } from '@acsa/ml/onnx';
 import { MicroBatcher } from '../nlu/micro-batcher.ts';
 
@@ -36,9 +37,22 @@ export class LoadedModel {
   }
 
   async predict(text: string): Promise<TPrediction> {
-    if (this.batcher) return this.batcher.submit(text);
-    const [p] = await this.classifier.predict([text], { topK: 3 });
-    return p as TPrediction;
+    if (this.batcher) {
+      if (!tracingEnabled()) return this.batcher.submit(text);
+      // The batch runs in another callback, for many turns at once: each turn gets its own two spans.
+      const parent = activeContext();
+      return this.batcher.submit(text, (t) => {
+        recordSpan('nlu.batch-wait', t.queuedAt, t.startedAt, { parent });
+        recordSpan('nlu.inference', t.startedAt, t.endedAt, {
+          parent,
+          attributes: { 'acsa.nlu.batch_size': t.size, 'acsa.model.version': this.version },
+        });
+      });
+    }
+    return withSpan('nlu.inference', async () => {
+      const [p] = await this.classifier.predict([text], { topK: 3 });
+      return p as TPrediction;
+    });
   }
 
   /** Stops taking new requests; frees the session when the in-flight ones are done. */

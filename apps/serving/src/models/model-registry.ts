@@ -1,5 +1,5 @@
 import type { Logger } from '@acsa/core/logger';
-import { SHADOW_ALIAS } from '@acsa/pipelines';
+import { experimentAlias, SHADOW_ALIAS, type TServingHeartbeat } from '@acsa/pipelines';
 import { sql, type TDb } from '../db/sql.ts';
 import { loadModelVersion } from './load-version.ts';
 import { LoadedModel, type TBatching, type LoadedModel as TLoaded } from './loaded-model.ts';
@@ -11,16 +11,32 @@ const FAILED_RETRY_MS = 60_000;
 type TDesired = {
   production: string | null;
   shadow: string | null;
-  experiment: { id: string; variants: { name: string; versionId: string; weight: number }[] } | null;
+  experiment: {
+    id: string;
+    name: string;
+    variants: { name: string; versionId: string; weight: number }[];
+  } | null;
 };
 type TRouting = {
   production: TLoaded | null;
   /** Scored beside whoever answered, answering no one (the `shadow` alias). */
   shadow: TLoaded | null;
-  experiment: { id: string; variants: { name: string; model: TLoaded; weight: number }[] } | null;
+  experiment: {
+    id: string;
+    name: string;
+    variants: { name: string; model: TLoaded; weight: number }[];
+  } | null;
 };
 
 export type TRoute = { model: TLoaded; variant: string | null };
+
+const routingKey = ({ production, shadow, experiment }: TRouting) =>
+  [
+    production?.versionId,
+    shadow?.versionId,
+    experiment?.id,
+    ...(experiment?.variants.map((v) => `${v.name}=${v.model.versionId}`) ?? []),
+  ].join('|');
 
 /**
  * Keeps the versions the registry wants (the `production` alias, the variants of a running experiment and
@@ -35,7 +51,11 @@ export class ModelRegistry {
   private readonly failed = new Map<string, number>();
   private reconciling: Promise<void> | null = null;
   private again = false;
+  private desiredIds = new Set<string>();
+  private swappedAt: Date | null = null;
   onSwap?: (route: { alias: string; version: string }) => void;
+  /** After any alias's model changed (production, shadow or a variant): the replica heartbeat reports at once. */
+  onRoutingChange?: () => void;
 
   constructor(
     private readonly db: TDb,
@@ -61,6 +81,22 @@ export class ModelRegistry {
   shadowOf(answered: TLoaded): TLoaded | null {
     const { shadow } = this.routing;
     return shadow && shadow !== answered ? shadow.acquire() : null;
+  }
+
+  /** What this replica answers with, per alias, for its heartbeat (see @acsa/pipelines serving-heartbeat). */
+  report(): Pick<TServingHeartbeat, 'aliases' | 'lastSwapAt' | 'failedVersionIds'> {
+    const { production, shadow, experiment } = this.routing;
+    const entry = (alias: string, m: TLoaded) => ({ alias, version: m.version, versionId: m.versionId });
+    return {
+      aliases: [
+        ...(production ? [entry(PRODUCTION_ALIAS, production)] : []),
+        ...(shadow ? [entry(SHADOW_ALIAS, shadow)] : []),
+        ...(experiment?.variants.map((v) => entry(experimentAlias(experiment.name, v.name), v.model)) ?? []),
+      ],
+      lastSwapAt: this.swappedAt?.toISOString() ?? null,
+      // Only versions still wanted: one that failed for an alias since moved elsewhere says nothing now.
+      failedVersionIds: [...this.failed.keys()].filter((id) => this.desiredIds.has(id)),
+    };
   }
 
   get ready(): boolean {
@@ -92,21 +128,24 @@ export class ModelRegistry {
       production: string | null;
       shadow: string | null;
       experimentId: string | null;
+      experimentName: string | null;
       variants: { name: string; versionId: string; weight: number }[] | null;
     }>(sql`
       SELECT (SELECT "modelVersionId" FROM "ModelAlias" WHERE name = ${PRODUCTION_ALIAS}) AS production,
              (SELECT "modelVersionId" FROM "ModelAlias" WHERE name = ${SHADOW_ALIAS}) AS shadow,
-             e.id AS "experimentId",
+             e.id AS "experimentId", e.name AS "experimentName",
              (SELECT json_agg(json_build_object('name', v.name, 'versionId', v."modelVersionId", 'weight', v.weight) ORDER BY v.name)
                 FROM "ExperimentVariant" v WHERE v."experimentId" = e.id) AS variants
       FROM (SELECT 1) one
-      LEFT JOIN LATERAL (SELECT id FROM "Experiment" WHERE status = 'RUNNING' ORDER BY "startedAt" DESC NULLS LAST LIMIT 1) e ON true`);
+      LEFT JOIN LATERAL (SELECT id, name FROM "Experiment" WHERE status = 'RUNNING' ORDER BY "startedAt" DESC NULLS LAST LIMIT 1) e ON true`);
     const row = rows[0];
     return {
       production: row?.production ?? null,
       shadow: row?.shadow ?? null,
       experiment:
-        row?.experimentId && row.variants?.length ? { id: row.experimentId, variants: row.variants } : null,
+        row?.experimentId && row.variants?.length
+          ? { id: row.experimentId, name: row.experimentName ?? '', variants: row.variants }
+          : null,
     };
   }
 
@@ -138,6 +177,11 @@ export class ModelRegistry {
 
   private async reconcileOnce(): Promise<void> {
     const want = await this.desired();
+    this.desiredIds = new Set(
+      [want.production, want.shadow, ...(want.experiment?.variants.map((v) => v.versionId) ?? [])].filter(
+        (id): id is string => id !== null,
+      ),
+    );
     const production = want.production
       ? ((await this.ensure(want.production)) ?? this.routing.production)
       : null;
@@ -150,14 +194,18 @@ export class ModelRegistry {
       }
       // A half-loaded experiment would skew its own traffic split: all variants or none.
       if (variants.length === want.experiment.variants.length)
-        experiment = { id: want.experiment.id, variants };
+        experiment = { id: want.experiment.id, name: want.experiment.name, variants };
     }
     // A shadow that fails to load is simply not scored: it answers no one.
     const shadow = want.shadow ? await this.ensure(want.shadow) : null;
-    const before = this.routing.production;
+    const before = this.routing;
     this.routing = { production, shadow, experiment };
-    if (production && production !== before)
+    if (production && production !== before.production)
       this.onSwap?.({ alias: PRODUCTION_ALIAS, version: production.version });
+    if (routingKey(this.routing) !== routingKey(before)) {
+      this.swappedAt = new Date();
+      this.onRoutingChange?.();
+    }
     // Release what no route uses any more; their in-flight requests finish on the old session.
     const inUse = new Set([production, shadow, ...(experiment?.variants.map((v) => v.model) ?? [])]);
     for (const [id, model] of this.loaded) {

@@ -25,6 +25,16 @@ export type TCustomerRef = { id: string; email: string; name: string } | null;
 export type TDialogueState = {
   /** The conversation row; created on the first turn. */
   conversationId?: string;
+  /**
+   * sha256 of the server-issued session token that continues this conversation (see chat/session-token.ts):
+   * a turn without it, whatever its sessionId, never sees this state.
+   */
+  sessionTokenHash?: string;
+  /**
+   * The signed-in customer this conversation belongs to (null: anonymous). A turn naming another customer,
+   * or none, starts a conversation of its own: verified orders, slots and the transcript stay with this one.
+   */
+  customerId?: string | null;
   turn: number;
   /** The question the agent asked last and is waiting an answer for. */
   awaiting?: 'order_number' | 'order_email' | 'cancel_confirmation' | 'address' | null;
@@ -66,6 +76,8 @@ export type TTurnDecision = {
   escalation?: { reason: TEscalationReason; summary: string; context: Record<string, unknown> };
   /** What the agent did, for logs and analytics (e.g. 'order_lookup', 'order_cancelled', 'article:refund-policy'). */
   actions: string[];
+  /** The FAQ and policy articles the reply draws on, for links to them. */
+  articles: { slug: string; title: string }[];
 };
 
 export const initialState = (): TDialogueState => ({

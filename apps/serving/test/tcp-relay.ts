@@ -1,11 +1,20 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
+const DEFAULT_PORTS: Record<string, number> = {
+  'redis:': 6379,
+  'rediss:': 6379,
+  'postgresql:': 5432,
+  'postgres:': 5432,
+};
+
 /**
- * A TCP relay in front of the real Redis, so a test can take Redis away from serving (every connection
- * dropped, new ones refused) and give it back, the way an outage or a restart looks from serving's side.
+ * A TCP relay in front of a real service (Redis, PostgreSQL), so a test can take it away from serving
+ * (every connection cut, new ones refused, as an outage or a restart looks from serving's side) and give
+ * it back, without stopping the machine's service, which other tests use. `url()` is `serviceUrl` with the
+ * relay's host and port.
  */
-export async function redisProxy(redisUrl: string) {
-  const target = new URL(redisUrl);
+export async function tcpRelay(serviceUrl: string) {
+  const target = new URL(serviceUrl);
   const open = new Set<Socket>();
   let server: Server = createServer();
   let port = 0;
@@ -14,7 +23,10 @@ export async function redisProxy(redisUrl: string) {
   async function listen() {
     server = createServer((client) => {
       accepted++;
-      const upstream = createConnection(Number(target.port || 6379), target.hostname);
+      const upstream = createConnection(
+        Number(target.port || DEFAULT_PORTS[target.protocol]),
+        target.hostname,
+      );
       for (const s of [client, upstream]) {
         open.add(s);
         s.on('close', () => open.delete(s));
@@ -30,16 +42,21 @@ export async function redisProxy(redisUrl: string) {
   await listen();
 
   return {
-    url: () => `redis://127.0.0.1:${port}${target.pathname}`,
+    url: () => {
+      const u = new URL(serviceUrl);
+      u.hostname = '127.0.0.1';
+      u.port = String(port);
+      return u.toString();
+    },
     /** Connections accepted so far. */
     accepted: () => accepted,
-    /** Redis goes away: open connections are cut and new ones refused. */
+    /** The service goes away: open connections are cut and new ones refused. */
     async cut() {
       const closing = new Promise((r) => server.close(r));
       for (const s of open) s.destroy();
       await closing;
     },
-    /** Redis is back, on the same port. */
+    /** The service is back, on the same port. */
     restore: listen,
     async close() {
       for (const s of open) s.destroy();
