@@ -1,12 +1,14 @@
 import type { Logger } from '@acsa/core/logger';
+import { startTracing } from '@acsa/core/tracing';
 import { createPrisma } from '@acsa/db';
-import { QUEUES } from '@acsa/pipelines';
+import { PRODUCTION_ALIAS, QUEUES } from '@acsa/pipelines';
 import { attachDeadLetters } from '@acsa/pipelines/dead-letters';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startAnalytics } from './analytics/analytics-worker.ts';
 import { scheduleDriftChecks, startDriftWorker } from './drift/drift-worker.ts';
 import type { TTrainerEnv } from './env.ts';
+import { createTrainerMetrics, type TTrainerMetrics } from './metrics.ts';
 import { createTrainer, type TTrainer } from './trainer.ts';
 import { retrainOnDrift } from './triggers/drift-trigger.ts';
 
@@ -14,6 +16,8 @@ export type TTrainerApp = {
   trainer: TTrainer;
   /** Redis and PostgreSQL answer: what the health endpoint reports. */
   check(): Promise<void>;
+  /** Prometheus metrics: step durations, gate decisions, queue depths, drift figures. */
+  metrics: TTrainerMetrics;
   close(): Promise<void>;
 };
 
@@ -29,6 +33,8 @@ export async function startTrainerApp({
   env: TTrainerEnv;
   logger: Logger;
 }): Promise<TTrainerApp> {
+  // Off unless OTEL_* asks: then analytics continues serving's turn traces and each run is a trace.
+  const tracing = await startTracing({ serviceName: 'acsa-trainer', env });
   const prisma = createPrisma({ url: env.DATABASE_URL, max: 8 });
   const prefix = env.QUEUE_PREFIX;
   const trainer = await createTrainer({
@@ -49,6 +55,7 @@ export async function startTrainerApp({
     triggers: {
       labelThreshold: env.LABEL_TRIGGER_COUNT,
       labelCheckEveryMs: env.LABEL_TRIGGER_COUNT > 0 ? env.LABEL_CHECK_EVERY_MS : null,
+      experimentCheckEveryMs: env.EXPERIMENT_CHECK_EVERY_MS || null,
       retrainCron: env.RETRAIN_CRON === 'off' ? null : env.RETRAIN_CRON,
     },
   });
@@ -59,7 +66,11 @@ export async function startTrainerApp({
   const lost = (e: Error) => logger.error({ err: e.message }, 'dead letter not written');
   const analytics = startAnalytics({ prisma, connection, prefix, logger });
   attachDeadLetters(analytics.worker, deadLetters, lost);
-  const onDrift = retrainOnDrift(trainer.requestRetrain);
+  const onDrift = retrainOnDrift(
+    trainer.requestRetrain,
+    async () =>
+      (await prisma.modelAlias.findUnique({ where: { name: PRODUCTION_ALIAS } }))?.modelVersionId ?? null,
+  );
   const drift = startDriftWorker({
     prisma,
     connection,
@@ -67,24 +78,33 @@ export async function startTrainerApp({
     logger,
     onAlert: async (alert) => {
       const r = await onDrift(alert);
-      logger.warn(
-        { run: r.runId, started: r.started, version: alert.modelVersion },
-        'drift alert: retraining',
-      );
+      if (r)
+        logger.warn(
+          { run: r.runId, started: r.started, version: alert.modelVersion },
+          'drift alert: retraining',
+        );
+      else
+        logger.warn(
+          { version: alert.modelVersion, reportId: alert.reportId },
+          'drift alert on a version production does not answer with: on the drift page, no automatic retrain',
+        );
     },
   });
   attachDeadLetters(drift.worker, deadLetters, lost);
   await scheduleDriftChecks({ connection, prefix });
+  const metrics = createTrainerMetrics({ prisma, connection, prefix });
   return {
     trainer,
+    metrics,
     async check() {
       await Promise.all([trainer.redis.ping(), prisma.$queryRaw`SELECT 1`]);
     },
     async close() {
-      await Promise.allSettled([trainer.close(), analytics.close(), drift.close()]);
+      await Promise.allSettled([trainer.close(), analytics.close(), drift.close(), metrics.close()]);
       await deadLetters.close();
       connection.disconnect();
       await prisma.$disconnect();
+      await tracing?.shutdown();
     },
   };
 }

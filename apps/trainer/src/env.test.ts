@@ -35,3 +35,9 @@ describe('trainer env', () => {
     );
   });
 });
+
+it('lowers its CPU priority to nice 10 unless told, within 0-19', () => {
+  expect(loadEnv({ DATABASE_URL: 'postgresql://x@h/db' }).TRAINER_NICE).toBe(10);
+  expect(loadEnv({ DATABASE_URL: 'postgresql://x@h/db', TRAINER_NICE: '0' }).TRAINER_NICE).toBe(0);
+  expect(() => loadEnv({ DATABASE_URL: 'postgresql://x@h/db', TRAINER_NICE: '25' })).toThrow(/TRAINER_NICE/);
+});

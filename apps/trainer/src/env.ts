@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { baseEnvShape, parseEnv, zPort } from '@acsa/core/env';
+import { otelEnvShape } from '@acsa/core/tracing';
 import {
   DEFAULT_LABEL_TRIGGER_COUNT,
   DEFAULT_QUEUE_PREFIX,
@@ -12,6 +13,7 @@ import {
   ZTrainingPreset,
 } from '@acsa/pipelines';
 import { z } from 'zod';
+import { DEFAULT_TRAINER_NICE } from './nice.ts';
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
 const int = (fallback: number, min = 0) =>
@@ -44,6 +46,8 @@ const zStepTimeouts = z.preprocess(
 
 export const ZTrainerEnv = z.object({
   ...baseEnvShape,
+  /** Traces: off unless OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) is set; see @acsa/core/tracing. */
+  ...otelEnvShape,
   /** Health endpoint only; the trainer takes its work from Redis queues. */
   TRAINER_PORT: zPort(8090),
   HOST: z.string().default('127.0.0.1'),
@@ -54,6 +58,13 @@ export const ZTrainerEnv = z.object({
    * (a volume): a step may run on another machine than the one before it.
    */
   TRAINER_WORK_DIR: z.preprocess(blank, z.string().default(path.resolve('var', 'trainer'))),
+  /**
+   * The trainer's CPU priority (nice, 0–19; its training processes inherit it; set by main.ts before it loads
+   * the app). Training takes every core it is given for minutes; where serving shares the machine
+   * (`npm start`), serving's turns come first: serving's p99 at 500 turns/s beside a training run was 109 ms
+   * at nice 0, 61 ms at nice 10 (bench/serving/results/2026-12-06-everything.md).
+   */
+  TRAINER_NICE: int(DEFAULT_TRAINER_NICE, 0).pipe(z.number().max(19)),
   /** Light steps (snapshot, gate, register, promote) at once; CPU steps always run one at a time. */
   TRAINER_CONCURRENCY: int(2, 1),
   STEP_BACKOFF_MS: int(DEFAULT_STEP_BACKOFF_MS, 0),
@@ -66,6 +77,8 @@ export const ZTrainerEnv = z.object({
   /** New labels since the last run that start one; 0 turns the label trigger off. */
   LABEL_TRIGGER_COUNT: int(DEFAULT_LABEL_TRIGGER_COUNT),
   LABEL_CHECK_EVERY_MS: int(SCHEDULES.labelCheck.everyMs, 1000),
+  /** How often running experiments are checked and decided (rolled back, promoted, proposed); 0 turns it off. */
+  EXPERIMENT_CHECK_EVERY_MS: int(SCHEDULES.experimentCheck.everyMs),
   /** Cron pattern (UTC) for scheduled retrains; "off" turns them off. */
   RETRAIN_CRON: z.preprocess(blank, z.string().default(SCHEDULES.retrain.pattern)),
   /** What runs started by labels, drift or the schedule do with a candidate that passes the gate. */

@@ -1,10 +1,24 @@
 import { createServer, type Server } from 'node:http';
 
 export type THealthCheck = () => Promise<Record<string, unknown>>;
+export type TMetricsSource = { contentType: string; render(): Promise<string> };
 
-/** A bare health endpoint: the trainer has no API of its own, but orchestrators need a liveness probe. */
-export function createHealthServer(check: THealthCheck): Server {
+/**
+ * A bare health endpoint: the trainer has no API of its own, but orchestrators need a liveness probe, and
+ * Prometheus a `/metrics` to scrape (when `metrics` is given).
+ */
+export function createHealthServer(check: THealthCheck, metrics?: TMetricsSource): Server {
   return createServer((req, res) => {
+    if (metrics && req.method === 'GET' && req.url === '/metrics') {
+      metrics.render().then(
+        (body) => res.writeHead(200, { 'content-type': metrics.contentType }).end(body),
+        (err: unknown) =>
+          res
+            .writeHead(503, { 'content-type': 'text/plain' })
+            .end(`metrics unavailable: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      return;
+    }
     if (req.method !== 'GET' || (req.url !== '/healthz' && req.url !== '/')) {
       res
         .writeHead(404, { 'content-type': 'application/json' })

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@acsa/core/logger';
@@ -11,6 +12,7 @@ import {
   type TStalledCheck,
   type TStepTimeouts,
   type TTrainingPreset,
+  WORKER_METRICS,
 } from '@acsa/pipelines';
 import { attachDeadLetters } from '@acsa/pipelines/dead-letters';
 import {
@@ -21,6 +23,8 @@ import {
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createLightProcessor } from './retrain/light-processor.ts';
+import { createRunCancels } from './retrain/run-cancels.ts';
+import { runDir } from './retrain/run-guard.ts';
 import { StepTracker } from './retrain/step-tracker.ts';
 import { StepWorker } from './retrain/step-worker.ts';
 import { upsertTriggerSchedules } from './triggers/schedules.ts';
@@ -40,13 +44,21 @@ export type TTrainerOptions = {
   /** Defaults for runs the trainer starts itself (labels, drift, schedule). */
   auto?: { mode?: TPromotionMode; preset?: TTrainingPreset };
   /** Schedules to run; null starts none (tests, or a replica that only works jobs). */
-  triggers?: { labelThreshold: number; labelCheckEveryMs: number | null; retrainCron: string | null } | null;
+  triggers?: {
+    labelThreshold: number;
+    labelCheckEveryMs: number | null;
+    retrainCron: string | null;
+    /** Running experiments' automatic decisions; null or absent: none. */
+    experimentCheckEveryMs?: number | null;
+  } | null;
   /** Heap for each sandboxed training process, in MB. */
   cpuHeapMb?: number;
   /** Time limits of steps that differ from the pipelines' policy. */
   stepTimeoutsMs?: Partial<TStepTimeouts>;
   /** BullMQ's stalled-job check of the trainer's workers (tests shorten it). */
   stalledCheck?: Partial<TStalledCheck>;
+  /** How often an executing step's run is checked for a cancel whose signal this trainer missed. */
+  cancelPollMs?: number;
 };
 
 export type TTrainer = {
@@ -76,7 +88,14 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
   const requestRetrain = (input: TRetrainRequest) =>
     retrain.request({ ...input, config: { ...auto, ...input.config } });
 
-  const tracker = new StepTracker(prisma, deadLetters, logger);
+  // A cancelled run's step has stopped and left the worker: nothing of the run may run or stay behind.
+  const tracker = new StepTracker(prisma, deadLetters, logger, {
+    onCancelled: async (runId) => {
+      await retrain.removeUnstarted(runId);
+      await rm(runDir(options.workDir, runId), { recursive: true, force: true });
+    },
+  });
+  const cancels = createRunCancels({ prisma, connection, prefix, logger, pollMs: options.cancelPollMs });
   const deps = { prisma, redis, workDir: options.workDir, logger };
   const stalled = { ...DEFAULT_STALLED_CHECK, ...options.stalledCheck };
   const workerOpts = {
@@ -85,17 +104,21 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
     lockDuration: stalled.lockDurationMs,
     stalledInterval: stalled.stalledIntervalMs,
     maxStalledCount: stalled.maxStalledCount,
+    ...WORKER_METRICS,
   };
   const timeouts = stepTimeouts(options.stepTimeoutsMs);
+  const { isCancelled } = cancels;
   const light = new StepWorker(QUEUES.retrain, createLightProcessor(deps), {
     ...workerOpts,
     timeouts,
+    isCancelled,
     concurrency: options.concurrency ?? 2,
   });
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const cpu = new StepWorker(QUEUES.retrainCpu, CPU_PROCESSOR, {
     ...workerOpts,
     timeouts,
+    isCancelled,
     concurrency: 1,
     useWorkerThreads: false,
     workerForkOptions: {
@@ -104,6 +127,7 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
   });
   const workers: Worker[] = [light, cpu];
   for (const w of workers) tracker.attach(w);
+  cancels.listen([light, cpu]);
 
   let triggersQueue: Queue | null = null;
   if (options.triggers) {
@@ -114,6 +138,7 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
         prisma,
         requestRetrain,
         labelThreshold: options.triggers.labelThreshold,
+        redis,
         logger,
       }),
       { ...workerOpts, concurrency: 1 },
@@ -132,6 +157,7 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
     tracker,
     redis,
     async close() {
+      await cancels.close();
       await Promise.all(workers.map((w) => w.close()));
       await tracker.idle();
       await Promise.all([retrain.close(), deadLetters.close(), triggersQueue?.close()]);

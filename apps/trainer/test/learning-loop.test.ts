@@ -73,7 +73,9 @@ describe('the learning loop', () => {
     });
     expect(move).toMatchObject({ kind: 'PROMOTE', toVersionId: candidate.id, actor: 'system:trainer' });
 
-    // Steps and logs tell the story the console shows.
+    // Steps and logs tell the story the console shows. The tracker records a step's events from the worker's
+    // events, so a step's last event may still be on its way when promote closes the run: wait for it.
+    await trainer.tracker.idle();
     const steps = await prisma.trainingStep.findMany({
       where: { runId: run.id },
       orderBy: { position: 'asc' },
@@ -134,6 +136,7 @@ describe('the learning loop', () => {
     expect(await prisma.aliasHistory.count()).toBe(movesBefore);
     const productionAfter = await prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } });
     expect(productionAfter.modelVersionId).toBe(productionBefore.modelVersionId);
+    await trainer.tracker.idle();
     const steps = await prisma.trainingStep.findMany({
       where: { runId: run.id },
       orderBy: { position: 'asc' },

@@ -1,9 +1,12 @@
 import type { Logger } from '@acsa/core/logger';
+import { contextFrom, recordSpan, SpanKind, withSpan } from '@acsa/core/tracing';
 import type { PrismaClient } from '@acsa/db';
-import { parseInteractionJob, QUEUES } from '@acsa/pipelines';
+import { parseInteractionJob, QUEUES, upgradeInteractionJob, WORKER_METRICS } from '@acsa/pipelines';
+import { maskingFailures } from '@acsa/pipelines/dead-letters';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { pruneReceipts, recordInteraction, type TRecorded } from './record-interaction.ts';
+import { startReconciler, type TReconcileOptions } from './reconcile.ts';
+import { pruneReceipts, recordInteractions } from './record-interaction.ts';
 import type { TUncertaintyMeasure } from './uncertainty.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,6 +23,11 @@ export type TAnalyticsOptions = {
   priorityBy?: TUncertaintyMeasure;
   /** How long a counted event's receipt is kept to catch redeliveries. */
   receiptTtlMs?: number;
+  /**
+   * Records stored turns whose event was lost on the way (Redis restarted empty, a serving worker killed
+   * with events in its buffer); see startReconciler. On by default; false turns it off.
+   */
+  reconcile?: TReconcileOptions | false;
 };
 
 /**
@@ -29,27 +37,54 @@ export type TAnalyticsOptions = {
  * not; an invalid event can never succeed, so the job then fails at once, without retries, naming each one
  * (the dead letter keeps the batch; on replay the receipts count its good events once).
  */
-export function startAnalytics(o: TAnalyticsOptions): { worker: Worker; close(): Promise<void> } {
+export function startAnalytics(o: TAnalyticsOptions): {
+  worker: Worker;
+  /** Stored turns recorded by the reconciler since the start: their events were lost on the way. */
+  reconciled(): number;
+  close(): Promise<void>;
+} {
   const ttl = o.receiptTtlMs ?? 14 * DAY_MS;
   const worker = new Worker(
     QUEUES.interactions,
-    async (job) => {
-      const { events, rejected } = parseInteractionJob(job.name, job.data);
-      const recorded: TRecorded[] = [];
-      // One at a time: a failure retries the job, and the receipts skip what was already counted.
-      for (const e of events)
-        recorded.push(await recordInteraction(o.prisma, e, { priorityBy: o.priorityBy }));
-      o.logger.debug({ jobId: job.id, events: events.length }, 'interactions recorded');
-      if (rejected.length) {
-        const reason = `invalid interaction event${rejected.length > 1 ? 's' : ''}: ${rejected
-          .map((r) => `#${r.index} ${r.reason}`)
-          .join('; ')}`;
-        o.logger.warn({ jobId: job.id, reason, recorded: events.length }, 'interaction events rejected');
-        throw new UnrecoverableError(reason);
-      }
-      return { recorded: recorded.length, reviewsOpened: recorded.filter((r) => r.reviewCreated).length };
-    },
-    { connection: o.connection, prefix: o.prefix, concurrency: o.concurrency ?? 16 },
+    maskingFailures(async (job) =>
+      withSpan(
+        'analytics.turns',
+        async (jobSpan) => {
+          // A job queued before events lost the customer's text is stored back without it, since BullMQ keeps
+          // jobs once they are done or have failed.
+          const upgraded = upgradeInteractionJob(job.name, job.data);
+          if (upgraded) await job.updateData(upgraded);
+          const { events, rejected } = parseInteractionJob(job.name, job.data);
+          jobSpan?.setAttribute('acsa.events', events.length);
+          // The whole batch in one statement; a failure retries the job, and the receipts skip what was
+          // already counted.
+          const started = performance.now();
+          const recorded = await recordInteractions(o.prisma, events, { priorityBy: o.priorityBy });
+          // Each event's recording continues the trace of the turn that sent it (its traceparent), so a turn's
+          // trace runs on into analytics; an untraced event's is a child of the job's span.
+          const ended = performance.now();
+          for (const e of events)
+            recordSpan('analytics.record', started, ended, {
+              attributes: { 'messaging.message.id': String(job.id), 'acsa.message_id': e.messageId },
+              ...(e.traceparent ? { parent: contextFrom(e.traceparent) } : {}),
+            });
+          o.logger.debug({ jobId: job.id, events: events.length }, 'interactions recorded');
+          if (rejected.length) {
+            const reason = `invalid interaction event${rejected.length > 1 ? 's' : ''}: ${rejected
+              .map((r) => `#${r.index} ${r.reason}`)
+              .join('; ')}`;
+            o.logger.warn({ jobId: job.id, reason, recorded: events.length }, 'interaction events rejected');
+            throw new UnrecoverableError(reason);
+          }
+          return { recorded: recorded.counted, reviewsOpened: recorded.reviewsOpened };
+        },
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: { 'messaging.system': 'bullmq', 'messaging.message.id': String(job.id) },
+        },
+      ),
+    ),
+    { connection: o.connection, prefix: o.prefix, concurrency: o.concurrency ?? 16, ...WORKER_METRICS },
   );
   worker.on('failed', (job, err) => {
     if (!(err instanceof UnrecoverableError))
@@ -62,10 +97,16 @@ export function startAnalytics(o: TAnalyticsOptions): { worker: Worker; close():
     );
   const timer = setInterval(prune, Math.min(ttl, DAY_MS) / 4);
   timer.unref();
+  const reconciler =
+    o.reconcile === false
+      ? null
+      : startReconciler({ prisma: o.prisma, logger: o.logger, priorityBy: o.priorityBy, ...o.reconcile });
   return {
     worker,
+    reconciled: () => reconciler?.total() ?? 0,
     async close() {
       clearInterval(timer);
+      await reconciler?.close();
       await worker.close();
     },
   };

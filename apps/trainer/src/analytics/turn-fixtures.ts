@@ -1,6 +1,7 @@
 // Test fixtures: chat turns written the way serving writes them, and the events it publishes for them.
 import { uuidv7 } from '@acsa/core/ids';
 import { bulkInsert, type PrismaClient } from '@acsa/db';
+import { bareModelVersion } from '@acsa/db/testing';
 import type { TInteractionEvent } from '@acsa/pipelines';
 
 export type TTurnSpec = {
@@ -98,12 +99,11 @@ export async function insertTurns(prisma: PrismaClient, specs: TTurnSpec[]): Pro
 /** The interaction event serving publishes for a turn. */
 export function eventOf(t: TTurn, modelVersion = 'test-model'): TInteractionEvent {
   return {
-    version: 1,
+    version: 2,
     messageId: t.userMessageId,
     conversationId: t.conversationId,
     sessionId: t.session ?? t.conversationId,
     at: t.at.toISOString(),
-    text: t.text,
     intent: t.intent,
     confidence: t.confidence,
     topK: t.topK ?? [{ intent: t.intent ?? 'oos', confidence: t.confidence }],
@@ -119,17 +119,5 @@ export function eventOf(t: TTurn, modelVersion = 'test-model'): TInteractionEven
 }
 
 /** A registered version without an artifact: enough for rows that reference one. */
-export async function fakeModelVersion(prisma: PrismaClient, version: string, manifest: object = {}) {
-  return prisma.modelVersion.create({
-    data: {
-      version,
-      kind: 'student-int8',
-      manifest,
-      sha256: version,
-      sizeBytes: 1,
-      featurizerVersion: 1,
-      labels: ['a'],
-      metrics: {},
-    },
-  });
-}
+export const fakeModelVersion = (prisma: PrismaClient, version: string, manifest: object = {}) =>
+  bareModelVersion(prisma, version, { manifest });

@@ -3,13 +3,15 @@ import type { PrismaClient } from '@acsa/db';
 import {
   DRIFT_QUEUE,
   DRIFT_SCHEDULER_ID,
-  PRODUCTION_ALIAS,
   type TDriftCheckJob,
   type TDriftThresholds,
+  WORKER_METRICS,
   ZDriftCheckJob,
 } from '@acsa/pipelines';
+import { maskingFailures } from '@acsa/pipelines/dead-letters';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { monitoredVersions } from './monitored-versions.ts';
 import { pendingWindows } from './pending-windows.ts';
 import { runDriftCheck, type TDriftAlertHook, type TDriftCheckResult } from './run-drift-check.ts';
 
@@ -21,7 +23,8 @@ type TDriftDeps = {
 };
 
 /**
- * Reports every complete window of the production version not reported yet (see pendingWindows). Running
+ * Reports every complete window not reported yet (see pendingWindows) of every version an alias points at:
+ * production, the shadow, each running experiment's variants, each from when its alias last moved. Running
  * it twice, or on two trainers at once, reports each window once.
  */
 export async function checkPendingWindows(
@@ -30,31 +33,32 @@ export async function checkPendingWindows(
   now = new Date(),
 ): Promise<TDriftCheckResult[]> {
   const { windowMs, graceMs, maxWindows } = ZDriftCheckJob.parse(job);
-  const alias = await deps.prisma.modelAlias.findUnique({ where: { name: PRODUCTION_ALIAS } });
-  if (!alias) return [];
-  const last = await deps.prisma.driftReport.findFirst({
-    where: { modelVersionId: alias.modelVersionId },
-    orderBy: { windowEnd: 'desc' },
-    select: { windowEnd: true },
-  });
-  const windows = pendingWindows({
-    now,
-    windowMs,
-    graceMs,
-    maxWindows,
-    lastEnd: last?.windowEnd ?? null,
-    // The alias row changes only when it moves: since then this version has served production.
-    notBefore: alias.updatedAt,
-  });
   const results: TDriftCheckResult[] = [];
-  for (const w of windows) {
-    const r = await runDriftCheck({
-      ...deps,
-      modelVersionId: alias.modelVersionId,
-      windowStart: w.start,
-      windowEnd: w.end,
+  for (const v of await monitoredVersions(deps.prisma)) {
+    const last = await deps.prisma.driftReport.findFirst({
+      where: { modelVersionId: v.versionId },
+      orderBy: { windowEnd: 'desc' },
+      select: { windowEnd: true },
     });
-    if (r) results.push(r);
+    const windows = pendingWindows({
+      now,
+      windowMs,
+      graceMs,
+      maxWindows,
+      lastEnd: last?.windowEnd ?? null,
+      // An alias row changes only when it moves: since then this version has served under it.
+      notBefore: v.since,
+    });
+    for (const w of windows) {
+      const r = await runDriftCheck({
+        ...deps,
+        modelVersionId: v.versionId,
+        source: v.source,
+        windowStart: w.start,
+        windowEnd: w.end,
+      });
+      if (r) results.push(r);
+    }
   }
   return results;
 }
@@ -100,7 +104,7 @@ export function startDriftWorker(o: TDriftDeps & { connection: Redis; prefix?: s
 } {
   const worker = new Worker(
     DRIFT_QUEUE,
-    async (job) => {
+    maskingFailures(async (job) => {
       const parsed = ZDriftCheckJob.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`invalid drift-check job: ${parsed.error.message}`);
       const results = await checkPendingWindows(
@@ -108,8 +112,8 @@ export function startDriftWorker(o: TDriftDeps & { connection: Redis; prefix?: s
         parsed.data,
       );
       return results.map((r) => ({ reportId: r.reportId, n: r.n, alert: r.alert !== null }));
-    },
-    { connection: o.connection, prefix: o.prefix, concurrency: 1 },
+    }),
+    { connection: o.connection, prefix: o.prefix, concurrency: 1, ...WORKER_METRICS },
   );
   worker.on('error', (err) => o.logger.error({ err: err.message }, 'drift worker error'));
   return { worker, close: () => worker.close() };

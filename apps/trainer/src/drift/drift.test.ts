@@ -33,12 +33,15 @@ let queue: Queue;
 let events: QueueEvents;
 let drift: ReturnType<typeof startDriftWorker>;
 let versionId: string;
+/** Pointed at by `shadow` and by an experiment's treatment alias, both moved when the off-topic hour began. */
+let shadowId: string;
+let treatmentId: string;
 const alerts: TDriftAlert[] = [];
 
 /** Writes the texts as customer turns answered by the model, spread over the window, as serving would. */
-async function serve(model: IntentClassifier, texts: string[], from: number) {
+async function serve(model: IntentClassifier, texts: string[], from: number, by = versionId) {
   const predictions = await model.predict(texts);
-  await insertTurns(
+  const turns = await insertTurns(
     db.prisma,
     texts.map((text, i) => {
       const p = predictions[i]!;
@@ -48,11 +51,30 @@ async function serve(model: IntentClassifier, texts: string[], from: number) {
         confidence: p.confidence,
         topK: p.topK,
         outOfScope: p.outOfScope,
-        modelVersionId: versionId,
+        modelVersionId: by,
         at: new Date(from + Math.floor((i / texts.length) * (H - 1000))),
       };
     }),
   );
+  return { turns, predictions };
+}
+
+/** Registers the test bundle under another name and points `alias` at it from `at` on. */
+async function versionUnder(bundle: ReturnType<typeof readBundle>, name: string, alias: string, at: Date) {
+  const v = await registerModelVersion(db.prisma, {
+    version: name,
+    kind: 'student-int8',
+    manifest: bundle.manifest,
+    onnx: bundle.onnx,
+  });
+  await moveAlias(db.prisma, {
+    alias,
+    toVersionId: v.id,
+    kind: alias === 'shadow' ? 'SHADOW' : 'EXPERIMENT_START',
+    actor: { type: 'SYSTEM', display: 'system:test' },
+  });
+  await db.prisma.modelAlias.update({ where: { name: alias }, data: { updatedAt: at } });
+  return v.id;
 }
 
 beforeAll(async () => {
@@ -78,7 +100,34 @@ beforeAll(async () => {
     .filter((r) => r.split === 'test')
     .map((r) => r.text);
   await serve(model, heldOut, inWindow.start.getTime());
-  await serve(model, offTopicTexts(), oodWindow.start.getTime());
+  const ood = await serve(model, offTopicTexts(), oodWindow.start.getTime());
+
+  // The shadow scored the off-topic hour beside production (ShadowPrediction rows, no messages of its own);
+  // the treatment answered shop questions in it. Neither alias pointed anywhere during the first hour.
+  shadowId = await versionUnder(bundle, 'intent-drift-shadow', 'shadow', oodWindow.start);
+  await db.prisma.shadowPrediction.createMany({
+    data: ood.turns.map((t, i) => {
+      const p = ood.predictions[i]!;
+      return {
+        messageId: t.userMessageId,
+        modelVersionId: shadowId,
+        intent: p.intent,
+        confidence: p.confidence,
+        topK: p.topK,
+        outOfScope: p.outOfScope,
+        lowConfidence: false,
+        latencyMs: 1,
+        createdAt: t.at,
+      };
+    }),
+  });
+  treatmentId = await versionUnder(
+    bundle,
+    'intent-drift-treatment',
+    'experiment:drift:treatment',
+    oodWindow.start,
+  );
+  await serve(model, heldOut, oodWindow.start.getTime(), treatmentId);
 
   connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const prefix = `${ns.prefix}bull`;
@@ -104,10 +153,12 @@ afterAll(async () => {
   await Promise.all([db?.drop(), ns?.cleanup()]);
 });
 
-const reportOf = (w: { start: Date }) =>
+const reportOf = (w: { start: Date }, modelVersionId = versionId) =>
   db.prisma.driftReport.findUniqueOrThrow({
-    where: { modelVersionId_windowStart: { modelVersionId: versionId, windowStart: w.start } },
+    where: { modelVersionId_windowStart: { modelVersionId, windowStart: w.start } },
   });
+const breachedOf = (r: { details: unknown }) =>
+  (r.details as { breaches: { metric: string }[] }).breaches.map((b) => b.metric);
 
 describe('drift windows', () => {
   it('is scheduled once per window', async () => {
@@ -128,21 +179,55 @@ describe('drift windows', () => {
 
     const shifted = await reportOf(oodWindow);
     expect(shifted).toMatchObject({ n: 160, alert: true });
-    const breached = (shifted.details as { breaches: { metric: string }[] }).breaches.map((b) => b.metric);
-    expect(breached).toEqual(['intentPsi', 'intentJs', 'confidencePsi', 'lengthPsi', 'unknownTokenRate']);
+    expect(breachedOf(shifted)).toEqual([
+      'intentPsi',
+      'intentJs',
+      'confidencePsi',
+      'lengthPsi',
+      'unknownTokenRate',
+      'confidenceKs',
+      'lengthKs',
+    ]);
     expect(shifted.intentPsi).toBeGreaterThan(1);
     expect(shifted.unknownTokenRate).toBeGreaterThan(0.25);
 
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({
+    // KS of confidence and length, stored with the report: in-distribution under its critical D, off-topic far over.
+    type TKs = { d: number; p: number; n1: number; n2: number };
+    const ksOf = (r: { details: unknown }) => (r.details as { ks: { confidence: TKs; length: TKs } }).ks;
+    expect(ksOf(quiet).confidence).toMatchObject({ n2: 191, p: expect.any(Number) });
+    expect(ksOf(quiet).confidence.p).toBeGreaterThan(0.001);
+    expect(ksOf(quiet).length.p).toBeGreaterThan(0.001);
+    expect(ksOf(shifted).length.d).toBeGreaterThan(0.3);
+    expect(ksOf(shifted).confidence.p).toBeLessThan(1e-6);
+
+    const production = alerts.filter((a) => a.modelVersionId === versionId);
+    expect(production).toHaveLength(1);
+    expect(production[0]).toMatchObject({
       reportId: shifted.id,
       modelVersion: 'intent-drift-test',
       windowStart: oodWindow.start.toISOString(),
       n: 160,
     });
-    expect(driftAlertReason(alerts[0]!)).toMatch(
+    expect(driftAlertReason(production[0]!)).toMatch(
       /^drift on intent-drift-test .*: intentPsi \d\.\d{3} > 0\.\d{3}/,
     );
+  });
+
+  it('monitors the shadow and experiment variants too, each from when its alias moved', async () => {
+    // Neither alias pointed anywhere in the first hour: no report for it.
+    expect(
+      await db.prisma.driftReport.count({ where: { modelVersionId: { in: [shadowId, treatmentId] } } }),
+    ).toBe(2);
+    // The shadow's own predictions of the off-topic hour (no message is answered by it) drifted as production's.
+    const shadow = await reportOf(oodWindow, shadowId);
+    expect(shadow).toMatchObject({ n: 160, alert: true });
+    expect((shadow.details as { source: string }).source).toBe('shadow');
+    expect(breachedOf(shadow)).toContain('intentPsi');
+    // The treatment answered shop questions in that hour: its own turns, under every threshold.
+    const treatment = await reportOf(oodWindow, treatmentId);
+    expect(treatment).toMatchObject({ n: 191, alert: false });
+    expect((treatment.details as { source: string }).source).toBe('answered');
+    expect(alerts.map((a) => a.modelVersion).sort()).toEqual(['intent-drift-shadow', 'intent-drift-test']);
   });
 
   it('reports each window once, however often the check runs', async () => {
@@ -159,6 +244,6 @@ describe('drift windows', () => {
       },
     });
     expect(again).toMatchObject({ created: false, alert: null, n: 160 });
-    expect(alerts).toHaveLength(1);
+    expect(alerts).toHaveLength(2);
   });
 });

@@ -10,9 +10,7 @@ import {
   type TDriftThresholds,
 } from '@acsa/pipelines';
 import { WindowDrift } from './window-drift.ts';
-
-/** Messages read per page: a busy hour is streamed through the accumulator, never held whole. */
-const PAGE = 5_000;
+import { type TDriftSource, windowMessages } from './window-messages.ts';
 
 export type TDriftAlertHook = (alert: TDriftAlert) => unknown;
 
@@ -22,6 +20,8 @@ export type TDriftCheck = {
   windowEnd: Date;
   /** Default: the version `production` points at now. */
   modelVersionId?: string;
+  /** Default `answered`; `shadow` for a version only the shadow alias points at. */
+  source?: TDriftSource;
   thresholds?: TDriftThresholds;
   logger?: Logger;
   /** Called once per alerting window (not again when the window is checked again). */
@@ -60,23 +60,14 @@ export async function runDriftCheck(o: TDriftCheck): Promise<TDriftCheckResult |
   });
   const manifest = ZManifest.pick({ reference: true, outOfScope: true }).parse(version.manifest);
   const window = new WindowDrift(manifest.reference, { outOfScopeLabel: manifest.outOfScope.label });
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await prisma.message.findMany({
-      where: {
-        modelVersionId: versionId,
-        role: 'USER',
-        createdAt: { gte: o.windowStart, lt: o.windowEnd },
-      },
-      select: { id: true, text: true, intent: true, confidence: true, outOfScope: true },
-      orderBy: { id: 'asc' },
-      take: PAGE,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    });
+  const source = o.source ?? 'answered';
+  for await (const page of windowMessages(prisma, {
+    versionId,
+    source,
+    start: o.windowStart,
+    end: o.windowEnd,
+  }))
     for (const m of page) window.add(m);
-    if (page.length < PAGE) break;
-    cursor = page[page.length - 1]!.id;
-  }
   const { details, sampling, ...figures } = window.result();
   const thresholds = o.thresholds ?? DEFAULT_DRIFT_THRESHOLDS;
   const breaches = driftBreaches({ ...figures, sampling }, thresholds);
@@ -95,6 +86,8 @@ export async function runDriftCheck(o: TDriftCheck): Promise<TDriftCheckResult |
         unknownTokenRate: figures.unknownTokenRate,
         details: {
           ...details,
+          source,
+          ks: figures.ks,
           sampling,
           referenceUnknownTokenRate: figures.referenceUnknownTokenRate,
           thresholds: {

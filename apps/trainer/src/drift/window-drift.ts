@@ -1,4 +1,4 @@
-import { histogram, jensenShannon, psi } from '@acsa/ml/drift';
+import { histogram, jensenShannon, ksBinned, psi } from '@acsa/ml/drift';
 import type { TReferenceStats } from '@acsa/ml/manifest';
 import type { TDriftFigures } from '@acsa/pipelines';
 import { decodeVocabulary, tokenHash, wordsOf } from './vocabulary.ts';
@@ -88,6 +88,10 @@ export class WindowDrift {
       lengthPsi: empty ? 0 : psi(ref.lengthHistogram.counts, len.counts),
       unknownTokenRate: this.tokens ? this.unknown / this.tokens : 0,
       referenceUnknownTokenRate: ref.unknownTokenRate,
+      ks: {
+        confidence: ksBinned(ref.confidenceHistogram.counts, conf.counts),
+        length: ksBinned(ref.lengthHistogram.counts, len.counts),
+      },
       sampling: {
         // The reference was taken on the dev split: its confidence histogram counts every row once.
         referenceN: ref.confidenceHistogram.counts.reduce((s, c) => s + c, 0),

@@ -150,13 +150,16 @@ describe('experiment results', () => {
     await db.prisma.label.create({
       data: { messageId: turns[3]!.userMessageId, userId: other.id, intent: 'get_refund' },
     });
-    await db.prisma.reviewItem.create({
-      data: {
+    // A turn under the low-confidence threshold is already a review item (made by trigger as serving writes it).
+    await db.prisma.reviewItem.upsert({
+      where: { messageId: turns[3]!.userMessageId },
+      create: {
         messageId: turns[3]!.userMessageId,
         reason: 'LOW_CONFIDENCE',
         priority: 0.5,
         finalIntent: 'track_order',
       },
+      update: { finalIntent: 'track_order' },
     });
     await db.prisma.feedback.createMany({
       data: [

@@ -21,6 +21,7 @@ const summary = (r: TEvalReport): TEvalSummary => ({
   p99LatencyMs: r.p99LatencyMs,
   p50EndToEndMs: r.p50EndToEndMs,
   perIntent: r.perIntent.map((s) => ({ ...s })),
+  confusions: r.confusions,
 });
 
 /**

@@ -4,6 +4,7 @@ import {
   type TGateDecision,
   ZRetrainConfig,
 } from '@acsa/pipelines';
+import { gateDecisions } from '../metrics.ts';
 import { need } from './flow-context.ts';
 import { decideGate } from './gate.ts';
 import type { TStepDeps } from './step-deps.ts';
@@ -26,6 +27,7 @@ export async function gateStep(
     where: { id: runId },
     data: { gate: decision, gatePassed: decision.passed },
   });
+  gateDecisions.inc({ outcome: decision.passed ? 'passed' : 'refused' });
   if (decision.passed) report.log(`gate passed: ${decision.checks.map((c) => c.message).join('; ')}`);
   else for (const r of decision.reasons) report.log(`gate: ${r}`, 'warn');
   return decision;

@@ -8,16 +8,20 @@ import type { TStepDeps } from './step-deps.ts';
 import { stepJobOf } from './step-job.ts';
 import { createReporter } from './step-reporter.ts';
 
-/** The processor of the light queue: the steps that are database work, run in the trainer's process. */
+/**
+ * The processor of the light queue: the steps that are database work, run in the trainer's process. It
+ * takes BullMQ's abort signal (BullMQ makes one only for a processor that declares it): a cancelled run's
+ * snapshot stops before its longest parts.
+ */
 export function createLightProcessor(deps: TStepDeps) {
-  return async (job: Job): Promise<unknown> => {
+  return async (job: Job, _token?: string, signal?: AbortSignal): Promise<unknown> => {
     const { runId, step } = stepJobOf(job);
     const ctx = await contextOf(job);
     const report = createReporter(job);
     try {
       switch (step) {
         case 'snapshot':
-          return { ...ctx, snapshot: await snapshotStep(deps, runId, report) };
+          return { ...ctx, snapshot: await snapshotStep(deps, runId, report, signal) };
         case 'gate':
           return { ...ctx, gate: await gateStep(deps, runId, ctx, report) };
         case 'register':

@@ -176,6 +176,33 @@ describe('register and promote steps', () => {
     expect(after.steps.map((s) => s.status)).toEqual(['SKIPPED', 'SKIPPED']);
     expect(await db.prisma.aliasHistory.count()).toBe(moves);
   });
+
+  it('register and promote nothing for a run cancelled while they wait to write', async () => {
+    const run = await runWith({ mode: 'direct' });
+    const moves = await db.prisma.aliasHistory.count();
+    // The console's cancel holds the run's row (as cancelRun does) while register reaches its write.
+    let registering!: Promise<unknown>;
+    await db.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "TrainingRun" WHERE id = ${run.id}::uuid FOR UPDATE`;
+      registering = registerStep(deps, run.id, context(true), report).catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 300));
+      await tx.trainingRun.update({ where: { id: run.id }, data: { status: 'CANCELLED' } });
+    });
+    expect(await registering).toMatchObject({ name: 'StepCancelledError' });
+    expect(await db.prisma.modelVersion.count({ where: { trainingRunId: run.id } })).toBe(0);
+
+    const ctx = {
+      ...context(true),
+      register: { skipped: false, versionId: productionId, version: 'prod-1' },
+    };
+    await expect(promoteStep(deps, run.id, ctx, report)).rejects.toMatchObject({
+      name: 'StepCancelledError',
+    });
+    expect(await db.prisma.aliasHistory.count()).toBe(moves);
+    expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: 'CANCELLED',
+    });
+  });
 });
 
 describe('promote attempts that overlap (a timed-out attempt goes on beside its retry)', () => {

@@ -12,6 +12,7 @@ import {
   ZRetrainConfig,
 } from '@acsa/pipelines';
 import { need } from './flow-context.ts';
+import { lockRunNotCancelled } from './run-guard.ts';
 import { startExperiment } from './start-experiment.ts';
 import type { TStepDeps } from './step-deps.ts';
 import type { TReporter } from './step-reporter.ts';
@@ -25,7 +26,8 @@ const ACTOR: TActor = { type: 'SYSTEM', display: 'system:trainer' };
  * Alias moves, the run's closing and the step's output commit in one transaction that first locks the
  * promote step's row: an attempt that finds an output there returns it and moves nothing. So a timed-out
  * attempt that goes on beside its retry, or finishes after the run was promoted and an operator rolled it
- * back, never moves an alias a second time; a rerun after a crash finds the first attempt's result.
+ * back, never moves an alias a second time; a rerun after a crash finds the first attempt's result. A
+ * run cancelled before the transaction takes its row's lock is refused (the step stops as cancelled).
  */
 export async function promoteStep(
   deps: TStepDeps,
@@ -40,6 +42,8 @@ export async function promoteStep(
     const [step] = await tx.$queryRaw<{ output: unknown }[]>`
       SELECT output FROM "TrainingStep" WHERE "runId" = ${runId}::uuid AND name = 'promote' FOR UPDATE`;
     if (!step) throw new Error(`run ${runId} has no promote step`);
+    // Under the run's row lock: a run cancelled before this commits moves no alias.
+    await lockRunNotCancelled(tx, runId);
     const run = await tx.trainingRun.findUniqueOrThrow({ where: { id: runId } });
     const done = ZPromoteOutput.safeParse(step.output);
     // A replay of a run failed after its promotion was recorded (a timed-out last attempt that went on)

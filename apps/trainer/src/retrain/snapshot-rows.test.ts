@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agreedIntent, buildSnapshotRows, type TSnapshotRow } from './snapshot-rows.ts';
+import { buildSnapshotRows, type TSnapshotRow } from './snapshot-rows.ts';
 
 const row = (
   key: string,
@@ -63,30 +63,5 @@ describe('snapshot rows', () => {
       ['hello there', 'greeting', 'TEST', 'IMPORT'],
     ]);
     expect(counts).toMatchObject({ train: 2, test: 1, labels: 2, heldBack: 0 });
-  });
-
-  it('agrees on the final intent, else the majority, else the latest label', () => {
-    const at = (s: number) => new Date(1_700_000_000_000 + s * 1000);
-    expect(agreedIntent([{ intent: 'a', createdAt: at(1) }], 'b')).toBe('b');
-    expect(
-      agreedIntent(
-        [
-          { intent: 'a', createdAt: at(1) },
-          { intent: 'b', createdAt: at(2) },
-          { intent: 'a', createdAt: at(3) },
-        ],
-        null,
-      ),
-    ).toBe('a');
-    expect(
-      agreedIntent(
-        [
-          { intent: 'a', createdAt: at(5) },
-          { intent: 'b', createdAt: at(9) },
-        ],
-        null,
-      ),
-    ).toBe('b');
-    expect(agreedIntent([], null)).toBeNull();
   });
 });

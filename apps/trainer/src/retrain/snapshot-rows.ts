@@ -64,23 +64,3 @@ export function buildSnapshotRows(input: {
     counts: { train: count('TRAIN'), dev: count('DEV'), test: count('TEST'), labels, heldBack },
   };
 }
-
-/**
- * The intent reviewers agreed on for one message: the review item's final intent when it has one, else
- * the most frequent label, the latest of those on a tie (people correct themselves more than each other).
- */
-export function agreedIntent(
-  labels: ReadonlyArray<{ intent: string; createdAt: Date }>,
-  finalIntent: string | null,
-): string | null {
-  if (finalIntent) return finalIntent;
-  const votes = new Map<string, { n: number; last: number }>();
-  for (const l of labels) {
-    const v = votes.get(l.intent) ?? { n: 0, last: 0 };
-    votes.set(l.intent, { n: v.n + 1, last: Math.max(v.last, l.createdAt.getTime()) });
-  }
-  let best: [string, { n: number; last: number }] | null = null;
-  for (const e of votes)
-    if (!best || e[1].n > best[1].n || (e[1].n === best[1].n && e[1].last > best[1].last)) best = e;
-  return best?.[0] ?? null;
-}

@@ -1,7 +1,8 @@
 import { normalizeKey } from '@acsa/corpus/split';
 import type { PrismaClient } from '@acsa/db';
 import { SNAPSHOT_DATASET, type TRetrainConfig } from '@acsa/pipelines';
-import { agreedIntent, type TLabeledText, type TSnapshotRow } from './snapshot-rows.ts';
+import { agreedIntent } from '@acsa/pipelines/learning-data';
+import type { TLabeledText, TSnapshotRow } from './snapshot-rows.ts';
 
 const ROW = {
   text: true,

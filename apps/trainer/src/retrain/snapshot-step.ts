@@ -3,6 +3,7 @@ import path from 'node:path';
 import { uuidv7 } from '@acsa/core/ids';
 import { bulkInsert, type PrismaClient, withTransaction } from '@acsa/db';
 import { SNAPSHOT_DATASET, type TSnapshotOutput, trainingSpec, ZRetrainConfig } from '@acsa/pipelines';
+import { runDir } from './run-guard.ts';
 import { buildSnapshotRows } from './snapshot-rows.ts';
 import { loadSnapshotSources } from './snapshot-sources.ts';
 import type { TStepDeps } from './step-deps.ts';
@@ -17,11 +18,13 @@ export async function snapshotStep(
   deps: TStepDeps,
   runId: string,
   report: TReporter,
+  signal?: AbortSignal,
 ): Promise<TSnapshotOutput> {
   const { prisma } = deps;
   const run = await prisma.trainingRun.findUniqueOrThrow({ where: { id: runId } });
   const config = ZRetrainConfig.parse(run.config);
   const versionId = run.datasetVersionId ?? (await createSnapshot(prisma, runId, config, report));
+  signal?.throwIfAborted();
   report.progress(60, 'writing the data files');
   const version = await prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId } });
   const examples = await prisma.example.findMany({
@@ -29,7 +32,7 @@ export async function snapshotStep(
     select: { text: true, intent: true, split: true },
     orderBy: { id: 'asc' },
   });
-  const dir = path.join(deps.workDir, 'runs', runId);
+  const dir = runDir(deps.workDir, runId);
   await mkdir(dir, { recursive: true });
   const jsonl = (rows: typeof examples) =>
     rows
@@ -39,6 +42,7 @@ export async function snapshotStep(
   const testFile = path.join(dir, 'test.jsonl');
   await writeFile(dataFile, jsonl(examples.filter((e) => e.split !== 'TEST')));
   await writeFile(testFile, jsonl(examples.filter((e) => e.split === 'TEST')));
+  signal?.throwIfAborted();
   report.progress(85, 'writing production’s bundle');
   const production = await writeProduction(prisma, path.join(dir, 'production'), report);
   const meta = version.meta as { counts?: TSnapshotOutput['counts'] };

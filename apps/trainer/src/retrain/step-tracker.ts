@@ -11,6 +11,7 @@ import {
 } from '@acsa/pipelines';
 import { isFinalFailure, sendToDeadLetters } from '@acsa/pipelines/dead-letters';
 import type { Job, Queue, Worker } from 'bullmq';
+import { isStepCancelled } from './step-cancelled.ts';
 
 type TStepJob = { runId: string; step: TRetrainStep };
 
@@ -18,7 +19,9 @@ type TStepJob = { runId: string; step: TRetrainStep };
  * Mirrors the life of every step job into PostgreSQL (TrainingStep, TrainingRun progress and status,
  * TrainingLog) from the worker's events, for in-process and sandboxed steps alike: a sandboxed step has
  * no database connection of its own. Writes for one run are applied in event order. A step that fails for
- * the last time fails its run and goes to the dead-letter queue.
+ * the last time fails its run and goes to the dead-letter queue. A step stopped because its run was
+ * cancelled is closed as skipped, and `onCancelled` clears up after the run (its remaining jobs, its
+ * files) once the step's job has left the worker.
  */
 export class StepTracker {
   private readonly chains = new Map<string, Promise<void>>();
@@ -27,6 +30,7 @@ export class StepTracker {
     private readonly prisma: PrismaClient,
     private readonly deadLetters: Queue,
     private readonly logger: Logger,
+    private readonly options: { onCancelled?: (runId: string) => Promise<void> } = {},
   ) {}
 
   attach(worker: Worker): void {
@@ -158,6 +162,7 @@ export class StepTracker {
   }
 
   private async failed(job: Job, s: TStepJob, error: Error) {
+    if (isStepCancelled(error)) return this.cancelled(s, error);
     const final = await isFinalFailure(job);
     const message = error.message || String(error);
     await this.prisma.trainingStep.update({
@@ -178,5 +183,14 @@ export class StepTracker {
       data: { status: 'FAILED', error: `${s.step}: ${message}`, finishedAt: new Date() },
     });
     await sendToDeadLetters(this.deadLetters, job, error);
+  }
+
+  private async cancelled(s: TStepJob, error: Error) {
+    await this.prisma.trainingStep.updateMany({
+      where: { runId: s.runId, name: s.step, status: { in: ['PENDING', 'RUNNING', 'SKIPPED'] } },
+      data: { status: 'SKIPPED', error: `stopped: ${error.message}`, finishedAt: new Date() },
+    });
+    await this.log(s, 'warn', `${s.step} stopped: ${error.message}`);
+    await this.options.onCancelled?.(s.runId);
   }
 }

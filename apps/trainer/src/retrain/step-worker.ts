@@ -1,5 +1,8 @@
+import { contextForRun, withSpan } from '@acsa/core/tracing';
 import { type TRetrainStep, type TStepTimeouts, ZRetrainStepJob } from '@acsa/pipelines';
 import { type Job, type Processor, Worker, type WorkerOptions } from 'bullmq';
+import { stepSeconds } from '../metrics.ts';
+import { isStepCancelled, StepCancelledError } from './step-cancelled.ts';
 
 /** What this worker uses of BullMQ's pool of sandboxed processes (a private field of Worker in 6.x). */
 type TChildPool = {
@@ -7,13 +10,23 @@ type TChildPool = {
   kill(child: unknown, signal: 'SIGKILL'): Promise<void>;
 };
 
-export type TStepWorkerOptions = WorkerOptions & { timeouts: TStepTimeouts };
+export type TStepWorkerOptions = WorkerOptions & {
+  timeouts: TStepTimeouts;
+  /** Whether a run was cancelled (PostgreSQL): a step of such a run stops before it starts. */
+  isCancelled?: (runId: string) => Promise<boolean>;
+};
 
 function duration(ms: number): string {
   if (ms >= 3_600_000) return `${+(ms / 3_600_000).toFixed(1)} h`;
   if (ms >= 120_000) return `${+(ms / 60_000).toFixed(1)} min`;
   return `${+(ms / 1000).toFixed(1)} s`;
 }
+
+const settled = (p: Promise<unknown>): Promise<void> =>
+  p.then(
+    () => undefined,
+    () => undefined,
+  );
 
 /** An attempt that ran past its step's time limit; retried like any other failure. */
 export class StepTimeoutError extends Error {
@@ -35,15 +48,24 @@ export class StepTimeoutError extends Error {
  * row), register (whose name derives from the run) and promote (which locks its step's row and records
  * its result with its alias moves) steps then find the first attempt's work instead of writing it twice;
  * the gate writes the same decision twice.
+ *
+ * A step of a cancelled run stops the same way, and fails without a retry: `cancelRun` aborts the signal
+ * BullMQ gives the attempt; a sandboxed attempt is killed (a training loop answers no message until it
+ * ends), an in-process one is waited for (it is database work of seconds; register and promote refuse a
+ * cancelled run themselves). A step that starts after its run was cancelled stops at once.
  */
 export class StepWorker extends Worker {
   private readonly timeouts: TStepTimeouts;
+  private readonly isCancelled: (runId: string) => Promise<boolean>;
   private readonly pool: TChildPool | null;
+  /** The run of each step job this worker is executing, by job id. */
+  private readonly executing = new Map<string, string>();
 
   constructor(queue: string, processor: string | Processor, opts: TStepWorkerOptions) {
-    const { timeouts, ...workerOpts } = opts;
+    const { timeouts, isCancelled, ...workerOpts } = opts;
     super(queue, processor, workerOpts);
     this.timeouts = timeouts;
+    this.isCancelled = isCancelled ?? (async () => false);
     if (typeof processor !== 'string') {
       this.pool = null;
       return;
@@ -56,12 +78,55 @@ export class StepWorker extends Worker {
     this.pool = pool;
   }
 
+  /** The runs this worker is executing a step of. */
+  activeRuns(): string[] {
+    return [...new Set(this.executing.values())];
+  }
+
+  /** Stops the run's executing step, if this worker has one; true when it had. */
+  cancelRun(runId: string, reason = 'the run was cancelled'): boolean {
+    let found = false;
+    for (const [jobId, r] of this.executing) if (r === runId) found = this.cancelJob(jobId, reason) || found;
+    return found;
+  }
+
+  /**
+   * Each attempt is a `retrain.<step>` span in its run's trace (trace id = the run's id, so a run's trace is
+   * found by its id) and an observation of acsa_retrain_step_seconds, sandboxed steps included: both are
+   * taken here, in the trainer, around the child process.
+   */
   protected override async callProcessJob(job: Job, token: string, signal?: AbortSignal) {
     const parsed = ZRetrainStepJob.safeParse(job.data);
-    const attempt = super.callProcessJob(job, token, signal);
     // A payload that does not parse fails in the processor, at once.
-    if (!parsed.success) return attempt;
-    const { step } = parsed.data;
+    if (!parsed.success) return super.callProcessJob(job, token, signal);
+    const { step, runId } = parsed.data;
+    const started = performance.now();
+    let outcome = 'failed';
+    if (job.id) this.executing.set(job.id, runId);
+    try {
+      const result = await withSpan(
+        `retrain.${step}`,
+        async () => {
+          if (await this.isCancelled(runId)) throw new StepCancelledError();
+          return this.limited(step, super.callProcessJob(job, token, signal), signal);
+        },
+        {
+          parent: contextForRun(runId),
+          attributes: { 'acsa.run_id': runId, 'acsa.step': step, 'acsa.attempt': job.attemptsMade + 1 },
+        },
+      );
+      outcome = 'completed';
+      return result;
+    } catch (e) {
+      if (isStepCancelled(e)) outcome = 'cancelled';
+      throw e;
+    } finally {
+      if (job.id) this.executing.delete(job.id);
+      stepSeconds.observe({ step, outcome }, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async limited(step: TRetrainStep, attempt: Promise<unknown>, signal?: AbortSignal) {
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -69,13 +134,24 @@ export class StepWorker extends Worker {
         this.timeouts[step],
       );
     });
+    let onAbort = () => {};
+    const cancelled = new Promise<never>((_, reject) => {
+      onAbort = () =>
+        reject(new StepCancelledError(typeof signal?.reason === 'string' ? signal.reason : undefined));
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
     try {
-      return await Promise.race([attempt, limit]);
+      return await Promise.race([attempt, limit, cancelled]);
     } catch (e) {
       if (e instanceof StepTimeoutError) await this.kill(attempt);
+      // An in-process attempt still has its time limit while it winds down.
+      if (isStepCancelled(e))
+        await (this.pool ? this.kill(attempt) : Promise.race([settled(attempt), settled(limit)]));
       throw e;
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -83,10 +159,7 @@ export class StepWorker extends Worker {
   private async kill(attempt: Promise<unknown>): Promise<void> {
     const pool = this.pool;
     if (!pool) return;
-    const ended = attempt.then(
-      () => true,
-      () => true,
-    );
+    const ended = settled(attempt).then(() => true);
     for (;;) {
       await Promise.all(Object.values(pool.retained).map((child) => pool.kill(child, 'SIGKILL')));
       const done = await Promise.race([ended, new Promise<false>((r) => setTimeout(r, 250, false))]);

@@ -7,7 +7,11 @@ import type { Queue } from 'bullmq';
  */
 export async function upsertTriggerSchedules(
   queue: Queue,
-  options: { labelCheckEveryMs: number | null; retrainCron: string | null },
+  options: {
+    labelCheckEveryMs: number | null;
+    retrainCron: string | null;
+    experimentCheckEveryMs?: number | null;
+  },
 ): Promise<void> {
   const labelJob: TTriggerJob = { v: 1, kind: 'label-check' };
   const retrainJob: TTriggerJob = { v: 1, kind: 'scheduled-retrain' };
@@ -26,4 +30,12 @@ export async function upsertTriggerSchedules(
       { name: 'scheduled-retrain', data: retrainJob, opts: keep },
     );
   else await queue.removeJobScheduler(SCHEDULES.retrain.id);
+  const experimentJob: TTriggerJob = { v: 1, kind: 'experiment-check' };
+  if (options.experimentCheckEveryMs)
+    await queue.upsertJobScheduler(
+      SCHEDULES.experimentCheck.id,
+      { every: options.experimentCheckEveryMs },
+      { name: 'experiment-check', data: experimentJob, opts: keep },
+    );
+  else await queue.removeJobScheduler(SCHEDULES.experimentCheck.id);
 }

@@ -1,15 +1,22 @@
 import type { Logger } from '@acsa/core/logger';
 import type { PrismaClient } from '@acsa/db';
 import { ZTriggerJob } from '@acsa/pipelines';
+import { decideExperiments } from '@acsa/pipelines/experiments';
 import type { TRetrainRequest, TRetrainRequestResult } from '@acsa/pipelines/retrain';
 import { type Job, UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { checkLabelTrigger } from './label-trigger.ts';
 
-/** The triggers queue's processor: label-count checks and scheduled retrains, both from job schedulers. */
+/**
+ * The triggers queue's processor, all from job schedulers: label-count checks, scheduled retrains, and the
+ * running experiments' automatic decisions.
+ */
 export function createTriggerProcessor(deps: {
   prisma: PrismaClient;
   requestRetrain: (input: TRetrainRequest) => Promise<TRetrainRequestResult>;
   labelThreshold: number;
+  /** Where experiment decisions announce alias moves, so serving re-routes at once. */
+  redis?: Redis | null;
   logger: Logger;
 }) {
   return async (job: Job): Promise<unknown> => {
@@ -17,6 +24,15 @@ export function createTriggerProcessor(deps: {
     if (!parsed.success)
       throw new UnrecoverableError(`invalid trigger payload: ${parsed.error.issues[0]?.message}`);
     const t = parsed.data;
+    if (t.kind === 'experiment-check') {
+      const checks = await decideExperiments(deps.prisma, { redis: deps.redis });
+      for (const c of checks.filter((c) => c.outcome !== 'none'))
+        deps.logger.warn(
+          { experiment: c.name, outcome: c.outcome },
+          c.decision.action === 'none' ? '' : c.decision.reason,
+        );
+      return checks.map((c) => ({ experiment: c.name, action: c.decision.action, outcome: c.outcome }));
+    }
     if (t.kind === 'label-check') {
       const check = await checkLabelTrigger({ ...deps, threshold: deps.labelThreshold });
       if (check.result)

@@ -33,6 +33,16 @@ async function label(n: number) {
   }
 }
 
+const shadowAlert = () => ({
+  reportId: '0190a0b0-0000-7000-8000-00000000000e',
+  modelVersionId: '',
+  modelVersion: 'intent-shadow',
+  windowStart: '2026-11-26T01:00:00.000Z',
+  windowEnd: '2026-11-26T02:00:00.000Z',
+  n: 800,
+  breaches: [{ metric: 'intentPsi', value: 0.71, threshold: 0.25 }],
+});
+
 const finishActiveRuns = () =>
   db.prisma.trainingRun.updateMany({
     where: { status: { in: ['QUEUED', 'RUNNING'] } },
@@ -76,7 +86,13 @@ describe('retraining triggers', () => {
   });
 
   it('turns a drift alert into a run with the alert as its reason, once while a run is active', async () => {
-    const onDrift = retrainOnDrift(client.request);
+    const production = '0190a0b0-0000-7000-8000-000000000002';
+    const onDrift = retrainOnDrift(client.request, async () => production);
+    // The shadow's (or an experiment variant's) drift is for the drift page: no run by itself.
+    expect(
+      await onDrift({ ...shadowAlert(), modelVersionId: '0190a0b0-0000-7000-8000-00000000000f' }),
+    ).toBeNull();
+    expect(await db.prisma.trainingRun.count({ where: { trigger: 'DRIFT' } })).toBe(0);
     const alert = {
       reportId: '0190a0b0-0000-7000-8000-000000000001',
       modelVersionId: '0190a0b0-0000-7000-8000-000000000002',
@@ -88,10 +104,10 @@ describe('retraining triggers', () => {
     };
     const first = await onDrift(alert);
     const second = await onDrift({ ...alert, windowStart: '2026-11-26T02:00:00.000Z' });
-    expect([first.started, second.started]).toEqual([true, false]);
-    expect(second.runId).toBe(first.runId);
+    expect([first?.started, second?.started]).toEqual([true, false]);
+    expect(second?.runId).toBe(first?.runId);
     const run = await db.prisma.trainingRun.findUniqueOrThrow({
-      where: { id: first.runId },
+      where: { id: first?.runId },
       include: { logs: true },
     });
     expect(run.trigger).toBe('DRIFT');
@@ -104,15 +120,20 @@ describe('retraining triggers', () => {
   it('puts the schedules in place idempotently and runs a scheduled retrain in the configured mode', async () => {
     const queue = new Queue(QUEUES.retrainTriggers, { connection, prefix: `${redis.prefix}bull` });
     try {
-      const on = { labelCheckEveryMs: 60_000, retrainCron: '0 3 * * 0' };
+      const on = { labelCheckEveryMs: 60_000, retrainCron: '0 3 * * 0', experimentCheckEveryMs: 30_000 };
       await upsertTriggerSchedules(queue, on);
       await upsertTriggerSchedules(queue, on);
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers.map((s) => [s.key, s.every ?? s.pattern]).sort()).toEqual([
+        [SCHEDULES.experimentCheck.id, 30_000],
         [SCHEDULES.labelCheck.id, 60_000],
         [SCHEDULES.retrain.id, '0 3 * * 0'],
       ]);
-      await upsertTriggerSchedules(queue, { labelCheckEveryMs: null, retrainCron: null });
+      await upsertTriggerSchedules(queue, {
+        labelCheckEveryMs: null,
+        retrainCron: null,
+        experimentCheckEveryMs: null,
+      });
       expect(await queue.getJobSchedulers()).toEqual([]);
     } finally {
       await queue.close();
@@ -128,6 +149,8 @@ describe('retraining triggers', () => {
     };
     const run = await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: result.runId } });
     expect(run).toMatchObject({ trigger: 'SCHEDULE', mode: 'SHADOW' });
+    // No experiment runs here: the check decides nothing (experiments/auto-decide.test.ts covers decisions).
+    expect(await process({ data: { v: 1, kind: 'experiment-check' } } as Job)).toEqual([]);
     await expect(process({ data: { v: 1, kind: 'sometimes' } } as Job)).rejects.toThrow(
       /invalid trigger payload/,
     );

@@ -1,0 +1,147 @@
+import type { PrismaClient } from '@acsa/db';
+import { PRODUCTION_ALIAS, QUEUES } from '@acsa/pipelines';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import client from 'prom-client';
+
+/**
+ * What happens in this process, counted as it happens: step attempts and gate decisions. Module-level, so
+ * the step worker and the gate step reach them without being handed a registry (one trainer per process).
+ */
+const events = new client.Registry();
+export const stepSeconds = new client.Histogram({
+  name: 'acsa_retrain_step_seconds',
+  help: 'Retraining step attempts by step and outcome (completed, failed, cancelled), in seconds',
+  labelNames: ['step', 'outcome'],
+  buckets: [0.5, 2, 10, 30, 60, 180, 600, 1800, 3600, 7200],
+  registers: [events],
+});
+export const gateDecisions = new client.Counter({
+  name: 'acsa_retrain_gate_decisions_total',
+  help: 'Promotion-gate decisions on candidates: passed or refused',
+  labelNames: ['outcome'],
+  registers: [events],
+});
+
+/** The states a queue's jobs are counted in; `failed` of the dead-letter queue is not used (it keeps them waiting). */
+const STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'] as const;
+
+/**
+ * The trainer's /metrics: its own counters, process metrics, and, read at each scrape, the depth of every
+ * queue (the dead-letter queue's growth is the alert that a job keeps failing) and the production model's
+ * latest drift figures. The last two are the shared state of Redis and PostgreSQL: any trainer replica
+ * reports the same values, so dashboards take `max`, not `sum`.
+ */
+export function createTrainerMetrics(o: { prisma: PrismaClient; connection: Redis; prefix: string }) {
+  const queues = Object.values(QUEUES).map(
+    (name) => new Queue(name, { connection: o.connection, prefix: o.prefix }),
+  );
+  const registry = trainerMetricsRegistry({
+    async queueCounts() {
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts(...STATES)));
+      return queues.map((q, i) => ({ queue: q.name, counts: counts[i] ?? {} }));
+    },
+    latestDrift: () => latestProductionDrift(o.prisma),
+  });
+  return {
+    contentType: registry.contentType,
+    /** The exposition text (queue depths and drift read now). */
+    render: () => registry.metrics(),
+    async close() {
+      await Promise.all(queues.map((q) => q.close()));
+    },
+  };
+}
+export type TTrainerMetrics = ReturnType<typeof createTrainerMetrics>;
+
+type TDrift = NonNullable<Awaited<ReturnType<typeof latestProductionDrift>>>;
+export type TMetricSources = {
+  queueCounts(): Promise<{ queue: string; counts: Record<string, number> }[]>;
+  latestDrift(): Promise<Pick<
+    TDrift,
+    | 'version'
+    | 'intentPsi'
+    | 'intentJs'
+    | 'confidencePsi'
+    | 'lengthPsi'
+    | 'unknownTokenRate'
+    | 'alert'
+    | 'windowEnd'
+  > | null>;
+};
+
+/** Every metric the trainer exports, reading shared state from `sources` at each scrape. */
+export function trainerMetricsRegistry(sources: TMetricSources): client.Registry {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  new client.Gauge({
+    name: 'acsa_queue_jobs',
+    help: 'Jobs in each BullMQ queue by state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { queue, counts } of await sources.queueCounts())
+        for (const state of STATES) this.set({ queue, state }, counts[state] ?? 0);
+    },
+  });
+  // One read of the latest report per scrape, shared by the three gauges (a registry collects them together).
+  let read: { at: number; report: ReturnType<TMetricSources['latestDrift']> } | null = null;
+  const latest = () => {
+    if (!read || Date.now() - read.at > 1_000) read = { at: Date.now(), report: sources.latestDrift() };
+    return read.report;
+  };
+  new client.Gauge({
+    name: 'acsa_drift_value',
+    help: "Latest drift window's figures for the production model (PSI, Jensen-Shannon, unknown-token rate)",
+    labelNames: ['metric', 'model_version'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const report = await latest();
+      if (!report) return;
+      const v = { model_version: report.version };
+      this.set({ ...v, metric: 'intent_psi' }, report.intentPsi);
+      this.set({ ...v, metric: 'intent_js' }, report.intentJs);
+      this.set({ ...v, metric: 'confidence_psi' }, report.confidencePsi);
+      this.set({ ...v, metric: 'length_psi' }, report.lengthPsi);
+      this.set({ ...v, metric: 'unknown_token_rate' }, report.unknownTokenRate);
+    },
+  });
+  new client.Gauge({
+    name: 'acsa_drift_alert',
+    help: "1 when the production model's latest drift window breached a threshold",
+    labelNames: ['model_version'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const report = await latest();
+      if (report) this.set({ model_version: report.version }, report.alert ? 1 : 0);
+    },
+  });
+  new client.Gauge({
+    name: 'acsa_drift_window_end_seconds',
+    help: "End of the production model's latest drift window (Unix seconds)",
+    labelNames: ['model_version'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const report = await latest();
+      if (report) this.set({ model_version: report.version }, report.windowEnd.getTime() / 1000);
+    },
+  });
+  return client.Registry.merge([registry, events]);
+}
+
+async function latestProductionDrift(prisma: PrismaClient) {
+  const alias = await prisma.modelAlias.findUnique({
+    where: { name: PRODUCTION_ALIAS },
+    select: { modelVersion: { select: { id: true, version: true } } },
+  });
+  if (!alias?.modelVersion) return null;
+  const report = await prisma.driftReport.findFirst({
+    where: { modelVersionId: alias.modelVersion.id },
+    orderBy: { windowStart: 'desc' },
+  });
+  return report ? { ...report, version: alias.modelVersion.version } : null;
+}
