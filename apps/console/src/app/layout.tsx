@@ -1,15 +1,12 @@
 import type { ReactNode } from 'react';
+import './globals.css';
 
 export const metadata = { title: 'ACSA console', description: 'Review, train and ship the support agent' };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body
-        style={{ fontFamily: 'system-ui, sans-serif', margin: 0, color: '#1b1f24', background: '#f6f8fa' }}
-      >
-        {children}
-      </body>
+      <body>{children}</body>
     </html>
   );
 }

@@ -1,8 +1,6 @@
-export default function Home() {
-  return (
-    <main style={{ maxWidth: 720, margin: '48px auto', padding: '0 24px' }}>
-      <h1>ACSA console</h1>
-      <p>Review escalated turns, compare and promote models, run experiments, and watch drift.</p>
-    </main>
-  );
+import { redirect } from 'next/navigation';
+import { currentUser } from '@/server/auth';
+
+export default async function Home() {
+  redirect((await currentUser()) ? '/escalations' : '/sign-in');
 }

@@ -1,8 +1,60 @@
-import { expect, it } from 'vitest';
-import { GET } from './route.ts';
+import { type AddressInfo, createServer, type Server } from 'node:net';
+import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-it('answers its health check', async () => {
-  const res = GET();
-  expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ status: 'ok', service: 'console' });
+// The marker throws outside Next's server build; the module it marks runs here as on the server.
+vi.mock('server-only', () => ({}));
+
+/** The route as a fresh console process would run it: its database from DATABASE_URL, its client new. */
+async function healthWith(databaseUrl: string): Promise<{ status: number; body: unknown }> {
+  vi.stubEnv('DATABASE_URL', databaseUrl);
+  vi.resetModules();
+  const { GET } = await import('./route.ts');
+  const res = await GET();
+  return { status: res.status, body: await res.json() };
+}
+
+describe('GET /api/health', () => {
+  let db: TestDatabase;
+  let silent: Server;
+  beforeAll(async () => {
+    db = await createTestDatabase(testServiceUrls().databaseUrl);
+    // Accepts connections and never answers: a database host that hangs.
+    silent = createServer(() => {});
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+  });
+  afterEach(() => vi.unstubAllEnvs());
+  afterAll(async () => {
+    silent?.close();
+    await db?.drop();
+  });
+
+  it('answers 200 when its database answers', async () => {
+    expect(await healthWith(db.url)).toEqual({
+      status: 200,
+      body: { status: 'ok', service: 'console', database: 'ok' },
+    });
+  });
+
+  it('answers 503 naming an unreachable database, without its password', async () => {
+    const { status, body } = await healthWith('postgresql://acsa:hunter2-secret@127.0.0.1:1/acsa');
+    expect(status).toBe(503);
+    expect(body).toEqual({ status: 'unavailable', service: 'console', database: expect.any(String) });
+    const { database } = body as { database: string };
+    expect(database).toContain("Can't reach database server at 127.0.0.1:1");
+    expect(JSON.stringify(body)).not.toContain('hunter2');
+  });
+
+  it('answers 503 within its timeout when the database server never answers', async () => {
+    const { port } = silent.address() as AddressInfo;
+    const started = performance.now();
+    const { status, body } = await healthWith(`postgresql://postgres@127.0.0.1:${port}/acsa`);
+    expect(status).toBe(503);
+    expect(body).toEqual({
+      status: 'unavailable',
+      service: 'console',
+      database: expect.stringMatching(/no answer within \d+ ms|timeout/),
+    });
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
 });

@@ -1,0 +1,72 @@
+import { listDatasetVersions } from '@acsa/pipelines/learning-data';
+import { EmptyState } from '@/components/empty-state';
+import { NewLabelsBanner } from '@/features/datasets/new-labels-banner';
+import { requireRole } from '@/server/auth';
+import { db } from '@/server/db';
+
+export const metadata = { title: 'Datasets · ACSA console' };
+
+export default async function DatasetsPage() {
+  await requireRole('ENGINEER');
+  const versions = await listDatasetVersions(db());
+  return (
+    <>
+      <h1>Datasets</h1>
+      <p className="lede">
+        Every dataset version a model can train on: the bootstrap corpus, imports, and the snapshots each
+        retrain takes of them with reviewers' labels.
+      </p>
+      <NewLabelsBanner canRetrain />
+      {versions.length === 0 ? (
+        <EmptyState title="No dataset versions yet">
+          npm start makes the first from the bootstrap corpus; `acsa data import FILE` adds one from a file.
+        </EmptyState>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Made</th>
+              <th scope="col">Examples (train / dev / test)</th>
+              <th scope="col">Sources</th>
+              <th scope="col">Intents</th>
+              <th scope="col">Runs</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr key={v.id}>
+                <td>
+                  {v.dataset} v{v.version}
+                  <br />
+                  <span className="muted">{v.source.toLowerCase()}</span>
+                </td>
+                <td>
+                  {v.createdAt.toISOString().replace('T', ' ').slice(0, 16)}
+                  {v.createdBy ? ` by ${v.createdBy}` : ''}
+                </td>
+                <td>
+                  {v.examples} ({v.splits.train} / {v.splits.dev} / {v.splits.test})
+                </td>
+                <td>{v.sources.map((s) => `${s.source.toLowerCase()} ${s.n}`).join(', ')}</td>
+                <td>
+                  <details>
+                    <summary>{v.intents.length} intents</summary>
+                    <ul className="compact">
+                      {v.intents.map((i) => (
+                        <li key={i.intent}>
+                          {i.intent} {i.n}
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                </td>
+                <td>{v.runs}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

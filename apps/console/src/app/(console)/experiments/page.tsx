@@ -1,0 +1,143 @@
+import { experimentChoices, experimentsOverview, SEQUENTIAL_TAU } from '@acsa/pipelines/experiments';
+import { EmptyState } from '@/components/empty-state';
+import { CreateExperiment } from '@/features/experiments/create-experiment';
+import { ExperimentActions } from '@/features/experiments/experiment-actions';
+import { VariantIntervalsChart } from '@/features/experiments/variant-intervals-chart';
+import { requireRole } from '@/server/auth';
+import { db } from '@/server/db';
+
+export const metadata = { title: 'Experiments · ACSA console' };
+
+const METRIC = {
+  escalationRate: 'escalated sessions',
+  positiveFeedbackRate: 'positive feedback',
+  accuracy: 'accuracy on reviewed turns',
+} as const;
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
+const pp = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x * 100).toFixed(1)} pp`;
+const p = (x: number) => (x < 0.001 ? '< 0.001' : x.toFixed(3));
+const utc = (d: Date | null) => (d ? `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC` : '—');
+
+export default async function ExperimentsPage() {
+  await requireRole('ENGINEER');
+  const [experiments, choices] = await Promise.all([experimentsOverview(db()), experimentChoices(db())]);
+  return (
+    <>
+      <h1>Experiments</h1>
+      <p className="lede">
+        A/B tests of a candidate against production, split by session. The sequential p-value (mixture SPRT, τ
+        = {SEQUENTIAL_TAU}) stays valid however often you look: stop when it is below 0.05, not when the
+        z-test's is. A sample-ratio mismatch means assignment is broken and no difference can be trusted.
+      </p>
+      <CreateExperiment
+        production={choices.production?.version ?? null}
+        challengers={choices.challengers.map((v) => ({ id: v.id, version: v.version }))}
+        running={choices.running}
+      />
+      {experiments.length === 0 ? (
+        <EmptyState title="No experiments yet">
+          A retrain in experiment mode (Runs, or acsa retrain --mode experiment) starts one when its candidate
+          passes the gate.
+        </EmptyState>
+      ) : (
+        experiments.map((e) => (
+          <section
+            key={e.experiment.id}
+            aria-labelledby={`exp-${e.experiment.id}`}
+            data-experiment={e.experiment.name}
+          >
+            <h2 id={`exp-${e.experiment.id}`}>
+              {e.experiment.name} <span className="badge">{e.experiment.status.toLowerCase()}</span>
+            </h2>
+            <p className="muted">
+              Primary metric: {METRIC[e.metric]}. Ran {utc(e.experiment.startedAt)} –{' '}
+              {utc(e.experiment.stoppedAt)}.
+              {e.sampleRatio.mismatch ? null : ` Sample ratio fine (p = ${p(e.sampleRatio.pValue)}).`}
+            </p>
+            {e.sampleRatio.mismatch ? (
+              <p
+                role="alert"
+                className="banner error"
+                data-testid="srm-warning"
+                style={{ background: '#fff8c5', borderColor: '#d4a72c' }}
+              >
+                Sample ratio mismatch (p = {p(e.sampleRatio.pValue)}): sessions per variant are{' '}
+                {e.sampleRatio.observed.join(' / ')} against an expected{' '}
+                {e.sampleRatio.expected.map((x) => x.toFixed(0)).join(' / ')}. Assignment is broken: do not
+                trust the differences.
+              </p>
+            ) : null}
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Variant</th>
+                  <th scope="col">Sessions · turns</th>
+                  <th scope="col">Escalated</th>
+                  <th scope="col">Positive feedback</th>
+                  <th scope="col">Accuracy (reviewed)</th>
+                  <th scope="col">vs control on the primary metric</th>
+                  <th scope="col">Sequential p</th>
+                </tr>
+              </thead>
+              <tbody>
+                {e.variants.map((v) => {
+                  const cmp = v.vsControl?.[e.metric] ?? null;
+                  return (
+                    <tr key={v.id} data-variant={v.name}>
+                      <th scope="row">
+                        {v.name}
+                        {e.experiment.winnerVariantId === v.id ? (
+                          <span className="badge status-resolved">winner</span>
+                        ) : null}
+                        <div className="muted">
+                          {v.version} · {(v.weight * 100).toFixed(0)} %
+                        </div>
+                      </th>
+                      <td>
+                        {v.sessions} · {v.turns}
+                      </td>
+                      <td>{pct(v.escalationRate.rate)}</td>
+                      <td>{pct(v.positiveFeedbackRate.rate)}</td>
+                      <td>{pct(v.accuracy.rate)}</td>
+                      <td>
+                        {v.name === e.control
+                          ? 'control'
+                          : cmp
+                            ? `${pp(cmp.diff)} [${pp(cmp.interval[0])}, ${pp(cmp.interval[1])}], z-test p ${p(cmp.pValue)}`
+                            : 'no data yet'}
+                      </td>
+                      <td data-testid={`sequential-${v.name}`}>
+                        {v.sequential
+                          ? `${p(v.sequential.pValue)}${v.sequential.decided ? ' — decided' : ' — keep running'}`
+                          : '—'}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+            <div className="charts">
+              {(Object.keys(METRIC) as (keyof typeof METRIC)[]).map((m) => (
+                <VariantIntervalsChart
+                  key={m}
+                  title={METRIC[m]}
+                  points={e.variants.map((v) => ({
+                    variant: v.name,
+                    rate: v[m].rate,
+                    interval: v.intervals[m],
+                  }))}
+                />
+              ))}
+            </div>
+            <ExperimentActions
+              experimentId={e.experiment.id}
+              name={e.experiment.name}
+              status={e.experiment.status}
+              variants={e.variants.map((v) => v.name)}
+            />
+          </section>
+        ))
+      )}
+    </>
+  );
+}

@@ -1,0 +1,158 @@
+import { QUEUES } from '@acsa/pipelines';
+import { listDeadLetters, queueCounts } from '@acsa/pipelines/dead-letters';
+import { EmptyState } from '@/components/empty-state';
+import { PageStatus } from '@/components/page-status';
+import { ReplayButton } from '@/features/queues/replay-button';
+import { ReplaySelected } from '@/features/queues/replay-selected';
+import { ThroughputCell } from '@/features/queues/throughput-cell';
+import { requireRole } from '@/server/auth';
+import { queueDeps } from '@/server/queues';
+
+export const metadata = { title: 'Queues · ACSA console' };
+
+const WHAT: Record<string, string> = {
+  [QUEUES.interactions]: 'chat turns from serving, for analytics and drift',
+  [QUEUES.retrain]: 'retraining steps: snapshot, gate, register, promote',
+  [QUEUES.retrainCpu]: 'retraining steps: train, evaluate',
+  [QUEUES.retrainTriggers]: 'label-count checks and scheduled retrains',
+  [QUEUES.deadLetters]: 'jobs that exhausted their retries',
+};
+
+async function read(q: string) {
+  const deps = queueDeps();
+  try {
+    const [queues, letters] = await Promise.all([
+      queueCounts(deps),
+      listDeadLetters(deps, { limit: 100, q }),
+    ]);
+    return { ok: true as const, queues, letters };
+  } catch (e) {
+    return { ok: false as const, error: (e as Error).message };
+  }
+}
+
+type TProps = { searchParams: Promise<{ q?: string | string[] }> };
+
+export default async function QueuesPage({ searchParams }: TProps) {
+  await requireRole('ENGINEER');
+  const asked = (await searchParams).q;
+  const q = (typeof asked === 'string' ? asked : '').trim().slice(0, 200);
+  const data = await read(q);
+  return (
+    <PageStatus>
+      <h1>Queues and dead letters</h1>
+      <p className="lede">
+        What the trainer has to do, is doing and gave up on. A job that exhausts its retries becomes a dead
+        letter with its error and payload (emails, phones and card numbers masked here); replay runs it again.
+      </p>
+      {!data.ok ? (
+        <EmptyState title="Redis did not answer">
+          {data.error}. The queues live in Redis: start it (redis-server --daemonize yes) and reload.
+        </EmptyState>
+      ) : (
+        <>
+          <section aria-labelledby="queues">
+            <h2 id="queues">Queues</h2>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Queue</th>
+                  <th scope="col">Waiting</th>
+                  <th scope="col">Active</th>
+                  <th scope="col">Delayed</th>
+                  <th scope="col">Waiting for a step</th>
+                  <th scope="col">Failed</th>
+                  <th scope="col">Completed</th>
+                  <th scope="col">Throughput, last hour</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.queues.map((q) => (
+                  <tr key={q.name} data-queue={q.name}>
+                    <th scope="row">
+                      {q.name}
+                      {q.paused ? <span className="badge status-assigned">paused</span> : null}
+                      <div className="muted">{WHAT[q.name] ?? 'drift checks, hourly'}</div>
+                    </th>
+                    <td>{q.counts.waiting + q.counts.prioritized}</td>
+                    <td>{q.counts.active}</td>
+                    <td>{q.counts.delayed}</td>
+                    <td>{q.counts['waiting-children']}</td>
+                    <td>{q.counts.failed}</td>
+                    <td>{q.counts.completed}</td>
+                    <ThroughputCell t={q.throughput} />
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <section aria-labelledby="letters" className="stack">
+            <h2 id="letters">Dead letters</h2>
+            <search>
+              <form action="/queues" className="row">
+                <label className="grow">
+                  Job id or run id
+                  <input
+                    type="search"
+                    name="q"
+                    defaultValue={q}
+                    maxLength={200}
+                    placeholder="sync-10042, a run's id…"
+                  />
+                </label>
+                <button type="submit" className="secondary">
+                  Search
+                </button>
+              </form>
+            </search>
+            {data.letters.length === 0 ? (
+              q ? (
+                <EmptyState title={`No dead letters match “${q}”`}>
+                  The search looks at each letter's id, its job's id and its retraining run's id.
+                </EmptyState>
+              ) : (
+                <EmptyState title="No dead letters">
+                  Every job either succeeded or is still being retried.
+                </EmptyState>
+              )
+            ) : (
+              <form id="dead-letters" className="stack">
+                <div className="row actions">
+                  <ReplaySelected formId="dead-letters" />
+                </div>
+                <ul className="stack">
+                  {data.letters.map((l) => (
+                    <li key={l.id} className="card" data-letter={l.id}>
+                      <div className="row">
+                        <input
+                          type="checkbox"
+                          name="letter"
+                          value={l.id}
+                          aria-label={`Select dead letter ${l.id}`}
+                        />
+                        <div className="grow">
+                          <strong>{l.name}</strong> on {l.queue} <span className="muted">job {l.jobId}</span>
+                          <div className="muted">
+                            failed {l.failedAt.replace('T', ' ').slice(0, 19)} UTC after {l.attemptsMade}{' '}
+                            attempt
+                            {l.attemptsMade === 1 ? '' : 's'}
+                          </div>
+                        </div>
+                        <ReplayButton id={l.id} />
+                      </div>
+                      <p className="error">{l.error}</p>
+                      <details>
+                        <summary>Payload</summary>
+                        <pre className="payload">{JSON.stringify(l.data, null, 2)}</pre>
+                      </details>
+                    </li>
+                  ))}
+                </ul>
+              </form>
+            )}
+          </section>
+        </>
+      )}
+    </PageStatus>
+  );
+}

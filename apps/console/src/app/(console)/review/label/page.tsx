@@ -1,0 +1,19 @@
+import { INTENT_NAMES } from '@acsa/corpus/intents';
+import { filtersFromSearch } from '@/features/review/filters';
+import { LabelingPanel } from '@/features/review/labeling-panel';
+import { requireRole } from '@/server/auth';
+
+export const metadata = { title: 'Labeling · ACSA console' };
+
+type TProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function LabelPage({ searchParams }: TProps) {
+  await requireRole('REVIEWER');
+  return (
+    <>
+      <h1>Labeling</h1>
+      <p className="lede">One turn at a time, keyboard first. The model's guesses are pre-filled.</p>
+      <LabelingPanel filters={filtersFromSearch(await searchParams)} intents={[...INTENT_NAMES]} />
+    </>
+  );
+}

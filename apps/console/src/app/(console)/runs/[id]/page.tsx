@@ -1,0 +1,30 @@
+import { runState } from '@acsa/pipelines/runs';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { RunLive } from '@/features/runs/run-live';
+import { requireRole } from '@/server/auth';
+import { db } from '@/server/db';
+
+export const metadata = { title: 'Training run · ACSA console' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireRole('ENGINEER');
+  const { id } = await params;
+  const state = UUID.test(id) ? await runState(db(), id) : null;
+  if (!state) notFound();
+  return (
+    <>
+      <p>
+        <Link href="/runs">← Training runs</Link>
+      </p>
+      <h1>Run {state.run.id.slice(-8)}</h1>
+      <p className="lede">
+        Created {state.run.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC. Snapshot → teacher and
+        student → evaluate on the frozen test rows → gate → register → promote.
+      </p>
+      <RunLive initial={state} />
+    </>
+  );
+}

@@ -1,0 +1,122 @@
+import { shadowView } from '@acsa/pipelines/shadow';
+import Link from 'next/link';
+import { EmptyState } from '@/components/empty-state';
+import { SendToReview } from '@/features/conversations/send-to-review';
+import { AliasMove } from '@/features/models/alias-move';
+import { MoveStatus } from '@/features/models/move-status';
+import { requireRole } from '@/server/auth';
+import { db } from '@/server/db';
+
+export const metadata = { title: 'Shadow · ACSA console' };
+
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
+
+export default async function ShadowPage() {
+  await requireRole('ENGINEER');
+  const view = await shadowView(db(), { days: 7 });
+  return (
+    <MoveStatus>
+      <h1>Shadow</h1>
+      <p className="lede">
+        A model in the <code>shadow</code> alias scores every customer message after production has answered,
+        answering no one. Here: how often it would have answered differently, and who was right where
+        reviewers decided. Send a disagreement to review to have it decided; promote the shadow model to
+        production here (or any version from the <Link href="/models">model registry</Link>) if it earns it.
+      </p>
+      {view.versions.length === 0 ? (
+        <EmptyState title="No shadow predictions in the last 7 days">
+          Start a retrain in shadow mode (Runs, or acsa retrain --mode shadow), or promote a version to the
+          shadow alias; serving scores each turn with it from then on.
+        </EmptyState>
+      ) : (
+        view.versions.map((v) => (
+          <section key={v.id} aria-labelledby={`shadow-${v.id}`} data-version={v.version}>
+            <h2 id={`shadow-${v.id}`}>
+              {v.version}
+              {v.inShadowNow ? <span className="badge status-resolved">in shadow now</span> : null}
+            </h2>
+            {v.inShadowNow ? (
+              <p className="row">
+                <span className="muted">production is {view.aliases.production ?? '(none)'}</span>
+                <AliasMove
+                  kind="promote"
+                  version={v.version}
+                  current={view.aliases}
+                  alias="production"
+                  label="Promote the shadow model…"
+                />
+              </p>
+            ) : null}
+            <dl className="kpis">
+              <div>
+                <dt>Messages scored</dt>
+                <dd>{v.n}</dd>
+              </div>
+              <div>
+                <dt>Same intent as production</dt>
+                <dd data-testid="agreement">{pct(v.agreement)}</dd>
+              </div>
+              <div>
+                <dt>Right where reviewers decided ({v.reviewed})</dt>
+                <dd data-testid="accuracy">
+                  {pct(v.shadowAccuracy)}{' '}
+                  <span className="muted">vs {pct(v.productionAccuracy)} production</span>
+                </dd>
+              </div>
+              <div>
+                <dt>Out of scope · unsure</dt>
+                <dd>
+                  {pct(v.shadowOutOfScope)} · {pct(v.shadowLowConfidence)}
+                  <span className="muted"> (production {pct(v.productionOutOfScope)} out of scope)</span>
+                </dd>
+              </div>
+            </dl>
+            {v.pairs.length ? (
+              <table>
+                <caption>Where they differ most (production → shadow)</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Production said</th>
+                    <th scope="col">Shadow said</th>
+                    <th scope="col">Messages</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {v.pairs.map((p) => (
+                    <tr key={`${p.production}>${p.shadow}`}>
+                      <td>{p.production ?? '—'}</td>
+                      <td>{p.shadow}</td>
+                      <td>{p.n}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+            {v.disagreements.length ? (
+              <details className="card">
+                <summary>Latest disagreements ({v.disagreements.length})</summary>
+                <ul className="stack">
+                  {v.disagreements.map((d) => (
+                    <li key={`${d.conversationId}-${d.at.toISOString()}`}>
+                      <Link href={`/conversations/${d.conversationId}`}>“{d.text}”</Link>
+                      <div className="muted">
+                        production {d.production.intent ?? '—'} ({pct(d.production.confidence)}), shadow{' '}
+                        {d.shadow.intent} ({pct(d.shadow.confidence)})
+                        {d.reviewed ? `; reviewers: ${d.reviewed}` : ''}
+                      </div>
+                      {d.inReview ? (
+                        <span className="muted">in review</span>
+                      ) : (
+                        <SendToReview messageId={d.messageId} />
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            ) : null}
+          </section>
+        ))
+      )}
+    </MoveStatus>
+  );
+}

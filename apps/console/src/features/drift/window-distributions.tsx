@@ -1,0 +1,87 @@
+'use client';
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+
+export type TShareRow = { name: string; reference: number; live: number };
+
+const AXIS = { fontSize: 12, fill: '#57606a' };
+const REFERENCE = '#8c959f';
+const LIVE = '#0550ae';
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const tick = (x: number) => `${Math.round(x * 100)} %`;
+// Reference before live, as the bars are drawn (the default sorts the legend alphabetically).
+const referenceFirst = (item: { value?: unknown }) => (item.value === 'reference' ? 0 : 1);
+
+/** Intents whose share is largest on either side; the rest would be bars too thin to read. */
+const TOP_INTENTS = 12;
+
+/** Reference against live share of each intent in one window, largest first, as horizontal bars. */
+export function IntentShares({ rows }: { rows: TShareRow[] }) {
+  const shown = rows.slice(0, TOP_INTENTS);
+  const rest = rows.slice(TOP_INTENTS);
+  const sum = (k: 'reference' | 'live') => rest.reduce((s, r) => s + r[k], 0);
+  return (
+    <figure className="card chart" data-testid="intent-shares">
+      <figcaption>Intent shares, reference against live</figcaption>
+      <BarChart
+        responsive
+        layout="vertical"
+        style={{ width: '100%', height: 48 + shown.length * 30 }}
+        data={shown}
+        margin={{ top: 4, right: 16, left: 8, bottom: 0 }}
+        barGap={1}
+      >
+        <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+        <XAxis type="number" tick={AXIS} tickFormatter={tick} domain={[0, 'auto']} />
+        <YAxis type="category" dataKey="name" tick={AXIS} width={190} interval={0} />
+        <Tooltip formatter={(v) => (typeof v === 'number' ? pct(v) : '—')} />
+        <Legend itemSorter={referenceFirst} />
+        <Bar dataKey="reference" name="reference" fill={REFERENCE} isAnimationActive={false} />
+        <Bar dataKey="live" name="live" fill={LIVE} isAnimationActive={false} />
+      </BarChart>
+      {rest.length ? (
+        <p className="muted">
+          {rest.length} more intents together: {pct(sum('reference'))} of the reference, {pct(sum('live'))}{' '}
+          live.
+        </p>
+      ) : null}
+    </figure>
+  );
+}
+
+/**
+ * One histogram (confidence or length) as reference against live share per bin. The axis names each bin by
+ * its lower edge (ten "0.4–0.5" labels do not fit side by side in half the page); the tooltip has the range.
+ */
+export function HistogramShares({
+  title,
+  bins,
+  testId,
+}: {
+  title: string;
+  bins: { bin: string; reference: number; live: number }[];
+  testId: string;
+}) {
+  return (
+    <figure className="card chart" data-testid={testId}>
+      <figcaption>{title}</figcaption>
+      <BarChart
+        responsive
+        style={{ width: '100%', height: 220 }}
+        data={bins.map((b) => ({ ...b, from: b.bin.split('–')[0] }))}
+        margin={{ top: 8, right: 8, left: 0, bottom: 0 }}
+        barGap={1}
+      >
+        <CartesianGrid strokeDasharray="3 3" vertical={false} />
+        <XAxis dataKey="from" tick={AXIS} interval={0} />
+        <YAxis tick={AXIS} width={44} tickFormatter={tick} />
+        <Tooltip
+          formatter={(v) => (typeof v === 'number' ? pct(v) : '—')}
+          labelFormatter={(_l, payload) => (payload[0]?.payload as { bin?: string } | undefined)?.bin ?? ''}
+        />
+        <Legend itemSorter={referenceFirst} />
+        <Bar dataKey="reference" name="reference" fill={REFERENCE} isAnimationActive={false} />
+        <Bar dataKey="live" name="live" fill={LIVE} isAnimationActive={false} />
+      </BarChart>
+    </figure>
+  );
+}

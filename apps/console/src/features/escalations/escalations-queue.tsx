@@ -1,0 +1,61 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { EmptyState } from '@/components/empty-state';
+import { useTRPC } from '@/components/trpc';
+import { EscalationCard } from './escalation-card';
+
+export function EscalationsQueue({ userId }: { userId: string }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const [view, setView] = useState<'active' | 'resolved'>('active');
+  const list = useQuery(trpc.escalations.list.queryOptions({ status: view }));
+  const invalidate = () => qc.invalidateQueries({ queryKey: trpc.escalations.list.queryKey() });
+  const take = useMutation(trpc.escalations.take.mutationOptions({ onSettled: invalidate }));
+  const resolve = useMutation(trpc.escalations.resolve.mutationOptions({ onSettled: invalidate }));
+  const handBack = useMutation(trpc.escalations.handBack.mutationOptions({ onSettled: invalidate }));
+  const error = take.error ?? resolve.error ?? handBack.error;
+
+  return (
+    <>
+      <div className="tabs" role="tablist" aria-label="Which escalations">
+        {(['active', 'resolved'] as const).map((v) => (
+          <button key={v} type="button" role="tab" aria-selected={view === v} onClick={() => setView(v)}>
+            {v === 'active' ? 'Open and taken' : 'Resolved'}
+          </button>
+        ))}
+      </div>
+      {error ? (
+        <p role="alert" className="error">
+          {error.message}
+        </p>
+      ) : null}
+      {list.isPending ? <p aria-busy="true">Loading escalations…</p> : null}
+      {list.data?.length === 0 ? (
+        view === 'active' ? (
+          <EmptyState title="No open escalations">
+            New ones appear here when the agent hands a conversation over to a person.
+          </EmptyState>
+        ) : (
+          <EmptyState title="Nothing resolved yet">
+            Escalations you and others resolve are kept here.
+          </EmptyState>
+        )
+      ) : null}
+      <ol className="stack">
+        {list.data?.map((e) => (
+          <li key={e.id}>
+            <EscalationCard
+              escalation={e}
+              mine={e.assignee?.id === userId}
+              busy={take.isPending || resolve.isPending || handBack.isPending}
+              onTake={() => take.mutate({ id: e.id })}
+              onResolve={(note) => resolve.mutate({ id: e.id, note })}
+              onHandBack={() => handBack.mutate({ id: e.id })}
+            />
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}

@@ -1,0 +1,117 @@
+'use client';
+import { useMutation } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { useTRPC } from '@/components/trpc';
+
+type TMetricOption = 'escalation_rate' | 'positive_feedback_rate' | 'accuracy';
+const METRICS: [TMetricOption, string][] = [
+  ['escalation_rate', 'Escalation rate (lower wins)'],
+  ['positive_feedback_rate', 'Positive feedback (higher wins)'],
+  ['accuracy', 'Accuracy on reviewed turns (higher wins)'],
+];
+
+/** Starts an A/B test of a registered version against production: weights, primary metric, autoPromote. */
+export function CreateExperiment(props: {
+  production: string | null;
+  challengers: { id: string; version: string }[];
+  running: string | null;
+}) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [name, setName] = useState('');
+  const [challenger, setChallenger] = useState(props.challengers[0]?.id ?? '');
+  const [share, setShare] = useState(20);
+  const [metric, setMetric] = useState<TMetricOption>('escalation_rate');
+  const [autoPromote, setAutoPromote] = useState(false);
+  const create = useMutation(
+    trpc.experiments.create.mutationOptions({
+      onSuccess: () => {
+        setName('');
+        router.refresh();
+      },
+    }),
+  );
+  if (!props.production)
+    return (
+      <p className="muted">Nothing is in production yet: promote a version before testing against it.</p>
+    );
+  return (
+    <form
+      className="card"
+      aria-label="New experiment"
+      onSubmit={(e) => {
+        e.preventDefault();
+        create.mutate({
+          name,
+          challengerVersionId: challenger,
+          treatmentWeight: share / 100,
+          primaryMetric: metric,
+          autoPromote,
+        });
+      }}
+    >
+      <h2>New experiment</h2>
+      <p className="muted">
+        Control is production ({props.production}). Guardrails are always on: a challenger significantly worse
+        on escalation rate or on feedback (fewer positive, more negative) is rolled back, whatever the primary
+        metric says.
+        {props.running ? ` ${props.running} is running: stop or conclude it first (one at a time).` : null}
+      </p>
+      <div className="row actions">
+        <label>
+          Name
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="faq-v7-vs-prod"
+            required
+          />
+        </label>
+        <label>
+          Challenger
+          <select value={challenger} onChange={(e) => setChallenger(e.target.value)}>
+            {props.challengers.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.version}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Challenger share (%)
+          <input
+            type="number"
+            min={1}
+            max={99}
+            value={share}
+            onChange={(e) => setShare(Number(e.target.value))}
+          />
+        </label>
+        <span className="muted">control keeps {100 - share} %</span>
+        <label>
+          Primary metric
+          <select value={metric} onChange={(e) => setMetric(e.target.value as TMetricOption)}>
+            {METRICS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={autoPromote} onChange={(e) => setAutoPromote(e.target.checked)} />{' '}
+          Promote automatically when it wins
+        </label>
+        <button type="submit" disabled={create.isPending || !challenger || !!props.running}>
+          Start experiment
+        </button>
+      </div>
+      {create.error ? (
+        <p role="alert" className="error">
+          {create.error.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,145 @@
+'use client';
+import { useMutation } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useId, useRef, useState } from 'react';
+import { useTRPC } from '@/components/trpc';
+import { useAnnounceMove } from './move-status';
+
+type TAlias = 'production' | 'shadow';
+type TProps =
+  | {
+      kind: 'promote';
+      version: string;
+      current: Record<TAlias, string | null>;
+      /** Moves only this alias (no choice in the dialog), e.g. production from the shadow page. */
+      alias?: TAlias;
+      /** The button's text and accessible name, where "Promote…" beside a version would not say enough. */
+      label?: string;
+    }
+  | { kind: 'rollback'; alias: TAlias; from: string; to: string };
+
+/**
+ * Promote or roll back, confirmed in a dialog that names the move (alias: from → to) and asks why. The
+ * server refuses the move if the alias moved since this page was drawn, so nobody confirms a stale picture.
+ */
+export function AliasMove(props: TProps) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const ids = useId();
+  const [alias, setAlias] = useState<TAlias>(props.alias ?? 'production');
+  const [reason, setReason] = useState('');
+  const announce = useAnnounceMove();
+  const onSuccess = (m: {
+    alias: string;
+    fromVersion: string | null;
+    toVersion: string;
+    announced: boolean;
+  }) => {
+    dialog.current?.close();
+    setReason('');
+    announce(
+      `${m.alias}: ${m.fromVersion ?? '(none)'} → ${m.toVersion}. ${
+        m.announced
+          ? 'Serving was told and swaps within seconds.'
+          : 'Redis did not answer: serving picks it up on its next registry poll.'
+      }`,
+    );
+    router.refresh();
+  };
+  const promote = useMutation(trpc.models.promote.mutationOptions({ onSuccess }));
+  const rollback = useMutation(trpc.models.rollback.mutationOptions({ onSuccess }));
+  const move = props.kind === 'promote' ? promote : rollback;
+
+  const from = props.kind === 'promote' ? props.current[alias] : props.from;
+  const to = props.kind === 'promote' ? props.version : props.to;
+  const label =
+    props.kind === 'promote' ? (props.label ?? `Promote ${props.version}…`) : `Roll back ${props.alias}…`;
+  const submit = () => {
+    const common = { alias, reason, expectedFrom: from };
+    if (props.kind === 'promote') promote.mutate({ ...common, version: props.version });
+    else rollback.mutate(common);
+  };
+
+  return (
+    <>
+      <button
+        type="button"
+        className="secondary"
+        aria-label={label}
+        disabled={
+          props.kind === 'promote' &&
+          (props.alias
+            ? props.current[props.alias] === props.version
+            : props.current.production === props.version && props.current.shadow === props.version)
+        }
+        onClick={() => {
+          move.reset();
+          dialog.current?.showModal();
+        }}
+      >
+        {props.kind === 'promote' ? (props.label ?? 'Promote…') : 'Roll back…'}
+      </button>
+      <dialog ref={dialog} className="card move-dialog" aria-labelledby={`${ids}-title`}>
+        <form
+          method="dialog"
+          className="form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit();
+          }}
+        >
+          <h2 id={`${ids}-title`}>{props.kind === 'promote' ? 'Promote a version' : 'Roll back an alias'}</h2>
+          {props.kind === 'promote' && !props.alias ? (
+            <label>
+              Alias
+              <select value={alias} onChange={(e) => setAlias(e.target.value as TAlias)}>
+                <option value="production">production (answers customers)</option>
+                <option value="shadow">shadow (scored beside production, answers no one)</option>
+              </select>
+            </label>
+          ) : null}
+          <p className="move-summary" data-testid="move-summary">
+            <strong>{alias}</strong>: {from ?? '(none)'} → <strong>{to}</strong>
+          </p>
+          {from === to ? (
+            <p className="muted">
+              {alias} already points at {to}: nothing would move.
+            </p>
+          ) : null}
+          <label>
+            Why (kept in the alias history)
+            <textarea
+              required
+              minLength={3}
+              maxLength={500}
+              rows={3}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && reason.trim().length >= 3 && from !== to)
+                  submit();
+              }}
+            />
+          </label>
+          <p className="muted">
+            <kbd>Ctrl</kbd>+<kbd>Enter</kbd> confirms, <kbd>Esc</kbd> cancels.
+          </p>
+          {move.error ? (
+            <p role="alert" className="error">
+              {move.error.message}
+            </p>
+          ) : null}
+          <div className="row actions">
+            <button type="submit" disabled={move.isPending || reason.trim().length < 3 || from === to}>
+              {move.isPending ? 'Moving…' : `Confirm: ${alias} → ${to}`}
+            </button>
+            <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}

@@ -1,0 +1,124 @@
+'use client';
+import type { TReplicaAlias, TServingReplica } from '@acsa/pipelines/registry';
+import { useQuery } from '@tanstack/react-query';
+import { EmptyState } from '@/components/empty-state';
+import { useTRPC } from '@/components/trpc';
+
+// Every 2 s: a promotion reaches announced replicas in about a second, and the page should show them
+// converging as it happens rather than after a reload.
+const REFRESH_MS = 2_000;
+
+const clock = (iso: string | null) => (iso ? `${iso.slice(11, 19)} UTC` : '—');
+const ago = (s: number) => (s < 1 ? 'just now' : `${s} s ago`);
+
+function AliasCell({ a, replica }: { a: TReplicaAlias; replica: TServingReplica }) {
+  if (a.state === 'current')
+    return (
+      <>
+        {a.have} <span className="badge status-resolved">current</span>
+      </>
+    );
+  if (a.state === 'failed')
+    return (
+      <span className="error">
+        {a.want} failed to load here; still on {a.have ?? 'nothing'} (retried every minute)
+      </span>
+    );
+  if (a.state === 'stale')
+    return (
+      <>
+        {a.have}{' '}
+        <span className="badge status-assigned">
+          no longer wanted; dropped within {replica.pollSeconds} s
+        </span>
+      </>
+    );
+  return (
+    <span className="badge status-assigned">
+      still on {a.have ?? 'nothing'} — picks up {a.want} within {replica.pollSeconds} s
+    </span>
+  );
+}
+
+/**
+ * The registry page's "Serving replicas": what each serving worker reports it answers with, against what
+ * the aliases say, refreshed every 2 s so a move is seen reaching every replica.
+ */
+export function ServingReplicas() {
+  const trpc = useTRPC();
+  const q = useQuery({ ...trpc.models.replicas.queryOptions(), refetchInterval: REFRESH_MS });
+  if (q.error)
+    return (
+      <p role="alert" className="error">
+        Could not read the serving replicas: {q.error.message}
+      </p>
+    );
+  const v = q.data;
+  if (!v) return <p className="muted">Reading what serving reports…</p>;
+  if (!v.reachable)
+    return (
+      <EmptyState title="Redis did not answer">
+        Serving replicas report to Redis; none can be listed until it answers again (serving keeps answering
+        meanwhile).
+      </EmptyState>
+    );
+  if (v.replicas.length === 0)
+    return (
+      <EmptyState title={`No serving replica has reported in the last ${v.windowSeconds} s`}>
+        Is serving running and on the same Redis (and REDIS_PREFIX as this console's SERVING_REDIS_PREFIX)?
+      </EmptyState>
+    );
+  const production = v.wanted.find((w) => w.alias === 'production');
+  const onProduction = v.replicas.filter((r) =>
+    r.aliases.some((a) => a.alias === 'production' && a.state === 'current'),
+  ).length;
+  const others = (r: TServingReplica) => r.aliases.filter((a) => a.alias !== 'production');
+  return (
+    <>
+      <p data-testid="replicas-summary">
+        {production
+          ? `${onProduction} of ${v.replicas.length} replica${v.replicas.length === 1 ? '' : 's'} answer${onProduction === 1 ? 's' : ''} with production's ${production.version}.`
+          : `${v.replicas.length} replica${v.replicas.length === 1 ? '' : 's'} reporting; no production alias.`}
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Replica</th>
+            <th scope="col">production</th>
+            <th scope="col">Other aliases</th>
+            <th scope="col">Last swap</th>
+            <th scope="col">Reported</th>
+          </tr>
+        </thead>
+        <tbody>
+          {v.replicas.map((r) => {
+            const prod = r.aliases.find((a) => a.alias === 'production');
+            return (
+              <tr key={r.replicaId} data-replica={r.replicaId} data-production={prod?.have ?? ''}>
+                <th scope="row">
+                  {r.replicaId}
+                  <br />
+                  <span className="muted">since {clock(r.startedAt)}</span>
+                </th>
+                <td>{prod ? <AliasCell a={prod} replica={r} /> : <span className="muted">none</span>}</td>
+                <td>
+                  {others(r).length === 0 ? (
+                    <span className="muted">none</span>
+                  ) : (
+                    others(r).map((a) => (
+                      <div key={a.alias}>
+                        <strong>{a.alias}</strong>: <AliasCell a={a} replica={r} />
+                      </div>
+                    ))
+                  )}
+                </td>
+                <td>{clock(r.lastSwapAt)}</td>
+                <td>{ago(r.reportedSecondsAgo)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,101 @@
+'use client';
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+
+export type THourPoint = {
+  /** "HH:00" in UTC, the chart's axis label. */
+  label: string;
+  turns: number;
+  escalationRate: number | null;
+  lowConfidenceRate: number | null;
+  csat: number | null;
+};
+export type TLatencyBar = { version: string; p50Ms: number; p95Ms: number; turns: number };
+
+const CHART = { width: '100%', height: 220 } as const;
+const AXIS = { fontSize: 12, fill: '#57606a' };
+const percent = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(0)} %` : '—');
+
+/**
+ * Each chart is a figure with its caption; the same numbers are in the table below them for anyone who
+ * cannot read a chart. Colours are the console's accent, warning and bad tones, with line styles apart.
+ */
+export function OverviewCharts({ hourly, latency }: { hourly: THourPoint[]; latency: TLatencyBar[] }) {
+  return (
+    <div className="charts">
+      <figure className="card chart">
+        <figcaption>Customer turns per hour</figcaption>
+        <BarChart responsive style={CHART} data={hourly} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="label" tick={AXIS} interval="preserveStartEnd" />
+          <YAxis allowDecimals={false} tick={AXIS} width={40} />
+          <Tooltip />
+          <Bar dataKey="turns" name="turns" fill="#0550ae" isAnimationActive={false} />
+        </BarChart>
+      </figure>
+      <figure className="card chart">
+        <figcaption>Escalation and low-confidence rate</figcaption>
+        <LineChart responsive style={CHART} data={hourly} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="label" tick={AXIS} interval="preserveStartEnd" />
+          <YAxis tickFormatter={percent} tick={AXIS} width={48} domain={[0, 'auto']} />
+          <Tooltip formatter={percent} />
+          <Legend />
+          <Line
+            dataKey="escalationRate"
+            name="escalated"
+            stroke="#b42318"
+            strokeWidth={2}
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+          <Line
+            dataKey="lowConfidenceRate"
+            name="low confidence"
+            stroke="#9a6700"
+            strokeWidth={2}
+            strokeDasharray="6 3"
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+        </LineChart>
+      </figure>
+      <figure className="card chart">
+        <figcaption>CSAT (mean rating, 1–5)</figcaption>
+        <LineChart responsive style={CHART} data={hourly} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="label" tick={AXIS} interval="preserveStartEnd" />
+          <YAxis domain={[1, 5]} ticks={[1, 2, 3, 4, 5]} tick={AXIS} width={32} />
+          <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(2) : '—')} />
+          <Line
+            dataKey="csat"
+            name="CSAT"
+            stroke="#1a7f37"
+            strokeWidth={2}
+            connectNulls
+            isAnimationActive={false}
+          />
+        </LineChart>
+      </figure>
+      <figure className="card chart">
+        <figcaption>Latency per model version (ms)</figcaption>
+        <BarChart
+          responsive
+          style={CHART}
+          data={latency}
+          layout="vertical"
+          margin={{ top: 8, right: 16, left: 8, bottom: 0 }}
+        >
+          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+          <XAxis type="number" tick={AXIS} />
+          <YAxis type="category" dataKey="version" tick={AXIS} width={150} />
+          <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(1)} ms` : '—')} />
+          <Legend />
+          <Bar dataKey="p50Ms" name="p50" fill="#54aeff" isAnimationActive={false} />
+          <Bar dataKey="p95Ms" name="p95" fill="#0550ae" isAnimationActive={false} />
+        </BarChart>
+      </figure>
+    </div>
+  );
+}

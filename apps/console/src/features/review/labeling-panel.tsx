@@ -1,0 +1,185 @@
+'use client';
+import type { TEntitySpan, TLabelTask, TReviewFilters } from '@acsa/pipelines/review/types';
+import { useEffect, useRef, useState } from 'react';
+import { EmptyState } from '@/components/empty-state';
+import { Transcript } from '@/components/transcript';
+import { REASON_LABELS } from './filters';
+import { IntentSearch } from './intent-search';
+import { ENTITY_KEYS, keyAction, OUT_OF_SCOPE_INTENT } from './keyboard-map';
+import { useLabelQueue } from './use-label-queue';
+import { selectionIn, Utterance } from './utterance';
+
+declare global {
+  interface Window {
+    /** Milliseconds from each keypress that moved on to the next turn being on screen (read by the e2e suite). */
+    __acsaLabelTimings?: number[];
+  }
+}
+
+export function LabelingPanel({ filters, intents }: { filters: TReviewFilters; intents: string[] }) {
+  const q = useLabelQueue(filters);
+  const task = q.current;
+  // Choices belong to one turn: derived with its id, so a key pressed the instant a new turn appears can
+  // never be overwritten by the next turn's pre-fill.
+  const [choice, setChoice] = useState<{ id: string; intent: string | null } | null>(null);
+  const [spans, setSpans] = useState<{ id: string; list: TEntitySpan[] } | null>(null);
+  const id = task?.reviewItemId ?? '';
+  const picked = choice?.id === id ? choice.intent : (task?.suggestions[0]?.intent ?? null);
+  const entities = spans?.id === id ? spans.list : (task?.entities ?? []);
+  const setPicked = (intent: string | null) => setChoice({ id, intent });
+  const setEntities = (update: (list: TEntitySpan[]) => TEntitySpan[]) =>
+    setSpans({ id, list: update(entities) });
+  const [searching, setSearching] = useState(false);
+  const utterance = useRef<HTMLParagraphElement>(null);
+  const pressedAt = useRef<number | null>(null);
+
+  // A new turn on screen: time the move from the keypress.
+  useEffect(() => {
+    if (pressedAt.current !== null && task) {
+      const started = pressedAt.current;
+      requestAnimationFrame(() => {
+        window.__acsaLabelTimings = [...(window.__acsaLabelTimings ?? []), performance.now() - started];
+      });
+      pressedAt.current = null;
+    }
+  }, [task]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (searching || (e.target as HTMLElement).closest('input, textarea, select')) return;
+      if (!task) {
+        // With nothing left on screen, z still takes back the last label.
+        if (e.key === 'z' && !e.ctrlKey && !e.metaKey && !e.altKey) q.undo();
+        return;
+      }
+      const span = selectionIn(utterance.current, task.text);
+      const action = keyAction(e, { suggestions: task.suggestions.length, hasSelection: span !== null });
+      if (!action) return;
+      e.preventDefault();
+      const moving = action.kind === 'accept' || action.kind === 'skip' || action.kind === 'out-of-scope';
+      if (moving || action.kind === 'undo') pressedAt.current = performance.now();
+      if (action.kind === 'pick') setPicked(task.suggestions[action.index]?.intent ?? null);
+      else if (action.kind === 'accept' && picked) q.label(picked, entities);
+      else if (action.kind === 'out-of-scope') q.label(OUT_OF_SCOPE_INTENT, entities);
+      else if (action.kind === 'skip') q.skip();
+      else if (action.kind === 'undo') q.undo();
+      else if (action.kind === 'search') setSearching(true);
+      else if (action.kind === 'entity' && span) {
+        setEntities((list) => [
+          ...list.filter((x) => x.end <= span.start || x.start >= span.end),
+          { type: action.type, value: span.text, start: span.start, end: span.end },
+        ]);
+        window.getSelection()?.removeAllRanges();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  if (q.loading && !task) return <p aria-busy="true">Loading turns to label…</p>;
+  return (
+    <div className="labeling">
+      {q.errors.length ? (
+        <div role="alert" className="error">
+          {q.errors.map((e) => (
+            <p key={e}>{e}</p>
+          ))}
+        </div>
+      ) : null}
+      <p className="muted" aria-live="polite">
+        {q.done} labeled this session · {q.queued} ready ·{' '}
+        <span data-testid="saving">{q.saving ? `saving ${q.saving}…` : 'all saved'}</span>
+      </p>
+      {!task ? (
+        <EmptyState title="Nothing left to label">
+          New turns arrive when the agent is unsure, a customer gives negative feedback, or a conversation is
+          escalated. Press z to take back your last label.
+        </EmptyState>
+      ) : (
+        <TaskView
+          task={task}
+          picked={picked}
+          entities={entities}
+          utterance={utterance}
+          onPick={setPicked}
+          onRemoveEntity={(i) => setEntities((list) => list.filter((_, j) => j !== i))}
+        />
+      )}
+      {searching ? (
+        <IntentSearch
+          intents={intents}
+          onChoose={(intent) => {
+            setPicked(intent);
+            setSearching(false);
+          }}
+          onClose={() => setSearching(false)}
+        />
+      ) : null}
+      <KeyLegend />
+    </div>
+  );
+}
+
+type TTaskProps = {
+  task: TLabelTask;
+  picked: string | null;
+  entities: TEntitySpan[];
+  utterance: React.RefObject<HTMLParagraphElement | null>;
+  onPick: (intent: string) => void;
+  onRemoveEntity: (index: number) => void;
+};
+
+function TaskView({ task, picked, entities, utterance, onPick, onRemoveEntity }: TTaskProps) {
+  const p = task.prediction;
+  return (
+    <section className="card task" aria-label="Turn to label" data-review-item={task.reviewItemId}>
+      <p className="muted">
+        <span className="badge">
+          {REASON_LABELS[task.reason as keyof typeof REASON_LABELS] ?? task.reason}
+        </span>{' '}
+        uncertainty {task.priority.toFixed(2)} · model {p.modelVersion ?? 'unknown'}
+        {p.variant ? ` (${p.variant})` : ''}
+      </p>
+      <Utterance text={task.text} entities={entities} innerRef={utterance} onRemove={onRemoveEntity} />
+      <ol className="suggestions" aria-label="The model's suggestions">
+        {task.suggestions.map((s, i) => (
+          <li key={s.intent}>
+            <button
+              type="button"
+              className={s.intent === picked ? 'suggestion picked' : 'suggestion'}
+              aria-pressed={s.intent === picked}
+              onClick={() => onPick(s.intent)}
+            >
+              <kbd>{i + 1}</kbd> {s.intent}
+              <span className="bar" style={{ width: `${Math.round(s.p * 100)}%` }} />
+              <span className="pct">{Math.round(s.p * 100)} %</span>
+            </button>
+          </li>
+        ))}
+      </ol>
+      <p>
+        Label: <strong data-testid="picked">{picked ?? 'none — press / to search'}</strong>{' '}
+        <span className="muted">(Enter saves it)</span>
+      </p>
+      <details>
+        <summary>Conversation around this turn</summary>
+        <Transcript
+          turns={task.context.map((c) => ({ ...c, intent: null, confidence: null }))}
+          highlight={task.seq}
+        />
+      </details>
+    </section>
+  );
+}
+
+function KeyLegend() {
+  return (
+    <aside className="legend" aria-label="Keyboard">
+      <kbd>1</kbd>–<kbd>9</kbd> pick · <kbd>Enter</kbd> accept · <kbd>/</kbd> search intents · <kbd>s</kbd>{' '}
+      skip · <kbd>o</kbd> out of scope · <kbd>z</kbd> undo · select text, then{' '}
+      {Object.entries(ENTITY_KEYS)
+        .map(([k, t]) => `${k} ${t}`)
+        .join(', ')}
+    </aside>
+  );
+}

@@ -1,0 +1,115 @@
+'use client';
+import type { TReviewFilters } from '@acsa/pipelines/review/types';
+import { REVIEW_REASONS } from '@acsa/pipelines/review/types';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useState } from 'react';
+import { EmptyState } from '@/components/empty-state';
+import { useTRPC } from '@/components/trpc';
+import { filtersToSearch, REASON_LABELS } from './filters';
+
+type TProps = {
+  initial: TReviewFilters;
+  counts: Record<string, number>;
+  intents: string[];
+  versions: { id: string; version: string }[];
+};
+
+export function ReviewInbox({ initial, counts, intents, versions }: TProps) {
+  const trpc = useTRPC();
+  const [filters, setFilters] = useState(initial);
+  const inbox = useQuery(trpc.review.inbox.queryOptions({ filters, limit: 100 }));
+  const toggle = (r: (typeof REVIEW_REASONS)[number]) =>
+    setFilters((f) => ({
+      ...f,
+      reasons: f.reasons.includes(r) ? f.reasons.filter((x) => x !== r) : [...f.reasons, r],
+    }));
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+
+  return (
+    <>
+      <div className="row card filters">
+        <fieldset className="chips">
+          <legend>Reason</legend>
+          {REVIEW_REASONS.filter((r) => r !== 'SAMPLE').map((r) => (
+            <label key={r} className="chip">
+              <input type="checkbox" checked={filters.reasons.includes(r)} onChange={() => toggle(r)} />
+              {REASON_LABELS[r]} <span className="muted">{counts[r] ?? 0}</span>
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Predicted intent
+          <select
+            value={filters.intent ?? ''}
+            onChange={(e) => setFilters((f) => ({ ...f, intent: e.target.value || null }))}
+          >
+            <option value="">Any intent</option>
+            {intents.map((i) => (
+              <option key={i}>{i}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Model version
+          <select
+            value={filters.modelVersionId ?? ''}
+            onChange={(e) => setFilters((f) => ({ ...f, modelVersionId: e.target.value || null }))}
+          >
+            <option value="">Any version</option>
+            {versions.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.version}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Link className="button" href={`/review/label${filtersToSearch(filters)}`}>
+          Start labeling
+        </Link>
+      </div>
+      {inbox.isPending ? <p aria-busy="true">Loading the inbox…</p> : null}
+      {inbox.data?.length === 0 ? (
+        <EmptyState title={total === 0 ? 'Nothing to review' : 'No turns match these filters'}>
+          {total === 0
+            ? 'Turns arrive here when the agent is unsure or out of its depth, a customer gives negative feedback, or a conversation is escalated.'
+            : 'Clear a filter to see the other turns waiting for labels.'}
+        </EmptyState>
+      ) : null}
+      {inbox.data?.length ? (
+        <table>
+          <caption className="muted">
+            {inbox.data.length} of {total} waiting, most uncertain first
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Uncertainty</th>
+              <th scope="col">Turn</th>
+              <th scope="col">Prediction</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Model</th>
+              <th scope="col">Labels</th>
+            </tr>
+          </thead>
+          <tbody>
+            {inbox.data.map((r) => (
+              <tr key={r.id}>
+                <td>{r.priority.toFixed(2)}</td>
+                <td>{r.text}</td>
+                <td>
+                  {r.intent ?? '—'}
+                  {r.confidence != null ? ` · ${Math.round(r.confidence * 100)} %` : ''}
+                </td>
+                <td>{REASON_LABELS[r.reason as keyof typeof REASON_LABELS] ?? r.reason}</td>
+                <td>{r.modelVersion ?? '—'}</td>
+                <td>
+                  {r.labels}/{r.requiredLabels}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+'use client';
+import type { TEntitySpan, TLabelTask, TReviewFilters } from '@acsa/pipelines/review/types';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTRPCClient } from '@/components/trpc';
+
+const PREFETCH_BELOW = 4;
+const BATCH = 6;
+
+type TDone = { task: TLabelTask; kind: 'label' | 'skip'; saved?: boolean };
+
+/**
+ * The labeling queue in the browser. The next turns are fetched ahead (a batch whenever fewer than four are
+ * left), and a label moves on to the next turn at once while its save runs behind: saves go one after
+ * another, in order, so an undo always reaches the server after the label it takes back. A save the server
+ * refuses is reported, never dropped silently.
+ */
+export function useLabelQueue(filters: TReviewFilters) {
+  const client = useTRPCClient();
+  const [queue, setQueue] = useState<TLabelTask[]>([]);
+  const [exhausted, setExhausted] = useState(false);
+  const [loading, setLoading] = useState(true);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [done, setDone] = useState(0);
+  const [saving, setSaving] = useState(0);
+  const seen = useRef(new Set<string>());
+  const history = useRef<TDone[]>([]);
+  const writes = useRef<Promise<unknown>>(Promise.resolve());
+  const fetching = useRef(false);
+
+  const write = useCallback((what: string, run: () => Promise<unknown>) => {
+    setSaving((n) => n + 1);
+    writes.current = writes.current
+      .then(run)
+      .catch((e: Error) => setErrors((list) => [...list.slice(-4), `${what}: ${e.message}`]))
+      .finally(() => setSaving((n) => n - 1));
+  }, []);
+
+  const fetchMore = useCallback(async () => {
+    if (fetching.current) return;
+    fetching.current = true;
+    try {
+      const tasks = await client.review.next.query({
+        filters,
+        exclude: [...seen.current].slice(-900),
+        limit: BATCH,
+      });
+      for (const t of tasks) seen.current.add(t.reviewItemId);
+      setQueue((q) => [...q, ...tasks.filter((t) => !q.some((x) => x.reviewItemId === t.reviewItemId))]);
+      setExhausted(tasks.length === 0);
+    } catch (e) {
+      setErrors((list) => [...list.slice(-4), `loading turns: ${(e as Error).message}`]);
+    } finally {
+      fetching.current = false;
+      setLoading(false);
+    }
+  }, [client, filters]);
+
+  useEffect(() => {
+    if (queue.length < PREFETCH_BELOW && !exhausted) void fetchMore();
+  }, [queue.length, exhausted, fetchMore]);
+
+  const advance = (kind: TDone['kind']) => {
+    const task = queue[0];
+    if (!task) return null;
+    const entry: TDone = { task, kind };
+    history.current.push(entry);
+    setQueue((q) => q.slice(1));
+    setDone((n) => n + 1);
+    return entry;
+  };
+
+  return {
+    current: queue[0] ?? null,
+    queued: queue.length,
+    done,
+    saving,
+    loading,
+    exhausted: exhausted && queue.length === 0,
+    errors,
+    label(intent: string, entities: TEntitySpan[]) {
+      const entry = advance('label');
+      if (entry)
+        write('saving a label', async () => {
+          await client.review.label.mutate({ reviewItemId: entry.task.reviewItemId, intent, entities });
+          entry.saved = true;
+        });
+    },
+    skip() {
+      const entry = advance('skip');
+      if (entry)
+        write('skipping', () => client.review.skip.mutate({ reviewItemId: entry.task.reviewItemId }));
+    },
+    undo() {
+      const last = history.current.pop();
+      if (!last) return;
+      setQueue((q) => [last.task, ...q]);
+      setDone((n) => Math.max(0, n - 1));
+      // Writes run in order: by now the label's save has finished, and a refused one has nothing to undo.
+      if (last.kind === 'label')
+        write('undoing the last label', async () => {
+          if (last.saved) await client.review.undo.mutate();
+        });
+    },
+  };
+}

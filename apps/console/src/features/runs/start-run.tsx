@@ -1,0 +1,67 @@
+'use client';
+import { useMutation } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { useTRPC } from '@/components/trpc';
+
+const MODES = {
+  direct: 'direct: a candidate that passes the gate goes to production',
+  experiment: 'experiment: A/B test against production',
+  shadow: 'shadow: scored beside production, answering no one',
+  none: 'none: only register it',
+} as const;
+const PRESETS = {
+  full: 'full: the best model (minutes on 2 cores)',
+  bootstrap: 'bootstrap: as npm start trains the first',
+  small: 'small: seconds, for a quick check',
+} as const;
+
+/** Starts a run (as `acsa retrain --mode --preset`) and opens it; while one is active, opens that one. */
+export function StartRun() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [mode, setMode] = useState<keyof typeof MODES>('direct');
+  const [preset, setPreset] = useState<keyof typeof PRESETS>('full');
+  const start = useMutation(
+    trpc.runs.start.mutationOptions({ onSuccess: (r) => router.push(`/runs/${r.runId}`) }),
+  );
+  return (
+    <form
+      className="row actions card"
+      aria-label="Start a run"
+      onSubmit={(e) => {
+        e.preventDefault();
+        start.mutate({ mode, preset });
+      }}
+    >
+      <label>
+        Promotion
+        <select value={mode} onChange={(e) => setMode(e.target.value as keyof typeof MODES)}>
+          {Object.entries(MODES).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Training size
+        <select value={preset} onChange={(e) => setPreset(e.target.value as keyof typeof PRESETS)}>
+          {Object.entries(PRESETS).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" disabled={start.isPending}>
+        {start.isPending ? 'Starting…' : 'Start a run'}
+      </button>
+      {start.error ? (
+        <p role="alert" className="error">
+          {start.error.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,25 @@
+import 'server-only';
+import type { Role } from '@acsa/db';
+import { hasRole, sessionUser, type TSessionUser } from '@acsa/pipelines/access';
+import { cookies } from 'next/headers';
+import { forbidden, redirect } from 'next/navigation';
+import { cache } from 'react';
+import { db } from './db';
+import { SESSION_COOKIE } from './session-cookie';
+
+/** The signed-in user of this request (looked up once per request), or null. */
+export const currentUser = cache(async (): Promise<TSessionUser | null> => {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  return sessionUser(db(), token);
+});
+
+/**
+ * For pages and layouts: the user, who must hold at least `role`. Signed out → the sign-in page; signed in
+ * without the role → 403 (app/forbidden.tsx), the same page whether the URL was typed or followed.
+ */
+export async function requireRole(role: Role): Promise<TSessionUser> {
+  const user = await currentUser();
+  if (!user) redirect('/sign-in');
+  if (!hasRole(user.role, role)) forbidden();
+  return user;
+}

@@ -1,0 +1,27 @@
+import 'server-only';
+import { createApiKey, revokeApiKey, setUserDisabled, setUserRole } from '@acsa/pipelines/admin';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { registryDeps } from '../registry';
+import { adminProcedure } from '../trpc';
+
+export const adminRouter = {
+  createKey: adminProcedure
+    .input(
+      z.object({
+        name: z.string().min(1).max(100),
+        kind: z.enum(['SECRET', 'PUBLISHABLE']),
+        allowedOrigins: z.array(z.string().max(300)).max(20),
+      }),
+    )
+    .mutation(({ ctx, input }) => createApiKey(ctx.prisma, ctx.user, input)),
+  revokeKey: adminProcedure
+    .input(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => revokeApiKey(ctx.prisma, ctx.user, input.id, registryDeps().redis)),
+  setRole: adminProcedure
+    .input(z.object({ userId: z.uuid(), role: z.enum(['REVIEWER', 'ENGINEER', 'ADMIN']) }))
+    .mutation(({ ctx, input }) => setUserRole(ctx.prisma, ctx.user, input)),
+  setDisabled: adminProcedure
+    .input(z.object({ userId: z.uuid(), disabled: z.boolean() }))
+    .mutation(({ ctx, input }) => setUserDisabled(ctx.prisma, ctx.user, input)),
+} satisfies TRPCRouterRecord;

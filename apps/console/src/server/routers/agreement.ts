@@ -1,0 +1,13 @@
+import 'server-only';
+import { adjudicate, adjudicationList, agreementReport } from '@acsa/pipelines/agreement';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { engineerProcedure } from '../trpc';
+
+export const agreementRouter = {
+  report: engineerProcedure.query(({ ctx }) => agreementReport(ctx.prisma)),
+  adjudicationList: engineerProcedure.query(({ ctx }) => adjudicationList(ctx.prisma)),
+  adjudicate: engineerProcedure
+    .input(z.object({ reviewItemId: z.uuid(), intent: z.string().min(1).max(100) }))
+    .mutation(({ ctx, input }) => adjudicate(ctx.prisma, ctx.user, input)),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,41 @@
+import 'server-only';
+import {
+  nextLabelTasks,
+  reviewInboxList,
+  skipItem,
+  submitLabel,
+  undoLastLabel,
+  ZEntitySpan,
+  ZReviewFilters,
+} from '@acsa/pipelines/review';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { reviewerProcedure } from '../trpc';
+
+export const reviewRouter = {
+  inbox: reviewerProcedure
+    .input(z.object({ filters: ZReviewFilters, limit: z.number().int().max(200).optional() }))
+    .query(({ ctx, input }) => reviewInboxList(ctx.prisma, input)),
+  next: reviewerProcedure
+    .input(
+      z.object({
+        filters: ZReviewFilters,
+        exclude: z.array(z.uuid()).max(1000).default([]),
+        limit: z.number().int().min(1).max(20).default(5),
+      }),
+    )
+    .query(({ ctx, input }) => nextLabelTasks(ctx.prisma, { userId: ctx.user.id, ...input })),
+  label: reviewerProcedure
+    .input(
+      z.object({
+        reviewItemId: z.uuid(),
+        intent: z.string().min(1).max(100),
+        entities: z.array(ZEntitySpan).max(50),
+      }),
+    )
+    .mutation(({ ctx, input }) => submitLabel(ctx.prisma, ctx.user, input)),
+  skip: reviewerProcedure
+    .input(z.object({ reviewItemId: z.uuid() }))
+    .mutation(({ ctx, input }) => skipItem(ctx.prisma, ctx.user, input.reviewItemId)),
+  undo: reviewerProcedure.mutation(({ ctx }) => undoLastLabel(ctx.prisma, ctx.user)),
+} satisfies TRPCRouterRecord;

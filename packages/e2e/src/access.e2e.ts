@@ -1,0 +1,108 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPage, launch, signedIn, url } from './browser.ts';
+
+// Each role signs in and sees only its pages; a page it may not see answers 403 when typed in.
+const VISIBLE = {
+  reviewer: ['Escalations', 'Review inbox', 'Conversations'],
+  engineer: [
+    'Overview',
+    'Escalations',
+    'Review inbox',
+    'Conversations',
+    'Agreement',
+    'Datasets',
+    'Models',
+    'Runs',
+    'Experiments',
+    'Shadow',
+    'Drift',
+    'Queues',
+  ],
+  admin: [
+    'Overview',
+    'Escalations',
+    'Review inbox',
+    'Conversations',
+    'Agreement',
+    'Datasets',
+    'Models',
+    'Runs',
+    'Experiments',
+    'Shadow',
+    'Drift',
+    'Queues',
+    'Admin',
+    'Audit log',
+  ],
+} as const;
+const FORBIDDEN = {
+  reviewer: [
+    '/overview',
+    '/agreement',
+    '/datasets',
+    '/models',
+    '/runs',
+    '/experiments',
+    '/shadow',
+    '/drift',
+    '/queues',
+    '/admin',
+    '/audit',
+  ],
+  engineer: ['/admin', '/audit'],
+  admin: [],
+} as const;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(() => browser?.close());
+
+describe('sign-in and roles', () => {
+  it('signed out, every page leads to the sign-in form, which refuses a wrong password', async () => {
+    const page = await browser.newPage();
+    await page.goto(url('/escalations'));
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await checkPage(page, 'sign-in');
+    await page.getByLabel('Email').fill('reviewer@example.com');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('form [role=alert]').textContent()).toMatch(/do not match/);
+    await checkPage(page, 'sign-in-error');
+    const api = await page.request.get(url('/api/trpc/escalations.list?input=%7B%7D'));
+    expect(api.status()).toBe(401);
+    await page.close();
+  });
+
+  for (const who of ['reviewer', 'engineer', 'admin'] as const) {
+    it(`${who} sees only their pages, and a page above their role answers 403`, async () => {
+      const page = await signedIn(browser, who);
+      const nav = page.getByRole('navigation', { name: 'Console' });
+      expect(await nav.getByRole('link').allTextContents()).toEqual(VISIBLE[who]);
+      for (const path of FORBIDDEN[who]) {
+        const res = await page.goto(url(path));
+        expect(res?.status(), path).toBe(403);
+        await expect
+          .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+          .toBe('Not for your role');
+        await checkPage(page, `forbidden-${who}${path.replaceAll('/', '-')}`);
+      }
+      // The server refuses the procedures behind a page too, not only the page.
+      const api = await page.request.get(url('/api/trpc/agreement.report'));
+      expect(api.status()).toBe(who === 'reviewer' ? 403 : 200);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL((u) => u.pathname === '/sign-in');
+      await page.context().close();
+    });
+  }
+
+  it('the admin reads the audit log of what was done', async () => {
+    const page = await signedIn(browser, 'admin');
+    await page.goto(url('/audit'));
+    expect(await page.getByRole('cell', { name: 'auth.sign-in' }).count()).toBeGreaterThan(0);
+    await checkPage(page, 'audit-admin');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import type { PrismaClient } from '@acsa/db';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPage, launch, signedIn, url } from './browser.ts';
+import { testPrisma } from './database.ts';
+
+let browser: Browser;
+let prisma: PrismaClient;
+beforeAll(async () => {
+  browser = await launch();
+  prisma = testPrisma();
+});
+afterAll(async () => {
+  await browser?.close();
+  await prisma?.$disconnect();
+});
+
+describe('admin', () => {
+  it('an admin creates a publishable key (shown once), revokes it, changes a role, and filters the audit log', async () => {
+    const ada = await signedIn(browser, 'admin');
+    await ada.goto(url('/admin'));
+    const form = ada.getByRole('form', { name: 'Create an API key' });
+    await form.getByLabel('Name').fill('e2e shop web');
+    // A path is not an origin: refused with why.
+    await form.getByLabel('Allowed origins (space or comma between)').fill('https://shop.example/checkout');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    await ada.getByRole('alert').filter({ hasText: 'is not an origin' }).waitFor();
+    await form
+      .getByLabel('Allowed origins (space or comma between)')
+      .fill('https://shop.example, http://127.0.0.1:3100');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const key = (await ada.getByTestId('new-key').textContent()) ?? '';
+    expect(key).toMatch(/^acsa_pk_/);
+    const row = await prisma.apiKey.findFirstOrThrow({ where: { name: 'e2e shop web' } });
+    expect(row).toMatchObject({
+      kind: 'PUBLISHABLE',
+      allowedOrigins: ['https://shop.example', 'http://127.0.0.1:3100'],
+      hash: createHash('sha256').update(key).digest('hex'),
+      revokedAt: null,
+    });
+    await ada.locator('tr[data-key="e2e shop web"]').waitFor();
+    await checkPage(ada, 'admin-key-created');
+    // Shown once: a reload has the prefix only.
+    await ada.reload();
+    await ada.locator('tr[data-key="e2e shop web"]').waitFor();
+    expect(await ada.content()).not.toContain(key);
+
+    ada.once('dialog', (d) => {
+      expect(d.message()).toContain('within 30 s');
+      void d.accept();
+    });
+    await ada.getByRole('button', { name: 'Revoke e2e shop web' }).click();
+    await expect.poll(() => ada.locator('tr[data-key="e2e shop web"]').textContent()).toContain('revoked');
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: row.id } })).revokedAt).not.toBeNull();
+
+    // A reviewer made engineer sees the engineers' pages on their next page; then back to reviewer.
+    await ada.getByLabel('Role of reviewer2@example.com').selectOption('ENGINEER');
+    await expect
+      .poll(
+        async () => (await prisma.user.findUniqueOrThrow({ where: { email: 'reviewer2@example.com' } })).role,
+      )
+      .toBe('ENGINEER');
+    const rex = await signedIn(browser, 'reviewer2');
+    expect(
+      await rex.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents(),
+    ).toContain('Models');
+    await rex.context().close();
+    await ada.getByLabel('Role of reviewer2@example.com').selectOption('REVIEWER');
+    await expect
+      .poll(
+        async () => (await prisma.user.findUniqueOrThrow({ where: { email: 'reviewer2@example.com' } })).role,
+      )
+      .toBe('REVIEWER');
+    await ada.getByRole('button', { name: 'Disable admin@example.com' }).click();
+    await ada.getByRole('alert').filter({ hasText: 'you cannot disable yourself' }).waitFor();
+    await checkPage(ada, 'admin');
+
+    await ada.goto(url('/audit'));
+    await ada.getByLabel('What').selectOption('api-key.revoke');
+    await ada.getByRole('button', { name: 'Filter' }).click();
+    await ada.waitForURL((u) => u.searchParams.get('action') === 'api-key.revoke');
+    const actions = await ada.locator('tbody tr td:nth-child(3)').allTextContents();
+    expect(actions.length).toBeGreaterThan(0);
+    expect(new Set(actions)).toEqual(new Set(['api-key.revoke']));
+    await checkPage(ada, 'audit-filtered');
+    await ada.context().close();
+
+    // Engineers may not manage keys, even through the API.
+    const eli = await signedIn(browser, 'engineer');
+    const res = await eli.request.post(url('/api/trpc/admin.createKey'), {
+      data: { json: { name: 'sneaky', kind: 'SECRET', allowedOrigins: [] } },
+    });
+    expect(res.status()).toBe(403);
+    await eli.context().close();
+  });
+});

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '@acsa/db';
+import { bareModelVersion } from '@acsa/db/testing';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPage, launch, signedIn, url } from './browser.ts';
+import { testPrisma } from './database.ts';
+
+let browser: Browser;
+let prisma: PrismaClient;
+beforeAll(async () => {
+  browser = await launch();
+  prisma = testPrisma();
+});
+afterAll(async () => {
+  await browser?.close();
+  await prisma?.$disconnect();
+});
+
+const version = (name: string) => bareModelVersion(prisma, name);
+
+/** `sessions` one-turn conversations served by a variant, the first `escalated` of them handed over. */
+async function traffic(
+  variant: string,
+  modelVersionId: string,
+  sessions: number,
+  escalated: number,
+  at: Date,
+) {
+  const conversations = Array.from({ length: sessions }, () => ({
+    id: randomUUID(),
+    sessionId: `exp-e2e-${randomUUID()}`,
+  }));
+  await prisma.conversation.createMany({ data: conversations });
+  const messages = conversations.map((c) => ({
+    id: randomUUID(),
+    conversationId: c.id,
+    seq: 0,
+    role: 'USER' as const,
+    text: 'where is my order',
+    intent: 'track_order',
+    confidence: 0.9,
+    modelVersionId,
+    variant,
+    createdAt: at,
+  }));
+  await prisma.message.createMany({ data: messages });
+  await prisma.escalation.createMany({
+    data: messages.slice(0, escalated).map((m) => ({
+      conversationId: m.conversationId,
+      messageId: m.id,
+      reason: 'REQUESTED' as const,
+      summary: 'asked for a person',
+      context: {},
+    })),
+  });
+}
+
+describe('experiments', () => {
+  it('an engineer reads an A/B test with its sequential p-value and concludes it, production moving to the winner', async () => {
+    const eli = await signedIn(browser, 'engineer');
+    if ((await prisma.experiment.count()) === 0) {
+      await eli.goto(url('/experiments'));
+      await eli.getByText('No experiments yet').waitFor();
+      await checkPage(eli, 'experiments-empty');
+    }
+    const control = await version('intent-exp-e2e-control');
+    const treatment = await version('intent-exp-e2e-treatment');
+    const startedAt = new Date(Date.now() - 2 * 3_600_000);
+    await prisma.experiment.create({
+      data: {
+        name: 'exp-e2e',
+        status: 'RUNNING',
+        startedAt,
+        variants: {
+          create: [
+            { name: 'control', modelVersionId: control.id, weight: 0.5 },
+            { name: 'treatment', modelVersionId: treatment.id, weight: 0.5 },
+          ],
+        },
+      },
+    });
+    const at = new Date(startedAt.getTime() + 60_000);
+    await traffic('control', control.id, 400, 80, at);
+    await traffic('treatment', treatment.id, 400, 40, at);
+
+    await eli.goto(url('/experiments'));
+    const section = eli.locator('section[data-experiment="exp-e2e"]');
+    await section.waitFor();
+    expect(await section.locator('tr[data-variant="treatment"]').textContent()).toMatch(
+      /400 · 400.*10\.0 %.*−10\.0 pp/,
+    );
+    expect(await section.getByTestId('sequential-treatment').textContent()).toMatch(/^0\.00\d — decided$/);
+    expect(await section.textContent()).toContain('Sample ratio fine');
+    await section
+      .getByTestId('interval-chart-escalated sessions')
+      .locator('.recharts-errorBar')
+      .first()
+      .waitFor();
+    await checkPage(eli, 'experiments');
+
+    await section.getByLabel('Why').fill('half the escalations, sequential p < 0.05');
+    await section.getByLabel('Winner').selectOption('treatment');
+    await section.getByRole('button', { name: 'Conclude: production serves treatment' }).click();
+    await section.getByText('concluded', { exact: true }).waitFor();
+    await section.getByText('winner', { exact: true }).waitFor();
+    const production = await prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } });
+    expect(production.modelVersionId).toBe(treatment.id);
+    await checkPage(eli, 'experiments-concluded');
+    await eli.context().close();
+  });
+
+  it('an engineer starts an experiment of a registered version against production, and it runs', async () => {
+    const eli = await signedIn(browser, 'engineer');
+    const challenger = await version('intent-exp-e2e-challenger');
+    await eli.goto(url('/experiments'));
+    const form = eli.getByRole('form', { name: 'New experiment' });
+    await form.getByText('Guardrails are always on').waitFor();
+    await form.getByLabel('Name').fill('exp-e2e-ui');
+    await form.getByRole('combobox', { name: /^Challenger/ }).selectOption({ label: challenger.version });
+    await form.getByLabel('Challenger share (%)').fill('25');
+    await form.getByLabel('Primary metric').selectOption('positive_feedback_rate');
+    await form.getByLabel('Promote automatically when it wins').check();
+    await form.getByRole('button', { name: 'Start experiment' }).click();
+    const section = eli.locator('section[data-experiment="exp-e2e-ui"]');
+    await section.getByText('running', { exact: true }).waitFor();
+    expect(await section.textContent()).toContain('Primary metric: positive feedback');
+    expect(await section.locator('tr[data-variant="treatment"]').textContent()).toContain(
+      'intent-exp-e2e-challenger · 25 %',
+    );
+    const row = await prisma.experiment.findUniqueOrThrow({
+      where: { name: 'exp-e2e-ui' },
+      include: { variants: true },
+    });
+    expect(row).toMatchObject({
+      status: 'RUNNING',
+      autoPromote: true,
+      primaryMetric: 'positive_feedback_rate',
+    });
+    expect(await prisma.auditLog.count({ where: { action: 'experiment.create', targetId: row.id } })).toBe(1);
+    await checkPage(eli, 'experiments-created');
+    await eli.context().close();
+  });
+});

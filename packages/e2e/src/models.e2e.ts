@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto';
+import type { PrismaClient } from '@acsa/db';
+import { moveAlias, registerModelVersion } from '@acsa/db/registry';
+import type { TEvalSummary } from '@acsa/pipelines';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPage, launch, signedIn, url } from './browser.ts';
+import { testPrisma } from './database.ts';
+
+let browser: Browser;
+let prisma: PrismaClient;
+beforeAll(async () => {
+  browser = await launch();
+  prisma = testPrisma();
+});
+afterAll(async () => {
+  await browser?.close();
+  await prisma?.$disconnect();
+});
+
+const summary = (accuracy: number, f1: Record<string, number>, confusions: TEvalSummary['confusions']) => ({
+  n: 240,
+  accuracy,
+  macroF1: accuracy - 0.02,
+  inScopeAccuracy: accuracy,
+  oosRecall: accuracy - 0.12,
+  ece: 0.03,
+  sizeBytes: 900_000,
+  p50LatencyMs: 0.05,
+  p99LatencyMs: 0.2,
+  p50EndToEndMs: 0.1,
+  perIntent: Object.entries(f1).map(([intent, v]) => ({
+    intent,
+    support: 8,
+    precision: v,
+    recall: v,
+    f1: v,
+  })),
+  confusions,
+});
+
+async function register(
+  version: string,
+  dev: number,
+  extra: { trainingRunId?: string; parent?: string } = {},
+) {
+  const onnx = new TextEncoder().encode(`e2e bytes of ${version}`);
+  return registerModelVersion(prisma, {
+    version,
+    kind: 'student-int8',
+    manifest: {
+      model: { sha256: createHash('sha256').update(onnx).digest('hex') },
+      labels: ['track_order', 'get_refund', 'cancel_order'],
+      featurizer: { version: 1 },
+      metrics: { dev: { accuracy: dev, macroF1: dev - 0.01, oosRecall: 0.72 } },
+    },
+    onnx,
+    trainingRunId: extra.trainingRunId ?? null,
+    parentVersionId: extra.parent ?? null,
+  });
+}
+
+/** What the trainer leaves behind: v1 in production, and a retrain whose candidate v2 was judged beside it. */
+async function seedRegistry() {
+  const v1 = await register('intent-e2e-v1', 0.86);
+  await moveAlias(prisma, {
+    alias: 'production',
+    toVersionId: v1.id,
+    kind: 'PROMOTE',
+    actor: { type: 'SYSTEM', display: 'system:bootstrap' },
+    reason: 'first model',
+  });
+  const run = await prisma.trainingRun.create({
+    data: { trigger: 'LABELS', mode: 'NONE', status: 'SUCCEEDED', gate: { candidate: { accuracy: 0.91 } } },
+  });
+  await prisma.trainingStep.createMany({
+    data: [
+      {
+        runId: run.id,
+        name: 'snapshot',
+        position: 0,
+        status: 'SUCCEEDED',
+        output: {
+          datasetVersionId: run.id,
+          datasetVersion: 2,
+          dir: '/tmp/e2e',
+          dataFile: '/tmp/e2e/data.jsonl',
+          testFile: '/tmp/e2e/test.jsonl',
+          production: { versionId: v1.id, version: v1.version, bundleDir: '/tmp/e2e/p' },
+          training: { teacher: {}, student: {}, seed: 1 },
+          counts: { train: 1, dev: 1, test: 240, labels: 12, heldBack: 0, testFrozenFrom: null },
+        },
+      },
+      {
+        runId: run.id,
+        name: 'evaluate',
+        position: 2,
+        status: 'SUCCEEDED',
+        output: {
+          testRows: 240,
+          candidate: summary(0.91, { track_order: 0.97, get_refund: 0.84, cancel_order: 0.9 }, [
+            { gold: 'get_refund', predicted: 'cancel_order', n: 2 },
+          ]),
+          production: summary(0.86, { track_order: 0.96, get_refund: 0.7, cancel_order: 0.9 }, [
+            { gold: 'get_refund', predicted: 'cancel_order', n: 7 },
+          ]),
+        },
+      },
+    ],
+  });
+  return register('intent-e2e-v2', 0.89, { trainingRunId: run.id, parent: v1.id });
+}
+
+const production = async () =>
+  (await prisma.modelAlias.findUnique({ where: { name: 'production' }, include: { modelVersion: true } }))
+    ?.modelVersion.version;
+
+describe('the model registry', () => {
+  it('an engineer compares a candidate with production, promotes it with a reason, and rolls it back', async () => {
+    const eli = await signedIn(browser, 'engineer');
+    if ((await prisma.modelVersion.count()) === 0) {
+      await eli.goto(url('/models'));
+      await eli.getByText('No model versions registered yet').waitFor();
+      await checkPage(eli, 'models-empty');
+    }
+    await seedRegistry();
+    await eli.goto(url('/models'));
+    await eli.getByRole('rowheader', { name: 'production' }).waitFor();
+    await checkPage(eli, 'models');
+
+    // Compare from the candidate's row: the run measured both on the same rows.
+    await eli
+      .locator('tr[data-version="intent-e2e-v2"]')
+      .getByRole('link', { name: 'vs production' })
+      .click();
+    await eli.getByRole('heading', { name: 'intent-e2e-v1 → intent-e2e-v2' }).waitFor();
+    expect(await eli.getByTestId('basis').textContent()).toMatch(/same frozen test rows.*240 test rows/);
+    const accuracy = eli.getByRole('row', { name: /^Accuracy/ });
+    expect(await accuracy.textContent()).toContain('+5.0 pp');
+    // Per-intent: the biggest move (get_refund +14 pp) first.
+    const firstIntent = eli.locator('section[aria-labelledby="per-intent"] tbody tr').first();
+    expect(await firstIntent.textContent()).toMatch(/get_refund.*\+14\.0 pp/);
+    expect(await eli.locator('section[aria-labelledby="confusions"] tbody tr').first().textContent()).toMatch(
+      /get_refund.*cancel_order.*5 fewer/,
+    );
+    await checkPage(eli, 'models-compare');
+
+    // Promote: the dialog names the move and will not confirm without a reason.
+    await eli.goto(url('/models'));
+    await eli.getByRole('button', { name: 'Promote intent-e2e-v2…' }).click();
+    const dialog = eli.getByRole('dialog');
+    expect(await dialog.getByTestId('move-summary').textContent()).toBe(
+      'production: intent-e2e-v1 → intent-e2e-v2',
+    );
+    const confirm = dialog.getByRole('button', { name: 'Confirm: production → intent-e2e-v2' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Why (kept in the alias history)').fill('refund F1 +14 pp on the same test rows');
+    await checkPage(eli, 'models-promote-dialog');
+    await eli.keyboard.press('Control+Enter');
+    await eli.getByRole('status').filter({ hasText: 'production: intent-e2e-v1 → intent-e2e-v2' }).waitFor();
+    expect(await production()).toBe('intent-e2e-v2');
+    await eli.getByRole('listitem').filter({ hasText: 'refund F1 +14 pp on the same test rows' }).waitFor();
+    await checkPage(eli, 'models-promoted');
+
+    // Roll back from the alias row: one move back, to v1.
+    await eli.getByRole('button', { name: 'Roll back production…' }).click();
+    await eli
+      .getByRole('dialog')
+      .getByLabel('Why (kept in the alias history)')
+      .fill('complaints about refunds');
+    await eli
+      .getByRole('dialog')
+      .getByRole('button', { name: 'Confirm: production → intent-e2e-v1' })
+      .click();
+    await eli.getByRole('status').filter({ hasText: 'production: intent-e2e-v2 → intent-e2e-v1' }).waitFor();
+    expect(await production()).toBe('intent-e2e-v1');
+    // Only this test's moves: a retrain in another spec may have moved production before it.
+    const history = await prisma.aliasHistory.findMany({
+      where: { alias: 'production', toVersion: { version: { startsWith: 'intent-e2e-' } } },
+      orderBy: { id: 'asc' },
+    });
+    expect(history.map((h) => [h.kind, h.actor, h.reason])).toEqual([
+      ['PROMOTE', 'system:bootstrap', 'first model'],
+      ['PROMOTE', 'user:engineer@example.com', 'refund F1 +14 pp on the same test rows'],
+      ['ROLLBACK', 'user:engineer@example.com', 'complaints about refunds'],
+    ]);
+    await eli.getByRole('listitem').filter({ hasText: 'complaints about refunds' }).waitFor();
+    await checkPage(eli, 'models-rolled-back');
+    await eli.context().close();
+
+    // Reviewers neither see the page nor may move an alias through the API.
+    const rae = await signedIn(browser, 'reviewer');
+    const res = await rae.request.post(url('/api/trpc/models.promote'), {
+      data: {
+        json: {
+          alias: 'production',
+          version: 'intent-e2e-v2',
+          reason: 'sneaky',
+          expectedFrom: 'intent-e2e-v1',
+        },
+      },
+    });
+    expect(res.status()).toBe(403);
+    expect(await production()).toBe('intent-e2e-v1');
+    await rae.context().close();
+  });
+});

@@ -1,0 +1,106 @@
+import type { PrismaClient } from '@acsa/db';
+import { bareModelVersion } from '@acsa/db/testing';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPage, launch, signedIn, url } from './browser.ts';
+import { testPrisma } from './database.ts';
+
+let browser: Browser;
+let prisma: PrismaClient;
+beforeAll(async () => {
+  browser = await launch();
+  prisma = testPrisma();
+});
+afterAll(async () => {
+  await browser?.close();
+  await prisma?.$disconnect();
+});
+
+const HOUR = 3_600_000;
+
+/** Two hours of traffic as the analytics worker, serving and the drift check leave it. */
+async function seedTraffic() {
+  const thisHour = new Date(Math.floor(Date.now() / HOUR) * HOUR);
+  const lastHour = new Date(thisHour.getTime() - HOUR);
+  const v = await bareModelVersion(prisma, 'intent-overview-e2e', { labels: ['track_order'] });
+  await prisma.turnStat.createMany({
+    data: [
+      { modelVersionId: v.id, hour: lastHour, turns: 30, escalations: 3, lowConfidence: 2, outOfScope: 0 },
+      { modelVersionId: v.id, hour: thisHour, turns: 10, escalations: 1, lowConfidence: 2, outOfScope: 0 },
+    ],
+  });
+  const conversation = await prisma.conversation.create({ data: { sessionId: 'overview-e2e' } });
+  await prisma.message.createMany({
+    data: Array.from({ length: 20 }, (_, i) => ({
+      conversationId: conversation.id,
+      seq: i,
+      role: 'USER' as const,
+      text: `turn ${i}`,
+      modelVersionId: v.id,
+      latencyMs: 2 + i,
+      createdAt: new Date(lastHour.getTime() + i * 60_000),
+    })),
+  });
+  await prisma.feedback.createMany({
+    data: [
+      { conversationId: conversation.id, rating: 5, createdAt: new Date(lastHour.getTime() + 5 * 60_000) },
+      { conversationId: conversation.id, rating: 4, createdAt: new Date(lastHour.getTime() + 6 * 60_000) },
+    ],
+  });
+  await prisma.driftReport.create({
+    data: {
+      modelVersionId: v.id,
+      windowStart: lastHour,
+      windowEnd: thisHour,
+      n: 30,
+      intentPsi: 0.71,
+      intentJs: 0.1,
+      confidencePsi: 0.05,
+      lengthPsi: 0.05,
+      unknownTokenRate: 0.01,
+      details: { breaches: [{ metric: 'intentPsi', value: 0.71, threshold: 0.25 }] },
+      alert: true,
+    },
+  });
+}
+
+describe('the overview', () => {
+  it('shows turns, rates, CSAT and latency per version in charts, and the open drift alert', async () => {
+    const eli = await signedIn(browser, 'engineer');
+    await eli.goto(url('/overview'));
+    await eli.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    // The empty state only when no other spec has left turns in this shared database.
+    if (await eli.getByText('No customer turns in this window').isVisible()) {
+      await eli.getByTestId('no-alerts').waitFor();
+      await checkPage(eli, 'overview-empty');
+    }
+    await seedTraffic();
+    await eli.reload();
+    await eli.getByText('Drift on intent-overview-e2e').waitFor();
+    expect(await eli.getByTestId('kpi-turns').textContent()).toBe('40');
+    expect(await eli.getByTestId('kpi-escalation').textContent()).toBe('10.0 %');
+    expect(await eli.getByTestId('kpi-low-confidence').textContent()).toBe('10.0 %');
+    const ratings = await prisma.feedback.aggregate({
+      where: { rating: { not: null }, createdAt: { gte: new Date(Date.now() - 26 * HOUR) } },
+      _avg: { rating: true },
+    });
+    expect(await eli.getByTestId('kpi-csat').textContent()).toContain(
+      `${ratings._avg.rating?.toFixed(2)} / 5`,
+    );
+    expect(await eli.getByText(/intentPsi 0\.710 > 0\.250/).count()).toBe(1);
+    // Four charts, each drawn (recharts renders an SVG once it has measured its box).
+    await expect.poll(() => eli.locator('figure.chart .recharts-cartesian-grid').count()).toBe(4);
+    expect(await eli.locator('figure.chart .recharts-bar-rectangle').count()).toBeGreaterThan(0);
+    await eli.getByText('The numbers behind the charts').click();
+    expect(await eli.getByRole('row', { name: /intent-overview-e2e 20/ }).textContent()).toMatch(
+      /20.*ms.*ms/,
+    );
+    await checkPage(eli, 'overview');
+
+    await eli.getByRole('link', { name: '7 days' }).click();
+    await eli.waitForURL((u) => u.search === '?hours=168');
+    expect(await eli.getByRole('link', { name: '7 days' }).getAttribute('aria-current')).toBe('page');
+    expect(await eli.getByTestId('kpi-turns').textContent()).toBe('40');
+    await eli.context().close();
+  });
+});

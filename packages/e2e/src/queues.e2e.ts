@@ -1,0 +1,177 @@
+import { testServiceUrls } from '@acsa/db/testing';
+import { QUEUES, WORKER_METRICS } from '@acsa/pipelines';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { checkPage, launch, signedIn, url } from './browser.ts';
+
+let browser: Browser;
+const queues: Queue[] = [];
+/** A queue of the suite's own namespace, where the console under test reads. */
+const open = (name: string) => {
+  const q = new Queue(name, {
+    connection: { url: testServiceUrls().redisUrl },
+    prefix: inject('queuePrefix'),
+  });
+  queues.push(q);
+  return q;
+};
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await Promise.all(queues.map((q) => q.close()));
+  await browser?.close();
+});
+
+describe('queues and dead letters', () => {
+  it('an engineer sees each queue’s counts, reads a dead letter with PII masked, and replays it', async () => {
+    const eli = await signedIn(browser, 'engineer');
+    const dlq = open(QUEUES.deadLetters);
+    if ((await dlq.getJobCounts('waiting')).waiting === 0) {
+      await eli.goto(url('/queues'));
+      await eli.getByText('No dead letters').waitFor();
+      await checkPage(eli, 'queues-empty');
+    }
+    // Relative to what is there: a trainer another spec ran leaves its schedulers' next jobs delayed.
+    const { delayed } = await open(QUEUES.retrainTriggers).getJobCounts('delayed');
+    await open(QUEUES.retrainTriggers).add('label-check', {}, { delay: 3_600_000 });
+    const letter = await dlq.add('dead', {
+      v: 1,
+      queue: 'acsa.e2e-jobs.v1',
+      jobId: 'sync-10042',
+      name: 'sync-order',
+      data: { order: 10042, email: 'alex.morgan@example.com' },
+      error: 'CRM refused alex.morgan@example.com: 503',
+      stack: null,
+      attemptsMade: 3,
+      failedAt: new Date().toISOString(),
+    });
+    await eli.goto(url('/queues'));
+    const row = eli.locator(`li[data-letter="${letter.id}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('CRM refused [email]: 503');
+    expect(await row.textContent()).not.toContain('alex.morgan');
+    expect(await eli.locator(`tr[data-queue="${QUEUES.retrainTriggers}"] td`).nth(2).textContent()).toBe(
+      String((delayed ?? 0) + 1),
+    );
+    await row.getByText('Payload').click();
+    expect(await row.locator('pre').textContent()).toContain('"email": "[email]"');
+    await checkPage(eli, 'queues');
+
+    await row.getByRole('button', { name: `Replay dead letter ${letter.id}` }).click();
+    await eli
+      .getByRole('status')
+      .filter({ hasText: 'added again as a new job on acsa.e2e-jobs.v1' })
+      .waitFor();
+    await expect.poll(() => row.count()).toBe(0);
+    expect((await open('acsa.e2e-jobs.v1').getJobCounts('waiting')).waiting).toBe(1);
+    await checkPage(eli, 'queues-replayed');
+    await eli.context().close();
+  });
+  it('an engineer finds dead letters by job id or run id, and replays several at once, told which failed', async () => {
+    const eli = await signedIn(browser, 'engineer');
+    const dlq = open(QUEUES.deadLetters);
+    const runId = '3b9e2f4a-7c1d-4e8f-9a0b-5d6c7e8f9a01';
+    const letter = (jobId: string, data: unknown) =>
+      dlq.add('dead', {
+        v: 1,
+        queue: 'acsa.e2e-many.v1',
+        jobId,
+        name: 'step',
+        data,
+        error: 'worker lost',
+        stack: null,
+        attemptsMade: 3,
+        failedAt: new Date().toISOString(),
+      });
+    const train = await letter(`${runId}:train`, { v: 1, runId, step: 'train' });
+    const evaluate = await letter(`${runId}:evaluate`, { v: 1, runId, step: 'evaluate' });
+    const other = await letter('sync-20077', { order: 20077 });
+
+    await eli.goto(url('/queues'));
+    await eli.getByRole('searchbox', { name: 'Job id or run id' }).fill(runId.slice(0, 13));
+    await eli.getByRole('button', { name: 'Search' }).click();
+    await eli.waitForURL(/q=3b9e2f4a/);
+    const listed = () => eli.locator('li[data-letter]');
+    await expect.poll(() => listed().count()).toBe(2);
+    expect(await eli.locator(`li[data-letter="${other.id}"]`).count()).toBe(0);
+    const replay = eli.getByRole('button', { name: /^Replay selected/ });
+    expect(await replay.isDisabled()).toBe(true);
+    await eli.getByRole('checkbox', { name: `Select dead letter ${train.id}` }).check();
+    await eli.getByRole('checkbox', { name: `Select dead letter ${evaluate.id}` }).check();
+    expect(await replay.textContent()).toBe('Replay selected (2)');
+    await checkPage(eli, 'queues-search');
+
+    // Someone else replays one in the meantime: the other still goes through, and the page says which failed.
+    await (await dlq.getJob(String(evaluate.id)))?.remove();
+    await replay.click();
+    await eli
+      .getByRole('status')
+      .filter({ hasText: `Replayed 1 of 2 dead letters. Failed: ${evaluate.id} (no dead letter` })
+      .waitFor();
+    await expect.poll(() => listed().count()).toBe(0);
+    expect((await open('acsa.e2e-many.v1').getJobCounts('waiting')).waiting).toBe(1);
+    await checkPage(eli, 'queues-replayed-selected');
+
+    await eli.goto(url('/queues?q=sync-20077'));
+    await eli.locator(`li[data-letter="${other.id}"]`).waitFor();
+    await eli.goto(url('/queues?q=no-such-job'));
+    await eli.getByText('No dead letters match “no-such-job”').waitFor();
+    await eli.context().close();
+  });
+  it('an engineer sees how many jobs per minute each queue finished over the last hour, and failed', async () => {
+    const eli = await signedIn(browser, 'engineer');
+    const cell = (queue: string) => eli.locator(`tr[data-queue="${queue}"] td[data-throughput]`);
+    const figures = async () => {
+      const c = cell(QUEUES.interactions);
+      return {
+        completed: Number(await c.getAttribute('data-throughput')),
+        failed: Number((await c.getAttribute('data-failed')) ?? 0),
+      };
+    };
+    await eli.goto(url('/queues'));
+    const before = await figures();
+
+    // A worker of the suite's own, as the trainer's analytics would be, with the product's metrics option.
+    // Counted from its own events: it also takes any turn an earlier spec's serving left waiting.
+    const seen = { completed: 0, failed: 0 };
+    const worker = new Worker(
+      QUEUES.interactions,
+      async (job) => {
+        if (job.name === 'e2e-bad') throw new UnrecoverableError('not a batch of turns');
+      },
+      { connection: { url: testServiceUrls().redisUrl }, prefix: inject('queuePrefix'), ...WORKER_METRICS },
+    );
+    worker.on('completed', () => seen.completed++);
+    worker.on('failed', () => seen.failed++);
+    try {
+      const opts = { removeOnComplete: true, removeOnFail: true };
+      await open(QUEUES.interactions).addBulk([
+        ...Array.from({ length: 30 }, (_, i) => ({ name: 'e2e-throughput', data: { i }, opts })),
+        ...Array.from({ length: 3 }, (_, i) => ({ name: 'e2e-bad', data: { i }, opts })),
+      ]);
+      await expect.poll(() => seen.completed, { timeout: 10_000 }).toBeGreaterThanOrEqual(30);
+      await expect.poll(() => seen.failed, { timeout: 10_000 }).toBe(3);
+    } finally {
+      await worker.close();
+    }
+
+    await eli.goto(url('/queues'));
+    const after = { completed: before.completed + seen.completed, failed: before.failed + 3 };
+    expect(await figures()).toEqual(after);
+    const text = await cell(QUEUES.interactions).textContent();
+    const perMinute = (n: number) =>
+      new Intl.NumberFormat('en', { maximumSignificantDigits: 2 }).format(n / 60);
+    expect(text).toContain(`${perMinute(after.completed)}/min completed (${after.completed} jobs)`);
+    expect(text).toContain(`${perMinute(after.failed)}/min failed (${after.failed} jobs)`);
+    const chart = cell(QUEUES.interactions).getByRole('img', {
+      name: /^Completions per minute over the last hour, peak \d+ in a minute$/,
+    });
+    expect(await chart.locator('svg path').count()).toBeGreaterThan(0);
+    // No worker ever takes jobs off the dead letters queue: it says so rather than drawing a flat line.
+    expect(await cell(QUEUES.deadLetters).textContent()).toBe('no job finished in the last hour');
+    await checkPage(eli, 'queues-throughput');
+    await eli.context().close();
+  });
+});

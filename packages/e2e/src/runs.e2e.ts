@@ -1,0 +1,163 @@
+import type { PrismaClient } from '@acsa/db';
+import { testServiceUrls } from '@acsa/db/testing';
+import { QUEUES, stepJobId } from '@acsa/pipelines';
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { checkPage, launch, signedIn, url } from './browser.ts';
+import { testPrisma } from './database.ts';
+
+let browser: Browser;
+let prisma: PrismaClient;
+beforeAll(async () => {
+  browser = await launch();
+  prisma = testPrisma();
+});
+afterAll(async () => {
+  await browser?.close();
+  await prisma?.$disconnect();
+});
+
+const runId = (pathname: string) => pathname.split('/').pop() ?? '';
+
+/**
+ * Stands in for the trainer on the run's first step: takes its job off the suite's queue and holds it, so
+ * the step is executing as far as BullMQ can tell, until `stop` ends it as the trainer ends a cancelled
+ * step (unrecoverable: no retry).
+ */
+function holdFirstStep(id: string) {
+  let stop!: () => void;
+  const stopped = new Promise<void>((r) => {
+    stop = r;
+  });
+  let taken!: () => void;
+  const held = new Promise<void>((r) => {
+    taken = r;
+  });
+  const worker = new Worker(
+    QUEUES.retrain,
+    async (job) => {
+      if (job.id !== stepJobId(id, 'snapshot')) throw new Error(`not this spec's job: ${job.id}`);
+      taken();
+      await stopped;
+      throw new UnrecoverableError('the run was cancelled');
+    },
+    { connection: { url: testServiceUrls().redisUrl }, prefix: inject('queuePrefix') },
+  );
+  return {
+    held,
+    stop,
+    close: () => worker.close(true),
+  };
+}
+
+describe('training runs', () => {
+  it('an engineer starts a run, follows it live over server-sent events, cancels it in the middle of a step and replays it', async () => {
+    // No trainer runs in this spec: the test writes what the trainer would, and the page must show it live.
+    const eli = await signedIn(browser, 'engineer');
+    await eli.goto(url('/runs'));
+    if ((await prisma.trainingRun.count()) === 0) {
+      await eli.getByText('No run yet').waitFor();
+      await checkPage(eli, 'runs-empty');
+    }
+    await eli.getByLabel('Promotion').selectOption('shadow');
+    await eli.getByLabel('Training size').selectOption('small');
+    await eli.getByRole('button', { name: 'Start a run' }).click();
+    await eli.waitForURL((u) => /^\/runs\/[0-9a-f-]{36}$/.test(u.pathname));
+    const id = runId(new URL(eli.url()).pathname);
+    const run = await prisma.trainingRun.findUniqueOrThrow({ where: { id } });
+    expect(run).toMatchObject({ status: 'QUEUED', mode: 'SHADOW' });
+    expect(run.config).toMatchObject({ preset: 'small', mode: 'shadow' });
+    await eli.getByText('live', { exact: true }).waitFor();
+    expect(await eli.getByTestId('run-status').textContent()).toBe('queued');
+
+    // The trainer picks it up: the page follows without a reload.
+    const trainer = holdFirstStep(id);
+    await trainer.held;
+    await prisma.$transaction([
+      prisma.trainingRun.update({
+        where: { id },
+        data: { status: 'RUNNING', progress: 3, startedAt: new Date() },
+      }),
+      prisma.trainingStep.update({
+        where: { runId_name: { runId: id, name: 'snapshot' } },
+        data: { status: 'RUNNING', progress: 60, attempts: 1, startedAt: new Date() },
+      }),
+      prisma.trainingLog.create({
+        data: {
+          runId: id,
+          step: 'snapshot',
+          level: 'info',
+          message: 'snapshot: 1240 examples, 12 from labels',
+        },
+      }),
+    ]);
+    await eli.getByRole('log').getByText('snapshot: 1240 examples, 12 from labels').waitFor();
+    await expect.poll(() => eli.getByTestId('run-status').textContent()).toBe('running');
+    expect(await eli.getByTestId('run-progress').getAttribute('value')).toBe('3');
+    expect(await eli.locator('tr[data-step="snapshot"]').textContent()).toMatch(/running60 %1/);
+    await checkPage(eli, 'run-live');
+
+    // Cancel in the middle of the snapshot step, with a reason: the run is cancelled at once, and the page
+    // shows the step stopping until the trainer has stopped it.
+    try {
+      await eli.getByLabel('Why cancel').fill('wrong training size');
+      await eli.getByRole('button', { name: 'Cancel run' }).click();
+      await expect.poll(() => eli.getByTestId('run-status').textContent()).toBe('cancelled');
+      await eli
+        .getByRole('log')
+        .getByText('cancelled by engineer@example.com: wrong training size; stopping snapshot')
+        .waitFor();
+      expect(await eli.getByTestId('run-stopping').textContent()).toContain('stopping snapshot');
+      expect(await eli.locator('tr[data-step="train"]').textContent()).toContain('skipped');
+      expect(await prisma.auditLog.count({ where: { action: 'retrain.cancel', targetId: id } })).toBe(1);
+      // What the trainer writes once it has stopped the step.
+      await prisma.$transaction([
+        prisma.trainingStep.update({
+          where: { runId_name: { runId: id, name: 'snapshot' } },
+          data: { status: 'SKIPPED', error: 'stopped: the run was cancelled', finishedAt: new Date() },
+        }),
+        prisma.trainingLog.create({
+          data: {
+            runId: id,
+            step: 'snapshot',
+            level: 'warn',
+            message: 'snapshot stopped: the run was cancelled',
+          },
+        }),
+      ]);
+      trainer.stop();
+      await eli.getByRole('log').getByText('snapshot stopped: the run was cancelled').waitFor();
+      await eli.getByTestId('run-stopping').waitFor({ state: 'detached' });
+      expect(await eli.locator('tr[data-step="snapshot"]').textContent()).toMatch(/skipped/);
+    } finally {
+      trainer.stop();
+      await trainer.close();
+    }
+    await checkPage(eli, 'run-cancelled');
+
+    // Replay: a new run with the same configuration.
+    await eli.getByRole('button', { name: 'Replay with the same configuration' }).click();
+    await eli.waitForURL((u) => u.pathname !== `/runs/${id}`);
+    const replayId = runId(new URL(eli.url()).pathname);
+    const replay = await prisma.trainingRun.findUniqueOrThrow({ where: { id: replayId } });
+    expect(replay.config).toMatchObject({ preset: 'small', mode: 'shadow' });
+    expect(await prisma.auditLog.count({ where: { action: 'retrain.replay', targetId: replayId } })).toBe(1);
+
+    await eli.goto(url('/runs'));
+    await eli.getByRole('link', { name: replayId.slice(-8) }).waitFor();
+    await checkPage(eli, 'runs');
+
+    // Leave no active run behind for the specs after this one.
+    await eli.getByRole('link', { name: replayId.slice(-8) }).click();
+    await eli.getByLabel('Why cancel').fill('end of the test');
+    await eli.getByRole('button', { name: 'Cancel run' }).click();
+    await expect.poll(() => eli.getByTestId('run-status').textContent()).toBe('cancelled');
+    await eli.context().close();
+
+    // The event stream is for engineers only.
+    const rae = await signedIn(browser, 'reviewer');
+    expect((await rae.request.get(url(`/api/runs/${id}/events`))).status()).toBe(403);
+    await rae.context().close();
+  });
+});

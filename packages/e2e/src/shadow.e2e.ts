@@ -1,0 +1,132 @@
+import type { PrismaClient } from '@acsa/db';
+import { moveAlias } from '@acsa/db/registry';
+import { bareModelVersion } from '@acsa/db/testing';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPage, launch, signedIn, url } from './browser.ts';
+import { testPrisma } from './database.ts';
+
+let browser: Browser;
+let prisma: PrismaClient;
+beforeAll(async () => {
+  browser = await launch();
+  prisma = testPrisma();
+});
+afterAll(async () => {
+  await browser?.close();
+  await prisma?.$disconnect();
+});
+
+const version = (name: string) => bareModelVersion(prisma, name);
+
+describe('shadow', () => {
+  it('an engineer sees how the shadow model would have answered beside production, and who was right', async () => {
+    const eli = await signedIn(browser, 'engineer');
+    if ((await prisma.shadowPrediction.count()) === 0) {
+      await eli.goto(url('/shadow'));
+      await eli.getByText('No shadow predictions in the last 7 days').waitFor();
+      await checkPage(eli, 'shadow-empty');
+    }
+    const prod = await version('intent-shadow-e2e-prod');
+    const shadow = await version('intent-shadow-e2e-candidate');
+    await moveAlias(prisma, {
+      alias: 'shadow',
+      toVersionId: shadow.id,
+      kind: 'PROMOTE',
+      actor: { type: 'SYSTEM', display: 'system:trainer' },
+      reason: 'retrain in shadow mode',
+    });
+    const conversation = await prisma.conversation.create({ data: { sessionId: 'shadow-e2e' } });
+    const turns: [string, string, string, string | null][] = [
+      ['where is my parcel', 'track_order', 'track_order', null],
+      ['I want my money back', 'cancel_order', 'get_refund', 'get_refund'],
+      ['refund the blue jacket', 'cancel_order', 'get_refund', null],
+      ['hi', 'greeting', 'greeting', 'greeting'],
+    ];
+    for (const [i, [text, intent, shadowIntent, decided]] of turns.entries()) {
+      const m = await prisma.message.create({
+        data: {
+          conversationId: conversation.id,
+          seq: i,
+          role: 'USER',
+          text,
+          intent,
+          confidence: 0.8,
+          modelVersionId: prod.id,
+        },
+      });
+      await prisma.shadowPrediction.create({
+        data: {
+          messageId: m.id,
+          modelVersionId: shadow.id,
+          intent: shadowIntent,
+          confidence: 0.9,
+          topK: [],
+          outOfScope: false,
+          lowConfidence: false,
+          latencyMs: 2,
+        },
+      });
+      if (decided)
+        await prisma.reviewItem.create({
+          data: { messageId: m.id, reason: 'SAMPLE', priority: 0.5, status: 'LABELED', finalIntent: decided },
+        });
+    }
+    await eli.goto(url('/shadow'));
+    const section = eli.locator('section[data-version="intent-shadow-e2e-candidate"]');
+    await section.getByText('in shadow now').waitFor();
+    expect(await section.getByTestId('agreement').textContent()).toBe('50.0 %');
+    expect(await section.getByTestId('accuracy').textContent()).toBe('100.0 % vs 50.0 % production');
+    expect(await section.getByRole('row', { name: /cancel_order get_refund 2/ }).count()).toBe(1);
+    await section.getByText('Latest disagreements (2)').click();
+    await section.getByRole('link', { name: '“I want my money back”' }).waitFor();
+
+    // Send to review: the undecided disagreement becomes a MANUAL review item; the decided one is in review.
+    const decided = section.getByRole('listitem').filter({ hasText: 'I want my money back' });
+    expect(await decided.getByText('in review').count()).toBe(1);
+    const undecided = section.getByRole('listitem').filter({ hasText: 'refund the blue jacket' });
+    await undecided.getByRole('button', { name: 'Send to review' }).click();
+    await undecided.getByText('sent to review').waitFor();
+    const sent = await prisma.reviewItem.findFirstOrThrow({
+      where: { message: { conversationId: conversation.id, text: 'refund the blue jacket' } },
+    });
+    expect(sent.reason).toBe('MANUAL');
+    expect(await prisma.auditLog.count({ where: { action: 'review.send', targetId: sent.messageId } })).toBe(
+      1,
+    );
+    await checkPage(eli, 'shadow');
+
+    // Promote the shadow model: production moves to the shadow alias's version, with a reason, confirmed.
+    const before =
+      (await prisma.modelAlias.findUnique({ where: { name: 'production' }, include: { modelVersion: true } }))
+        ?.modelVersion.version ?? '(none)';
+    await section.getByRole('button', { name: 'Promote the shadow model…' }).click();
+    const dialog = eli.getByRole('dialog');
+    expect(await dialog.getByTestId('move-summary').textContent()).toBe(
+      `production: ${before} → intent-shadow-e2e-candidate`,
+    );
+    const confirm = dialog.getByRole('button', { name: 'Confirm: production → intent-shadow-e2e-candidate' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog
+      .getByLabel('Why (kept in the alias history)')
+      .fill('right on every refund reviewers decided');
+    await checkPage(eli, 'shadow-promote-dialog');
+    await confirm.click();
+    await eli
+      .getByRole('status')
+      .filter({ hasText: `production: ${before} → intent-shadow-e2e-candidate. Serving was told` })
+      .waitFor();
+    const production = await prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } });
+    expect(production.modelVersionId).toBe(shadow.id);
+    const audit = await prisma.auditLog.findFirstOrThrow({
+      where: { action: 'model.alias.promote', targetId: 'production' },
+      orderBy: { id: 'desc' },
+    });
+    expect(audit).toMatchObject({
+      actorType: 'USER',
+      data: { toVersion: 'intent-shadow-e2e-candidate', reason: 'right on every refund reviewers decided' },
+    });
+    await checkPage(eli, 'shadow-promoted');
+    await eli.context().close();
+  });
+});

@@ -1,0 +1,178 @@
+import { listEscalations } from '@acsa/pipelines/escalations';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPage, launch } from './browser.ts';
+import { PUBLISHABLE_KEY, SECRET_KEY, startStorefront, type TStorefront } from './storefront-stack.ts';
+
+// A shopper on the demo shop page, talking to the agent through the widget, with serving and the page as
+// `npm start` runs them. Each step is one a person would take, checked where a person (or the shop) would
+// notice: the widget's words, the database, the console's queue.
+let browser: Browser;
+let stack: TStorefront;
+let page: Page;
+let tracking: string;
+
+const widget = () => page.locator('[data-acsa-widget]');
+const agentMessages = () => widget().locator('.msg.agent');
+async function say(text: string) {
+  await widget().getByLabel('Your message').fill(text);
+  await widget().getByLabel('Your message').press('Enter');
+}
+/** Sends a message from the keyboard and returns the agent's next reply (a new one, not an earlier match). */
+async function ask(text: string, timeout = 20_000): Promise<string> {
+  const before = await agentMessages().count();
+  await say(text);
+  await expect.poll(() => agentMessages().count(), { timeout }).toBe(before + 1);
+  return (await agentMessages().last().textContent()) ?? '';
+}
+
+beforeAll(async () => {
+  [browser, stack] = await Promise.all([launch(), startStorefront()]);
+  const order = await stack.shop.db.prisma.order.findUniqueOrThrow({
+    where: { number: 10042 },
+    include: { shipments: true },
+  });
+  tracking = order.shipments[0]?.trackingNumber ?? '';
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('the demo shop and its chat widget', () => {
+  it('answers a guest about order 10042 after the email, and keeps the conversation across a reload', async () => {
+    await page.goto(stack.origin);
+    await page.getByRole('heading', { name: 'Products' }).waitFor();
+    await checkPage(page, 'storefront-page');
+    await widget().getByRole('button', { name: 'Chat with us' }).click();
+    // Opening the panel puts the cursor in the message box, for a shopper on the keyboard.
+    await expect
+      .poll(() =>
+        page.evaluate(() => document.querySelector('[data-acsa-widget]')?.shadowRoot?.activeElement?.id),
+      )
+      .toBe('acsa-input');
+    await checkPage(page, 'storefront-widget-open');
+    // Escape closes the panel and gives the focus back to the launcher; Enter on it opens it again.
+    await page.keyboard.press('Escape');
+    await widget().getByRole('dialog').waitFor({ state: 'hidden' });
+    expect(
+      await page.evaluate(
+        () => document.querySelector('[data-acsa-widget]')?.shadowRoot?.activeElement?.className,
+      ),
+    ).toBe('launcher');
+    await page.keyboard.press('Enter');
+    await widget().getByRole('dialog').waitFor();
+    expect(await ask('where is my order 10042?')).toMatch(/email/i);
+    expect(await ask('alex.morgan@example.com')).toContain(tracking);
+    await checkPage(page, 'storefront-widget-tracking');
+
+    await page.reload();
+    // The transcript is back and the panel still open; the conversation goes on without the email again.
+    await agentMessages().filter({ hasText: tracking }).waitFor();
+    expect(await ask('and where is it now?')).toContain(tracking);
+  });
+
+  it('lets Alex, signed in, cancel a paid order through the quick reply', async () => {
+    await page.getByRole('button', { name: 'Sign in as Alex Morgan' }).click();
+    await page.getByText('Signed in as').waitFor();
+    // A new customer: a new conversation, the guest's transcript gone.
+    expect(await widget().locator('.msg.agent').count()).toBe(0);
+    expect(await ask('I want to cancel order 10110')).toMatch(/cancel/i);
+    await widget().getByRole('button', { name: 'Yes, cancel it' }).waitFor();
+    await checkPage(page, 'storefront-widget-quick-replies');
+    const before = await agentMessages().count();
+    await widget().getByRole('button', { name: 'Yes, cancel it' }).click();
+    await expect.poll(() => agentMessages().count()).toBe(before + 1);
+    expect(await agentMessages().last().textContent()).toMatch(/cancelled/i);
+    await expect
+      .poll(
+        async () => (await stack.shop.db.prisma.order.findUniqueOrThrow({ where: { number: 10110 } })).status,
+      )
+      .toBe('CANCELLED');
+  });
+
+  it('asks for a rating at the end: thumbs down makes a review item', async () => {
+    const before = await stack.shop.db.prisma.reviewItem.count({ where: { reason: 'NEGATIVE_FEEDBACK' } });
+    await ask('thank you!');
+    await widget().getByRole('button', { name: 'No, it was not helpful' }).click();
+    await widget().getByText('Thank you for your feedback').waitFor();
+    const feedback = await stack.shop.db.prisma.feedback.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+    expect(feedback.thumbs).toBe(false);
+    await expect
+      .poll(() => stack.shop.db.prisma.reviewItem.count({ where: { reason: 'NEGATIVE_FEEDBACK' } }))
+      .toBe(before + 1);
+    await checkPage(page, 'storefront-widget-rated');
+  });
+
+  it('hands over to a person: the widget says so, and the escalation is in the console queue', async () => {
+    await ask('I want to talk to a real person');
+    await widget().getByText('A person from our team will follow up here').waitFor();
+    const queue = await listEscalations(stack.shop.db.prisma);
+    const mine = queue.find((e) => JSON.stringify(e).includes('I want to talk to a real person'));
+    expect(mine?.status).toBe('OPEN');
+    expect(JSON.stringify(mine)).toContain('alex.morgan@example.com');
+    await checkPage(page, 'storefront-widget-escalated');
+  });
+
+  it('shows "reconnecting" while serving restarts, then delivers the message', async () => {
+    await stack.stopServing();
+    const before = await agentMessages().count();
+    await say('what is your refund policy?');
+    await widget().getByText('Reconnecting to support').waitFor();
+    await checkPage(page, 'storefront-widget-reconnecting');
+    await stack.restartServing();
+    await expect.poll(() => agentMessages().count(), { timeout: 30_000 }).toBe(before + 1);
+    expect(await agentMessages().last().textContent()).toMatch(/refund/i);
+    await expect.poll(() => widget().getByText('Reconnecting to support').count()).toBe(0);
+    // The reply links to the help article it draws on, on the shop's own help pages.
+    const link = widget().locator('.msg.agent').last().getByRole('link').first();
+    expect(await link.getAttribute('href')).toMatch(new RegExp(`^${stack.origin}/help/`));
+  });
+});
+
+describe('keys in a browser', () => {
+  it('gives an origin the key does not allow no CORS grant and no answer', async () => {
+    // Another origin for the same server: localhost is not 127.0.0.1 to a browser.
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(stack.origin.replace('127.0.0.1', 'localhost'));
+    const result = await other.evaluate(
+      async ({ api, key }) => {
+        try {
+          const r = await fetch(`${api}/v1/chat`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ sessionId: 'elsewhere', text: 'hello' }),
+          });
+          return `answered ${r.status}`;
+        } catch (e) {
+          return `blocked: ${(e as Error).name}`;
+        }
+      },
+      { api: stack.servingUrl, key: PUBLISHABLE_KEY },
+    );
+    expect(result).toBe('blocked: TypeError');
+    const preflight = await fetch(`${stack.servingUrl}/v1/chat`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    await other.context().close();
+  });
+
+  it('refuses a secret key used from a browser, with an error that says why', async () => {
+    const error = await page.evaluate(
+      async ({ api, key }) => {
+        const r = await fetch(`${api}/v1/chat`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ sessionId: 'leaked-secret', text: 'hello' }),
+        });
+        return { status: r.status, body: (await r.json()) as { error: { message: string } } };
+      },
+      { api: stack.servingUrl, key: SECRET_KEY },
+    );
+    expect(error.status).toBe(403);
+    expect(error.body.error.message).toMatch(/secret API key must not be used from a browser/);
+  });
+});
