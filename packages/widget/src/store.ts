@@ -1,0 +1,71 @@
+/** The conversation kept across page loads (localStorage), so a shopper who navigates keeps talking. */
+
+export type TMessage = {
+  from: 'user' | 'agent' | 'system';
+  text: string;
+  links?: { title: string; url: string }[];
+};
+
+export type TSaved = {
+  sessionId: string;
+  sessionToken?: string;
+  /** Who the conversation belongs to (the customer token's subject); another one starts afresh. */
+  customer: string | null;
+  messages: TMessage[];
+  quickReplies: { label: string; text: string }[];
+  escalated: boolean;
+  /** Feedback given, or the prompt for it shown. */
+  rating: 'asked' | 'given' | null;
+  open: boolean;
+};
+
+const KEEP = 60;
+
+const newSessionId = () =>
+  `w-${Date.now().toString(36)}-${Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+
+export const freshConversation = (customer: string | null, open = false): TSaved => ({
+  sessionId: newSessionId(),
+  customer,
+  messages: [],
+  quickReplies: [],
+  escalated: false,
+  rating: null,
+  open,
+});
+
+export function createStore(storageKey: string) {
+  const read = (): TSaved | null => {
+    try {
+      const raw = localStorage.getItem(storageKey);
+      return raw ? (JSON.parse(raw) as TSaved) : null;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    load: (customer: string | null): TSaved => {
+      const saved = read();
+      return saved && saved.customer === customer ? saved : freshConversation(customer, saved?.open);
+    },
+    save(state: TSaved): void {
+      try {
+        localStorage.setItem(storageKey, JSON.stringify({ ...state, messages: state.messages.slice(-KEEP) }));
+      } catch {
+        // Storage full or blocked (private mode): the conversation lasts as long as the page.
+      }
+    },
+  };
+}
+
+/** The subject a customer token names, read without verifying it (serving verifies it). */
+export function customerOf(token: string | null): string | null {
+  if (!token) return null;
+  try {
+    const payload = token.split('.')[0] ?? '';
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    return String((JSON.parse(json) as { sub?: unknown }).sub ?? 'unknown');
+  } catch {
+    return 'unknown';
+  }
+}

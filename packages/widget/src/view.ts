@@ -1,0 +1,73 @@
+import type { TMessage } from './store.ts';
+import { STYLES } from './styles.ts';
+
+const PANEL = `
+<button class="launcher" type="button" aria-expanded="false" aria-controls="acsa-panel">
+  <svg aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor"
+   stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z"/></svg>
+  <span>Chat with us</span></button>
+<section class="panel" id="acsa-panel" role="dialog" aria-labelledby="acsa-title" hidden>
+  <header><h2 id="acsa-title"></h2><button class="close" type="button" aria-label="Close chat">×</button></header>
+  <p class="status" role="status"></p>
+  <div class="log" role="log" aria-live="polite" aria-label="Conversation" tabindex="0"><ol></ol></div>
+  <div class="typing" hidden>The assistant is typing…</div>
+  <p class="note" role="note" hidden>A person from our team will follow up here: they have our whole conversation.</p>
+  <div class="quick" role="group" aria-label="Suggested answers"></div>
+  <div class="rate" role="group" aria-labelledby="acsa-rate" hidden><span id="acsa-rate">Was this chat helpful?</span>
+    <button type="button" data-thumbs="up" aria-label="Yes, it was helpful">Yes</button>
+    <button type="button" data-thumbs="down" aria-label="No, it was not helpful">No</button></div>
+  <form class="compose"><label class="sr" for="acsa-input">Your message</label>
+    <input id="acsa-input" autocomplete="off" maxlength="2000" placeholder="Type your message…">
+    <button type="submit">Send</button></form>
+</section>`;
+
+/** The widget's DOM in a shadow root of its own; `q` finds one of its parts. */
+export function mountView(host: HTMLElement, title: string) {
+  const root = host.attachShadow({ mode: 'open' });
+  root.innerHTML = `<style>${STYLES}</style>${PANEL}`;
+  const q = <T extends HTMLElement>(sel: string) => root.querySelector(sel) as T;
+  q('#acsa-title').textContent = title;
+  return {
+    launcher: q<HTMLButtonElement>('.launcher'),
+    panel: q<HTMLElement>('.panel'),
+    close: q<HTMLButtonElement>('.close'),
+    status: q<HTMLElement>('.status'),
+    log: q<HTMLElement>('.log'),
+    messages: q<HTMLOListElement>('.log ol'),
+    typing: q<HTMLElement>('.typing'),
+    note: q<HTMLElement>('.note'),
+    quick: q<HTMLElement>('.quick'),
+    rate: q<HTMLElement>('.rate'),
+    form: q<HTMLFormElement>('form'),
+    input: q<HTMLInputElement>('input'),
+    send: q<HTMLButtonElement>('form button'),
+  };
+}
+export type TView = ReturnType<typeof mountView>;
+
+/** One message as a list item; text is set as text (never HTML), links only as http(s). */
+export function messageItem(m: TMessage): HTMLLIElement {
+  const li = document.createElement('li');
+  li.className = `msg ${m.from}`;
+  const who = document.createElement('span');
+  who.className = 'sr';
+  who.textContent = m.from === 'user' ? 'You: ' : m.from === 'agent' ? 'Assistant: ' : '';
+  li.append(who, m.text);
+  const links = (m.links ?? []).filter((l) => /^https?:\/\//.test(l.url));
+  if (links.length > 0) {
+    const ul = document.createElement('ul');
+    ul.className = 'links';
+    for (const l of links) {
+      const a = document.createElement('a');
+      a.href = l.url;
+      a.target = '_blank';
+      a.rel = 'noopener';
+      a.textContent = l.title;
+      const item = document.createElement('li');
+      item.append(a);
+      ul.append(item);
+    }
+    li.append(ul);
+  }
+  return li;
+}

@@ -1,0 +1,149 @@
+import { ApiError, createClient, type TChatReply } from './client.ts';
+import { createStore, customerOf, freshConversation, type TSaved } from './store.ts';
+import { messageItem, mountView } from './view.ts';
+
+export type TWidgetOptions = {
+  apiUrl: string;
+  /** A publishable key bound to this page's origin (never a secret key). */
+  apiKey: string;
+  title?: string;
+  customerToken?: string | null;
+  /** Serving's retry backoff, shortened by tests. */
+  retry?: { firstDelayMs: number; maxDelayMs: number; maxAttempts: number };
+};
+
+/** The end of a conversation, when asking for a rating makes sense. */
+const CLOSING_INTENTS = new Set(['goodbye', 'thanks']);
+
+/** The chat widget: a launcher, a panel, and a conversation kept across page loads. */
+export function createWidget(o: TWidgetOptions) {
+  const host = document.createElement('div');
+  host.setAttribute('data-acsa-widget', '');
+  document.body.append(host);
+  const v = mountView(host, o.title ?? 'Support');
+  const store = createStore(`acsa-widget:${o.apiKey.slice(0, 16)}`);
+  let customerToken = o.customerToken ?? null;
+  let state: TSaved = store.load(customerOf(customerToken));
+  let busy = false;
+
+  const client = createClient({
+    apiUrl: o.apiUrl.replace(/\/$/, ''),
+    apiKey: o.apiKey,
+    ...o.retry,
+    onConnection: (c) => {
+      v.status.textContent = c === 'reconnecting' ? 'Reconnecting to support…' : '';
+      v.log.scrollTop = v.log.scrollHeight;
+    },
+  });
+
+  function render() {
+    v.note.hidden = !state.escalated;
+    v.quick.replaceChildren(
+      ...state.quickReplies.map((q) => {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = q.label;
+        b.addEventListener('click', () => void send(q.text, q.label));
+        return b;
+      }),
+    );
+    v.rate.hidden = state.rating !== 'asked';
+    v.typing.hidden = !busy;
+    v.send.disabled = busy;
+    // Last, once the notes and buttons below it have taken their room: the newest message in view.
+    v.messages.replaceChildren(...state.messages.map(messageItem));
+    v.log.scrollTop = v.log.scrollHeight;
+    store.save(state);
+  }
+
+  function setOpen(open: boolean) {
+    state.open = open;
+    v.panel.hidden = !open;
+    v.launcher.setAttribute('aria-expanded', String(open));
+    render();
+    if (open) v.input.focus();
+    else v.launcher.focus();
+  }
+
+  function received(r: TChatReply) {
+    state.sessionToken = r.sessionToken;
+    state.messages.push({ from: 'agent', text: r.reply, ...(r.links ? { links: r.links } : {}) });
+    state.quickReplies = r.quickReplies ?? [];
+    state.escalated ||= r.escalated;
+    if (state.rating === null && (r.escalated || CLOSING_INTENTS.has(r.intent ?? ''))) state.rating = 'asked';
+  }
+
+  /** `shown`: what the transcript says the shopper sent (a quick reply's label), when not `text` itself. */
+  async function send(text: string, shown = text) {
+    if (busy || !text.trim()) return;
+    busy = true;
+    state.quickReplies = [];
+    state.messages.push({ from: 'user', text: shown });
+    render();
+    try {
+      received(
+        await client.chat({
+          sessionId: state.sessionId,
+          ...(state.sessionToken ? { sessionToken: state.sessionToken } : {}),
+          text,
+          ...(customerToken ? { customerToken } : {}),
+        }),
+      );
+    } catch (e) {
+      const why = e instanceof ApiError ? e.message : 'something went wrong';
+      state.messages.push({
+        from: 'system',
+        text: `Your message could not be sent: ${why}. Please try again.`,
+      });
+    } finally {
+      busy = false;
+      render();
+      v.input.focus();
+    }
+  }
+
+  async function rate(thumbs: 'up' | 'down') {
+    if (!state.sessionToken) return;
+    state.rating = 'given';
+    render();
+    try {
+      await client.feedback({ sessionId: state.sessionId, sessionToken: state.sessionToken, thumbs });
+      state.messages.push({ from: 'system', text: 'Thank you for your feedback.' });
+    } catch {
+      state.rating = 'asked';
+    }
+    render();
+  }
+
+  v.launcher.addEventListener('click', () => setOpen(v.panel.hidden));
+  v.close.addEventListener('click', () => setOpen(false));
+  v.panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') setOpen(false);
+  });
+  v.form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = v.input.value;
+    v.input.value = '';
+    void send(text);
+  });
+  for (const b of v.rate.querySelectorAll('button'))
+    b.addEventListener('click', () => void rate(b.dataset.thumbs === 'up' ? 'up' : 'down'));
+
+  v.panel.hidden = !state.open;
+  v.launcher.setAttribute('aria-expanded', String(state.open));
+  render();
+
+  return {
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    /** The shop's signed-in shopper changed: a conversation belongs to one customer, so a new one starts. */
+    setCustomerToken(token: string | null) {
+      customerToken = token;
+      const customer = customerOf(token);
+      if (customer === state.customer) return;
+      state = freshConversation(customer, state.open);
+      render();
+    },
+  };
+}
+export type TWidget = ReturnType<typeof createWidget>;
