@@ -22,23 +22,33 @@ const env = {
   TURBO_TELEMETRY_DISABLED: '1',
 };
 
-// Development only: a demo storefront key and console password, made once per checkout and kept in var/
-// (gitignored) so they survive restarts. Set ACSA_DEMO_API_KEY / ACSA_DEMO_PASSWORD to choose your own.
-const demoFile = 'var/demo-credentials.json';
-if (env.NODE_ENV !== 'production' && (!env.ACSA_DEMO_API_KEY || !env.ACSA_DEMO_PASSWORD)) {
-  mkdirSync('var', { recursive: true });
-  const saved = existsSync(demoFile) ? JSON.parse(readFileSync(demoFile, 'utf8')) : {};
-  saved.apiKey ??= `acsa_demo_${randomBytes(24).toString('base64url')}`;
-  saved.password ??= randomBytes(9).toString('base64url');
-  writeFileSync(demoFile, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
-  env.ACSA_DEMO_API_KEY ??= saved.apiKey;
-  env.ACSA_DEMO_PASSWORD ??= saved.password;
-}
 const ports = {
   serving: Number(env.PORT_SERVING ?? 8080),
   console: Number(env.PORT_CONSOLE ?? 3000),
   trainer: Number(env.TRAINER_PORT ?? 8090),
+  demoShop: Number(env.DEMO_SHOP_PORT ?? 3100),
 };
+
+// Development only: a demo storefront key, the demo shop page's publishable key, the secret the demo shop
+// signs customer tokens with, and the console password, made once per checkout and kept in var/
+// (gitignored) so they survive restarts. Set ACSA_DEMO_API_KEY / ACSA_DEMO_PASSWORD (and
+// ACSA_DEMO_PUBLISHABLE_KEY / CUSTOMER_TOKEN_SECRET) to choose your own.
+const demoFile = 'var/demo-credentials.json';
+const development = env.NODE_ENV !== 'production';
+if (development) {
+  mkdirSync('var', { recursive: true });
+  const saved = existsSync(demoFile) ? JSON.parse(readFileSync(demoFile, 'utf8')) : {};
+  saved.apiKey ??= `acsa_demo_${randomBytes(24).toString('base64url')}`;
+  saved.password ??= randomBytes(9).toString('base64url');
+  saved.publishableKey ??= `acsa_pk_demo_${randomBytes(24).toString('base64url')}`;
+  saved.customerTokenSecret ??= randomBytes(32).toString('base64url');
+  writeFileSync(demoFile, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
+  env.ACSA_DEMO_API_KEY ??= saved.apiKey;
+  env.ACSA_DEMO_PASSWORD ??= saved.password;
+  env.ACSA_DEMO_PUBLISHABLE_KEY ??= saved.publishableKey;
+  env.CUSTOMER_TOKEN_SECRET ??= saved.customerTokenSecret;
+  env.ACSA_DEMO_SHOP_ORIGINS ??= `http://127.0.0.1:${ports.demoShop},http://localhost:${ports.demoShop}`;
+}
 
 ensureInstalled();
 say('Checking PostgreSQL and Redis');
@@ -80,12 +90,23 @@ if (!existsSync(buildId) || newest('apps/console') > statSync(buildId).mtimeMs) 
   }
 }
 
+// The storefront widget is one script built from packages/widget (served by the demo shop page).
+const widgetJs = 'packages/widget/dist/acsa-widget.js';
+if (development && (!existsSync(widgetJs) || newest('packages/widget/src') > statSync(widgetJs).mtimeMs)) {
+  say('Building the chat widget');
+  run('node', ['packages/widget/build.mjs'], { env });
+}
+
 const children = [];
 function launch(name, command, args, extra = {}) {
   const child = spawn(command, args, {
     env: { ...env, ...extra.env },
     cwd: extra.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A group of its own, stopped whole: `npx next start` runs next-server as a child that a signal to
+    // npx alone would leave running (holding the port) when this script is stopped by anything but a
+    // terminal's Ctrl+C.
+    detached: true,
   });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => console.log(`\x1b[2m[${name}]\x1b[0m ${line}`));
@@ -101,7 +122,13 @@ function launch(name, command, args, extra = {}) {
 let shuttingDown = false;
 function shutdown(code = 0) {
   shuttingDown = true;
-  for (const c of children) c.kill('SIGTERM');
+  for (const c of children) {
+    try {
+      process.kill(-c.pid, 'SIGTERM');
+    } catch {
+      c.kill('SIGTERM');
+    }
+  }
   setTimeout(() => process.exit(code), 3000).unref();
   Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))))).then(
     () => process.exit(code),
@@ -111,8 +138,16 @@ process.once('SIGINT', () => shutdown(0));
 process.once('SIGTERM', () => shutdown(0));
 
 launch('serving', 'node', ['--import', 'tsx', 'apps/serving/src/main.ts'], {
-  env: { PORT: String(ports.serving) },
+  env: {
+    PORT: String(ports.serving),
+    ...(development ? { HELP_CENTER_URL: `http://127.0.0.1:${ports.demoShop}/help` } : {}),
+  },
 });
+if (development) {
+  launch('demo-shop', 'node', ['--import', 'tsx', 'apps/demo-shop/src/main.ts'], {
+    env: { DEMO_SHOP_PORT: String(ports.demoShop), SERVING_URL: `http://127.0.0.1:${ports.serving}` },
+  });
+}
 launch('trainer', 'node', ['--import', 'tsx', 'apps/trainer/src/main.ts'], {
   env: { TRAINER_PORT: String(ports.trainer) },
 });
@@ -125,23 +160,31 @@ const health = {
   serving: `http://127.0.0.1:${ports.serving}/healthz`,
   trainer: `http://127.0.0.1:${ports.trainer}/healthz`,
   console: `http://127.0.0.1:${ports.console}/api/health`,
+  ...(development ? { 'demo shop': `http://127.0.0.1:${ports.demoShop}/` } : {}),
 };
+/** Up is a 2xx; a 503 (the console without its database) is not up. Resolves to null, or the last answer. */
 async function waitFor(url, timeoutMs = 60_000) {
   const until = Date.now() + timeoutMs;
+  let last = 'no answer';
   while (Date.now() < until) {
     try {
-      if ((await fetch(url)).ok) return true;
-    } catch {}
+      const res = await fetch(url);
+      if (res.ok) return null;
+      last = `${res.status} ${(await res.text()).slice(0, 300)}`;
+    } catch (e) {
+      last = e.cause?.code ?? e.message;
+    }
     await new Promise((r) => setTimeout(r, 300));
   }
-  return false;
+  return last;
 }
-const ready = await Promise.all(
+const answers = await Promise.all(
   Object.entries(health).map(async ([name, url]) => [name, await waitFor(url)]),
 );
-const failed = ready.filter(([, ok]) => !ok).map(([name]) => name);
+const failed = answers.filter(([, last]) => last !== null);
 if (failed.length) {
-  console.error(`error: ${failed.join(', ')} did not answer its health check within 60 s`);
+  for (const [name, last] of failed)
+    console.error(`error: ${name} did not answer its health check within 60 s (last: ${last})`);
   shutdown(1);
 } else {
   console.log(`
@@ -152,6 +195,7 @@ if (failed.length) {
 ${
   env.ACSA_DEMO_API_KEY
     ? `
+  demo shop page            http://127.0.0.1:${ports.demoShop}   (the chat widget, bottom right)
   demo storefront API key   ${env.ACSA_DEMO_API_KEY}
   demo console sign-in      admin@example.com / engineer@example.com / reviewer@example.com, password ${env.ACSA_DEMO_PASSWORD}
   (development only; kept in ${demoFile})

@@ -2,9 +2,10 @@
 // `npm test`: installs what is missing, makes sure PostgreSQL and Redis answer, then runs every test.
 // Tests create their own databases and Redis key prefixes; the development database is never touched.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureInstalled } from './lib/install.mjs';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ensureServices } from './lib/services.mjs';
+import { testSummary } from './lib/test-summary.mjs';
 
 process.chdir(new URL('..', import.meta.url).pathname);
 ensureInstalled();
@@ -13,7 +14,32 @@ await ensureServices({
   redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
 });
 
-// Test databases of runs that were interrupted (Ctrl+C, a crash) would pile up on the server.
+// The browser tests (packages/e2e) drive Debian's Chromium through playwright-core; a fresh machine gets it
+// here (as root, or with passwordless sudo), so `npm test` passes on a new clone.
+if (!process.env.CHROMIUM_PATH && !existsSync('/usr/bin/chromium')) {
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+  console.log('Installing Chromium for the browser tests (apt-get install chromium)');
+  for (const args of [
+    ['apt-get', 'update'],
+    ['apt-get', 'install', '-y', 'chromium'],
+  ]) {
+    const [cmd, ...rest] = [...sudo, ...args];
+    const r = spawnSync(cmd, rest, {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (r.status !== 0) {
+      console.error(
+        `error: ${args.join(' ')} failed; install Chromium (/usr/bin/chromium) or set CHROMIUM_PATH`,
+      );
+      process.exit(1);
+    }
+  }
+}
+
+// Test databases of runs that were interrupted (Ctrl+C, a crash) would pile up on the server. Only those
+// nobody is connected to and made over 10 minutes ago (their name carries the time) are dropped, so a
+// test run started beside another one on the same server never takes that one's databases away.
 {
   const { default: pg } = await import('pg');
   const server = new URL(
@@ -22,13 +48,24 @@ await ensureServices({
   server.pathname = '/postgres';
   const admin = new pg.Client({ connectionString: server.toString() });
   await admin.connect();
-  const { rows } = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'acsa\\_test\\_%'");
-  for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  const { rows } = await admin.query(
+    `SELECT d.datname FROM pg_database d WHERE d.datname LIKE 'acsa\\_test\\_%'
+       AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
+  );
+  const madeAt = (name) => Number.parseInt(name.slice('acsa_test_'.length).split('_')[0] ?? '', 36);
+  for (const { datname } of rows) {
+    const age = Date.now() - madeAt(datname);
+    if (!(age > 10 * 60_000)) continue;
+    // Without FORCE: one somebody connected to since the query above stays.
+    await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
+  }
   await admin.end();
 }
 
 mkdirSync('var', { recursive: true });
 const resultsFile = 'var/test-results.json';
+// A report left by an earlier run must not be summed up as this one's when vitest writes none.
+rmSync(resultsFile, { force: true });
 const res = spawnSync(
   'npx',
   [
@@ -42,12 +79,7 @@ const res = spawnSync(
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 
-// One plain closing line that any CI reads the same way.
 if (existsSync(resultsFile)) {
-  const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  console.log(
-    `\n${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`,
-  );
+  console.log(`\n${testSummary(JSON.parse(readFileSync(resultsFile, 'utf8'))).join('\n')}`);
 }
 process.exit(res.status ?? 1);

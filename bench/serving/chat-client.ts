@@ -1,12 +1,14 @@
 import { RawHttpPool } from './raw-http.ts';
 
-export type TChatTurn = { sessionId: string; text: string; customerToken?: string };
+export type TChatTurn = { sessionId: string; sessionToken?: string; text: string; customerToken?: string };
 export type TChatReply = {
   status: number;
   /** Network failure or timeout, when there was no HTTP answer. */
   error?: string;
   reply?: string;
   modelVersion?: string;
+  /** Continues the conversation: sent with its next turn. */
+  sessionToken?: string;
 };
 
 /** POST /v1/chat over keep-alive connections (see RawHttpPool for why not Node's http client). */
@@ -30,8 +32,13 @@ export class ChatClient {
     if (r.error) return { status: 0, error: r.error };
     if (r.status !== 200) return { status: r.status };
     try {
-      const json = JSON.parse(r.body) as { reply?: string; modelVersion?: string };
-      return { status: 200, reply: json.reply, modelVersion: json.modelVersion };
+      const json = JSON.parse(r.body) as { reply?: string; modelVersion?: string; sessionToken?: string };
+      return {
+        status: 200,
+        reply: json.reply,
+        modelVersion: json.modelVersion,
+        sessionToken: json.sessionToken,
+      };
     } catch {
       return { status: 200, error: 'unparsable body' };
     }

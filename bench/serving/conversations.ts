@@ -8,6 +8,8 @@ export type TScriptTurn = { text: string; expect?: RegExp };
 export type TConversation = {
   kind: string;
   sessionId: string;
+  /** The token the server issued on the first turn; sent with every later one. */
+  sessionToken?: string;
   customerToken?: string;
   turns: TScriptTurn[];
   next: number;
@@ -162,6 +164,7 @@ export function conversationSource(options: {
 
 export const turnOf = (c: TConversation): TChatTurn => ({
   sessionId: c.sessionId,
+  ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
   text: (c.turns[c.next] as TScriptTurn).text,
   ...(c.customerToken ? { customerToken: c.customerToken } : {}),
 });

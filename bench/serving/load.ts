@@ -44,6 +44,7 @@ function sendTurn(client: ChatClient, pool: ConversationPool, recorder: Recorder
   const turn = c.turns[c.next] as TScriptTurn;
   const sent = performance.now();
   return client.send(turnOf(c)).then((reply) => {
+    if (reply.sessionToken) c.sessionToken = reply.sessionToken;
     recorder.add({ scheduled, sent, done: performance.now(), reply }, turn, c);
     pool.give(c, reply.status === 200 && !reply.error);
   });

@@ -13,9 +13,11 @@ import { testServiceUrls } from '@acsa/db/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { ApiKeyAuth } from '../../apps/serving/src/auth/api-keys.ts';
+import { createLookupGuards } from '../../apps/serving/src/auth/lookup-guard.ts';
 import { makeChatSchemas } from '../../apps/serving/src/chat/chat-schemas.ts';
 import { createTurnHandler } from '../../apps/serving/src/chat/handle-turn.ts';
 import { SessionStore } from '../../apps/serving/src/chat/session-store.ts';
+import { sessionTokenHash } from '../../apps/serving/src/chat/session-token.ts';
 import { createDb, sql } from '../../apps/serving/src/db/sql.ts';
 import { decideTurn } from '../../apps/serving/src/dialogue/index.ts';
 import { InteractionPublisher } from '../../apps/serving/src/events/interaction-publisher.ts';
@@ -62,11 +64,19 @@ const nlu = new NluService({ cacheSize: 10_000, productNames: names });
 const nluNoCache = new NluService({ cacheSize: 0, productNames: names });
 const knowledge = createKnowledge({ pool, redis, prefix: 'acsa:kb:' });
 const sessions = new SessionStore(redis, pool, 1_800, 'acsa:session:');
-const limiter = new RateLimiter(redis, { perSessionPerMinute: 1e6, perKeyPerMinute: 1e9 }, 'acsa:rl:');
+const limiter = new RateLimiter(
+  redis,
+  { perSessionPerMinute: 1e6, perKeyPerMinute: 1e9, perAddressPerMinute: 1e9 },
+  'acsa:rl:',
+);
 const publisher = new InteractionPublisher({ connection: queueRedis, pool, logger, prefix: 'acsa:bull' });
 const auth = new ApiKeyAuth(db);
 const schemas = makeChatSchemas(2_000);
-const principal = await auth.authenticate(`Bearer ${API_KEY}`, 'chat');
+const principal = await auth.authenticate(`Bearer ${API_KEY}`, { scope: 'chat' });
+const guards = createLookupGuards(redis, 'acsa:guard:');
+// A session's state is stored under its token's hash; the parts below read and write these 500.
+const tokenHash = (i: number) => sessionTokenHash(`parts-token-${i % 500}`);
+const savedState = (i: number) => ({ ...initialState(), sessionTokenHash: tokenHash(i) });
 const handleTurn = createTurnHandler({
   db,
   turns: createTurnWriter(pool),
@@ -75,6 +85,7 @@ const handleTurn = createTurnHandler({
   sessions,
   publisher,
   decide: (input) => decideTurn({ ...input, knowledge }),
+  guards,
   customerTokenSecret: TOKEN_SECRET,
 });
 
@@ -129,22 +140,22 @@ const body = (i: number) => ({
   text: firstTurns[i % firstTurns.length]?.text ?? 'hi',
 });
 await part('auth (cached API key) + body validation (zod)', (i) => {
-  void auth.authenticate(`Bearer ${API_KEY}`, 'chat');
+  void auth.authenticate(`Bearer ${API_KEY}`, { scope: 'chat' });
   return schemas.ZChatRequest.parse(body(i));
 });
 await part('rate limit + session state read (one Lua script)', (i) =>
   limiter.check(principal.id, `parts-${i % 500}`, {
-    read: sessions.prefetchKey(principal.id, `parts-${i % 500}`) ?? undefined,
+    read: sessions.prefetchKey(principal.id, `parts-${i % 500}`, tokenHash(i)) ?? undefined,
   }),
 );
 await part('session state save (Redis SET EX)', (i) =>
-  sessions.save(principal.id, `parts-${i % 500}`, initialState()),
+  sessions.save(principal.id, `parts-${i % 500}`, savedState(i)),
 );
 await part('session state load alone, known session (Redis GET hit)', (i) =>
-  sessions.load(principal.id, `parts-${i % 500}`),
+  sessions.load(principal.id, `parts-${i % 500}`, tokenHash(i)),
 );
 await part('session state load alone, new session (Redis miss, Redis healthy)', (i) =>
-  sessions.load(principal.id, `parts-new-${i}`),
+  sessions.load(principal.id, `parts-new-${i}`, tokenHash(i)),
 );
 await part('NLU, cache hit (normalise + lookup + entities)', (i) =>
   nlu.understand(model.model, firstTurns[i % 500]?.text ?? ''),
@@ -173,6 +184,7 @@ await part('decide (policy + knowledge, Redis cache-aside)', (i) =>
     state: initialState(),
     customer: null,
     knowledge,
+    guard: guards(principal.id),
     now: new Date(),
   }),
 );
@@ -200,12 +212,11 @@ await part(`persist turn, batched as serving does (${C} waiting at a time)`, () 
 );
 await part('publish interaction event (buffered, one BullMQ job per flush)', async (i) => {
   publisher.publish({
-    version: 1,
+    version: 2,
     messageId: uuidv7(),
     conversationId: uuidv7(),
     sessionId: `parts-${i}`,
     at: new Date().toISOString(),
-    text: u0.text,
     intent: u0.intent,
     confidence: u0.confidence,
     topK: u0.topK,

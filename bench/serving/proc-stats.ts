@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 
 /** Linux /proc readings: peak memory and CPU time of the processes a phase involves. */
 
@@ -66,4 +68,19 @@ export function machineCpu(): { busy: number; total: number } {
   const total = v.reduce((s, x) => s + x, 0);
   const idle = (v[3] ?? 0) + (v[4] ?? 0);
   return { busy: (total - idle) / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
+}
+
+/** The 1, 5 and 15-minute load averages, as printed beside every figure. */
+export const loadAverages = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
+
+/** A TCP port nobody listens on right now, on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
 }

@@ -7,8 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { testServiceUrls } from '@acsa/db/testing';
@@ -16,6 +15,7 @@ import { ChatClient } from './chat-client.ts';
 import { conversationSource } from './conversations.ts';
 import { ConversationPool, closedLoop, openLoop } from './load.ts';
 import { startMeter } from './meter.ts';
+import { freePort, loadAverages } from './proc-stats.ts';
 import { summarize } from './profile-summary.ts';
 import { promote, promotionsUnderLoad } from './promotions.ts';
 import { Recorder } from './recorder.ts';
@@ -76,19 +76,8 @@ const opt = {
   warmupS: Number(a.warmup),
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const load1 = () =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(', ');
+const load1 = loadAverages;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** The main-thread profile of each worker (tid 0), summarised by package: where a worker's CPU went. */
 function profileNotes(label: string, batching: boolean): string[] {

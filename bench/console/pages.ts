@@ -1,0 +1,185 @@
+// Server time of the console's engineer pages on a registry a year old: 1,000 model versions (manifests and
+// metrics shaped like the trainer's, aliases and their history), one training run per version with its
+// snapshot/evaluate steps, a year of hourly drift reports (8,760 per monitored version: production and two
+// others), a year of hourly turn counts and 30 days of customer turns. Times each page's server function as
+// its tRPC procedure runs it (the @acsa/pipelines function through Prisma and the pg adapter, no HTTP) and
+// writes the figures and query plans to bench/console/results/pages.md.
+//
+//   npx tsx bench/console/pages.ts [--versions 1000] [--messages 200000] [--runs 40]
+//
+// Uses DATABASE_URL's server (a throwaway copy of the migrated template, dropped at the end).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createTestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { servingReplicaKeys, type TServingHeartbeat } from '@acsa/pipelines';
+import { driftView, driftWindow, overview } from '@acsa/pipelines/analytics';
+import { compareModels, registryView, servingReplicas } from '@acsa/pipelines/registry';
+import { listRuns } from '@acsa/pipelines/runs';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { seedRegistry } from './seed-registry.ts';
+
+const { values } = parseArgs({
+  options: {
+    versions: { type: 'string', default: '1000' },
+    messages: { type: 'string', default: '200000' },
+    runs: { type: 'string', default: '40' },
+  },
+});
+const VERSIONS = Number(values.versions);
+const RUNS = Number(values.runs);
+const OUT = new URL('./results/', import.meta.url).pathname;
+
+const started = Date.now();
+const say = (m: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${m}`);
+const db = await createTestDatabase(testServiceUrls().databaseUrl);
+const sql = new pg.Client({ connectionString: db.url });
+await sql.connect();
+const redis = new Redis(testServiceUrls().redisUrl);
+const REPLICA_PREFIX = `acsa-bench-console-${process.pid}:`;
+try {
+  say(`seeding ${VERSIONS} versions, a year of drift reports, ${values.messages} turns`);
+  const counts = await seedRegistry(sql, { versions: VERSIONS, messages: Number(values.messages) });
+  say(`seeded: ${JSON.stringify(counts)}`);
+  const newest = `intent-bench-${VERSIONS}`;
+  const previous = `intent-bench-${VERSIONS - 1}`;
+
+  // Sixteen serving workers reporting, as serving's replica heartbeat writes them.
+  const production = await db.prisma.modelVersion.findFirstOrThrow({ where: { version: newest } });
+  const keys = servingReplicaKeys(REPLICA_PREFIX);
+  for (let i = 0; i < 16; i++) {
+    const replicaId = `serving-${i}:${1000 + i}`;
+    const at = new Date().toISOString();
+    const beat: TServingHeartbeat = {
+      replicaId,
+      hostname: `serving-${i}`,
+      pid: 1000 + i,
+      startedAt: at,
+      at,
+      everyMs: 5_000,
+      pollMs: 5_000,
+      lastSwapAt: at,
+      aliases: [{ alias: 'production', version: newest, versionId: production.id }],
+      failedVersionIds: [],
+    };
+    await redis
+      .multi()
+      .set(keys.replica(replicaId), JSON.stringify(beat), 'PX', 600_000)
+      .zadd(keys.index, Date.now() + 600_000, replicaId)
+      .exec();
+  }
+  const cases: [string, () => Promise<unknown>][] = [
+    ['registry view (50 versions)', () => registryView(db.prisma)],
+    ['compare two versions', () => compareModels(db.prisma, { base: previous, candidate: newest })],
+    ['overview, 7 days', () => overview(db.prisma, { hours: 24 * 7 })],
+    [
+      'drift page: 7 days of windows and the newest alerting window in detail',
+      async () => {
+        const view = await driftView(db.prisma);
+        const windows = view.versions.flatMap((v) => v.windows).sort((a, b) => +b.start - +a.start);
+        const chosen = windows.find((w) => w.alert) ?? windows[0];
+        return chosen ? driftWindow(db.prisma, chosen.id) : null;
+      },
+    ],
+    [
+      'registry page: 16 serving replicas (polled every 2 s)',
+      () => servingReplicas({ prisma: db.prisma, redis }, { prefix: REPLICA_PREFIX }),
+    ],
+    ['runs list (50)', () => listRuns(db.prisma)],
+  ];
+  const rows: string[] = [];
+  for (const [name, run] of cases) {
+    await run();
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      await run();
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1);
+    rows.push(`| ${name} | ${q(0.5)} | ${q(0.95)} |`);
+    say(rows.at(-1)!);
+  }
+
+  // The plans, for the record: the statements the functions send, with literal parameters.
+  const explain = async (title: string, text: string, params: readonly unknown[] = []) =>
+    `### ${title}\n\n\`\`\`\n${(await sql.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, [...params])).rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`;
+  const weekAgo = new Date(Date.now() - 7 * 86_400_000);
+  const plans = [
+    await explain(
+      'registry: versions newest first',
+      `SELECT id, version, kind, "createdAt", "sizeBytes", metrics FROM "ModelVersion" ORDER BY "createdAt" DESC LIMIT 50`,
+    ),
+    await explain(
+      'registry: one alias’s moves (rollback target)',
+      `SELECT kind, "fromVersionId" FROM "AliasHistory" WHERE alias = $1 ORDER BY id DESC`,
+      ['production'],
+    ),
+    await explain(
+      'compare: a run’s snapshot and evaluate steps',
+      `SELECT name, output FROM "TrainingStep" WHERE "runId" = (SELECT "trainingRunId" FROM "ModelVersion" WHERE version = $1) AND name = ANY($2)`,
+      [newest, ['snapshot', 'evaluate']],
+    ),
+    await explain(
+      'overview: turn counts per hour',
+      `SELECT hour, sum(turns)::int FROM "TurnStat" WHERE hour >= $1 GROUP BY hour`,
+      [weekAgo],
+    ),
+    await explain(
+      'overview: latency per model version',
+      `SELECT "modelVersionId", count(*)::int AS n,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY "latencyMs")::float8 AS p95
+       FROM "Message" WHERE role = 'USER' AND "latencyMs" IS NOT NULL AND "createdAt" >= $1 GROUP BY 1`,
+      [weekAgo],
+    ),
+    await explain(
+      'overview: drift alerts',
+      `SELECT id, "createdAt", details FROM "DriftReport" WHERE alert AND "createdAt" >= $1 ORDER BY "createdAt" DESC LIMIT 20`,
+      [weekAgo],
+    ),
+    await explain(
+      'drift page: windows of the last 7 days',
+      `SELECT * FROM "DriftReport" WHERE "windowStart" >= $1 ORDER BY "windowStart" ASC LIMIT 5000`,
+      [weekAgo],
+    ),
+    await explain(
+      'runs: newest first',
+      `SELECT id, status, config FROM "TrainingRun" ORDER BY "createdAt" DESC LIMIT 50`,
+    ),
+  ];
+  const peakRss = (process.resourceUsage().maxRSS / 1024).toFixed(0);
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(
+    `${OUT}pages.md`,
+    [
+      '# Engineer pages at scale',
+      '',
+      `\`npx tsx bench/console/pages.ts --versions ${VERSIONS} --messages ${values.messages} --runs ${RUNS}\`, ${new Date().toISOString()}`,
+      '',
+      `Data: ${JSON.stringify(counts)}`,
+      '',
+      `Peak RSS of the process ${peakRss} MB; load average ${load} (two cores, shared with other engineers' work).`,
+      '',
+      '| page (server function) | p50 ms | p95 ms |',
+      '|---|---|---|',
+      ...rows,
+      '',
+      '## Plans',
+      '',
+      ...plans,
+    ].join('\n'),
+  );
+  say(`written ${OUT}pages.md; peak RSS ${peakRss} MB; load ${load}`);
+} finally {
+  const keys = servingReplicaKeys(REPLICA_PREFIX);
+  const ids = await redis.zrange(keys.index, 0, -1);
+  await redis.del(keys.index, ...ids.map((id) => keys.replica(id)));
+  redis.disconnect();
+  await sql.end();
+  await db.drop();
+}

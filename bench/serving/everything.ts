@@ -1,0 +1,333 @@
+/**
+ * The product as it ships, under load (run on purpose): serving with its default worker count, the trainer
+ * (its analytics consumer, drift and schedulers) and the console all running on this machine beside
+ * PostgreSQL, Redis and the load generator — what `npm start` runs — against a bare floor measured in the
+ * same run: one Fastify process doing a Redis GET, an INSERT and a Redis SET per turn (floor-server.mjs).
+ * Prints the open-loop p50/p99 at `--rate`, the closed-loop saturation of both and their ratio, and the CPU
+ * each process took per turn, with peak RSS and the load average.
+ *
+ *   npx tsx bench/serving/everything.ts [--rate 800] [--duration 20] [--concurrency 64] [--step 8]
+ *     [--workers N (default: serving's own default)] [--no-console] [--results FILE]
+ */
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { testServiceUrls } from '@acsa/db/testing';
+import { defaultWorkers } from '../../apps/serving/src/env.ts';
+import { buildConsole, startConsole, stopConsole } from '../../packages/e2e/src/console-server.ts';
+import { ChatClient } from './chat-client.ts';
+import { conversationSource } from './conversations.ts';
+import { ConversationPool, closedLoop, openLoop } from './load.ts';
+import {
+  cpuSeconds,
+  freePort,
+  loadAverages,
+  machineCpu,
+  peakRssMb,
+  pidsByName,
+  resetPeak,
+} from './proc-stats.ts';
+import { promote } from './promotions.ts';
+import { Recorder, type TSummary } from './recorder.ts';
+import { startServing } from './serving-process.ts';
+import { API_KEY, setUpBench, TOKEN_SECRET } from './setup.ts';
+
+const { values: a } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '800' },
+    duration: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '64' },
+    step: { type: 'string', default: '8' },
+    workers: { type: 'string' },
+    'no-console': { type: 'boolean', default: false },
+    'redis-db': { type: 'string', default: '12' },
+    results: { type: 'string' },
+  },
+});
+const RATE = Number(a.rate);
+const DURATION_S = Number(a.duration);
+const CONCURRENCY = Number(a.concurrency);
+const STEP_S = Number(a.step);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const log = (line: string) => process.stderr.write(`[everything] ${line}\n`);
+
+/** Every descendant of `pid` (npx → next-server, tsx's helpers, the trainer's step children). */
+function tree(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const s = readFileSync(`/proc/${e}/stat`, 'utf8');
+      parentOf.set(Number(e), Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++)
+    for (const [child, parent] of parentOf) if (parent === out[i]) out.push(child);
+  return out;
+}
+
+type TGroup = { name: string; pids: () => number[] };
+
+/** CPU seconds and peak RSS per group of processes over one phase. */
+function meter(groups: TGroup[]) {
+  const start = new Map<string, number>();
+  const startPids = new Map<string, Set<number>>();
+  for (const g of groups) {
+    const pids = g.pids();
+    for (const pid of pids) resetPeak(pid);
+    startPids.set(g.name, new Set(pids));
+    start.set(
+      g.name,
+      pids.reduce((s, p) => s + cpuSeconds(p), 0),
+    );
+  }
+  resetPeak(process.pid);
+  const machine0 = machineCpu();
+  const gen0 = process.cpuUsage();
+  return () => {
+    const rows = groups.map((g) => {
+      const pids = g.pids();
+      // A process that started during the phase counts from 0; one that ended is lost (rare: step children).
+      const cpu = pids.reduce((s, p) => s + cpuSeconds(p), 0) - (start.get(g.name) ?? 0);
+      return { name: g.name, cpuS: Math.max(0, cpu), peakRssMb: Math.max(0, ...pids.map(peakRssMb)) };
+    });
+    const gen = process.cpuUsage(gen0);
+    rows.push({
+      name: 'load generator',
+      cpuS: (gen.user + gen.system) / 1e6,
+      peakRssMb: peakRssMb(process.pid),
+    });
+    const busy = machineCpu().busy - machine0.busy;
+    const counted = rows.reduce((s, r) => s + r.cpuS, 0);
+    rows.push({ name: 'rest of the machine', cpuS: Math.max(0, busy - counted), peakRssMb: 0 });
+    return { rows, busyS: busy };
+  };
+}
+
+const pgBackends = (dbName: string) => () =>
+  pidsByName('postgres').filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${dbName} `);
+    } catch {
+      return false;
+    }
+  });
+
+async function startTrainer(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+  const port = await freePort();
+  const workDir = mkdtempSync(path.join(tmpdir(), 'acsa-bench-trainer-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/trainer/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, TRAINER_PORT: String(port), TRAINER_WORK_DIR: workDir },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d) => {
+    err = (err + d).slice(-4000);
+  });
+  const deadline = Date.now() + 90_000;
+  while (
+    !(await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`the trainer did not start:\n${err}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    child,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startFloor(databaseUrl: string, redisUrl: string) {
+  const port = await freePort();
+  const child = fork(
+    path.join(import.meta.dirname, 'floor-server.mjs'),
+    [String(port), databaseUrl, redisUrl],
+    {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`floor server exited ${code}`)));
+  });
+  return {
+    port,
+    pid: child.pid ?? 0,
+    stop: () =>
+      new Promise<void>((r) => {
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const fmt = (s: TSummary) =>
+  `${s.turnsPerS.toFixed(0)} turns/s, p50 ${s.latency.p50.toFixed(1)} ms, p99 ${s.latency.p99.toFixed(1)} ms, ${s.turns - s.ok} errors`;
+
+const { databaseUrl: serverUrl, redisUrl: redisBase } = testServiceUrls();
+const bench = await setUpBench({ serverUrl, redisBaseUrl: redisBase, redisDb: Number(a['redis-db']), log });
+const dbName = new URL(bench.databaseUrl).pathname.slice(1);
+const source = conversationSource({ orders: bench.orders, tokenSecret: TOKEN_SECRET });
+const lines: string[] = [];
+const children: { stop(): Promise<void> | void }[] = [];
+try {
+  // 1. The floor, alone (nothing else of ours running).
+  const floor = await startFloor(bench.databaseUrl, bench.redisUrl);
+  const floorClient = new ChatClient(floor.port, API_KEY, { maxSockets: 1_024 });
+  await closedLoop({
+    client: floorClient,
+    pool: new ConversationPool(source, CONCURRENCY * 2),
+    recorder: new Recorder(),
+    concurrency: CONCURRENCY,
+    durationS: 2,
+  });
+  const floorRec = new Recorder();
+  await closedLoop({
+    client: floorClient,
+    pool: new ConversationPool(source, CONCURRENCY * 2),
+    recorder: floorRec,
+    concurrency: CONCURRENCY,
+    durationS: STEP_S,
+  });
+  floorClient.close();
+  await floor.stop();
+  const floorS = floorRec.summary();
+  log(
+    `floor (Fastify + Redis GET/SET + INSERT, 1 process), closed ×${CONCURRENCY}: ${fmt(floorS)} (load ${loadAverages()})`,
+  );
+
+  // 2. The product as `npm start` runs it.
+  const workers = a.workers ? Number(a.workers) : defaultWorkers();
+  if (!a['no-console']) {
+    log('building the console (skipped when its build is current)');
+    buildConsole();
+  }
+  await promote(bench, bench.versions[0]);
+  const serving = await startServing({
+    databaseUrl: bench.databaseUrl,
+    redisUrl: bench.redisUrl,
+    port: await freePort(),
+    workers,
+    microbatch: true,
+    tokenSecret: TOKEN_SECRET,
+    // As shipped: serving's own defaults for the worker count and the log level.
+    extraEnv: { LOG_LEVEL: 'info' },
+  });
+  children.push(serving);
+  const servingWorkers = serving.workers();
+  log(`serving: ${servingWorkers.length} worker(s)`);
+  const trainer = await startTrainer({
+    NODE_ENV: 'production',
+    DATABASE_URL: bench.databaseUrl,
+    REDIS_URL: bench.redisUrl,
+  });
+  children.push(trainer);
+  let consoleChild: ChildProcess | null = null;
+  if (!a['no-console']) {
+    consoleChild = await startConsole({
+      databaseUrl: bench.databaseUrl,
+      port: await freePort(),
+      queuePrefix: 'acsa:bull',
+    });
+    children.push({ stop: () => stopConsole(consoleChild as ChildProcess) });
+  }
+  const groups: TGroup[] = [
+    { name: 'serving (primary)', pids: () => (servingWorkers.length > 1 ? [serving.primary] : []) },
+    { name: 'serving (workers)', pids: () => serving.workers() },
+    { name: 'trainer (with analytics)', pids: () => tree(trainer.child.pid ?? 0) },
+    ...(consoleChild ? [{ name: 'console', pids: () => tree(consoleChild?.pid ?? 0) }] : []),
+    { name: 'PostgreSQL (this database)', pids: pgBackends(dbName) },
+    { name: 'Redis', pids: () => pidsByName('redis-server') },
+  ];
+  const client = new ChatClient(serving.port, API_KEY, { maxSockets: 1_024 });
+  log(`warm-up 3 s at ${RATE} turns/s`);
+  await openLoop({
+    client,
+    pool: new ConversationPool(source, 256),
+    recorder: new Recorder(),
+    rate: RATE,
+    durationS: 3,
+  });
+  await new Promise((r) => setTimeout(r, 2_000));
+  const openRec = new Recorder();
+  const stopOpen = meter(groups);
+  await openLoop({
+    client,
+    pool: new ConversationPool(source, 256),
+    recorder: openRec,
+    rate: RATE,
+    durationS: DURATION_S,
+  });
+  // What analytics still has to do for these turns is part of their cost: wait for it to be recorded.
+  await new Promise((r) => setTimeout(r, 1_500));
+  const open = stopOpen();
+  const openS = openRec.summary();
+  const loadOpen = loadAverages();
+  log(`open loop ${RATE}/s: ${fmt(openS)} (load ${loadOpen})`);
+  await new Promise((r) => setTimeout(r, 2_000));
+  const satRec = new Recorder();
+  await closedLoop({
+    client,
+    pool: new ConversationPool(source, CONCURRENCY * 2),
+    recorder: satRec,
+    concurrency: CONCURRENCY,
+    durationS: STEP_S,
+  });
+  const satS = satRec.summary();
+  const loadSat = loadAverages();
+  log(`saturation closed ×${CONCURRENCY}: ${fmt(satS)} (load ${loadSat})`);
+  client.close();
+
+  const ratio = satS.turnsPerS / floorS.turnsPerS;
+  lines.push(
+    `## Everything running — ${new Date().toISOString()}`,
+    '',
+    `Serving (${servingWorkers.length} worker${servingWorkers.length === 1 ? '' : 's'}${a.workers ? ', --workers' : ', its default'}, micro-batching on, LOG_LEVEL info), the trainer (analytics, drift, schedulers), ${consoleChild ? 'the console (next start), ' : ''}PostgreSQL, Redis and this generator on ${cpus().length} cores (${availableParallelism()} available); \`npx tsx bench/serving/everything.ts ${process.argv.slice(2).join(' ')}\`.`,
+    '',
+    `| run | turns/s | p50 (ms) | p99 (ms) | errors | load average |`,
+    `|---|---:|---:|---:|---:|---|`,
+    `| floor: Fastify + Redis GET/SET + INSERT, 1 process, closed ×${CONCURRENCY} | ${floorS.turnsPerS.toFixed(0)} | ${floorS.latency.p50.toFixed(1)} | ${floorS.latency.p99.toFixed(1)} | ${floorS.turns - floorS.ok} | |`,
+    `| product, open loop ${RATE}/s for ${DURATION_S} s | ${openS.turnsPerS.toFixed(0)} | ${openS.latency.p50.toFixed(1)} | **${openS.latency.p99.toFixed(1)}** | ${openS.turns - openS.ok} | ${loadOpen} |`,
+    `| product, closed ×${CONCURRENCY} (saturation) | ${satS.turnsPerS.toFixed(0)} | ${satS.latency.p50.toFixed(1)} | ${satS.latency.p99.toFixed(1)} | ${satS.turns - satS.ok} | ${loadSat} |`,
+    '',
+    `Saturation: **${ratio.toFixed(2)}** of the floor.`,
+    '',
+    `CPU per turn in the open loop (${openS.ok} turns answered; machine busy ${((100 * open.busyS) / (open.rows.length ? DURATION_S + 1.5 : 1) / cpus().length).toFixed(0)} % of ${cpus().length} cores):`,
+    '',
+    '| process | CPU ms per turn | share of the CPU used | peak RSS (MB) |',
+    '|---|---:|---:|---:|',
+    ...open.rows.map(
+      (r) =>
+        `| ${r.name} | ${((1000 * r.cpuS) / Math.max(1, openS.ok)).toFixed(3)} | ${((100 * r.cpuS) / Math.max(1e-9, open.busyS)).toFixed(0)} % | ${r.peakRssMb ? r.peakRssMb.toFixed(0) : '—'} |`,
+    ),
+    '',
+  );
+  const text = lines.join('\n');
+  console.log(`\n${text}`);
+  if (a.results) {
+    mkdirSync(path.dirname(a.results), { recursive: true });
+    appendFileSync(a.results, `${text}\n`);
+    log(`appended to ${a.results}`);
+  }
+} finally {
+  for (const c of children.reverse()) await Promise.resolve(c.stop()).catch(() => undefined);
+  await bench.close().catch(() => undefined);
+}

@@ -1,0 +1,174 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
+import { describe, expect, it } from 'vitest';
+import { hasKubectl, kubectlKustomize, miniKustomize, readYaml, type TObject } from './kustomize-build.ts';
+
+const K8S = fileURLToPath(new URL('../k8s/', import.meta.url));
+const OVERLAYS = ['dev', 'production'] as const;
+
+// Each kind's typed model validates the object against the Kubernetes (or KEDA CRD) OpenAPI schema.
+const MODELS: Record<string, new (o: never) => { validate(): void }> = {
+  'apps/v1/Deployment': Deployment,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'v1/ConfigMap': ConfigMap,
+  'v1/Namespace': Namespace,
+  'v1/PersistentVolumeClaim': PersistentVolumeClaim,
+  'v1/Secret': Secret,
+  'v1/Service': Service,
+  'keda.sh/v1alpha1/ScaledObject': ScaledObject,
+  'keda.sh/v1alpha1/TriggerAuthentication': TriggerAuthentication,
+};
+
+function validate(o: TObject): void {
+  const Model = MODELS[`${o.apiVersion}/${o.kind}`];
+  if (!Model) throw new Error(`no schema for ${o.apiVersion} ${o.kind} (${o.metadata.name})`);
+  new Model(o as never).validate();
+}
+
+const build = (overlay: string) => miniKustomize(path.join(K8S, 'overlays', overlay));
+const find = (objects: TObject[], kind: string, name: string) => {
+  const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`${kind}/${name} missing`);
+  return o;
+};
+type TEnv = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
+const deployments = (objects: TObject[]) => objects.filter((o) => o.kind === 'Deployment');
+const envOf = (d: TObject, name: string) =>
+  // biome-ignore lint/suspicious/noExplicitAny: env entries of a validated manifest.
+  d.spec.template.spec.containers[0].env.find((e: any) => e.name === name);
+
+it('rejects an object that breaks its schema (the check can fail)', () => {
+  const bad = structuredClone(find(build('dev'), 'Deployment', 'serving'));
+  bad.spec.replicas = 'two';
+  expect(() => validate(bad)).toThrow(/replicas must be integer/);
+  const badScaler = structuredClone(find(build('dev'), 'ScaledObject', 'trainer-workers'));
+  badScaler.spec.triggers[0].metadata.listLength = 10_000;
+  expect(() => validate(badScaler)).toThrow(/listLength must be string/);
+});
+
+describe.each(OVERLAYS)('overlay %s', (overlay) => {
+  const objects = build(overlay);
+
+  it('builds objects that each pass the Kubernetes or KEDA schema of their kind', () => {
+    expect(objects.length).toBeGreaterThan(15);
+    for (const o of objects) expect(() => validate(o), `${o.kind}/${o.metadata.name}`).not.toThrow();
+    const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(new Set(names).size, 'no duplicates').toBe(names.length);
+  });
+
+  it.skipIf(!hasKubectl())('matches what kubectl kustomize builds', () => {
+    const real = kubectlKustomize(path.join(K8S, 'overlays', overlay));
+    const key = (o: TObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    expect(real.map(key).sort()).toEqual(objects.map(key).sort());
+    for (const o of real) {
+      validate(o);
+      const mine = objects.find((x) => key(x) === key(o)) as TObject;
+      expect(mine.spec, key(o)).toEqual(o.spec);
+      expect(mine.data, key(o)).toEqual(o.data);
+    }
+  });
+
+  it('runs every app non-root with requests, limits, readiness and liveness', () => {
+    for (const d of deployments(objects)) {
+      const pod = d.spec.template.spec;
+      expect(pod.securityContext.runAsNonRoot, d.metadata.name).toBe(true);
+      for (const c of pod.containers) {
+        expect(c.resources.requests.cpu && c.resources.requests.memory, d.metadata.name).toBeTruthy();
+        expect(c.resources.limits.cpu && c.resources.limits.memory, d.metadata.name).toBeTruthy();
+        expect(c.readinessProbe && c.livenessProbe, d.metadata.name).toBeTruthy();
+        expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
+        // Secrets only by reference: no literal value carries a password or a secret.
+        for (const e of c.env ?? []) {
+          if (e.value !== undefined)
+            expect(`${e.name}=${e.value}`).not.toMatch(/SECRET|PASSWORD|:\/\/[^/]*:[^/]*@/);
+        }
+      }
+    }
+  });
+
+  it('serves only with a model loaded, and drains within the grace period', () => {
+    const serving = find(objects, 'Deployment', 'serving');
+    const pod = serving.spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(c.livenessProbe.httpGet.path).toBe('/healthz');
+    const preStopSeconds = Number(c.lifecycle.preStop.exec.command[1]);
+    const drainSeconds = Number(envOf(serving, 'SHUTDOWN_TIMEOUT_MS').value) / 1000;
+    expect(preStopSeconds).toBeGreaterThanOrEqual(5);
+    expect(preStopSeconds + drainSeconds).toBeLessThan(pod.terminationGracePeriodSeconds);
+    expect(serving.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+    // Measured worker peak RSS (229 MB, bench/deploy/serving-rss.ts) fits with room for a model swap.
+    expect(c.resources.limits.memory).toBe('384Mi');
+    expect(
+      find(objects, 'Deployment', 'trainer').spec.template.spec.containers[0].resources.limits.memory,
+    ).toBe('4Gi');
+  });
+
+  it('scales serving on CPU and turns in flight per pod, and trainer workers on queue depth', () => {
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'serving');
+    expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'serving' });
+    // biome-ignore lint/suspicious/noExplicitAny: validated above.
+    const kinds = hpa.spec.metrics.map((m: any) => m.resource?.name ?? m.pods?.metric.name);
+    expect(kinds).toEqual(['cpu', 'acsa_chat_turns_in_flight']);
+    expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
+
+    const scaler = find(objects, 'ScaledObject', 'trainer-workers');
+    find(objects, 'Deployment', scaler.spec.scaleTargetRef.name);
+    expect(scaler.spec.minReplicaCount).toBeGreaterThanOrEqual(1);
+    // biome-ignore lint/suspicious/noExplicitAny: validated above.
+    const lists = scaler.spec.triggers.map((t: any) => t.metadata.listName);
+    // The wait lists of the queues the trainer consumes, under the default BullMQ prefix.
+    expect(lists).toEqual(['acsa:bull:acsa.interactions.v1:wait', 'acsa:bull:acsa.retrain-cpu.v1:wait']);
+    for (const t of scaler.spec.triggers) {
+      find(objects, 'TriggerAuthentication', t.authenticationRef.name);
+      expect(envOf(find(objects, 'Deployment', 'trainer'), t.metadata.addressFromEnv)).toBeTruthy();
+    }
+  });
+
+  it('has a disruption budget for every app, selecting its pods', () => {
+    for (const d of deployments(objects)) {
+      const pdbs = objects.filter(
+        (o) =>
+          o.kind === 'PodDisruptionBudget' &&
+          Object.entries(o.spec.selector.matchLabels).every(
+            ([k, v]) => d.spec.template.metadata.labels[k] === v,
+          ),
+      );
+      expect(pdbs, d.metadata.name).toHaveLength(1);
+    }
+  });
+
+  it('takes every secret from a Secret object', () => {
+    const refs = deployments(objects).flatMap((d) =>
+      d.spec.template.spec.containers.flatMap((c: { env?: TEnv[] }) =>
+        (c.env ?? []).filter((e: TEnv) => e.valueFrom?.secretKeyRef),
+      ),
+    );
+    expect(refs.map((e) => e.name)).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'CUSTOMER_TOKEN_SECRET']),
+    );
+    const secret = objects.find((o) => o.kind === 'Secret');
+    if (overlay === 'production') {
+      // Created out of band: the repository holds no production secret at all.
+      expect(secret).toBeUndefined();
+      return;
+    }
+    for (const { valueFrom } of refs as Required<TEnv>[]) {
+      const ref = valueFrom.secretKeyRef as { name: string; key: string };
+      expect(ref.name).toBe('acsa-secrets');
+      expect(Object.keys(secret?.data ?? {})).toContain(ref.key);
+    }
+  });
+});
+
+it('declares the prometheus-adapter rule the serving HPA reads', () => {
+  const [rules] = readYaml(path.join(K8S, 'prometheus-adapter', 'rules.yaml'));
+  validate(rules as TObject);
+  expect(rules?.data['config.yaml']).toContain('as: acsa_chat_turns_in_flight');
+});

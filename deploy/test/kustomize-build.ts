@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+export type TObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  // biome-ignore lint/suspicious/noExplicitAny: manifests are checked against their schemas, not typed here.
+  [field: string]: any;
+};
+
+type TKustomization = {
+  namespace?: string;
+  resources?: string[];
+  labels?: { pairs: Record<string, string> }[];
+  images?: { name: string; newName?: string; newTag?: string }[];
+  secretGenerator?: { name: string; literals?: string[] }[];
+  patches?: { target: { kind: string; name: string }; patch: string }[];
+};
+
+const CLUSTER_SCOPED = new Set(['Namespace']);
+
+export function readYaml(file: string): TObject[] {
+  return parseAllDocuments(readFileSync(file, 'utf8'))
+    .map((d) => d.toJS() as TObject | null)
+    .filter((o): o is TObject => o != null);
+}
+
+/** Applies one RFC 6902 operation (replace / add only: what the overlays use). */
+function applyOp(target: TObject, op: { op: string; path: string; value: unknown }) {
+  const keys = op.path
+    .split('/')
+    .slice(1)
+    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const last = keys.pop() as string;
+  // biome-ignore lint/suspicious/noExplicitAny: walking arbitrary JSON.
+  let node: any = target;
+  for (const k of keys) {
+    node = node?.[k];
+    if (node === undefined)
+      throw new Error(`patch path ${op.path} not found in ${target.kind}/${target.metadata.name}`);
+  }
+  if (op.op === 'replace' && !(last in node)) throw new Error(`replace of missing ${op.path}`);
+  if (op.op !== 'replace' && op.op !== 'add') throw new Error(`unsupported patch op ${op.op}`);
+  node[last] = op.value;
+}
+
+/**
+ * The subset of `kustomize build` these overlays use (resources, namespace, labels without selectors,
+ * images, secretGenerator literals without hash suffix, JSON 6902 patches), so the manifests are checked
+ * on machines without kubectl; where kubectl is installed the test compares the two builds.
+ */
+export function miniKustomize(dir: string): TObject[] {
+  const k = readYaml(path.join(dir, 'kustomization.yaml'))[0] as unknown as TKustomization;
+  let objects: TObject[] = [];
+  for (const r of k.resources ?? []) {
+    const p = path.join(dir, r);
+    objects.push(...(statSync(p).isDirectory() ? miniKustomize(p) : readYaml(p)));
+  }
+  for (const g of k.secretGenerator ?? []) {
+    const data: Record<string, string> = {};
+    for (const literal of g.literals ?? []) {
+      const at = literal.indexOf('=');
+      let value = literal.slice(at + 1);
+      if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
+      data[literal.slice(0, at)] = Buffer.from(value).toString('base64');
+    }
+    objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: g.name }, type: 'Opaque', data });
+  }
+  for (const { target, patch } of k.patches ?? []) {
+    const matches = objects.filter((o) => o.kind === target.kind && o.metadata.name === target.name);
+    if (matches.length !== 1)
+      throw new Error(`patch target ${target.kind}/${target.name} matched ${matches.length}`);
+    for (const op of readYaml0(patch)) applyOp(matches[0] as TObject, op);
+  }
+  const images = new Map((k.images ?? []).map((i) => [i.name, i]));
+  objects = objects.map((o) => {
+    const labels = Object.assign({}, ...(k.labels ?? []).map((l) => l.pairs));
+    const out = structuredClone(o);
+    const merged = { ...out.metadata.labels, ...labels };
+    if (Object.keys(merged).length > 0) out.metadata.labels = merged;
+    if (k.namespace && !CLUSTER_SCOPED.has(o.kind)) out.metadata.namespace = k.namespace;
+    for (const c of out.spec?.template?.spec?.containers ?? []) {
+      const [name, tag] = String(c.image).split(':');
+      const image = images.get(name as string);
+      if (image) c.image = `${image.newName ?? name}:${image.newTag ?? tag}`;
+    }
+    return out;
+  });
+  return objects;
+}
+
+function readYaml0(text: string): { op: string; path: string; value: unknown }[] {
+  return parseAllDocuments(text)[0]?.toJS() ?? [];
+}
+
+export function hasKubectl(): boolean {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function kubectlKustomize(dir: string): TObject[] {
+  const text = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as TObject | null)
+    .filter((o): o is TObject => o != null);
+}

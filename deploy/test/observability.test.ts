@@ -1,0 +1,190 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { createMetrics } from '../../apps/serving/src/http/metrics.ts';
+import { trainerMetricsRegistry } from '../../apps/trainer/src/metrics.ts';
+import { needsTool } from './needs-tool.ts';
+
+const DIR = fileURLToPath(new URL('../observability/', import.meta.url));
+type TRule = {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels?: { severity?: string };
+  annotations?: { summary?: string };
+};
+const rules = parse(readFileSync(`${DIR}prometheus-rules.yaml`, 'utf8')) as {
+  groups: { name: string; rules: TRule[] }[];
+};
+const dashboard = JSON.parse(readFileSync(`${DIR}grafana-dashboard.json`, 'utf8'));
+
+type TSeries = Map<string, Set<string>>;
+
+/**
+ * Every series name an app's registry exports (a histogram as its _bucket, _sum and _count) with the label
+ * names each carries: taken from the apps' own metric definitions, so a renamed metric or label fails here.
+ */
+function seriesOf(registry: Registry): TSeries {
+  const out: TSeries = new Map();
+  for (const m of registry.getMetricsAsArray() as unknown as {
+    name: string;
+    labelNames?: string[];
+    constructor: { name: string };
+  }[]) {
+    const labels = new Set(m.labelNames ?? []);
+    if (m.constructor.name === 'Histogram') {
+      out.set(`${m.name}_bucket`, new Set([...labels, 'le']));
+      out.set(`${m.name}_sum`, labels);
+      out.set(`${m.name}_count`, labels);
+    } else out.set(m.name, labels);
+  }
+  return out;
+}
+
+const APPS: Record<'serving' | 'trainer', { job: string; series: TSeries }> = {
+  serving: { job: 'acsa-serving', series: seriesOf(createMetrics().registry) },
+  trainer: {
+    job: 'acsa-trainer',
+    series: seriesOf(trainerMetricsRegistry({ queueCounts: async () => [], latestDrift: async () => null })),
+  },
+};
+const TARGET_LABELS = ['job', 'instance'];
+const FUNCTIONS_AND_KEYWORDS = new Set(
+  'sum max min avg count rate increase delta irate histogram_quantile clamp_min absent by without offset on ignoring and or unless bool'.split(
+    ' ',
+  ),
+);
+
+/** Checks one PromQL expression against one app's series; returns what is wrong (empty when nothing). */
+function problems(expr: string, app: keyof typeof APPS, legend = ''): string[] {
+  const { series, job } = APPS[app];
+  const found: string[] = [];
+  const labelsInExpr = new Set(TARGET_LABELS);
+  if ((expr.match(/\(/g) ?? []).length !== (expr.match(/\)/g) ?? []).length)
+    found.push('unbalanced parentheses');
+  const selectors = [...expr.matchAll(/\b([a-zA-Z_:][\w:]*)\s*(\{[^}]*\})?/g)];
+  let metrics = 0;
+  for (const [, name = '', matcher] of selectors) {
+    if (FUNCTIONS_AND_KEYWORDS.has(name)) continue;
+    const keys = [...(matcher ?? '').matchAll(/(\w+)\s*(?:=~|!~|!=|=)/g)].map((m) => m[1] ?? '');
+    if (name === 'up') {
+      metrics++;
+      if (!matcher?.includes(`job="${job}"`)) found.push(`up must name job="${job}"`);
+      continue;
+    }
+    const labels = series.get(name);
+    if (!labels) {
+      // Label names inside by(...) and the like are not selectors.
+      if (/^(acsa|process|nodejs)_/.test(name)) found.push(`${name} is not exported by ${app}`);
+      continue;
+    }
+    metrics++;
+    for (const l of labels) labelsInExpr.add(l);
+    for (const k of keys)
+      if (!labels.has(k) && !TARGET_LABELS.includes(k)) found.push(`${name} has no label ${k}`);
+  }
+  if (metrics === 0) found.push('names no metric');
+  for (const [, group = ''] of expr.matchAll(/\b(?:by|without)\s*\(([^)]*)\)/g))
+    for (const l of group
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean))
+      if (!labelsInExpr.has(l)) found.push(`groups by ${l}, which no metric of it carries`);
+  for (const [, l = ''] of legend.matchAll(/\{\{\s*(?:\$labels\.)?(\w+)\s*\}\}/g))
+    if (!labelsInExpr.has(l)) found.push(`legend names ${l}, which no metric of it carries`);
+  return found.map((p) => `${expr.replace(/\s+/g, ' ').trim()}: ${p}`);
+}
+
+describe('Prometheus alert rules', () => {
+  const all = rules.groups.flatMap((g) => g.rules.map((r) => ({ group: g.name, ...r })));
+
+  it('cover error rate, p99, drift, dead-letter growth and no model loaded, each well formed', () => {
+    expect(rules.groups.map((g) => g.name).sort()).toEqual(['acsa-serving', 'acsa-trainer']);
+    const names = all.map((r) => r.alert);
+    expect(new Set(names).size).toBe(names.length);
+    for (const wanted of [
+      'AcsaChatErrorRate',
+      'AcsaChatLatencyP99',
+      'AcsaDriftAlert',
+      'AcsaDeadLettersGrowing',
+      'AcsaNoModelLoaded',
+    ])
+      expect(names).toContain(wanted);
+    for (const r of all) {
+      expect(r.alert, JSON.stringify(r)).toMatch(/^Acsa[A-Z]\w+$/);
+      expect(typeof r.expr).toBe('string');
+      if (r.for !== undefined) expect(r.for).toMatch(/^\d+[smh]$/);
+      expect(['page', 'ticket']).toContain(r.labels?.severity);
+      expect(r.annotations?.summary).toBeTruthy();
+    }
+  });
+
+  it('name only metrics and labels that the apps export', () => {
+    const found = all.flatMap((r) =>
+      problems(r.expr, r.group === 'acsa-serving' ? 'serving' : 'trainer', JSON.stringify(r.annotations)),
+    );
+    expect(found).toEqual([]);
+  });
+
+  const promtool =
+    process.env.PROMTOOL ?? (spawnSync('which', ['promtool']).stdout?.toString().trim() || null);
+  it(
+    'pass promtool check rules',
+    needsTool(promtool, 'promtool is not installed (set PROMTOOL; the rules are checked by the tests above)'),
+    () => {
+      const out = execFileSync(promtool as string, [
+        'check',
+        'rules',
+        `${DIR}prometheus-rules.yaml`,
+      ]).toString();
+      expect(out).toMatch(/SUCCESS: \d+ rules found/);
+    },
+  );
+});
+
+describe('Grafana dashboard', () => {
+  type TPanel = {
+    id: number;
+    type: string;
+    title: string;
+    gridPos: { x: number; y: number; w: number; h: number };
+    datasource?: { type: string; uid: string };
+    targets?: { refId: string; expr: string; legendFormat?: string }[];
+  };
+  const panels = dashboard.panels as TPanel[];
+
+  it('is a dashboard Grafana imports: uid, schema version, a Prometheus datasource variable, panels on the grid', () => {
+    expect(dashboard).toMatchObject({ uid: 'acsa-overview', schemaVersion: expect.any(Number) });
+    expect(dashboard.templating.list).toContainEqual(
+      expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }),
+    );
+    expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
+    for (const p of panels) {
+      expect(p.gridPos.x + p.gridPos.w, p.title).toBeLessThanOrEqual(24);
+      if (p.type === 'row') continue;
+      expect(['timeseries', 'stat', 'bargauge', 'table', 'gauge']).toContain(p.type);
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template
+      expect(p.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      expect(p.targets?.length, p.title).toBeGreaterThan(0);
+      expect(new Set(p.targets?.map((t) => t.refId)).size).toBe(p.targets?.length);
+    }
+  });
+
+  it('has a Serving and a Trainer row whose panels chart only metrics that app exports', () => {
+    let app: keyof typeof APPS | null = null;
+    const found: string[] = [];
+    for (const p of panels) {
+      if (p.type === 'row') {
+        app = p.title === 'Serving' ? 'serving' : p.title === 'Trainer' ? 'trainer' : null;
+        expect(app, `row ${p.title}`).not.toBeNull();
+        continue;
+      }
+      for (const t of p.targets ?? [])
+        found.push(...problems(t.expr, app as keyof typeof APPS, t.legendFormat));
+    }
+    expect(found).toEqual([]);
+  });
+});
