@@ -32,7 +32,8 @@ const ports = {
 // Development only: a demo storefront key, the demo shop page's publishable key, the secret the demo shop
 // signs customer tokens with, and the console password, made once per checkout and kept in var/
 // (gitignored) so they survive restarts. Set ACSA_DEMO_API_KEY / ACSA_DEMO_PASSWORD (and
-// ACSA_DEMO_PUBLISHABLE_KEY / CUSTOMER_TOKEN_SECRET) to choose your own.
+// ACSA_DEMO_PUBLISHABLE_KEY / CUSTOMER_TOKEN_SECRET / AUTH_SECRET, the console's session secret) to choose
+// your own.
 const demoFile = 'var/demo-credentials.json';
 const development = env.NODE_ENV !== 'production';
 if (development) {
@@ -42,11 +43,13 @@ if (development) {
   saved.password ??= randomBytes(9).toString('base64url');
   saved.publishableKey ??= `acsa_pk_demo_${randomBytes(24).toString('base64url')}`;
   saved.customerTokenSecret ??= randomBytes(32).toString('base64url');
+  saved.consoleAuthSecret ??= randomBytes(32).toString('base64url');
   writeFileSync(demoFile, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
   env.ACSA_DEMO_API_KEY ??= saved.apiKey;
   env.ACSA_DEMO_PASSWORD ??= saved.password;
   env.ACSA_DEMO_PUBLISHABLE_KEY ??= saved.publishableKey;
   env.CUSTOMER_TOKEN_SECRET ??= saved.customerTokenSecret;
+  env.AUTH_SECRET ??= saved.consoleAuthSecret;
   env.ACSA_DEMO_SHOP_ORIGINS ??= `http://127.0.0.1:${ports.demoShop},http://localhost:${ports.demoShop}`;
 }
 
@@ -197,7 +200,7 @@ ${
     ? `
   demo shop page            http://127.0.0.1:${ports.demoShop}   (the chat widget, bottom right)
   demo storefront API key   ${env.ACSA_DEMO_API_KEY}
-  demo console sign-in      admin@example.com / engineer@example.com / reviewer@example.com, password ${env.ACSA_DEMO_PASSWORD}
+  demo console sign-in      admin@ / engineer@ / reviewer@ / reviewer2@example.com, password ${env.ACSA_DEMO_PASSWORD}
   (development only; kept in ${demoFile})
 `
     : ''

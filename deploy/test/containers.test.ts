@@ -165,6 +165,7 @@ describe('compose.yaml', () => {
     expect(env('postgres').POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
     expect(env('serving').CUSTOMER_TOKEN_SECRET).toMatch(/^\$\{CUSTOMER_TOKEN_SECRET:\?/);
     expect(env('serving').DATABASE_URL).toContain('${POSTGRES_PASSWORD:?');
+    expect(env('console').AUTH_SECRET).toMatch(/^\$\{AUTH_SECRET:\?/);
   });
 
   const cli = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
@@ -178,7 +179,10 @@ describe('compose.yaml', () => {
           env: { PATH: process.env.PATH, ...env },
           encoding: 'utf8',
         });
-      expect(run({ POSTGRES_PASSWORD: 'x', CUSTOMER_TOKEN_SECRET: 'y'.repeat(32) }).status).toBe(0);
+      expect(
+        run({ POSTGRES_PASSWORD: 'x', CUSTOMER_TOKEN_SECRET: 'y'.repeat(32), AUTH_SECRET: 'z'.repeat(32) })
+          .status,
+      ).toBe(0);
       const without = run({});
       expect(without.status).not.toBe(0);
       expect(without.stderr).toMatch(/POSTGRES_PASSWORD|CUSTOMER_TOKEN_SECRET/);

@@ -44,7 +44,9 @@ function applyOp(target: TObject, op: { op: string; path: string; value: unknown
   }
   if (op.op === 'replace' && !(last in node)) throw new Error(`replace of missing ${op.path}`);
   if (op.op !== 'replace' && op.op !== 'add') throw new Error(`unsupported patch op ${op.op}`);
-  node[last] = op.value;
+  // JSON Patch: "add" at "-" appends to an array.
+  if (op.op === 'add' && last === '-' && Array.isArray(node)) node.push(op.value);
+  else node[last] = op.value;
 }
 
 /**

@@ -1,5 +1,6 @@
-import { createHash, randomBytes, scryptSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { PrismaClient } from '@acsa/db';
+import { hashPassword } from '@acsa/pipelines/access';
 
 export const DEMO_USERS = [
   { email: 'admin@example.com', name: 'Ada Admin', role: 'ADMIN' },
@@ -7,14 +8,6 @@ export const DEMO_USERS = [
   { email: 'reviewer@example.com', name: 'Rae Reviewer', role: 'REVIEWER' },
   { email: 'reviewer2@example.com', name: 'Rob Reviewer', role: 'REVIEWER' },
 ] as const;
-
-/** The format User.passwordHash documents: scrypt$N$r$p$salt$hash (base64). */
-export function hashPassword(password: string): string {
-  const [N, r, p] = [16384, 8, 1];
-  const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32, { N, r, p });
-  return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -32,13 +25,20 @@ export async function seedAccess(
     demoShopOrigins?: string[];
   },
 ): Promise<{ users: number; apiKey: boolean; publishableKey: boolean }> {
-  const passwordHash = options.demoPassword ? hashPassword(options.demoPassword) : undefined;
+  const password = options.demoPassword ? await hashPassword(options.demoPassword) : undefined;
   for (const u of DEMO_USERS) {
-    await prisma.user.upsert({
+    const user = await prisma.user.upsert({
       where: { email: u.email },
-      create: { email: u.email, name: u.name, role: u.role, passwordHash: passwordHash ?? null },
-      update: passwordHash ? { passwordHash } : {},
+      create: { email: u.email, name: u.name, role: u.role },
+      update: {},
     });
+    // The credential account better-auth signs the user in with.
+    if (password)
+      await prisma.account.upsert({
+        where: { providerId_accountId: { providerId: 'credential', accountId: user.id } },
+        create: { providerId: 'credential', accountId: user.id, userId: user.id, password },
+        update: { password },
+      });
   }
   const admin = await prisma.user.findUniqueOrThrow({ where: { email: DEMO_USERS[0].email } });
   if (options.demoApiKey) {

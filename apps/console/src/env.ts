@@ -2,17 +2,36 @@ import { baseEnvShape, parseEnv, zPort } from '@acsa/core/env';
 import { DEFAULT_QUEUE_PREFIX } from '@acsa/pipelines';
 import { z } from 'zod';
 
-export const ZConsoleEnv = z.object({
-  ...baseEnvShape,
-  PORT: zPort(3000),
-  /** Where the console links to the serving API (docs, health). */
-  SERVING_URL: z.string().url().default('http://127.0.0.1:8080'),
-  /** BullMQ key prefix of the trainer's queues: the retrain button enqueues where the trainer listens. */
-  QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
-  /** Serving's REDIS_PREFIX: where its replicas report what they answer with (the registry page lists them). */
-  SERVING_REDIS_PREFIX: z.string().min(1).default('acsa:'),
-});
+export const ZConsoleEnv = z
+  .object({
+    ...baseEnvShape,
+    PORT: zPort(3000),
+    /** Where the console links to the serving API (docs, health). */
+    SERVING_URL: z.string().url().default('http://127.0.0.1:8080'),
+    /** BullMQ key prefix of the trainer's queues: the retrain button enqueues where the trainer listens. */
+    QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
+    /** Serving's REDIS_PREFIX: where its replicas report what they answer with (the registry page lists them). */
+    SERVING_REDIS_PREFIX: z.string().min(1).default('acsa:'),
+    /** Signs the session cookie (better-auth); required in production, where it must stay the same across restarts. */
+    AUTH_SECRET: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().min(32, 'must be at least 32 characters').optional(),
+    ),
+    /** The console's public URL; an https:// one makes the session cookie Secure. Default http://127.0.0.1:PORT. */
+    CONSOLE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.AUTH_SECRET)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_SECRET'],
+        message: 'is required in production (32+ random characters; `npm start` makes one in var/)',
+      });
+  });
 export type TConsoleEnv = z.infer<typeof ZConsoleEnv>;
+
+/** Outside production only: sessions signed with it survive restarts of a development console. */
+export const DEVELOPMENT_AUTH_SECRET = 'acsa-development-only-console-session-secret';
 
 export const loadEnv = (source: Record<string, string | undefined> = process.env): TConsoleEnv =>
   parseEnv(ZConsoleEnv, source);

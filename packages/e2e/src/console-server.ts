@@ -66,6 +66,7 @@ export async function startConsole(opts: {
       DATABASE_URL: opts.databaseUrl,
       QUEUE_PREFIX: opts.queuePrefix,
       SERVING_REDIS_PREFIX: servingRedisPrefix(opts.queuePrefix),
+      AUTH_SECRET: 'e2e-only-console-session-secret-0123456789',
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
       PORT: String(opts.port),

@@ -1,4 +1,13 @@
-// Server-only: console sign-in, sessions and roles (PostgreSQL through @acsa/db).
-export { verifyPassword } from './password.ts';
+// Server-only: console sign-in (better-auth), sessions and roles (PostgreSQL through @acsa/db).
+export {
+  createAuth,
+  SESSION_TTL_MS,
+  sessionUser,
+  signIn,
+  signOut,
+  type TAuth,
+  type TAuthOptions,
+  type TSessionUser,
+} from './auth.ts';
+export { hashPassword, verifyPassword } from './password.ts';
 export { hasRole, ROLE_RANK, type TActor } from './roles.ts';
-export { SESSION_TTL_MS, sessionUser, signIn, signOut, type TSessionUser } from './sessions.ts';

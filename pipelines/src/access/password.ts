@@ -1,10 +1,29 @@
-import { scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+
+const scryptAsync = (
+  password: string,
+  salt: Buffer,
+  length: number,
+  o: { N: number; r: number; p: number },
+) =>
+  new Promise<Buffer>((resolve, reject) =>
+    scrypt(password, salt, length, { ...o, maxmem: 256 * o.N * o.r }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  );
 
 /**
- * Checks a password against a hash in the format `prisma/seed/access.ts` writes and User.passwordHash
- * documents: `scrypt$N$r$p$salt$hash` (base64). Asynchronous, so a sign-in never blocks the event loop for
- * the ~50 ms scrypt takes; a malformed hash is a mismatch, never an exception.
+ * A password's hash as the credential Account keeps it: `scrypt$N$r$p$salt$hash` (base64). Asynchronous, so
+ * hashing never blocks the event loop for the ~50 ms scrypt takes.
  */
+export async function hashPassword(password: string): Promise<string> {
+  const [N, r, p] = [16384, 8, 1];
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(password, salt, 32, { N, r, p });
+  return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+/** Checks a password against a hashPassword hash; a malformed hash is a mismatch, never an exception. */
 export async function verifyPassword(stored: string | null, password: string): Promise<boolean> {
   const parts = stored?.split('$');
   if (!parts || parts.length !== 6 || parts[0] !== 'scrypt') return false;
@@ -12,10 +31,5 @@ export async function verifyPassword(stored: string | null, password: string): P
   const salt = Buffer.from(parts[4]!, 'base64');
   const expected = Buffer.from(parts[5]!, 'base64');
   if (!N || !r || !p || expected.length === 0) return false;
-  const actual = await new Promise<Buffer>((resolve, reject) =>
-    scrypt(password, salt, expected.length, { N, r, p, maxmem: 256 * N * r }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
-  );
-  return timingSafeEqual(actual, expected);
+  return timingSafeEqual(await scryptAsync(password, salt, expected.length, { N, r, p }), expected);
 }

@@ -64,7 +64,7 @@ describe('admin: users', () => {
   it('changes roles and disables users, never leaving the console without an admin', async () => {
     const rae = await makeUser(db.prisma, 'REVIEWER', 'rae');
     await db.prisma.session.create({
-      data: { tokenHash: 'rae-session', userId: rae.id, expiresAt: new Date(Date.now() + 60_000) },
+      data: { token: 'rae-session', userId: rae.id, expiresAt: new Date(Date.now() + 60_000) },
     });
     expect(await setUserRole(db.prisma, ada, { userId: rae.id, role: 'ENGINEER' })).toMatchObject({
       role: 'ENGINEER',

@@ -1,16 +1,16 @@
 import 'server-only';
 import type { Role } from '@acsa/db';
 import { hasRole, sessionUser, type TSessionUser } from '@acsa/pipelines/access';
-import { cookies } from 'next/headers';
+import { headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
-import { db } from './db';
-import { SESSION_COOKIE } from './session-cookie';
+import { auth } from './better-auth';
 
 /** The signed-in user of this request (looked up once per request), or null. */
 export const currentUser = cache(async (): Promise<TSessionUser | null> => {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  return sessionUser(db(), token);
+  // Reading the request first makes every page that asks dynamic: none is rendered at build time.
+  const h = await headers();
+  return sessionUser(auth(), h);
 });
 
 /**

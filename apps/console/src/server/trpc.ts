@@ -4,14 +4,14 @@ import type { PrismaClient, Role } from '@acsa/db';
 import { hasRole, sessionUser, type TSessionUser } from '@acsa/pipelines/access';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
+import { auth } from './better-auth';
 import { db } from './db';
-import { sessionTokenFrom } from './session-cookie';
 
 export type TContext = { prisma: PrismaClient; user: TSessionUser | null };
 
 export async function createContext(req: Request): Promise<TContext> {
   const prisma = db();
-  return { prisma, user: await sessionUser(prisma, sessionTokenFrom(req.headers.get('cookie'))) };
+  return { prisma, user: await sessionUser(auth(), req.headers) };
 }
 
 // The one map from the error model's codes to tRPC's: an operation throws AppError, the client sees the

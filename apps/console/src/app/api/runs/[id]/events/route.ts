@@ -1,7 +1,7 @@
 import { hasRole, sessionUser } from '@acsa/pipelines/access';
 import { runEvents } from '@acsa/pipelines/runs';
+import { auth } from '@/server/better-auth';
 import { db } from '@/server/db';
-import { sessionTokenFrom } from '@/server/session-cookie';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,7 +15,7 @@ const HEARTBEAT_MS = 15_000;
  * the run does; EventSource reconnects with Last-Event-ID, the last log line it got, and misses nothing.
  */
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const user = await sessionUser(db(), sessionTokenFrom(req.headers.get('cookie')));
+  const user = await sessionUser(auth(), req.headers);
   if (!user) return new Response('sign in first', { status: 401 });
   if (!hasRole(user.role, 'ENGINEER')) return new Response('this needs the engineer role', { status: 403 });
   const { id } = await ctx.params;
