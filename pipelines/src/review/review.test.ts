@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { bareModelVersion, createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TActor } from '../access/roles.ts';
 import { makeConversation, makeUser } from '../workbench-fixtures.ts';
@@ -55,6 +55,63 @@ describe('review items are made from what serving writes', () => {
     ).toMatchObject({
       reason: 'NEGATIVE_FEEDBACK',
     });
+    await db.prisma.reviewItem.deleteMany();
+  });
+
+  it('a CSAT of 2 or less makes the conversation’s last customer turn an item; a 3 does not', async () => {
+    const low = await makeConversation(db.prisma, [
+      { text: 'where is my order', intent: 'track_order', confidence: 0.97 },
+      { text: 'and the invoice', intent: 'get_invoice', confidence: 0.95 },
+    ]);
+    const fine = await makeConversation(db.prisma, [
+      { text: 'where is my parcel', intent: 'track_order', confidence: 0.96 },
+    ]);
+    await db.prisma.feedback.create({ data: { conversationId: low.conversationId, rating: 2 } });
+    await db.prisma.feedback.create({ data: { conversationId: fine.conversationId, rating: 3 } });
+    const items = await db.prisma.reviewItem.findMany();
+    expect(items.map((i) => [i.messageId, i.reason])).toEqual([[low.userMessageIds[1], 'NEGATIVE_FEEDBACK']]);
+    await db.prisma.reviewItem.deleteMany();
+  });
+
+  it('a shadow model that answers a turn differently makes it a disagreement item', async () => {
+    const c = await makeConversation(db.prisma, [
+      { text: 'I want my money back', intent: 'get_refund', confidence: 0.93 },
+      { text: 'where is my order', intent: 'track_order', confidence: 0.97 },
+      { text: 'tell me a joke', intent: 'out_of_scope', confidence: 0.9, outOfScope: true },
+      { text: 'can I change it maybe', intent: 'change_order', confidence: 0.41 },
+    ]);
+    const shadow = (await bareModelVersion(db.prisma, 'shadow-candidate')).id;
+    const predicted = (i: number, intent: string, outOfScope = false) => ({
+      messageId: c.userMessageIds[i]!,
+      modelVersionId: shadow,
+      intent,
+      confidence: 0.8,
+      topK: [{ intent, confidence: 0.8 }],
+      outOfScope,
+      lowConfidence: false,
+      latencyMs: 1,
+    });
+    // One statement, as serving writes them: another intent, the same intent, out-of-scope on both sides
+    // (whatever intent each names underneath), and a turn already in the inbox for low confidence.
+    await db.prisma.shadowPrediction.createMany({
+      data: [
+        predicted(0, 'cancel_order'),
+        predicted(1, 'track_order'),
+        predicted(2, 'greeting', true),
+        predicted(3, 'cancel_order'),
+      ],
+    });
+    const items = await db.prisma.reviewItem.findMany({ orderBy: { createdAt: 'asc' } });
+    expect(new Map(items.map((i) => [i.messageId, i.reason]))).toEqual(
+      new Map([
+        [c.userMessageIds[0], 'DISAGREEMENT'],
+        [c.userMessageIds[2], 'OUT_OF_SCOPE'],
+        [c.userMessageIds[3], 'LOW_CONFIDENCE'],
+      ]),
+    );
+    expect(
+      (await reviewInboxList(db.prisma, { filters: { reasons: ['DISAGREEMENT'] } })).map((r) => r.text),
+    ).toEqual(['I want my money back']);
     await db.prisma.reviewItem.deleteMany();
   });
 });
