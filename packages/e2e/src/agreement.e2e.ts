@@ -12,7 +12,6 @@ beforeAll(async () => {
   browser = await launch();
   prisma = testPrisma();
   await prisma.reviewItem.deleteMany();
-  await prisma.reviewSettings.update({ where: { id: 1 }, data: { overlapShare: 1 } });
 });
 afterAll(async () => {
   await prisma?.reviewSettings.update({ where: { id: 1 }, data: { overlapShare: 0.1 } });
@@ -36,6 +35,17 @@ async function labelInBrowser(page: Page, keys: string[]) {
 
 describe('overlap, agreement and adjudication', () => {
   it('two reviewers disagree on an overlap turn: κ moves as the hand-worked example says, an engineer decides', async () => {
+    // Nothing labeled twice yet: the page says so. The engineer makes every new item an overlap item.
+    const eli = await signedIn(browser, 'engineer');
+    await eli.goto(url('/agreement'));
+    await eli.getByText('No overlap turns labeled twice yet').waitFor();
+    await checkPage(eli, 'agreement-empty');
+    await eli.getByTestId('overlap-share').fill('100');
+    await eli.getByRole('button', { name: 'Save' }).click();
+    await eli.getByText('Saved: 100 % of new items from now on.').waitFor();
+    expect((await prisma.reviewSettings.findUniqueOrThrow({ where: { id: 1 } })).overlapShare).toBe(1);
+    expect(await prisma.auditLog.count({ where: { action: 'review.settings' } })).toBeGreaterThan(0);
+
     // Nine overlap turns already labeled by both reviewers: 4 agree on A, 1 A/B, 1 B/A, 3 agree on B (κ 0.55).
     const [rae, rob] = [await actor('reviewer@example.com'), await actor('reviewer2@example.com')];
     const plan = [
@@ -52,8 +62,7 @@ describe('overlap, agreement and adjudication', () => {
       await submitLabel(prisma, rae, { reviewItemId: item.id, intent: a, entities: [] });
       await submitLabel(prisma, rob, { reviewItemId: item.id, intent: b, entities: [] });
     }
-    const eli = await signedIn(browser, 'engineer');
-    await eli.goto(url('/agreement'));
+    await eli.reload();
     await expect.poll(() => eli.getByTestId('kappa').textContent()).toBe('0.55');
     await checkPage(eli, 'agreement-before');
 

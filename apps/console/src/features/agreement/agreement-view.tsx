@@ -18,14 +18,15 @@ export function AgreementView({ intents }: { intents: string[] }) {
   const r = report.data;
   return (
     <>
+      <OverlapSetting />
       <section aria-labelledby="agreement-h">
         <h2 id="agreement-h">Reviewer agreement</h2>
         {!r ? (
           <p aria-busy="true">Computing agreement…</p>
         ) : r.items === 0 ? (
           <EmptyState title="No overlap turns labeled twice yet">
-            A share of new review items (10 % by default) needs two labels from different reviewers; agreement
-            appears here once both have labeled some.
+            The overlap share of new review items needs two labels from different reviewers; agreement appears
+            here once both have labeled some.
           </EmptyState>
         ) : (
           <>
@@ -143,5 +144,62 @@ export function AgreementView({ intents }: { intents: string[] }) {
         </ol>
       </section>
     </>
+  );
+}
+
+/** The share of new review items that need two labels: shown, and changed here (audited). */
+function OverlapSetting() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const settings = useQuery(trpc.agreement.settings.queryOptions());
+  const save = useMutation(
+    trpc.agreement.updateSettings.mutationOptions({
+      onSuccess: (data) => qc.setQueryData(trpc.agreement.settings.queryKey(), data),
+    }),
+  );
+  const share = settings.data ? Math.round(settings.data.overlapShare * 100) : null;
+  return (
+    <section aria-labelledby="overlap-h">
+      <h2 id="overlap-h">Overlap</h2>
+      {share === null ? (
+        <p aria-busy="true">Reading the setting…</p>
+      ) : (
+        <form
+          className="row actions"
+          key={share}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const percent = Number(new FormData(e.currentTarget).get('share'));
+            save.mutate({ overlapShare: percent / 100 });
+          }}
+        >
+          <label>
+            Share of new review items labeled by two reviewers (%)
+            <input
+              name="share"
+              type="number"
+              min={0}
+              max={100}
+              step={1}
+              required
+              style={{ width: '8rem' }}
+              defaultValue={share}
+              data-testid="overlap-share"
+            />
+          </label>
+          <button type="submit" disabled={save.isPending}>
+            Save
+          </button>
+          {save.isSuccess ? (
+            <output className="muted">Saved: {share} % of new items from now on.</output>
+          ) : null}
+          {save.error ? (
+            <p role="alert" className="error">
+              {save.error.message}
+            </p>
+          ) : null}
+        </form>
+      )}
+    </section>
   );
 }

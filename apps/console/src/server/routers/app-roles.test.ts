@@ -32,6 +32,8 @@ const MINIMUM_ROLE: Record<string, Role> = {
   'agreement.report': 'ENGINEER',
   'agreement.adjudicationList': 'ENGINEER',
   'agreement.adjudicate': 'ENGINEER',
+  'agreement.settings': 'ENGINEER',
+  'agreement.updateSettings': 'ENGINEER',
   'conversations.search': 'REVIEWER',
   'conversations.sendToReview': 'REVIEWER',
   'drift.retrain': 'ENGINEER',
