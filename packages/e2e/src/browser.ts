@@ -26,12 +26,20 @@ export function launch(): Promise<Browser> {
 export type TDemoUser = 'reviewer' | 'reviewer2' | 'engineer' | 'admin';
 
 /** A fresh browser context signed in as one of the seeded demo users, through the sign-in form. */
-export async function signedIn(browser: Browser, who: TDemoUser): Promise<Page> {
+export async function signedIn(
+  browser: Browser,
+  who: TDemoUser,
+  /** Another console than the suite's (e.g. one on the storefront test's shop database). */
+  at: { consoleUrl: string; password: string } = {
+    consoleUrl: inject('consoleUrl'),
+    password: inject('password'),
+  },
+): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await page.goto(`${inject('consoleUrl')}/sign-in`);
+  await page.goto(`${at.consoleUrl}/sign-in`);
   await page.getByLabel('Email').fill(`${who}@example.com`);
-  await page.getByLabel('Password').fill(inject('password'));
+  await page.getByLabel('Password').fill(at.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Console' }).waitFor();
   return page;

@@ -1,7 +1,9 @@
-import { listEscalations } from '@acsa/pipelines/escalations';
+import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPage, launch } from './browser.ts';
+import { seedAccess } from '../../../prisma/seed/access.ts';
+import { checkPage, launch, signedIn } from './browser.ts';
+import { freePort, startConsole, stopConsole } from './console-server.ts';
 import { PUBLISHABLE_KEY, SECRET_KEY, startStorefront, type TStorefront } from './storefront-stack.ts';
 
 // A shopper on the demo shop page, talking to the agent through the widget, with serving and the page as
@@ -90,6 +92,7 @@ describe('the demo shop and its chat widget', () => {
         async () => (await stack.shop.db.prisma.order.findUniqueOrThrow({ where: { number: 10110 } })).status,
       )
       .toBe('CANCELLED');
+    await checkPage(page, 'storefront-widget-cancelled');
   });
 
   it('asks for a rating at the end: thumbs down makes a review item', async () => {
@@ -105,14 +108,31 @@ describe('the demo shop and its chat widget', () => {
     await checkPage(page, 'storefront-widget-rated');
   });
 
-  it('hands over to a person: the widget says so, and the escalation is in the console queue', async () => {
+  it('hands over to a person: the widget says so, and a reviewer finds it in the console queue', async () => {
     await ask('I want to talk to a real person');
     await widget().getByText('A person from our team will follow up here').waitFor();
-    const queue = await listEscalations(stack.shop.db.prisma);
-    const mine = queue.find((e) => JSON.stringify(e).includes('I want to talk to a real person'));
-    expect(mine?.status).toBe('OPEN');
-    expect(JSON.stringify(mine)).toContain('alex.morgan@example.com');
     await checkPage(page, 'storefront-widget-escalated');
+
+    // The console on the shop's database, as `npm start` runs it beside serving: a reviewer opens the queue.
+    const password = randomBytes(9).toString('base64url');
+    await seedAccess(stack.shop.db.prisma, { demoPassword: password });
+    const port = await freePort();
+    const consoleProcess = await startConsole({
+      databaseUrl: stack.shop.db.url,
+      port,
+      queuePrefix: stack.shop.redis.prefix,
+    });
+    try {
+      const rae = await signedIn(browser, 'reviewer', { consoleUrl: `http://127.0.0.1:${port}`, password });
+      await rae.goto(`http://127.0.0.1:${port}/escalations`);
+      const card = rae.locator('article, li').filter({ hasText: 'I want to talk to a real person' }).first();
+      await card.waitFor();
+      expect(await card.textContent()).toContain('alex.morgan@example.com');
+      await checkPage(rae, 'storefront-escalation-in-console');
+      await rae.context().close();
+    } finally {
+      stopConsole(consoleProcess);
+    }
   });
 
   it('shows "reconnecting" while serving restarts, then delivers the message', async () => {
