@@ -95,7 +95,7 @@ describe('the demo shop and its chat widget', () => {
     await checkPage(page, 'storefront-widget-cancelled');
   });
 
-  it('asks for a rating at the end: thumbs down makes a review item', async () => {
+  it('asks for a rating at the end: thumbs down makes a review item, then a 1-5 score from the keyboard', async () => {
     const before = await stack.shop.db.prisma.reviewItem.count({ where: { reason: 'NEGATIVE_FEEDBACK' } });
     await ask('thank you!');
     await widget().getByRole('button', { name: 'No, it was not helpful' }).click();
@@ -105,6 +105,26 @@ describe('the demo shop and its chat widget', () => {
     await expect
       .poll(() => stack.shop.db.prisma.reviewItem.count({ where: { reason: 'NEGATIVE_FEEDBACK' } }))
       .toBe(before + 1);
+    // The satisfaction score comes next, focus on its first button: Tab to "2 of 5" and Enter.
+    await widget()
+      .getByRole('group', { name: /How satisfied are you/ })
+      .waitFor();
+    await checkPage(page, 'storefront-widget-csat');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(
+        async () =>
+          (await stack.shop.db.prisma.feedback.findFirst({ where: { rating: { not: null } } }))?.rating,
+      )
+      .toBe(2);
+    await expect
+      .poll(() =>
+        widget()
+          .getByRole('group', { name: /How satisfied are you/ })
+          .count(),
+      )
+      .toBe(0);
     await checkPage(page, 'storefront-widget-rated');
   });
 

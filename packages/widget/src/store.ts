@@ -14,8 +14,8 @@ export type TSaved = {
   messages: TMessage[];
   quickReplies: { label: string; text: string }[];
   escalated: boolean;
-  /** Feedback given, or the prompt for it shown. */
-  rating: 'asked' | 'given' | null;
+  /** The feedback prompts: thumbs asked, then the 1–5 satisfaction score asked, then done. */
+  rating: 'asked' | 'csat' | 'given' | null;
   open: boolean;
 };
 

@@ -33,6 +33,7 @@ h2{margin:0;font-size:16px}
   font-size:13px;cursor:pointer}
 .quick button:hover,.rate button:hover{background:#eff6ff}
 .rate{display:flex;align-items:center;gap:8px;padding:0 14px 8px;color:#374151;font-size:13px}
+.csat{flex-wrap:wrap;gap:6px}.csat span{flex-basis:100%}.csat button{min-width:36px;padding:6px 10px}
 form{display:flex;gap:8px;padding:10px 12px;border-top:1px solid #e5e7eb}
 input{flex:1;min-width:0;padding:9px 11px;border:1px solid #6b7280;border-radius:8px;font-size:14px;color:#111827}
 form button{border:0;border-radius:8px;background:#1d4ed8;color:#fff;padding:0 14px;font-weight:600;cursor:pointer}

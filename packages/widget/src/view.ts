@@ -16,6 +16,9 @@ const PANEL = `
   <div class="rate" role="group" aria-labelledby="acsa-rate" hidden><span id="acsa-rate">Was this chat helpful?</span>
     <button type="button" data-thumbs="up" aria-label="Yes, it was helpful">Yes</button>
     <button type="button" data-thumbs="down" aria-label="No, it was not helpful">No</button></div>
+  <div class="rate csat" role="group" aria-labelledby="acsa-csat" hidden><span id="acsa-csat">How satisfied are you, from 1 (not at all) to 5 (very)?</span>
+    ${[1, 2, 3, 4, 5].map((n) => `<button type="button" data-rating="${n}" aria-label="${n} of 5">${n}</button>`).join('')}
+    <button type="button" class="skip" data-rating="" aria-label="Skip the rating">Skip</button></div>
   <form class="compose"><label class="sr" for="acsa-input">Your message</label>
     <input id="acsa-input" autocomplete="off" maxlength="2000" placeholder="Type your message…">
     <button type="submit">Send</button></form>
@@ -38,6 +41,7 @@ export function mountView(host: HTMLElement, title: string) {
     note: q<HTMLElement>('.note'),
     quick: q<HTMLElement>('.quick'),
     rate: q<HTMLElement>('.rate'),
+    csat: q<HTMLElement>('.csat'),
     form: q<HTMLFormElement>('form'),
     input: q<HTMLInputElement>('input'),
     send: q<HTMLButtonElement>('form button'),

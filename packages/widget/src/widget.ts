@@ -48,6 +48,7 @@ export function createWidget(o: TWidgetOptions) {
       }),
     );
     v.rate.hidden = state.rating !== 'asked';
+    v.csat.hidden = state.rating !== 'csat';
     v.typing.hidden = !busy;
     v.send.disabled = busy;
     // Last, once the notes and buttons below it have taken their room: the newest message in view.
@@ -102,17 +103,21 @@ export function createWidget(o: TWidgetOptions) {
     }
   }
 
-  async function rate(thumbs: 'up' | 'down') {
+  /** Thumbs first, then an optional 1–5 satisfaction score (CSAT); each is sent as it is given. */
+  async function rate(f: { thumbs: 'up' | 'down' } | { rating: number } | null) {
     if (!state.sessionToken) return;
-    state.rating = 'given';
+    const step = state.rating;
+    state.rating = step === 'asked' ? 'csat' : 'given';
     render();
+    if (f === null) return;
     try {
-      await client.feedback({ sessionId: state.sessionId, sessionToken: state.sessionToken, thumbs });
-      state.messages.push({ from: 'system', text: 'Thank you for your feedback.' });
+      await client.feedback({ sessionId: state.sessionId, sessionToken: state.sessionToken, ...f });
+      if (step === 'asked') state.messages.push({ from: 'system', text: 'Thank you for your feedback.' });
     } catch {
-      state.rating = 'asked';
+      state.rating = step;
     }
     render();
+    if (state.rating === 'csat') v.csat.querySelector('button')?.focus();
   }
 
   v.launcher.addEventListener('click', () => setOpen(v.panel.hidden));
@@ -127,7 +132,12 @@ export function createWidget(o: TWidgetOptions) {
     void send(text);
   });
   for (const b of v.rate.querySelectorAll('button'))
-    b.addEventListener('click', () => void rate(b.dataset.thumbs === 'up' ? 'up' : 'down'));
+    b.addEventListener('click', () => void rate({ thumbs: b.dataset.thumbs === 'up' ? 'up' : 'down' }));
+  for (const b of v.csat.querySelectorAll<HTMLButtonElement>('button'))
+    b.addEventListener(
+      'click',
+      () => void rate(b.dataset.rating ? { rating: Number(b.dataset.rating) } : null),
+    );
 
   v.panel.hidden = !state.open;
   v.launcher.setAttribute('aria-expanded', String(state.open));
