@@ -161,7 +161,7 @@ function TaskView({ task, picked, entities, utterance, onPick, onRemoveEntity }:
         Label: <strong data-testid="picked">{picked ?? 'none — press / to search'}</strong>{' '}
         <span className="muted">(Enter saves it)</span>
       </p>
-      <details>
+      <details open>
         <summary>Conversation around this turn</summary>
         <Transcript
           turns={task.context.map((c) => ({ ...c, intent: null, confidence: null }))}
