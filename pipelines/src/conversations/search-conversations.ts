@@ -17,9 +17,9 @@ const ORDER_NUMBER = /^#?(\d{4,9})$/;
 
 /**
  * Conversations by session id, customer email, order number (the order's customer's conversations and any
- * message quoting the number) or words in a message, latest first. Each kind is one indexed lookup: session
+ * message quoting the number) or words a customer wrote, latest first. Each kind is one indexed lookup: session
  * (sessionId, lastMessageAt), email (Customer.email unique), order (Order.number unique), words (pg_trgm GIN
- * on Message.text; at least three characters, below which trigrams cannot help).
+ * on customers' Message.text, a partial index; at least three characters, below which trigrams cannot help).
  */
 export async function searchConversations(
   prisma: PrismaClient,
@@ -49,7 +49,7 @@ export async function searchConversations(
       SELECT c.id, 'customer', 1 FROM "Conversation" c WHERE c."customerId" = ANY(${customerIds}::uuid[])
       UNION ALL
       (SELECT m."conversationId", m.text, 2 FROM "Message" m
-        WHERE ${words}::text IS NOT NULL AND m.text ILIKE ${words}::text
+        WHERE ${words}::text IS NOT NULL AND m.role = 'USER' AND m.text ILIKE ${words}::text
         ORDER BY m."createdAt" DESC LIMIT ${limit * 4})
     ), best AS (
       SELECT DISTINCT ON (id) id, match FROM hits ORDER BY id, rank

@@ -16,7 +16,7 @@ export default async function ConversationsPage({ searchParams }: TProps) {
     <>
       <h1>Conversations</h1>
       <p className="lede">
-        Find a conversation by words in it, its session id, the customer's email or an order number.
+        Find a conversation by words the customer wrote, its session id, the customer's email or an order number.
       </p>
       <search>
         <form className="row card" action="/conversations">
@@ -38,7 +38,7 @@ export default async function ConversationsPage({ searchParams }: TProps) {
         </EmptyState>
       ) : hits.length === 0 ? (
         <EmptyState title={`No conversation matches “${q}”`}>
-          Words match anywhere in a message; emails, sessions and order numbers must be exact.
+          Words match anywhere in what a customer wrote; emails, sessions and order numbers must be exact.
         </EmptyState>
       ) : (
         <table>
