@@ -130,15 +130,29 @@ try {
     await explain('inbox, intent', ...inbox({ reasons: [], intent: 'get_invoice' })),
     await explain(
       'search, words',
-      `SELECT m."conversationId", m.text FROM "Message" m WHERE m.text ILIKE $1 ORDER BY m."createdAt" DESC LIMIT 200`,
+      `SELECT m."conversationId", m.text FROM "Message" m WHERE m.role = 'USER' AND m.text ILIKE $1 ORDER BY m."createdAt" DESC LIMIT 200`,
       ['%parcel is late%'],
     ),
     await explain(
       'search, rare words',
-      `SELECT m."conversationId", m.text FROM "Message" m WHERE m.text ILIKE $1 ORDER BY m."createdAt" DESC LIMIT 200`,
+      `SELECT m."conversationId", m.text FROM "Message" m WHERE m.role = 'USER' AND m.text ILIKE $1 ORDER BY m."createdAt" DESC LIMIT 200`,
       ['%c4ca4238a0b9%'],
     ),
+    await explain(
+      'inbox, model version',
+      ...inbox({ reasons: [], modelVersionId: '00000000-0000-7000-8000-000000000001' }),
+    ),
     await explain('search, session', `SELECT id FROM "Conversation" WHERE "sessionId" = $1`, ['sess-123456']),
+    await explain(
+      'search, customer email (then their conversations)',
+      `SELECT c.id FROM "Conversation" c WHERE c."customerId" = (SELECT id FROM "Customer" WHERE email = $1)`,
+      ['customer42@example.com'],
+    ),
+    await explain(
+      'search, order number (then its customer’s conversations)',
+      `SELECT c.id FROM "Conversation" c WHERE c."customerId" = (SELECT "customerId" FROM "Order" WHERE number = $1)`,
+      [10042],
+    ),
   ];
   mkdirSync(OUT, { recursive: true });
   writeFileSync(`${OUT}plans.txt`, plans.join('\n'));
