@@ -67,9 +67,18 @@ describe('shadow', () => {
           latencyMs: 2,
         },
       });
+      // A disagreement is already in the inbox (the shadow trigger put it there): reviewers decided it.
       if (decided)
-        await prisma.reviewItem.create({
-          data: { messageId: m.id, reason: 'SAMPLE', priority: 0.5, status: 'LABELED', finalIntent: decided },
+        await prisma.reviewItem.upsert({
+          where: { messageId: m.id },
+          create: {
+            messageId: m.id,
+            reason: 'SAMPLE',
+            priority: 0.5,
+            status: 'LABELED',
+            finalIntent: decided,
+          },
+          update: { status: 'LABELED', finalIntent: decided },
         });
     }
     await eli.goto(url('/shadow'));
@@ -81,19 +90,17 @@ describe('shadow', () => {
     await section.getByText('Latest disagreements (2)').click();
     await section.getByRole('link', { name: '“I want my money back”' }).waitFor();
 
-    // Send to review: the undecided disagreement becomes a MANUAL review item; the decided one is in review.
-    const decided = section.getByRole('listitem').filter({ hasText: 'I want my money back' });
-    expect(await decided.getByText('in review').count()).toBe(1);
-    const undecided = section.getByRole('listitem').filter({ hasText: 'refund the blue jacket' });
-    await undecided.getByRole('button', { name: 'Send to review' }).click();
-    await undecided.getByText('sent to review').waitFor();
-    const sent = await prisma.reviewItem.findFirstOrThrow({
+    // Every disagreement went to the review inbox by itself (reason DISAGREEMENT), the decided one and the one
+    // reviewers have not labeled yet alike; neither offers "Send to review" again.
+    for (const text of ['I want my money back', 'refund the blue jacket']) {
+      const item = section.getByRole('listitem').filter({ hasText: text });
+      expect(await item.getByText('in review').count()).toBe(1);
+      expect(await item.getByRole('button', { name: 'Send to review' }).count()).toBe(0);
+    }
+    const waiting = await prisma.reviewItem.findFirstOrThrow({
       where: { message: { conversationId: conversation.id, text: 'refund the blue jacket' } },
     });
-    expect(sent.reason).toBe('MANUAL');
-    expect(await prisma.auditLog.count({ where: { action: 'review.send', targetId: sent.messageId } })).toBe(
-      1,
-    );
+    expect(waiting).toMatchObject({ reason: 'DISAGREEMENT', status: 'OPEN' });
     await checkPage(eli, 'shadow');
 
     // Promote the shadow model: production moves to the shadow alias's version, with a reason, confirmed.

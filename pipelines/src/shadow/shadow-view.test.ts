@@ -42,9 +42,12 @@ describe('shadow view', () => {
           latencyMs: 2,
         },
       });
+      // A disagreement is already in the inbox (the shadow trigger put it there): reviewers decided it.
       if (decided)
-        await db.prisma.reviewItem.create({
-          data: { messageId, reason: 'SAMPLE', priority: 0.5, status: 'LABELED', finalIntent: decided },
+        await db.prisma.reviewItem.upsert({
+          where: { messageId },
+          create: { messageId, reason: 'SAMPLE', priority: 0.5, status: 'LABELED', finalIntent: decided },
+          update: { status: 'LABELED', finalIntent: decided },
         });
     }
     const view = await shadowView(db.prisma);

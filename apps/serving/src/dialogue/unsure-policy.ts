@@ -6,10 +6,10 @@ import { policyOf } from './intents.ts';
 /** Two unsure turns in a row go to a person; one alone gets a clarifying question. */
 export const UNSURE_LIMIT = 2;
 
-/** The topics of the model's best in-shop guesses, for "is it about A or B?". */
+/** The topics of the model's best in-shop guesses (of its first three), for "is it about A or B?". */
 function guesses(ctx: TTurnContext): string[] {
   const out: string[] = [];
-  for (const { intent } of ctx.u.topK) {
+  for (const { intent } of ctx.u.topK.slice(0, 3)) {
     const p = policyOf(intent);
     if (!p || p.kind === 'smalltalk' || p.kind === 'out_of_scope' || out.includes(p.topic)) continue;
     out.push(p.topic);

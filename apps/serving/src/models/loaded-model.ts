@@ -6,6 +6,12 @@ export type TModelState = 'READY' | 'UNLOADING';
 export type TBatching = { enabled: boolean; maxBatch: number; maxWaitMs: number };
 
 /**
+ * The intents kept with each prediction, best first: stored with the turn, they are the suggestions a reviewer
+ * picks from with the keys 1–5 on the labeling page, and the escalation context lists them.
+ */
+const SUGGESTIONS = 5;
+
+/**
  * One served version: its classifier, its micro-batcher and a count of requests using it. Retired when an
  * alias moves away; released only once the last request that acquired it has finished.
  */
@@ -22,7 +28,7 @@ export class LoadedModel {
     batching: TBatching,
   ) {
     this.batcher = batching.enabled
-      ? new MicroBatcher((texts) => classifier.predict(texts, { topK: 3 }), batching)
+      ? new MicroBatcher((texts) => classifier.predict(texts, { topK: SUGGESTIONS }), batching)
       : null;
   }
 
@@ -50,7 +56,7 @@ export class LoadedModel {
       });
     }
     return withSpan('nlu.inference', async () => {
-      const [p] = await this.classifier.predict([text], { topK: 3 });
+      const [p] = await this.classifier.predict([text], { topK: SUGGESTIONS });
       return p as TPrediction;
     });
   }

@@ -20,8 +20,9 @@ export default async function ShadowPage() {
       <p className="lede">
         A model in the <code>shadow</code> alias scores every customer message after production has answered,
         answering no one. Here: how often it would have answered differently, and who was right where
-        reviewers decided. Send a disagreement to review to have it decided; promote the shadow model to
-        production here (or any version from the <Link href="/models">model registry</Link>) if it earns it.
+        reviewers decided. Each disagreement goes to the review inbox by itself (reason: disagreement), so
+        reviewers decide who was right; promote the shadow model to production here (or any version from the{' '}
+        <Link href="/models">model registry</Link>) if it earns it.
       </p>
       {view.versions.length === 0 ? (
         <EmptyState title="No shadow predictions in the last 7 days">
