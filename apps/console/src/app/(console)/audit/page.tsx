@@ -75,7 +75,12 @@ export default async function AuditPage({ searchParams }: { searchParams: TSearc
                   {r.targetType} {r.targetId ? `…${r.targetId.slice(-8)}` : ''}
                 </td>
                 <td>
-                  <code className="clip">{JSON.stringify(r.data)}</code>
+                  {/* Sign-in and sign-out change no record: nothing to show before and after. */}
+                  {r.data && typeof r.data === 'object' && Object.keys(r.data).length === 0 ? (
+                    <span className="muted">—</span>
+                  ) : (
+                    <code className="clip">{JSON.stringify(r.data)}</code>
+                  )}
                 </td>
               </tr>
             ))}
