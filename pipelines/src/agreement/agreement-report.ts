@@ -17,17 +17,20 @@ export type TAgreementReport = {
 export async function agreementReport(prisma: PrismaClient): Promise<TAgreementReport> {
   const items = await prisma.reviewItem.findMany({
     where: { requiredLabels: { gte: 2 }, labels: { some: {} } },
-    select: { labels: { select: { intent: true, user: { select: { name: true } } } } },
+    select: { labels: { select: { intent: true, user: { select: { id: true, name: true } } } } },
   });
   const units = items.map((i) => i.labels).filter((l) => l.length >= 2);
   const byPair = new Map<string, { a: string; b: string; pairs: [string, string][] }>();
   const allPairs: [string, string][] = [];
   for (const labels of units) {
-    const sorted = [...labels].sort((x, y) => x.user.name.localeCompare(y.user.name));
+    // Ordered by name for display, then id: two reviewers who share a name are still two reviewers.
+    const sorted = [...labels].sort(
+      (x, y) => x.user.name.localeCompare(y.user.name) || x.user.id.localeCompare(y.user.id),
+    );
     for (let i = 0; i < sorted.length; i++)
       for (let j = i + 1; j < sorted.length; j++) {
         const [x, y] = [sorted[i]!, sorted[j]!];
-        const key = `${x.user.name}\u0000${y.user.name}`;
+        const key = `${x.user.id}\u0000${y.user.id}`;
         const entry = byPair.get(key) ?? { a: x.user.name, b: y.user.name, pairs: [] };
         entry.pairs.push([x.intent, y.intent]);
         byPair.set(key, entry);

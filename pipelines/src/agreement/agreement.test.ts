@@ -47,6 +47,25 @@ describe('agreement and adjudication', () => {
     expect(r.intents.map((i) => i.intent)).toEqual(['get_refund', 'track_order']);
   });
 
+  it('keeps two reviewers who share a name apart', async () => {
+    const [sam1, sam2] = [
+      await makeUser(db.prisma, 'REVIEWER', 'sam'),
+      await makeUser(db.prisma, 'REVIEWER', 'sam'),
+    ];
+    for (const [i, sam] of [sam1, sam2].entries()) {
+      const c = await makeConversation(db.prisma, [
+        { text: `same-name ${i}`, intent: 'track_order', confidence: 0.3 },
+      ]);
+      const item = await db.prisma.reviewItem.findUniqueOrThrow({
+        where: { messageId: c.userMessageIds[0] },
+      });
+      await submitLabel(db.prisma, rae, { reviewItemId: item.id, intent: 'track_order', entities: [] });
+      await submitLabel(db.prisma, sam, { reviewItemId: item.id, intent: 'track_order', entities: [] });
+    }
+    const samPairs = (await agreementReport(db.prisma)).pairs.filter((p) => p.b === 'sam');
+    expect(samPairs.map((p) => p.items)).toEqual([1, 1]);
+  });
+
   it('disagreements wait for an engineer, whose decision is final and recorded', async () => {
     const list = await adjudicationList(db.prisma);
     expect(list).toHaveLength(3);
