@@ -35,7 +35,7 @@ describe('escalations queue', () => {
     await page.context().close();
   });
 
-  it('a reviewer takes one (the other sees it taken), then resolves it with a note', async () => {
+  it('a reviewer takes one (the other sees it taken), hands it back, takes it again and resolves it with a note', async () => {
     const customer = await prisma.customer.create({
       data: { email: 'alex.morgan@example.com', name: 'Alex Morgan' },
     });
@@ -64,7 +64,27 @@ describe('escalations queue', () => {
     const robCard = rob.getByRole('article').filter({ hasText: 'Alex Morgan' });
     await robCard.getByText('taken by Rae Reviewer').waitFor();
     expect(await robCard.getByRole('button', { name: 'Take' }).count()).toBe(0);
+
+    // Rae hands it back: it is open again, and Rob can take it now (then he hands it back to Rae).
+    await card.getByRole('button', { name: 'Hand back' }).click();
+    await card.getByRole('button', { name: 'Take' }).waitFor();
+    await rob.reload();
+    await robCard.getByRole('button', { name: 'Take' }).click();
+    await robCard.getByText('taken by you').waitFor();
+    await robCard.getByRole('button', { name: 'Hand back' }).click();
+    await robCard.getByRole('button', { name: 'Take' }).waitFor();
     await rob.context().close();
+    expect(
+      await prisma.auditLog.count({
+        where: {
+          action: 'escalation.hand-back',
+          actor: { in: ['reviewer@example.com', 'reviewer2@example.com'] },
+        },
+      }),
+    ).toBe(2);
+    await rae.reload();
+    await card.getByRole('button', { name: 'Take' }).click();
+    await card.getByText('taken by you').waitFor();
 
     await card.getByLabel('Resolution note').fill('Carrier confirmed delivery tomorrow; told the customer.');
     await checkPage(rae, 'escalations-taken');
