@@ -16,7 +16,8 @@ export default async function ConversationsPage({ searchParams }: TProps) {
     <>
       <h1>Conversations</h1>
       <p className="lede">
-        Find a conversation by words the customer wrote, its session id, the customer's email or an order number.
+        Find a conversation by words the customer wrote, its session id, the customer's email or an order
+        number.
       </p>
       <search>
         <form className="row card" action="/conversations">
