@@ -159,6 +159,9 @@ export async function createServingApp({
   const authPool = createPool(env.DATABASE_URL, 2, (e) =>
     logger.warn({ err: e.message }, 'postgres auth pool error'),
   );
+  // Behind a breaker of its own as the turn pool is: an unknown key while PostgreSQL is away is refused
+  // 503 with Retry-After at once, not a 500 after a connect attempt.
+  guardPool(authPool, { onRejected: () => metrics.dbRefused.inc() });
   const auth = new ApiKeyAuth(createDb(authPool));
   const app = Fastify({
     // Requests with keys known to be bad, or unknown keys from an address out of lookups, are answered

@@ -63,6 +63,7 @@ const CONFIRM_CANCEL = [
 ];
 
 export function createTurnHandler(deps: TTurnDeps) {
+  const helpBase = deps.helpCenterUrl?.replace(/\/$/, '');
   const customers = new LRUCache<string, NonNullable<TCustomerRef>>({ max: 5_000, ttl: 60_000 });
 
   async function resolveCustomer(token: string | undefined): Promise<TCustomerRef> {
@@ -200,11 +201,11 @@ export function createTurnHandler(deps: TTurnDeps) {
         entities: understanding.entities,
         escalated: Boolean(escalationId) || Boolean(next.escalated),
         ...(next.awaiting === 'cancel_confirmation' ? { quickReplies: CONFIRM_CANCEL } : {}),
-        ...(deps.helpCenterUrl && decision.articles.length > 0
+        ...(helpBase && decision.articles.length > 0
           ? {
               links: decision.articles.map((a) => ({
                 title: a.title,
-                url: `${deps.helpCenterUrl?.replace(/\/$/, '')}/${encodeURIComponent(a.slug)}`,
+                url: `${helpBase}/${encodeURIComponent(a.slug)}`,
               })),
             }
           : {}),

@@ -1,5 +1,6 @@
 import { AppError } from '@acsa/core/errors';
 import type { Redis } from 'ioredis';
+import { addressKey } from '../auth/address-throttle.ts';
 
 export type TRateLimits = {
   perSessionPerMinute: number;
@@ -59,7 +60,8 @@ export class RateLimiter {
     const sessionKey = `${this.prefix}s:${apiKeyId}:${sessionId}:${window}`;
     const apiKey = `${this.prefix}k:${apiKeyId}:${window}`;
     const keys = [sessionKey, apiKey];
-    if (options.address) keys.push(`${this.prefix}a:${apiKeyId}:${options.address}:${window}`);
+    // Counted per network as the address throttle counts: an IPv6 host rotating through its /64 is one client.
+    if (options.address) keys.push(`${this.prefix}a:${apiKeyId}:${addressKey(options.address)}:${window}`);
     const { counts, read } = await this.count(keys, window, options.read);
     const [session = 0, key = 0, address = 0] = counts;
     if (key > this.limits.perKeyPerMinute) {
