@@ -2,8 +2,8 @@
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useId, useRef, useState } from 'react';
+import { useSayStatus } from '@/components/page-status';
 import { useTRPC } from '@/components/trpc';
-import { useAnnounceMove } from './move-status';
 
 type TAlias = 'production' | 'shadow';
 type TProps =
@@ -29,7 +29,7 @@ export function AliasMove(props: TProps) {
   const ids = useId();
   const [alias, setAlias] = useState<TAlias>(props.alias ?? 'production');
   const [reason, setReason] = useState('');
-  const announce = useAnnounceMove();
+  const announce = useSayStatus();
   const onSuccess = (m: {
     alias: string;
     fromVersion: string | null;

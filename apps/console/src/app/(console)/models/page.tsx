@@ -1,10 +1,10 @@
 import { registryView } from '@acsa/pipelines/registry';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
+import { PageStatus } from '@/components/page-status';
 import { AliasMove } from '@/features/models/alias-move';
 import { CompareForm } from '@/features/models/compare-form';
 import { mb, pct, when } from '@/features/models/format';
-import { MoveStatus } from '@/features/models/move-status';
 import { ServingReplicas } from '@/features/models/serving-replicas';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -28,7 +28,7 @@ export default async function ModelsPage() {
   const current = { production: at('production'), shadow: at('shadow') };
   const newestOther = view.versions.find((v) => v.version !== current.production)?.version ?? null;
   return (
-    <MoveStatus>
+    <PageStatus>
       <h1>Model registry</h1>
       <p className="lede">
         Every registered version (immutable), the aliases serving answers with, and every move of them: who,
@@ -178,6 +178,6 @@ export default async function ModelsPage() {
           </ol>
         )}
       </section>
-    </MoveStatus>
+    </PageStatus>
   );
 }

@@ -1,9 +1,9 @@
 import { shadowView } from '@acsa/pipelines/shadow';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
+import { PageStatus } from '@/components/page-status';
 import { SendToReview } from '@/features/conversations/send-to-review';
 import { AliasMove } from '@/features/models/alias-move';
-import { MoveStatus } from '@/features/models/move-status';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -15,7 +15,7 @@ export default async function ShadowPage() {
   await requireRole('ENGINEER');
   const view = await shadowView(db(), { days: 7 });
   return (
-    <MoveStatus>
+    <PageStatus>
       <h1>Shadow</h1>
       <p className="lede">
         A model in the <code>shadow</code> alias scores every customer message after production has answered,
@@ -118,6 +118,6 @@ export default async function ShadowPage() {
           </section>
         ))
       )}
-    </MoveStatus>
+    </PageStatus>
   );
 }
