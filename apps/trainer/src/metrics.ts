@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@acsa/db';
-import { PRODUCTION_ALIAS, QUEUES } from '@acsa/pipelines';
+import { PRODUCTION_ALIAS } from '@acsa/pipelines';
+import { WATCHED_QUEUES } from '@acsa/pipelines/dead-letters';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import client from 'prom-client';
@@ -33,7 +34,7 @@ const STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waitin
  * reports the same values, so dashboards take `max`, not `sum`.
  */
 export function createTrainerMetrics(o: { prisma: PrismaClient; connection: Redis; prefix: string }) {
-  const queues = Object.values(QUEUES).map(
+  const queues = WATCHED_QUEUES.map(
     (name) => new Queue(name, { connection: o.connection, prefix: o.prefix }),
   );
   const registry = trainerMetricsRegistry({

@@ -2,8 +2,8 @@ import type { PrismaClient } from '@acsa/db';
 
 /**
  * Labels given since the last retraining run that could have used them (queued, running, succeeded or
- * refused by the gate; a failed or cancelled run trained nothing, so its labels still count as new) —
- * the same rule as the trainer's label trigger.
+ * refused by the gate; a failed or cancelled run trained nothing, so its labels still count as new): the
+ * console's banner and the trainer's label trigger both count by it.
  */
 export async function newLabelsSinceRetrain(
   prisma: PrismaClient,

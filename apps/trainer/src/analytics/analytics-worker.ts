@@ -7,7 +7,6 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startReconciler, type TReconcileOptions } from './reconcile.ts';
 import { pruneReceipts, recordInteractions } from './record-interaction.ts';
-import type { TUncertaintyMeasure } from './uncertainty.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -20,7 +19,6 @@ export type TAnalyticsOptions = {
   logger: Logger;
   /** Events are tiny and the work is one statement each: most of the time goes waiting on PostgreSQL. */
   concurrency?: number;
-  priorityBy?: TUncertaintyMeasure;
   /** How long a counted event's receipt is kept to catch redeliveries. */
   receiptTtlMs?: number;
   /**
@@ -32,8 +30,7 @@ export type TAnalyticsOptions = {
 
 /**
  * Consumes serving's interaction events, a batch per job: counts each turn into per-version, per-variant
- * hourly stats and opens review items for escalated, out-of-scope and low-confidence turns, prioritised by
- * uncertainty. Every event is validated on its own and the valid ones are recorded even when others are
+ * hourly stats (the turn's review item, if it needs one, was made when serving stored it). Every event is validated on its own and the valid ones are recorded even when others are
  * not; an invalid event can never succeed, so the job then fails at once, without retries, naming each one
  * (the dead letter keeps the batch; on replay the receipts count its good events once).
  */
@@ -59,7 +56,7 @@ export function startAnalytics(o: TAnalyticsOptions): {
           // The whole batch in one statement; a failure retries the job, and the receipts skip what was
           // already counted.
           const started = performance.now();
-          const recorded = await recordInteractions(o.prisma, events, { priorityBy: o.priorityBy });
+          const recorded = await recordInteractions(o.prisma, events);
           // Each event's recording continues the trace of the turn that sent it (its traceparent), so a turn's
           // trace runs on into analytics; an untraced event's is a child of the job's span.
           const ended = performance.now();
@@ -76,7 +73,7 @@ export function startAnalytics(o: TAnalyticsOptions): {
             o.logger.warn({ jobId: job.id, reason, recorded: events.length }, 'interaction events rejected');
             throw new UnrecoverableError(reason);
           }
-          return { recorded: recorded.counted, reviewsOpened: recorded.reviewsOpened };
+          return { recorded: recorded.counted };
         },
         {
           kind: SpanKind.CONSUMER,
@@ -98,9 +95,7 @@ export function startAnalytics(o: TAnalyticsOptions): {
   const timer = setInterval(prune, Math.min(ttl, DAY_MS) / 4);
   timer.unref();
   const reconciler =
-    o.reconcile === false
-      ? null
-      : startReconciler({ prisma: o.prisma, logger: o.logger, priorityBy: o.priorityBy, ...o.reconcile });
+    o.reconcile === false ? null : startReconciler({ prisma: o.prisma, logger: o.logger, ...o.reconcile });
   return {
     worker,
     reconciled: () => reconciler?.total() ?? 0,

@@ -2,7 +2,6 @@ import type { Logger } from '@acsa/core/logger';
 import type { PrismaClient } from '@acsa/db';
 import type { TInteractionEvent } from '@acsa/pipelines';
 import { recordInteractions } from './record-interaction.ts';
-import type { TUncertaintyMeasure } from './uncertainty.ts';
 
 /** Turns read per query: a window with many missing events is worked through in pages. */
 const PAGE = 1_000;
@@ -62,8 +61,6 @@ function eventOf(t: TMissingTurn): TInteractionEvent {
 export type TReconciled = {
   /** Stored turns of the range that analytics had not recorded, now recorded. */
   recorded: number;
-  /** Review items opened for them. */
-  reviewsOpened: number;
 };
 
 /**
@@ -76,9 +73,8 @@ export type TReconciled = {
 export async function reconcileInteractions(
   prisma: PrismaClient,
   range: { from: Date; to: Date },
-  opts: { priorityBy?: TUncertaintyMeasure } = {},
 ): Promise<TReconciled> {
-  const out: TReconciled = { recorded: 0, reviewsOpened: 0 };
+  const out: TReconciled = { recorded: 0 };
   let after = { at: range.from, id: '00000000-0000-0000-0000-000000000000' };
   for (;;) {
     const page = await prisma.$queryRaw<TMissingTurn[]>`
@@ -95,9 +91,8 @@ export async function reconcileInteractions(
          AND NOT EXISTS (SELECT 1 FROM "InteractionReceipt" r WHERE r."messageId" = m.id)
        ORDER BY m."createdAt", m.id
        LIMIT ${PAGE}`;
-    const r = await recordInteractions(prisma, page.map(eventOf), opts);
+    const r = await recordInteractions(prisma, page.map(eventOf));
     out.recorded += r.counted;
-    out.reviewsOpened += r.reviewsOpened;
     const last = page.at(-1);
     if (!last || page.length < PAGE) return out;
     after = { at: last.createdAt, id: last.id };
@@ -121,9 +116,11 @@ export type TReconcileOptions = {
  * are at least `graceMs` old, and records those whose event never arrived. Several trainers doing the same
  * count each turn once (the receipts); the check costs one index range scan per minute of traffic.
  */
-export function startReconciler(
-  o: { prisma: PrismaClient; logger: Logger; priorityBy?: TUncertaintyMeasure } & TReconcileOptions,
-): { close(): Promise<void>; tick(now?: Date): Promise<TReconciled>; total(): number } {
+export function startReconciler(o: { prisma: PrismaClient; logger: Logger } & TReconcileOptions): {
+  close(): Promise<void>;
+  tick(now?: Date): Promise<TReconciled>;
+  total(): number;
+} {
   const everyMs = o.everyMs ?? 60_000;
   const graceMs = o.graceMs ?? 120_000;
   let from = new Date(Date.now() - graceMs - (o.lookbackMs ?? 30 * 60_000));
@@ -133,9 +130,9 @@ export function startReconciler(
     if (running) return running;
     const to = new Date(now.getTime() - graceMs);
     running = (async () => {
-      if (to <= from) return { recorded: 0, reviewsOpened: 0 };
+      if (to <= from) return { recorded: 0 };
       const start = from;
-      const r = await reconcileInteractions(o.prisma, { from: start, to }, { priorityBy: o.priorityBy });
+      const r = await reconcileInteractions(o.prisma, { from: start, to });
       from = to;
       recorded += r.recorded;
       if (r.recorded)

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@acsa/db';
+import { newLabelsSinceRetrain } from '@acsa/pipelines/learning-data';
 import type { TRetrainRequest, TRetrainRequestResult } from '@acsa/pipelines/retrain';
 
 export type TLabelCheck = { count: number; since: Date | null; result: TRetrainRequestResult | null };
@@ -12,13 +13,8 @@ export async function checkLabelTrigger(deps: {
   requestRetrain: (input: TRetrainRequest) => Promise<TRetrainRequestResult>;
   threshold: number;
 }): Promise<TLabelCheck> {
-  const last = await deps.prisma.trainingRun.findFirst({
-    where: { status: { in: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'REJECTED'] } },
-    orderBy: { createdAt: 'desc' },
-    select: { createdAt: true },
-  });
-  const since = last?.createdAt ?? null;
-  const count = await deps.prisma.label.count({ where: since ? { createdAt: { gt: since } } : {} });
+  // The console's "N new labels" banner counts by the same rule.
+  const { count, since } = await newLabelsSinceRetrain(deps.prisma);
   if (deps.threshold <= 0 || count < deps.threshold) return { count, since, result: null };
   const result = await deps.requestRetrain({
     trigger: 'LABELS',
