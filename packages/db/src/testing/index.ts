@@ -4,7 +4,6 @@ export { bareModelVersion } from './model-version.ts';
 export { needsSharedData, SHARED_DATA_DIR, sharedDataset } from './shared-data.ts';
 export {
   createTestDatabase,
-  dropLeftoverTestDatabases,
   TEST_DATABASE_PREFIX,
   type TestDatabase,
 } from './test-database.ts';

@@ -91,15 +91,3 @@ export async function createTestDatabase(serverUrl: string): Promise<TestDatabas
     },
   };
 }
-
-/** Drops test databases left by interrupted runs; the test runner calls it before starting. */
-export async function dropLeftoverTestDatabases(serverUrl: string): Promise<number> {
-  return withAdmin(serverUrl, async (admin) => {
-    const { rows } = await admin.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [
-      `${TEST_DATABASE_PREFIX}%`,
-    ]);
-    for (const row of rows)
-      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(row.datname)} WITH (FORCE)`);
-    return rows.length;
-  });
-}

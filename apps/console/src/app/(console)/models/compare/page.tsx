@@ -1,5 +1,5 @@
 import { isAppError } from '@acsa/core/errors';
-import { compareModels, RegistryError, registryView } from '@acsa/pipelines/registry';
+import { compareModels, listModels, RegistryError } from '@acsa/pipelines/registry';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
 import { CompareForm } from '@/features/models/compare-form';
@@ -25,7 +25,8 @@ type TSearch = Promise<{ base?: string; candidate?: string }>;
 export default async function ComparePage({ searchParams }: { searchParams: TSearch }) {
   await requireRole('ENGINEER');
   const { base, candidate } = await searchParams;
-  const versions = (await registryView(db(), { limit: 200 })).versions.map((v) => v.version);
+  // The two pickers need the names only: the registry's list, not the registry page's history and lineage.
+  const versions = (await listModels(db(), { limit: 200 })).versions.map((v) => v.version);
   const header = (
     <>
       <p>
