@@ -105,7 +105,8 @@ export async function createExperimentFromConsole(
       data: {
         actorType: 'USER',
         actorId: actor.id,
-        actor: who.display,
+        // As every audit entry names a person: the bare email (the alias history's actor is `user:<email>`).
+        actor: actor.email,
         action: 'experiment.create',
         targetType: 'Experiment',
         targetId: exp.id,

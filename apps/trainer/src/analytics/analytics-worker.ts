@@ -1,5 +1,5 @@
 import type { Logger } from '@acsa/core/logger';
-import { contextFrom, recordSpan, SpanKind, withSpan } from '@acsa/core/tracing';
+import { contextFrom, recordSpan, SpanKind, tracingEnabled, withSpan } from '@acsa/core/tracing';
 import type { PrismaClient } from '@acsa/db';
 import { parseInteractionJob, QUEUES, upgradeInteractionJob, WORKER_METRICS } from '@acsa/pipelines';
 import { maskingFailures } from '@acsa/pipelines/dead-letters';
@@ -60,11 +60,13 @@ export function startAnalytics(o: TAnalyticsOptions): {
           // Each event's recording continues the trace of the turn that sent it (its traceparent), so a turn's
           // trace runs on into analytics; an untraced event's is a child of the job's span.
           const ended = performance.now();
-          for (const e of events)
-            recordSpan('analytics.record', started, ended, {
-              attributes: { 'messaging.message.id': String(job.id), 'acsa.message_id': e.messageId },
-              ...(e.traceparent ? { parent: contextFrom(e.traceparent) } : {}),
-            });
+          // Tracing off (the default), no per-event span options are built.
+          if (tracingEnabled())
+            for (const e of events)
+              recordSpan('analytics.record', started, ended, {
+                attributes: { 'messaging.message.id': String(job.id), 'acsa.message_id': e.messageId },
+                ...(e.traceparent ? { parent: contextFrom(e.traceparent) } : {}),
+              });
           o.logger.debug({ jobId: job.id, events: events.length }, 'interactions recorded');
           if (rejected.length) {
             const reason = `invalid interaction event${rejected.length > 1 ? 's' : ''}: ${rejected
