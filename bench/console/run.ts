@@ -45,7 +45,7 @@ try {
            now() - (i || ' seconds')::interval, now() - (i || ' seconds')::interval
     FROM generate_series(1, ${CONVERSATIONS}) i LEFT JOIN cu ON i % 3 = 0 AND cu.k = i % 20000;`);
   say(
-    "conversations and customers in; messages next (the triggers make review items as serving's writes do)",
+    "conversations and customers in; messages next (the trigger makes review items by the rule serving's writes follow)",
   );
   await sql.query(`
     WITH c AS (SELECT id, row_number() OVER () AS n, "startedAt" FROM "Conversation")

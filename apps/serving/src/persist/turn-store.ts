@@ -33,18 +33,22 @@ export class TurnConflictError extends Error {
 /**
  * One statement writes a batch of turns: the customer's messages first, skipping any whose position
  * (conversationId, seq) is taken, then, for the turns that got their place, the conversation upsert (with
- * the dialogue state checkpoint), the agent's replies and the escalations. Foreign keys are checked at the
+ * the dialogue state checkpoint), the agent's replies, the escalations and the review items of uncertain
+ * turns (see migration review_items_opened_by_the_turn_statement). Foreign keys are checked at the
  * end of the statement, so children may reference the parent inserted beside them. A turn that lost its
  * place writes nothing and is told so; the others are unaffected.
  */
 const SQL = `
 WITH t AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+  -- The flag is set once (an init plan) as the first row is read, so before any message is inserted: this
+  -- statement opens its turns' review items itself (ri, below), and the per-row trigger skips its messages.
+  SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS x(
     "conversationId" uuid, "sessionId" text, "apiKeyId" uuid, "customerId" uuid, status "ConversationStatus",
     variant text, state jsonb, at timestamp(3), "userId" uuid, seq int, text text, intent text,
     confidence float8, "topK" jsonb, entities jsonb, "outOfScope" boolean, "modelVersionId" uuid,
     "latencyMs" float8, "agentId" uuid, reply text, "escalationId" uuid, reason "EscalationReason",
     summary text, context jsonb)
+  WHERE (SELECT set_config('acsa.review_items', 'opened', true)) IS NOT NULL
 ), um AS (
   INSERT INTO "Message" (id, "conversationId", seq, role, text, intent, confidence, "topK", entities, "outOfScope", "modelVersionId", variant, "latencyMs", "createdAt")
   SELECT "userId", "conversationId", seq, 'USER', text, intent, confidence, "topK", entities, "outOfScope", "modelVersionId", variant, "latencyMs", at FROM t
@@ -68,6 +72,14 @@ WITH t AS (
   INSERT INTO "Escalation" (id, "conversationId", "messageId", reason, summary, context, "createdAt")
   SELECT "escalationId", "conversationId", "userId", reason, summary, context, at FROM ok
   WHERE "escalationId" IS NOT NULL
+), ri AS (
+  -- An escalation's trigger (at the end of the statement) makes the item ESCALATION if it is opened here.
+  INSERT INTO "ReviewItem" (id, "messageId", reason, priority, "requiredLabels")
+  SELECT gen_random_uuid(), "userId", "reviewReason", review_priority("topK", confidence), review_required_labels("userId")
+  FROM (SELECT "userId", "topK", confidence,
+               review_reason_for("outOfScope", confidence, (SELECT review_low_confidence())) AS "reviewReason" FROM ok) r
+  WHERE "reviewReason" IS NOT NULL
+  ON CONFLICT ("messageId") DO NOTHING
 )
 SELECT id FROM um`;
 
