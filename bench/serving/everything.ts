@@ -200,6 +200,11 @@ try {
     durationS: 2,
   });
   const floorRec = new Recorder();
+  const stopFloor = meter([
+    { name: 'floor server', pids: () => [floor.pid] },
+    { name: 'PostgreSQL (this database)', pids: pgBackends(dbName) },
+    { name: 'Redis', pids: () => pidsByName('redis-server') },
+  ]);
   await closedLoop({
     client: floorClient,
     pool: new ConversationPool(source, CONCURRENCY * 2),
@@ -207,6 +212,7 @@ try {
     concurrency: CONCURRENCY,
     durationS: STEP_S,
   });
+  const floorCpu = stopFloor();
   floorClient.close();
   await floor.stop();
   const floorS = floorRec.summary();
@@ -284,6 +290,7 @@ try {
   log(`open loop ${RATE}/s: ${fmt(openS)} (load ${loadOpen})`);
   await new Promise((r) => setTimeout(r, 2_000));
   const satRec = new Recorder();
+  const stopSat = meter(groups);
   await closedLoop({
     client,
     pool: new ConversationPool(source, CONCURRENCY * 2),
@@ -291,12 +298,21 @@ try {
     concurrency: CONCURRENCY,
     durationS: STEP_S,
   });
+  const sat = stopSat();
   const satS = satRec.summary();
   const loadSat = loadAverages();
   log(`saturation closed ×${CONCURRENCY}: ${fmt(satS)} (load ${loadSat})`);
   client.close();
 
   const ratio = satS.turnsPerS / floorS.turnsPerS;
+  const perTurn = (cpuS: number, turns: number) => (1000 * cpuS) / Math.max(1, turns);
+  const total = (m: { busyS: number }, turns: number) => perTurn(m.busyS, turns);
+  const servingSat = sat.rows
+    .filter((r) => r.name.startsWith('serving'))
+    .reduce((sum, r) => sum + perTurn(r.cpuS, satS.ok), 0);
+  const floorTotal = total(floorCpu, floorS.ok);
+  const busyShare = (m: { busyS: number }, seconds: number) =>
+    `${((100 * m.busyS) / seconds / cpus().length).toFixed(0)} %`;
   lines.push(
     `## Everything running — ${new Date().toISOString()}`,
     '',
@@ -309,6 +325,22 @@ try {
     `| product, closed ×${CONCURRENCY} (saturation) | ${satS.turnsPerS.toFixed(0)} | ${satS.latency.p50.toFixed(1)} | ${satS.latency.p99.toFixed(1)} | ${satS.turns - satS.ok} | ${loadSat} |`,
     '',
     `Saturation: **${ratio.toFixed(2)}** of the floor.`,
+    '',
+    // Where the ratio goes: what each request costs the whole machine in the floor against what a turn costs
+    // at saturation. Serving's workers alone bound the ratio from above: even if PostgreSQL, Redis, the
+    // trainer and the generator cost nothing, the machine's CPU per floor request is all a turn could spend.
+    `CPU per answered request at saturation, closed ×${CONCURRENCY} (machine busy: floor ${busyShare(floorCpu, STEP_S)}, product ${busyShare(sat, STEP_S)} of ${cpus().length} cores):`,
+    '',
+    '| process | floor: CPU ms per request | product: CPU ms per turn |',
+    '|---|---:|---:|',
+    ...sat.rows.map((r) => {
+      const f = floorCpu.rows.find((x) => x.name === r.name);
+      return `| ${r.name} | ${f ? perTurn(f.cpuS, floorS.ok).toFixed(3) : '—'} | ${perTurn(r.cpuS, satS.ok).toFixed(3)} |`;
+    }),
+    `| floor server | ${perTurn(floorCpu.rows[0]?.cpuS ?? 0, floorS.ok).toFixed(3)} | — |`,
+    `| **the whole machine** | **${floorTotal.toFixed(3)}** | **${total(sat, satS.ok).toFixed(3)}** |`,
+    '',
+    `Serving's workers alone take ${servingSat.toFixed(3)} ms of CPU per turn, ${(servingSat / floorTotal).toFixed(2)}× what the whole machine spends on a floor request: with everything else free, saturation could reach at most ${(floorTotal / servingSat).toFixed(2)} of the floor (CPU-bound; ${(floorTotal / total(sat, satS.ok)).toFixed(2)} with the rest as measured).`,
     '',
     `CPU per turn in the open loop (${openS.ok} turns answered; machine busy ${((100 * open.busyS) / (open.rows.length ? DURATION_S + 1.5 : 1) / cpus().length).toFixed(0)} % of ${cpus().length} cores):`,
     '',
