@@ -119,10 +119,13 @@ type TPending = { record: TTurnRecord; resolve: () => void; reject: (e: unknown)
  * Writes turns durably, many per statement under load: while `maxInFlight` statements are running, new
  * turns wait and go together in the next one. A lone turn is sent at once (after the current I/O callbacks,
  * so turns resumed together travel together); under load, one round trip, one commit and one plan serve
- * many turns (bench/serving: PostgreSQL CPU per turn down by a third to a half at saturation).
+ * many turns. One statement at a time makes the batches bigger than three did, and costs less everywhere
+ * (`npx tsx bench/serving/everything.ts`, three runs against four, load average 2–4.4: PostgreSQL CPU per
+ * turn at saturation 0.21–0.28 ms against 0.33–0.35, serving's 0.35–0.43 against 0.43–0.47, saturation
+ * 1,817–2,302 turns/s against 1,689–1,774, p99 at 800 turns/s 40–63 ms against 50–88).
  */
 export function createTurnWriter(pool: pg.Pool, options: { maxInFlight?: number; maxBatch?: number } = {}) {
-  const maxInFlight = options.maxInFlight ?? 3;
+  const maxInFlight = options.maxInFlight ?? 1;
   const maxBatch = options.maxBatch ?? 64;
   let queue: TPending[] = [];
   let inFlight = 0;
