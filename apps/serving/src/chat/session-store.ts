@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
+import { createSerialBatcher } from '../batch/serial-batcher.ts';
 import { initialState, type TDialogueState } from '../turn/types.ts';
 
 /**
@@ -14,6 +15,8 @@ import { initialState, type TDialogueState } from '../turn/types.ts';
 export class SessionStore {
   /** Until then, a Redis miss is checked against the PostgreSQL checkpoint. */
   private doubtUntil = 0;
+  /** The saves that arrive while one batch is out go together in the next: one round trip for them all. */
+  private readonly saved: (entry: { key: string; value: string }) => Promise<void>;
 
   constructor(
     private readonly redis: Redis | null,
@@ -22,6 +25,16 @@ export class SessionStore {
     private readonly prefix = 'acsa:session:',
   ) {
     redis?.on('close', () => this.doubt());
+    this.saved = createSerialBatcher(async (batch) => {
+      const pipeline = (this.redis as Redis).pipeline();
+      for (const { input } of batch) pipeline.set(input.key, input.value, 'EX', this.ttlSeconds);
+      const results = (await pipeline.exec()) ?? [];
+      for (const [i, p] of batch.entries()) {
+        const err = results[i]?.[0];
+        if (err || !results[i]) p.reject(err ?? new Error('no reply from Redis'));
+        else p.resolve();
+      }
+    });
   }
 
   private doubt() {
@@ -77,8 +90,10 @@ export class SessionStore {
     if (!state.sessionTokenHash) throw new Error('a dialogue state is saved under its session token');
     if (this.redis?.status !== 'ready') return this.doubt();
     try {
-      const key = this.key(apiKeyId, sessionId, state.sessionTokenHash);
-      await this.redis.set(key, JSON.stringify(state), 'EX', this.ttlSeconds);
+      await this.saved({
+        key: this.key(apiKeyId, sessionId, state.sessionTokenHash),
+        value: JSON.stringify(state),
+      });
     } catch {
       this.doubt();
     }

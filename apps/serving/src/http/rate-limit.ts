@@ -1,6 +1,7 @@
 import { AppError } from '@acsa/core/errors';
 import type { Redis } from 'ioredis';
 import { addressKey } from '../auth/address-throttle.ts';
+import { createSerialBatcher } from '../batch/serial-batcher.ts';
 
 export type TRateLimits = {
   perSessionPerMinute: number;
@@ -12,28 +13,47 @@ export type TRateLimits = {
 const WINDOW_MS = 60_000;
 
 /**
- * INCR each counter key, setting its expiry when the window starts, and return the counts. With ARGV[2],
- * the last key is not a counter but a key to read in the same round trip: its value (or nil) comes last.
+ * Counts for a batch of requests in one round trip. ARGV: the counters' expiry (ms), the number of requests,
+ * then per request its number of counter keys and whether one more key follows to be read. KEYS: each
+ * request's counter keys, then its read key if any. Each counter is INCRed (its expiry set when the window
+ * starts); the reply holds, per request, its counts and then the read key's value (nil when absent).
  */
 const COUNT_SCRIPT = `local out = {}
-local counters = #KEYS
-if ARGV[2] then counters = counters - 1 end
-for i = 1, counters do
-  local n = redis.call('INCR', KEYS[i])
-  if n == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
-  out[i] = n
+local k = 1
+local a = 3
+for r = 1, tonumber(ARGV[2]) do
+  local counters = tonumber(ARGV[a])
+  local read = ARGV[a + 1] == '1'
+  a = a + 2
+  local res = {}
+  for i = 1, counters do
+    local n = redis.call('INCR', KEYS[k])
+    if n == 1 then redis.call('PEXPIRE', KEYS[k], ARGV[1]) end
+    res[i] = n
+    k = k + 1
+  end
+  if read then
+    res[counters + 1] = redis.call('GET', KEYS[k])
+    k = k + 1
+  end
+  out[r] = res
 end
-if ARGV[2] then out[counters + 1] = redis.call('GET', KEYS[#KEYS]) end
 return out`;
+
+type TCount = { keys: string[]; read: string | undefined };
+type TCounted = { counts: number[]; read?: string | null };
 
 /**
  * Fixed one-minute windows counted in Redis, shared by every replica: one round trip (a script counting
- * the session and the key) per turn, which can also bring back the turn's dialogue state. If Redis is unreachable the limit is kept per process
- * instead, because refusing every shopper while the cache is down would be worse than a looser limit.
+ * the session and the key) per batch of turns — the turns that arrive while one is out go together in the
+ * next — which can also bring back each turn's dialogue state. If Redis is unreachable the limit is kept per
+ * process instead, because refusing every shopper while the cache is down would be worse than a looser limit.
  */
 export class RateLimiter {
   private readonly local = new Map<string, number>();
   private localWindow = 0;
+
+  private readonly counted: (c: TCount) => Promise<TCounted>;
 
   constructor(
     private readonly redis: Redis | null,
@@ -42,6 +62,29 @@ export class RateLimiter {
   ) {
     // A defined command runs by EVALSHA: the script crosses the wire once per connection, not per turn.
     redis?.defineCommand('acsaRateCount', { lua: COUNT_SCRIPT });
+    this.counted = createSerialBatcher<TCount, TCounted>(async (batch) => {
+      const keys: string[] = [];
+      const args: (string | number)[] = [WINDOW_MS * 2, batch.length];
+      for (const { input } of batch) {
+        keys.push(...input.keys);
+        if (input.read !== undefined) keys.push(input.read);
+        args.push(input.keys.length, input.read === undefined ? 0 : 1);
+      }
+      const res = await (
+        this.redis as Redis & {
+          acsaRateCount(n: number, ...args: (string | number)[]): Promise<(number | string | null)[][]>;
+        }
+      ).acsaRateCount(keys.length, ...keys, ...args);
+      for (const [r, { input, resolve }] of batch.entries()) {
+        const got = res[r] ?? [];
+        const counts = input.keys.map((_, i) => Number(got[i] ?? 0));
+        resolve(
+          input.read === undefined
+            ? { counts }
+            : { counts, read: (got[input.keys.length] as string) ?? null },
+        );
+      }
+    });
   }
 
   /**
@@ -91,23 +134,10 @@ export class RateLimiter {
     return read;
   }
 
-  private async count(
-    keys: string[],
-    window: number,
-    read: string | undefined,
-  ): Promise<{ counts: number[]; read?: string | null }> {
+  private async count(keys: string[], window: number, read: string | undefined): Promise<TCounted> {
     if (this.redis && this.redis.status === 'ready') {
       try {
-        // One script instead of MULTI/EXEC: a quarter of the client CPU per turn (measured in bench/serving).
-        const redis = this.redis as Redis & {
-          acsaRateCount(n: number, ...args: (string | number)[]): Promise<(number | string | null)[]>;
-        };
-        const res =
-          read === undefined
-            ? await redis.acsaRateCount(keys.length, ...keys, WINDOW_MS * 2)
-            : await redis.acsaRateCount(keys.length + 1, ...keys, read, WINDOW_MS * 2, 'read');
-        const counts = keys.map((_, i) => Number(res[i] ?? 0));
-        return read === undefined ? { counts } : { counts, read: (res[keys.length] as string) ?? null };
+        return await this.counted({ keys, read });
       } catch {
         // fall through to the local count
       }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { createSerialBatcher, type TPending } from '../batch/serial-batcher.ts';
 import type { TDialogueState, TEscalationReason, TUnderstanding } from '../turn/types.ts';
 
 export type TTurnRecord = {
@@ -113,35 +114,26 @@ function row(t: TTurnRecord) {
   };
 }
 
-type TPending = { record: TTurnRecord; resolve: () => void; reject: (e: unknown) => void };
-
 /**
- * Writes turns durably, many per statement under load: while `maxInFlight` statements are running, new
- * turns wait and go together in the next one. A lone turn is sent at once (after the current I/O callbacks,
- * so turns resumed together travel together); under load, one round trip, one commit and one plan serve
- * many turns. One statement at a time makes the batches bigger than three did, and costs less everywhere
- * (`npx tsx bench/serving/everything.ts`, three runs against four, load average 2–4.4: PostgreSQL CPU per
- * turn at saturation 0.21–0.28 ms against 0.33–0.35, serving's 0.35–0.43 against 0.43–0.47, saturation
- * 1,817–2,302 turns/s against 1,689–1,774, p99 at 800 turns/s 40–63 ms against 50–88).
+ * Writes turns durably, many per statement under load (a serial batcher): a lone turn is sent at once,
+ * and while a statement is running new turns wait and go together in the next one, so one round trip, one
+ * commit and one plan serve many turns. One statement at a time makes the batches bigger than three did, and
+ * costs less everywhere (`npx tsx bench/serving/everything.ts`, three runs against four, load average
+ * 2–4.4: PostgreSQL CPU per turn at saturation 0.21–0.28 ms against 0.33–0.35, serving's 0.35–0.43 against
+ * 0.43–0.47, saturation 1,817–2,302 turns/s against 1,689–1,774, p99 at 800 turns/s 40–63 ms against 50–88).
  */
 export function createTurnWriter(pool: pg.Pool, options: { maxInFlight?: number; maxBatch?: number } = {}) {
-  const maxInFlight = options.maxInFlight ?? 1;
-  const maxBatch = options.maxBatch ?? 64;
-  let queue: TPending[] = [];
-  let inFlight = 0;
-  let scheduled = false;
-
-  async function run(batch: TPending[]): Promise<void> {
+  async function run(batch: TPending<TTurnRecord, void>[]): Promise<void> {
     try {
       // A named statement is parsed and planned once per connection.
       const { rows } = await pool.query<{ id: string }>({
         name: 'acsa-persist-turns',
         text: SQL,
-        values: [JSON.stringify(batch.map((p) => row(p.record)))],
+        values: [JSON.stringify(batch.map((p) => row(p.input)))],
       });
       const stored = new Set(rows.map((r) => r.id));
       for (const p of batch) {
-        if (stored.has(p.record.user.id)) p.resolve();
+        if (stored.has(p.input.user.id)) p.resolve();
         else p.reject(new TurnConflictError());
       }
     } catch (e) {
@@ -151,30 +143,6 @@ export function createTurnWriter(pool: pg.Pool, options: { maxInFlight?: number;
       else for (const p of batch) await run([p]);
     }
   }
-
-  function pump() {
-    scheduled = false;
-    while (inFlight < maxInFlight && queue.length) {
-      const batch = queue.length <= maxBatch ? queue : queue.splice(0, maxBatch);
-      if (batch === queue) queue = [];
-      inFlight++;
-      void run(batch).finally(() => {
-        inFlight--;
-        pump();
-      });
-    }
-  }
-
-  return {
-    write(record: TTurnRecord): Promise<void> {
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ record, resolve, reject });
-        if (!scheduled && inFlight < maxInFlight) {
-          scheduled = true;
-          setImmediate(pump);
-        }
-      });
-    },
-  };
+  return { write: createSerialBatcher(run, options) };
 }
 export type TTurnWriter = ReturnType<typeof createTurnWriter>;

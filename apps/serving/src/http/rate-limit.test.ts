@@ -1,0 +1,66 @@
+import { createTestRedis, type TestRedis, testServiceUrls } from '@acsa/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateLimiter } from './rate-limit.ts';
+
+let cache: TestRedis;
+beforeAll(async () => {
+  cache = await createTestRedis(testServiceUrls().redisUrl);
+});
+afterAll(() => cache?.cleanup());
+
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    (v) => v ?? 'ok',
+    (e: { code?: string }) => e.code ?? 'error',
+  );
+
+describe('RateLimiter in Redis', () => {
+  it('counts requests sent at once exactly, in one round trip or several', async () => {
+    const limiter = new RateLimiter(cache.redis, {
+      perSessionPerMinute: 3,
+      perKeyPerMinute: 100,
+      perAddressPerMinute: 100,
+    });
+    const now = Date.UTC(2026, 11, 6, 12, 0, 10);
+    // Seven at once from one session: the first three pass, the rest are refused; another session goes on.
+    const got = await Promise.all([
+      ...Array.from({ length: 7 }, () => outcome(limiter.check('key-a', 'session-1', { now }))),
+      outcome(limiter.check('key-a', 'session-2', { now })),
+    ]);
+    expect(got.filter((g) => g === 'RATE_LIMITED')).toHaveLength(4);
+    expect(got.at(-1)).toBe('ok');
+    // Shared with every replica: a second limiter on the same Redis sees the same count.
+    const other = new RateLimiter(cache.redis, {
+      perSessionPerMinute: 3,
+      perKeyPerMinute: 100,
+      perAddressPerMinute: 100,
+    });
+    expect(await outcome(other.check('key-a', 'session-2', { now }))).toBe('ok');
+    expect(await cache.redis.get(`acsa:rl:s:key-a:session-2:${Math.floor(now / 60_000)}`)).toBe('2');
+  });
+
+  it('brings back each request’s read key in the same round trip, null when absent', async () => {
+    const limiter = new RateLimiter(cache.redis, {
+      perSessionPerMinute: 10,
+      perKeyPerMinute: 100,
+      perAddressPerMinute: 100,
+    });
+    await cache.redis.set('state:one', '{"turn":1}');
+    const [one, none, unread] = await Promise.all([
+      limiter.check('key-b', 's1', { read: 'state:one' }),
+      limiter.check('key-b', 's2', { read: 'state:none' }),
+      limiter.check('key-b', 's3'),
+    ]);
+    expect([one, none, unread]).toEqual(['{"turn":1}', null, undefined]);
+  });
+
+  it('keeps a per-process count when Redis is not there', async () => {
+    const limiter = new RateLimiter(null, {
+      perSessionPerMinute: 2,
+      perKeyPerMinute: 100,
+      perAddressPerMinute: 100,
+    });
+    const got = await Promise.all(Array.from({ length: 3 }, () => outcome(limiter.check('k', 's'))));
+    expect(got).toEqual(['ok', 'ok', 'RATE_LIMITED']);
+  });
+});
