@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { SERVING_NODE_OPTIONS } from '../apps/serving/node-options.mjs';
 import { ensureInstalled, run } from './lib/install.mjs';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ensureServices } from './lib/services.mjs';
 
@@ -143,6 +144,7 @@ process.once('SIGTERM', () => shutdown(0));
 launch('serving', 'node', ['--import', 'tsx', 'apps/serving/src/main.ts'], {
   env: {
     PORT: String(ports.serving),
+    NODE_OPTIONS: SERVING_NODE_OPTIONS,
     ...(development ? { HELP_CENTER_URL: `http://127.0.0.1:${ports.demoShop}/help` } : {}),
   },
 });

@@ -9,6 +9,7 @@ import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SERVING_NODE_OPTIONS } from '../../apps/serving/node-options.mjs';
 import { ensureBootstrapBundle } from '../../apps/serving/test/bootstrap-bundle.ts';
 import { API_KEY, createTestShop } from '../../apps/serving/test/harness.ts';
 
@@ -39,6 +40,8 @@ const child = spawn(process.execPath, ['--import', TSX, MAIN], {
   env: {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
+    // As the image runs it (apps/serving/Dockerfile).
+    NODE_OPTIONS: SERVING_NODE_OPTIONS,
     LOG_LEVEL: 'info',
     DATABASE_URL: shop.db.url,
     REDIS_URL: shop.redis.url,

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SERVING_NODE_OPTIONS } from '../../apps/serving/node-options.mjs';
 import { childrenOf } from './proc-stats.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -46,6 +47,7 @@ export async function startServing(o: TServingOptions): Promise<TServingProcess>
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: 'production',
+      NODE_OPTIONS: SERVING_NODE_OPTIONS,
       LOG_LEVEL: 'warn',
       DATABASE_URL: o.databaseUrl,
       REDIS_URL: o.redisUrl,

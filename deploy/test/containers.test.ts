@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SERVING_NODE_OPTIONS } from '../../apps/serving/node-options.mjs';
 import { lintDockerfile, missingCopySources, parseDockerfile } from './dockerfile-lint.ts';
 import { needsTool } from './needs-tool.ts';
 
@@ -78,6 +79,15 @@ describe.each(APPS)('apps/%s/Dockerfile', (app) => {
     for (const r of removed)
       expect(r.args).not.toMatch(/onnxruntime-node\/bin\/napi-v6\/linux|onnxruntime-node\/bin( |$)/);
   });
+});
+
+it("the serving image runs with serving's heap limit, as npm start and the benchmarks do", () => {
+  const final = parseDockerfile(read('apps/serving/Dockerfile')).stages.at(-1)!;
+  const env = final.instructions
+    .filter((i) => i.keyword === 'ENV')
+    .map((i) => /NODE_OPTIONS="([^"]*)"/.exec(i.args)?.[1])
+    .find(Boolean);
+  expect(env).toBe(SERVING_NODE_OPTIONS);
 });
 
 it('flags what hadolint would (the lint can fail)', () => {

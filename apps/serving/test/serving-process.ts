@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { SERVING_NODE_OPTIONS } from '../node-options.mjs';
 import type { TestShop } from './harness.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -34,6 +35,7 @@ export async function spawnServing(
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
+      NODE_OPTIONS: SERVING_NODE_OPTIONS,
       LOG_LEVEL: 'info',
       DATABASE_URL: shop.db.url,
       REDIS_URL: shop.redis.url,
