@@ -144,7 +144,7 @@ process.once('SIGTERM', () => shutdown(0));
 launch('serving', 'node', ['--import', 'tsx', 'apps/serving/src/main.ts'], {
   env: {
     PORT: String(ports.serving),
-    NODE_OPTIONS: SERVING_NODE_OPTIONS,
+    NODE_OPTIONS: [env.NODE_OPTIONS, SERVING_NODE_OPTIONS].filter(Boolean).join(' '),
     ...(development ? { HELP_CENTER_URL: `http://127.0.0.1:${ports.demoShop}/help` } : {}),
   },
 });

@@ -25,16 +25,20 @@ export class SessionStore {
     private readonly prefix = 'acsa:session:',
   ) {
     redis?.on('close', () => this.doubt());
-    this.saved = createSerialBatcher(async (batch) => {
-      const pipeline = (this.redis as Redis).pipeline();
-      for (const { input } of batch) pipeline.set(input.key, input.value, 'EX', this.ttlSeconds);
-      const results = (await pipeline.exec()) ?? [];
-      for (const [i, p] of batch.entries()) {
-        const err = results[i]?.[0];
-        if (err || !results[i]) p.reject(err ?? new Error('no reply from Redis'));
-        else p.resolve();
-      }
-    });
+    this.saved = createSerialBatcher(
+      async (batch) => {
+        const pipeline = (this.redis as Redis).pipeline();
+        for (const { input } of batch) pipeline.set(input.key, input.value, 'EX', this.ttlSeconds);
+        const results = (await pipeline.exec()) ?? [];
+        for (const [i, p] of batch.entries()) {
+          const err = results[i]?.[0];
+          if (err || !results[i]) p.reject(err ?? new Error('no reply from Redis'));
+          else p.resolve();
+        }
+      },
+      // Uncapped, as the rate limit's: a stalled Redis must not leave saves queueing faster than they drain.
+      { maxBatch: Number.POSITIVE_INFINITY },
+    );
   }
 
   private doubt() {

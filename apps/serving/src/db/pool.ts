@@ -13,7 +13,15 @@ pg.defaults.parseInputDatesAsUTC = true;
  * emit it when its database is dropped right after (as tests do).
  */
 export function createPool(url: string, max: number, onIdleError: (e: Error) => void = () => {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'acsa-serving' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    application_name: 'acsa-serving',
+    // A turn's statements take milliseconds; one waiting on a row lock someone holds (a long console
+    // transaction, a migration) fails after this instead of holding the turn writer, which sends one
+    // statement at a time, and every turn queued behind it.
+    lock_timeout: 2_000,
+  });
   pool.on('error', onIdleError);
   return pool;
 }

@@ -62,29 +62,34 @@ export class RateLimiter {
   ) {
     // A defined command runs by EVALSHA: the script crosses the wire once per connection, not per turn.
     redis?.defineCommand('acsaRateCount', { lua: COUNT_SCRIPT });
-    this.counted = createSerialBatcher<TCount, TCounted>(async (batch) => {
-      const keys: string[] = [];
-      const args: (string | number)[] = [WINDOW_MS * 2, batch.length];
-      for (const { input } of batch) {
-        keys.push(...input.keys);
-        if (input.read !== undefined) keys.push(input.read);
-        args.push(input.keys.length, input.read === undefined ? 0 : 1);
-      }
-      const res = await (
-        this.redis as Redis & {
-          acsaRateCount(n: number, ...args: (string | number)[]): Promise<(number | string | null)[][]>;
+    this.counted = createSerialBatcher<TCount, TCounted>(
+      async (batch) => {
+        const keys: string[] = [];
+        const args: (string | number)[] = [WINDOW_MS * 2, batch.length];
+        for (const { input } of batch) {
+          keys.push(...input.keys);
+          if (input.read !== undefined) keys.push(input.read);
+          args.push(input.keys.length, input.read === undefined ? 0 : 1);
         }
-      ).acsaRateCount(keys.length, ...keys, ...args);
-      for (const [r, { input, resolve }] of batch.entries()) {
-        const got = res[r] ?? [];
-        const counts = input.keys.map((_, i) => Number(got[i] ?? 0));
-        resolve(
-          input.read === undefined
-            ? { counts }
-            : { counts, read: (got[input.keys.length] as string) ?? null },
-        );
-      }
-    });
+        const res = await (
+          this.redis as Redis & {
+            acsaRateCount(n: number, ...args: (string | number)[]): Promise<(number | string | null)[][]>;
+          }
+        ).acsaRateCount(keys.length, ...keys, ...args);
+        for (const [r, { input, resolve }] of batch.entries()) {
+          const got = res[r] ?? [];
+          const counts = input.keys.map((_, i) => Number(got[i] ?? 0));
+          resolve(
+            input.read === undefined
+              ? { counts }
+              : { counts, read: (got[input.keys.length] as string) ?? null },
+          );
+        }
+      },
+      // Uncapped: while Redis stalls (each round trip waits out the client's command timeout) one round trip
+      // must take everything that queued behind it, or the queue would grow faster than it drains.
+      { maxBatch: Number.POSITIVE_INFINITY },
+    );
   }
 
   /**

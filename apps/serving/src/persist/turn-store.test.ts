@@ -130,4 +130,41 @@ describe('a batch of turns opens the review items of its uncertain turns', () =>
     ]);
     await db.prisma.reviewItem.deleteMany();
   });
+
+  it('fails only the turn PostgreSQL refuses, and fails a locked batch at once instead of turn by turn', async () => {
+    const writer = createTurnWriter(pool);
+    const good = turn('a fine turn', { confidence: 0.99 });
+    const bad = { ...turn('from a key that does not exist', { confidence: 0.99 }), apiKeyId: uuidv7() };
+    const outcomes = await Promise.allSettled([writer.write(good), writer.write(bad)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+
+    // Someone holds the conversation's row: its next turn waits out the lock timeout and fails, and a
+    // turn written after it is not held up by a retry of each turn of the batch alone.
+    const holder = await pool.connect();
+    const second = createPool(db.url, 2);
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM "Conversation" WHERE id = $1 FOR UPDATE', [good.conversationId]);
+      const w = createTurnWriter(second);
+      const next = {
+        ...good,
+        seq: 2,
+        user: { ...good.user, id: uuidv7() },
+        agent: { id: uuidv7(), text: 'b' },
+      };
+      const other = turn('someone else', { confidence: 0.99 });
+      const started = performance.now();
+      const [locked, free] = await Promise.allSettled([w.write(next), w.write(other)]);
+      expect(locked.status).toBe('rejected');
+      expect((locked as PromiseRejectedResult).reason).toMatchObject({ code: '55P03' });
+      // Both were in the one batch: it failed whole, once, after the lock timeout (2 s), not twice.
+      expect(free.status).toBe('rejected');
+      expect(performance.now() - started).toBeLessThan(3_500);
+      expect(await w.write(turn('after the lock', { confidence: 0.99 })).then(() => 'stored')).toBe('stored');
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+      await second.end();
+    }
+  });
 });

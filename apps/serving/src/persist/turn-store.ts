@@ -114,6 +114,9 @@ function row(t: TTurnRecord) {
   };
 }
 
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): one row's fault. */
+const blamesOneTurn = (e: unknown) => /^2[23]/.test(String((e as { code?: unknown }).code ?? ''));
+
 /**
  * Writes turns durably, many per statement under load (a serial batcher): a lone turn is sent at once,
  * and while a statement is running new turns wait and go together in the next one, so one round trip, one
@@ -137,9 +140,11 @@ export function createTurnWriter(pool: pg.Pool, options: { maxInFlight?: number;
         else p.reject(new TurnConflictError());
       }
     } catch (e) {
-      // The statement is all or nothing: one turn PostgreSQL refuses must not fail the others with it,
-      // so each is tried again alone and only the culprit fails.
-      if (batch.length === 1) batch[0]?.reject(e);
+      // The statement is all or nothing: one turn PostgreSQL refuses (bad data, a constraint) must not fail
+      // the others with it, so each is tried again alone and only the culprit fails. Anything else (a lock
+      // or statement timeout, a lost connection, the breaker open) would fail each alone too, one after
+      // another while the next batches wait: the batch fails at once.
+      if (batch.length === 1 || !blamesOneTurn(e)) for (const p of batch) p.reject(e);
       else for (const p of batch) await run([p]);
     }
   }
