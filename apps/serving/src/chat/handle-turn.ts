@@ -85,8 +85,11 @@ export function createTurnHandler(deps: TTurnDeps) {
   return async function handleTurn(
     principal: TApiKeyPrincipal,
     body: { sessionId: string; sessionToken?: string; text: string; customerToken?: string },
-    /** The session's stored state, if the caller read it already (see SessionStore.load). */
-    prefetchedState?: string | null,
+    /**
+     * What the caller worked out already: the session token's hash, and the session's stored state if it
+     * read it (see SessionStore.load; undefined: not read).
+     */
+    prefetched: { tokenHash?: string; state?: string | null } = {},
   ): Promise<TChatResponse> {
     const started = performance.now();
     const customer = await resolveCustomer(body.customerToken);
@@ -97,7 +100,12 @@ export function createTurnHandler(deps: TTurnDeps) {
       const token = body.sessionToken;
       const held = token
         ? await withSpan('session.load', () =>
-            deps.sessions.load(principal.id, body.sessionId, sessionTokenHash(token), prefetchedState),
+            deps.sessions.load(
+              principal.id,
+              body.sessionId,
+              prefetched.tokenHash ?? sessionTokenHash(token),
+              prefetched.state,
+            ),
           )
         : null;
       // Only the token's holder continues a conversation, and only as the customer it belongs to. Anything

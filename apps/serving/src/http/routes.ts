@@ -63,10 +63,9 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
         const body = parse(d.schemas.ZChatRequest, request.body);
         span?.setAttribute('acsa.session_id', body.sessionId);
         // The session's state rides along with the rate limit's round trip to Redis.
+        const tokenHash = body.sessionToken ? sessionTokenHash(body.sessionToken) : undefined;
         const read =
-          (body.sessionToken &&
-            d.sessions.prefetchKey(principal.id, body.sessionId, sessionTokenHash(body.sessionToken))) ||
-          undefined;
+          (tokenHash && d.sessions.prefetchKey(principal.id, body.sessionId, tokenHash)) || undefined;
         const state = await withSpan(
           'rate-limit',
           () =>
@@ -76,7 +75,10 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
             }),
           { attributes: { 'acsa.session.prefetched': read !== undefined } },
         );
-        return d.handleTurn(principal, body, read === undefined ? undefined : state);
+        return d.handleTurn(principal, body, {
+          ...(tokenHash ? { tokenHash } : {}),
+          ...(read === undefined ? {} : { state }),
+        });
       },
       {
         kind: SpanKind.SERVER,
