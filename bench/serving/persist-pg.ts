@@ -72,7 +72,8 @@ try {
     'my package arrived damaged and I am upset',
   ];
   let next = 0;
-  let measured: { cpu: number; t: number; own: NodeJS.CpuUsage } | null = null;
+  type TMark = { cpu: number; t: number; own: NodeJS.CpuUsage };
+  let measured: TMark | null = null;
   async function conversation() {
     const conversationId = uuidv7();
     for (let turn = 0; turn < TURNS_PER_CONVERSATION && next < TURNS + WARMUP; turn++) {
@@ -138,7 +139,9 @@ try {
       while (next < TURNS + WARMUP) await conversation();
     }),
   );
-  const m = measured as unknown as { cpu: number; t: number; own: NodeJS.CpuUsage };
+  // Set by a conversation once the warm-up turns are written (TypeScript cannot follow that into the callbacks).
+  const m = measured as TMark | null;
+  if (!m) throw new Error('no turn was measured: --turns must be above 0');
   const pgCpu = (await backendsCpu()) - m.cpu;
   const wallS = (performance.now() - m.t) / 1000;
   const own = process.cpuUsage(m.own);
