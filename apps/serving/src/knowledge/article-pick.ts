@@ -16,24 +16,37 @@ export function keywords(text: string): string[] {
   return out;
 }
 
-const hits = (words: string[], field: string) => {
-  const fieldWords = new Set(keywords(field));
-  return words.reduce((n, w) => n + (fieldWords.has(w) ? 1 : 0), 0);
+/** An intent's article with its words counted once, when the intent's articles are fetched, not per turn. */
+export type TArticleChoice = {
+  article: TArticleView;
+  /** Words of the title and tags: a hit here counts double. */
+  heading: ReadonlySet<string>;
+  body: ReadonlySet<string>;
 };
+
+export const articleChoices = (candidates: TArticleView[]): TArticleChoice[] =>
+  candidates.map((article) => ({
+    article,
+    heading: new Set(keywords(`${article.title} ${article.tags.join(' ')}`)),
+    body: new Set(keywords(article.body)),
+  }));
+
+const hits = (words: string[], field: ReadonlySet<string>) =>
+  words.reduce((n, w) => n + (field.has(w) ? 1 : 0), 0);
 
 /**
  * Chooses among an intent's articles (already in primary-first order) by the customer's words: a title or
  * tag hit counts double a body hit. Done here, not in SQL, so the candidates can be cached per intent and
  * an FAQ turn costs no database round-trip at all.
  */
-export function pickArticle(candidates: TArticleView[], text: string): TArticleView | null {
+export function pickArticle(choices: TArticleChoice[], text: string): TArticleView | null {
   const words = keywords(text);
   let best: TArticleView | null = null;
   let bestScore = -1;
-  for (const a of candidates) {
-    const score = 2 * hits(words, `${a.title} ${a.tags.join(' ')}`) + hits(words, a.body);
+  for (const c of choices) {
+    const score = 2 * hits(words, c.heading) + hits(words, c.body);
     if (score > bestScore) {
-      best = a;
+      best = c.article;
       bestScore = score;
     }
   }

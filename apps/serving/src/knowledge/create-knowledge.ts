@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { pickArticle } from './article-pick.ts';
+import { articleChoices, pickArticle, type TArticleChoice } from './article-pick.ts';
 import { queryArticlesForIntent, querySearchArticle } from './article-query.ts';
 import { createCache } from './cache.ts';
 import { cancelOrderById } from './cancel-order.ts';
@@ -25,8 +25,11 @@ export type TKnowledgeOptions = {
   redis: Redis | null;
   /** Namespace of the cache keys (default `acsa:kn:`). */
   prefix?: string;
-  /** Cache lifetimes. Orders change (tracking scans), so theirs is short; articles change rarely. */
-  ttl?: Partial<Record<'orderMs' | 'missingMs' | 'articleMs' | 'productMs', number>>;
+  /**
+   * Cache lifetimes. Orders change (tracking scans), so theirs is short; articles change rarely (only a seed
+   * or an import writes them), and an intent's articles are also held in this process for `heldArticleMs`.
+   */
+  ttl?: Partial<Record<'orderMs' | 'missingMs' | 'articleMs' | 'productMs' | 'heldArticleMs', number>>;
   redisTimeoutMs?: number;
   redisCooldownMs?: number;
 };
@@ -56,7 +59,14 @@ export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
     written.delete(number);
     return store;
   };
-  const ttl = { orderMs: 30_000, missingMs: 10_000, articleMs: 300_000, productMs: 60_000, ...options.ttl };
+  const ttl = {
+    orderMs: 30_000,
+    missingMs: 10_000,
+    articleMs: 300_000,
+    productMs: 60_000,
+    heldArticleMs: 30_000,
+    ...options.ttl,
+  };
   const cache = createCache({
     redis: options.redis,
     // The version of the cached views' shape: bump it when TOrderView & co change, so no process reads
@@ -74,6 +84,21 @@ export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
 
   const articlesForIntent = (intent: string) =>
     cache.get(`articles:${intent}`, ttl.articleMs, () => db(() => queryArticlesForIntent(store, intent)));
+  // Every FAQ turn reads its intent's articles, a few dozen keys in all, so this process holds them too, their
+  // words counted once: from Redis each turn took a round trip and the JSON of every candidate article.
+  // MEASURED
+  const held = new Map<string, { until: number; choices: Promise<TArticleChoice[]> }>();
+  const choicesFor = (intent: string) => {
+    const now = Date.now();
+    const kept = held.get(intent);
+    if (kept && now < kept.until) return kept.choices;
+    if (held.size >= 512) held.clear(); // intents are the model's labels; this bounds a caller's odd ones
+    const choices = articlesForIntent(intent).then(articleChoices);
+    held.set(intent, { until: now + ttl.heldArticleMs, choices });
+    // A failed read is not held: the next turn tries again.
+    choices.catch(() => held.get(intent)?.choices === choices && held.delete(intent));
+    return choices;
+  };
 
   const orderByNumber = (number: number): Promise<TOrderView | null> => {
     if (!isOrderNumber(number)) return Promise.resolve(null);
@@ -109,7 +134,7 @@ export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
     },
 
     async articleFor(intent, text) {
-      const own = await articlesForIntent(intent);
+      const own = await choicesFor(intent);
       if (own.length > 0) return pickArticle(own, text);
       const query = squash(text);
       if (!query) return null;

@@ -105,6 +105,23 @@ describe('knowledge', () => {
     expect(await knowledge.articleFor('no_such_intent', 'zebra quantum')).toBeNull();
   });
 
+  it("holds an intent's articles in the process for heldArticleMs, then reads them again", async () => {
+    const k = createKnowledge({ pool, redis: cache.redis, ttl: { heldArticleMs: 300 } });
+    expect((await k.articleFor('payment_issue', 'I was charged twice'))?.slug).toBe('charged-twice');
+    const first = k.stats();
+    expect(first.cacheHits + first.cacheMisses).toBe(1);
+    // Another FAQ turn of the intent: no Redis read, no query, the choice still made by its words.
+    expect((await k.articleFor('payment_issue', 'my card was declined'))?.slug).toBe('payment-declined');
+    expect(k.stats()).toEqual(first);
+
+    await prisma.article.update({ where: { slug: 'charged-twice' }, data: { title: 'Charged twice? (updated)' } });
+    await cache.redis.del('acsa:kn:v1:articles:payment_issue');
+    expect((await k.articleFor('payment_issue', 'I was charged twice'))?.title).not.toBe('Charged twice? (updated)');
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await k.articleFor('payment_issue', 'I was charged twice'))?.title).toBe('Charged twice? (updated)');
+    expect(k.stats().dbQueries).toBe(first.dbQueries + 1);
+  });
+
   it('finds a product by part of its name', async () => {
     const any = await prisma.product.findFirstOrThrow({ where: { active: true }, orderBy: { sku: 'asc' } });
     expect(await knowledge.productByName(any.name.toUpperCase())).toMatchObject({
