@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/tracing/run.ts [--rate 800] [--duration 15] [--workers 1] [--rounds 1]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -113,5 +113,7 @@ const text = [
 console.log(text);
 const file = path.join(import.meta.dirname, 'results', `${new Date().toISOString().slice(0, 10)}.md`);
 mkdirSync(path.dirname(file), { recursive: true });
-writeFileSync(file, `# Tracing cost — ${new Date().toISOString()}\n${text}`);
+// A day's runs stay side by side: a later run is a section of its own, not a replacement.
+if (existsSync(file)) appendFileSync(file, `\n\n## Run of ${new Date().toISOString()}\n${text}`);
+else writeFileSync(file, `# Tracing cost — ${new Date().toISOString()}\n${text}`);
 process.exit(0);
