@@ -1,6 +1,7 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { utc } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
 import { RunProgress } from './run-progress';
 
@@ -24,7 +25,7 @@ export function NewLabelsBanner({ canRetrain }: { canRetrain: boolean }) {
           {count} new label{count === 1 ? '' : 's'}
         </strong>{' '}
         since the last retrain
-        {since ? ` (${since.toISOString().replace('T', ' ').slice(0, 16)} UTC)` : ' — none has run yet'}.
+        {since ? ` (${utc(since)})` : ' — none has run yet'}.
       </p>
       {canRetrain ? (
         <span className="row actions">

@@ -1,8 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
+import { pct } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
-
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 /** A retraining run followed live: its step and progress, then what it trained on and the gate's decision. */
 export function RunProgress({ runId }: { runId: string }) {

@@ -1,9 +1,9 @@
 import type { TDriftWindow } from '@acsa/pipelines/analytics';
 import Link from 'next/link';
+import { clock, utc } from '@/components/format';
 import { RetrainFromAlert } from './retrain-from-alert';
 import { HistogramShares, IntentShares } from './window-distributions';
 
-const utc = (d: Date) => `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 const f3 = (x: number) => x.toFixed(3);
 const pValue = (p: number) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
 
@@ -30,7 +30,7 @@ export function DriftWindowPanel({ w }: { w: TDriftWindow }) {
   return (
     <section aria-labelledby="drift-window" data-window={w.id} className="card">
       <h2 id="drift-window">
-        Window {utc(w.start)} – {w.end.toISOString().slice(11, 16)} · {w.version}{' '}
+        Window {utc(w.start)} – {clock(w.end)} · {w.version}{' '}
         <span className={`badge ${w.alert ? 'status-assigned' : 'status-resolved'}`}>
           {w.alert ? 'alert' : 'no alert'}
         </span>

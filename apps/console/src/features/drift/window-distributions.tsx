@@ -1,12 +1,12 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { pct } from '@/components/format';
 
 export type TShareRow = { name: string; reference: number; live: number };
 
 const AXIS = { fontSize: 12, fill: '#57606a' };
 const REFERENCE = '#8c959f';
 const LIVE = '#0550ae';
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const tick = (x: number) => `${Math.round(x * 100)} %`;
 // Reference before live, as the bars are drawn (the default sorts the legend alphabetically).
 const referenceFirst = (item: { value?: unknown }) => (item.value === 'reference' ? 0 : 1);

@@ -1,6 +1,7 @@
 'use client';
 import type { TEscalationView } from '@acsa/pipelines/escalations';
 import { useState } from 'react';
+import { utc } from '@/components/format';
 import { Transcript } from '@/components/transcript';
 
 type TProps = {
@@ -36,7 +37,7 @@ export function EscalationCard({ escalation: e, mine, busy, onTake, onResolve, o
         </h2>
         <span className="muted">
           {e.resolvedAt
-            ? `resolved by ${e.assignee?.name ?? 'someone'} ${new Date(e.resolvedAt).toISOString().replace('T', ' ').slice(0, 16)} UTC`
+            ? `resolved by ${e.assignee?.name ?? 'someone'} ${utc(e.resolvedAt)}`
             : `waiting ${waited < 60 ? `${waited} min` : `${Math.round(waited / 60)} h`}`}{' '}
           · session {e.sessionId}
         </span>

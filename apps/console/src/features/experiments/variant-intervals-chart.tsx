@@ -1,5 +1,6 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, ErrorBar, Tooltip, XAxis, YAxis } from 'recharts';
+import { pct } from '@/components/format';
 
 export type TVariantInterval = {
   variant: string;
@@ -9,7 +10,6 @@ export type TVariantInterval = {
 };
 
 const AXIS = { fontSize: 12, fill: '#57606a' };
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const tick = (x: number) => `${Math.round(x * 100)} %`;
 
 /**

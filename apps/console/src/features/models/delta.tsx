@@ -1,4 +1,4 @@
-import { pp } from './format';
+import { pp } from '@/components/format';
 
 /** A change in percentage points; the sign is in the text, the colour only repeats it. */
 export function Delta({ value }: { value: number | null }) {

@@ -1,5 +1,8 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { pct } from '@/components/format';
+
+const percent = (v: unknown) => (typeof v === 'number' ? pct(v, 0) : '—');
 
 export type THourPoint = {
   /** "HH:00" in UTC, the chart's axis label. */
@@ -13,7 +16,6 @@ export type TLatencyBar = { version: string; p50Ms: number; p95Ms: number; turns
 
 const CHART = { width: '100%', height: 220 } as const;
 const AXIS = { fontSize: 12, fill: '#57606a' };
-const percent = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(0)} %` : '—');
 
 /**
  * Each chart is a figure with its caption; the same numbers are in the table below them for anyone who

@@ -3,12 +3,11 @@ import type { TRunLog, TRunState } from '@acsa/pipelines/runs';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
+import { clock, pct } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
 
 type TRunPart = Omit<TRunState, 'logs'>;
 const ACTIVE = ['QUEUED', 'RUNNING'];
-const time = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(11, 19) : '—');
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 /**
  * One run, live: the page draws it as it was, then a server-sent event stream (/api/runs/ID/events) sends
@@ -108,8 +107,8 @@ export function RunLive({ initial }: { initial: TRunState }) {
                 </td>
                 <td>{Math.round(s.progress)} %</td>
                 <td>{s.attempts}</td>
-                <td>{time(s.startedAt)}</td>
-                <td>{time(s.finishedAt)}</td>
+                <td>{clock(s.startedAt, 'second')}</td>
+                <td>{clock(s.finishedAt, 'second')}</td>
               </tr>
             ))}
           </tbody>
@@ -122,7 +121,7 @@ export function RunLive({ initial }: { initial: TRunState }) {
           <ol className="run-log">
             {logs.map((l) => (
               <li key={l.id} className={`level-${l.level}`}>
-                <time>{time(l.at)}</time> {l.step ? <strong>{l.step}</strong> : null} {l.message}
+                <time>{clock(l.at, 'second')}</time> {l.step ? <strong>{l.step}</strong> : null} {l.message}
               </li>
             ))}
           </ol>

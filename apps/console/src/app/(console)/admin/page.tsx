@@ -1,6 +1,7 @@
 import { listApiKeys, listUsers, SERVING_KEY_CACHE_SECONDS } from '@acsa/pipelines/admin';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
+import { utc } from '@/components/format';
 import { CreateKey } from '@/features/admin/create-key';
 import { RevokeKey } from '@/features/admin/key-actions';
 import { UserActions } from '@/features/admin/user-actions';
@@ -8,8 +9,6 @@ import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 
 export const metadata = { title: 'Admin · ACSA console' };
-
-const day = (d: Date | null) => (d ? `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC` : '—');
 
 export default async function AdminPage() {
   const me = await requireRole('ADMIN');
@@ -57,13 +56,13 @@ export default async function AdminPage() {
                   </td>
                   <td>{k.allowedOrigins.join(', ') || '—'}</td>
                   <td>
-                    {day(k.createdAt)}
+                    {utc(k.createdAt)}
                     {k.createdBy ? <div className="muted">{k.createdBy}</div> : null}
                   </td>
-                  <td>{day(k.lastUsedAt)}</td>
+                  <td>{utc(k.lastUsedAt)}</td>
                   <td>
                     {k.revokedAt ? (
-                      <span className="muted">revoked {day(k.revokedAt)}</span>
+                      <span className="muted">revoked {utc(k.revokedAt)}</span>
                     ) : (
                       <RevokeKey id={k.id} name={k.name} cacheSeconds={SERVING_KEY_CACHE_SECONDS} />
                     )}
@@ -96,11 +95,11 @@ export default async function AdminPage() {
                   {u.name}
                   <div className="muted">
                     {u.email}
-                    {u.disabledAt ? ` · disabled ${day(u.disabledAt)}` : ''}
+                    {u.disabledAt ? ` · disabled ${utc(u.disabledAt)}` : ''}
                     {u.id === me.id ? ' · you' : ''}
                   </div>
                 </th>
-                <td>{day(u.lastSignIn)}</td>
+                <td>{utc(u.lastSignIn)}</td>
                 <td>
                   <UserActions
                     user={{ id: u.id, email: u.email, role: u.role, disabled: u.disabledAt !== null }}

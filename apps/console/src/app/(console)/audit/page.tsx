@@ -1,5 +1,6 @@
 import { auditVocabulary, listAudit } from '@acsa/pipelines/audit';
 import { EmptyState } from '@/components/empty-state';
+import { utc } from '@/components/format';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -67,7 +68,7 @@ export default async function AuditPage({ searchParams }: { searchParams: TSearc
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>
-                <td>{r.at.toISOString().replace('T', ' ').slice(0, 19)}</td>
+                <td>{utc(r.at, 'second')}</td>
                 <td>{r.actor}</td>
                 <td>{r.action}</td>
                 <td>

@@ -1,6 +1,7 @@
 import { searchConversations } from '@acsa/pipelines/conversations';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
+import { utc } from '@/components/format';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -58,9 +59,7 @@ export default async function ConversationsPage({ searchParams }: TProps) {
             {hits.map((h) => (
               <tr key={h.id}>
                 <td>
-                  <Link href={`/conversations/${h.id}`}>
-                    {h.lastMessageAt.toISOString().replace('T', ' ').slice(0, 16)}
-                  </Link>
+                  <Link href={`/conversations/${h.id}`}>{utc(h.lastMessageAt)}</Link>
                 </td>
                 <td>{h.customerName ? `${h.customerName} <${h.customerEmail}>` : 'anonymous'}</td>
                 <td>{h.match}</td>

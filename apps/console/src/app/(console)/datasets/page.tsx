@@ -1,5 +1,6 @@
 import { listDatasetVersions } from '@acsa/pipelines/learning-data';
 import { EmptyState } from '@/components/empty-state';
+import { utc } from '@/components/format';
 import { NewLabelsBanner } from '@/features/datasets/new-labels-banner';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -42,7 +43,7 @@ export default async function DatasetsPage() {
                   <span className="muted">{v.source.toLowerCase()}</span>
                 </td>
                 <td>
-                  {v.createdAt.toISOString().replace('T', ' ').slice(0, 16)}
+                  {utc(v.createdAt)}
                   {v.createdBy ? ` by ${v.createdBy}` : ''}
                 </td>
                 <td>

@@ -1,6 +1,7 @@
 import { driftView, driftWindow } from '@acsa/pipelines/analytics';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
+import { hourLabel, utc } from '@/components/format';
 import { DriftChart, DriftKsChart } from '@/features/drift/drift-chart';
 import { DriftWindowPanel } from '@/features/drift/drift-window-panel';
 import { requireRole } from '@/server/auth';
@@ -8,9 +9,7 @@ import { db } from '@/server/db';
 
 export const metadata = { title: 'Drift · ACSA console' };
 
-const utc = (d: Date) => `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 const f3 = (x: number) => x.toFixed(3);
-const label = (d: Date) => `${d.toISOString().slice(5, 10)} ${d.toISOString().slice(11, 13)}h`;
 // A figure pair or a date broken over lines reads as two rows; the breaches column takes the wrapping.
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -67,7 +66,7 @@ export default async function DriftPage({ searchParams }: TProps) {
                 <DriftChart
                   psiThreshold={t.intentPsi}
                   points={v.windows.map((w) => ({
-                    label: label(w.start),
+                    label: hourLabel(w.start),
                     intentPsi: w.intentPsi,
                     confidencePsi: w.confidencePsi,
                     lengthPsi: w.lengthPsi,
@@ -77,7 +76,7 @@ export default async function DriftPage({ searchParams }: TProps) {
                 <DriftKsChart
                   threshold={t.confidenceKs}
                   points={v.windows.map((w) => ({
-                    label: label(w.start),
+                    label: hourLabel(w.start),
                     confidenceKs: w.confidenceKs,
                     lengthKs: w.lengthKs,
                   }))}

@@ -1,5 +1,6 @@
 import { experimentChoices, experimentsOverview, SEQUENTIAL_TAU } from '@acsa/pipelines/experiments';
 import { EmptyState } from '@/components/empty-state';
+import { pct, pp, utc } from '@/components/format';
 import { CreateExperiment } from '@/features/experiments/create-experiment';
 import { ExperimentActions } from '@/features/experiments/experiment-actions';
 import { VariantIntervalsChart } from '@/features/experiments/variant-intervals-chart';
@@ -13,10 +14,7 @@ const METRIC = {
   positiveFeedbackRate: 'positive feedback',
   accuracy: 'accuracy on reviewed turns',
 } as const;
-const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
-const pp = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x * 100).toFixed(1)} pp`;
 const p = (x: number) => (x < 0.001 ? '< 0.001' : x.toFixed(3));
-const utc = (d: Date | null) => (d ? `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC` : '—');
 
 export default async function ExperimentsPage() {
   await requireRole('ENGINEER');
@@ -103,7 +101,7 @@ export default async function ExperimentsPage() {
                         {v.name === e.control
                           ? 'control'
                           : cmp
-                            ? `${pp(cmp.diff)} [${pp(cmp.interval[0])}, ${pp(cmp.interval[1])}], z-test p ${p(cmp.pValue)}`
+                            ? `${pp(cmp.diff).text} [${pp(cmp.interval[0]).text}, ${pp(cmp.interval[1]).text}], z-test p ${p(cmp.pValue)}`
                             : 'no data yet'}
                       </td>
                       <td data-testid={`sequential-${v.name}`}>

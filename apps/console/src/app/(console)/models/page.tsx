@@ -1,10 +1,10 @@
 import { registryView } from '@acsa/pipelines/registry';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
+import { mb, pct, utc } from '@/components/format';
 import { PageStatus } from '@/components/page-status';
 import { AliasMove } from '@/features/models/alias-move';
 import { CompareForm } from '@/features/models/compare-form';
-import { mb, pct, when } from '@/features/models/format';
 import { ServingReplicas } from '@/features/models/serving-replicas';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -57,7 +57,7 @@ export default async function ModelsPage() {
                 <tr key={a.name}>
                   <th scope="row">{a.name}</th>
                   <td>{a.version}</td>
-                  <td>{when(a.since)}</td>
+                  <td>{utc(a.since)}</td>
                   <td>
                     {a.rollbackTo && (a.name === 'production' || a.name === 'shadow') ? (
                       <>
@@ -124,7 +124,7 @@ export default async function ModelsPage() {
                   <br />
                   <span className="muted">{v.kind}</span>
                 </td>
-                <td>{when(v.createdAt)}</td>
+                <td>{utc(v.createdAt)}</td>
                 <td>{mb(v.sizeBytes)}</td>
                 <td>
                   {pct(v.dev.accuracy)} · {pct(v.dev.macroF1)} · {pct(v.dev.oosRecall)}
@@ -169,7 +169,7 @@ export default async function ModelsPage() {
           <ol className="timeline">
             {view.history.map((h) => (
               <li key={h.id} className={`move-${h.kind.toLowerCase()}`}>
-                <time dateTime={h.at.toISOString()}>{when(h.at)}</time> <strong>{h.alias}</strong>{' '}
+                <time dateTime={h.at.toISOString()}>{utc(h.at)}</time> <strong>{h.alias}</strong>{' '}
                 {h.kind.toLowerCase()}: {h.from ?? '(none)'} → {h.to ?? '(none)'}{' '}
                 <span className="muted">by {h.actor}</span>
                 {h.reason ? <q>{h.reason}</q> : null}

@@ -1,6 +1,7 @@
 import { overview } from '@acsa/pipelines/analytics';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
+import { clock, hourLabel, pct, utc } from '@/components/format';
 import { OverviewCharts } from '@/features/overview/overview-charts';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -13,19 +14,13 @@ const WINDOWS = [
   { hours: 168, label: '7 days' },
 ] as const;
 
-const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
-const utc = (d: Date) => `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
-
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ hours?: string }> }) {
   await requireRole('ENGINEER');
   const asked = Number((await searchParams).hours);
   const hours = WINDOWS.find((w) => w.hours === asked)?.hours ?? 24;
   const o = await overview(db(), { hours });
   const hourly = o.hourly.map((h) => ({
-    label:
-      hours > 24
-        ? `${h.hour.toISOString().slice(5, 10)} ${h.hour.toISOString().slice(11, 13)}h`
-        : h.hour.toISOString().slice(11, 16),
+    label: hours > 24 ? hourLabel(h.hour) : clock(h.hour),
     turns: h.turns,
     escalationRate: h.escalationRate,
     lowConfidenceRate: h.lowConfidenceRate,
@@ -62,8 +57,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           <ul className="stack">
             {o.alerts.map((a) => (
               <li key={a.id} className="alert">
-                <strong>Drift on {a.version}</strong> in {utc(a.window.start)} –{' '}
-                {a.window.end.toISOString().slice(11, 16)} ({a.window.n} turns):{' '}
+                <strong>Drift on {a.version}</strong> in {utc(a.window.start)} – {clock(a.window.end)} (
+                {a.window.n} turns):{' '}
                 {a.breaches.length
                   ? a.breaches
                       .map((b) => `${b.metric} ${b.value.toFixed(3)} > ${b.threshold.toFixed(3)}`)

@@ -1,13 +1,12 @@
 import { listRuns } from '@acsa/pipelines/runs';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
+import { utc } from '@/components/format';
 import { StartRun } from '@/features/runs/start-run';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 
 export const metadata = { title: 'Training runs · ACSA console' };
-
-const when = (d: Date | null) => (d ? `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC` : '—');
 
 export default async function RunsPage() {
   await requireRole('ENGINEER');
@@ -64,8 +63,8 @@ export default async function RunsPage() {
                 <td>{r.gatePassed === null ? '—' : r.gatePassed ? 'passed' : 'refused'}</td>
                 <td>{r.candidate ?? '—'}</td>
                 <td>
-                  {when(r.createdAt)}
-                  <div className="muted">{when(r.finishedAt)}</div>
+                  {utc(r.createdAt)}
+                  <div className="muted">{utc(r.finishedAt)}</div>
                 </td>
               </tr>
             ))}

@@ -1,6 +1,7 @@
 import { shadowView } from '@acsa/pipelines/shadow';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
+import { pct } from '@/components/format';
 import { PageStatus } from '@/components/page-status';
 import { SendToReview } from '@/features/conversations/send-to-review';
 import { AliasMove } from '@/features/models/alias-move';
@@ -8,8 +9,6 @@ import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 
 export const metadata = { title: 'Shadow · ACSA console' };
-
-const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
 
 export default async function ShadowPage() {
   await requireRole('ENGINEER');

@@ -1,5 +1,6 @@
 import { conversationTranscript } from '@acsa/pipelines/conversations';
 import { notFound } from 'next/navigation';
+import { utc } from '@/components/format';
 import { SendToReview } from '@/features/conversations/send-to-review';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -17,8 +18,7 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
       <p className="lede">
         {t.customer ? `${t.customer.name} <${t.customer.email}>` : 'Anonymous customer'} ·{' '}
         {t.status.toLowerCase()}
-        {t.variant ? ` · variant ${t.variant}` : ''} · started{' '}
-        {t.startedAt.toISOString().replace('T', ' ').slice(0, 16)}
+        {t.variant ? ` · variant ${t.variant}` : ''} · started {utc(t.startedAt)}
       </p>
       <table>
         <thead>

@@ -2,9 +2,9 @@ import { isAppError } from '@acsa/core/errors';
 import { compareModels, listModels, RegistryError } from '@acsa/pipelines/registry';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
+import { mb, pct } from '@/components/format';
 import { CompareForm } from '@/features/models/compare-form';
 import { Delta } from '@/features/models/delta';
-import { mb, pct } from '@/features/models/format';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 

@@ -1,6 +1,7 @@
 import { runState } from '@acsa/pipelines/runs';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { utc } from '@/components/format';
 import { RunLive } from '@/features/runs/run-live';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -21,8 +22,8 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       </p>
       <h1>Run {state.run.id.slice(-8)}</h1>
       <p className="lede">
-        Created {state.run.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC. Snapshot → teacher and
-        student → evaluate on the frozen test rows → gate → register → promote.
+        Created {utc(state.run.createdAt, 'second')}. Snapshot → teacher and student → evaluate on the frozen
+        test rows → gate → register → promote.
       </p>
       <RunLive initial={state} />
     </>

@@ -1,0 +1,44 @@
+/**
+ * How the console prints figures and moments, in one place so that every page says them the same way:
+ * rates in %, deltas in percentage points with their sign, sizes in B/kB/MB, and times in UTC, saying so
+ * (reviewers and engineers sit in different time zones; the server renders, and it runs in UTC).
+ */
+
+/** A rate (0–1) in %: `pct(0.1234)` → `12.3 %`; no figure → `—`. */
+export const pct = (x: number | null | undefined, digits = 1) =>
+  x == null ? '—' : `${(x * 100).toFixed(digits)} %`;
+
+/** A change of a rate in percentage points, with its sign and which way it went. */
+export function pp(delta: number | null): { text: string; tone: 'up' | 'down' | 'flat' } {
+  if (delta === null) return { text: '—', tone: 'flat' };
+  const points = delta * 100;
+  if (Math.abs(points) < 0.05) return { text: '±0.0 pp', tone: 'flat' };
+  return {
+    text: `${points > 0 ? '+' : '−'}${Math.abs(points).toFixed(1)} pp`,
+    tone: points > 0 ? 'up' : 'down',
+  };
+}
+
+export const mb = (bytes: number) =>
+  bytes < 1_000
+    ? `${bytes} B`
+    : bytes < 100_000
+      ? `${(bytes / 1e3).toFixed(1)} kB`
+      : `${(bytes / 1e6).toFixed(1)} MB`;
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+/** A moment to the minute (`2026-12-06 14:05 UTC`), or to the second; none → `—`. */
+export const utc = (d: Date | string | null | undefined, to: 'minute' | 'second' = 'minute') =>
+  d == null
+    ? '—'
+    : `${iso(d)
+        .replace('T', ' ')
+        .slice(0, to === 'minute' ? 16 : 19)} UTC`;
+
+/** The time of day only (`14:05`, or `14:05:09`), for moments of one day already named nearby. */
+export const clock = (d: Date | string | null | undefined, to: 'minute' | 'second' = 'minute') =>
+  d == null ? '—' : iso(d).slice(11, to === 'minute' ? 16 : 19);
+
+/** An hour on a chart's axis: `12-06 14h`. */
+export const hourLabel = (d: Date | string) => `${iso(d).slice(5, 10)} ${iso(d).slice(11, 13)}h`;
