@@ -114,11 +114,18 @@ describe('knowledge', () => {
     expect((await k.articleFor('payment_issue', 'my card was declined'))?.slug).toBe('payment-declined');
     expect(k.stats()).toEqual(first);
 
-    await prisma.article.update({ where: { slug: 'charged-twice' }, data: { title: 'Charged twice? (updated)' } });
+    await prisma.article.update({
+      where: { slug: 'charged-twice' },
+      data: { title: 'Charged twice? (updated)' },
+    });
     await cache.redis.del('acsa:kn:v1:articles:payment_issue');
-    expect((await k.articleFor('payment_issue', 'I was charged twice'))?.title).not.toBe('Charged twice? (updated)');
+    expect((await k.articleFor('payment_issue', 'I was charged twice'))?.title).not.toBe(
+      'Charged twice? (updated)',
+    );
     await new Promise((r) => setTimeout(r, 350));
-    expect((await k.articleFor('payment_issue', 'I was charged twice'))?.title).toBe('Charged twice? (updated)');
+    expect((await k.articleFor('payment_issue', 'I was charged twice'))?.title).toBe(
+      'Charged twice? (updated)',
+    );
     expect(k.stats().dbQueries).toBe(first.dbQueries + 1);
   });
 
