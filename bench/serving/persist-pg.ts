@@ -6,6 +6,9 @@
  *
  *   npx tsx bench/serving/persist-pg.ts [--turns 30000] [--sessions 64] [--uncertain 0.2] [--sql "…;;…"]
  *
+ * It prints how many statements carried the turns: with `--sessions 1` each carries one, so the cost of a
+ * statement whatever its size and that of each turn in it can be told apart (e.g. `--sessions 1`, then 64).
+ *
  * `--sql` runs statements (separated by `;;`) on the database before the turns, to measure a variant of
  * the schema (e.g. `DROP TRIGGER review_item_from_message ON "Message"`).
  */
@@ -63,6 +66,14 @@ try {
     );
     return rows.reduce((s, r) => s + cpuSeconds(r.pid), 0);
   };
+  // Statements the writer sent, so the output gives the mean batch: `--sessions 1` makes every statement one
+  // turn, more sessions make bigger batches, and the two figures tell a statement's fixed cost from a turn's.
+  let statements = 0;
+  const query = pool.query.bind(pool);
+  pool.query = ((...args: Parameters<typeof query>) => {
+    statements++;
+    return query(...args);
+  }) as typeof pool.query;
   const writer = createTurnWriter(pool);
   const texts = [
     'where is my order 10042',
@@ -72,14 +83,19 @@ try {
     'my package arrived damaged and I am upset',
   ];
   let next = 0;
-  type TMark = { cpu: number; t: number; own: NodeJS.CpuUsage };
+  type TMark = { cpu: number; t: number; own: NodeJS.CpuUsage; statements: number };
   let measured: TMark | null = null;
   async function conversation() {
     const conversationId = uuidv7();
     for (let turn = 0; turn < TURNS_PER_CONVERSATION && next < TURNS + WARMUP; turn++) {
       const i = next++;
       if (i === WARMUP)
-        measured = { cpu: await backendsCpu(), t: performance.now(), own: process.cpuUsage() };
+        measured = {
+          cpu: await backendsCpu(),
+          t: performance.now(),
+          own: process.cpuUsage(),
+          statements,
+        };
       // Deterministic: every (1 / UNCERTAIN)-th turn is unsure between two intents.
       const unsure = Math.floor((i + 1) * UNCERTAIN) > Math.floor(i * UNCERTAIN);
       const confidence = unsure ? 0.42 : 0.93;
@@ -145,10 +161,12 @@ try {
   const pgCpu = (await backendsCpu()) - m.cpu;
   const wallS = (performance.now() - m.t) / 1000;
   const own = process.cpuUsage(m.own);
+  const sent = statements - m.statements;
   const items = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM "ReviewItem"');
   console.log(
     `${TURNS} turns, ${a.sessions} sessions, ${(100 * UNCERTAIN).toFixed(0)} % uncertain${a.sql ? ` (with: ${a.sql})` : ''}: ` +
-      `${(TURNS / wallS).toFixed(0)} turns/s; PostgreSQL CPU ${((1e6 * pgCpu) / TURNS).toFixed(0)} µs per turn; ` +
+      `${(TURNS / wallS).toFixed(0)} turns/s in ${sent} statements (${(TURNS / sent).toFixed(1)} turns each); ` +
+      `PostgreSQL CPU ${((1e6 * pgCpu) / TURNS).toFixed(0)} µs per turn; ` +
       `writer CPU ${((own.user + own.system) / TURNS).toFixed(0)} µs per turn, peak RSS ${peakRssMb(process.pid).toFixed(0)} MB; ` +
       `${items.rows[0]?.n} review items; load average ${loadAverages()}`,
   );
