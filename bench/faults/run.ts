@@ -321,7 +321,9 @@ async function main() {
     '',
     ...(run
       ? [
-          `Trainer killed (SIGKILL to its process group) while run ${run.runId} was training; another trainer took the step: the run ended ${run.status}, with ${run.versionsOfRun} version registered by it (${run.newVersions} new in all), its train step in ${run.trainAttempts} attempts.`,
+          run.killedDuringTrain
+            ? `Trainer killed (SIGKILL to its process group) while run ${run.runId} was training (train step at ${run.killedAt.progress} %); another trainer took the step: the run ended ${run.status}, with ${run.versionsOfRun} version registered by it (${run.newVersions} new in all), its train step in ${run.trainAttempts} attempts.`
+            : `**The kill did not land in training** (run ${run.runId}'s train step was ${run.killedAt.status} when the trainer was killed), so this run did not test an interrupted run; it ended ${run.status} with ${run.versionsOfRun} version registered by it.`,
           '',
           `The run's log, in seconds from the start of the trainer phase: ${run.logs
             .map((l) => {

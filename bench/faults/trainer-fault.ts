@@ -88,20 +88,28 @@ export async function trainerFault(o: {
   let runId = '';
   const versionsBefore = await o.prisma.modelVersion.count();
   let first: ChildProcess | null = null;
+  /** The train step as last seen before the kill: the kill tested an interruption only if it was running. */
+  let killedAt = { status: 'not started', progress: 0 };
   return {
-    /** Before the load: a trainer up and a run requested, so that the kill lands in the load's window. */
+    /** Before the load: a trainer up (it takes seconds to start), so that the kill lands in the load's window. */
     async prepare() {
       first = await start();
-      ({ runId } = await retrain.request({ trigger: 'MANUAL', config: SMALL }));
     },
+    /**
+     * The run is requested when the fault starts, not before the load: on a fast machine a small run ends in
+     * a few seconds, and one requested earlier was over before the kill (which then tested nothing).
+     */
     async start() {
       if (!first) throw new Error('prepare() first');
+      ({ runId } = await retrain.request({ trigger: 'MANUAL', config: SMALL }));
       for (let i = 0; i < 1200; i++) {
         const step = await o.prisma.trainingStep.findUnique({
           where: { runId_name: { runId, name: 'train' } },
         });
+        killedAt = { status: step?.status ?? 'not started', progress: step?.progress ?? 0 };
         if (step?.status === 'RUNNING' && step.progress >= 10) break;
-        await sleep(100);
+        if (step?.status === 'SUCCEEDED' || step?.status === 'FAILED') break;
+        await sleep(50);
       }
       const victim = first;
       const exited = new Promise((r) => victim.once('exit', r));
@@ -140,6 +148,8 @@ export async function trainerFault(o: {
         versionsOfRun: await o.prisma.modelVersion.count({ where: { trainingRunId: runId } }),
         newVersions: (await o.prisma.modelVersion.count()) - versionsBefore,
         trainAttempts: train?.attempts ?? 0,
+        killedDuringTrain: killedAt.status === 'RUNNING',
+        killedAt,
       };
     },
     async close() {
