@@ -1,5 +1,5 @@
 import { AppError } from '@acsa/core/errors';
-import { type Experiment, type PrismaClient, withTransaction } from '@acsa/db';
+import { type Experiment, type PrismaClient, withTransaction, writeAudit } from '@acsa/db';
 import { moveAlias, type TActor, type TAliasMove } from '@acsa/db/registry';
 import type { Redis } from 'ioredis';
 import { announceAliasMove } from './alias-announce.ts';
@@ -66,16 +66,12 @@ async function endSplit(
       });
       removed.push(alias);
     }
-    await tx.auditLog.create({
-      data: {
-        actorType: o.actor.type,
-        actorId: actorId(o.actor),
-        actor: o.actor.display,
-        action,
-        targetType: 'Experiment',
-        targetId: exp.id,
-        data: { name: exp.name, reason: o.reason ?? null, ...o.details, ...data },
-      },
+    await writeAudit(tx, {
+      actor: o.actor,
+      action,
+      targetType: 'Experiment',
+      targetId: exp.id,
+      data: { name: exp.name, reason: o.reason ?? null, ...o.details, ...data },
     });
     // Serving routes by the experiment row, not the aliases: replicas must hear of the end either way.
     if (removed.length || exp.status !== 'RUNNING') return removed;

@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient, TransactionClient } from '@acsa/db';
-import { withTransaction } from '@acsa/db';
+import { withTransaction, writeAudit } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
 
 export type TAuditEntry = {
@@ -26,16 +26,12 @@ export async function audited<T>(
     prisma,
     async (tx) => {
       const { result, audit } = await work(tx);
-      await tx.auditLog.create({
-        data: {
-          actorType: 'USER',
-          actorId: actor.id,
-          actor: actor.email,
-          action: audit.action,
-          targetType: audit.targetType,
-          targetId: audit.targetId,
-          data: { before: json(audit.before), after: json(audit.after) },
-        },
+      await writeAudit(tx, {
+        actor: { type: 'USER', id: actor.id, display: actor.email },
+        action: audit.action,
+        targetType: audit.targetType,
+        targetId: audit.targetId,
+        data: { before: json(audit.before), after: json(audit.after) },
       });
       return result;
     },

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { AliasMoveKind, ModelVersion, PrismaClient } from '../../../../prisma/generated/client.ts';
+import { type TActor, writeAudit } from '../audit.ts';
 import { type TransactionClient, withTransaction } from '../transaction.ts';
 
-export type TActor = { type: 'USER' | 'API_KEY' | 'SYSTEM'; id?: string | null; display: string };
+export type { TActor };
 
 export type TRegisterVersion = {
   /** Human-facing unique name, e.g. "intent-2026.11.26-1". */
@@ -133,16 +134,12 @@ export async function moveAliasIn(tx: TransactionClient, move: TAliasMoveInput):
       reason: move.reason ?? null,
     },
   });
-  await tx.auditLog.create({
-    data: {
-      actorType: move.actor.type,
-      actorId: move.actor.type === 'USER' ? (move.actor.id ?? null) : null,
-      actor: move.actor.display,
-      action: `model.alias.${move.kind.toLowerCase()}`,
-      targetType: 'ModelAlias',
-      targetId: move.alias,
-      data: { from, to: move.toVersionId, toVersion: target.version, reason: move.reason ?? null },
-    },
+  await writeAudit(tx, {
+    actor: move.actor,
+    action: `model.alias.${move.kind.toLowerCase()}`,
+    targetType: 'ModelAlias',
+    targetId: move.alias,
+    data: { from, to: move.toVersionId, toVersion: target.version, reason: move.reason ?? null },
   });
   return { alias: move.alias, fromVersionId: from, toVersionId: move.toVersionId, changed: true };
 }
