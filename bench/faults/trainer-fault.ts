@@ -3,12 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { uuidv7 } from '@acsa/core/ids';
-import { generateCorpus } from '@acsa/corpus';
-import { normalizeKey } from '@acsa/corpus/split';
-import { bulkInsert, type PrismaClient } from '@acsa/db';
+import type { PrismaClient } from '@acsa/db';
 import { createRetrainClient } from '@acsa/pipelines/retrain';
 import type { Redis } from 'ioredis';
+import { seedBootstrapCorpus } from '../../prisma/seed/corpus.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = createRequire(import.meta.url).resolve('tsx');
@@ -30,7 +28,6 @@ const SMALL = {
     maxP99LatencyMs: 60_000,
   },
 };
-const SPLIT = { train: 'TRAIN', dev: 'DEV', test: 'TEST' } as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -45,7 +42,8 @@ export async function trainerFault(o: {
   redisUrl: string;
   port: () => Promise<number>;
 }) {
-  await insertBootstrap(o.prisma);
+  // The bootstrap corpus (small), for the run's snapshot to train on.
+  await seedBootstrapCorpus(o.prisma, { seed: 1, perIntent: 20 });
   const workDir = mkdtempSync(path.join(tmpdir(), 'acsa-faults-trainer-'));
   const trainers: ChildProcess[] = [];
   const start = async () => {
@@ -162,44 +160,4 @@ export async function trainerFault(o: {
         }
     },
   };
-}
-
-/** The bootstrap corpus (small) as a dataset version, for the run's snapshot to train on. */
-async function insertBootstrap(prisma: PrismaClient): Promise<void> {
-  const dataset = await prisma.dataset.upsert({
-    where: { name: 'bootstrap' },
-    create: { name: 'bootstrap' },
-    update: {},
-  });
-  const seen = new Set<string>();
-  const rows = generateCorpus({ seed: 1, perIntent: 20 }).filter(
-    (r) => !seen.has(normalizeKey(r.text)) && seen.add(normalizeKey(r.text)),
-  );
-  const version = await prisma.datasetVersion.create({
-    data: {
-      datasetId: dataset.id,
-      version: 1,
-      source: 'IMPORT',
-      meta: {},
-      counts: {},
-      exampleCount: rows.length,
-    },
-  });
-  await prisma.$transaction((tx) =>
-    bulkInsert(
-      tx,
-      'Example',
-      rows.map((r, i) => ({
-        id: uuidv7(),
-        datasetVersionId: version.id,
-        text: r.text,
-        key: normalizeKey(r.text),
-        intent: r.intent,
-        entities: [],
-        source: 'IMPORT',
-        split: SPLIT[r.split],
-        origin: `bootstrap:${i + 1}`,
-      })),
-    ),
-  );
 }

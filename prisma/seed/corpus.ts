@@ -10,18 +10,31 @@ const SPLIT = { train: 'TRAIN', dev: 'DEV', test: 'TEST' } as const;
 
 /**
  * Stores the bootstrap corpus as dataset "bootstrap" version 1, generated with the catalogue's product
- * names so product entities match what the shop sells. Skipped when the dataset already exists.
+ * names so product entities match what the shop sells. Skipped when the dataset already exists. Tests and
+ * benches that need a small one ask for fewer utterances per intent (and the generator's own product names).
  */
 export async function seedBootstrapCorpus(
   prisma: PrismaClient,
-  options: { seed: number; productNames: string[] },
+  options: { seed: number; productNames?: string[]; perIntent?: number },
 ): Promise<{ examples: number; perIntent: Record<string, number>; perSplit: Record<string, number> } | null> {
   if (await prisma.dataset.findUnique({ where: { name: BOOTSTRAP_DATASET } })) return null;
-  const rows = generateCorpus({ seed: options.seed, productNames: options.productNames });
+  const rows = generateCorpus({
+    seed: options.seed,
+    productNames: options.productNames,
+    perIntent: options.perIntent,
+  });
   const perIntent: Record<string, number> = {};
   const perSplit: Record<string, number> = { train: 0, dev: 0, test: 0 };
   const seen = new Set<string>();
-  const examples = [];
+  const examples: {
+    text: string;
+    key: string;
+    intent: string;
+    entities: (typeof rows)[number]['entities'];
+    source: 'BOOTSTRAP';
+    split: (typeof SPLIT)[keyof typeof SPLIT];
+    origin: string;
+  }[] = [];
   for (const [i, r] of rows.entries()) {
     const key = normalizeKey(r.text);
     if (seen.has(key)) continue;
@@ -33,7 +46,7 @@ export async function seedBootstrapCorpus(
       key,
       intent: r.intent,
       entities: r.entities,
-      source: 'BOOTSTRAP' as const,
+      source: 'BOOTSTRAP',
       split: SPLIT[r.split],
       origin: `bootstrap:${i}`,
     });
@@ -55,7 +68,12 @@ export async function seedBootstrapCorpus(
           version: 1,
           source: 'BOOTSTRAP',
           exampleCount: examples.length,
-          meta: { generator: '@acsa/corpus', seed: options.seed, products: options.productNames.length },
+          meta: {
+            generator: '@acsa/corpus',
+            seed: options.seed,
+            products: options.productNames?.length ?? null,
+            perIntent: options.perIntent ?? null,
+          },
           counts: { ...perSplit, intents: perIntent },
         },
       });

@@ -3,9 +3,10 @@ import { newLabelsSinceRetrain } from '@acsa/pipelines/learning-data';
 import { makeConversation } from '@acsa/pipelines/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { seedBootstrapCorpus } from '../../../prisma/seed/corpus.ts';
 import { checkPage, launch, signedIn, url } from './browser.ts';
 import { testPrisma } from './database.ts';
-import { seedCorpus, startTrainer, type TTrainerProcess } from './trainer-process.ts';
+import { startTrainer, type TTrainerProcess } from './trainer-process.ts';
 
 let browser: Browser;
 let prisma: PrismaClient;
@@ -38,7 +39,7 @@ describe('labels become data', () => {
     }
 
     // The bootstrap corpus (small), and three turns a reviewer labels with the keyboard.
-    await seedCorpus(prisma, 'bootstrap');
+    await seedBootstrapCorpus(prisma, { seed: 1, perIntent: 20 });
     await prisma.reviewItem.deleteMany();
     await prisma.reviewSettings.update({ where: { id: 1 }, data: { overlapShare: 0 } });
     for (const text of LABELED)

@@ -2,44 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateCorpus } from '@acsa/corpus';
-import { normalizeKey } from '@acsa/corpus/split';
-import type { PrismaClient } from '@acsa/db';
 import { testServiceUrls } from '@acsa/db/testing';
 import { freePort } from './console-server.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
-const SPLIT = { train: 'TRAIN', dev: 'DEV', test: 'TEST' } as const;
-
-/** A small bootstrap corpus stored as a dataset version, as the seed would leave the real one. */
-export async function seedCorpus(prisma: PrismaClient, name: string): Promise<void> {
-  const seen = new Set<string>();
-  const rows = generateCorpus({ seed: 1, perIntent: 20 }).filter(
-    (r) => !seen.has(normalizeKey(r.text)) && seen.add(normalizeKey(r.text)),
-  );
-  const dataset = await prisma.dataset.create({ data: { name } });
-  const version = await prisma.datasetVersion.create({
-    data: {
-      datasetId: dataset.id,
-      version: 1,
-      source: 'BOOTSTRAP',
-      meta: {},
-      counts: {},
-      exampleCount: rows.length,
-    },
-  });
-  await prisma.example.createMany({
-    data: rows.map((r, i) => ({
-      datasetVersionId: version.id,
-      text: r.text,
-      key: normalizeKey(r.text),
-      intent: r.intent,
-      source: 'BOOTSTRAP',
-      split: SPLIT[r.split],
-      origin: `${name}:${i + 1}`,
-    })),
-  });
-}
 
 export type TTrainerProcess = { stop(): Promise<void>; log(): string };
 
