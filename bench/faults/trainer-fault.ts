@@ -100,13 +100,17 @@ export async function trainerFault(o: {
     async start() {
       if (!first) throw new Error('prepare() first');
       ({ runId } = await retrain.request({ trigger: 'MANUAL', config: SMALL }));
+      // Until training is under way; or the step or the whole run has ended (the kill then misses, and the
+      // report says so); at most a minute.
       for (let i = 0; i < 1200; i++) {
         const step = await o.prisma.trainingStep.findUnique({
           where: { runId_name: { runId, name: 'train' } },
         });
         killedAt = { status: step?.status ?? 'not started', progress: step?.progress ?? 0 };
         if (step?.status === 'RUNNING' && step.progress >= 10) break;
-        if (step?.status === 'SUCCEEDED' || step?.status === 'FAILED') break;
+        if (step && step.status !== 'PENDING' && step.status !== 'RUNNING') break;
+        const run = await o.prisma.trainingRun.findUniqueOrThrow({ where: { id: runId } });
+        if (['SUCCEEDED', 'REJECTED', 'FAILED'].includes(run.status)) break;
         await sleep(50);
       }
       const victim = first;

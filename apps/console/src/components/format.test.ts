@@ -14,7 +14,9 @@ describe('console formats', () => {
   it('prints a change in percentage points with its sign and direction', () => {
     expect(pp(0.1)).toEqual({ text: '+10.0 pp', tone: 'up' });
     expect(pp(-0.1)).toEqual({ text: '−10.0 pp', tone: 'down' });
-    expect(pp(0.0001)).toEqual({ text: '±0.0 pp', tone: 'flat' });
+    expect(pp(0)).toEqual({ text: '±0.0 pp', tone: 'flat' });
+    expect(pp(0.0001)).toEqual({ text: '+0.0 pp', tone: 'flat' });
+    expect(pp(-0.0001)).toEqual({ text: '−0.0 pp', tone: 'flat' });
     expect(pp(null).text).toBe('—');
   });
 

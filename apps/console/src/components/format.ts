@@ -1,5 +1,5 @@
 /**
- * How the console prints figures and moments, in one place so that every page says them the same way:
+ * How the console prints figures and moments, so that every page says them the same way:
  * rates in %, deltas in percentage points with their sign, sizes in B/kB/MB, and times in UTC, saying so
  * (reviewers and engineers sit in different time zones; the server renders, and it runs in UTC).
  */
@@ -8,14 +8,17 @@
 export const pct = (x: number | null | undefined, digits = 1) =>
   x == null ? '—' : `${(x * 100).toFixed(digits)} %`;
 
-/** A change of a rate in percentage points, with its sign and which way it went. */
+/**
+ * A change of a rate in percentage points, with its sign and which way it went: a change under 0.05 points
+ * is flat, but keeps its sign (an interval's bound just above or below zero must say which side it is on).
+ */
 export function pp(delta: number | null): { text: string; tone: 'up' | 'down' | 'flat' } {
   if (delta === null) return { text: '—', tone: 'flat' };
   const points = delta * 100;
-  if (Math.abs(points) < 0.05) return { text: '±0.0 pp', tone: 'flat' };
+  const sign = points > 0 ? '+' : points < 0 ? '−' : '±';
   return {
-    text: `${points > 0 ? '+' : '−'}${Math.abs(points).toFixed(1)} pp`,
-    tone: points > 0 ? 'up' : 'down',
+    text: `${sign}${Math.abs(points).toFixed(1)} pp`,
+    tone: Math.abs(points) < 0.05 ? 'flat' : points > 0 ? 'up' : 'down',
   };
 }
 

@@ -1,6 +1,6 @@
 import type { TDriftWindow } from '@acsa/pipelines/analytics';
 import Link from 'next/link';
-import { clock, utc } from '@/components/format';
+import { clock, pct, utc } from '@/components/format';
 import { RetrainFromAlert } from './retrain-from-alert';
 import { HistogramShares, IntentShares } from './window-distributions';
 
@@ -43,7 +43,7 @@ export function DriftWindowPanel({ w }: { w: TDriftWindow }) {
         {over('confidencePsi')}
         {ks('confidence')}. Length: PSI {f3(w.figures.lengthPsi)}
         {over('lengthPsi')}
-        {ks('length')}. Unknown words: {(w.figures.unknownTokenRate * 100).toFixed(1)} %.
+        {ks('length')}. Unknown words: {pct(w.figures.unknownTokenRate)}.
       </p>
       {w.breaches.length ? (
         <ul aria-label="Over threshold">

@@ -2,13 +2,13 @@
 import type { TReplicaAlias, TServingReplica } from '@acsa/pipelines/registry';
 import { useQuery } from '@tanstack/react-query';
 import { EmptyState } from '@/components/empty-state';
+import { clock } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
 
 // Every 2 s: a promotion reaches announced replicas in about a second, and the page should show them
 // converging as it happens rather than after a reload.
 const REFRESH_MS = 2_000;
 
-const clock = (iso: string | null) => (iso ? `${iso.slice(11, 19)} UTC` : '—');
 const ago = (s: number) => (s < 1 ? 'just now' : `${s} s ago`);
 
 function AliasCell({ a, replica }: { a: TReplicaAlias; replica: TServingReplica }) {
@@ -98,7 +98,9 @@ export function ServingReplicas() {
                 <th scope="row">
                   {r.replicaId}
                   <br />
-                  <span className="muted">since {clock(r.startedAt)}</span>
+                  <span className="muted">
+                    since {r.startedAt ? `${clock(r.startedAt, 'second')} UTC` : '—'}
+                  </span>
                 </th>
                 <td>{prod ? <AliasCell a={prod} replica={r} /> : <span className="muted">none</span>}</td>
                 <td>
@@ -112,7 +114,7 @@ export function ServingReplicas() {
                     ))
                   )}
                 </td>
-                <td>{clock(r.lastSwapAt)}</td>
+                <td>{r.lastSwapAt ? `${clock(r.lastSwapAt, 'second')} UTC` : '—'}</td>
                 <td>{ago(r.reportedSecondsAgo)}</td>
               </tr>
             );

@@ -1,7 +1,7 @@
 import { driftView, driftWindow } from '@acsa/pipelines/analytics';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
-import { hourLabel, utc } from '@/components/format';
+import { hourLabel, pct, utc } from '@/components/format';
 import { DriftChart, DriftKsChart } from '@/features/drift/drift-chart';
 import { DriftWindowPanel } from '@/features/drift/drift-window-panel';
 import { requireRole } from '@/server/auth';
@@ -117,7 +117,7 @@ export default async function DriftPage({ searchParams }: TProps) {
                         <td style={NOWRAP}>
                           {f3(w.lengthPsi)} · {w.lengthKs === null ? '—' : f3(w.lengthKs)}
                         </td>
-                        <td>{(w.unknownTokenRate * 100).toFixed(1)} %</td>
+                        <td>{pct(w.unknownTokenRate)}</td>
                         <td>
                           {w.alert
                             ? w.breaches
