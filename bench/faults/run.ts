@@ -11,7 +11,7 @@
  *   npx tsx bench/faults/run.ts [--rate 200] [--warmup 5] [--before 5] [--fault 10] [--after 10] [--faults redis,postgres,worker]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -342,7 +342,10 @@ async function main() {
   const file =
     a.results ?? path.join(import.meta.dirname, 'results', `${new Date().toISOString().slice(0, 10)}.md`);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${lines.join('\n')}\n`);
+  // The day's file keeps its earlier runs: a later one is appended as a section (`--results` names a file to write).
+  if (!a.results && existsSync(file))
+    appendFileSync(file, `\n\n## Run of ${new Date().toISOString()}\n\n${lines.join('\n')}\n`);
+  else writeFileSync(file, `${lines.join('\n')}\n`);
   log(`written to ${path.relative(process.cwd(), file)}`);
 
   client.close();
