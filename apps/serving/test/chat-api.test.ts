@@ -1,12 +1,8 @@
-import { uuidv7 } from '@acsa/core/ids';
 import { QUEUES } from '@acsa/pipelines';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signCustomerToken } from '../src/auth/customer-token.ts';
-import { createPool } from '../src/db/pool.ts';
-import { createTurnWriter, type TTurnRecord } from '../src/persist/turn-store.ts';
-import { initialState } from '../src/turn/types.ts';
 import { API_KEY, type Harness, startServing, storefront, TOKEN_SECRET } from './harness.ts';
 
 let h: Harness;
@@ -176,53 +172,6 @@ describe('chat conversations against the seeded shop', () => {
     ]);
     expect(conv.messages[3]?.text).toBe(winner.reply);
     expect(await h.db.prisma.conversation.count({ where: { sessionId: { in: others } } })).toBe(6);
-  });
-
-  it('stores a turn written beside one PostgreSQL refuses, and fails only that one', async () => {
-    const pool = createPool(h.db.url, 2);
-    const key = await h.db.prisma.apiKey.findFirstOrThrow();
-    const turn = (apiKeyId: string): TTurnRecord => ({
-      conversationId: uuidv7(),
-      sessionId: newSession(),
-      apiKeyId,
-      customerId: null,
-      variant: null,
-      at: new Date(),
-      seq: 0,
-      user: {
-        id: uuidv7(),
-        latencyMs: 1,
-        understanding: {
-          text: 'hello',
-          intent: 'greeting',
-          confidence: 0.9,
-          topK: [],
-          outOfScope: false,
-          lowConfidence: false,
-          entities: [],
-        },
-      },
-      agent: { id: uuidv7(), text: 'Hello!' },
-      modelVersionId: null,
-      state: initialState(),
-      escalation: null,
-    });
-    try {
-      const writer = createTurnWriter(pool);
-      const [good, unknownKey] = [turn(key.id), turn(uuidv7())];
-      // Written together, in one statement, which the unknown API key (a foreign key) makes fail.
-      const results = await Promise.allSettled([writer.write(good), writer.write(unknownKey)]);
-      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
-      const stored = await h.db.prisma.message.findMany({
-        where: { conversationId: { in: [good.conversationId, unknownKey.conversationId] } },
-      });
-      expect(stored.map((m) => [m.conversationId, m.text]).sort()).toEqual([
-        [good.conversationId, 'Hello!'],
-        [good.conversationId, 'hello'],
-      ]);
-    } finally {
-      await pool.end();
-    }
   });
 
   it('stores feedback for the conversation', async () => {

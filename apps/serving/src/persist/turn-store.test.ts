@@ -137,6 +137,14 @@ describe('a batch of turns opens the review items of its uncertain turns', () =>
     const bad = { ...turn('from a key that does not exist', { confidence: 0.99 }), apiKeyId: uuidv7() };
     const outcomes = await Promise.allSettled([writer.write(good), writer.write(bad)]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+    // The good turn's two messages are stored, and nothing of the refused one.
+    const stored = await db.prisma.message.findMany({
+      where: { conversationId: { in: [good.conversationId, bad.conversationId] } },
+    });
+    expect(stored.map((m) => [m.conversationId, m.text]).sort()).toEqual([
+      [good.conversationId, 'a fine turn'],
+      [good.conversationId, 'a reply'],
+    ]);
 
     // Someone holds the conversation's row: its next turn waits out the lock timeout and fails, and a
     // turn written after it is not held up by a retry of each turn of the batch alone.
