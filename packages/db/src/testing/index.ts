@@ -1,5 +1,6 @@
 // Fixtures for integration tests: real PostgreSQL and Redis, isolated per test file.
 
+export { type TTestEnv, testEnv } from './env.ts';
 export { bareModelVersion } from './model-version.ts';
 export { needsSharedData, SHARED_DATA_DIR, sharedDataset } from './shared-data.ts';
 export {

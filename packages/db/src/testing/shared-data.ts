@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { TaskMeta } from 'vitest';
+import { testEnv } from './env.ts';
 
 // Declared where vitest's runner defines it (vitest only re-exports it, and a re-export cannot be augmented).
 declare module '@vitest/runner' {
@@ -14,8 +15,7 @@ declare module '@vitest/runner' {
  * The public datasets (banking77, clinc150, the Bitext sets) live beside the repository, never in it:
  * `ACSA_SHARED_DATA`, else `../shared/data` from the repository root. Read once, when a test file starts.
  */
-export const SHARED_DATA_DIR =
-  process.env.ACSA_SHARED_DATA || resolve(import.meta.dirname, '../../../..', '../shared/data');
+export const SHARED_DATA_DIR = testEnv().sharedData;
 
 /** A shared dataset's JSONL (`<dir>/<name>/<name>.jsonl`, the layout of each one), or null where it is absent. */
 export function sharedDataset(name: string): string | null {
