@@ -11,6 +11,7 @@ import type { TTrainerEnv } from './env.ts';
 import { createTrainerMetrics, type TTrainerMetrics } from './metrics.ts';
 import { createTrainer, type TTrainer } from './trainer.ts';
 import { retrainOnDrift } from './triggers/drift-trigger.ts';
+import { startSearchIndexUpkeep } from './upkeep/search-index.ts';
 
 export type TTrainerApp = {
   trainer: TTrainer;
@@ -23,8 +24,8 @@ export type TTrainerApp = {
 
 /**
  * Everything the trainer process runs: the retraining flow and its triggers, the analytics worker on
- * serving's interaction events, and the drift checks whose alerts start retraining runs. Every worker
- * sends what exhausts its retries to the dead-letter queue.
+ * serving's interaction events, the drift checks whose alerts start retraining runs, and the upkeep of the
+ * conversation search index. Every worker sends what exhausts its retries to the dead-letter queue.
  */
 export async function startTrainerApp({
   env,
@@ -93,6 +94,7 @@ export async function startTrainerApp({
   attachDeadLetters(drift.worker, deadLetters, lost);
   await scheduleDriftChecks({ connection, prefix });
   const metrics = createTrainerMetrics({ prisma, connection, prefix });
+  const searchIndex = startSearchIndexUpkeep({ prisma, logger });
   return {
     trainer,
     metrics,
@@ -100,7 +102,13 @@ export async function startTrainerApp({
       await Promise.all([trainer.redis.ping(), prisma.$queryRaw`SELECT 1`]);
     },
     async close() {
-      await Promise.allSettled([trainer.close(), analytics.close(), drift.close(), metrics.close()]);
+      await Promise.allSettled([
+        trainer.close(),
+        analytics.close(),
+        drift.close(),
+        metrics.close(),
+        searchIndex.close(),
+      ]);
       await deadLetters.close();
       connection.disconnect();
       await prisma.$disconnect();
