@@ -62,9 +62,13 @@ export async function startServing(o: TServingOptions): Promise<TServingProcess>
       ...o.extraEnv,
     },
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Both streams into one file: neither may end it (the first to close did, and the other's last lines then
+  // threw "write after end" in the bench instead of showing why serving failed); closed once serving exits.
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => log.end(() => resolve(code))),
+  );
   const pid = child.pid ?? 0;
   const workers = () => (o.workers > 1 ? childrenOf(pid) : [pid]);
   const proc: TServingProcess = {
