@@ -7,7 +7,7 @@ export type TShareRow = { name: string; reference: number; live: number };
 const AXIS = { fontSize: 12, fill: '#57606a' };
 const REFERENCE = '#8c959f';
 const LIVE = '#0550ae';
-const tick = (x: number) => `${Math.round(x * 100)} %`;
+const tick = (x: number) => pct(x, 0);
 // Reference before live, as the bars are drawn (the default sorts the legend alphabetically).
 const referenceFirst = (item: { value?: unknown }) => (item.value === 'reference' ? 0 : 1);
 

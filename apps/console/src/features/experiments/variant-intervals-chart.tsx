@@ -10,7 +10,7 @@ export type TVariantInterval = {
 };
 
 const AXIS = { fontSize: 12, fill: '#57606a' };
-const tick = (x: number) => `${Math.round(x * 100)} %`;
+const tick = (x: number) => pct(x, 0);
 
 /**
  * One metric's rate per variant with its 95 % interval as error bars: overlapping bars say at a glance that

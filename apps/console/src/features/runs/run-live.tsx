@@ -3,7 +3,7 @@ import type { TRunLog, TRunState } from '@acsa/pipelines/runs';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { clock, pct } from '@/components/format';
+import { clock, pct, utc } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
 
 type TRunPart = Omit<TRunState, 'logs'>;
@@ -93,8 +93,8 @@ export function RunLive({ initial }: { initial: TRunState }) {
               <th scope="col">Status</th>
               <th scope="col">Progress</th>
               <th scope="col">Attempts</th>
-              <th scope="col">Started</th>
-              <th scope="col">Finished</th>
+              <th scope="col">Started (UTC)</th>
+              <th scope="col">Finished (UTC)</th>
             </tr>
           </thead>
           <tbody>
@@ -116,12 +116,15 @@ export function RunLive({ initial }: { initial: TRunState }) {
       </section>
 
       <section aria-labelledby="log">
-        <h2 id="log">Log</h2>
+        <h2 id="log">Log (UTC)</h2>
         <div role="log" aria-labelledby="log">
           <ol className="run-log">
             {logs.map((l) => (
               <li key={l.id} className={`level-${l.level}`}>
-                <time>{clock(l.at, 'second')}</time> {l.step ? <strong>{l.step}</strong> : null} {l.message}
+                <time dateTime={new Date(l.at).toISOString()} title={utc(l.at, 'second')}>
+                  {clock(l.at, 'second')}
+                </time>{' '}
+                {l.step ? <strong>{l.step}</strong> : null} {l.message}
               </li>
             ))}
           </ol>
