@@ -12,26 +12,45 @@ const RETRYABLE_SQLSTATE = new Set([
 const RETRYABLE_PRISMA = new Set(['P2034', 'P1001', 'P1002', 'P1017']);
 const RETRYABLE_NODE = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE']);
 
+type TDbError = {
+  code?: unknown;
+  cause?: unknown;
+  meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } };
+};
+
+/** An error and the causes it wraps, as pg and Prisma nest them (five deep at most). */
+function* causes(error: unknown): Generator<TDbError> {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++, e = (e as TDbError).cause)
+    yield e as TDbError;
+}
+
 /** Whether a database error is transient (conflict, deadlock, dropped connection) rather than a bug. */
 export function isRetryableError(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
-    const { code, cause, meta } = e as {
-      code?: unknown;
-      cause?: unknown;
-      meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } };
-    };
+  for (const { code, meta } of causes(error)) {
     if (
       typeof code === 'string' &&
       (RETRYABLE_SQLSTATE.has(code) || RETRYABLE_PRISMA.has(code) || RETRYABLE_NODE.has(code))
     )
       return true;
     if (typeof meta?.code === 'string' && RETRYABLE_SQLSTATE.has(meta.code)) return true;
-    // A raw query ($queryRaw, e.g. SELECT … FOR UPDATE) fails as P2010 with PostgreSQL's code down here.
-    const sqlState = meta?.driverAdapterError?.cause?.originalCode;
-    if (typeof sqlState === 'string' && RETRYABLE_SQLSTATE.has(sqlState)) return true;
-    e = cause;
   }
-  return false;
+  const sqlState = sqlStateOf(error);
+  return sqlState !== undefined && RETRYABLE_SQLSTATE.has(sqlState);
+}
+
+/** Five characters of SQLSTATE; Prisma's own codes (P1000–P6999) look alike and are not. */
+const SQLSTATE = /^(?!P[1-9])[0-9A-Z]{5}$/;
+
+/**
+ * PostgreSQL's SQLSTATE behind an error: pg's `code`, Prisma's `meta.code`, or, for a raw query ($queryRaw),
+ * which fails as P2010, its driver adapter's `originalCode`; undefined when none says one.
+ */
+export function sqlStateOf(error: unknown): string | undefined {
+  for (const { code, meta } of causes(error)) {
+    for (const s of [meta?.driverAdapterError?.cause?.originalCode, meta?.code, code])
+      if (typeof s === 'string' && SQLSTATE.test(s)) return s;
+  }
+  return undefined;
 }
 
 /** Unique-constraint violation (Prisma P2002 or SQLSTATE 23505): the row already exists. */

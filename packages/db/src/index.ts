@@ -2,6 +2,6 @@ export * from '../../../prisma/generated/client.ts';
 export { type TActor, type TAuditWrite, writeAudit } from './audit.ts';
 export { bulkInsert } from './bulk-insert.ts';
 export { type CreatePrismaOptions, createPrisma } from './client.ts';
-export { isRetryableError, isUniqueViolation } from './errors.ts';
+export { isRetryableError, isUniqueViolation, sqlStateOf } from './errors.ts';
 export { type TransactionClient, type WithTransactionOptions, withTransaction } from './transaction.ts';
 export { databaseName, redactUrl, withDatabase } from './url.ts';
