@@ -63,11 +63,27 @@ export async function startServing(o: TServingOptions): Promise<TServingProcess>
     },
   });
   // Both streams into one file: neither may end it (the first to close did, and the other's last lines then
-  // threw "write after end" in the bench instead of showing why serving failed); closed once serving exits.
+  // threw "write after end" in the bench instead of showing why serving failed). Once serving has exited the
+  // file is closed when both pipes have drained, or after 3 s: a descendant still holding them (a cluster
+  // worker that outlived its primary) must not hold the bench.
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   const exited = new Promise<number | null>((resolve) =>
-    child.once('close', (code) => log.end(() => resolve(code))),
+    child.once('exit', (code) => {
+      let closed = false;
+      const closeLog = () => {
+        if (closed) return;
+        closed = true;
+        clearTimeout(timer);
+        log.end(() => resolve(code));
+      };
+      const timer = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        closeLog();
+      }, 3_000);
+      child.once('close', closeLog);
+    }),
   );
   const pid = child.pid ?? 0;
   const workers = () => (o.workers > 1 ? childrenOf(pid) : [pid]);
@@ -108,10 +124,11 @@ async function waitReady(
   return { ok: false, why: 'no 200 from /readyz within 120 s' };
 }
 
+/** Stops serving (SIGTERM, SIGKILL after 15 s) and resolves once its log is written out, if it had ended already too. */
 async function stop(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const running = child.exitCode === null && child.signalCode === null;
+  if (running) child.kill('SIGTERM');
+  const timer = running ? setTimeout(() => child.kill('SIGKILL'), 15_000) : undefined;
   await exited;
   clearTimeout(timer);
 }
