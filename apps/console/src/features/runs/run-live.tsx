@@ -107,8 +107,12 @@ export function RunLive({ initial }: { initial: TRunState }) {
                 </td>
                 <td>{Math.round(s.progress)} %</td>
                 <td>{s.attempts}</td>
-                <td>{clock(s.startedAt, 'second')}</td>
-                <td>{clock(s.finishedAt, 'second')}</td>
+                <td>
+                  <Moment at={s.startedAt} />
+                </td>
+                <td>
+                  <Moment at={s.finishedAt} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -121,10 +125,7 @@ export function RunLive({ initial }: { initial: TRunState }) {
           <ol className="run-log">
             {logs.map((l) => (
               <li key={l.id} className={`level-${l.level}`}>
-                <time dateTime={new Date(l.at).toISOString()} title={utc(l.at, 'second')}>
-                  {clock(l.at, 'second')}
-                </time>{' '}
-                {l.step ? <strong>{l.step}</strong> : null} {l.message}
+                <Moment at={l.at} /> {l.step ? <strong>{l.step}</strong> : null} {l.message}
               </li>
             ))}
           </ol>
@@ -172,5 +173,15 @@ function RunControls({ runId, active }: { runId: string; active: boolean }) {
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** A time of day in UTC, to the second, carrying its full moment (a tooltip, and for machines). */
+function Moment({ at }: { at: Date | string | null | undefined }) {
+  if (at == null) return <>—</>;
+  return (
+    <time dateTime={new Date(at).toISOString()} title={utc(at, 'second')}>
+      {clock(at, 'second')}
+    </time>
   );
 }
