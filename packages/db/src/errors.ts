@@ -38,8 +38,11 @@ export function isRetryableError(error: unknown): boolean {
   return sqlState !== undefined && RETRYABLE_SQLSTATE.has(sqlState);
 }
 
-/** Five characters of SQLSTATE; Prisma's own codes (P1000–P6999) look alike and are not. */
-const SQLSTATE = /^(?!P[1-9])[0-9A-Z]{5}$/;
+/**
+ * Five characters of SQLSTATE, a digit among them. Prisma's own codes (P1000–P6999) and Node's five-letter ones
+ * (EPIPE) look alike and are not.
+ */
+const SQLSTATE = /^(?!P[1-9])(?=.*\d)[0-9A-Z]{5}$/;
 
 /**
  * PostgreSQL's SQLSTATE behind an error: pg's `code`, Prisma's `meta.code`, or, for a raw query ($queryRaw),
