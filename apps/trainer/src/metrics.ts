@@ -24,6 +24,18 @@ export const gateDecisions = new client.Counter({
   registers: [events],
 });
 
+export const searchIndexMerges = new client.Counter({
+  name: 'acsa_search_index_merges_total',
+  help: "Merges of the conversation search index's pending list by this trainer, by outcome (merged, failed)",
+  labelNames: ['outcome'],
+  registers: [events],
+});
+export const searchIndexUpkeep = new client.Gauge({
+  name: 'acsa_search_index_upkeep',
+  help: "1 while this trainer merges the conversation search index's pending list, 0 once a failure retrying cannot mend stopped it",
+  registers: [events],
+});
+
 /** The states a queue's jobs are counted in; `failed` of the dead-letter queue is not used (it keeps them waiting). */
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'] as const;
 

@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db
 import { searchConversations } from '@acsa/pipelines/conversations';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { insertTurns } from '../analytics/turn-fixtures.ts';
+import { searchIndexMerges, searchIndexUpkeep } from '../metrics.ts';
 import { startSearchIndexUpkeep } from './search-index.ts';
 
 const { databaseUrl } = testServiceUrls();
@@ -34,15 +35,21 @@ const specs = (n: number, word: string) =>
   }));
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const merges = async (outcome: string) =>
+  (await searchIndexMerges.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+const upkeepGauge = async () => (await searchIndexUpkeep.get()).values[0]?.value;
 
 describe("the conversation search index's pending list", () => {
   it('is merged by the upkeep, now and then on its timer, and search finds every message afterwards', async () => {
     await insertTurns(db.prisma, specs(300, 'zebracrossing'));
     // Below gin_pending_list_limit no insert merges: the new messages wait in the list.
     expect(await pending()).toBe(300);
+    const merged = await merges('merged');
     const now = startSearchIndexUpkeep({ prisma: db.prisma, logger, everyMs: 60_000 });
     try {
+      expect(await upkeepGauge()).toBe(1);
       expect(await now.tick()).toBeGreaterThan(0);
+      expect(await merges('merged')).toBe(merged + 1);
       expect(await pending()).toBe(0);
       expect(await now.tick()).toBe(0);
     } finally {
@@ -108,6 +115,8 @@ describe("the conversation search index's pending list", () => {
       await upkeep.close();
       expect(error).toHaveBeenCalledTimes(1);
       expect(error.mock.calls[0]?.[1]).toMatch(/upkeep stopped: the index does not exist/);
+      // What the alert AcsaSearchIndexUpkeepStopped watches.
+      expect(await upkeepGauge()).toBe(0);
       expect(warn).not.toHaveBeenCalled();
     } finally {
       await other.drop();

@@ -1,5 +1,6 @@
 import type { Logger } from '@acsa/core/logger';
 import { type PrismaClient, sqlStateOf } from '@acsa/db';
+import { searchIndexMerges, searchIndexUpkeep } from '../metrics.ts';
 
 /** Failures another try will not mend, and what each means for whoever reads the log. */
 const HOPELESS: Record<string, string> = {
@@ -18,8 +19,9 @@ const HOPELESS: Record<string, string> = {
  * every 2 s, the list stays under the limit up to ~4,000 turns/s, and the merge runs in this connection's
  * backend while turns go on (an insert that finds a merge under way does not wait for it).
  *
- * Without it (no trainer running, or a failure below that retrying cannot mend, logged once as an error)
- * inserts merge at the limit as before: slower turns now and then, nothing lost. Measured in
+ * Without it (no trainer running, or a failure below that retrying cannot mend, logged once as an error and
+ * `acsa_search_index_upkeep` 0, which the alert AcsaSearchIndexUpkeepStopped watches) inserts merge at the
+ * limit as before: slower turns now and then, nothing lost. Measured in
  * bench/serving/results/2026-12-06-everything.md, "Night".
  */
 export function startSearchIndexUpkeep(o: { prisma: PrismaClient; logger: Logger; everyMs?: number }): {
@@ -33,10 +35,17 @@ export function startSearchIndexUpkeep(o: { prisma: PrismaClient; logger: Logger
     // The console's conversation search: a trigram GIN index over customers' messages.
     running ??= o.prisma.$queryRaw<{ pages: number }[]>`
       SELECT gin_clean_pending_list('"Message_text_trgm_idx"'::regclass)::int AS pages`
-      .then(([r]) => {
-        warned = false;
-        return r?.pages ?? 0;
-      })
+      .then(
+        ([r]) => {
+          warned = false;
+          searchIndexMerges.inc({ outcome: 'merged' });
+          return r?.pages ?? 0;
+        },
+        (e: unknown) => {
+          searchIndexMerges.inc({ outcome: 'failed' });
+          throw e;
+        },
+      )
       .finally(() => {
         running = null;
       });
@@ -48,6 +57,7 @@ export function startSearchIndexUpkeep(o: { prisma: PrismaClient; logger: Logger
         const why = HOPELESS[sqlStateOf(e) ?? ''];
         if (why) {
           clearInterval(timer);
+          searchIndexUpkeep.set(0);
           o.logger.error(
             { err: (e as Error).message },
             `search index upkeep stopped: ${why}; turns merge the index themselves, with a slow statement now and then`,
@@ -61,6 +71,7 @@ export function startSearchIndexUpkeep(o: { prisma: PrismaClient; logger: Logger
     o.everyMs ?? 2_000,
   );
   timer.unref();
+  searchIndexUpkeep.set(1);
   return {
     tick,
     async close() {
