@@ -1,5 +1,5 @@
 import { AppError } from '@acsa/core/errors';
-import { type Experiment, type PrismaClient, withTransaction, writeAudit } from '@acsa/db';
+import { actorUserId, type Experiment, type PrismaClient, withTransaction, writeAudit } from '@acsa/db';
 import { moveAlias, type TActor, type TAliasMove } from '@acsa/db/registry';
 import type { Redis } from 'ioredis';
 import { announceAliasMove } from './alias-announce.ts';
@@ -16,8 +16,6 @@ type TLifecycle = {
 };
 
 type TExperimentWithVariants = Experiment & { variants: { name: string }[] };
-
-const actorId = (a: TActor) => (a.type === 'USER' ? (a.id ?? null) : null);
 
 async function load(prisma: PrismaClient, id: string) {
   const exp = await prisma.experiment.findUnique({ where: { id }, include: { variants: true } });
@@ -59,7 +57,7 @@ async function endSplit(
           kind: 'EXPERIMENT_STOP',
           fromVersionId: row.modelVersionId,
           toVersionId: null,
-          actorId: actorId(o.actor),
+          actorId: actorUserId(o.actor),
           actor: o.actor.display,
           reason: o.reason ?? null,
         },

@@ -4,6 +4,10 @@ import type { TransactionClient } from './transaction.ts';
 /** Who made a change: a console user, a storefront key, or the system itself (the trainer, a schedule). */
 export type TActor = { type: 'USER' | 'API_KEY' | 'SYSTEM'; id?: string | null; display: string };
 
+/** The user a change points at: only a user is a row to point at; a key or the system is kept by its display form. */
+export const actorUserId = (actor: TActor): string | null =>
+  actor.type === 'USER' ? (actor.id ?? null) : null;
+
 export type TAuditWrite = {
   actor: TActor;
   action: string;
@@ -20,8 +24,7 @@ export async function writeAudit(tx: TransactionClient, entry: TAuditWrite): Pro
   await tx.auditLog.create({
     data: {
       actorType: entry.actor.type,
-      // Only a user is a row the entry can point at; a key or the system is kept by its display form.
-      actorId: entry.actor.type === 'USER' ? (entry.actor.id ?? null) : null,
+      actorId: actorUserId(entry.actor),
       actor: entry.actor.display,
       action: entry.action,
       targetType: entry.targetType,

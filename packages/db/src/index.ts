@@ -1,5 +1,5 @@
 export * from '../../../prisma/generated/client.ts';
-export { type TActor, type TAuditWrite, writeAudit } from './audit.ts';
+export { actorUserId, type TActor, type TAuditWrite, writeAudit } from './audit.ts';
 export { bulkInsert } from './bulk-insert.ts';
 export { type CreatePrismaOptions, createPrisma } from './client.ts';
 export { isRetryableError, isUniqueViolation, sqlStateOf } from './errors.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AliasMoveKind, ModelVersion, PrismaClient } from '../../../../prisma/generated/client.ts';
-import { type TActor, writeAudit } from '../audit.ts';
+import { actorUserId, type TActor, writeAudit } from '../audit.ts';
 import { type TransactionClient, withTransaction } from '../transaction.ts';
 
 export type { TActor };
@@ -129,7 +129,7 @@ export async function moveAliasIn(tx: TransactionClient, move: TAliasMoveInput):
       kind: move.kind,
       fromVersionId: from,
       toVersionId: move.toVersionId,
-      actorId: move.actor.type === 'USER' ? (move.actor.id ?? null) : null,
+      actorId: actorUserId(move.actor),
       actor: move.actor.display,
       reason: move.reason ?? null,
     },
