@@ -26,31 +26,25 @@ export async function seedBootstrapCorpus(
   const perIntent: Record<string, number> = {};
   const perSplit: Record<string, number> = { train: 0, dev: 0, test: 0 };
   const seen = new Set<string>();
-  const examples: {
-    text: string;
-    key: string;
-    intent: string;
-    entities: (typeof rows)[number]['entities'];
-    source: 'BOOTSTRAP';
-    split: (typeof SPLIT)[keyof typeof SPLIT];
-    origin: string;
-  }[] = [];
-  for (const [i, r] of rows.entries()) {
+  // Each normalised text once: it is the example's key, unique within a version.
+  const examples = rows.flatMap((r, i) => {
     const key = normalizeKey(r.text);
-    if (seen.has(key)) continue;
+    if (seen.has(key)) return [];
     seen.add(key);
     perIntent[r.intent] = (perIntent[r.intent] ?? 0) + 1;
     perSplit[r.split] = (perSplit[r.split] ?? 0) + 1;
-    examples.push({
-      text: r.text,
-      key,
-      intent: r.intent,
-      entities: r.entities,
-      source: 'BOOTSTRAP',
-      split: SPLIT[r.split],
-      origin: `bootstrap:${i}`,
-    });
-  }
+    return [
+      {
+        text: r.text,
+        key,
+        intent: r.intent,
+        entities: r.entities,
+        source: 'BOOTSTRAP' as const,
+        split: SPLIT[r.split],
+        origin: `bootstrap:${i}`,
+      },
+    ];
+  });
   const now = new Date();
   const idRandom = stream(options.seed, 'corpus-ids');
   await prisma.$transaction(
