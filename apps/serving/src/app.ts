@@ -16,6 +16,7 @@ import { decideTurn } from './dialogue/index.ts';
 import type { TServingEnv } from './env.ts';
 import { InteractionPublisher } from './events/interaction-publisher.ts';
 import { installCors, OriginIndex } from './http/cors.ts';
+import { createEarlyRefusals } from './http/early-refusal.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { createMetrics } from './http/metrics.ts';
 import { RateLimiter } from './http/rate-limit.ts';
@@ -163,35 +164,17 @@ export async function createServingApp({
   // 503 with Retry-After at once, not a 500 after a connect attempt.
   guardPool(authPool, { onRejected: () => metrics.dbRefused.inc() });
   const auth = new ApiKeyAuth(createDb(authPool));
+  const origins = new OriginIndex(db);
+  const refuseEarly = createEarlyRefusals({
+    auth,
+    origins,
+    behindProxy: env.TRUST_PROXY !== false,
+    onRefusal: (status) => metrics.errors.inc({ code: String(status) }),
+  });
   const app = Fastify({
-    // Requests with keys known to be bad, or unknown keys from an address out of lookups, are answered
-    // here, before routing and body parsing: a flood of random keys must not take the event loop from
-    // valid keys' turns (bench/serving/auth-flood.ts). Behind a proxy the address is the proxy's, so then
-    // only known-bad keys are.
     serverFactory: (handler) =>
       createServer((req, res) => {
-        const refusal =
-          req.method === 'POST' && req.url?.startsWith('/v1/')
-            ? auth.refuseEarly(
-                req.headers.authorization,
-                env.TRUST_PROXY ? null : (req.socket.remoteAddress ?? null),
-              )
-            : null;
-        if (!refusal) return handler(req, res);
-        metrics.errors.inc({ code: String(refusal.status) });
-        const send = () => {
-          if (res.destroyed) return;
-          res.writeHead(refusal.status, {
-            'content-type': 'application/json; charset=utf-8',
-            ...(refusal.retryAfter ? { 'retry-after': String(refusal.retryAfter) } : {}),
-          });
-          res.end(refusal.body);
-        };
-        if (!refusal.holdMs) return send();
-        // Held (see TApiKeyAuthOptions.refusalHoldMs); a client that hangs up meanwhile is forgotten.
-        const timer = setTimeout(send, refusal.holdMs);
-        timer.unref();
-        res.once('close', () => clearTimeout(timer));
+        if (!refuseEarly(req, res)) handler(req, res);
       }),
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -207,7 +190,7 @@ export async function createServingApp({
     if (reply.statusCode >= 500)
       request.log.warn({ url: request.url, status: reply.statusCode }, 'server error');
   });
-  installCors(app, new OriginIndex(db));
+  installCors(app, origins);
   registerRoutes(app, {
     db,
     sessions,

@@ -2,6 +2,11 @@ import { AppError } from '@acsa/core/errors';
 import type { FastifyInstance } from 'fastify';
 import { sql, type TDb } from '../db/sql.ts';
 
+export type TCorsGrant = Record<
+  'access-control-allow-origin' | 'access-control-expose-headers' | 'vary',
+  string
+>;
+
 /**
  * The origins of the active publishable keys. A preflight carries no API key, so it is answered from the
  * union of them; the request that follows is then checked against its own key's origins (ApiKeyAuth).
@@ -17,6 +22,21 @@ export class OriginIndex {
     private readonly ttlMs = 30_000,
     private readonly recheckMs = 5_000,
   ) {}
+
+  /**
+   * The headers that let a page of `origin` read an answer from /v1/, or null when no live publishable key
+   * allows it (no Origin: not a browser). Every /v1/ answer carries these, the early refusals too
+   * (http/early-refusal.ts): without them a browser sees a network failure instead of the answer.
+   */
+  async grant(origin: string | undefined): Promise<TCorsGrant | null> {
+    if (!origin || !(await this.allows(origin))) return null;
+    // Exposed: the widget waits as long as a 429 or 503 says before trying again.
+    return {
+      'access-control-allow-origin': origin,
+      'access-control-expose-headers': 'retry-after',
+      vary: 'Origin',
+    };
+  }
 
   async allows(origin: string): Promise<boolean> {
     const age = Date.now() - this.loadedAt;
@@ -50,12 +70,9 @@ export class OriginIndex {
  */
 export function installCors(app: FastifyInstance, index: OriginIndex): void {
   app.addHook('onRequest', async (request, reply) => {
-    const origin = request.headers.origin;
-    if (!origin || !request.url.startsWith('/v1/')) return;
-    if (!(await index.allows(origin))) return;
-    reply.header('access-control-allow-origin', origin);
-    reply.header('access-control-expose-headers', 'retry-after');
-    reply.header('vary', 'Origin');
+    if (!request.url.startsWith('/v1/')) return;
+    const grant = await index.grant(request.headers.origin);
+    if (grant) reply.headers(grant);
   });
   app.options('/v1/*', async (_request, reply) => {
     if (!reply.hasHeader('access-control-allow-origin')) {

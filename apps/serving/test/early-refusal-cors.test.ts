@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sha256Hex } from '../../../prisma/seed/access.ts';
+import { type Harness, startServing } from './harness.ts';
+
+// A storefront page's view of the refusals serving gives before its hooks run (a key it already knows to
+// be bad, an address out of key lookups), over real HTTP: a browser hands the page an answer only if it
+// carries the CORS grant, and otherwise reports a network failure.
+const SHOP = 'http://shop.test:3100';
+const ELSEWHERE = 'http://elsewhere.test';
+const LIVE = 'pk_test_live_0123456789abcdefghij';
+const REVOKED = 'pk_test_revoked_0123456789abcdefgh';
+let h: Harness;
+let base: string;
+
+const chat = (key: string, origin: string) =>
+  fetch(`${base}/v1/chat`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, origin, 'content-type': 'application/json' },
+    body: JSON.stringify({ sessionId: 'early-1', text: 'hello' }),
+  });
+const random = () => `pk_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+/** What a page of `origin` gets to see: the status and message, or nothing at all. */
+const readable = async (res: Response, origin: string) => {
+  const body = (await res.json()) as { error: { message: string } };
+  const granted = res.headers.get('access-control-allow-origin') === origin;
+  const exposed = res.headers.get('access-control-expose-headers')?.split(/,\s*/) ?? [];
+  return granted
+    ? {
+        status: res.status,
+        message: body.error.message,
+        retryAfter: exposed.includes('retry-after') ? res.headers.get('retry-after') : null,
+      }
+    : null;
+};
+
+beforeAll(async () => {
+  h = await startServing({ bundleDir: inject('bootstrapBundle') });
+  // The shop rotated its widget's key: the old one is revoked, the new one allows the same page.
+  const key = (name: string, secret: string, revokedAt: Date | null) => ({
+    name,
+    prefix: secret.slice(0, 12),
+    hash: sha256Hex(secret),
+    kind: 'PUBLISHABLE' as const,
+    allowedOrigins: [SHOP],
+    scopes: ['chat', 'feedback'],
+    revokedAt,
+  });
+  await h.db.prisma.apiKey.createMany({
+    data: [key('Widget', LIVE, null), key('Widget (old)', REVOKED, new Date())],
+  });
+  base = await h.serving.app.listen({ port: 0, host: '127.0.0.1' });
+});
+afterAll(() => h?.close());
+
+describe('refusals answered before the hooks, as a storefront page sees them', () => {
+  it('a revoked or unknown key reads "unknown or revoked" every time, not a network failure once it is known bad', async () => {
+    for (const key of [REVOKED, random()]) {
+      // The first answer looks the key up; the ones after come from the early path's cache of bad keys.
+      for (let i = 0; i < 3; i++) {
+        expect(await readable(await chat(key, SHOP), SHOP)).toMatchObject({
+          status: 401,
+          message: 'unknown or revoked API key',
+        });
+      }
+    }
+  });
+
+  it('an address out of key lookups reads 429 and its Retry-After; a page elsewhere reads nothing', async () => {
+    let seen: Awaited<ReturnType<typeof readable>> = null;
+    // 20 lookups an address, then one a second: the early path refuses the rest.
+    for (let i = 0; i < 30 && seen?.status !== 429; i++)
+      seen = await readable(await chat(random(), SHOP), SHOP);
+    expect(seen).toMatchObject({ status: 429, message: expect.stringMatching(/too many requests/) });
+    expect(Number(seen?.retryAfter)).toBeGreaterThan(0);
+
+    // The same refusals to a page no live publishable key allows carry no grant.
+    const elsewhere = [await chat(random(), ELSEWHERE), await chat(REVOKED, ELSEWHERE)];
+    expect(elsewhere.map((r) => r.status)).toEqual([429, 401]);
+    for (const res of elsewhere) {
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      expect(await readable(res, ELSEWHERE)).toBeNull();
+    }
+  });
+});
