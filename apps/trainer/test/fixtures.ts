@@ -17,7 +17,12 @@ const SPLIT = { train: 'TRAIN', dev: 'DEV', test: 'TEST' } as const;
 export async function insertDataset(
   prisma: PrismaClient,
   name: string,
-  rows: ReadonlyArray<{ text: string; intent: string; split: 'train' | 'dev' | 'test' }>,
+  rows: ReadonlyArray<{
+    text: string;
+    intent: string;
+    split: 'train' | 'dev' | 'test';
+    entities?: unknown[];
+  }>,
 ): Promise<string> {
   const dataset = await prisma.dataset.upsert({ where: { name }, create: { name }, update: {} });
   const last = await prisma.datasetVersion.aggregate({
@@ -46,7 +51,7 @@ export async function insertDataset(
         text: r.text,
         key: normalizeKey(r.text),
         intent: r.intent,
-        entities: [],
+        entities: r.entities ?? [],
         source: 'IMPORT',
         split: SPLIT[r.split],
         origin: `${name}:${i + 1}`,

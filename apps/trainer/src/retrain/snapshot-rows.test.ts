@@ -27,7 +27,13 @@ describe('snapshot rows', () => {
         row('what are the fees', 'check_cancellation_fee', 'DEV'),
       ],
       labels: [
-        { key: 'where is my order', text: 'where is my order', intent: 'complaint', origin: 'message:1' },
+        {
+          key: 'where is my order',
+          text: 'where is my order',
+          intent: 'complaint',
+          entities: [],
+          origin: 'message:1',
+        },
       ],
       frozenTest: frozen,
     });
@@ -51,9 +57,10 @@ describe('snapshot rows', () => {
           key: 'i want my money back',
           text: 'I want my money back',
           intent: 'get_refund',
+          entities: [],
           origin: 'message:7',
         },
-        { key: 'new words', text: 'New words', intent: 'review', origin: 'message:8' },
+        { key: 'new words', text: 'New words', intent: 'review', entities: [], origin: 'message:8' },
       ],
       frozenTest: null,
     });
@@ -63,5 +70,31 @@ describe('snapshot rows', () => {
       ['hello there', 'greeting', 'TEST', 'IMPORT'],
     ]);
     expect(counts).toMatchObject({ train: 2, test: 1, labels: 2, heldBack: 0 });
+  });
+
+  it("takes a labeled text's spans from the reviewer, even none, not from the source row", () => {
+    const order = { type: 'order_id', value: 'A123', start: 9, end: 13 };
+    const email = { type: 'email', value: 'a@b.co', start: 17, end: 23 };
+    const { rows } = buildSnapshotRows({
+      sources: [
+        { ...row('where is A123 for a@b.co', 'track_order', 'TRAIN'), entities: [order] },
+        { ...row('refund A123', 'get_refund', 'TRAIN'), entities: [order] },
+      ],
+      labels: [
+        {
+          key: 'where is A123 for a@b.co',
+          text: 'where is A123 for a@b.co',
+          intent: 'track_order',
+          entities: [order, email],
+          origin: 'message:1',
+        },
+        { key: 'refund A123', text: 'refund A123', intent: 'get_refund', entities: [], origin: 'message:2' },
+      ],
+      frozenTest: null,
+    });
+    expect(rows.map((r) => [r.key, r.entities])).toEqual([
+      ['where is A123 for a@b.co', [order, email]],
+      ['refund A123', []],
+    ]);
   });
 });

@@ -11,7 +11,8 @@ export type TSnapshotRow = {
   entities: unknown;
 };
 
-export type TLabeledText = { key: string; text: string; intent: string; origin: string };
+/** A message as reviewers labeled it: the agreed intent and the spans that go with it. */
+export type TLabeledText = { key: string; text: string; intent: string; entities: unknown; origin: string };
 
 export type TSnapshotRows = {
   rows: TSnapshotRow[];
@@ -22,7 +23,8 @@ export type TSnapshotRows = {
  * The rows of a new snapshot. The test split is the previous snapshot's, unchanged, when there is one
  * (so every run is judged on the same rows), else the sources' test rows. No text of the test split is
  * ever trained on: source rows whose split is test but that are not in the frozen set, and rows or labels
- * whose text is a test row, are held back. Reviewers' labels win over a source row with the same text.
+ * whose text is a test row, are held back. Reviewers' labels win over a source row with the same text,
+ * spans included: a span a reviewer removed or moved must not come back from the source.
  */
 export function buildSnapshotRows(input: {
   sources: readonly TSnapshotRow[];
@@ -53,7 +55,7 @@ export function buildSnapshotRows(input: {
       split: before?.split ?? 'TRAIN',
       source: 'LABEL',
       origin: l.origin,
-      entities: before?.entities ?? [],
+      entities: l.entities,
     });
     labels++;
   }

@@ -15,9 +15,20 @@ const ROW = {
 } as const;
 
 /**
+ * The entity spans that go with the agreed intent: those of the latest label that gave it, so a reviewer's
+ * correction (undo, relabel with a span removed or moved) is what the snapshot keeps. When an engineer's
+ * adjudication chose an intent no label gave, the latest label's spans: spans mark the text, not the
+ * intent, and a reviewer's are still better than the source row's or none.
+ */
+function spansOf(labels: ReadonlyArray<{ intent: string; entities: unknown }>, intent: string): unknown {
+  const latest = labels.findLast((l) => l.intent === intent) ?? labels.at(-1);
+  return latest?.entities ?? [];
+}
+
+/**
  * What a snapshot is made of: the latest version of every source dataset (oldest dataset first, so the
- * bootstrap corpus wins a duplicate text), the intents reviewers agreed on, and the previous snapshot's
- * test rows (unless the run refreezes the test split).
+ * bootstrap corpus wins a duplicate text), the intents reviewers agreed on with their spans, and the
+ * previous snapshot's test rows (unless the run refreezes the test split).
  */
 export async function loadSnapshotSources(prisma: PrismaClient, config: TRetrainConfig) {
   const datasets = await prisma.dataset.findMany({
@@ -44,13 +55,18 @@ export async function loadSnapshotSources(prisma: PrismaClient, config: TRetrain
       id: true,
       text: true,
       reviewItem: { select: { finalIntent: true } },
-      labels: { select: { intent: true, createdAt: true } },
+      labels: {
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        select: { intent: true, entities: true, createdAt: true },
+      },
     },
   });
   const labels: TLabeledText[] = [];
   for (const m of messages) {
     const intent = agreedIntent(m.labels, m.reviewItem?.finalIntent ?? null);
-    if (intent) labels.push({ key: normalizeKey(m.text), text: m.text, intent, origin: `message:${m.id}` });
+    if (!intent) continue;
+    const entities = spansOf(m.labels, intent);
+    labels.push({ key: normalizeKey(m.text), text: m.text, intent, entities, origin: `message:${m.id}` });
   }
 
   const previous = config.refreezeTest
