@@ -1,6 +1,8 @@
+import { hashPassword } from '@acsa/pipelines/access';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, launch, signedIn, url } from './browser.ts';
+import { testPrisma } from './database.ts';
 
 // Each role signs in and sees only its pages; a page it may not see answers 403 when typed in.
 const VISIBLE = {
@@ -73,6 +75,42 @@ describe('sign-in and roles', () => {
     await checkPage(page, 'sign-in-error');
     const api = await page.request.get(url('/api/trpc/escalations.list?input=%7B%7D'));
     expect(api.status()).toBe(401);
+    await page.close();
+  });
+
+  it('after five wrong passwords for an email the form says to wait, and the right one waits too', async () => {
+    // A user of its own: a held email stays held for 15 minutes, and the other specs sign the demo users in.
+    const prisma = testPrisma();
+    const user = await prisma.user.create({
+      data: { email: 'held@example.com', name: 'Held', role: 'REVIEWER' },
+    });
+    await prisma.account.create({
+      data: {
+        providerId: 'credential',
+        accountId: user.id,
+        userId: user.id,
+        password: await hashPassword('demo-pass'),
+      },
+    });
+    await prisma.$disconnect();
+    const page = await browser.newPage();
+    await page.goto(url('/sign-in'));
+    const attempt = async (password: string) => {
+      await page.getByLabel('Email').fill('held@example.com');
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.getByRole('button', { name: 'Sign in' }).isEnabled()).toBe(true);
+    };
+    for (let i = 0; i < 5; i++) {
+      await attempt(`guess-${i}`);
+      await expect.poll(() => page.locator('form [role=alert]').textContent()).toMatch(/do not match/);
+    }
+    await attempt('demo-pass');
+    await expect
+      .poll(() => page.locator('form [role=alert]').textContent())
+      .toMatch(/Too many failed sign-ins .* Try again in 15 minutes\./);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await checkPage(page, 'sign-in-throttled');
     await page.close();
   });
 

@@ -4,6 +4,7 @@ import { seedAccess } from '../../../prisma/seed/access.ts';
 import { createAuth, sessionUser, signIn, signOut, type TAuth } from './auth.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { hasRole } from './roles.ts';
+import { SIGN_IN_LIMITS, signInGuarded } from './sign-in-guard.ts';
 
 let db: TestDatabase;
 let auth: TAuth;
@@ -116,5 +117,109 @@ describe('console sign-in (better-auth)', () => {
     expect(hasRole('ENGINEER', 'ENGINEER')).toBe(true);
     expect(hasRole('REVIEWER', 'ENGINEER')).toBe(false);
     expect(hasRole('ENGINEER', 'ADMIN')).toBe(false);
+  });
+});
+
+describe('sign-in limits', () => {
+  const from = (address: string) => new Headers({ 'x-forwarded-for': `${address}, 10.0.0.1` });
+  const attempts = (email: string) =>
+    db.prisma.auditLog.findMany({
+      where: { action: 'auth.sign-in-attempt', actor: email },
+      orderBy: { id: 'asc' },
+    });
+  beforeAll(async () => {
+    for (const email of ['guard@example.com', 'burst@example.com']) {
+      const u = await db.prisma.user.create({ data: { email, name: 'Guarded', role: 'REVIEWER' } });
+      await db.prisma.account.create({
+        data: {
+          providerId: 'credential',
+          accountId: u.id,
+          userId: u.id,
+          password: await hashPassword('right-pass'),
+        },
+      });
+    }
+  });
+
+  it('after 5 wrong passwords an email is refused unchecked, the right one too, until its window has passed', async () => {
+    const guess = (password: string) =>
+      signInGuarded(auth, db.prisma, { email: 'Guard@Example.com', password, headers: from('203.0.113.7') });
+    for (let i = 0; i < SIGN_IN_LIMITS.perEmail; i++)
+      expect(await guess(`wrong-${i}`)).toEqual({ ok: false, reason: 'refused' });
+    const held = await guess('right-pass');
+    expect(held).toMatchObject({ ok: false, reason: 'throttled' });
+    // It lifts when the oldest counted attempt leaves the 15-minute window.
+    expect((held as { retryAfterS: number }).retryAfterS).toBeGreaterThan(14 * 60);
+    expect((held as { retryAfterS: number }).retryAfterS).toBeLessThanOrEqual(15 * 60);
+    // Each password check is audited with the address the proxy reported; the refused-unchecked one is not.
+    const rows = await attempts('guard@example.com');
+    expect(rows).toHaveLength(SIGN_IN_LIMITS.perEmail);
+    expect(rows.every((r) => (r.data as { address: string }).address === '203.0.113.7' && r.targetId)).toBe(
+      true,
+    );
+    await db.prisma
+      .$executeRaw`UPDATE "AuditLog" SET at = at - interval '16 minutes' WHERE actor = 'guard@example.com'`;
+    expect(await guess('right-pass')).toMatchObject({ ok: true, user: { email: 'guard@example.com' } });
+  });
+
+  it("a sign-in clears its email's count", async () => {
+    const guess = (password: string) =>
+      signInGuarded(auth, db.prisma, { email: 'guard@example.com', password, headers: from('203.0.113.8') });
+    for (let i = 0; i < SIGN_IN_LIMITS.perEmail - 1; i++) expect((await guess('wrong')).ok).toBe(false);
+    expect((await guess('right-pass')).ok).toBe(true);
+    for (let i = 0; i < SIGN_IN_LIMITS.perEmail - 1; i++)
+      expect(await guess('wrong')).toEqual({ ok: false, reason: 'refused' });
+    expect((await guess('right-pass')).ok).toBe(true);
+  });
+
+  it('a burst of concurrent guesses gets no more password checks than the limit', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        signInGuarded(auth, db.prisma, {
+          email: 'burst@example.com',
+          password: `guess-${i}`,
+          headers: from(`198.51.100.${i + 1}`),
+        }),
+      ),
+    );
+    expect(outcomes.filter((o) => !o.ok && o.reason === 'refused')).toHaveLength(SIGN_IN_LIMITS.perEmail);
+    expect(outcomes.filter((o) => !o.ok && o.reason === 'throttled')).toHaveLength(
+      20 - SIGN_IN_LIMITS.perEmail,
+    );
+    expect(await attempts('burst@example.com')).toHaveLength(SIGN_IN_LIMITS.perEmail);
+  });
+
+  it('one address trying many accounts is held after its limit, whatever the email', async () => {
+    const address = '192.0.2.44';
+    // A team behind one address signing in all day is not held: only failed checks count.
+    for (let i = 0; i <= SIGN_IN_LIMITS.perAddress; i++) {
+      const o = await signInGuarded(auth, db.prisma, {
+        email: 'engineer@example.com',
+        password: 'demo-pass',
+        headers: from(address),
+      });
+      expect(o.ok).toBe(true);
+    }
+    for (let i = 0; i < SIGN_IN_LIMITS.perAddress; i++) {
+      const o = await signInGuarded(auth, db.prisma, {
+        email: `nobody-${i}@example.com`,
+        password: 'x',
+        headers: from(address),
+      });
+      expect(o).toEqual({ ok: false, reason: 'refused' });
+    }
+    const held = await signInGuarded(auth, db.prisma, {
+      email: 'reviewer@example.com',
+      password: 'demo-pass',
+      headers: from(address),
+    });
+    expect(held).toMatchObject({ ok: false, reason: 'throttled' });
+    // The same account from another address is not held.
+    const elsewhere = await signInGuarded(auth, db.prisma, {
+      email: 'reviewer@example.com',
+      password: 'demo-pass',
+      headers: from('192.0.2.45'),
+    });
+    expect(elsewhere.ok).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 'use server';
-import { signIn, signOut } from '@acsa/pipelines/access';
+import { signInGuarded, signOut } from '@acsa/pipelines/access';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
@@ -15,8 +15,15 @@ export async function signInAction(_prev: TSignInState, form: FormData): Promise
   const parsed = ZSignIn.safeParse({ email: form.get('email'), password: form.get('password') });
   const email = String(form.get('email') ?? '');
   if (!parsed.success) return { error: 'Enter your email and password.', email };
-  const session = await signIn(auth(), { ...parsed.data, headers: await headers() });
-  if (!session) return { error: 'That email and password do not match an active account.', email };
+  const outcome = await signInGuarded(auth(), db(), { ...parsed.data, headers: await headers() });
+  if (!outcome.ok && outcome.reason === 'throttled') {
+    const minutes = Math.ceil(outcome.retryAfterS / 60);
+    return {
+      error: `Too many failed sign-ins for this email or from this network. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      email,
+    };
+  }
+  if (!outcome.ok) return { error: 'That email and password do not match an active account.', email };
   const next = String(form.get('next') ?? '');
   // Only a path on this site: an absolute URL here would make the sign-in page an open redirect.
   redirect(next.startsWith('/') && !next.startsWith('//') ? next : '/');
