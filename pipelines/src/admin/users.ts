@@ -2,6 +2,7 @@ import { AppError } from '@acsa/core/errors';
 import type { PrismaClient, Role, TransactionClient } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
 import { audited } from '../audit/audited.ts';
+import { handBackAllHeldBy } from '../escalations/escalation-actions.ts';
 
 const PUBLIC = { id: true, email: true, name: true, role: true, createdAt: true, disabledAt: true } as const;
 
@@ -42,7 +43,10 @@ export async function setUserRole(
   });
 }
 
-/** Disables a user (their sessions end now) or enables them again. Nobody disables themselves. */
+/**
+ * Disables a user (their sessions end now, and the escalations they hold go back to the queue, since
+ * nobody else may resolve them) or enables them again. Nobody disables themselves.
+ */
 export async function setUserDisabled(
   prisma: PrismaClient,
   actor: TActor,
@@ -59,15 +63,21 @@ export async function setUserDisabled(
       data: { disabledAt: input.disabled ? (before.disabledAt ?? new Date()) : null },
       select: PUBLIC,
     });
-    if (input.disabled) await tx.session.deleteMany({ where: { userId: input.userId } });
+    if (!input.disabled)
+      return {
+        result: after,
+        audit: { action: 'user.enable', targetType: 'User', targetId: input.userId, before, after },
+      };
+    await tx.session.deleteMany({ where: { userId: input.userId } });
+    const escalationsHandedBack = await handBackAllHeldBy(tx, actor, input.userId);
     return {
       result: after,
       audit: {
-        action: input.disabled ? 'user.disable' : 'user.enable',
+        action: 'user.disable',
         targetType: 'User',
         targetId: input.userId,
         before,
-        after,
+        after: { ...after, escalationsHandedBack },
       },
     };
   });

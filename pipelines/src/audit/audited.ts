@@ -26,15 +26,23 @@ export async function audited<T>(
     prisma,
     async (tx) => {
       const { result, audit } = await work(tx);
-      await writeAudit(tx, {
-        actor: { type: 'USER', id: actor.id, display: actor.email },
-        action: audit.action,
-        targetType: audit.targetType,
-        targetId: audit.targetId,
-        data: { before: json(audit.before), after: json(audit.after) },
-      });
+      await auditIn(tx, actor, audit);
       return result;
     },
     { isolationLevel: 'ReadCommitted' },
   );
+}
+
+/**
+ * Writes one more entry, shaped as audited() writes its own, in a transaction already open: for a change
+ * that moves other rows too (disabling a user hands back their escalations), each of which keeps its entry.
+ */
+export async function auditIn(tx: TransactionClient, actor: TActor, audit: TAuditEntry): Promise<void> {
+  await writeAudit(tx, {
+    actor: { type: 'USER', id: actor.id, display: actor.email },
+    action: audit.action,
+    targetType: audit.targetType,
+    targetId: audit.targetId,
+    data: { before: json(audit.before), after: json(audit.after) },
+  });
 }

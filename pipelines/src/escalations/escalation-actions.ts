@@ -1,7 +1,7 @@
 import { AppError } from '@acsa/core/errors';
-import type { PrismaClient, TransactionClient } from '@acsa/db';
+import type { Escalation, PrismaClient, TransactionClient } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
-import { audited } from '../audit/audited.ts';
+import { audited, auditIn } from '../audit/audited.ts';
 
 const SNAPSHOT = {
   id: true,
@@ -78,18 +78,49 @@ export async function resolveEscalation(
   });
 }
 
+/**
+ * Puts an escalation back in the queue (open, unassigned) if the person in `before` still holds it: the
+ * update is conditional, so a resolve that commits first is never reopened. Null when they no longer hold it.
+ */
+async function backToQueue(tx: TransactionClient, before: Pick<Escalation, 'id' | 'status' | 'assigneeId'>) {
+  const { count } = await tx.escalation.updateMany({
+    where: { id: before.id, status: 'ASSIGNED', assigneeId: before.assigneeId },
+    data: { status: 'OPEN', assigneeId: null, takenAt: null },
+  });
+  if (count === 0) return null;
+  const after = await tx.escalation.findUniqueOrThrow({ where: { id: before.id }, select: SNAPSHOT });
+  return {
+    result: after,
+    audit: { action: 'escalation.hand-back', targetType: 'Escalation', targetId: before.id, before, after },
+  };
+}
+
 /** Hands an escalation back to the queue (open, unassigned) for someone else to take. */
 export async function handBackEscalation(prisma: PrismaClient, actor: TActor, id: string) {
   return audited(prisma, actor, async (tx) => {
-    const before = await mine(tx, actor, id);
-    const after = await tx.escalation.update({
-      where: { id },
-      data: { status: 'OPEN', assigneeId: null, takenAt: null },
-      select: SNAPSHOT,
-    });
-    return {
-      result: after,
-      audit: { action: 'escalation.hand-back', targetType: 'Escalation', targetId: id, before, after },
-    };
+    const moved = await backToQueue(tx, await mine(tx, actor, id));
+    if (!moved) throw new AppError('CONFLICT', 'this escalation changed meanwhile; reload it');
+    return moved;
   });
+}
+
+/**
+ * Hands back every escalation a user holds, in the caller's transaction, each audited as a hand-back by
+ * `actor`: for a holder who can no longer act on them (disabled), since nobody else may resolve or hand
+ * back what someone holds. Returns how many went back.
+ */
+export async function handBackAllHeldBy(tx: TransactionClient, actor: TActor, userId: string) {
+  const held = await tx.escalation.findMany({
+    where: { assigneeId: userId, status: 'ASSIGNED' },
+    select: SNAPSHOT,
+    orderBy: { createdAt: 'asc' },
+  });
+  let handedBack = 0;
+  for (const before of held) {
+    const moved = await backToQueue(tx, before);
+    if (!moved) continue;
+    await auditIn(tx, actor, moved.audit);
+    handedBack++;
+  }
+  return handedBack;
 }
