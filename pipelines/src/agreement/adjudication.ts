@@ -2,6 +2,7 @@ import { AppError } from '@acsa/core/errors';
 import type { PrismaClient } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
 import { audited } from '../audit/audited.ts';
+import { assertKnownIntent } from '../review/label-checks.ts';
 
 /** Items whose labels disagree, oldest first, each with every label and who gave it. */
 export async function adjudicationList(prisma: PrismaClient, opts: { limit?: number } = {}) {
@@ -38,6 +39,7 @@ export async function adjudicate(
     if (!before) throw new AppError('NOT_FOUND', 'no such review item');
     if (!before.needsAdjudication || before.adjudicatedAt)
       throw new AppError('CONFLICT', 'this item is not waiting for adjudication');
+    assertKnownIntent(input.intent);
     const after = await tx.reviewItem.update({
       where: { id: input.reviewItemId },
       data: {

@@ -2,6 +2,7 @@ import { AppError } from '@acsa/core/errors';
 import { Prisma, type PrismaClient, type TransactionClient } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
 import { audited } from '../audit/audited.ts';
+import { assertKnownIntent, checkedSpans } from './label-checks.ts';
 import type { TEntitySpan } from './review-types.ts';
 
 /** Locks the item so two labels arriving together settle it once, and returns what the label needs. */
@@ -17,7 +18,15 @@ async function lockItem(tx: TransactionClient, reviewItemId: string) {
       needsAdjudication: true,
       adjudicatedAt: true,
       message: {
-        select: { id: true, intent: true, confidence: true, topK: true, modelVersionId: true, variant: true },
+        select: {
+          id: true,
+          text: true,
+          intent: true,
+          confidence: true,
+          topK: true,
+          modelVersionId: true,
+          variant: true,
+        },
       },
       labels: { select: { userId: true, intent: true } },
     },
@@ -59,7 +68,8 @@ async function settle(tx: TransactionClient, reviewItemId: string) {
 /**
  * Saves one reviewer's label of a turn with who, when and what the model predicted. One label per person
  * and turn; an item already settled by others' labels is refused (CONFLICT), so a late label never
- * overrides a decision silently.
+ * overrides a decision silently. An intent outside the taxonomy or a span outside the text is refused
+ * (BAD_REQUEST), whoever calls.
  */
 export async function submitLabel(
   prisma: PrismaClient,
@@ -73,13 +83,16 @@ export async function submitLabel(
     if (item.status === 'LABELED' || item.status === 'SKIPPED')
       throw new AppError('CONFLICT', 'this turn already has the labels it needs');
     const m = item.message;
+    // Checked before the first write: a refused label leaves the item, its assignment and the log as they were.
+    assertKnownIntent(input.intent);
+    const entities = checkedSpans(m.text, input.entities);
     const label = await tx.label.create({
       data: {
         messageId: m.id,
         reviewItemId: item.id,
         userId: actor.id,
         intent: input.intent,
-        entities: input.entities,
+        entities,
         prediction: {
           intent: m.intent,
           confidence: m.confidence,
