@@ -116,6 +116,15 @@ describe('experiments', () => {
     await eli.goto(url('/experiments'));
     const form = eli.getByRole('form', { name: 'New experiment' });
     await form.getByText('Guardrails are always on').waitFor();
+    // A name the rule refuses: the form says which field and why, in words.
+    await form.getByLabel('Name').fill('My Test');
+    await form.getByRole('combobox', { name: /^Challenger/ }).selectOption({ label: challenger.version });
+    await form.getByRole('button', { name: 'Start experiment' }).click();
+    await expect
+      .poll(() => form.getByRole('alert').textContent())
+      .toBe('name: lower-case letters, digits and dashes');
+    expect(await form.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+    await checkPage(eli, 'experiments-bad-name');
     await form.getByLabel('Name').fill('exp-e2e-ui');
     await form.getByRole('combobox', { name: /^Challenger/ }).selectOption({ label: challenger.version });
     await form.getByLabel('Challenger share (%)').fill('25');

@@ -1,11 +1,14 @@
 import 'server-only';
 import { type AppError, isAppError } from '@acsa/core/errors';
+import { createLogger, type Logger } from '@acsa/core/logger';
 import type { PrismaClient, Role } from '@acsa/db';
 import { hasRole, sessionUser, type TSessionUser } from '@acsa/pipelines/access';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
+import { loadEnv } from '../env';
 import { auth } from './better-auth';
 import { db } from './db';
+import { consoleErrorShape } from './error-shape';
 
 export type TContext = { prisma: PrismaClient; user: TSessionUser | null };
 
@@ -25,7 +28,16 @@ const TRPC_CODE: Partial<Record<AppError['code'], TRPCError['code']>> = {
   RATE_LIMITED: 'TOO_MANY_REQUESTS',
 };
 
-const t = initTRPC.context<TContext>().create({ transformer: superjson });
+let logger: Logger | undefined;
+const log = (fields: Record<string, unknown>, message: string) => {
+  logger ??= createLogger({ name: 'console', level: loadEnv().LOG_LEVEL });
+  logger.error(fields, message);
+};
+
+const t = initTRPC.context<TContext>().create({
+  transformer: superjson,
+  errorFormatter: (opts) => consoleErrorShape(opts, log),
+});
 
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();

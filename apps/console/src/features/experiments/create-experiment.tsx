@@ -66,6 +66,7 @@ export function CreateExperiment(props: {
             onChange={(e) => setName(e.target.value)}
             placeholder="faq-v7-vs-prod"
             required
+            aria-invalid={create.error?.data?.field === 'name' || undefined}
           />
         </label>
         <label>
