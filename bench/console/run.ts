@@ -94,7 +94,7 @@ try {
     ],
     [
       'labeling, next 6 (claims them)',
-      () => nextLabelTasks(db.prisma, { userId: reviewer.id, filters: none, limit: 6 }),
+      () => nextLabelTasks(db.prisma, { user: reviewer, filters: none, limit: 6 }),
     ],
     ['search, words "parcel is late"', () => searchConversations(db.prisma, { q: 'parcel is late' })],
     ['search, rare words (a hash)', () => searchConversations(db.prisma, { q: 'c4ca4238a0b9' })],

@@ -1,4 +1,5 @@
-import { Prisma, type PrismaClient } from '@acsa/db';
+import { Prisma, type PrismaClient, writeAudit } from '@acsa/db';
+import type { TActor } from '../access/roles.ts';
 import { openItemsInOrder } from './open-items-sql.ts';
 import type { TEntitySpan, TLabelTask, TReviewFilters, TSuggestion } from './review-types.ts';
 
@@ -12,12 +13,19 @@ const CONTEXT_TURNS = 4;
  * `requiredLabels`, so an overlap item (two labels) goes to two different people and an ordinary one to
  * one. Never an item this reviewer already labeled or skipped, never one in `exclude` (what the browser
  * already holds: it prefetches the next batch while the reviewer works). Returned items are claimed.
- * Labels others gave are not part of a task: nobody sees another's label before giving theirs.
+ * Labels others gave are not part of a task: nobody sees another's label before giving theirs. Claiming is a
+ * change (a POST, not a GET a prefetch could send), audited as `review.claim` with the items claimed.
  */
 export async function nextLabelTasks(
   prisma: PrismaClient,
-  input: { userId: string; filters: TReviewFilters; exclude?: string[]; limit?: number },
+  input: {
+    user: Pick<TActor, 'id' | 'email'>;
+    filters: TReviewFilters;
+    exclude?: string[];
+    limit?: number;
+  },
 ): Promise<TLabelTask[]> {
+  const userId = input.user.id;
   const limit = Math.min(Math.max(input.limit ?? 5, 1), 20);
   const exclude = input.exclude ?? [];
   const rows = await prisma.$queryRaw<{ id: string }[]>(
@@ -26,9 +34,9 @@ export async function nextLabelTasks(
       limit,
       Prisma.sql`NOT (ri.id = ANY(${exclude}::uuid[]))
         AND NOT EXISTS (SELECT 1 FROM "ReviewAssignment" a
-          WHERE a."reviewItemId" = ri.id AND a."userId" = ${input.userId}::uuid AND a."completedAt" IS NOT NULL)
+          WHERE a."reviewItemId" = ri.id AND a."userId" = ${userId}::uuid AND a."completedAt" IS NOT NULL)
         AND (SELECT count(*) FROM "ReviewAssignment" a
-          WHERE a."reviewItemId" = ri.id AND a."userId" <> ${input.userId}::uuid
+          WHERE a."reviewItemId" = ri.id AND a."userId" <> ${userId}::uuid
             AND ((a."completedAt" IS NOT NULL AND a."skippedAt" IS NULL)
               OR (a."completedAt" IS NULL AND a."assignedAt" > now() - make_interval(mins => ${CLAIM_TTL_MINUTES}))))
           < ri."requiredLabels"`,
@@ -36,10 +44,19 @@ export async function nextLabelTasks(
   );
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  await prisma.$executeRaw(Prisma.sql`
-    INSERT INTO "ReviewAssignment" (id, "reviewItemId", "userId", "assignedAt")
-    SELECT gen_random_uuid(), x, ${input.userId}::uuid, now() FROM unnest(${ids}::uuid[]) x
-    ON CONFLICT ("reviewItemId", "userId") DO UPDATE SET "assignedAt" = now()`);
+  await prisma.$transaction(async (tx) => {
+    await tx.$executeRaw(Prisma.sql`
+      INSERT INTO "ReviewAssignment" (id, "reviewItemId", "userId", "assignedAt")
+      SELECT gen_random_uuid(), x, ${userId}::uuid, now() FROM unnest(${ids}::uuid[]) x
+      ON CONFLICT ("reviewItemId", "userId") DO UPDATE SET "assignedAt" = now()`);
+    await writeAudit(tx, {
+      actor: { type: 'USER', id: userId, display: input.user.email },
+      action: 'review.claim',
+      targetType: 'ReviewItem',
+      targetId: ids.length === 1 ? (ids[0] ?? null) : null,
+      data: { items: ids },
+    });
+  });
   return loadTasks(prisma, ids);
 }
 

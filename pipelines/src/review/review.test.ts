@@ -134,22 +134,29 @@ describe('labeling', () => {
       ),
     ).toEqual(['a']);
 
-    const tasks = await nextLabelTasks(db.prisma, { userId: rae.id, filters: none, limit: 2 });
+    const tasks = await nextLabelTasks(db.prisma, { user: rae, filters: none, limit: 2 });
     expect(tasks.map((t) => t.text)).toEqual(['b', 'a']);
+    // Claiming is in the audit log: who took which turns.
+    const claim = await db.prisma.auditLog.findFirstOrThrow({ where: { action: 'review.claim' } });
+    expect(claim).toMatchObject({
+      actorId: rae.id,
+      actor: rae.email,
+      data: { items: tasks.map((t) => t.reviewItemId) },
+    });
     expect(tasks[0]?.context.map((m) => m.role)).toContain('AGENT');
     expect(tasks[0]?.suggestions[0]).toEqual({ intent: 'get_refund', p: 0.2 });
     // The browser's prefetch excludes what it already holds.
     expect(
       (
         await nextLabelTasks(db.prisma, {
-          userId: rae.id,
+          user: rae,
           filters: none,
           exclude: tasks.map((t) => t.reviewItemId),
         })
       ).map((t) => t.text),
     ).toEqual(['c']);
     // Rae's live claims keep all three from Rob: two people never label a single-label turn at once.
-    expect(await nextLabelTasks(db.prisma, { userId: rob.id, filters: none })).toEqual([]);
+    expect(await nextLabelTasks(db.prisma, { user: rob, filters: none })).toEqual([]);
 
     await submitLabel(db.prisma, rae, {
       reviewItemId: tasks[0]!.reviewItemId,
@@ -157,12 +164,10 @@ describe('labeling', () => {
       entities: [],
     });
     await skipItem(db.prisma, rae, tasks[1]!.reviewItemId);
-    const left = await nextLabelTasks(db.prisma, { userId: rae.id, filters: none });
+    const left = await nextLabelTasks(db.prisma, { user: rae, filters: none });
     expect(left.map((t) => t.text)).toEqual(['c']);
     // What Rae skipped is free for Rob.
-    expect((await nextLabelTasks(db.prisma, { userId: rob.id, filters: none })).map((t) => t.text)).toEqual([
-      'a',
-    ]);
+    expect((await nextLabelTasks(db.prisma, { user: rob, filters: none })).map((t) => t.text)).toEqual(['a']);
 
     const label = await db.prisma.label.findFirstOrThrow({ include: { reviewItem: true } });
     expect(label).toMatchObject({
@@ -184,7 +189,7 @@ describe('labeling', () => {
       finalIntent: null,
     });
     await expect(undoLastLabel(db.prisma, rob)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const audit = await db.prisma.auditLog.findMany({ where: { actorId: rae.id }, orderBy: { id: 'asc' } });
+    const audit = await db.prisma.auditLog.findMany({ where: { actorId: rae.id, action: { not: 'review.claim' } }, orderBy: { id: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['label.create', 'review.skip', 'label.undo']);
   });
 
@@ -192,8 +197,8 @@ describe('labeling', () => {
     await db.prisma.reviewItem.deleteMany();
     await db.prisma.reviewSettings.update({ where: { id: 1 }, data: { overlapShare: 1 } });
     await makeConversation(db.prisma, [{ text: 'overlap me', intent: 'get_refund', confidence: 0.3 }]);
-    const [forRae] = await nextLabelTasks(db.prisma, { userId: rae.id, filters: none });
-    const [forRob] = await nextLabelTasks(db.prisma, { userId: rob.id, filters: none });
+    const [forRae] = await nextLabelTasks(db.prisma, { user: rae, filters: none });
+    const [forRob] = await nextLabelTasks(db.prisma, { user: rob, filters: none });
     expect(forRob?.reviewItemId).toBe(forRae?.reviewItemId);
     await submitLabel(db.prisma, rae, {
       reviewItemId: forRae!.reviewItemId,

@@ -39,7 +39,7 @@ export function useLabelQueue(filters: TReviewFilters) {
     if (fetching.current) return;
     fetching.current = true;
     try {
-      const tasks = await client.review.next.query({
+      const tasks = await client.review.next.mutate({
         filters,
         exclude: [...seen.current].slice(-900),
         limit: BATCH,

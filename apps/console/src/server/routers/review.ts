@@ -24,7 +24,7 @@ export const reviewRouter = {
         limit: z.number().int().min(1).max(20).default(5),
       }),
     )
-    .query(({ ctx, input }) => nextLabelTasks(ctx.prisma, { userId: ctx.user.id, ...input })),
+    .mutation(({ ctx, input }) => nextLabelTasks(ctx.prisma, { user: ctx.user, ...input })),
   label: reviewerProcedure
     .input(
       z.object({
