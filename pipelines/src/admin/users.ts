@@ -15,8 +15,15 @@ export async function listUsers(prisma: PrismaClient) {
   return users.map(({ sessions, ...u }) => ({ ...u, lastSignIn: sessions[0]?.createdAt ?? null }));
 }
 
-/** Refuses a change that would leave the console with no admin able to sign in. */
+/**
+ * Refuses a change that would leave the console with no admin able to sign in. The active admins' rows
+ * are locked first (in id order, so two such changes never deadlock): two admins removing each other at
+ * once are serialised, and the second counts after the first's change commits and is refused. Without
+ * the lock both count the other as still active (audited() runs at Read Committed) and none is left.
+ */
 async function keepAnAdmin(tx: TransactionClient, userId: string) {
+  await tx.$queryRaw`
+    SELECT id FROM "User" WHERE role = 'ADMIN' AND "disabledAt" IS NULL ORDER BY id FOR UPDATE`;
   const others = await tx.user.count({ where: { role: 'ADMIN', disabledAt: null, id: { not: userId } } });
   if (others === 0) throw new AppError('CONFLICT', 'this is the last active admin: make another admin first');
 }

@@ -11,6 +11,15 @@ export type TRegistryDeps = {
   redis?: Redis | null;
 };
 
+type TMoveOptions = {
+  /** Production by default. */
+  alias?: string;
+  actor: TActor;
+  reason?: string | null;
+  /** The version the alias was seen at, checked under the alias lock (see TAliasMoveInput). */
+  expectedFrom?: string | null;
+};
+
 export type TMoveResult = TAliasMove & { fromVersion: string | null; toVersion: string; announced: boolean };
 
 async function announced(deps: TRegistryDeps, move: TAliasMove): Promise<boolean> {
@@ -27,7 +36,7 @@ async function versionName(prisma: PrismaClient, id: string | null): Promise<str
 /** Points an alias (production by default) at a version; recorded in the alias history and audit log. */
 export async function promoteVersion(
   deps: TRegistryDeps,
-  input: { ref: string; alias?: string; actor: TActor; reason?: string | null },
+  input: TMoveOptions & { ref: string },
 ): Promise<TMoveResult> {
   const target = await resolveVersion(deps.prisma, input.ref);
   const move = await moveAlias(deps.prisma, {
@@ -36,6 +45,7 @@ export async function promoteVersion(
     kind: 'PROMOTE',
     actor: input.actor,
     reason: input.reason ?? null,
+    expectedFrom: input.expectedFrom,
   });
   return {
     ...move,
@@ -62,10 +72,7 @@ export function rollbackTarget(
 }
 
 /** Moves an alias one step back: to the version it pointed at before its latest move still in effect. */
-export async function rollbackAlias(
-  deps: TRegistryDeps,
-  input: { alias?: string; actor: TActor; reason?: string | null },
-): Promise<TMoveResult> {
+export async function rollbackAlias(deps: TRegistryDeps, input: TMoveOptions): Promise<TMoveResult> {
   const alias = input.alias ?? PRODUCTION_ALIAS;
   const history = await deps.prisma.aliasHistory.findMany({
     where: { alias },
@@ -84,6 +91,7 @@ export async function rollbackAlias(
     kind: 'ROLLBACK',
     actor: input.actor,
     reason: input.reason ?? null,
+    expectedFrom: input.expectedFrom,
   });
   return {
     ...move,

@@ -1,5 +1,5 @@
 import { AppError } from '@acsa/core/errors';
-import { RegistryError } from '@acsa/db/registry';
+import { AliasMovedError, RegistryError } from '@acsa/db/registry';
 import { Redis } from 'ioredis';
 import type { TActor } from '../access/roles.ts';
 import { promoteVersion, rollbackAlias, type TMoveResult, type TRegistryDeps } from './alias-moves.ts';
@@ -32,28 +32,26 @@ export function announcerRedis(url: string): Redis {
 
 const who = (actor: TActor) => ({ type: 'USER' as const, id: actor.id, display: `user:${actor.email}` });
 
-async function confirmed(deps: TRegistryDeps, move: TConfirmedMove): Promise<string> {
+// Whether the alias is still where the person saw it is checked by the move itself, under the alias lock
+// (`expectedFrom`): checked here, before it, two people confirming at once would both pass.
+function confirmedReason(move: TConfirmedMove): string {
   const reason = move.reason.trim();
   if (reason.length < 3)
     throw new AppError('BAD_REQUEST', 'say why (3 characters at least)', { field: 'reason' });
-  const now = await deps.prisma.modelAlias.findUnique({
-    where: { name: move.alias },
-    select: { modelVersion: { select: { version: true } } },
-  });
-  const current = now?.modelVersion.version ?? null;
-  if (current !== move.expectedFrom)
-    throw new AppError(
-      'CONFLICT',
-      `${move.alias} moved to ${current ?? 'nothing'} since you looked (${move.expectedFrom ?? 'nothing'}); reload and decide again`,
-    );
   return reason;
 }
 
-// The registry's own errors are about the request (unknown version, nothing to roll back to).
+// The registry's own errors are about the request (moved meanwhile, unknown version, nothing to roll
+// back to).
 async function asAppError<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (e) {
+    if (e instanceof AliasMovedError)
+      throw new AppError(
+        'CONFLICT',
+        `${e.alias} moved to ${e.current ?? 'nothing'} since you looked (${e.expected ?? 'nothing'}); reload and decide again`,
+      );
     if (e instanceof RegistryError)
       throw new AppError(/^no model version/.test(e.message) ? 'NOT_FOUND' : 'CONFLICT', e.message);
     throw e;
@@ -66,9 +64,15 @@ export async function promoteFromConsole(
   actor: TActor,
   input: TConfirmedMove & { version: string },
 ): Promise<TMoveResult> {
-  const reason = await confirmed(deps, input);
+  const reason = confirmedReason(input);
   return asAppError(() =>
-    promoteVersion(deps, { ref: input.version, alias: input.alias, actor: who(actor), reason }),
+    promoteVersion(deps, {
+      ref: input.version,
+      alias: input.alias,
+      actor: who(actor),
+      reason,
+      expectedFrom: input.expectedFrom,
+    }),
   );
 }
 
@@ -78,6 +82,8 @@ export async function rollbackFromConsole(
   actor: TActor,
   input: TConfirmedMove,
 ): Promise<TMoveResult> {
-  const reason = await confirmed(deps, input);
-  return asAppError(() => rollbackAlias(deps, { alias: input.alias, actor: who(actor), reason }));
+  const reason = confirmedReason(input);
+  return asAppError(() =>
+    rollbackAlias(deps, { alias: input.alias, actor: who(actor), reason, expectedFrom: input.expectedFrom }),
+  );
 }

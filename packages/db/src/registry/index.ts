@@ -1,4 +1,5 @@
 export {
+  AliasMovedError,
   moveAlias,
   moveAliasIn,
   RegistryError,

@@ -91,5 +91,25 @@ describe('model registry', () => {
     expect(
       await db.prisma.auditLog.count({ where: { targetType: 'ModelAlias', targetId: 'production' } }),
     ).toBe(2);
+
+    // A move decided from a stale view of the alias is refused, and nothing is recorded.
+    await expect(
+      moveAlias(db.prisma, {
+        alias: 'production',
+        toVersionId: v1.id,
+        kind: 'ROLLBACK',
+        actor,
+        expectedFrom: 'm1',
+      }),
+    ).rejects.toMatchObject({ name: 'AliasMovedError', expected: 'm1', current: 'm2' });
+    expect(await db.prisma.aliasHistory.count({ where: { alias: 'production' } })).toBe(2);
+    const back = await moveAlias(db.prisma, {
+      alias: 'production',
+      toVersionId: v1.id,
+      kind: 'ROLLBACK',
+      actor,
+      expectedFrom: 'm2',
+    });
+    expect(back).toMatchObject({ fromVersionId: v2.id, toVersionId: v1.id, changed: true });
   });
 });

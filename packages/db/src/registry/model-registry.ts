@@ -30,6 +30,19 @@ export class RegistryError extends Error {
   }
 }
 
+/** The alias no longer points where the caller saw it: someone else moved it in between. */
+export class AliasMovedError extends RegistryError {
+  constructor(
+    readonly alias: string,
+    /** The version names, as the caller saw it and as it is now (null: pointing at nothing). */
+    readonly expected: string | null,
+    readonly current: string | null,
+  ) {
+    super(`alias "${alias}" points at ${current ?? 'nothing'}, not ${expected ?? 'nothing'} as expected`);
+    this.name = 'AliasMovedError';
+  }
+}
+
 /**
  * Registers an immutable model version. Idempotent: registering the same name with the same bytes again
  * returns the existing row (a retried pipeline step never creates a second version); the same name with
@@ -92,6 +105,13 @@ export type TAliasMoveInput = {
   kind: AliasMoveKind;
   actor: TActor;
   reason?: string | null;
+  /**
+   * The version name the caller saw the alias at (null: pointing at nothing), for a move someone decided
+   * on from what they saw. Checked with the alias row locked, so of two moves decided from the same state
+   * exactly one happens and the other throws AliasMovedError; checked before the lock, both could pass
+   * and the second would silently replace the first. Left out, the move happens from wherever it is.
+   */
+  expectedFrom?: string | null;
 };
 
 /**
@@ -113,9 +133,14 @@ export async function moveAliasIn(tx: TransactionClient, move: TAliasMoveInput):
     select: { id: true, version: true },
   });
   if (!target) throw new RegistryError(`no model version ${move.toVersionId}`);
-  const rows = await tx.$queryRaw<{ modelVersionId: string }[]>`
-    SELECT "modelVersionId" FROM "ModelAlias" WHERE name = ${move.alias} FOR UPDATE`;
+  const rows = await tx.$queryRaw<{ modelVersionId: string; version: string }[]>`
+    SELECT a."modelVersionId", v.version FROM "ModelAlias" a
+    JOIN "ModelVersion" v ON v.id = a."modelVersionId"
+    WHERE a.name = ${move.alias} FOR UPDATE OF a`;
   const from = rows[0]?.modelVersionId ?? null;
+  const fromVersion = rows[0]?.version ?? null;
+  if (move.expectedFrom !== undefined && fromVersion !== move.expectedFrom)
+    throw new AliasMovedError(move.alias, move.expectedFrom, fromVersion);
   if (from === move.toVersionId)
     return { alias: move.alias, fromVersionId: from, toVersionId: move.toVersionId, changed: false };
   await tx.modelAlias.upsert({
