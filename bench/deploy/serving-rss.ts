@@ -47,6 +47,7 @@ const child = spawn(process.execPath, ['--import', TSX, MAIN], {
     REDIS_URL: shop.redis.url,
     REDIS_PREFIX: shop.redis.prefix,
     PORT: String(PORT),
+    METRICS_PORT: '0',
     SERVING_WORKERS: '1',
     RATE_LIMIT_SESSION_PER_MINUTE: '100000',
   },

@@ -52,6 +52,8 @@ export async function startServing(o: TServingOptions): Promise<TServingProcess>
       DATABASE_URL: o.databaseUrl,
       REDIS_URL: o.redisUrl,
       PORT: String(o.port),
+      // Not read by the benches; a free one, so a bench beside `npm start` (9464) or another bench starts.
+      METRICS_PORT: '0',
       HOST: '127.0.0.1',
       SERVING_WORKERS: String(o.workers),
       MICROBATCH: String(o.microbatch),

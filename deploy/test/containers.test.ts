@@ -166,8 +166,11 @@ describe('compose.yaml', () => {
     const targets = config.receivers.prometheus.config.scrape_configs.flatMap(
       (c: { static_configs: { targets: string[] }[] }) => c.static_configs.flatMap((s) => s.targets),
     );
-    expect(targets).toEqual(['serving:8080', 'trainer:8090']);
-    expect(compose.services.serving.ports[0]).toMatch(/:8080$/);
+    // Serving's on its metrics port, reachable inside the stack's network and never published to the host.
+    expect(targets).toEqual(['serving:9464', 'trainer:8090']);
+    expect(compose.services.serving.ports).toEqual(['8080:8080']);
+    expect(compose.services.serving.expose).toEqual(['9464']);
+    expect(compose.services.serving.environment.METRICS_PORT ?? '9464').toBe('9464');
   });
 
   it('holds no secret: each one is required from the environment', () => {

@@ -110,6 +110,25 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     ).toBe('4Gi');
   });
 
+  it('has Prometheus scrape serving on its metrics port, which the Service does not expose', () => {
+    const serving = find(objects, 'Deployment', 'serving');
+    const c = serving.spec.template.spec.containers[0];
+    // biome-ignore lint/suspicious/noExplicitAny: validated above.
+    const port = (name: string) => c.ports.find((p: any) => p.name === name)?.containerPort;
+    const annotations = serving.spec.template.metadata.annotations;
+    expect(annotations['prometheus.io/port']).toBe(String(port('metrics')));
+    expect(annotations['prometheus.io/path']).toBe('/metrics');
+    expect(envOf(serving, 'METRICS_PORT').value).toBe(String(port('metrics')));
+    expect(envOf(serving, 'PORT').value).toBe(String(port('http')));
+    expect(port('metrics')).not.toBe(port('http'));
+    const service = find(objects, 'Service', 'serving');
+    // biome-ignore lint/suspicious/noExplicitAny: validated above.
+    const targets = service.spec.ports.map((p: any) => p.targetPort);
+    expect(targets).toEqual(['http']);
+    expect(targets).not.toContain('metrics');
+    expect(targets).not.toContain(port('metrics'));
+  });
+
   it('scales serving on CPU and turns in flight per pod, and trainer workers on queue depth', () => {
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'serving');
     expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'serving' });

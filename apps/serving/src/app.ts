@@ -18,7 +18,7 @@ import { InteractionPublisher } from './events/interaction-publisher.ts';
 import { installCors, OriginIndex } from './http/cors.ts';
 import { createEarlyRefusals } from './http/early-refusal.ts';
 import { installErrorHandler } from './http/error-handler.ts';
-import { createMetrics } from './http/metrics.ts';
+import { createMetrics, type TMetrics } from './http/metrics.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { registerRoutes } from './http/routes.ts';
 import { createKnowledge } from './knowledge/index.ts';
@@ -39,6 +39,8 @@ export type TServingApp = {
   app: FastifyInstance;
   registry: ModelRegistry;
   publisher: InteractionPublisher;
+  /** This process's Prometheus metrics; served on METRICS_PORT by main.ts, never by `app`. */
+  metrics: TMetrics;
   /** Stores the shadow predictions buffered so far (they are otherwise written every 100 ms). */
   flushShadows(): Promise<void>;
   close(): Promise<void>;
@@ -197,7 +199,6 @@ export async function createServingApp({
     auth,
     registry,
     handleTurn,
-    metrics,
     version: SERVING_VERSION,
     limiter: new RateLimiter(
       redis,
@@ -239,6 +240,7 @@ export async function createServingApp({
     app,
     registry,
     publisher,
+    metrics,
     flushShadows: () => shadowStore.flush(),
     async close() {
       await app.close();

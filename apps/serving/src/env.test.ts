@@ -28,3 +28,12 @@ it('runs one worker per core but one, and at least one, unless told', () => {
   expect([1, 2, 4, 16].map((cores) => defaultWorkers(cores))).toEqual([1, 1, 3, 15]);
   expect(loadEnv({ SERVING_WORKERS: '2' }).SERVING_WORKERS).toBe(2);
 });
+
+it('serves metrics on a port of their own, never the API port', () => {
+  expect(loadEnv({}).METRICS_PORT).toBe(9464);
+  expect(loadEnv({ METRICS_PORT: '0' }).METRICS_PORT).toBe(0);
+  expect(() => loadEnv({ PORT: '9000', METRICS_PORT: '9000' })).toThrow(
+    /METRICS_PORT: must differ from PORT/,
+  );
+  expect(() => loadEnv({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
+});

@@ -20,12 +20,19 @@ const flag = (fallback: boolean) =>
     .preprocess(blank, z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false'))
     .transform((v) => v === 'true' || v === '1');
 
-export const ZServingEnv = z.object({
+const ZServingSettings = z.object({
   ...baseEnvShape,
   /** Traces: off unless OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) is set; see @acsa/core/tracing. */
   ...otelEnvShape,
   PORT: zPort(8080),
   HOST: z.string().default('127.0.0.1'),
+  /**
+   * Prometheus metrics (`GET /metrics`, every worker's merged) listen on this port of HOST, never on PORT:
+   * they tell anyone who reads them the chat volume by intent, escalation rates, model versions and
+   * experiment variants, so expose PORT to shoppers and this one only to the scraper. 9464 is the
+   * OpenTelemetry Prometheus exporter's port; 0: one the OS picks (logged), for processes run side by side.
+   */
+  METRICS_PORT: z.preprocess(blank, z.coerce.number().int().min(0).max(65535).default(9464)),
   /** Prefix of every Redis key serving writes; BullMQ's is `<prefix>bull` (the trainer's QUEUE_PREFIX). */
   REDIS_PREFIX: z.preprocess(blank, z.string().min(1).default('acsa:')),
   /**
@@ -85,6 +92,10 @@ export const ZServingEnv = z.object({
   /** Registry poll, in case an alias-move notification was missed. */
   MODEL_POLL_MS: int(5_000, 100),
 });
+export const ZServingEnv = ZServingSettings.refine(
+  (env) => env.METRICS_PORT === 0 || env.METRICS_PORT !== env.PORT,
+  { path: ['METRICS_PORT'], message: 'must differ from PORT: metrics are not served on the public API port' },
+);
 export type TServingEnv = z.infer<typeof ZServingEnv>;
 
 export const loadEnv = (source: Record<string, string | undefined> = process.env): TServingEnv =>

@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
 import { createLogger } from '@acsa/core/logger';
 import { loadEnv } from './env.ts';
-import { aggregateWorkerMetrics, reportToPrimary } from './http/metrics.ts';
+import { reportToPrimary, workerMetrics } from './http/metrics.ts';
+import { createMetricsServer, listenMetrics } from './http/metrics-server.ts';
 import { installDrain } from './shutdown/drain.ts';
 
 const env = loadEnv();
@@ -11,12 +12,18 @@ const logger = createLogger({
   pretty: env.NODE_ENV === 'development',
 });
 
+/** The scrape port, bound before the API's: a taken METRICS_PORT stops serving before it takes turns. */
+async function serveMetrics(source: Parameters<typeof createMetricsServer>[0]): Promise<void> {
+  const port = await listenMetrics(createMetricsServer(source), env.METRICS_PORT, env.HOST);
+  logger.info({ port, host: env.HOST }, 'metrics listening');
+}
+
 // SERVING_WORKERS processes share the port (the primary hands out connections); each loads the model,
-// watches the registry and keeps its own caches and metrics (the primary merges those for /metrics). One
-// worker runs in-process, without a primary.
+// watches the registry and keeps its own caches and metrics, which the primary merges and serves on
+// METRICS_PORT. One worker runs in-process, without a primary, and serves its own.
 if (env.SERVING_WORKERS > 1 && cluster.isPrimary) {
   logger.info({ workers: env.SERVING_WORKERS, port: env.PORT }, 'starting serving workers');
-  aggregateWorkerMetrics();
+  await serveMetrics(workerMetrics());
   for (let i = 0; i < env.SERVING_WORKERS; i++) cluster.fork();
   let stopping = false;
   cluster.on('exit', (worker, code, signal) => {
@@ -40,11 +47,13 @@ if (env.SERVING_WORKERS > 1 && cluster.isPrimary) {
   }
 } else {
   if (cluster.isWorker) reportToPrimary();
-  // Imported here so the primary, which only forks and merges metrics, never loads ONNX Runtime, pg or
-  // BullMQ (~100 MB).
+  // Imported here so the primary, which only forks and serves the merged metrics, never loads ONNX
+  // Runtime, pg or BullMQ (~100 MB).
   const { createServingApp } = await import('./app.ts');
   const serving = await createServingApp({ env, logger, redisPrefix: env.REDIS_PREFIX });
   const { drain } = installDrain(serving.app);
+  // A cluster worker's metrics reach the scraper through the primary's port.
+  if (!cluster.isWorker) await serveMetrics(serving.metrics);
   await serving.app.listen({ port: env.PORT, host: env.HOST });
   let stopping = false;
   const stop = async () => {

@@ -50,7 +50,7 @@ describe('PostgreSQL down', () => {
     };
   };
   const metric = async (name: string) => {
-    const body = (await serving.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const body = await serving.metrics.render();
     return Number(body.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
   };
 

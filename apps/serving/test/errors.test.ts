@@ -106,16 +106,15 @@ describe('error answers: { error: { code, message, field? } }', () => {
     expect((await post('/v1/chat', { sessionId: 'calm', text: 'hello' })).statusCode).toBe(200);
   });
 
-  it('404 for an unknown route, and metrics, readiness and the OpenAPI document are served', async () => {
+  it('404 for an unknown route and for /metrics (served on METRICS_PORT only), and readiness and the OpenAPI document are served', async () => {
     expect((await h.serving.app.inject({ method: 'GET', url: '/v2/nothing' })).statusCode).toBe(404);
+    expect((await h.serving.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
     expect((await h.serving.app.inject({ method: 'GET', url: '/readyz' })).json().modelVersion).toBe(
       'bootstrap-test-1',
     );
-    expect((await h.serving.app.inject({ method: 'GET', url: '/metrics' })).body).toContain(
-      'acsa_chat_turns_total',
-    );
     const doc = (await h.serving.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(Object.keys(doc.paths)).toContain('/v1/chat');
+    expect(Object.keys(doc.paths)).not.toContain('/metrics');
     expect(doc.paths['/v1/chat'].post.requestBody.content['application/json'].schema.required).toEqual([
       'sessionId',
       'text',

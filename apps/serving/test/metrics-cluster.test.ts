@@ -3,13 +3,14 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { API_KEY, createTestShop, type TestShop } from './harness.ts';
 import { spawnServing, type TServingProcess } from './serving-process.ts';
 
-// `npm start`'s serving with two workers behind one port, each counting the turns it answers: a scrape,
-// whichever worker its connection lands on, must report the turns of both.
+// `npm start`'s serving with two workers behind one port, each counting the turns it answers: a scrape of
+// METRICS_PORT, which the primary answers, must report the turns of both; the API port has no metrics.
 const TURNS = 40;
 
 let shop: TestShop;
 let serving: TServingProcess | undefined;
 let port = 0;
+let metricsPort = 0;
 /** Pids of the workers that came to listen, in order (from their "Server listening" log lines). */
 const listening = () =>
   (serving?.output() ?? '')
@@ -23,13 +24,14 @@ function send(
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
+  to = port,
 ): Promise<{ status: number; text: string }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
-        port,
+        port: to,
         method,
         path,
         agent: false,
@@ -73,7 +75,7 @@ async function chat(turns: number, sessionPrefix: string) {
 
 /** acsa_chat_turns_total of one scrape, summed over its label sets. */
 async function scrapedTurns(): Promise<number> {
-  const res = await send('GET', '/metrics');
+  const res = await send('GET', '/metrics', undefined, metricsPort);
   expect(res.status, res.text).toBe(200);
   return res.text
     .split('\n')
@@ -87,6 +89,7 @@ beforeAll(async () => {
   // workers listen, each with the model loaded: only then does every new connection alternate.
   serving = await spawnServing(shop, { workers: 2 });
   port = serving.port;
+  metricsPort = serving.metricsPort;
   expect((await send('GET', '/readyz')).status).toBe(200);
 }, 90_000);
 
@@ -119,7 +122,17 @@ it('counts the turns of every worker, scrape after scrape', async () => {
   expect(await scrapedTurns(), 'first scrape').toBe(TURNS);
   expect(await scrapedTurns(), 'second scrape').toBe(TURNS);
   // A gauge that says which version is served, not how many workers serve it.
-  expect((await send('GET', '/metrics')).text).toMatch(/^acsa_model_info\{version="bootstrap-test-1"\} 1$/m);
+  expect((await send('GET', '/metrics', undefined, metricsPort)).text).toMatch(
+    /^acsa_model_info\{version="bootstrap-test-1"\} 1$/m,
+  );
+});
+
+it('answers scrapes on METRICS_PORT only: no worker serves /metrics on the API port', async () => {
+  // Two connections, so each worker is asked once.
+  expect((await send('GET', '/metrics')).status).toBe(404);
+  expect((await send('GET', '/metrics')).status).toBe(404);
+  expect((await send('GET', '/healthz')).status).toBe(200);
+  expect((await send('GET', '/healthz', undefined, metricsPort)).status).toBe(404);
 });
 
 it('still answers, counting every new turn, once a crashed worker is replaced', async () => {

@@ -17,7 +17,15 @@ export const freePort = () =>
     server.on('error', reject);
   });
 
-export type TServingProcess = { child: ChildProcess; port: number; output(): string; kill(): void };
+export type TServingProcess = {
+  child: ChildProcess;
+  /** The API's port. */
+  port: number;
+  /** Prometheus's (METRICS_PORT). */
+  metricsPort: number;
+  output(): string;
+  kill(): void;
+};
 
 /**
  * The real main.ts in a process group of its own on a test shop, resolved once its workers listen.
@@ -28,6 +36,7 @@ export async function spawnServing(
   options: { workers?: number; env?: Record<string, string> } = {},
 ): Promise<TServingProcess> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const workers = options.workers ?? 1;
   const child = spawn(process.execPath, ['--import', TSX, MAIN], {
     detached: true,
@@ -42,6 +51,7 @@ export async function spawnServing(
       REDIS_PREFIX: shop.redis.prefix,
       HOST: '127.0.0.1',
       PORT: String(port),
+      METRICS_PORT: String(metricsPort),
       SERVING_WORKERS: String(workers),
       ...options.env,
     },
@@ -61,6 +71,7 @@ export async function spawnServing(
   return {
     child,
     port,
+    metricsPort,
     output: () => output,
     kill() {
       try {

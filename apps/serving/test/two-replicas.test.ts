@@ -114,12 +114,14 @@ it('a promotion under load reaches both replicas within 1 s, failing no turn', a
   for (const ms of swapMs) expect(ms).toBeLessThan(1_000);
   // Both replicas answered turns, and once both had swapped every answer names the new version.
   for (const r of replicas) {
-    const metrics = await fetch(`http://127.0.0.1:${r.port}/metrics`).then((res) => res.text());
+    const metrics = await fetch(`http://127.0.0.1:${r.metricsPort}/metrics`).then((res) => res.text());
     const turns = metrics
       .split('\n')
       .filter((l) => l.startsWith('acsa_chat_turns_total'))
       .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
     expect(turns, `turns answered by the replica on ${r.port}`).toBeGreaterThan(50);
+    // Scraped on METRICS_PORT, as Prometheus does: the shoppers' port has none.
+    expect((await fetch(`http://127.0.0.1:${r.port}/metrics`)).status).toBe(404);
   }
   expect(after.length).toBeGreaterThan(0);
   expect(after.filter((o) => o.version !== 'bootstrap-test-2')).toEqual([]);

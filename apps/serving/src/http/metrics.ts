@@ -1,36 +1,18 @@
-import cluster, { type Worker } from 'node:cluster';
-import { AppError } from '@acsa/core/errors';
+import cluster from 'node:cluster';
 import client, { AggregatorRegistry } from 'prom-client';
-
-// Cluster workers share one port, so a scrape reaches one worker at random: that worker asks the primary,
-// which gathers every worker's registry over IPC (prom-client's cluster protocol) and merges them.
-const SCRAPE = 'acsa:metrics-scrape';
-const SCRAPED = 'acsa:metrics-scraped';
-/** Longer than prom-client's own wait for the workers (5 s, fixed), so that its error is the one reported. */
-const PRIMARY_TIMEOUT_MS = 6_000;
-
-type TScrapeMessage = { type?: unknown; id?: unknown; body?: string; error?: string };
+import type { TMetricsSource } from './metrics-server.ts';
 
 /**
- * In the cluster primary, before forking: answers a worker's scrape with all workers' metrics merged,
- * counters and histograms summed, gauges by their `aggregator`. prom-client waits for every connected
- * worker: a scrape caught by a worker's crash waits 5 s and fails (503); the next one counts the survivors
- * and the replacement. A dead worker's counts go with it, which Prometheus reads as a counter reset.
+ * In the cluster primary, before forking: the scrape answer, every worker's registry gathered over IPC
+ * (prom-client's cluster protocol) and merged, counters and histograms summed, gauges by their `aggregator`.
+ * The primary serves it on METRICS_PORT itself, so a scrape needs no worker to relay it. prom-client waits
+ * for every connected worker: a scrape caught by a worker's crash waits 5 s and fails (503); the next one
+ * counts the survivors and the replacement. A dead worker's counts go with it, which Prometheus reads as a
+ * counter reset.
  */
-export function aggregateWorkerMetrics(): void {
+export function workerMetrics(): TMetricsSource {
   const aggregator = new AggregatorRegistry();
-  cluster.on('message', (worker: Worker, message: TScrapeMessage) => {
-    if (message?.type !== SCRAPE) return;
-    const reply = (fields: { body: string } | { error: string }) => {
-      // A worker gone meanwhile: its caller is gone too, and a send on a closed channel would throw.
-      if (worker.isConnected())
-        worker.send({ type: SCRAPED, id: message.id, ...fields }, undefined, () => {});
-    };
-    aggregator.clusterMetrics().then(
-      (body) => reply({ body }),
-      (e: Error) => reply({ error: e.message }),
-    );
-  });
+  return { contentType: aggregator.contentType, render: () => aggregator.clusterMetrics() };
 }
 
 /**
@@ -42,44 +24,18 @@ export function reportToPrimary(registry?: client.Registry): void {
   new AggregatorRegistry(); // installs the worker's listener, once per process
 }
 
-const scrapes = new Map<number, (message: TScrapeMessage) => void>();
-let lastScrape = 0;
-
-function scrapeAllWorkers(): Promise<string> {
-  if (lastScrape === 0) {
-    process.on('message', (message: TScrapeMessage) => {
-      if (message?.type === SCRAPED && typeof message.id === 'number') scrapes.get(message.id)?.(message);
-    });
-  }
-  const id = ++lastScrape;
-  return new Promise((resolve, reject) => {
-    const fail = (why: string) => reject(new AppError('UNAVAILABLE', `metrics unavailable: ${why}`));
-    const timer = setTimeout(() => {
-      scrapes.delete(id);
-      fail('the serving primary did not answer');
-    }, PRIMARY_TIMEOUT_MS);
-    scrapes.set(id, (message) => {
-      clearTimeout(timer);
-      scrapes.delete(id);
-      if (message.body === undefined) fail(message.error ?? 'no metrics');
-      else resolve(message.body);
-    });
-    process.send?.({ type: SCRAPE, id });
-  });
-}
-
-/** Prometheus metrics of a serving process; `render()` reports all the cluster's workers together. */
+/**
+ * Prometheus metrics of a serving process. `render()` is this process's alone: in a cluster the primary
+ * merges the workers' (workerMetrics), and one process serves its own (main.ts).
+ */
 export function createMetrics() {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   if (cluster.isWorker) reportToPrimary(registry);
   return {
     registry,
-    /** The exposition to serve: this process's, or in a cluster every worker's merged. */
-    async render(): Promise<{ contentType: string; body: string }> {
-      const body = cluster.isWorker ? await scrapeAllWorkers() : await registry.metrics();
-      return { contentType: registry.contentType, body };
-    },
+    contentType: registry.contentType,
+    render: () => registry.metrics(),
     turns: new client.Counter({
       name: 'acsa_chat_turns_total',
       help: 'Chat turns answered',

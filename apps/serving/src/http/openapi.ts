@@ -75,13 +75,6 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
           responses: { '200': { description: 'Ready' }, '503': error('No model loaded') },
         },
       },
-      '/metrics': {
-        get: {
-          summary: 'Prometheus metrics',
-          security: [],
-          responses: { '200': { description: 'Text exposition format' } },
-        },
-      },
     },
   };
 }

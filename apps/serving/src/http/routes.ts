@@ -10,7 +10,6 @@ import { sessionTokenHash } from '../chat/session-token.ts';
 import { sql, type TDb } from '../db/sql.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
 import { fromZod } from './error-handler.ts';
-import type { TMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -22,7 +21,6 @@ export type TRouteDeps = {
   registry: ModelRegistry;
   handleTurn: ReturnType<typeof createTurnHandler>;
   schemas: ReturnType<typeof makeChatSchemas>;
-  metrics: TMetrics;
   version: string;
 };
 
@@ -127,10 +125,6 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
       return reply.status(503).send(new AppError('MODEL_NOT_READY', 'no model is loaded yet').toJSON());
     }
     return { status: 'ready', modelVersion: model.version };
-  });
-  app.get('/metrics', async (_request, reply) => {
-    const { contentType, body } = await d.metrics.render();
-    return reply.header('content-type', contentType).send(body);
   });
   const doc = openApiDocument(d.schemas, d.version);
   app.get('/openapi.json', async () => doc);
