@@ -61,7 +61,17 @@ describe('experiments in the console', () => {
     ).toBe(ids.x2);
     const moves = await db.prisma.aliasHistory.findMany({ where: { alias: 'production' } });
     expect(moves.map((m) => [m.actor, m.reason])).toEqual([
-      [`user:${eli.email}`, 'experiment "retrain-x" won by "treatment": fewer escalations'],
+      [eli.email, 'experiment "retrain-x" won by "treatment": fewer escalations'],
+    ]);
+    // The audit log names the engineer as every console entry does: by bare email.
+    const audit = await db.prisma.auditLog.findMany({
+      where: { action: { in: ['experiment.stop', 'experiment.conclude', 'model.alias.promote'] } },
+      orderBy: { id: 'asc' },
+    });
+    expect(audit.map((a) => [a.action, a.actor, a.actorId])).toEqual([
+      ['experiment.stop', eli.email, eli.id],
+      ['experiment.conclude', eli.email, eli.id],
+      ['model.alias.promote', eli.email, eli.id],
     ]);
   });
 });

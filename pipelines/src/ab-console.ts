@@ -47,7 +47,8 @@ export async function experimentsOverview(prisma: PrismaClient, opts: { limit?: 
   );
 }
 
-const who = (actor: TActor) => ({ type: 'USER' as const, id: actor.id, display: `user:${actor.email}` });
+// A console user is named by the bare email, in the alias history and the audit log as everywhere else.
+const who = (actor: TActor) => ({ type: 'USER' as const, id: actor.id, display: actor.email });
 const why = (reason: string) => {
   const r = reason.trim();
   if (r.length < 3) throw new AppError('BAD_REQUEST', 'say why (3 characters at least)', { field: 'reason' });

@@ -36,6 +36,19 @@ describe('creating an experiment from the console', () => {
     expect(choices.production?.version).toBe('p1');
     expect(choices.challengers.map((v) => v.version)).toEqual(['c1']);
 
+    // Its audit entry refused: no experiment, no variant alias, no alias move is left behind.
+    await db.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql
+      AS $$ BEGIN RAISE EXCEPTION 'audit log refused'; END $$`);
+    await db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditLog"
+      FOR EACH ROW WHEN (NEW.action = 'experiment.create') EXECUTE FUNCTION refuse_audit()`);
+    await expect(createExperimentFromConsole({ prisma: db.prisma }, eli, spec('c1-vs-p1'))).rejects.toThrow(
+      /audit log refused/,
+    );
+    await db.prisma.$executeRawUnsafe('DROP TRIGGER refuse_audit ON "AuditLog"');
+    expect(await db.prisma.experiment.count()).toBe(0);
+    expect(await db.prisma.aliasHistory.count()).toBe(0);
+    expect(await db.prisma.modelAlias.count({ where: { name: { startsWith: 'experiment:' } } })).toBe(0);
+
     const exp = await createExperimentFromConsole({ prisma: db.prisma }, eli, spec('c1-vs-p1'));
     expect(exp).toMatchObject({
       status: 'RUNNING',
@@ -51,8 +64,15 @@ describe('creating an experiment from the console', () => {
       'experiment:c1-vs-p1:control',
       'experiment:c1-vs-p1:treatment',
     ]);
-    const audit = await db.prisma.auditLog.findFirstOrThrow({ where: { action: 'experiment.create' } });
-    expect(audit).toMatchObject({ actorId: eli.id, targetId: exp.id });
+    // Every entry, and the alias history, names the engineer by bare email.
+    const audit = await db.prisma.auditLog.findMany({ where: { actorId: eli.id }, orderBy: { id: 'asc' } });
+    expect(audit.map((a) => [a.action, a.actor, a.targetId])).toEqual([
+      ['model.alias.experiment_start', eli.email, 'experiment:c1-vs-p1:control'],
+      ['model.alias.experiment_start', eli.email, 'experiment:c1-vs-p1:treatment'],
+      ['experiment.create', eli.email, exp.id],
+    ]);
+    expect(audit[2]?.data).toEqual({ before: null, after: spec('c1-vs-p1') });
+    expect((await db.prisma.aliasHistory.findMany()).map((h) => h.actor)).toEqual([eli.email, eli.email]);
 
     const [shown] = await experimentsOverview(db.prisma);
     expect(shown).toMatchObject({ metric: 'positiveFeedbackRate' });

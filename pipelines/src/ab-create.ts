@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { TActor } from './access/roles.ts';
 import { announceAliasMove } from './alias-announce.ts';
+import { auditIn } from './audit/audited.ts';
 import { experimentAlias, PRODUCTION_ALIAS } from './registry/aliases.ts';
 
 /** The metrics an experiment may be decided on, as stored in `Experiment.primaryMetric`. */
@@ -55,7 +56,8 @@ export async function createExperimentFromConsole(
   raw: TCreateExperiment,
 ) {
   const input = ZCreateExperiment.parse(raw);
-  const who = { type: 'USER' as const, id: actor.id, display: `user:${actor.email}` };
+  // As every audit entry names a console user: by the bare email (alias history and audit log alike).
+  const who = { type: 'USER' as const, id: actor.id, display: actor.email };
   const moves: TAliasMove[] = [];
   const experiment = await withTransaction(deps.prisma, async (tx) => {
     const production = await tx.modelAlias.findUnique({ where: { name: PRODUCTION_ALIAS } });
@@ -101,17 +103,12 @@ export async function createExperimentFromConsole(
           reason: 'experiment started from the console',
         }),
       );
-    await tx.auditLog.create({
-      data: {
-        actorType: 'USER',
-        actorId: actor.id,
-        // As every audit entry names a person: the bare email (the alias history's actor is `user:<email>`).
-        actor: actor.email,
-        action: 'experiment.create',
-        targetType: 'Experiment',
-        targetId: exp.id,
-        data: { ...input },
-      },
+    await auditIn(tx, actor, {
+      action: 'experiment.create',
+      targetType: 'Experiment',
+      targetId: exp.id,
+      before: null,
+      after: input,
     });
     return exp;
   });

@@ -181,8 +181,8 @@ describe('the model registry', () => {
     });
     expect(history.map((h) => [h.kind, h.actor, h.reason])).toEqual([
       ['PROMOTE', 'system:bootstrap', 'first model'],
-      ['PROMOTE', 'user:engineer@example.com', 'refund F1 +14 pp on the same test rows'],
-      ['ROLLBACK', 'user:engineer@example.com', 'complaints about refunds'],
+      ['PROMOTE', 'engineer@example.com', 'refund F1 +14 pp on the same test rows'],
+      ['ROLLBACK', 'engineer@example.com', 'complaints about refunds'],
     ]);
     await eli.getByRole('listitem').filter({ hasText: 'complaints about refunds' }).waitFor();
     await checkPage(eli, 'models-rolled-back');

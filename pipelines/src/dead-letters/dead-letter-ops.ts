@@ -57,8 +57,21 @@ export type TReplayResult = {
   jobId: string;
 };
 
+export type TReplayOptions = {
+  /**
+   * Called once the letter and its job are read, right before the replay changes anything, with what it
+   * is about to do (`jobId`: the failed job's; a re-added job gets a new one). A caller that must record the
+   * replay (the console's audit entry) writes the record here: a record that cannot be written stops it.
+   */
+  beforeReplay?: (plan: TReplayResult) => Promise<void>;
+};
+
 /** Runs a dead letter's job again and removes the letter. */
-export async function replayDeadLetter(deps: TQueueDeps, id: string): Promise<TReplayResult> {
+export async function replayDeadLetter(
+  deps: TQueueDeps,
+  id: string,
+  options: TReplayOptions = {},
+): Promise<TReplayResult> {
   return withQueue(deps, QUEUES.deadLetters, async (dlq) => {
     const letterJob = await Job.fromId(dlq, id);
     if (!letterJob) throw new Error(`no dead letter "${id}"`);
@@ -71,9 +84,12 @@ export async function replayDeadLetter(deps: TQueueDeps, id: string): Promise<TR
           throw new Error(
             `job ${letter.jobId} on ${letter.queue} is ${state}, not failed; nothing to replay`,
           );
+        const retried = { how: 'retried' as const, queue: letter.queue, jobId: letter.jobId };
+        await options.beforeReplay?.(retried);
         await original.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-        return { how: 'retried', queue: letter.queue, jobId: letter.jobId };
+        return retried;
       }
+      await options.beforeReplay?.({ how: 're-added', queue: letter.queue, jobId: letter.jobId });
       const again = await q.add(letter.name, letter.data, {
         attempts: 3,
         backoff: { type: 'exponential', delay: 5_000 },

@@ -114,4 +114,81 @@ describe('queues and dead letters in the console', () => {
     });
     expect(audits).toHaveLength(2);
   });
+
+  it('replays a letter only with its audit entry, and reports a replayed letter replayed', async () => {
+    const target = 'acsa.console-audit.v1';
+    const dlq = open(QUEUES.deadLetters);
+    const letter = async (jobId: string) =>
+      String(
+        (
+          await dlq.add('dead', {
+            v: 1,
+            queue: target,
+            jobId,
+            name: 'sync-order',
+            data: { jobId },
+            error: 'downstream unavailable',
+            stack: null,
+            attemptsMade: 3,
+            failedAt: new Date().toISOString(),
+          })
+        ).id,
+      );
+    const [refused, dropsOnce, dropsAlways, plain] = [
+      await letter('refused'),
+      await letter('drops-once'),
+      await letter('drops-always'),
+      await letter('plain'),
+    ];
+    const sql = (q: string) => db.prisma.$executeRawUnsafe(q);
+    // The audit log refuses `refused`'s entry as it is written; the commit of `drops-once`'s fails the first
+    // time (as a dropped connection would) and of `drops-always`'s every time, after the replay is done.
+    await sql(`CREATE SEQUENCE audit_commit_failures`);
+    await sql(`CREATE FUNCTION refuse_entry() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF NEW."targetId" = '${dropsOnce}' AND nextval('audit_commit_failures') > 1 THEN RETURN NEW; END IF;
+      RAISE EXCEPTION 'audit log refused'; END $$`);
+    await sql(`CREATE TRIGGER refuse_now BEFORE INSERT ON "AuditLog" FOR EACH ROW
+      WHEN (NEW."targetId" = '${refused}') EXECUTE FUNCTION refuse_entry()`);
+    await sql(`CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON "AuditLog"
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+      WHEN (NEW."targetId" IN ('${dropsOnce}', '${dropsAlways}')) EXECUTE FUNCTION refuse_entry()`);
+
+    await expect(replayDeadLetterFromConsole(db.prisma, eli, deps, refused)).rejects.toThrow(
+      /audit log refused/,
+    );
+    expect((await listDeadLetters(deps, { q: refused })).map((l) => l.id)).toEqual([refused]);
+    expect(await open(target).getJobCounts('waiting')).toEqual({ waiting: 0 });
+
+    const result = await replayDeadLettersFromConsole(db.prisma, eli, deps, [
+      refused,
+      dropsOnce,
+      dropsAlways,
+      plain,
+    ]);
+    expect(result.replayed.map((r) => [r.id, r.how, r.unrecorded])).toEqual([
+      [dropsOnce, 're-added', undefined],
+      [dropsAlways, 're-added', expect.stringMatching(/was replayed .* audit log could not record it/)],
+      [plain, 're-added', undefined],
+    ]);
+    expect(result.failed).toEqual([{ id: refused, error: expect.stringMatching(/audit log refused/) }]);
+    const queued = await open(target).getJobs(['waiting']);
+    expect(queued.map((j) => (j.data as { jobId: string }).jobId).sort()).toEqual([
+      'drops-always',
+      'drops-once',
+      'plain',
+    ]);
+    const entries = await db.prisma.auditLog.findMany({
+      where: { action: 'dead-letter.replay', targetId: { in: [refused, dropsOnce, dropsAlways, plain] } },
+    });
+    expect(entries.map((e) => [e.targetId, e.actor, e.data]).sort()).toEqual(
+      [
+        [
+          dropsOnce,
+          eli.email,
+          { before: null, after: { how: 're-added', queue: target, jobId: 'drops-once' } },
+        ],
+        [plain, eli.email, { before: null, after: { how: 're-added', queue: target, jobId: 'plain' } }],
+      ].sort(),
+    );
+  });
 });

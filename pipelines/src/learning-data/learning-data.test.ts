@@ -81,6 +81,16 @@ describe('labels become data', () => {
       prefix: redis.prefix,
     });
     try {
+      // An audit entry that cannot be written: the press starts nothing, and the labels still count as new.
+      await db.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql
+        AS $$ BEGIN RAISE EXCEPTION 'audit log refused'; END $$`);
+      await db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditLog"
+        FOR EACH ROW WHEN (NEW.action = 'retrain.request') EXECUTE FUNCTION refuse_audit()`);
+      await expect(startRetrainFromConsole(db.prisma, eli, client)).rejects.toThrow(/audit log refused/);
+      await db.prisma.$executeRawUnsafe('DROP TRIGGER refuse_audit ON "AuditLog"');
+      expect(await db.prisma.trainingRun.count()).toBe(0);
+      expect((await newLabelsSinceRetrain(db.prisma)).count).toBe(2);
+
       const first = await startRetrainFromConsole(db.prisma, eli, client);
       const again = await startRetrainFromConsole(db.prisma, eli, client);
       expect(first.started).toBe(true);
@@ -95,7 +105,14 @@ describe('labels become data', () => {
         snapshot: null,
         gate: null,
       });
-      expect(await db.prisma.auditLog.count({ where: { action: 'retrain.request' } })).toBe(2);
+      const audit = await db.prisma.auditLog.findMany({
+        where: { action: 'retrain.request' },
+        orderBy: { id: 'asc' },
+      });
+      expect(audit.map((a) => [a.targetId, a.actor, (a.data as { after: object }).after])).toEqual([
+        [first.runId, eli.email, expect.objectContaining({ started: true, newLabels: 2 })],
+        [first.runId, eli.email, expect.objectContaining({ started: false, newLabels: 0 })],
+      ]);
     } finally {
       await client.close();
     }

@@ -30,7 +30,8 @@ export function announcerRedis(url: string): Redis {
   return redis;
 }
 
-const who = (actor: TActor) => ({ type: 'USER' as const, id: actor.id, display: `user:${actor.email}` });
+// A console user is named by the bare email, in the alias history and the audit log as everywhere else.
+const who = (actor: TActor) => ({ type: 'USER' as const, id: actor.id, display: actor.email });
 
 // Whether the alias is still where the person saw it is checked by the move itself, under the alias lock
 // (`expectedFrom`): checked here, before it, two people confirming at once would both pass.

@@ -1,4 +1,5 @@
-import type { PrismaClient, PromotionMode, RunStatus } from '@acsa/db';
+import { AppError } from '@acsa/core/errors';
+import type { PrismaClient, PromotionMode, RunStatus, TransactionClient } from '@acsa/db';
 import { withTransaction } from '@acsa/db';
 import { type ConnectionOptions, FlowProducer, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -26,6 +27,16 @@ export type TRetrainRequestResult = {
   message: string;
 };
 
+/**
+ * Records a request in the transaction that stores it, so a request whose record cannot be written changes
+ * nothing: called with the new run (QUEUED, before its jobs are enqueued), with the active run a request
+ * found instead, and, when the enqueue then fails, with the run marked FAILED (`before` its QUEUED state).
+ */
+export type TRequestRecord = (
+  tx: TransactionClient,
+  change: { before: { status: RunStatus } | null; after: TRetrainRequestResult },
+) => Promise<void>;
+
 export type TRetrainClientOptions = {
   prisma: PrismaClient;
   connection: ConnectionOptions;
@@ -34,7 +45,8 @@ export type TRetrainClientOptions = {
 };
 
 export type TRetrainClient = {
-  request(input: TRetrainRequest): Promise<TRetrainRequestResult>;
+  /** `record`: see TRequestRecord (the console's audit entry for who asked). */
+  request(input: TRetrainRequest, opts?: { record?: TRequestRecord }): Promise<TRetrainRequestResult>;
   /**
    * Takes every step of a run that has not started off the queues, in one atomic BullMQ removal: true when
    * none was executing (the run will do nothing more), false when a step is running right now (BullMQ
@@ -47,6 +59,12 @@ export type TRetrainClient = {
 };
 
 const ACTIVE: RunStatus[] = ['QUEUED', 'RUNNING'];
+const queued = (runId: string): TRetrainRequestResult => ({
+  started: true,
+  runId,
+  status: 'QUEUED',
+  message: `run ${runId} queued`,
+});
 /** A run younger than this may still be being enqueued by the request that created it. */
 const ENQUEUE_GRACE_MS = 60_000;
 
@@ -66,7 +84,7 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
     return (await Job.fromId(root, stepJobId(run.id, 'promote'))) === undefined;
   }
 
-  async function claim(input: z.output<typeof ZRetrainRequest>) {
+  async function claim(input: z.output<typeof ZRetrainRequest>, record?: TRequestRecord) {
     const config = ZRetrainConfig.parse(input.config ?? {});
     return withTransaction(
       prisma,
@@ -95,17 +113,41 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
             message: `requested (${input.trigger.toLowerCase()}${input.reason ? `: ${input.reason}` : ''}); mode ${config.mode}, preset ${config.preset}`,
           },
         });
+        await record?.(tx, { before: null, after: queued(run.id) });
         return { created: true as const, run };
       },
       { isolationLevel: 'ReadCommitted' },
     );
   }
 
+  /**
+   * The run was stored (and recorded) but its jobs never reached the queue: it is marked FAILED with the
+   * reason, and the record says so, so the trail does not end at a run that looks queued.
+   */
+  async function notQueued(runId: string, reason: string, record?: TRequestRecord) {
+    const error = `could not be queued: ${reason}`;
+    await withTransaction(
+      prisma,
+      async (tx) => {
+        await tx.trainingRun.update({
+          where: { id: runId },
+          data: { status: 'FAILED', error, finishedAt: new Date() },
+        });
+        await record?.(tx, {
+          before: { status: 'QUEUED' },
+          after: { started: false, runId, status: 'FAILED', message: `run ${runId} ${error}` },
+        });
+      },
+      { isolationLevel: 'ReadCommitted' },
+    );
+  }
+
   return {
-    async request(raw) {
+    async request(raw, opts = {}) {
       const input = ZRetrainRequest.parse(raw);
+      const { record } = opts;
       for (let attempt = 0; attempt < 2; attempt++) {
-        const claimed = await claim(input);
+        const claimed = await claim(input, record);
         const { run } = claimed;
         if (!claimed.created) {
           if (attempt === 0 && (await isLost(run))) {
@@ -115,31 +157,43 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
             });
             continue;
           }
-          await prisma.trainingLog.create({
-            data: {
-              runId: run.id,
-              level: 'info',
-              message: `another trigger (${input.trigger.toLowerCase()}${input.reason ? `: ${input.reason}` : ''}) arrived while this run was active; no second run started`,
-            },
-          });
-          return {
+          const found: TRetrainRequestResult = {
             started: false,
             runId: run.id,
             status: run.status,
             message: `run ${run.id} is already ${run.status.toLowerCase()}; no second run started`,
           };
+          await withTransaction(
+            prisma,
+            async (tx) => {
+              await tx.trainingLog.create({
+                data: {
+                  runId: run.id,
+                  level: 'info',
+                  message: `another trigger (${input.trigger.toLowerCase()}${input.reason ? `: ${input.reason}` : ''}) arrived while this run was active; no second run started`,
+                },
+              });
+              await record?.(tx, { before: null, after: found });
+            },
+            { isolationLevel: 'ReadCommitted' },
+          );
+          return found;
         }
         try {
           await flows.add(retrainFlow(run.id, { backoffMs: options.backoffMs }));
         } catch (e) {
-          const error = `could not be queued: ${(e as Error).message}`;
-          await prisma.trainingRun.update({
-            where: { id: run.id },
-            data: { status: 'FAILED', error, finishedAt: new Date() },
-          });
-          throw new Error(`retraining run ${run.id} ${error}`);
+          // Left QUEUED (PostgreSQL failing too), a request after the grace period finds it lost and replaces it.
+          const marked = await notQueued(run.id, (e as Error).message, record).then(
+            () => 'it is marked failed',
+            () => 'a later request replaces it',
+          );
+          throw new AppError(
+            'UNAVAILABLE',
+            `retraining run ${run.id} could not be queued (the job queue refused it or is unreachable); ${marked}: try again`,
+            { cause: e },
+          );
         }
-        return { started: true, runId: run.id, status: 'QUEUED', message: `run ${run.id} queued` };
+        return queued(run.id);
       }
       throw new Error('no retraining run could be started');
     },

@@ -3,47 +3,30 @@ import type { PrismaClient, RunStatus } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
 import { audited } from '../audit/audited.ts';
 import { type TPromotionMode, type TTrainingPreset, ZRetrainConfig } from '../retrain/config.ts';
-import type { TRetrainClient, TRetrainRequestResult } from '../retrain/retrain-client.ts';
+import type { TRetrainClient } from '../retrain/retrain-client.ts';
+import { auditedRequest } from './audited-request.ts';
 import { isActiveRun } from './run-state.ts';
-
-async function auditRequest(
-  prisma: PrismaClient,
-  actor: TActor,
-  action: string,
-  result: TRetrainRequestResult,
-  extra: object,
-) {
-  await prisma.auditLog.create({
-    data: {
-      actorType: 'USER',
-      actorId: actor.id,
-      actor: actor.email,
-      action,
-      targetType: 'TrainingRun',
-      targetId: result.runId,
-      data: { before: null, after: { ...result, ...extra } },
-    },
-  });
-}
 
 /**
  * Starts a run with a promotion mode and a training size, as `acsa retrain --mode --preset` does: through
- * the one retrain client (at most one active run; while one is active, that run comes back instead).
+ * the one retrain client (at most one active run; while one is active, that run comes back instead). The
+ * client stores the run with its audit entry; `prisma` is kept so every run action takes the same arguments.
  */
 export async function startRun(
-  prisma: PrismaClient,
+  _prisma: PrismaClient,
   actor: TActor,
   client: TRetrainClient,
   input: { mode: TPromotionMode; preset: TTrainingPreset },
 ) {
-  const result = await client.request({
-    trigger: 'MANUAL',
-    reason: `console: ${input.mode}, ${input.preset}`,
-    requestedById: actor.id,
-    config: { mode: input.mode, preset: input.preset },
-  });
-  await auditRequest(prisma, actor, 'retrain.request', result, input);
-  return result;
+  return client.request(
+    {
+      trigger: 'MANUAL',
+      reason: `console: ${input.mode}, ${input.preset}`,
+      requestedById: actor.id,
+      config: { mode: input.mode, preset: input.preset },
+    },
+    { record: auditedRequest(actor, 'retrain.request', input) },
+  );
 }
 
 /** A new run with a finished run's configuration (mode, preset, overrides, gate thresholds, seed). */
@@ -58,15 +41,16 @@ export async function replayRun(prisma: PrismaClient, actor: TActor, client: TRe
   const config = ZRetrainConfig.safeParse(run.config);
   if (!config.success)
     throw new AppError('CONFLICT', 'this run’s configuration is not one this version can run');
-  const result = await client.request({
-    trigger: 'MANUAL',
-    reason: `console: replay of run ${runId}`,
-    requestedById: actor.id,
-    // A replay is judged on the same frozen test rows: it never refreezes them again.
-    config: { ...config.data, refreezeTest: false },
-  });
-  await auditRequest(prisma, actor, 'retrain.replay', result, { replayOf: runId });
-  return result;
+  return client.request(
+    {
+      trigger: 'MANUAL',
+      reason: `console: replay of run ${runId}`,
+      requestedById: actor.id,
+      // A replay is judged on the same frozen test rows: it never refreezes them again.
+      config: { ...config.data, refreezeTest: false },
+    },
+    { record: auditedRequest(actor, 'retrain.replay', { replayOf: runId }) },
+  );
 }
 
 /**

@@ -146,6 +146,75 @@ describe('retraining runs from the console', () => {
     }
   });
 
+  it('stores a started run with its audit entry or not at all, and records a run that could not be queued', async () => {
+    const runs = () => db.prisma.trainingRun.count();
+    const jobs = async () => (await queue.getJobs()).length;
+    const [runsBefore, jobsBefore] = [await runs(), await jobs()];
+    // The audit log refuses the entry: the request must leave no run behind and queue nothing.
+    await db.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql
+      AS $$ BEGIN RAISE EXCEPTION 'audit log refused'; END $$`);
+    await db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_retrain_audit BEFORE INSERT ON "AuditLog"
+      FOR EACH ROW WHEN (NEW.action LIKE 'retrain.%') EXECUTE FUNCTION refuse_audit()`);
+    try {
+      await expect(startRun(db.prisma, eli, client, { mode: 'shadow', preset: 'small' })).rejects.toThrow(
+        /audit log refused/,
+      );
+      expect(await runs()).toBe(runsBefore);
+      expect(await jobs()).toBe(jobsBefore);
+    } finally {
+      await db.prisma.$executeRawUnsafe('DROP TRIGGER refuse_retrain_audit ON "AuditLog"');
+    }
+
+    // The run and its entry are stored together, the entry naming the engineer by bare email.
+    const started = await startRun(db.prisma, eli, client, { mode: 'shadow', preset: 'small' });
+    expect(started).toMatchObject({ started: true, status: 'QUEUED' });
+    expect(await db.prisma.auditLog.findMany({ where: { targetId: started.runId } })).toEqual([
+      expect.objectContaining({ action: 'retrain.request', actorId: eli.id, actor: eli.email }),
+    ]);
+    expect(await Job.fromId(queue, stepJobId(started.runId, 'snapshot'))).toBeDefined();
+    await cancelRun(db.prisma, eli, client, { runId: started.runId, reason: 'only a check' });
+
+    // Redis refuses the jobs after the run and its entry are stored: the run is marked failed with the
+    // reason, the audit log says so, and the engineer is told plainly.
+    // Nothing listens on port 1: every command fails at once.
+    const down = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+    const offline = createRetrainClient({ prisma: db.prisma, connection: down, prefix: prefix() });
+    try {
+      const refused = await startRun(db.prisma, eli, offline, { mode: 'direct', preset: 'small' }).catch(
+        (e: unknown) => e,
+      );
+      expect(refused).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/marked failed/) });
+      const run = await db.prisma.trainingRun.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+      expect(run).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/^could not be queued/) });
+      const trail = await db.prisma.auditLog.findMany({
+        where: { targetId: run.id },
+        orderBy: { id: 'asc' },
+      });
+      expect(trail.map((a) => [a.action, a.actor, a.data])).toEqual([
+        [
+          'retrain.request',
+          eli.email,
+          expect.objectContaining({ after: expect.objectContaining({ status: 'QUEUED' }) }),
+        ],
+        [
+          'retrain.request',
+          eli.email,
+          {
+            before: { status: 'QUEUED' },
+            after: expect.objectContaining({ status: 'FAILED', mode: 'direct', preset: 'small' }),
+          },
+        ],
+      ]);
+    } finally {
+      await offline.close().catch(() => undefined);
+      down.disconnect();
+    }
+  });
+
   it('streams a run’s changes and new log lines until it ends', async () => {
     const run = await db.prisma.trainingRun.create({
       data: { trigger: 'MANUAL', mode: 'NONE', status: 'RUNNING' },

@@ -29,8 +29,9 @@ export function ReplaySelected({ formId }: { formId: string }) {
     trpc.queues.replayDeadLetters.mutationOptions({
       onSuccess: (r) => {
         const failed = r.failed.map((f) => `${f.id} (${f.error})`).join('; ');
+        const unrecorded = r.replayed.filter((x) => x.unrecorded).map((x) => x.id);
         say(
-          `Replayed ${r.replayed.length} of ${r.replayed.length + r.failed.length} dead letters.${failed ? ` Failed: ${failed}.` : ''}`,
+          `Replayed ${r.replayed.length} of ${r.replayed.length + r.failed.length} dead letters.${failed ? ` Failed: ${failed}.` : ''}${unrecorded.length ? ` Replayed but missing from the audit log (tell an admin): ${unrecorded.join(', ')}.` : ''}`,
         );
         setSelected([]);
         router.refresh();
