@@ -87,10 +87,16 @@ export class ApiKeyAuth {
     this.holdMs = options.refusalHoldMs ?? 500;
   }
 
-  async authenticate(
-    header: string | undefined,
-    { scope, client = 'unknown', origin }: TAuthRequest,
-  ): Promise<TApiKeyPrincipal> {
+  /** Who and what the request may do: `identify`, then `authorize`'s refusal thrown. */
+  async authenticate(header: string | undefined, request: TAuthRequest): Promise<TApiKeyPrincipal> {
+    const principal = await this.identify(header, request.client);
+    const refusal = this.authorize(principal, request);
+    if (refusal) throw refusal;
+    return principal;
+  }
+
+  /** The key's principal, or UNAUTHENTICATED: who calls, before what they may do is checked. */
+  async identify(header: string | undefined, client = 'unknown'): Promise<TApiKeyPrincipal> {
     const match = header?.match(/^Bearer\s+(\S{16,256})\s*$/i);
     if (!match?.[1]) {
       throw new AppError(
@@ -106,12 +112,21 @@ export class ApiKeyAuth {
       this.known.get(hash) ?? (this.unknown.has(hash) ? null : await this.lookup(hash, client));
     if (!principal)
       throw new AppError('UNAUTHENTICATED', 'unknown or revoked API key', { field: 'authorization' });
-    if (!principal.scopes.includes(scope)) {
-      throw new AppError('FORBIDDEN', `this API key lacks the "${scope}" scope`, { field: 'authorization' });
-    }
-    checkOrigin(principal, origin);
-    this.touch(principal.id);
     return principal;
+  }
+
+  /**
+   * Why this key may not make this request (a scope it lacks, an origin it is not bound to), or null, and
+   * then the key's use is recorded. Returned, not thrown: the routes count a refused request against the
+   * key's limits before answering it, or refusals would be the one thing a key could send without limit.
+   */
+  authorize(principal: TApiKeyPrincipal, { scope, origin }: Omit<TAuthRequest, 'client'>): AppError | null {
+    if (!principal.scopes.includes(scope)) {
+      return new AppError('FORBIDDEN', `this API key lacks the "${scope}" scope`, { field: 'authorization' });
+    }
+    const refusal = originRefusal(principal, origin);
+    if (!refusal) this.touch(principal.id);
+    return refusal;
   }
 
   /**
@@ -192,23 +207,24 @@ export class ApiKeyAuth {
  * web page: refused, so the mistake shows at once instead of the key staying exposed. A publishable key is
  * usable only from its own origins (a page elsewhere would borrow the shop's quota and name).
  */
-function checkOrigin(principal: TApiKeyPrincipal, origin: string | undefined): void {
+function originRefusal(principal: TApiKeyPrincipal, origin: string | undefined): AppError | null {
   if (principal.kind === 'SECRET') {
-    if (origin === undefined) return;
-    throw new AppError(
+    if (origin === undefined) return null;
+    return new AppError(
       'FORBIDDEN',
       `a secret API key must not be used from a browser (this request comes from ${origin}): keep it on the shop's server, and give web pages a publishable key bound to their origin`,
       { field: 'authorization' },
     );
   }
   if (origin === undefined)
-    throw new AppError(
+    return new AppError(
       'FORBIDDEN',
       'a publishable API key is accepted only from a web page of its allowed origins, and this request names no Origin',
       { field: 'origin' },
     );
   if (!principal.allowedOrigins.includes(origin))
-    throw new AppError('FORBIDDEN', `this publishable API key is not allowed from ${origin}`, {
+    return new AppError('FORBIDDEN', `this publishable API key is not allowed from ${origin}`, {
       field: 'origin',
     });
+  return null;
 }

@@ -39,6 +39,25 @@ describe('RateLimiter in Redis', () => {
     expect(await cache.redis.get(`acsa:rl:s:key-a:session-2:${Math.floor(now / 60_000)}`)).toBe('2');
   });
 
+  it('counts a request refused before it names a session against its key and address only', async () => {
+    const limiter = new RateLimiter(cache.redis, {
+      perSessionPerMinute: 1,
+      perKeyPerMinute: 3,
+      perAddressPerMinute: 2,
+    });
+    const now = Date.UTC(2026, 11, 6, 12, 1, 10);
+    const window = Math.floor(now / 60_000);
+    expect(await outcome(limiter.check('key-r', undefined, { now, address: '192.0.2.8' }))).toBe('ok');
+    expect(await outcome(limiter.check('key-r', undefined, { now, address: '192.0.2.8' }))).toBe('ok');
+    // The address is spent, the key not yet; no session was counted.
+    expect(await outcome(limiter.check('key-r', undefined, { now, address: '192.0.2.8' }))).toBe(
+      'RATE_LIMITED',
+    );
+    expect(await cache.redis.keys(`acsa:rl:s:key-r:*`)).toEqual([]);
+    expect(await cache.redis.get(`acsa:rl:k:key-r:${window}`)).toBe('3');
+    expect(await outcome(limiter.check('key-r', 'session-1', { now }))).toBe('RATE_LIMITED');
+  });
+
   it('brings back each request’s read key in the same round trip, null when absent', async () => {
     const limiter = new RateLimiter(cache.redis, {
       perSessionPerMinute: 10,

@@ -93,25 +93,28 @@ export class RateLimiter {
   }
 
   /**
-   * Counts the request against its session's and its key's limits, throwing RATE_LIMITED past either.
+   * Counts the request against its key's limit, its address's (when given) and its session's, throwing
+   * RATE_LIMITED past any, the key's and the address's first. `sessionId` undefined: a request about to be
+   * refused (a body that is not valid names no session), counted against the key and the address only.
    * `read`: a Redis key whose value comes back in the same round trip (the turn's dialogue state): its
    * value, null when absent, undefined when Redis did not answer.
    */
   async check(
     apiKeyId: string,
-    sessionId: string,
+    sessionId: string | undefined,
     options: { read?: string; now?: number; address?: string } = {},
   ): Promise<string | null | undefined> {
     const now = options.now ?? Date.now();
     const window = Math.floor(now / WINDOW_MS);
     const retryAfter = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
-    const sessionKey = `${this.prefix}s:${apiKeyId}:${sessionId}:${window}`;
-    const apiKey = `${this.prefix}k:${apiKeyId}:${window}`;
-    const keys = [sessionKey, apiKey];
+    const keys = [`${this.prefix}k:${apiKeyId}:${window}`];
     // Counted per network as the address throttle counts: an IPv6 host rotating through its /64 is one client.
     if (options.address) keys.push(`${this.prefix}a:${apiKeyId}:${addressKey(options.address)}:${window}`);
+    if (sessionId !== undefined) keys.push(`${this.prefix}s:${apiKeyId}:${sessionId}:${window}`);
     const { counts, read } = await this.count(keys, window, options.read);
-    const [session = 0, key = 0, address = 0] = counts;
+    const [key = 0] = counts;
+    const address = options.address ? (counts[1] ?? 0) : 0;
+    const session = sessionId === undefined ? 0 : (counts.at(-1) ?? 0);
     if (key > this.limits.perKeyPerMinute) {
       throw new AppError(
         'RATE_LIMITED',

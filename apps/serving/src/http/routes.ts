@@ -9,7 +9,7 @@ import type { SessionStore } from '../chat/session-store.ts';
 import { sessionTokenHash } from '../chat/session-token.ts';
 import { sql, type TDb } from '../db/sql.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
-import { fromZod } from './error-handler.ts';
+import { addressOf, admit, countRefusedBodies } from './admission.ts';
 import { openApiDocument } from './openapi.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -24,24 +24,17 @@ export type TRouteDeps = {
   version: string;
 };
 
-/** Thin transport: authenticate, rate-limit, validate, call one function. */
+/**
+ * Thin transport: identify the key, rate-limit, answer a refusal or call one function. Every request with a
+ * known key is counted against the key's and the address's limits before any refusal is answered (scope,
+ * origin, body), so that what is refused cannot be sent without limit; the session's limit counts valid
+ * requests only. Either way one round trip to Redis, batched with the other requests' (RateLimiter).
+ */
 export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
-  const parse = <T>(
-    schema: {
-      safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError };
-    },
-    body: unknown,
-  ): T => {
-    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new AppError('BAD_REQUEST', 'the body must be a JSON object');
-    }
-    const r = schema.safeParse(body);
-    if (!r.success) throw fromZod(r.error);
-    return r.data;
-  };
+  const refusedBodies = { errorHandler: countRefusedBodies(d.auth, d.limiter) };
 
   // One trace per turn, continuing the caller's when it sends a traceparent.
-  app.post('/v1/chat', (request) =>
+  app.post('/v1/chat', refusedBodies, (request) =>
     withSpan(
       'POST /v1/chat',
       async (span) => {
@@ -52,28 +45,28 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
           request.log = request.log.child({ traceId, spanId });
         }
         const principal = await withSpan('auth', () =>
-          d.auth.authenticate(request.headers.authorization, {
-            scope: 'chat',
-            client: request.ip,
-            origin: request.headers.origin,
-          }),
+          d.auth.identify(request.headers.authorization, request.ip),
         );
-        const body = parse(d.schemas.ZChatRequest, request.body);
-        span?.setAttribute('acsa.session_id', body.sessionId);
+        const admitted = admit(
+          d.auth,
+          principal,
+          { scope: 'chat', origin: request.headers.origin },
+          d.schemas.ZChatRequest,
+          request.body,
+        );
+        const body = admitted.ok ? admitted.body : undefined;
+        if (body) span?.setAttribute('acsa.session_id', body.sessionId);
         // The session's state rides along with the rate limit's round trip to Redis.
-        const tokenHash = body.sessionToken ? sessionTokenHash(body.sessionToken) : undefined;
+        const tokenHash = body?.sessionToken ? sessionTokenHash(body.sessionToken) : undefined;
         const read =
-          (tokenHash && d.sessions.prefetchKey(principal.id, body.sessionId, tokenHash)) || undefined;
+          (body && tokenHash && d.sessions.prefetchKey(principal.id, body.sessionId, tokenHash)) || undefined;
         const state = await withSpan(
           'rate-limit',
-          () =>
-            d.limiter.check(principal.id, body.sessionId, {
-              read,
-              ...(principal.kind === 'PUBLISHABLE' ? { address: request.ip } : {}),
-            }),
+          () => d.limiter.check(principal.id, body?.sessionId, { read, ...addressOf(principal, request.ip) }),
           { attributes: { 'acsa.session.prefetched': read !== undefined } },
         );
-        return d.handleTurn(principal, body, {
+        if (!admitted.ok) throw admitted.refusal;
+        return d.handleTurn(principal, admitted.body, {
           ...(tokenHash ? { tokenHash } : {}),
           ...(read === undefined ? {} : { state }),
         });
@@ -86,18 +79,22 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
     ),
   );
 
-  app.post('/v1/feedback', async (request, reply) => {
-    const principal = await d.auth.authenticate(request.headers.authorization, {
-      scope: 'feedback',
-      client: request.ip,
-      origin: request.headers.origin,
-    });
-    const body = parse(d.schemas.ZFeedbackRequest, request.body);
+  app.post('/v1/feedback', refusedBodies, async (request, reply) => {
+    const principal = await d.auth.identify(request.headers.authorization, request.ip);
+    const admitted = admit(
+      d.auth,
+      principal,
+      { scope: 'feedback', origin: request.headers.origin },
+      d.schemas.ZFeedbackRequest,
+      request.body,
+    );
     await d.limiter.check(
       principal.id,
-      body.sessionId,
-      principal.kind === 'PUBLISHABLE' ? { address: request.ip } : {},
+      admitted.ok ? admitted.body.sessionId : undefined,
+      addressOf(principal, request.ip),
     );
+    if (!admitted.ok) throw admitted.refusal;
+    const body = admitted.body;
     // The session's latest conversation and its last agent message, in one statement with the insert.
     const [stored] = await d.db.query<{ id: string }>(sql`
       WITH conv AS (
