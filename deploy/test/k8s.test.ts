@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import Fastify from 'fastify';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
+import { loadEnv } from '../../apps/serving/src/env.ts';
 import { hasKubectl, kubectlKustomize, miniKustomize, readYaml, type TObject } from './kustomize-build.ts';
 
 const K8S = fileURLToPath(new URL('../k8s/', import.meta.url));
@@ -127,6 +129,30 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(targets).toEqual(['http']);
     expect(targets).not.toContain('metrics');
     expect(targets).not.toContain(port('metrics'));
+  });
+
+  it("believes the in-cluster ingress's X-Forwarded-For, and no one else's", async () => {
+    const value = envOf(find(objects, 'Deployment', 'serving'), 'TRUST_PROXY')?.value;
+    expect(value, 'TRUST_PROXY: behind an ingress every shopper would share one address').toBeTruthy();
+    // As serving reads it, and as Fastify then resolves request.ip.
+    const app = Fastify({ trustProxy: loadEnv({ TRUST_PROXY: value }).TRUST_PROXY });
+    app.get('/ip', async (request) => request.ip);
+    const ipOf = async (remoteAddress: string, forwarded?: string) =>
+      (
+        await app.inject({
+          url: '/ip',
+          remoteAddress,
+          headers: forwarded ? { 'x-forwarded-for': forwarded } : {},
+        })
+      ).body;
+    const ingressPod = '10.244.1.7';
+    // The shopper's address, as the ingress forwards it; one the shopper forged before it is ignored.
+    expect(await ipOf(ingressPod, '198.51.100.23')).toBe('198.51.100.23');
+    expect(await ipOf(ingressPod, '203.0.113.99, 198.51.100.23')).toBe('198.51.100.23');
+    expect(await ipOf('2001:db8::1', '10.0.0.1')).toBe('2001:db8::1');
+    // A client reaching the pod other than through a proxy cannot choose its address.
+    expect(await ipOf('198.51.100.50', '203.0.113.1')).toBe('198.51.100.50');
+    await app.close();
   });
 
   it('scales serving on CPU and turns in flight per pod, and trainer workers on queue depth', () => {
