@@ -27,6 +27,7 @@ const ports = {
   serving: Number(env.PORT_SERVING ?? 8080),
   console: Number(env.PORT_CONSOLE ?? 3000),
   trainer: Number(env.TRAINER_PORT ?? 8090),
+  servingMetrics: Number(env.METRICS_PORT ?? 9464),
   demoShop: Number(env.DEMO_SHOP_PORT ?? 3100),
 };
 
@@ -144,6 +145,7 @@ process.once('SIGTERM', () => shutdown(0));
 launch('serving', 'node', ['--import', 'tsx', 'apps/serving/src/main.ts'], {
   env: {
     PORT: String(ports.serving),
+    METRICS_PORT: String(ports.servingMetrics),
     NODE_OPTIONS: [env.NODE_OPTIONS, SERVING_NODE_OPTIONS].filter(Boolean).join(' '),
     ...(development ? { HELP_CENTER_URL: `http://127.0.0.1:${ports.demoShop}/help` } : {}),
   },
@@ -195,8 +197,8 @@ if (failed.length) {
   console.log(`
 \x1b[1mACSA is up\x1b[0m (${((Date.now() - t0) / 1000).toFixed(1)} s)
   console   http://127.0.0.1:${ports.console}
-  serving   http://127.0.0.1:${ports.serving}   (health: /healthz)
-  trainer   http://127.0.0.1:${ports.trainer}/healthz
+  serving   http://127.0.0.1:${ports.serving}   (health: /healthz; metrics: http://127.0.0.1:${ports.servingMetrics}/metrics)
+  trainer   http://127.0.0.1:${ports.trainer}/healthz   (metrics: /metrics)
 ${
   env.ACSA_DEMO_API_KEY
     ? `
