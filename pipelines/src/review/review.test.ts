@@ -189,7 +189,10 @@ describe('labeling', () => {
       finalIntent: null,
     });
     await expect(undoLastLabel(db.prisma, rob)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const audit = await db.prisma.auditLog.findMany({ where: { actorId: rae.id, action: { not: 'review.claim' } }, orderBy: { id: 'asc' } });
+    const audit = await db.prisma.auditLog.findMany({
+      where: { actorId: rae.id, action: { not: 'review.claim' } },
+      orderBy: { id: 'asc' },
+    });
     expect(audit.map((a) => a.action)).toEqual(['label.create', 'review.skip', 'label.undo']);
   });
 
