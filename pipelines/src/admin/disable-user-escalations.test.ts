@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { createTestDatabase, raceBehindLock, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TActor } from '../access/roles.ts';
 import { resolveEscalation, takeEscalation } from '../escalations/escalation-actions.ts';
@@ -69,5 +69,46 @@ describe('disabling a user who holds escalations', () => {
     });
     const disable = await db.prisma.auditLog.findFirstOrThrow({ where: { action: 'user.disable' } });
     expect(disable.data).toMatchObject({ after: { id: rae.id, escalationsHandedBack: 1 } });
+  });
+});
+
+describe('a disabled user taking an escalation', () => {
+  it('is refused, and the escalation stays in the queue unrecorded', async () => {
+    const dan = await makeUser(db.prisma, 'REVIEWER', 'dan');
+    const waiting = await escalate('where is my order', '2026-12-02T09:00:00Z');
+    await setUserDisabled(db.prisma, ada, { userId: dan.id, disabled: true });
+
+    await expect(takeEscalation(db.prisma, dan, waiting)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'your account is disabled',
+    });
+    expect(await db.prisma.escalation.findUniqueOrThrow({ where: { id: waiting } })).toMatchObject({
+      status: 'OPEN',
+      assigneeId: null,
+    });
+    expect(await db.prisma.auditLog.count({ where: { targetId: waiting } })).toBe(0);
+  });
+
+  it('at the moment they are disabled: the escalation never stays with them', async () => {
+    const dee = await makeUser(db.prisma, 'REVIEWER', 'dee');
+    const waiting = await escalate('cancel my order', '2026-12-02T10:00:00Z');
+    // The escalation's row is held: the take waits to write it while the disable runs, as a take that
+    // commits just after the disable read dee's escalations would.
+    const results = await raceBehindLock<unknown>(
+      db.prisma,
+      (tx) => tx.$queryRaw`SELECT id FROM "Escalation" WHERE id = ${waiting}::uuid FOR UPDATE`,
+      [
+        () => takeEscalation(db.prisma, dee, waiting),
+        () => setUserDisabled(db.prisma, ada, { userId: dee.id, disabled: true }),
+      ],
+    );
+    const [take, disable] = results;
+    expect(disable?.status).toBe('fulfilled');
+    // Either the take went first and the disable handed it back, or the take was refused.
+    if (take?.status === 'rejected') expect(take.reason).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await db.prisma.escalation.findUniqueOrThrow({ where: { id: waiting } })).toMatchObject({
+      status: 'OPEN',
+      assigneeId: null,
+    });
   });
 });

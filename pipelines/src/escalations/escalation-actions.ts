@@ -13,12 +13,28 @@ const SNAPSHOT = {
 } as const;
 
 /**
+ * Refuses a taker whose account is disabled, holding their user row FOR SHARE until the take commits.
+ * Disabling writes that row before it hands back what the user holds, so the two are serialised: a take
+ * that locks first commits before the disable reads the user's escalations (and is handed back), and one
+ * that locks after reads the disabled row. Read without the lock, a take committing just after the disable
+ * read their escalations would stay with someone who can no longer answer. Take it before any escalation
+ * row, in the disable's order (user, then escalations), so the two never deadlock.
+ */
+async function refuseDisabledTaker(tx: TransactionClient, actor: TActor) {
+  const [taker] = await tx.$queryRaw<{ disabledAt: Date | null }[]>`
+    SELECT "disabledAt" FROM "User" WHERE id = ${actor.id}::uuid FOR SHARE`;
+  // A user row that is gone is an account that can no longer act either.
+  if (!taker || taker.disabledAt) throw new AppError('FORBIDDEN', 'your account is disabled');
+}
+
+/**
  * Takes an open escalation: it becomes this person's, so two people never work one. The update is
  * conditional on the row still being open, so of two people pressing "take" at once exactly one wins and
- * the other is told who has it (CONFLICT).
+ * the other is told who has it (CONFLICT). A disabled account takes nothing (FORBIDDEN).
  */
 export async function takeEscalation(prisma: PrismaClient, actor: TActor, id: string) {
   return audited(prisma, actor, async (tx) => {
+    await refuseDisabledTaker(tx, actor);
     const before = await tx.escalation.findUnique({ where: { id }, select: SNAPSHOT });
     if (!before) throw new AppError('NOT_FOUND', 'no such escalation');
     const { count } = await tx.escalation.updateMany({

@@ -6,17 +6,21 @@ import {
   type TestRedis,
   testServiceUrls,
 } from '@acsa/db/testing';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TActor } from '../access/roles.ts';
 import { driftWindow } from '../analytics/drift-window.ts';
+import { QUEUES } from '../queues.ts';
 import { createRetrainClient, type TRetrainClient } from '../retrain/retrain-client.ts';
+import { stepJobId } from '../retrain/steps.ts';
 import { makeUser } from '../workbench-fixtures.ts';
 import { retrainFromDriftReport } from './retrain-from-drift.ts';
 
 let db: TestDatabase;
 let redis: TestRedis;
 let client: TRetrainClient;
+let queue: Queue;
 let connection: Redis;
 let eli: TActor;
 let alerting: string;
@@ -27,6 +31,7 @@ beforeAll(async () => {
   [db, redis] = await Promise.all([createTestDatabase(urls.databaseUrl), createTestRedis(urls.redisUrl)]);
   connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   client = createRetrainClient({ prisma: db.prisma, connection, prefix: `${redis.prefix}bull` });
+  queue = new Queue(QUEUES.retrain, { connection, prefix: `${redis.prefix}bull` });
   eli = await makeUser(db.prisma, 'ENGINEER', 'eli');
   const v = await bareModelVersion(db.prisma, 'intent-rfd');
   const report = (h: number, alert: boolean) =>
@@ -61,7 +66,7 @@ beforeAll(async () => {
   quiet = (await report(11, false)).id;
 });
 afterAll(async () => {
-  await client?.close();
+  await Promise.all([client?.close(), queue?.close()]);
   connection?.disconnect();
   await Promise.all([db?.drop(), redis?.cleanup()]);
 });
@@ -97,6 +102,42 @@ describe('retrain from a drift alert', () => {
     expect(again).toMatchObject({ started: true });
     expect(again.runId).not.toBe(r.runId);
     expect((await driftWindow(db.prisma, alerting))?.runs.map((x) => x.id)).toEqual([again.runId, r.runId]);
+  });
+
+  it('stores the run with the entry that links it to the report, or neither, and queues nothing without it', async () => {
+    // No run from an earlier test may be active: this one must be able to start a run.
+    await db.prisma.trainingRun.updateMany({
+      where: { status: { in: ['QUEUED', 'RUNNING'] } },
+      data: { status: 'FAILED' },
+    });
+    const runs = () => db.prisma.trainingRun.count();
+    const jobs = async () => (await queue.getJobs()).length;
+    const entries = () => db.prisma.auditLog.count({ where: { action: 'drift.retrain' } });
+    const [runsBefore, jobsBefore, entriesBefore] = [await runs(), await jobs(), await entries()];
+    await db.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql
+      AS $$ BEGIN RAISE EXCEPTION 'audit log refused'; END $$`);
+    await db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_drift_audit BEFORE INSERT ON "AuditLog"
+      FOR EACH ROW WHEN (NEW.action = 'drift.retrain') EXECUTE FUNCTION refuse_audit()`);
+    try {
+      await expect(retrainFromDriftReport(db.prisma, eli, client, { reportId: alerting })).rejects.toThrow(
+        /audit log refused/,
+      );
+      expect([await runs(), await jobs(), await entries()]).toEqual([runsBefore, jobsBefore, entriesBefore]);
+    } finally {
+      await db.prisma.$executeRawUnsafe('DROP TRIGGER refuse_drift_audit ON "AuditLog"');
+    }
+
+    const r = await retrainFromDriftReport(db.prisma, eli, client, { reportId: alerting });
+    expect(r).toMatchObject({ started: true, status: 'QUEUED', reportId: alerting });
+    expect(await runs()).toBe(runsBefore + 1);
+    expect(await queue.getJob(stepJobId(r.runId, 'snapshot'))).toBeDefined();
+    const entry = await db.prisma.auditLog.findFirstOrThrow({
+      where: { action: 'drift.retrain' },
+      orderBy: { id: 'desc' },
+    });
+    expect(entry).toMatchObject({ actorId: eli.id, actor: eli.email, targetId: alerting });
+    expect(entry.data).toMatchObject({ before: null, after: { runId: r.runId, started: true } });
+    expect((await driftWindow(db.prisma, alerting))?.activeRun).toMatchObject({ id: r.runId });
   });
 
   it('refuses a window that did not alert and an unknown report', async () => {

@@ -1,9 +1,9 @@
 import { AppError } from '@acsa/core/errors';
 import type { PrismaClient, RunStatus } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
-import { audited } from '../audit/audited.ts';
 import { driftAlertReason } from '../drift-job.ts';
 import type { TRetrainClient } from '../retrain/retrain-client.ts';
+import { auditedRequest } from './audited-request.ts';
 import { isActiveRun } from './run-state.ts';
 
 /** The audit action that links a run to the drift report it was started from (there is no column for it). */
@@ -33,7 +33,10 @@ export async function runsFromDriftReport(prisma: PrismaClient, reportId: string
  * "Retrain from this alert": a DRIFT run whose reason names the report and what breached, started through
  * the one retrain client (default configuration, as the trainer's own drift trigger). Refused for a window
  * that did not alert, and while a run started from this report is still queued or running. While another
- * run is active no run starts (one at a time): that run comes back with `started: false`.
+ * run is active no run starts (one at a time): that run comes back with `started: false`. The entry that
+ * links the run to the report is stored in the run's own transaction (auditedRequest), as the console's
+ * other retrains: an entry that cannot be written starts nothing, and a run the queue refuses is marked
+ * failed with a second entry.
  */
 export async function retrainFromDriftReport(
   prisma: PrismaClient,
@@ -64,16 +67,10 @@ export async function retrainFromDriftReport(
     n: report.n,
     breaches: Array.isArray(breaches) ? breaches : [],
   })}`.slice(0, 500);
-  const result = await client.request({ trigger: 'DRIFT', reason, requestedById: actor.id });
-  // The run is queued by now (the client's own transaction); the entry records it and links it to the report.
-  return audited(prisma, actor, async () => ({
-    result: { ...result, reportId: report.id },
-    audit: {
-      action: DRIFT_RETRAIN_ACTION,
-      targetType: 'DriftReport',
-      targetId: report.id,
-      before: null,
-      after: { ...result, reason },
-    },
-  }));
+  const target = { type: 'DriftReport', id: report.id };
+  const result = await client.request(
+    { trigger: 'DRIFT', reason, requestedById: actor.id },
+    { record: auditedRequest(actor, DRIFT_RETRAIN_ACTION, { reason }, { target }) },
+  );
+  return { ...result, reportId: report.id };
 }
