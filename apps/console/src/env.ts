@@ -1,4 +1,4 @@
-import { baseEnvShape, parseEnv, zPort } from '@acsa/core/env';
+import { baseEnvShape, blankToUndefined, parseEnv, parseEnvOrExit, zPort } from '@acsa/core/env';
 import { DEFAULT_QUEUE_PREFIX } from '@acsa/pipelines';
 import { z } from 'zod';
 
@@ -7,18 +7,18 @@ export const ZConsoleEnv = z
     ...baseEnvShape,
     PORT: zPort(3000),
     /** Where the console links to the serving API (docs, health). */
-    SERVING_URL: z.string().url().default('http://127.0.0.1:8080'),
+    SERVING_URL: z.preprocess(blankToUndefined, z.string().url().default('http://127.0.0.1:8080')),
     /** BullMQ key prefix of the trainer's queues: the retrain button enqueues where the trainer listens. */
-    QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
+    QUEUE_PREFIX: z.preprocess(blankToUndefined, z.string().min(1).default(DEFAULT_QUEUE_PREFIX)),
     /** Serving's REDIS_PREFIX: where its replicas report what they answer with (the registry page lists them). */
-    SERVING_REDIS_PREFIX: z.string().min(1).default('acsa:'),
+    SERVING_REDIS_PREFIX: z.preprocess(blankToUndefined, z.string().min(1).default('acsa:')),
     /** Signs the session cookie (better-auth); required in production, where it must stay the same across restarts. */
     AUTH_SECRET: z.preprocess(
-      (v) => (v === '' ? undefined : v),
+      blankToUndefined,
       z.string().min(32, 'must be at least 32 characters').optional(),
     ),
     /** The console's public URL; an https:// one makes the session cookie Secure. Default http://127.0.0.1:PORT. */
-    CONSOLE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+    CONSOLE_URL: z.preprocess(blankToUndefined, z.string().url().optional()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET)
@@ -35,3 +35,10 @@ export const DEVELOPMENT_AUTH_SECRET = 'acsa-development-only-console-session-se
 
 export const loadEnv = (source: Record<string, string | undefined> = process.env): TConsoleEnv =>
   parseEnv(ZConsoleEnv, source);
+
+/**
+ * At server start (instrumentation.ts): a bad environment stops the console with its problems listed once,
+ * instead of a console that starts and answers every request with a 500 (AUTH_SECRET unset in production).
+ */
+export const loadEnvOrExit = (source: Record<string, string | undefined> = process.env): TConsoleEnv =>
+  parseEnvOrExit(ZConsoleEnv, source, { exitCode: 1 });

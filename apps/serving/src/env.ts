@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { baseEnvShape, parseEnv, zPort } from '@acsa/core/env';
+import { baseEnvShape, parseEnv, parseEnvOrExit, zPort } from '@acsa/core/env';
 import { otelEnvShape } from '@acsa/core/tracing';
 import { z } from 'zod';
 
@@ -100,3 +100,7 @@ export type TServingEnv = z.infer<typeof ZServingEnv>;
 
 export const loadEnv = (source: Record<string, string | undefined> = process.env): TServingEnv =>
   parseEnv(ZServingEnv, source);
+
+/** main.ts's: a bad environment prints its problems once and exits 1, not an uncaught EnvError's stack. */
+export const loadEnvOrExit = (source: Record<string, string | undefined> = process.env): TServingEnv =>
+  parseEnvOrExit(ZServingEnv, source, { exitCode: 1 });

@@ -1,11 +1,11 @@
 import cluster from 'node:cluster';
 import { createLogger } from '@acsa/core/logger';
-import { loadEnv } from './env.ts';
+import { loadEnvOrExit } from './env.ts';
 import { reportToPrimary, workerMetrics } from './http/metrics.ts';
 import { createMetricsServer, listenMetrics } from './http/metrics-server.ts';
 import { installDrain } from './shutdown/drain.ts';
 
-const env = loadEnv();
+const env = loadEnvOrExit();
 const logger = createLogger({
   name: 'serving',
   level: env.LOG_LEVEL,

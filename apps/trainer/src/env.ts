@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { baseEnvShape, parseEnv, zPort } from '@acsa/core/env';
+import { baseEnvShape, parseEnv, parseEnvOrExit, zPort } from '@acsa/core/env';
 import { otelEnvShape } from '@acsa/core/tracing';
 import {
   DEFAULT_LABEL_TRIGGER_COUNT,
@@ -89,3 +89,7 @@ export type TTrainerEnv = z.infer<typeof ZTrainerEnv>;
 
 export const loadEnv = (source: Record<string, string | undefined> = process.env): TTrainerEnv =>
   parseEnv(ZTrainerEnv, source);
+
+/** main.ts's: a bad environment prints its problems once and exits 1, not an uncaught EnvError's stack. */
+export const loadEnvOrExit = (source: Record<string, string | undefined> = process.env): TTrainerEnv =>
+  parseEnvOrExit(ZTrainerEnv, source, { exitCode: 1 });

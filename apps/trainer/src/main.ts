@@ -1,8 +1,8 @@
 import { createLogger } from '@acsa/core/logger';
-import { loadEnv } from './env.ts';
+import { loadEnvOrExit } from './env.ts';
 import { lowerPriority } from './nice.ts';
 
-const env = loadEnv();
+const env = loadEnvOrExit();
 const logger = createLogger({
   name: 'trainer',
   level: env.LOG_LEVEL,

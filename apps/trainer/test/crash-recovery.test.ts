@@ -47,7 +47,7 @@ describe('a failing retraining run', () => {
     expect(logs.join('\n')).toMatch(/train: attempt 1 failed \(.*SIGKILL.*\); retrying/);
   });
 
-  it('sends a step that exhausts its retries to the dead letters; a replay resumes the run', async () => {
+  it('fails a run naming a dataset that does not exist at once, without retries; a replay resumes it', async () => {
     const { prisma } = db;
     const queues = { connection: trainer.redis, prefix: `${redis.prefix}bull` };
     const { runId } = await trainer.requestRetrain({
@@ -60,14 +60,23 @@ describe('a failing retraining run', () => {
     const snapshot = await prisma.trainingStep.findUniqueOrThrow({
       where: { runId_name: { runId, name: 'snapshot' } },
     });
-    expect(snapshot).toMatchObject({ status: 'FAILED', attempts: 5 });
+    expect(snapshot).toMatchObject({ status: 'FAILED', attempts: 1 });
+    const logs = await prisma.trainingLog.findMany({
+      where: { runId, step: 'snapshot' },
+      orderBy: { id: 'asc' },
+    });
+    expect(logs.map((l) => l.message)).toEqual([
+      'snapshot started (attempt 1 of 5)',
+      'snapshot failed without a retry (retrying cannot mend it): no dataset named arrives-later',
+    ]);
+    // Dead-lettered all the same, so that a replay once the dataset exists resumes the run.
     const letters = await listDeadLetters(queues);
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({
       name: 'snapshot',
       data: { v: 1, runId, step: 'snapshot' },
       error: 'no dataset named arrives-later',
-      attemptsMade: 5,
+      attemptsMade: 1,
     });
 
     await insertDataset(prisma, 'arrives-later', generateCorpus({ seed: 3, perIntent: 20 }));

@@ -25,22 +25,27 @@ export function parseEnv<S extends z.ZodType>(
   );
 }
 
-/** For command-line scripts: parseEnv, or print what is wrong (one line per variable) and exit with 2. */
+/**
+ * At a process's start: parseEnv, or print what is wrong (one line per variable, no stack: the trace only
+ * repeats the list) and exit. Scripts exit with 2, a usage error; services pass `exitCode: 1`, the code
+ * their uncaught EnvError gave before, so whatever watches them sees the same failure.
+ */
 export function parseEnvOrExit<S extends z.ZodType>(
   schema: S,
   source: Record<string, string | undefined>,
+  { exitCode = 2 }: { exitCode?: number } = {},
 ): z.infer<S> {
   try {
     return parseEnv(schema, source);
   } catch (e) {
     if (!(e instanceof EnvError)) throw e;
     console.error(`error: ${e.message}`);
-    process.exit(2);
+    process.exit(exitCode);
   }
 }
 
-/** Empty strings count as unset, as shells and .env files produce them. */
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
+/** Empty strings count as unset, as shells and .env files produce them: `z.preprocess(blankToUndefined, …)`. */
+export const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 export const zPort = (fallback: number) =>
   z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).default(fallback));

@@ -2,6 +2,7 @@ import { normalizeKey } from '@acsa/corpus/split';
 import type { PrismaClient } from '@acsa/db';
 import { SNAPSHOT_DATASET, type TRetrainConfig } from '@acsa/pipelines';
 import { agreedIntent } from '@acsa/pipelines/learning-data';
+import { UnrecoverableError } from 'bullmq';
 import type { TLabeledText, TSnapshotRow } from './snapshot-rows.ts';
 
 const ROW = {
@@ -42,7 +43,9 @@ export async function loadSnapshotSources(prisma: PrismaClient, config: TRetrain
     },
   });
   const missing = config.datasets?.filter((n) => !datasets.some((d) => d.name === n)) ?? [];
-  if (missing.length) throw new Error(`no dataset named ${missing.join(', ')}`);
+  // A typo in a run's dataset names is not mended by retrying: fail the run at once with the names, rather
+  // than after five attempts and a minute of backoff. Its dead letter can still be replayed once it exists.
+  if (missing.length) throw new UnrecoverableError(`no dataset named ${missing.join(', ')}`);
   const latest = datasets.flatMap((d) => d.versions.map((v) => ({ dataset: d.name, ...v })));
   const sources: TSnapshotRow[] = [];
   for (const v of latest)

@@ -177,7 +177,12 @@ export class StepTracker {
       await this.log(s, 'warn', `${s.step}: attempt ${job.attemptsMade} failed (${message}); retrying`);
       return;
     }
-    await this.log(s, 'error', `${s.step} failed after ${job.attemptsMade} attempts: ${message}`);
+    // A final failure with attempts left was unrecoverable (a dataset name that does not exist): say so.
+    const how =
+      job.attemptsMade < (job.opts.attempts ?? 1)
+        ? 'without a retry (retrying cannot mend it)'
+        : `after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'}`;
+    await this.log(s, 'error', `${s.step} failed ${how}: ${message}`);
     await this.prisma.trainingRun.updateMany({
       where: { id: s.runId, status: { in: ['QUEUED', 'RUNNING'] } },
       data: { status: 'FAILED', error: `${s.step}: ${message}`, finishedAt: new Date() },

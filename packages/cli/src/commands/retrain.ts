@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
 import { openDatabase, openRedis, queuePrefix } from '../services.ts';
+import { checkDatasetNames } from './retrain-datasets.ts';
 
 const POLL_MS = 1_000;
 /** A run still queued after this long means no trainer is taking work: say so instead of waiting mutely. */
@@ -98,15 +99,25 @@ function report(v: TRunView): string {
   return lines.join('\n');
 }
 
+/** `--weight` as a number (null without one); what is not a number is refused, quoting what was given. */
+function weightOf(flags: TFlags): number | null {
+  if (flags.weight === undefined) return null;
+  const weight = Number(flags.weight);
+  if (!flags.weight.trim() || !Number.isFinite(weight))
+    throw new CliError(`--weight: ${JSON.stringify(flags.weight)} is not a number`);
+  return weight;
+}
+
 async function retrain(flags: TFlags): Promise<void> {
-  const [{ createRetrainClient }, { ZRetrainConfig }] = await Promise.all([
+  const [{ createRetrainClient }, { SNAPSHOT_DATASET, ZRetrainConfig }] = await Promise.all([
     import('@acsa/pipelines/retrain'),
     import('@acsa/pipelines'),
   ]);
+  const weight = weightOf(flags);
   const config = ZRetrainConfig.safeParse({
     mode: flags.mode,
     preset: flags.preset,
-    ...(flags.weight === undefined ? {} : { experimentWeight: Number(flags.weight) }),
+    ...(weight === null ? {} : { experimentWeight: weight }),
     ...(flags.dataset.length ? { datasets: flags.dataset } : {}),
     refreezeTest: flags.refreezeTest ?? false,
   });
@@ -115,6 +126,9 @@ async function retrain(flags: TFlags): Promise<void> {
     const flag = { mode: '--mode', preset: '--preset', experimentWeight: '--weight' }[String(issue.path[0])];
     throw new CliError(`${flag ?? issue.path.join('.')}: ${issue.message}`);
   }
+  // Every other mode ignores the share: silently, the person would think they had set up an experiment.
+  if (weight !== null && config.data.mode !== 'experiment')
+    throw new CliError('--weight applies to --mode experiment only');
   const [prisma, connection, prefix] = await Promise.all([openDatabase(), openRedis(), queuePrefix()]);
   const client = createRetrainClient({
     prisma,
@@ -122,6 +136,7 @@ async function retrain(flags: TFlags): Promise<void> {
     prefix,
   });
   try {
+    await checkDatasetNames(prisma, flags.dataset, SNAPSHOT_DATASET);
     await connection.ping().catch((e: Error) => {
       throw new CliError(`Redis is not reachable (${e.message})`);
     });

@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+  testServiceUrls,
+} from '@acsa/db/testing';
+import { SNAPSHOT_DATASET } from '@acsa/pipelines';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+let db: TestDatabase;
+let redis: TestRedis;
+
+beforeAll(async () => {
+  const urls = testServiceUrls();
+  [db, redis] = await Promise.all([createTestDatabase(urls.databaseUrl), createTestRedis(urls.redisUrl)]);
+  for (const name of ['returns', 'orders', SNAPSHOT_DATASET])
+    await db.prisma.dataset.create({ data: { name } });
+});
+afterAll(() => Promise.all([db?.drop(), redis?.cleanup()]));
+
+/** Runs the installed CLI as a person would, against this file's own database and Redis namespace. */
+function acsa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ['packages/cli/bin/acsa.mjs', ...args],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          DATABASE_URL: db.url,
+          REDIS_URL: redis.url,
+          QUEUE_PREFIX: `${redis.prefix}bull`,
+        },
+      },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** Runs in the database and jobs in this file's Redis namespace (a queue's `meta` key is written by merely opening it). */
+async function queued(): Promise<[number, number]> {
+  const raw = new Redis(redis.url);
+  try {
+    const keys = await raw.keys(`${redis.prefix}*`);
+    return [await db.prisma.trainingRun.count(), keys.filter((k) => !k.endsWith(':meta')).length];
+  } finally {
+    raw.disconnect();
+  }
+}
+
+describe('acsa retrain, refusing what it cannot do', () => {
+  it('refuses a dataset name that does not exist, listing those that do, and queues nothing', async () => {
+    const { code, stdout, stderr } = await acsa('retrain', '--dataset', 'orders', '--dataset', 'typo');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim()).toBe('error: --dataset: no dataset named "typo" (datasets: orders, returns)');
+    expect(await queued()).toEqual([0, 0]);
+
+    // The snapshots runs write are not a source a run may name: the trainer would not find it either.
+    const snapshot = await acsa('retrain', '--dataset', SNAPSHOT_DATASET);
+    expect(snapshot.code).toBe(1);
+    expect(snapshot.stderr).toContain(`no dataset named "${SNAPSHOT_DATASET}" (datasets: orders, returns)`);
+    expect(await queued()).toEqual([0, 0]);
+  }, 30_000);
+
+  it('refuses a --weight that is not a number, or given without --mode experiment, quoting it', async () => {
+    const nan = await acsa('retrain', '--mode', 'experiment', '--weight', 'abc');
+    expect([nan.code, nan.stderr.trim()]).toEqual([1, 'error: --weight: "abc" is not a number']);
+    const direct = await acsa('retrain', '--weight', '0.3');
+    expect([direct.code, direct.stderr.trim()]).toEqual([
+      1,
+      'error: --weight applies to --mode experiment only',
+    ]);
+    expect(await queued()).toEqual([0, 0]);
+  }, 30_000);
+
+  it('queues a run on datasets that exist', async () => {
+    const { code, stdout } = await acsa(
+      'retrain',
+      '--dataset',
+      'orders',
+      '--mode',
+      'experiment',
+      '--weight',
+      '0.3',
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ started: true, status: 'QUEUED' });
+    const run = await db.prisma.trainingRun.findFirstOrThrow();
+    expect(run.config).toMatchObject({ datasets: ['orders'], mode: 'experiment', experimentWeight: 0.3 });
+    expect((await queued())[1]).toBeGreaterThan(0);
+  }, 30_000);
+});
