@@ -1,8 +1,8 @@
-export type TDatasetFileErrorCode = 'UNREADABLE' | 'MISSING_COLUMN' | 'MALFORMED' | 'EMPTY';
+export type TDatasetFileErrorCode = 'UNREADABLE' | 'NOT_UTF8' | 'MISSING_COLUMN' | 'MALFORMED' | 'EMPTY';
 
 /**
- * A problem with the file as a whole (unreadable, a CSV header without the text column, a CSV quote that
- * never closes): no row can be trusted, so `--skip-invalid` cannot import around it.
+ * A problem with the file as a whole (unreadable, a CSV that is not UTF-8, a CSV header without the text
+ * column, a CSV quote that never closes): no row can be trusted, so `--skip-invalid` cannot import around it.
  */
 export class DatasetFileError extends Error {
   constructor(

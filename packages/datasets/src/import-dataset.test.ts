@@ -35,15 +35,27 @@ const GOOD = [
     split: 'train',
     entities: [{ type: 'order_id', start: 15, end: 20 }],
   },
-  { text: 'I want my money back', intent: 'refund', split: 'dev' },
+  { text: 'I want my money back', intent: 'get_refund', split: 'dev' },
   { text: 'where is order 10042', intent: 'track_order' },
-  { text: 'hello', intent: 'hi', split: 'test' },
+  { text: 'hello', intent: 'greeting', split: 'test' },
 ];
 
 describe('importDataset', () => {
   it('refuses a file with an invalid row and writes nothing', async () => {
     const prepared = await prepareImport(await file('bad.jsonl', [...GOOD, '{"text": ']));
     await expect(importDataset(db.prisma, prepared, { name: 'bad' })).rejects.toThrow(
+      /1 invalid rows; nothing imported/,
+    );
+    expect(await written()).toEqual({ datasets: 0, versions: 0, examples: 0 });
+  });
+
+  it("refuses a file with an intent that is not one of the shop's, suggesting the nearest, and writes nothing", async () => {
+    const path = await file('typo.jsonl', [...GOOD, { text: 'where is my parcel', intent: 'track_ordr' }]);
+    const prepared = await prepareImport(path);
+    expect(prepared.errors.map((e) => `${e.at}: ${e.message}`)).toEqual([
+      `${path}:5: intent: "track_ordr" is not one of the shop's intents (did you mean "track_order"?)`,
+    ]);
+    await expect(importDataset(db.prisma, prepared, { name: 'typo' })).rejects.toThrow(
       /1 invalid rows; nothing imported/,
     );
     expect(await written()).toEqual({ datasets: 0, versions: 0, examples: 0 });
@@ -58,7 +70,7 @@ describe('importDataset', () => {
   });
 
   it('writes the rows as version 1 with their splits, entities, origins, counts and source', async () => {
-    const path = await file('shop.jsonl', GOOD);
+    const path = await file('shop.jsonl', [GOOD[0], { ...GOOD[1], intent: 'refund' }, GOOD[2], GOOD[3]]);
     const prepared = await prepareImport(path, { labelMap: { refund: 'get_refund' } });
     const { datasetVersion, counts } = await importDataset(db.prisma, prepared, { name: 'shop' });
     expect(datasetVersion).toMatchObject({ name: 'shop', version: 1 });
@@ -98,7 +110,7 @@ describe('importDataset', () => {
       {
         text: 'hello',
         key: 'hello',
-        intent: 'hi',
+        intent: 'greeting',
         split: 'TEST',
         source: 'IMPORT',
         origin: 'shop.jsonl:4',
@@ -106,7 +118,12 @@ describe('importDataset', () => {
       },
     ]);
     expect(version).toMatchObject({ source: 'IMPORT', exampleCount: 3, counts });
-    expect(counts).toEqual({ train: 1, dev: 1, test: 1, intents: { track_order: 1, get_refund: 1, hi: 1 } });
+    expect(counts).toEqual({
+      train: 1,
+      dev: 1,
+      test: 1,
+      intents: { track_order: 1, get_refund: 1, greeting: 1 },
+    });
     expect(version.meta).toMatchObject({
       file: 'shop.jsonl',
       sha256: prepared.file.sha256,
@@ -150,5 +167,17 @@ describe('importDataset', () => {
       [1, 2, 3].map(() => importDataset(db.prisma, prepared, { name: 'race' })),
     );
     expect(results.map((r) => r.datasetVersion.version).sort()).toEqual([1, 2, 3]);
+  });
+
+  it('with allowNewIntents writes a new class and records it in the version', async () => {
+    const path = await file('new-class.jsonl', [
+      GOOD[0],
+      { text: 'my card has not arrived', intent: 'card_arrival' },
+    ]);
+    const prepared = await prepareImport(path, { allowNewIntents: true });
+    const { datasetVersion, counts } = await importDataset(db.prisma, prepared, { name: 'new-class' });
+    expect(counts.intents).toEqual({ track_order: 1, card_arrival: 1 });
+    const version = await db.prisma.datasetVersion.findUniqueOrThrow({ where: { id: datasetVersion.id } });
+    expect(version.meta).toMatchObject({ newIntents: ['card_arrival'] });
   });
 });

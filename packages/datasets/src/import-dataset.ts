@@ -28,6 +28,8 @@ function metaOf(prepared: TPreparedImport, options: TImportOptions) {
     bytes: file.bytes,
     sha256: file.sha256,
     labelMap: prepared.labelMap,
+    // Which classes this version added outside the taxonomy, so a reviewer can find where one came from.
+    newIntents: prepared.newIntents,
     options: { skipInvalid: options.skipInvalid ?? false, ...(prepared.csv ? { csv: prepared.csv } : {}) },
     rows: stats.rows,
     skipped: prepared.errors.map((e) => ({ line: e.line, message: e.message })),

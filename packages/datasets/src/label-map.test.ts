@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLabelMapJson, parseLabelMapPairs } from './label-map.ts';
+import { parseLabelMapJson, parseLabelMapPairs, unknownLabelTargets } from './label-map.ts';
 
 describe('label maps', () => {
   it('reads {"old": "new"} files and old=new pairs', () => {
@@ -20,5 +20,16 @@ describe('label maps', () => {
     );
     expect(() => parseLabelMapPairs(['a'])).toThrow('label mapping "a" is not old=new');
     expect(() => parseLabelMapPairs(['a='])).toThrow('label mapping "a=" is not old=new');
+  });
+
+  it("names each entry whose new intent is not one of the shop's", () => {
+    expect(unknownLabelTargets({ check_invoices: 'check_invoice', track: 'track_ordr', x: 'trak' })).toEqual([
+      {
+        from: 'track',
+        to: 'track_ordr',
+        message: `"track_ordr" is not one of the shop's intents (did you mean "track_order"?)`,
+      },
+      { from: 'x', to: 'trak', message: `"trak" is not one of the shop's intents` },
+    ]);
   });
 });

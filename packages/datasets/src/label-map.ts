@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unknownIntentMessage } from './intent-check.ts';
 
 export const ZLabelMap = z.record(
   z.string().trim().min(1, { error: 'an intent to rename must not be empty' }),
@@ -37,4 +38,15 @@ export function parseLabelMapPairs(pairs: string[]): TLabelMap {
     map[from] = to;
   }
   return map;
+}
+
+/**
+ * The entries of a map whose new intent is not one of the shop's, each with why: mapping onto a typo would
+ * turn every row of the old intent into a class no reply template knows.
+ */
+export function unknownLabelTargets(map: TLabelMap): Array<{ from: string; to: string; message: string }> {
+  return Object.entries(map).flatMap(([from, to]) => {
+    const message = unknownIntentMessage(to);
+    return message ? [{ from, to, message }] : [];
+  });
 }

@@ -21,7 +21,7 @@ describe('prepareImport, JSONL', () => {
   it('names a broken line 37 as FILE:37 and still reads every other row', async () => {
     const rows: unknown[] = Array.from({ length: 40 }, (_, i) => ({
       text: `question number ${i + 1}`,
-      intent: 'a',
+      intent: 'track_order',
     }));
     rows[36] = '{"text": "broken", "intent": ';
     const path = await fixture(jsonl(rows));
@@ -75,8 +75,8 @@ describe('prepareImport, JSONL', () => {
       '   ',
       JSON.stringify({ text: 'cancel it', intent: 'cancel_order', split: 'validation' }),
       JSON.stringify({ text: 'refund me', intent: 'get_refund', split: 'Val' }),
-      JSON.stringify({ text: 'what is this', intent: 'other', split: 'test' }),
-      JSON.stringify({ text: 'no split here', intent: 'other' }),
+      JSON.stringify({ text: 'what is this', intent: 'out_of_scope', split: 'test' }),
+      JSON.stringify({ text: 'no split here', intent: 'out_of_scope' }),
     ];
     const p = await prepareImport(await fixture(`\uFEFF${lines.join('\r\n')}\r\n`));
     expect(p.errors).toEqual([]);
@@ -129,11 +129,15 @@ describe('prepareImport, JSONL', () => {
   it('keeps entities, taking the value from the text when absent and the end from an overrunning surface', async () => {
     const path = await fixture(
       jsonl([
-        { text: 'order 12345 is late', intent: 'a', entities: [{ type: 'order_id', start: 6, end: 11 }] },
+        {
+          text: 'order 12345 is late',
+          intent: 'track_order',
+          entities: [{ type: 'order_id', start: 6, end: 11 }],
+        },
         // As in bitext-llm-tagged: the span ends 2 past the text, the surface shows where it really ends.
         {
           text: 'cancel purchase 0042',
-          intent: 'b',
+          intent: 'cancel_order',
           entities: [{ type: 'order_id', value: '42', start: 16, end: 22, surface: '0042' }],
         },
       ]),
@@ -176,7 +180,9 @@ describe('prepareImport, CSV', () => {
   });
 
   it('uses a split column when there is one', async () => {
-    const p = await prepareImport(await fixture('text,intent,split\nhello,greet,dev\nbye,bye,\n', 'csv'));
+    const p = await prepareImport(
+      await fixture('text,intent,split\nhello,greeting,dev\nbye,goodbye,\n', 'csv'),
+    );
     expect(p.rows.map((r) => r.split)).toEqual(['dev', splitOf('bye')]);
   });
 
@@ -189,9 +195,89 @@ describe('prepareImport, CSV', () => {
   });
 
   it('names a row with the wrong number of fields, and a quote that never closes', async () => {
-    const p = await prepareImport(await fixture('text,intent\nhi,greet\nhello, there,greet\n', 'csv'));
+    const p = await prepareImport(await fixture('text,intent\nhi,greeting\nhello, there,greeting\n', 'csv'));
     expect(p.errors.map((e) => `${e.line} ${e.message}`)).toEqual(['3 expected 2 fields, found 3']);
     const path = await fixture('text,intent\nhi,greet\n"unclosed,greet\nbye,bye\n', 'csv');
     await expect(prepareImport(path)).rejects.toThrow(new RegExp(`^${path}:3: Quote Not Closed`));
+  });
+});
+
+describe("prepareImport, the shop's intents", () => {
+  it('refuses a row whose intent is not one of them, suggesting the nearest, and keeps the others', async () => {
+    const path = await fixture(
+      jsonl([
+        { text: 'where is my parcel', intent: 'track_ordr' },
+        { text: 'I want my money back', intent: 'get_refund' },
+        { text: 'my card has not arrived', intent: 'card_arrival' },
+        { text: 'cancel it now', intent: 'cancel' },
+      ]),
+    );
+    const p = await prepareImport(path, { labelMap: { cancel: 'cancel_ordr' } });
+    expect(p.errors.map((e) => `${e.at}: ${e.message}`)).toEqual([
+      `${path}:1: intent: "track_ordr" is not one of the shop's intents (did you mean "track_order"?)`,
+      `${path}:3: intent: "card_arrival" is not one of the shop's intents`,
+      `${path}:4: intent: "cancel_ordr" (the label map's new name for "cancel") is not one of the shop's intents (did you mean "cancel_order"?)`,
+    ]);
+    expect(p.refusedIntents).toEqual(['cancel_ordr', 'card_arrival', 'track_ordr']);
+    expect(p.rows.map((r) => r.intent)).toEqual(['get_refund']);
+    expect(p.newIntents).toEqual([]);
+  });
+
+  it('with allowNewIntents takes them as new classes and lists them', async () => {
+    const path = await fixture(
+      jsonl([
+        { text: 'my card has not arrived', intent: 'card_arrival' },
+        { text: 'where is my parcel', intent: 'track_order' },
+      ]),
+    );
+    const p = await prepareImport(path, { allowNewIntents: true });
+    expect(p.errors).toEqual([]);
+    expect(p.rows.map((r) => r.intent)).toEqual(['card_arrival', 'track_order']);
+    expect(p.newIntents).toEqual(['card_arrival']);
+  });
+});
+
+describe('prepareImport, text encodings', () => {
+  const LATIN1 = Buffer.from('text,intent\nwhere is it,track_order\ncaf\xe9 order,place_order\n', 'latin1');
+  const HINT =
+    '(save the file as UTF-8; from Latin-1 or Windows-1252, e.g. Excel\'s "CSV": iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8)';
+
+  it('refuses a CSV that is not UTF-8, naming the line and column of the first bad byte', async () => {
+    const path = join(dir, 'latin1.csv');
+    await writeFile(path, LATIN1);
+    const err = await prepareImport(path).catch((e) => e);
+    expect(err).toBeInstanceOf(DatasetFileError);
+    expect(err.code).toBe('NOT_UTF8');
+    expect(err.message).toBe(`${path}:3: not valid UTF-8: byte 0xE9 at column 4 ${HINT}`);
+  });
+
+  it('reads the same CSV as UTF-8, with a BOM, or as UTF-16LE with its BOM', async () => {
+    const text = LATIN1.toString('latin1');
+    for (const [name, content] of [
+      ['utf8.csv', Buffer.from(text)],
+      ['utf8-bom.csv', Buffer.from(`\uFEFF${text}`)],
+      ['utf16.csv', Buffer.from(`\uFEFF${text}`, 'utf16le')],
+    ] as const) {
+      const path = join(dir, name);
+      await writeFile(path, content);
+      const p = await prepareImport(path);
+      expect([name, p.errors, p.rows.map((r) => r.text)]).toEqual([name, [], ['where is it', 'café order']]);
+    }
+  });
+
+  it('names a JSONL line that is not UTF-8 as an invalid row, the others still read', async () => {
+    const path = join(dir, 'latin1.jsonl');
+    await writeFile(
+      path,
+      Buffer.concat([
+        Buffer.from(`${JSON.stringify({ text: 'where is it', intent: 'track_order' })}\n`),
+        Buffer.from('{"text": "caf\xe9", "intent": "place_order"}\n', 'latin1'),
+      ]),
+    );
+    const p = await prepareImport(path);
+    expect(p.errors.map((e) => `${e.at}: ${e.message}`)).toEqual([
+      `${path}:2: not valid UTF-8: byte 0xE9 at column 14 ${HINT}`,
+    ]);
+    expect(p.rows).toHaveLength(1);
   });
 });

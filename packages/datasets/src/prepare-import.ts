@@ -1,23 +1,26 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { readJsonlRecords, type TRawRecord } from '@acsa/ml/data';
 import { addToCounts, emptyCounts } from './counts.ts';
 import { DatasetFileError } from './errors.ts';
+import { unknownIntentMessage } from './intent-check.ts';
 import { readCsv } from './read-csv.ts';
-import { readJsonl, type TRawRecord } from './read-jsonl.ts';
 import { validateRow } from './row-schema.ts';
 import type { TDuplicate, TImportRow, TPreparedImport, TPrepareOptions, TRowError } from './types.ts';
 
 export { DatasetFileError } from './errors.ts';
-export { parseLabelMapJson, parseLabelMapPairs } from './label-map.ts';
+export { unknownIntentMessage } from './intent-check.ts';
+export { parseLabelMapJson, parseLabelMapPairs, unknownLabelTargets } from './label-map.ts';
 export type * from './types.ts';
 
 /**
  * Reads a labelled-utterance file and decides what an import of it would write, without touching a
  * database: every row validated (errors name `FILE:LINE` and the field), intents renamed by the label
- * map, splits named or computed, and rows whose normalised text an earlier row had set aside as
- * duplicates. The whole file is read into memory: its rows are held there until the one transaction that
- * writes them anyway, and the checksum needs every byte.
+ * map and then checked against the shop's taxonomy (unless `allowNewIntents`), splits named or computed,
+ * and rows whose normalised text an earlier row had set aside as duplicates. The whole file is read into
+ * memory: its rows are held there until the one transaction that writes them anyway, and the checksum
+ * needs every byte.
  */
 export async function prepareImport(path: string, options: TPrepareOptions = {}): Promise<TPreparedImport> {
   let buf: Buffer;
@@ -43,12 +46,14 @@ export async function prepareImport(path: string, options: TPrepareOptions = {})
       : undefined;
   const records: AsyncIterable<TRawRecord> | Iterable<TRawRecord> = csv
     ? readCsv(buf, path, csv)
-    : readJsonl(buf);
+    : readJsonlRecords(buf);
 
   const rows: TImportRow[] = [];
   const errors: TRowError[] = [];
   const duplicates: TDuplicate[] = [];
   const firstByKey = new Map<string, TImportRow>();
+  const newIntents = new Set<string>();
+  const refusedIntents = new Set<string>();
   const valid = emptyCounts();
   const imported = emptyCounts();
   let count = 0;
@@ -74,7 +79,15 @@ export async function prepareImport(path: string, options: TPrepareOptions = {})
     fixedSpans += fixed;
     const mapped = labelMap[fields.intent];
     if (mapped !== undefined) usedLabels.add(fields.intent);
-    const row: TImportRow = { line: record.line, ...fields, intent: mapped ?? fields.intent };
+    const intent = mapped ?? fields.intent;
+    const unknown = unknownIntentMessage(intent, mapped === undefined ? {} : { mappedFrom: fields.intent });
+    if (unknown && !options.allowNewIntents) {
+      errors.push({ line: record.line, at, message: `intent: ${unknown}` });
+      refusedIntents.add(intent);
+      continue;
+    }
+    if (unknown) newIntents.add(intent);
+    const row: TImportRow = { line: record.line, ...fields, intent };
     addToCounts(valid, row);
     const first = firstByKey.get(row.key);
     if (first) {
@@ -110,6 +123,8 @@ export async function prepareImport(path: string, options: TPrepareOptions = {})
       imported,
     },
     labelMap,
+    newIntents: [...newIntents].sort(),
+    refusedIntents: [...refusedIntents].sort(),
     unusedLabels: Object.keys(labelMap).filter((label) => !usedLabels.has(label)),
     ...(csv ? { csv } : {}),
   };

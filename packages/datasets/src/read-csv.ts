@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
+import { describeBadUtf8, firstBadUtf8, type TRawRecord } from '@acsa/ml/data';
 import { parse } from 'csv-parse';
 import { DatasetFileError } from './errors.ts';
-import type { TRawRecord } from './read-jsonl.ts';
 import type { TCsvColumns } from './types.ts';
 
 const NEWLINE = 0x0a;
@@ -17,6 +17,26 @@ function lineCounter(buf: Uint8Array) {
   };
 }
 
+const UTF16LE_BOM = [0xff, 0xfe];
+const UTF16BE_BOM = [0xfe, 0xff];
+const startsWith = (buf: Uint8Array, bom: number[]) => bom.every((b, i) => buf[i] === b);
+
+/**
+ * Refuses a CSV that is not UTF-8 before parsing it: csv-parse decodes leniently, so a Latin-1 `café`
+ * would be stored as `caf\uFFFD` with nothing said. A UTF-16LE BOM is what csv-parse does decode (Excel's
+ * "Unicode text"); a big-endian one it does not, so that is named rather than reported as a stray byte.
+ */
+function assertUtf8(buf: Uint8Array, path: string): void {
+  if (startsWith(buf, UTF16LE_BOM)) return;
+  if (startsWith(buf, UTF16BE_BOM))
+    throw new DatasetFileError(
+      `${path}:1: UTF-16 big-endian is not supported (save the file as UTF-8)`,
+      'NOT_UTF8',
+    );
+  const bad = firstBadUtf8(buf);
+  if (bad) throw new DatasetFileError(`${path}:${bad.line}: ${describeBadUtf8(bad)}`, 'NOT_UTF8');
+}
+
 const newlinesIn = (fields: string[]) => fields.reduce((n, f) => n + (f.split('\n').length - 1), 0);
 
 /**
@@ -29,6 +49,7 @@ export async function* readCsv(
   path: string,
   columns: Required<Pick<TCsvColumns, 'textCol' | 'intentCol'>> & { splitCol?: string },
 ): AsyncGenerator<TRawRecord> {
+  assertUtf8(buf, path);
   const lineAt = lineCounter(buf);
   const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
   const chunks = Array.from({ length: Math.ceil(buf.length / CHUNK) }, (_, i) =>

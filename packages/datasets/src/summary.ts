@@ -20,6 +20,8 @@ export type TImportSummary = {
   errors: Array<{ at: string; message: string }>;
   fixedSpans: number;
   unusedLabels: string[];
+  /** Intents outside the shop's taxonomy that `--new-intents` let in. */
+  newIntents: string[];
   seconds: number;
 };
 
@@ -52,6 +54,7 @@ export function summarizeImport(
     errors: prepared.errors.map(({ at, message }) => ({ at, message })),
     fixedSpans: stats.fixedSpans,
     unusedLabels: prepared.unusedLabels,
+    newIntents: prepared.newIntents,
     seconds: Math.round(options.seconds * 100) / 100,
   };
 }
@@ -77,6 +80,10 @@ export function formatImportSummary(s: TImportSummary): string {
   if (s.fixedSpans)
     lines.push(
       `  entity spans ${s.fixedSpans} ended past their text; cut to the text's end, as their surface shows`,
+    );
+  if (s.newIntents.length)
+    lines.push(
+      `  new intents  ${s.newIntents.length} outside the shop's taxonomy (no reply template knows them yet): ${s.newIntents.slice(0, LISTED_CONFLICTS).join(', ')}${s.newIntents.length > LISTED_CONFLICTS ? ', …' : ''}`,
     );
   if (s.unusedLabels.length)
     lines.push(`  label map    no row had ${s.unusedLabels.map((l) => JSON.stringify(l)).join(', ')}`);

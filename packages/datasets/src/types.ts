@@ -72,6 +72,11 @@ export type TPrepareOptions = {
   csv?: TCsvColumns;
   /** Intent renames applied before dedupe: `{ old: new }`. */
   labelMap?: Record<string, string>;
+  /**
+   * Accept intents outside the shop's taxonomy (after the label map): for a shop adding classes on purpose,
+   * or a public dataset with a taxonomy of its own. Off, such a row is an invalid row like any other.
+   */
+  allowNewIntents?: boolean;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
 };
 
@@ -82,6 +87,10 @@ export type TPreparedImport = {
   duplicates: TDuplicate[];
   stats: TImportStats;
   labelMap: Record<string, string>;
+  /** Intents outside the shop's taxonomy that `allowNewIntents` let in, sorted: the classes this adds. */
+  newIntents: string[];
+  /** Intents outside the taxonomy whose rows were refused for it, sorted (none with `allowNewIntents`). */
+  refusedIntents: string[];
   /** Label-map entries no row used: usually a typo in the map. */
   unusedLabels: string[];
   csv?: Required<Pick<TCsvColumns, 'textCol' | 'intentCol'>> & { splitCol?: string };

@@ -68,7 +68,7 @@ describe('acsa data import', () => {
       '--skip-invalid',
       '--json',
       '--map',
-      'cancel_order=cancel',
+      'cancel_order=check_cancellation_fee',
     );
     expect(first.code).toBe(0);
     expect(first.stderr).toContain(`${path}:2: text: must be a string, got 1; intent: is missing (skipped)`);
@@ -89,12 +89,65 @@ describe('acsa data import', () => {
     });
     expect(examples.map((e) => [e.origin, e.intent])).toEqual([
       ['orders.jsonl:1', 'track_order'],
-      ['orders.jsonl:3', 'cancel'],
+      ['orders.jsonl:3', 'check_cancellation_fee'],
     ]);
 
     const second = await acsa('data', 'import', path, '--skip-invalid', '--name', 'orders');
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('dataset "orders" version 2');
     expect(second.stdout).toMatch(/imported\s+2\b/);
+  }, 30_000);
+
+  it("refuses an intent that is not one of the shop's, in a row or as a --map target, and writes nothing", async () => {
+    const [datasets, versions, examples] = await written();
+    const path = await jsonl('typo.jsonl', [
+      row(1),
+      JSON.stringify({ text: 'where is my parcel', intent: 'track_ordr' }),
+    ]);
+    const typo = await acsa('data', 'import', path);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain(
+      `${path}:2: intent: "track_ordr" is not one of the shop's intents (did you mean "track_order"?)\n`,
+    );
+    expect(typo.stderr).toContain(
+      "1 intent outside the shop's taxonomy (track_ordr): rename them (--map old=new) or --new-intents adds",
+    );
+    expect(typo.stderr).toMatch(/error: 1 invalid row in .*typo\.jsonl; nothing was imported/);
+
+    const map = await acsa('data', 'import', path, '--map', 'track_order=trak', '--map', 'x=track_ordr');
+    expect(map.code).toBe(1);
+    expect(map.stderr).toContain(
+      `error: --map track_order=trak: "trak" is not one of the shop's intents\n` +
+        `--map x=track_ordr: "track_ordr" is not one of the shop's intents (did you mean "track_order"?)\n`,
+    );
+    expect(await written()).toEqual([datasets, versions, examples]);
+
+    const fixed = await acsa('data', 'import', path, '--map', 'track_ordr=track_order', '--name', 'fixed');
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(await written()).toEqual([datasets! + 1, versions! + 1, examples! + 2]);
+  }, 60_000);
+
+  it('with --new-intents imports a class outside the taxonomy and says which', async () => {
+    const path = await jsonl('cards.jsonl', [
+      JSON.stringify({ text: 'my card is late', intent: 'card_arrival' }),
+    ]);
+    const { code, stdout } = await acsa('data', 'import', path, '--new-intents', '--dry-run');
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      "new intents  1 outside the shop's taxonomy (no reply template knows them yet): card_arrival",
+    );
+  }, 30_000);
+
+  it('refuses a CSV that is not UTF-8, naming the line and column, and writes nothing', async () => {
+    const before = await written();
+    const path = join(dir, 'latin1.csv');
+    await writeFile(path, Buffer.from('text,intent\ncaf\xe9 order,place_order\n', 'latin1'));
+    const { code, stderr } = await acsa('data', 'import', path);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `error: ${path}:2: not valid UTF-8: byte 0xE9 at column 4 (save the file as UTF-8; from Latin-1 or ` +
+        `Windows-1252, e.g. Excel's "CSV": iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8)\n`,
+    );
+    expect(await written()).toEqual(before);
   }, 30_000);
 });

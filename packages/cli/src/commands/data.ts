@@ -20,6 +20,7 @@ type TImportFlags = {
   labelMap?: string;
   map: string[];
   skipInvalid?: boolean;
+  newIntents?: boolean;
   dryRun?: boolean;
   json?: boolean;
 };
@@ -45,16 +46,31 @@ function progressBar(label: string, enabled: boolean) {
   };
 }
 
+const NEW_INTENTS_HINT = '--new-intents adds intents outside the taxonomy on purpose';
+
 async function labelMapOf(flags: TImportFlags): Promise<Record<string, string>> {
-  const { parseLabelMapJson, parseLabelMapPairs } = await import('@acsa/datasets');
+  const { parseLabelMapJson, parseLabelMapPairs, unknownLabelTargets } = await import('@acsa/datasets');
+  let fromFile: Record<string, string>;
+  let fromFlags: Record<string, string>;
   try {
-    const fromFile = flags.labelMap
+    fromFile = flags.labelMap
       ? parseLabelMapJson(await readFile(flags.labelMap, 'utf8'), flags.labelMap)
       : {};
-    return { ...fromFile, ...parseLabelMapPairs(flags.map) };
+    fromFlags = parseLabelMapPairs(flags.map);
   } catch (e) {
     throw new CliError((e as Error).message);
   }
+  // Checked before any row is read, naming the flag: a typo here would otherwise fail every row it renames.
+  if (!flags.newIntents) {
+    const wrong = [
+      ...unknownLabelTargets(fromFile).map(
+        (t) => `${flags.labelMap}: ${JSON.stringify(t.from)}: ${t.message}`,
+      ),
+      ...unknownLabelTargets(fromFlags).map((t) => `--map ${t.from}=${t.to}: ${t.message}`),
+    ];
+    if (wrong.length) throw new CliError(`${wrong.join('\n')}\n(${NEW_INTENTS_HINT})`);
+  }
+  return { ...fromFile, ...fromFlags };
 }
 
 async function importFile(file: string, flags: TImportFlags): Promise<void> {
@@ -78,6 +94,7 @@ async function importFile(file: string, flags: TImportFlags): Promise<void> {
     format: flags.format as TFileFormat | undefined,
     csv: { textCol: flags.textCol, intentCol: flags.intentCol, splitCol: flags.splitCol },
     labelMap,
+    allowNewIntents: flags.newIntents ?? false,
     onProgress: (done, total) => reading.update(done, total),
   })
     .catch((e) => {
@@ -87,11 +104,16 @@ async function importFile(file: string, flags: TImportFlags): Promise<void> {
     })
     .finally(() => reading.stop());
 
-  const { errors } = prepared;
+  const { errors, refusedIntents } = prepared;
   const listed = flags.skipInvalid ? errors : errors.slice(0, LISTED_ERRORS);
   for (const e of listed) console.error(`${e.at}: ${e.message}${flags.skipInvalid ? ' (skipped)' : ''}`);
   if (listed.length < errors.length)
     console.error(`… and ${errors.length - listed.length} more invalid rows`);
+  if (refusedIntents.length)
+    console.error(
+      `${refusedIntents.length} intent${refusedIntents.length === 1 ? '' : 's'} outside the shop's taxonomy ` +
+        `(${refusedIntents.slice(0, LISTED_ERRORS).join(', ')}): rename them (--map old=new) or ${NEW_INTENTS_HINT}`,
+    );
   const seconds = () => (performance.now() - started) / 1000;
   if (errors.length && !flags.skipInvalid) {
     if (flags.json)
@@ -134,7 +156,8 @@ export function register(program: Command): void {
     .command('import')
     .description(
       'Import a JSONL ({text, intent, entities?, split?} a line) or CSV file as the next version of a dataset; ' +
-        'rows are validated (nothing is written if one is invalid) and deduplicated by normalised text',
+        "rows are validated (nothing is written if one is invalid), each intent must be one of the shop's " +
+        '(after --label-map/--map) unless --new-intents, and rows are deduplicated by normalised text',
     )
     .argument('<file>', 'the .jsonl or .csv file')
     .option('--name <name>', 'dataset name (default: the file name without extension)')
@@ -150,6 +173,11 @@ export function register(program: Command): void {
       [],
     )
     .option('--skip-invalid', 'import the valid rows and report every invalid one')
+    .option(
+      '--new-intents',
+      "accept intents outside the shop's taxonomy (refused by default: no reply template knows them); " +
+        'for a shop adding classes on purpose or a dataset with a taxonomy of its own',
+    )
     .option('--dry-run', 'check and count, write nothing')
     .option('--json', 'print the result as one JSON object (last line of stdout)')
     .action((file: string, flags: TImportFlags) => importFile(file, flags));

@@ -1,28 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import { DatasetError } from './dataset-error.ts';
+import { DatasetError, type TRowProblem } from './dataset-error.ts';
+import { readJsonlRecords } from './jsonl-records.ts';
+import { describeIssues, ZRowInput } from './row-format.ts';
+import { parseSplitName, type TSplitName, unknownSplitMessage } from './split-name.ts';
 
-export const ZSpan = z.object({
-  type: z.string(),
-  value: z.string(),
-  start: z.number().int().nonnegative(),
-  end: z.number().int().nonnegative(),
-});
-export type TSpan = z.infer<typeof ZSpan>;
+/** A row to train or evaluate on; `split` is the canonical name (`val` read as `dev`), absent when none. */
+export type TLabeledRow = { text: string; intent: string; split?: TSplitName; file: string; line: number };
 
-export const ZLabeledRow = z.object({
-  text: z.string().trim().min(1),
-  intent: z.string().trim().min(1),
-  split: z.string().optional(),
-  entities: z.array(ZSpan.passthrough()).optional(),
-});
-export type TLabeledRow = z.infer<typeof ZLabeledRow> & { file: string; line: number };
-
-/** Reads labeled JSONL; any malformed line fails with the file and line, so the fix is one edit away. */
+/**
+ * Reads labeled JSONL as `acsa data import` reads it (one reader, one row schema): a BOM and CRLF are fine;
+ * bytes that are not UTF-8, a line that is not JSON, a missing field or a split name we do not know (a
+ * typo would silently take the row out of training) each name `FILE:LINE`, and every bad row is reported
+ * in one error rather than the first alone, so a file is fixed in one pass.
+ */
 export function readLabeledJsonl(file: string): TLabeledRow[] {
-  let raw: string;
+  let buf: Buffer;
   try {
-    raw = readFileSync(file, 'utf8');
+    buf = readFileSync(file);
   } catch (err) {
     throw new DatasetError(
       file,
@@ -31,23 +25,27 @@ export function readLabeledJsonl(file: string): TLabeledRow[] {
     );
   }
   const rows: TLabeledRow[] = [];
-  raw.split('\n').forEach((text, i) => {
-    if (!text.trim()) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new DatasetError(file, i + 1, 'not valid JSON');
+  const problems: TRowProblem[] = [];
+  for (const record of readJsonlRecords(buf)) {
+    const { line } = record;
+    if ('error' in record) {
+      problems.push({ line, message: record.error });
+      continue;
     }
-    const parsed = ZLabeledRow.safeParse(json);
+    const parsed = ZRowInput.safeParse(record.value);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = issue.path.join('.') || 'row';
-      const what = json && typeof json === 'object' && !(field in json) ? 'is missing' : 'is invalid';
-      throw new DatasetError(file, i + 1, `"${field}" ${what} (${issue.message})`);
+      problems.push({ line, message: describeIssues(parsed.error) });
+      continue;
     }
-    rows.push({ ...parsed.data, file, line: i + 1 });
-  });
+    const { text, intent, split: name } = parsed.data;
+    const split = name?.trim() ? parseSplitName(name) : undefined;
+    if (name?.trim() && !split) {
+      problems.push({ line, message: unknownSplitMessage(name) });
+      continue;
+    }
+    rows.push({ text, intent, ...(split ? { split } : {}), file, line });
+  }
+  if (problems.length) throw DatasetError.ofRows(file, problems);
   if (rows.length === 0) throw new DatasetError(file, undefined, 'no rows (empty file)');
   return rows;
 }
@@ -55,9 +53,9 @@ export function readLabeledJsonl(file: string): TLabeledRow[] {
 export const OOS_LABELS = new Set(['oos', 'out_of_scope']);
 export const isOutOfScope = (intent: string): boolean => OOS_LABELS.has(intent);
 
-/** Rows without a split count as training rows; `val` is the same as `dev`. */
+/** Rows without a split count as training rows; `val`/`validation` are the same as `dev`. */
 export function splitOf(row: { split?: string | undefined }): string {
   const s = row.split?.trim().toLowerCase();
   if (!s) return 'train';
-  return s === 'val' || s === 'validation' ? 'dev' : s;
+  return parseSplitName(s) ?? s;
 }

@@ -1,3 +1,5 @@
+import { badUtf8In, describeBadUtf8 } from './utf8.ts';
+
 /** A record of a file with the 1-based line it starts on, or why that line is not one. */
 export type TRawRecord = { line: number; bytesEnd: number } & ({ value: unknown } | { error: string });
 
@@ -7,9 +9,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 /**
  * The records of a JSON Lines buffer, one per non-blank line, numbered as an editor numbers them. A BOM
  * on the first line and CRLF endings are tolerated; a line that is not valid UTF-8 or not JSON is an error
- * of that line alone, so the rest can still be checked and reported in the same run.
+ * of that line alone (with the parser's own words), so the rest can still be checked and reported in the
+ * same run. `acsa data import`, `acsa train` and `acsa eval` all read files through this one reader.
  */
-export function* readJsonl(buf: Uint8Array): Generator<TRawRecord> {
+export function* readJsonlRecords(buf: Uint8Array): Generator<TRawRecord> {
   let start = 0;
   for (let line = 1; start < buf.length; line++) {
     let end = buf.indexOf(NEWLINE, start);
@@ -20,7 +23,8 @@ export function* readJsonl(buf: Uint8Array): Generator<TRawRecord> {
       // The decoder drops a leading BOM itself (ignoreBOM: false), on the first line or any other.
       text = utf8.decode(buf.subarray(start, end));
     } catch {
-      yield { line, bytesEnd, error: 'not valid UTF-8' };
+      const bad = badUtf8In(buf, line, start, end);
+      yield { line, bytesEnd, error: bad ? describeBadUtf8(bad) : 'not valid UTF-8' };
       start = end + 1;
       continue;
     }

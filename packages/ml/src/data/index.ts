@@ -1,0 +1,7 @@
+// The labelled-utterance file format and its strict reader, without TensorFlow or the file system: shared
+// by dataset import (@acsa/datasets, which cannot be imported from here) and by training and evaluation.
+
+export { readJsonlRecords, type TRawRecord } from './jsonl-records.ts';
+export { describeIssues, type TRowInput, ZEntityInput, ZRowInput } from './row-format.ts';
+export { parseSplitName, type TSplitName, unknownSplitMessage } from './split-name.ts';
+export { describeBadUtf8, firstBadUtf8, type TBadUtf8 } from './utf8.ts';
