@@ -119,6 +119,17 @@ describe('sign-in and roles', () => {
       const page = await signedIn(browser, who);
       const nav = page.getByRole('navigation', { name: 'Console' });
       expect(await nav.getByRole('link').allTextContents()).toEqual(VISIBLE[who]);
+      // The current section is marked, for eyes and for screen readers; a page under it marks it too.
+      const home = VISIBLE[who][0];
+      await nav.getByRole('link', { name: home }).click();
+      await expect.poll(() => nav.locator('[aria-current="page"]').allTextContents()).toEqual([home]);
+      // At 1280 px the bar is one row, even with the admin's links, and "Sign out" is one line.
+      const tops = await nav
+        .getByRole('link')
+        .evaluateAll((links) => links.map((l) => Math.round(l.getBoundingClientRect().top)));
+      expect(new Set(tops).size).toBe(1);
+      const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
+      expect(signOut?.height).toBeLessThan(32);
       for (const path of FORBIDDEN[who]) {
         const res = await page.goto(url(path));
         expect(res?.status(), path).toBe(403);

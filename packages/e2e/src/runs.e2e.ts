@@ -96,6 +96,18 @@ describe('training runs', () => {
     await expect.poll(() => eli.getByTestId('run-status').textContent()).toBe('running');
     expect(await eli.getByTestId('run-progress').getAttribute('value')).toBe('3');
     expect(await eli.locator('tr[data-step="snapshot"]').textContent()).toMatch(/running60 %1/);
+    // The summary above the table agrees with it: the snapshot is being taken, at the step's 60 %, and the
+    // weighted overall 3 % says which step it is in.
+    await expect.poll(() => eli.getByTestId('run-snapshot').textContent()).toBe('being taken (60 %)');
+    expect(await eli.getByTestId('run-progress-text').textContent()).toBe(
+      '3 % — step 1 of 6, snapshot at 60 %',
+    );
+    expect(
+      await eli
+        .getByRole('navigation', { name: 'Console' })
+        .locator('[aria-current="page"]')
+        .allTextContents(),
+    ).toEqual(['Runs']);
     await checkPage(eli, 'run-live');
 
     // Cancel in the middle of the snapshot step, with a reason: the run is cancelled at once, and the page
@@ -129,11 +141,20 @@ describe('training runs', () => {
       trainer.stop();
       await eli.getByRole('log').getByText('snapshot stopped: the run was cancelled').waitFor();
       await eli.getByTestId('run-stopping').waitFor({ state: 'detached' });
-      expect(await eli.locator('tr[data-step="snapshot"]').textContent()).toMatch(/skipped/);
+      // Begun, then stopped by the cancel: not "skipped", and its note is no error.
+      expect(await eli.locator('tr[data-step="snapshot"]').textContent()).toMatch(
+        /stopped \(run cancelled\)/,
+      );
+      expect(await eli.locator('tr[data-step="snapshot"] .error').count()).toBe(0);
     } finally {
       trainer.stop();
       await trainer.close();
     }
+    // A cancel someone chose reads as who and why, not as an error.
+    expect(await eli.getByTestId('run-cancelled').textContent()).toBe(
+      'Cancelled by engineer@example.com: wrong training size',
+    );
+    expect(await eli.locator('dl.facts dt', { hasText: 'Error' }).count()).toBe(0);
     await checkPage(eli, 'run-cancelled');
 
     // Replay: a new run with the same configuration.
@@ -144,9 +165,30 @@ describe('training runs', () => {
     expect(replay.config).toMatchObject({ preset: 'small', mode: 'shadow' });
     expect(await prisma.auditLog.count({ where: { action: 'retrain.replay', targetId: replayId } })).toBe(1);
 
+    // A run the trainer closed as it does (promote step): succeeded, with the moment it finished.
+    const done = await prisma.trainingRun.create({
+      data: {
+        trigger: 'LABELS',
+        mode: 'NONE',
+        status: 'SUCCEEDED',
+        progress: 100,
+        startedAt: new Date(Date.now() - 60_000),
+        finishedAt: new Date(),
+      },
+    });
     await eli.goto(url('/runs'));
     await eli.getByRole('link', { name: replayId.slice(-8) }).waitFor();
+    const row = (runId: string) =>
+      eli.locator('tr', { has: eli.getByRole('link', { name: runId.slice(-8) }) });
+    expect(await row(done.id).getByTestId('run-finished').textContent()).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+    );
+    // The cancel's reason is there whole, not cut off.
+    expect(await row(id).getByTestId('run-note').textContent()).toBe(
+      'Cancelled by engineer@example.com: wrong training size',
+    );
     await checkPage(eli, 'runs');
+    await prisma.trainingRun.delete({ where: { id: done.id } });
 
     // Leave no active run behind for the specs after this one.
     await eli.getByRole('link', { name: replayId.slice(-8) }).click();

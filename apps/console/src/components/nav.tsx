@@ -3,6 +3,7 @@ import { hasRole } from '@acsa/pipelines/access';
 import Link from 'next/link';
 import { signOutAction } from '@/server/auth-actions';
 import { NAV_ITEMS } from './nav-items';
+import { NavLinks } from './nav-links';
 
 export function Nav({ user }: { user: TSessionUser }) {
   return (
@@ -11,17 +12,19 @@ export function Nav({ user }: { user: TSessionUser }) {
         ACSA console
       </Link>
       <nav aria-label="Console">
-        <ul>
-          {NAV_ITEMS.filter((i) => hasRole(user.role, i.role)).map((i) => (
-            <li key={i.href}>
-              <Link href={i.href}>{i.label}</Link>
-            </li>
-          ))}
-        </ul>
+        <NavLinks
+          items={NAV_ITEMS.filter((i) => hasRole(user.role, i.role)).map(({ href, label }) => ({
+            href,
+            label,
+          }))}
+        />
       </nav>
       <form action={signOutAction} className="who">
-        <span>
-          {user.name} <span className="role">{user.role.toLowerCase()}</span>
+        <span className="whoami">
+          <span className="name" title={user.name}>
+            {user.name}
+          </span>{' '}
+          <span className="role">{user.role.toLowerCase()}</span>
         </span>
         <button type="submit" className="link">
           Sign out

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { clock, pct, utc } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
+import { cancelNote, progressNote, snapshotSummary, stepLabel } from './run-summary';
 
 type TRunPart = Omit<TRunState, 'logs'>;
 const ACTIVE = ['QUEUED', 'RUNNING'];
@@ -43,6 +44,8 @@ export function RunLive({ initial }: { initial: TRunState }) {
   const { run, steps } = state;
   // Cancelled in the middle of a step: the trainer is stopping it, and the stream shows it stopped.
   const stopping = active ? null : (steps.find((s) => s.status === 'RUNNING')?.name ?? null);
+  const cancelled = cancelNote(run);
+  const where = active ? progressNote(steps) : null;
   return (
     <>
       <section aria-labelledby="status" className="card">
@@ -54,7 +57,9 @@ export function RunLive({ initial }: { initial: TRunState }) {
         <progress max={100} value={run.progress} aria-label="Run progress" data-testid="run-progress">
           {Math.round(run.progress)} %
         </progress>{' '}
-        {Math.round(run.progress)} %
+        <span data-testid="run-progress-text">
+          {Math.round(run.progress)} %{where ? <span className="muted"> — {where}</span> : null}
+        </span>
         <dl className="facts">
           <dt>Started by</dt>
           <dd>
@@ -63,7 +68,7 @@ export function RunLive({ initial }: { initial: TRunState }) {
             {run.preset ?? '—'}
           </dd>
           <dt>Snapshot</dt>
-          <dd>{run.dataset ?? 'not taken yet'}</dd>
+          <dd data-testid="run-snapshot">{snapshotSummary(run, steps)}</dd>
           <dt>Gate</dt>
           <dd data-testid="run-gate">
             {run.gate
@@ -74,7 +79,12 @@ export function RunLive({ initial }: { initial: TRunState }) {
           </dd>
           <dt>Candidate</dt>
           <dd>{run.candidate ?? '—'}</dd>
-          {run.error ? (
+          {cancelled ? (
+            <>
+              <dt>Cancelled</dt>
+              <dd data-testid="run-cancelled">{cancelled}</dd>
+            </>
+          ) : run.error ? (
             <>
               <dt>Error</dt>
               <dd className="error">{run.error}</dd>
@@ -102,8 +112,11 @@ export function RunLive({ initial }: { initial: TRunState }) {
               <tr key={s.name} data-step={s.name}>
                 <th scope="row">{s.name}</th>
                 <td>
-                  {s.status.toLowerCase()}
-                  {s.error ? <div className="error">{s.error}</div> : null}
+                  {stepLabel(s, run.status)}
+                  {s.error ? (
+                    // A step stopped by a cancel did not fail: its note is not an error.
+                    <div className={run.status === 'CANCELLED' ? 'muted' : 'error'}>{s.error}</div>
+                  ) : null}
                 </td>
                 <td>{Math.round(s.progress)} %</td>
                 <td>{s.attempts}</td>

@@ -2,6 +2,8 @@ import { listRuns } from '@acsa/pipelines/runs';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
 import { utc } from '@/components/format';
+import { cancelNote } from '@/features/runs/run-summary';
+import css from '@/features/runs/runs-table.module.css';
 import { StartRun } from '@/features/runs/start-run';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -51,7 +53,11 @@ export default async function RunsPage() {
                       {Math.round(r.progress)} %{r.step ? ` (${r.step})` : ''}
                     </span>
                   ) : null}
-                  {r.error ? <div className="muted clip-line">{r.error}</div> : null}
+                  {r.error ? (
+                    <div className={`muted ${css.note}`} data-testid="run-note">
+                      {cancelNote(r) ?? r.error}
+                    </div>
+                  ) : null}
                 </td>
                 <td>
                   {r.trigger.toLowerCase()}
@@ -61,10 +67,12 @@ export default async function RunsPage() {
                   {r.mode.toLowerCase()} · {r.preset ?? '—'}
                 </td>
                 <td>{r.gatePassed === null ? '—' : r.gatePassed ? 'passed' : 'refused'}</td>
-                <td>{r.candidate ?? '—'}</td>
-                <td>
-                  {utc(r.createdAt)}
-                  <div className="muted">{utc(r.finishedAt)}</div>
+                <td className={css.nowrap}>{r.candidate ?? '—'}</td>
+                <td className={css.nowrap}>
+                  <Moment at={r.createdAt} />
+                  <div className="muted" data-testid="run-finished">
+                    <Moment at={r.finishedAt} />
+                  </div>
                 </td>
               </tr>
             ))}
@@ -72,5 +80,15 @@ export default async function RunsPage() {
         </table>
       )}
     </>
+  );
+}
+
+/** A moment to the minute in UTC, carrying its full moment for machines and a tooltip. */
+function Moment({ at }: { at: Date | null }) {
+  if (at == null) return <>—</>;
+  return (
+    <time dateTime={at.toISOString()} title={utc(at, 'second')}>
+      {utc(at)}
+    </time>
   );
 }
