@@ -38,7 +38,24 @@ describe('conversations', () => {
       .getByRole('row', { name: /the umbrella I bought is broken/ })
       .getByRole('link')
       .click();
-    await page.getByRole('heading', { name: 'Conversation sess-umbrella' }).waitFor();
+    // Titled for the person (a guest here), with when it started; each message says its time in UTC.
+    await page.getByRole('heading', { name: 'Guest conversation' }).waitFor();
+    expect(await page.locator('h1').textContent()).not.toContain('sess-umbrella');
+    const started = await prisma.conversation.findUniqueOrThrow({ where: { id: c.conversationId } });
+    const day = started.startedAt.toISOString().slice(0, 10);
+    expect(await page.locator('.lede').textContent()).toContain(`Started ${day} `);
+    const messages = await prisma.message.findMany({
+      where: { conversationId: c.conversationId },
+      orderBy: { seq: 'asc' },
+    });
+    const times = await page.locator('tbody tr td:first-child time').allTextContents();
+    expect(times).toEqual(
+      messages.map((m) =>
+        m.createdAt.toISOString().slice(0, 10) === day
+          ? m.createdAt.toISOString().slice(11, 19)
+          : `${m.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC`,
+      ),
+    );
     await page
       .getByRole('row', { name: /can I get a new one/ })
       .getByRole('button', { name: 'Send to review' })
@@ -48,6 +65,18 @@ describe('conversations', () => {
     expect(await prisma.reviewItem.findUnique({ where: { messageId: c.userMessageIds[1] } })).toMatchObject({
       reason: 'MANUAL',
     });
+    const customer = await prisma.customer.upsert({
+      where: { email: 'sam.lee@example.com' },
+      create: { email: 'sam.lee@example.com', name: 'Sam Lee' },
+      update: {},
+    });
+    const named = await makeConversation(
+      prisma,
+      [{ text: 'is my raincoat shipped', intent: 'track_order', confidence: 0.9 }],
+      { customerId: customer.id },
+    );
+    await page.goto(url(`/conversations/${named.conversationId}`));
+    await page.getByRole('heading', { name: 'Conversation with Sam Lee' }).waitFor();
     await page.goto(url('/conversations?q=nothing-like-this'));
     await page.getByText('No conversation matches').waitFor();
     await page.context().close();

@@ -101,9 +101,23 @@ describe('labels become data', () => {
     );
     const shown = await eli.getByTestId('run').textContent();
     expect(shown).toContain(`${fromLabels.length} of them from reviewers' labels`);
-    expect(await eli.getByTestId('gate').textContent()).toMatch(
-      run.gatePassed ? /^Gate passed/ : /^Gate refused/,
-    );
+    const gate = (await eli.getByTestId('gate').textContent()) ?? '';
+    expect(gate).toMatch(run.gatePassed ? /^Gate passed/ : /^Gate refused/);
+    // The candidate's accuracy is said once, at one precision; a missed floor as "below the N % floor".
+    expect(gate.match(/accuracy \d/g)).toHaveLength(1);
+    expect(gate).not.toContain('< floor');
+
+    // The table followed the run without a reload: the snapshot it trained on is listed with its run, and
+    // the bootstrap version it drew on counts that run too.
+    const version = await prisma.datasetVersion.findUniqueOrThrow({
+      where: { id: run.datasetVersionId! },
+      include: { dataset: true },
+    });
+    const row = (name: string) => eli.getByRole('row', { name: new RegExp(`^${name} `) });
+    const snapshotRow = row(`${version.dataset.name} v${version.version}`);
+    await snapshotRow.waitFor();
+    expect(await snapshotRow.locator('td').last().textContent()).toBe('1');
+    expect(Number(await row('bootstrap v1').locator('td').last().textContent())).toBeGreaterThanOrEqual(1);
     await eli.context().close();
   }, 300_000);
 });

@@ -91,7 +91,16 @@ describe('escalations queue', () => {
     await card.getByRole('button', { name: 'Resolve' }).click();
     await rae.getByText('No open escalations').waitFor();
     await rae.getByRole('tab', { name: 'Resolved' }).click();
-    await rae.getByText('Carrier confirmed delivery tomorrow').waitFor();
+    // Resolved ones are one-line rows, latest first: Rae's is the first, with her name as the resolver.
+    const resolved = rae.getByRole('article').filter({ hasText: 'Alex Morgan' });
+    await resolved.getByText(/^resolved by Rae Reviewer \d{4}-/).waitFor();
+    expect(await resolved.getByText('Carrier confirmed delivery tomorrow').isVisible()).toBe(false);
+    await resolved.locator('summary').first().click();
+    await resolved.getByText('Resolution: Carrier confirmed delivery tomorrow').waitFor();
+    await resolved.getByText('Transcript (4 messages)').waitFor();
+    // The conversation is named, not shown as the storefront's session id (which stays in the tooltip).
+    const link = resolved.getByRole('link', { name: 'conversation' });
+    expect(await link.getAttribute('title')).toMatch(/^session s-/);
     await checkPage(rae, 'escalations-resolved');
     const stored = await prisma.escalation.findFirstOrThrow({
       where: { conversation: { customerId: customer.id } },
@@ -99,5 +108,74 @@ describe('escalations queue', () => {
     });
     expect(stored).toMatchObject({ status: 'RESOLVED', assignee: { email: 'reviewer@example.com' } });
     await rae.context().close();
+  });
+  it('resolved ones come 25 to a page with "Older", name whoever resolved them, and count messages right', async () => {
+    const rob = await prisma.user.findUniqueOrThrow({ where: { email: 'reviewer2@example.com' } });
+    const hour = 3_600_000;
+    // Thirty closed outside the queue (no resolver kept), resolved over the last days, oldest last.
+    for (let i = 0; i < 30; i++) {
+      const c = await makeConversation(prisma, [{ text: `bulk ${i}`, intent: 'thanks', confidence: 0.9 }], {
+        escalateLast: true,
+        at: new Date(Date.now() - (i + 50) * hour),
+      });
+      await prisma.escalation.updateMany({
+        where: { conversationId: c.conversationId },
+        data: {
+          status: 'RESOLVED',
+          resolvedAt: new Date(Date.now() - (i + 2) * hour),
+          resolutionNote: `bulk ${i} done`,
+        },
+      });
+    }
+    // One customer message and nothing more, resolved by Rob just now.
+    const single = await makeConversation(
+      prisma,
+      [{ text: 'just one line from me', intent: 'complaint', confidence: 0.6 }],
+      { escalateLast: true },
+    );
+    await prisma.message.deleteMany({ where: { conversationId: single.conversationId, role: 'AGENT' } });
+    await prisma.escalation.updateMany({
+      where: { conversationId: single.conversationId },
+      data: {
+        status: 'RESOLVED',
+        assigneeId: rob.id,
+        resolvedAt: new Date(),
+        resolutionNote: 'Answered by email.',
+      },
+    });
+
+    const page = await signedIn(browser, 'reviewer');
+    await page.goto(url('/escalations'));
+    await page.getByRole('tab', { name: 'Resolved' }).click();
+    const cards = page.getByRole('article');
+    await expect.poll(() => cards.count()).toBe(25);
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).not.toContain('someone');
+    const robs = cards.filter({ hasText: 'Answered by email.' });
+    await robs.getByText(/^resolved by Rob Reviewer /).waitFor();
+    await robs.locator('summary').first().click();
+    await robs.getByText('Transcript (1 message)').waitFor();
+    expect(await page.getByRole('button', { name: 'Newer' }).isDisabled()).toBe(true);
+
+    // "Older" pages back like an inbox, to the oldest of the bulk ones; it says "resolved" and when.
+    const first = () => cards.first().getAttribute('aria-labelledby');
+    const older = page.getByRole('button', { name: 'Older' });
+    let pages = 1;
+    while (!(await older.isDisabled())) {
+      const was = await first();
+      await older.click();
+      await expect.poll(first).not.toBe(was);
+      pages++;
+    }
+    expect(pages).toBeGreaterThan(1);
+    expect(await cards.filter({ hasText: 'Answered by email.' }).count()).toBe(0);
+    await cards
+      .filter({ hasText: 'bulk 29 done' })
+      .getByText(/^resolved \d{4}-\d\d-\d\d \d\d:\d\d UTC$/)
+      .waitFor();
+    await checkPage(page, 'escalations-resolved-older');
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await expect.poll(() => cards.count()).toBe(25);
+    await page.context().close();
   });
 });

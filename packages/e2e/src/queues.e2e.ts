@@ -62,8 +62,13 @@ describe('queues and dead letters', () => {
     await row.getByRole('button', { name: `Replay dead letter ${letter.id}` }).click();
     await eli
       .getByRole('status')
-      .filter({ hasText: 'added again as a new job on acsa.e2e-jobs.v1' })
+      .filter({
+        hasText:
+          'Replayed “sync-order” (sync-10042) on acsa.e2e-jobs.v1, which had failed with “CRM refused [email]: 503”: added again as a new job.',
+      })
       .waitFor();
+    // The job is named as engineers know it, never by BullMQ's counter ids.
+    expect(await eli.getByRole('status').textContent()).not.toMatch(/dead letter \d|job \d/);
     await expect.poll(() => row.count()).toBe(0);
     expect((await open('acsa.e2e-jobs.v1').getJobCounts('waiting')).waiting).toBe(1);
     await checkPage(eli, 'queues-replayed');
@@ -108,8 +113,11 @@ describe('queues and dead letters', () => {
     await replay.click();
     await eli
       .getByRole('status')
-      .filter({ hasText: `Replayed 1 of 2 dead letters. Failed: ${evaluate.id} (no dead letter` })
+      .filter({
+        hasText: `Replayed 1 of 2 dead letters: “step” (${runId}:train) on acsa.e2e-many.v1. Failed: “step” (${runId}:evaluate) on acsa.e2e-many.v1: it is no longer a dead letter (replayed or removed meanwhile).`,
+      })
       .waitFor();
+    expect(await eli.getByRole('status').textContent()).not.toContain(`"${evaluate.id}"`);
     await expect.poll(() => listed().count()).toBe(0);
     expect((await open('acsa.e2e-many.v1').getJobCounts('waiting')).waiting).toBe(1);
     await checkPage(eli, 'queues-replayed-selected');

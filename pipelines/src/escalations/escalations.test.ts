@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TActor } from '../access/roles.ts';
 import { makeConversation, makeUser } from '../workbench-fixtures.ts';
 import { handBackEscalation, resolveEscalation, takeEscalation } from './escalation-actions.ts';
-import { listEscalations } from './list-escalations.ts';
+import { listEscalations, listResolvedEscalations } from './list-escalations.ts';
 
 let db: TestDatabase;
 let rae: TActor;
@@ -74,5 +74,35 @@ describe('escalations queue', () => {
   it('an escalation becomes a review item of its turn', async () => {
     const items = await db.prisma.reviewItem.findMany({ where: { reason: 'ESCALATION' } });
     expect(items).toHaveLength(2);
+  });
+
+  it('pages resolved escalations latest first, older pages by keyset, ties on the same moment kept apart', async () => {
+    const at = new Date('2026-12-02T10:00:00Z');
+    for (let i = 0; i < 5; i++) {
+      const c = await makeConversation(db.prisma, [{ text: `old ${i}`, intent: 'thanks', confidence: 0.5 }], {
+        escalateLast: true,
+      });
+      await db.prisma.escalation.updateMany({
+        where: { conversationId: c.conversationId },
+        // Two share one moment: the cursor's id must tell them apart.
+        data: { status: 'RESOLVED', resolvedAt: new Date(at.getTime() - Math.min(i, 3) * 60_000) },
+      });
+    }
+    const all = await listEscalations(db.prisma, { status: 'resolved' });
+    const seen: string[] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = await listResolvedEscalations(db.prisma, { before, pageSize: 2 });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((e) => e.id));
+      if (!page.older) break;
+      before = page.older;
+    }
+    expect(seen).toHaveLength(all.length);
+    expect(new Set(seen).size).toBe(all.length);
+    const times = (await listResolvedEscalations(db.prisma, { pageSize: 100 })).items.map((e) =>
+      e.resolvedAt!.getTime(),
+    );
+    expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 });

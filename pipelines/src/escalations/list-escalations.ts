@@ -52,6 +52,27 @@ const SELECT = {
   },
 } as const;
 
+type TRow = Awaited<ReturnType<typeof findRows>>[number];
+
+const findRows = (prisma: PrismaClient, args: { where: object; orderBy: object; take: number }) =>
+  prisma.escalation.findMany({ ...args, select: SELECT });
+
+const toView = ({ conversation, context, ...e }: TRow): TEscalationView => ({
+  ...e,
+  conversationId: conversation.id,
+  sessionId: conversation.sessionId,
+  customer: conversation.customer,
+  context: (context ?? {}) as Record<string, unknown>,
+  transcript: conversation.messages.map((m) => ({
+    seq: m.seq,
+    role: m.role,
+    text: m.text,
+    intent: m.intent,
+    confidence: m.confidence,
+    at: m.createdAt,
+  })),
+});
+
 /**
  * The escalations queue: what is still to be handled (open, or taken and not yet resolved), oldest first —
  * the customer who has waited longest comes first. Each with the transcript and what serving knew.
@@ -61,25 +82,54 @@ export async function listEscalations(
   opts: { status?: 'active' | 'resolved'; limit?: number } = {},
 ): Promise<TEscalationView[]> {
   const resolved = opts.status === 'resolved';
-  const rows = await prisma.escalation.findMany({
+  const rows = await findRows(prisma, {
     where: { status: resolved ? 'RESOLVED' : { in: ['OPEN', 'ASSIGNED'] } },
     orderBy: resolved ? { resolvedAt: 'desc' } : { createdAt: 'asc' },
     take: Math.min(opts.limit ?? 50, 200),
-    select: SELECT,
   });
-  return rows.map(({ conversation, context, ...e }) => ({
-    ...e,
-    conversationId: conversation.id,
-    sessionId: conversation.sessionId,
-    customer: conversation.customer,
-    context: (context ?? {}) as Record<string, unknown>,
-    transcript: conversation.messages.map((m) => ({
-      seq: m.seq,
-      role: m.role,
-      text: m.text,
-      intent: m.intent,
-      confidence: m.confidence,
-      at: m.createdAt,
-    })),
-  }));
+  return rows.map(toView);
+}
+
+export type TResolvedPage = {
+  items: TEscalationView[];
+  /** Where the next, older page starts (pass it back as `before`); null on the last page. */
+  older: string | null;
+};
+
+const cursorOf = (e: { resolvedAt: Date | null; id: string }) =>
+  `${e.resolvedAt?.toISOString() ?? ''}_${e.id}`;
+
+function parseCursor(cursor: string | undefined) {
+  const [at, id] = cursor?.split('_') ?? [];
+  const when = at ? new Date(at) : null;
+  return when && id && !Number.isNaN(when.getTime()) ? { when, id } : null;
+}
+
+/**
+ * Resolved escalations, latest resolved first, one page at a time like a mail inbox's "Older": keyset
+ * pagination on (resolvedAt, id), so a page stays right while others resolve more (an offset would shift
+ * under the reader and repeat or skip cards). `before` is the `older` cursor of the page before.
+ */
+export async function listResolvedEscalations(
+  prisma: PrismaClient,
+  opts: { before?: string; pageSize?: number } = {},
+): Promise<TResolvedPage> {
+  const size = Math.min(opts.pageSize ?? 25, 100);
+  const from = parseCursor(opts.before);
+  const rows = await findRows(prisma, {
+    where: {
+      status: 'RESOLVED',
+      resolvedAt: { not: null },
+      ...(from
+        ? {
+            OR: [{ resolvedAt: { lt: from.when } }, { resolvedAt: from.when, id: { lt: from.id } }],
+          }
+        : {}),
+    },
+    orderBy: [{ resolvedAt: 'desc' }, { id: 'desc' }],
+    take: size + 1,
+  });
+  const page = rows.slice(0, size);
+  const last = page.at(-1);
+  return { items: page.map(toView), older: rows.length > size && last ? cursorOf(last) : null };
 }

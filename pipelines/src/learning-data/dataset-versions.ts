@@ -13,9 +13,27 @@ export type TDatasetVersionView = {
   intents: { intent: string; n: number }[];
   /** Examples per origin: bootstrap corpus, imported file, reviewers' labels, production. */
   sources: { source: string; n: number }[];
-  /** Training runs that trained on this version. */
+  /** Training runs that used this version: trained on it, or on a snapshot taken from it. */
   runs: number;
 };
+
+/**
+ * Runs that trained on a snapshot taken from each of `ids`. A retrain never trains on the bootstrap corpus
+ * or an import directly: it snapshots them (with reviewers' labels) and trains on the snapshot, whose meta
+ * lists the versions it drew on. Counting only direct runs would leave every source at 0 runs for ever.
+ */
+async function runsThroughSnapshots(prisma: PrismaClient, ids: string[]): Promise<Map<string, number>> {
+  const rows = await prisma.$queryRaw<{ id: string; runs: bigint }[]>`
+    SELECT src->>'id' AS id, count(DISTINCT r.id) AS runs
+    FROM "DatasetVersion" s
+    CROSS JOIN LATERAL jsonb_array_elements(
+      CASE WHEN jsonb_typeof(s.meta->'sources') = 'array' THEN s.meta->'sources' ELSE '[]'::jsonb END
+    ) AS src
+    JOIN "TrainingRun" r ON r."datasetVersionId" = s.id
+    WHERE s.source = 'SNAPSHOT' AND src->>'id' = ANY(${ids}::text[])
+    GROUP BY 1`;
+  return new Map(rows.map((r) => [r.id, Number(r.runs)]));
+}
 
 /** What every dataset version holds, newest first: counts per split, intent and source. */
 export async function listDatasetVersions(
@@ -37,6 +55,10 @@ export async function listDatasetVersions(
     },
   });
   if (!versions.length) return [];
+  const viaSnapshots = await runsThroughSnapshots(
+    prisma,
+    versions.map((v) => v.id),
+  );
   const groups = await prisma.example.groupBy({
     by: ['datasetVersionId', 'intent', 'source', 'split'],
     where: { datasetVersionId: { in: versions.map((v) => v.id) } },
@@ -61,7 +83,7 @@ export async function listDatasetVersions(
       splits: { train: splits.get('TRAIN') ?? 0, dev: splits.get('DEV') ?? 0, test: splits.get('TEST') ?? 0 },
       intents: [...sum('intent')].map(([intent, n]) => ({ intent, n })).sort((a, b) => b.n - a.n),
       sources: [...sum('source')].map(([source, n]) => ({ source, n })).sort((a, b) => b.n - a.n),
-      runs: v._count.trainingRuns,
+      runs: v._count.trainingRuns + (viaSnapshots.get(v.id) ?? 0),
     };
   });
 }

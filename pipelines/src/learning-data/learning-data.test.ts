@@ -65,6 +65,30 @@ describe('labels become data', () => {
     });
   });
 
+  it('counts a run on each version it used: the snapshot it trained on and the versions that fed it', async () => {
+    const bootstrap = await db.prisma.datasetVersion.findFirstOrThrow({ where: { source: 'BOOTSTRAP' } });
+    const ds = await db.prisma.dataset.create({ data: { name: 'snapshot' } });
+    const snapshot = await db.prisma.datasetVersion.create({
+      data: {
+        datasetId: ds.id,
+        version: 1,
+        source: 'SNAPSHOT',
+        meta: { sources: [{ dataset: 'bootstrap', version: 1, id: bootstrap.id }] },
+        counts: {},
+        exampleCount: 0,
+      },
+    });
+    await db.prisma.trainingRun.create({
+      data: { trigger: 'MANUAL', mode: 'NONE', datasetVersionId: snapshot.id },
+    });
+    const runs = Object.fromEntries(
+      (await listDatasetVersions(db.prisma)).map((v) => [`${v.dataset} v${v.version}`, v.runs]),
+    );
+    expect(runs).toEqual({ 'snapshot v1': 1, 'bootstrap v1': 1 });
+    await db.prisma.trainingRun.deleteMany();
+    await db.prisma.datasetVersion.delete({ where: { id: snapshot.id } });
+  });
+
   it('counts new labels, and the button starts one run and resets the count', async () => {
     const rae = await makeUser(db.prisma, 'REVIEWER', 'rae');
     for (const t of ['one', 'two']) {

@@ -9,12 +9,14 @@ export type TRunView = {
   step: string | null;
   error: string | null;
   /** The snapshot the run trained on, and how many of its examples came from reviewers' labels. */
-  snapshot: { version: number; examples: number; fromLabels: number } | null;
+  snapshot: { dataset: string; version: number; examples: number; fromLabels: number } | null;
   gate: {
     passed: boolean;
     reasons: string[];
     candidateAccuracy: number;
     productionAccuracy: number | null;
+    /** The checks that failed, with their figures, so the console can word them itself. */
+    failed: { check: string; value: number | null; limit: number | null; message: string }[];
   } | null;
 };
 
@@ -29,7 +31,9 @@ export async function retrainRunView(prisma: PrismaClient, id: string): Promise<
       error: true,
       gate: true,
       steps: { where: { status: 'RUNNING' }, select: { name: true }, take: 1 },
-      datasetVersion: { select: { id: true, version: true, exampleCount: true } },
+      datasetVersion: {
+        select: { id: true, version: true, exampleCount: true, dataset: { select: { name: true } } },
+      },
     },
   });
   if (!run) return null;
@@ -44,7 +48,12 @@ export async function retrainRunView(prisma: PrismaClient, id: string): Promise<
     step: run.steps[0]?.name ?? null,
     error: run.error,
     snapshot: run.datasetVersion
-      ? { version: run.datasetVersion.version, examples: run.datasetVersion.exampleCount, fromLabels }
+      ? {
+          dataset: run.datasetVersion.dataset.name,
+          version: run.datasetVersion.version,
+          examples: run.datasetVersion.exampleCount,
+          fromLabels,
+        }
       : null,
     gate: gate.success
       ? {
@@ -52,6 +61,9 @@ export async function retrainRunView(prisma: PrismaClient, id: string): Promise<
           reasons: gate.data.reasons,
           candidateAccuracy: gate.data.candidate.accuracy,
           productionAccuracy: gate.data.production?.accuracy ?? null,
+          failed: gate.data.checks
+            .filter((c) => !c.passed)
+            .map(({ check, value, limit, message }) => ({ check, value, limit, message })),
         }
       : null,
   };

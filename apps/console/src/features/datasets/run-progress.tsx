@@ -1,19 +1,28 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { pct } from '@/components/format';
+import { useRouter } from 'next/navigation';
+import { useEffect } from 'react';
 import { useTRPC } from '@/components/trpc';
+import { gateSentence } from './gate-words';
 
 /** A retraining run followed live: its step and progress, then what it trained on and the gate's decision. */
 export function RunProgress({ runId }: { runId: string }) {
   const trpc = useTRPC();
+  const router = useRouter();
   const run = useQuery({
     ...trpc.learningData.run.queryOptions({ id: runId }),
     refetchInterval: (q) =>
       !q.state.data || ['QUEUED', 'RUNNING'].includes(q.state.data.status) ? 2000 : false,
   });
   const v = run.data;
+  const active = !v || v.status === 'QUEUED' || v.status === 'RUNNING';
+  const snapshot = v?.snapshot?.version;
+  // The dataset table is rendered on the server: redraw it when the run's snapshot (a new version) appears
+  // and when the run ends, so its row and run count are there without a reload.
+  useEffect(() => {
+    if (snapshot != null || !active) router.refresh();
+  }, [snapshot, active, router]);
   if (!v) return null;
-  const active = v.status === 'QUEUED' || v.status === 'RUNNING';
   return (
     <div role="status" data-testid="run" className="run">
       <p>
@@ -26,17 +35,11 @@ export function RunProgress({ runId }: { runId: string }) {
       </p>
       {v.snapshot ? (
         <p>
-          Trained on snapshot v{v.snapshot.version}: {v.snapshot.examples} examples, {v.snapshot.fromLabels}{' '}
-          of them from reviewers' labels.
+          Trained on {v.snapshot.dataset} v{v.snapshot.version}: {v.snapshot.examples} examples,{' '}
+          {v.snapshot.fromLabels} of them from reviewers' labels.
         </p>
       ) : null}
-      {v.gate ? (
-        <p data-testid="gate">
-          Gate {v.gate.passed ? 'passed' : 'refused the candidate'}: accuracy {pct(v.gate.candidateAccuracy)}
-          {v.gate.productionAccuracy != null ? ` vs ${pct(v.gate.productionAccuracy)} in production` : ''}
-          {v.gate.reasons.length ? ` — ${v.gate.reasons.join('; ')}` : ''}
-        </p>
-      ) : null}
+      {v.gate ? <p data-testid="gate">{gateSentence(v.gate)}</p> : null}
     </div>
   );
 }

@@ -4,12 +4,16 @@ import { useState } from 'react';
 import { EmptyState } from '@/components/empty-state';
 import { useTRPC } from '@/components/trpc';
 import { EscalationCard } from './escalation-card';
+import { ResolvedEscalations } from './resolved-escalations';
 
 export function EscalationsQueue({ userId }: { userId: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [view, setView] = useState<'active' | 'resolved'>('active');
-  const list = useQuery(trpc.escalations.list.queryOptions({ status: view }));
+  const list = useQuery({
+    ...trpc.escalations.list.queryOptions({ status: 'active' }),
+    enabled: view === 'active',
+  });
   const invalidate = () => qc.invalidateQueries({ queryKey: trpc.escalations.list.queryKey() });
   const take = useMutation(trpc.escalations.take.mutationOptions({ onSettled: invalidate }));
   const resolve = useMutation(trpc.escalations.resolve.mutationOptions({ onSettled: invalidate }));
@@ -30,32 +34,32 @@ export function EscalationsQueue({ userId }: { userId: string }) {
           {error.message}
         </p>
       ) : null}
-      {list.isPending ? <p aria-busy="true">Loading escalations…</p> : null}
-      {list.data?.length === 0 ? (
-        view === 'active' ? (
-          <EmptyState title="No open escalations">
-            New ones appear here when the agent hands a conversation over to a person.
-          </EmptyState>
-        ) : (
-          <EmptyState title="Nothing resolved yet">
-            Escalations you and others resolve are kept here.
-          </EmptyState>
-        )
-      ) : null}
-      <ol className="stack">
-        {list.data?.map((e) => (
-          <li key={e.id}>
-            <EscalationCard
-              escalation={e}
-              mine={e.assignee?.id === userId}
-              busy={take.isPending || resolve.isPending || handBack.isPending}
-              onTake={() => take.mutate({ id: e.id })}
-              onResolve={(note) => resolve.mutate({ id: e.id, note })}
-              onHandBack={() => handBack.mutate({ id: e.id })}
-            />
-          </li>
-        ))}
-      </ol>
+      {view === 'resolved' ? (
+        <ResolvedEscalations />
+      ) : (
+        <>
+          {list.isPending ? <p aria-busy="true">Loading escalations…</p> : null}
+          {list.data?.items.length === 0 ? (
+            <EmptyState title="No open escalations">
+              New ones appear here when the agent hands a conversation over to a person.
+            </EmptyState>
+          ) : null}
+          <ol className="stack">
+            {list.data?.items.map((e) => (
+              <li key={e.id}>
+                <EscalationCard
+                  escalation={e}
+                  mine={e.assignee?.id === userId}
+                  busy={take.isPending || resolve.isPending || handBack.isPending}
+                  onTake={() => take.mutate({ id: e.id })}
+                  onResolve={(note) => resolve.mutate({ id: e.id, note })}
+                  onHandBack={() => handBack.mutate({ id: e.id })}
+                />
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
     </>
   );
 }

@@ -3,18 +3,19 @@ import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useSayStatus } from '@/components/page-status';
 import { useTRPC } from '@/components/trpc';
+import { howReplayed, jobLabel, type TJobLabel, whyNotReplayed } from './replay-words';
+
+type TProps = { id: string; job: TJobLabel & { error: string } };
 
 /** Replays one dead letter (as `acsa dlq replay ID`) and redraws the page without it. */
-export function ReplayButton({ id }: { id: string }) {
+export function ReplayButton({ id, job }: TProps) {
   const trpc = useTRPC();
   const router = useRouter();
   const say = useSayStatus();
   const replay = useMutation(
     trpc.queues.replayDeadLetter.mutationOptions({
       onSuccess: (r) => {
-        say(
-          `Dead letter ${id}: ${r.how === 'retried' ? 'retried in place' : 'added again as a new job'} on ${r.queue} (job ${r.jobId}).`,
-        );
+        say(`Replayed ${jobLabel(job)}, which had failed with “${job.error}”: ${howReplayed(r.how)}.`);
         router.refresh();
       },
     }),
@@ -31,7 +32,7 @@ export function ReplayButton({ id }: { id: string }) {
       </button>
       {replay.error ? (
         <p role="alert" className="error">
-          {replay.error.message}
+          Could not replay {jobLabel(job)}: {whyNotReplayed(replay.error.message)}.
         </p>
       ) : null}
     </>

@@ -1,12 +1,24 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useSayStatus } from '@/components/page-status';
 import { useTRPC } from '@/components/trpc';
+import { jobLabel, type TJobLabel, whyNotReplayed } from './replay-words';
 
 const checkedIn = (form: HTMLFormElement) =>
   new FormData(form).getAll('letter').filter((v): v is string => typeof v === 'string');
+
+/** Each ticked letter's job, from the checkbox's data attributes, to name it in what the page says. */
+function jobsIn(form: HTMLFormElement): Map<string, TJobLabel> {
+  const boxes = form.querySelectorAll<HTMLInputElement>('input[name="letter"]:checked');
+  return new Map(
+    [...boxes].map((b) => [
+      b.value,
+      { name: b.dataset.job ?? 'job', queue: b.dataset.queue ?? '?', jobId: b.dataset.jobId },
+    ]),
+  );
+}
 
 /**
  * "Replay selected": replays every letter ticked in the form `formId` in one request. Each is replayed and
@@ -17,10 +29,14 @@ export function ReplaySelected({ formId }: { formId: string }) {
   const router = useRouter();
   const say = useSayStatus();
   const [selected, setSelected] = useState<string[]>([]);
+  const jobs = useRef(new Map<string, TJobLabel>());
   useEffect(() => {
     const form = document.getElementById(formId);
     if (!(form instanceof HTMLFormElement)) return;
-    const update = () => setSelected(checkedIn(form));
+    const update = () => {
+      setSelected(checkedIn(form));
+      jobs.current = jobsIn(form);
+    };
     update();
     form.addEventListener('change', update);
     return () => form.removeEventListener('change', update);
@@ -28,10 +44,15 @@ export function ReplaySelected({ formId }: { formId: string }) {
   const replay = useMutation(
     trpc.queues.replayDeadLetters.mutationOptions({
       onSuccess: (r) => {
-        const failed = r.failed.map((f) => `${f.id} (${f.error})`).join('; ');
-        const unrecorded = r.replayed.filter((x) => x.unrecorded).map((x) => x.id);
+        const name = (id: string) => {
+          const job = jobs.current.get(id);
+          return job ? jobLabel(job) : `dead letter ${id}`;
+        };
+        const failed = r.failed.map((f) => `${name(f.id)}: ${whyNotReplayed(f.error)}`).join('; ');
+        const replayed = r.replayed.map((x) => name(x.id)).join(', ');
+        const unrecorded = r.replayed.filter((x) => x.unrecorded).map((x) => name(x.id));
         say(
-          `Replayed ${r.replayed.length} of ${r.replayed.length + r.failed.length} dead letters.${failed ? ` Failed: ${failed}.` : ''}${unrecorded.length ? ` Replayed but missing from the audit log (tell an admin): ${unrecorded.join(', ')}.` : ''}`,
+          `Replayed ${r.replayed.length} of ${r.replayed.length + r.failed.length} dead letters${replayed ? `: ${replayed}` : ''}.${failed ? ` Failed: ${failed}.` : ''}${unrecorded.length ? ` Replayed but missing from the audit log (tell an admin): ${unrecorded.join(', ')}.` : ''}`,
         );
         setSelected([]);
         router.refresh();

@@ -20,7 +20,8 @@ export default async function DatasetsPage() {
       <NewLabelsBanner canRetrain />
       {versions.length === 0 ? (
         <EmptyState title="No dataset versions yet">
-          npm start makes the first from the bootstrap corpus; `acsa data import FILE` adds one from a file.
+          <code>npm start</code> makes the first from the bootstrap corpus; <code>acsa data import FILE</code>{' '}
+          adds one from a file.
         </EmptyState>
       ) : (
         <table>
@@ -31,7 +32,7 @@ export default async function DatasetsPage() {
               <th scope="col">Examples (train / dev / test)</th>
               <th scope="col">Sources</th>
               <th scope="col">Intents</th>
-              <th scope="col">Runs</th>
+              <th scope="col">Runs that used it</th>
             </tr>
           </thead>
           <tbody>

@@ -130,6 +130,9 @@ export default async function QueuesPage({ searchParams }: TProps) {
                           name="letter"
                           value={l.id}
                           aria-label={`Select dead letter ${l.id}`}
+                          data-job={l.name}
+                          data-queue={l.queue}
+                          data-job-id={l.jobId}
                         />
                         <div className="grow">
                           <strong>{l.name}</strong> on {l.queue} <span className="muted">job {l.jobId}</span>
@@ -138,7 +141,10 @@ export default async function QueuesPage({ searchParams }: TProps) {
                             {l.attemptsMade === 1 ? '' : 's'}
                           </div>
                         </div>
-                        <ReplayButton id={l.id} />
+                        <ReplayButton
+                          id={l.id}
+                          job={{ name: l.name, queue: l.queue, jobId: l.jobId, error: l.error }}
+                        />
                       </div>
                       <p className="error">{l.error}</p>
                       <details>

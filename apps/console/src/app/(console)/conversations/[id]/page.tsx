@@ -1,6 +1,6 @@
 import { conversationTranscript } from '@acsa/pipelines/conversations';
 import { notFound } from 'next/navigation';
-import { utc } from '@/components/format';
+import { MessageTime } from '@/features/conversations/message-time';
 import { SendToReview } from '@/features/conversations/send-to-review';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -14,15 +14,21 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   if (!t) notFound();
   return (
     <>
-      <h1>Conversation {t.sessionId}</h1>
+      {/* Named for the person, as people refer to it; the storefront's session id is for matching logs. */}
+      <h1>{t.customer ? `Conversation with ${t.customer.name}` : 'Guest conversation'}</h1>
       <p className="lede">
-        {t.customer ? `${t.customer.name} <${t.customer.email}>` : 'Anonymous customer'} ·{' '}
+        Started <MessageTime at={t.startedAt} /> ·{' '}
+        {t.customer ? `${t.customer.name} <${t.customer.email}>` : 'customer not signed in'} ·{' '}
         {t.status.toLowerCase()}
-        {t.variant ? ` · variant ${t.variant}` : ''} · started {utc(t.startedAt)}
+        {t.variant ? ` · variant ${t.variant}` : ''} ·{' '}
+        <span className="muted" title="The storefront's chat session id">
+          session {t.sessionId}
+        </span>
       </p>
       <table>
         <thead>
           <tr>
+            <th scope="col">Time (UTC)</th>
             <th scope="col">Who</th>
             <th scope="col">Message</th>
             <th scope="col">Intent</th>
@@ -34,6 +40,9 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
         <tbody>
           {t.messages.map((m) => (
             <tr key={m.id} className={m.role === 'USER' ? 'user-row' : ''}>
+              <td>
+                <MessageTime at={m.createdAt} day={t.startedAt} />
+              </td>
               <td>{m.role === 'USER' ? 'Customer' : m.role === 'AGENT' ? 'Agent' : 'System'}</td>
               <td>{m.text}</td>
               <td>
