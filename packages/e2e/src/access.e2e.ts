@@ -149,9 +149,61 @@ describe('sign-in and roles', () => {
 
   it('the admin reads the audit log of what was done', async () => {
     const page = await signedIn(browser, 'admin');
+    // What the registry writes when it moves an alias (the models spec makes real ones, in its own order).
+    const prisma = testPrisma();
+    await prisma.auditLog.create({
+      data: {
+        actorType: 'SYSTEM',
+        actor: 'system:trainer',
+        action: 'model.alias.promote',
+        targetType: 'ModelAlias',
+        targetId: 'production',
+        data: { from: null, to: '0193b6a0-2222-7000-8000-0000b0a38f2f', toVersion: 3, reason: 'gate passed' },
+      },
+    });
     await page.goto(url('/audit'));
     expect(await page.getByRole('cell', { name: 'auth.sign-in' }).count()).toBeGreaterThan(0);
+    // The alias is named whole, not by the end of its name.
+    const alias = page.locator('tbody tr').filter({ hasText: 'model.alias.promote' }).first();
+    expect(await alias.locator('td:nth-child(4)').textContent()).toBe('ModelAlias production');
+    expect(await alias.textContent()).toContain('toVersion: 3');
+    // One line per moment, and a table that fits the window.
+    const when = page.locator('tbody tr td:first-child time').first();
+    expect((await when.boundingBox())?.height).toBeLessThan(30);
+    const inItsCell = (t: Element) => {
+      const cell = t.closest('td');
+      return cell !== null && t.getBoundingClientRect().right <= cell.getBoundingClientRect().right;
+    };
+    expect(await when.evaluate(inItsCell)).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     await checkPage(page, 'audit-admin');
+
+    // Fifty entries a page; "Older entries" goes on from the last one shown, keeping the filter.
+    await prisma.auditLog.createMany({
+      data: Array.from({ length: 60 }, (_, i) => ({
+        actorType: 'SYSTEM' as const,
+        actor: 'system:e2e-pager',
+        action: 'queue.replay',
+        targetType: 'DeadLetter',
+        targetId: `dl-${i}`,
+        data: { n: i },
+      })),
+    });
+    await prisma.$disconnect();
+    await page.goto(url('/audit?actor=e2e-pager'));
+    expect(await page.locator('tbody tr').count()).toBe(50);
+    expect(await page.locator('tbody tr').first().textContent()).toContain('dl-59');
+    const older = page.getByRole('link', { name: 'Older entries' });
+    await older.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.searchParams.has('before'));
+    expect(new URL(page.url()).searchParams.get('actor')).toBe('e2e-pager');
+    expect(await page.locator('tbody tr').count()).toBe(10);
+    expect(await page.locator('tbody tr').last().textContent()).toContain('dl-0');
+    expect(await page.getByRole('link', { name: 'Older entries' }).count()).toBe(0);
+    await checkPage(page, 'audit-older');
+    await page.getByRole('link', { name: 'Newest entries' }).click();
+    await page.waitForURL((u) => !u.searchParams.has('before'));
     await page.context().close();
   });
 });

@@ -41,10 +41,6 @@ describe('admin', () => {
     });
     await ada.locator('tr[data-key="e2e shop web"]').waitFor();
     await checkPage(ada, 'admin-key-created');
-    // Shown once: a reload has the prefix only.
-    await ada.reload();
-    await ada.locator('tr[data-key="e2e shop web"]').waitFor();
-    expect(await ada.content()).not.toContain(key);
 
     ada.once('dialog', (d) => {
       expect(d.message()).toContain('within 30 s');
@@ -53,6 +49,13 @@ describe('admin', () => {
     await ada.getByRole('button', { name: 'Revoke e2e shop web' }).click();
     await expect.poll(() => ada.locator('tr[data-key="e2e shop web"]').textContent()).toContain('revoked');
     expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: row.id } })).revokedAt).not.toBeNull();
+    // A revoked key is no longer offered for copying, even on the page that just made it.
+    await expect.poll(() => ada.getByTestId('new-key').count()).toBe(0);
+    expect(await ada.content()).not.toContain(key);
+    // Shown once: a reload has the prefix only.
+    await ada.reload();
+    await ada.locator('tr[data-key="e2e shop web"]').waitFor();
+    expect(await ada.content()).not.toContain(key);
 
     // A reviewer made engineer sees the engineers' pages on their next page; then back to reviewer.
     await ada.getByLabel('Role of reviewer2@example.com').selectOption('ENGINEER');
@@ -72,9 +75,22 @@ describe('admin', () => {
         async () => (await prisma.user.findUniqueOrThrow({ where: { email: 'reviewer2@example.com' } })).role,
       )
       .toBe('REVIEWER');
-    await ada.getByRole('button', { name: 'Disable admin@example.com' }).click();
-    await ada.getByRole('alert').filter({ hasText: 'you cannot disable yourself' }).waitFor();
+    // One's own account cannot be disabled, and the button says why before anyone clicks it.
+    const own = ada.getByRole('button', { name: 'Disable admin@example.com' });
+    expect(await own.isDisabled()).toBe(true);
+    const reason = ada.locator(`[id="${await own.getAttribute('aria-describedby')}"]`);
+    expect(await reason.isVisible()).toBe(true);
+    expect(await reason.textContent()).toBe('you cannot disable your own account');
     await checkPage(ada, 'admin');
+
+    // The audit log says what changed in words, and names its target.
+    await ada.goto(url('/audit?action=user.role'));
+    const roleRow = ada.locator('tbody tr').filter({ hasText: 'role: REVIEWER → ENGINEER' });
+    expect(await roleRow.count()).toBeGreaterThan(0);
+    expect(await roleRow.first().textContent()).toContain('reviewer2@example.com');
+    const full = roleRow.first().getByText('Full record');
+    await full.click();
+    expect(await roleRow.first().locator('pre').textContent()).toContain('"role": "ENGINEER"');
 
     await ada.goto(url('/audit'));
     await ada.getByLabel('What').selectOption('api-key.revoke');
@@ -83,6 +99,8 @@ describe('admin', () => {
     const actions = await ada.locator('tbody tr td:nth-child(3)').allTextContents();
     expect(actions.length).toBeGreaterThan(0);
     expect(new Set(actions)).toEqual(new Set(['api-key.revoke']));
+    const revoked = ada.locator('tbody tr').filter({ hasText: 'e2e shop web' });
+    expect(await revoked.first().textContent()).toMatch(/revokedAt: — → \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     await checkPage(ada, 'audit-filtered');
     await ada.context().close();
 

@@ -91,5 +91,11 @@ describe('admin: users', () => {
       'user.role',
     ]);
     expect(await listAudit(db.prisma, { actor: 'ADA-' })).toHaveLength(6);
+    // A User target is named by its email; pages go on from the last id shown, with the same filter.
+    const [newest, ...rest] = await listAudit(db.prisma, { targetType: 'User', limit: 1 });
+    expect(rest).toEqual([]);
+    expect(newest?.targetName).toBe(rae.email);
+    const older = await listAudit(db.prisma, { targetType: 'User', beforeId: newest?.id });
+    expect(older.map((a) => a.action)).toEqual(['user.disable', 'user.role']);
   });
 });

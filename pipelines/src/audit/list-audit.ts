@@ -7,20 +7,47 @@ export type TAuditFilter = {
   /** An action or its start: "model.alias" matches model.alias.promote and model.alias.rollback. */
   action?: string;
   targetType?: string;
+  /** Keyset cursor: only entries older than this id (the last id of the page before). */
+  beforeId?: string;
 };
 
-/** The latest audit entries, newest first (the at index), optionally narrowed by actor, action and target. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const cursor = (id: string | undefined) => (id && /^\d{1,19}$/.test(id) ? BigInt(id) : null);
+
+/**
+ * The latest audit entries, newest first, optionally narrowed by actor, action and target, and paged by id:
+ * ids grow with every insert, so "older than the last id shown" is a stable page boundary while new
+ * entries keep arriving (an offset would shift under them). Each entry carries `targetName`, the user's
+ * email for a User target whose entry does not say it, so the page never has to print a bare uuid.
+ */
 export async function listAudit(prisma: PrismaClient, opts: TAuditFilter = {}) {
+  const before = cursor(opts.beforeId);
   const rows = await prisma.auditLog.findMany({
     where: {
       ...(opts.actor?.trim() ? { actor: { contains: opts.actor.trim(), mode: 'insensitive' as const } } : {}),
       ...(opts.action?.trim() ? { action: { startsWith: opts.action.trim() } } : {}),
       ...(opts.targetType?.trim() ? { targetType: opts.targetType.trim() } : {}),
+      ...(before !== null ? { id: { lt: before } } : {}),
     },
-    orderBy: { at: 'desc' },
+    orderBy: { id: 'desc' },
     take: Math.min(opts.limit ?? 100, 500),
   });
-  return rows.map((r) => ({ ...r, id: r.id.toString() }));
+  const userIds = [
+    ...new Set(
+      rows.flatMap((r) =>
+        r.targetType === 'User' && r.targetId && UUID.test(r.targetId) ? [r.targetId] : [],
+      ),
+    ),
+  ];
+  const users = userIds.length
+    ? await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } })
+    : [];
+  const emails = new Map(users.map((u) => [u.id, u.email]));
+  return rows.map((r) => ({
+    ...r,
+    id: r.id.toString(),
+    targetName: r.targetType === 'User' && r.targetId ? (emails.get(r.targetId) ?? null) : null,
+  }));
 }
 
 /** The actions and target types recorded so far, for the filter's choices. */

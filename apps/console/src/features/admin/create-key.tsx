@@ -4,8 +4,11 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useTRPC } from '@/components/trpc';
 
-/** Makes a storefront key; its secret is shown here once and never again. */
-export function CreateKey() {
+/**
+ * Makes a storefront key; its secret is shown here once and never again, and not at all once the key is
+ * revoked (`revokedIds`, from the page's list): copying a dead key would only lead to refused requests.
+ */
+export function CreateKey({ revokedIds }: { revokedIds: string[] }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [name, setName] = useState('');
@@ -65,7 +68,7 @@ export function CreateKey() {
           {create.error.message}
         </p>
       ) : null}
-      {create.data ? (
+      {create.data && !revokedIds.includes(create.data.apiKey.id) ? (
         <div role="status" className="banner secret">
           <p>
             <strong>{create.data.apiKey.name}</strong>: copy the key now. It is shown this once; ACSA keeps

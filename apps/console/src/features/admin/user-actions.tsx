@@ -3,13 +3,20 @@ import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useTRPC } from '@/components/trpc';
 
+const SELF_REASON = 'you cannot disable your own account';
+
 type TRole = 'REVIEWER' | 'ENGINEER' | 'ADMIN';
 
-/** A user's role (saved on change) and the switch that disables or enables them. */
+/**
+ * A user's role (saved on change) and the switch that disables or enables them. The signed-in admin's own
+ * Disable is off with its reason beside it (the server refuses it too): it would lock them out at once.
+ */
 export function UserActions({
   user,
+  self,
 }: {
   user: { id: string; email: string; role: TRole; disabled: boolean };
+  self: boolean;
 }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -17,6 +24,8 @@ export function UserActions({
   const role = useMutation(trpc.admin.setRole.mutationOptions({ onSuccess }));
   const disable = useMutation(trpc.admin.setDisabled.mutationOptions({ onSuccess }));
   const error = role.error ?? disable.error;
+  const selfLock = self && !user.disabled;
+  const reasonId = `self-disable-${user.id}`;
   return (
     <div className="row actions">
       <select
@@ -32,12 +41,19 @@ export function UserActions({
       <button
         type="button"
         className="secondary"
-        disabled={disable.isPending}
+        disabled={disable.isPending || selfLock}
+        title={selfLock ? SELF_REASON : undefined}
+        aria-describedby={selfLock ? reasonId : undefined}
         aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.email}`}
         onClick={() => disable.mutate({ userId: user.id, disabled: !user.disabled })}
       >
         {user.disabled ? 'Enable' : 'Disable'}
       </button>
+      {selfLock ? (
+        <span id={reasonId} className="muted">
+          {SELF_REASON}
+        </span>
+      ) : null}
       {error ? (
         <span role="alert" className="error">
           {error.message}

@@ -2,6 +2,7 @@ import { listApiKeys, listUsers, SERVING_KEY_CACHE_SECONDS } from '@acsa/pipelin
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
 import { utc } from '@/components/format';
+import { Moment } from '@/components/moment';
 import { CreateKey } from '@/features/admin/create-key';
 import { RevokeKey } from '@/features/admin/key-actions';
 import { UserActions } from '@/features/admin/user-actions';
@@ -28,7 +29,7 @@ export default async function AdminPage() {
           a web page and works only from its allowed origins, for chat and feedback. A revoked key is refused
           by every serving replica at once (within {SERVING_KEY_CACHE_SECONDS} s if Redis is down).
         </p>
-        <CreateKey />
+        <CreateKey revokedIds={keys.flatMap((k) => (k.revokedAt ? [k.id] : []))} />
         {keys.length === 0 ? (
           <EmptyState title="No API keys">
             Create one above; the storefront sends it as a Bearer token.
@@ -56,13 +57,17 @@ export default async function AdminPage() {
                   </td>
                   <td>{k.allowedOrigins.join(', ') || '—'}</td>
                   <td>
-                    {utc(k.createdAt)}
+                    <Moment at={k.createdAt} />
                     {k.createdBy ? <div className="muted">{k.createdBy}</div> : null}
                   </td>
-                  <td>{utc(k.lastUsedAt)}</td>
+                  <td>
+                    <Moment at={k.lastUsedAt} />
+                  </td>
                   <td>
                     {k.revokedAt ? (
-                      <span className="muted">revoked {utc(k.revokedAt)}</span>
+                      <span className="muted">
+                        <Moment at={k.revokedAt} prefix="revoked" />
+                      </span>
                     ) : (
                       <RevokeKey id={k.id} name={k.name} cacheSeconds={SERVING_KEY_CACHE_SECONDS} />
                     )}
@@ -99,9 +104,12 @@ export default async function AdminPage() {
                     {u.id === me.id ? ' · you' : ''}
                   </div>
                 </th>
-                <td>{utc(u.lastSignIn)}</td>
+                <td>
+                  <Moment at={u.lastSignIn} />
+                </td>
                 <td>
                   <UserActions
+                    self={u.id === me.id}
                     user={{ id: u.id, email: u.email, role: u.role, disabled: u.disabledAt !== null }}
                   />
                 </td>

@@ -1,20 +1,34 @@
 import { auditVocabulary, listAudit } from '@acsa/pipelines/audit';
 import { EmptyState } from '@/components/empty-state';
-import { utc } from '@/components/format';
+import styles from '@/features/audit/audit.module.css';
+import { AuditTable } from '@/features/audit/audit-table';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 
 export const metadata = { title: 'Audit log · ACSA console' };
 
-type TSearch = Promise<{ actor?: string; action?: string; target?: string }>;
+/** Entries per page: enough to scan a busy hour, few enough that the page stays short. */
+const PAGE = 50;
 
-export default async function AuditPage({ searchParams }: { searchParams: TSearch }) {
+type TFilter = { actor?: string; action?: string; target?: string; before?: string };
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<TFilter> }) {
   await requireRole('ADMIN');
   const filter = await searchParams;
-  const [rows, vocabulary] = await Promise.all([
-    listAudit(db(), { limit: 200, actor: filter.actor, action: filter.action, targetType: filter.target }),
+  const [fetched, vocabulary] = await Promise.all([
+    // One more than a page: whether it comes back says if there are older entries.
+    listAudit(db(), {
+      limit: PAGE + 1,
+      actor: filter.actor,
+      action: filter.action,
+      targetType: filter.target,
+      beforeId: filter.before,
+    }),
     auditVocabulary(db()),
   ]);
+  const rows = fetched.slice(0, PAGE);
+  const last = rows.at(-1);
+  const older = fetched.length > PAGE && last ? pageHref(filter, last.id) : null;
   const filtered = Boolean(filter.actor || filter.action || filter.target);
   return (
     <>
@@ -55,39 +69,28 @@ export default async function AuditPage({ searchParams }: { searchParams: TSearc
             : 'Sign-ins, labels and escalation moves appear here.'}
         </EmptyState>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">What</th>
-              <th scope="col">Target</th>
-              <th scope="col">Before → after</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.id}>
-                <td>{utc(r.at, 'second')}</td>
-                <td>{r.actor}</td>
-                <td>{r.action}</td>
-                <td>
-                  {/* The end of the id: uuid v7 ids made close together share their first digits. */}
-                  {r.targetType} {r.targetId ? `…${r.targetId.slice(-8)}` : ''}
-                </td>
-                <td>
-                  {/* Sign-in and sign-out change no record: nothing to show before and after. */}
-                  {r.data && typeof r.data === 'object' && Object.keys(r.data).length === 0 ? (
-                    <span className="muted">—</span>
-                  ) : (
-                    <code className="clip">{JSON.stringify(r.data)}</code>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <AuditTable rows={rows} />
       )}
+      <nav aria-label="Audit log pages" className={`row actions ${styles.pager}`}>
+        {filter.before ? <a href={pageHref(filter, null)}>Newest entries</a> : null}
+        {older ? (
+          <a href={older} rel="next">
+            Older entries
+          </a>
+        ) : null}
+      </nav>
     </>
   );
+}
+
+/** The same filter, from another page: the cursor is the last id shown (none: the newest page). */
+function pageHref(filter: TFilter, before: string | null): string {
+  const q = new URLSearchParams();
+  for (const k of ['actor', 'action', 'target'] as const) {
+    const v = filter[k];
+    if (v) q.set(k, v);
+  }
+  if (before) q.set('before', before);
+  const s = q.toString();
+  return s ? `/audit?${s}` : '/audit';
 }

@@ -1,0 +1,75 @@
+import { Moment } from '@/components/moment';
+import styles from './audit.module.css';
+import { changeSummary, targetLabel } from './change-summary';
+
+type TAuditRow = {
+  id: string;
+  at: Date;
+  actor: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  targetName: string | null;
+  data: unknown;
+};
+
+/** One page of audit entries: who, what, on what (by its name), and what changed, the JSON on demand. */
+export function AuditTable({ rows }: { rows: TAuditRow[] }) {
+  return (
+    <table className={styles.table}>
+      <thead>
+        <tr>
+          <th scope="col" className={styles.when}>
+            When (UTC)
+          </th>
+          <th scope="col" className={styles.who}>
+            Who
+          </th>
+          <th scope="col" className={styles.what}>
+            What
+          </th>
+          <th scope="col" className={styles.target}>
+            Target
+          </th>
+          <th scope="col">Change</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id} data-audit-id={r.id}>
+            <td>
+              <Moment at={r.at} to="second" />
+            </td>
+            <td>{r.actor}</td>
+            <td>{r.action}</td>
+            <td title={r.targetId ?? undefined}>
+              {r.targetType} <strong>{targetLabel(r)}</strong>
+            </td>
+            <td>
+              <Change data={r.data} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Change({ data }: { data: unknown }) {
+  const lines = changeSummary(data);
+  // Sign-in and sign-out change no record: nothing to show before and after.
+  if (lines.length === 0) return <span className="muted">—</span>;
+  return (
+    <>
+      <ul className={styles.changes}>
+        {lines.map((l) => (
+          <li key={l}>{l}</li>
+        ))}
+      </ul>
+      <details>
+        <summary>Full record</summary>
+        <pre className={styles.json}>{JSON.stringify(data, null, 2)}</pre>
+      </details>
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { changeSummary, targetLabel } from './change-summary';
+
+describe('changeSummary', () => {
+  it('says the fields that changed, dates in UTC, and skips bookkeeping', () => {
+    expect(
+      changeSummary({
+        before: { id: 'x', role: 'REVIEWER', updatedAt: '2026-12-06T10:00:00Z', disabledAt: null },
+        after: { id: 'x', role: 'ENGINEER', updatedAt: '2026-12-06T11:00:00Z', disabledAt: null },
+      }),
+    ).toEqual(['role: REVIEWER → ENGINEER']);
+    expect(
+      changeSummary({ before: { revokedAt: null }, after: { revokedAt: '2026-12-06T19:05:09.123Z' } }),
+    ).toEqual(['revokedAt: — → 2026-12-06 19:05 UTC']);
+  });
+
+  it('names a record made by its key fields, and reads other entries field by field', () => {
+    expect(
+      changeSummary({
+        before: null,
+        after: { id: 'k', name: 'shop web', kind: 'PUBLISHABLE', scopes: ['chat'] },
+      }),
+    ).toEqual(['created: name shop web, kind PUBLISHABLE']);
+    expect(
+      changeSummary({ from: '0193b6a0-1111-7000-8000-000000000001', to: null, toVersion: 3, reason: null }),
+    ).toEqual(['from: 0193b6a0…', 'to: —', 'toVersion: 3', 'reason: —']);
+    expect(changeSummary({})).toEqual([]);
+  });
+});
+
+describe('targetLabel', () => {
+  const base = { targetName: null, data: {} };
+  it('prefers a name, keeps names whole and cuts only uuids, from the start', () => {
+    expect(targetLabel({ ...base, targetType: 'ModelAlias', targetId: 'production' })).toBe('production');
+    expect(
+      targetLabel({
+        ...base,
+        targetType: 'ApiKey',
+        targetId: '0193b6a0-2222-7000-8000-0000b0a38f2f',
+        data: { before: null, after: { name: 'e2e shop web' } },
+      }),
+    ).toBe('e2e shop web');
+    expect(
+      targetLabel({ ...base, targetType: 'User', targetId: '0193b6a0-2222-7000-8000-0000b0a38f2f' }),
+    ).toBe('0193b6a0…');
+  });
+});
