@@ -71,7 +71,14 @@ async function seedRegistry() {
     reason: 'first model',
   });
   const run = await prisma.trainingRun.create({
-    data: { trigger: 'LABELS', mode: 'NONE', status: 'SUCCEEDED', gate: { candidate: { accuracy: 0.91 } } },
+    data: {
+      trigger: 'LABELS',
+      mode: 'NONE',
+      status: 'SUCCEEDED',
+      gate: { candidate: { accuracy: 0.91 } },
+      // As every path that ends a run writes it: the runs list shows when it finished.
+      finishedAt: new Date(),
+    },
   });
   await prisma.trainingStep.createMany({
     data: [
