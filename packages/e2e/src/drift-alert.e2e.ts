@@ -98,11 +98,22 @@ describe('drift alert', () => {
     await section.getByText('Every window (2)').click();
     const [shifted, quiet] = await section.locator('tbody tr').allTextContents();
     // The off-topic hour: its intents, confidences, lengths and words all moved past their thresholds.
-    for (const metric of ['intentPsi', 'confidencePsi', 'lengthPsi', 'unknownTokenRate'])
-      expect(shifted).toMatch(new RegExp(`${metric} \\d+\\.\\d{3} > \\d\\.\\d{3}`));
+    // Named for people, names only in the table; each with its figures on hover.
+    for (const name of ['intent mix', 'confidence shift', 'message length', 'unknown words'])
+      expect(shifted).toContain(name);
+    expect(shifted).not.toContain('intentPsi');
     expect(quiet).toMatch(/—$/);
-    for (const metric of ['confidenceKs', 'lengthKs'])
-      expect(shifted).toMatch(new RegExp(`${metric} \\d\\.\\d{3} > \\d\\.\\d{3}`));
+    const why = await section
+      .locator('tbody tr')
+      .first()
+      .locator('td')
+      .last()
+      .locator('span')
+      .getAttribute('title');
+    expect(why).toMatch(/intent mix \(PSI\) \d+\.\d{2} > \d\.\d{2}/);
+    expect(why).toMatch(/unknown words [\d.]+ % > [\d.]+ %/);
+    for (const name of ['confidence shift (KS)', 'message length (KS)'])
+      expect(why).toMatch(new RegExp(`${name.replace(/[()]/g, '\\$&')} 0\\.\\d{2,3} > 0\\.\\d{2,3}`));
     await checkPage(eli, 'drift-alert');
     await eli.context().close();
   });
@@ -140,8 +151,8 @@ describe('drift alert', () => {
     const alerting = eli.locator(`section[data-window="${shiftedReport.id}"]`);
     await alerting.getByText('alert', { exact: true }).waitFor();
     const over = await alerting.getByRole('list', { name: 'Over threshold' }).textContent();
-    expect(over).toMatch(/intent PSI \d+\.\d{3} is over its threshold/);
-    expect(over).toMatch(/confidence KS D 0\.\d{3} is over its threshold 0\.\d{3}/);
+    expect(over).toMatch(/intent mix \(PSI\) \d+\.\d{2} > \d\.\d{2}/);
+    expect(over).toMatch(/confidence shift \(KS\) 0\.\d{2,3} > 0\.\d{2,3}/);
     expect(await alerting.textContent()).toMatch(
       /Confidence: PSI \d+\.\d{3} \(threshold [\d.]+\), KS D 0\.\d{3}, p < 0\.0001/,
     );

@@ -92,11 +92,23 @@ describe('experiments', () => {
     );
     expect(await section.getByTestId('sequential-treatment').textContent()).toMatch(/^0\.00\d — decided$/);
     expect(await section.textContent()).toContain('Sample ratio fine');
-    await section
-      .getByTestId('interval-chart-escalated sessions')
-      .locator('.recharts-errorBar')
-      .first()
-      .waitFor();
+    expect(await section.textContent()).toContain(
+      `Running since ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    );
+    const escalated = section.getByTestId('interval-chart-escalated sessions');
+    await escalated.locator('.recharts-errorBar').first().waitFor();
+    // Each whisker is centred on its bar's top (the rate lies inside its interval), not drawn mid-animation.
+    const bars = await escalated.locator('.recharts-bar-rectangle path').all();
+    const whiskers = await escalated.locator('.recharts-errorBar').all();
+    expect(whiskers).toHaveLength(2);
+    for (const [i, whisker] of whiskers.entries()) {
+      const bar = await bars[i]?.boundingBox();
+      const box = await whisker.boundingBox();
+      expect(bar && box && Math.abs(box.y + box.height / 2 - bar.y)).toBeLessThan(4);
+    }
+    expect(await section.getByTestId('interval-chart-accuracy on reviewed turns').textContent()).toContain(
+      'No reviewed turns yet: accuracy appears once reviewers label turns of this experiment.',
+    );
     await checkPage(eli, 'experiments');
 
     await section.getByLabel('Why').fill('half the escalations, sequential p < 0.05');
@@ -122,8 +134,16 @@ describe('experiments', () => {
     await form.getByRole('button', { name: 'Start experiment' }).click();
     await expect
       .poll(() => form.getByRole('alert').textContent())
-      .toBe('name: lower-case letters, digits and dashes');
-    expect(await form.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+      .toBe('Name: lower-case letters, digits and dashes');
+    // Next to the field it is about, and read with it.
+    const nameInput = form.getByLabel('Name');
+    expect(await nameInput.getAttribute('aria-invalid')).toBe('true');
+    expect(await nameInput.getAttribute('aria-describedby')).toBe(
+      await form.getByRole('alert').getAttribute('id'),
+    );
+    const [input, alert] = [await nameInput.boundingBox(), await form.getByRole('alert').boundingBox()];
+    expect(alert && input && alert.y - (input.y + input.height)).toBeLessThan(24);
+    expect(alert && input && Math.abs(alert.x - input.x)).toBeLessThan(4);
     await checkPage(eli, 'experiments-bad-name');
     await form.getByLabel('Name').fill('exp-e2e-ui');
     await form.getByRole('combobox', { name: /^Challenger/ }).selectOption({ label: challenger.version });

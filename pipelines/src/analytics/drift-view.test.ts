@@ -1,6 +1,6 @@
 import { bareModelVersion, createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { driftView } from './drift-view.ts';
+import { appliedThresholds, driftView } from './drift-view.ts';
 
 let db: TestDatabase;
 const now = new Date('2026-11-26T12:00:00Z');
@@ -73,5 +73,27 @@ describe('drift view', () => {
     const view = await driftView(db.prisma, { now });
     expect(view.versions.find((v) => v.version === 'dv-shadow')?.aliases).toEqual(['shadow']);
     expect(view.versions.find((v) => v.version === 'dv-new')?.aliases).toEqual([]);
+  });
+});
+
+describe('applied thresholds', () => {
+  it('are the ones the drift check held a window to: a breach’s own, else raised for a small sample', () => {
+    const small = appliedThresholds({
+      n: 120,
+      details: {
+        sampling: { referenceN: 300, categories: { intent: 31, confidence: 10, length: 8 } },
+        ks: {
+          confidence: { d: 0.2, p: 0.01, n1: 300, n2: 120 },
+          length: { d: 0.05, p: 0.9, n1: 300, n2: 120 },
+        },
+        breaches: [{ metric: 'intentPsi', value: 4.256, threshold: 0.692 }],
+      },
+    });
+    expect(small.intentPsi).toBe(0.692);
+    expect(small.intentJs).toBeGreaterThan(0.1);
+    // The KS critical D of 300 against 120 at p 0.001 is about 0.21, over the configured 0.1.
+    expect(small.confidenceKs).toBeGreaterThan(0.2);
+    // A report that kept no sample sizes was held to the configured thresholds.
+    expect(appliedThresholds({ n: 5000, details: {} })).toMatchObject({ intentPsi: 0.25, confidenceKs: 0.1 });
   });
 });

@@ -1,5 +1,10 @@
 import type { PrismaClient } from '@acsa/db';
-import { DEFAULT_DRIFT_THRESHOLDS } from '../drift-thresholds.ts';
+import {
+  DEFAULT_DRIFT_THRESHOLDS,
+  effectiveThresholds,
+  type TDriftSampling,
+  ZDriftThresholds,
+} from '../drift-thresholds.ts';
 
 const DAY = 86_400_000;
 
@@ -7,7 +12,7 @@ export type TDriftView = Awaited<ReturnType<typeof driftView>>;
 
 type TBreach = { metric: string; value: number; threshold: number };
 
-type TKs = { d: number; p: number };
+type TKs = { d: number; p: number; n1: number; n2: number };
 
 /** A report's KS figures; null on reports older than the KS check. */
 const ksOf = (details: unknown): { confidence: TKs; length: TKs } | null => {
@@ -16,6 +21,32 @@ const ksOf = (details: unknown): { confidence: TKs; length: TKs } | null => {
     ? { confidence: ks.confidence, length: ks.length }
     : null;
 };
+
+/**
+ * The threshold each distribution metric of a window was held to, as the drift check applied it: a breach
+ * records its own; otherwise the configured thresholds the report kept (else today's defaults), raised for
+ * the window's sample sizes. Recomputed rather than read from the report's `effective` block, which leaves
+ * out the KS critical D; charting the configured value alone drew a line a quiet small window sat above.
+ */
+export function appliedThresholds(r: { n: number; details: unknown }) {
+  const d = (r.details ?? {}) as { thresholds?: unknown; sampling?: TDriftSampling };
+  const configured = ZDriftThresholds.safeParse(d.thresholds);
+  const ks = ksOf(r.details);
+  const applied = effectiveThresholds(
+    {
+      n: r.n,
+      ...(d.sampling?.categories ? { sampling: d.sampling } : {}),
+      ...(ks && typeof ks.confidence.n1 === 'number' && typeof ks.length.n1 === 'number'
+        ? { ks: { confidence: ks.confidence, length: ks.length } }
+        : {}),
+    },
+    configured.success ? configured.data : DEFAULT_DRIFT_THRESHOLDS,
+  );
+  for (const b of breachesOf(r.details))
+    if (b.metric in applied && typeof b.threshold === 'number')
+      applied[b.metric as keyof typeof applied] = b.threshold;
+  return applied;
+}
 
 export const breachesOf = (details: unknown): TBreach[] => {
   const list = (details as { breaches?: unknown } | null)?.breaches;
@@ -90,5 +121,6 @@ function windowOf(r: {
     lengthKs: ks?.length.d ?? null,
     alert: r.alert,
     breaches: breachesOf(r.details),
+    thresholds: appliedThresholds(r),
   };
 }

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@acsa/db';
 import { runsFromDriftReport } from '../runs/retrain-from-drift.ts';
 import { isActiveRun } from '../runs/run-state.ts';
-import { breachesOf } from './drift-view.ts';
+import { appliedThresholds, breachesOf } from './drift-view.ts';
 
 export type TDriftWindow = NonNullable<Awaited<ReturnType<typeof driftWindow>>>;
 
@@ -12,7 +12,6 @@ type TDetails = {
   length?: THist;
   ks?: Record<'confidence' | 'length', { d: number; p: number; n1: number; n2: number }>;
   source?: string;
-  thresholds?: { effective?: Record<string, number> };
 };
 
 const shares = (xs: readonly number[]) => {
@@ -70,7 +69,8 @@ export async function driftWindow(prisma: PrismaClient, reportId: string) {
       unknownTokenRate: r.unknownTokenRate,
     },
     ks: d.ks ?? null,
-    effectiveThresholds: d.thresholds?.effective ?? null,
+    // Recomputed as the check applied them: the stored `effective` block leaves out the KS critical D.
+    effectiveThresholds: appliedThresholds(r) as Record<string, number>,
     breaches: breachesOf(r.details),
     intents: intents
       .map((i, k) => ({ name: i.name, reference: i.reference, live: liveShares[k] ?? 0 }))

@@ -1,35 +1,83 @@
 'use client';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 
 export type TDriftPoint = {
   label: string;
   intentPsi: number;
   confidencePsi: number;
   lengthPsi: number;
-  intentJs: number;
+  /** The threshold the drift check held this window's figure to (raised for small samples). */
+  intentPsiLimit: number;
+  confidencePsiLimit: number;
+  lengthPsiLimit: number;
 };
 
-export type TKsPoint = { label: string; confidenceKs: number | null; lengthKs: number | null };
+export type TKsPoint = {
+  label: string;
+  confidenceKs: number | null;
+  lengthKs: number | null;
+  confidenceKsLimit: number | null;
+  lengthKsLimit: number | null;
+};
 
 const AXIS = { fontSize: 12, fill: '#57606a' };
+const ALERT = '#b42318';
 /** One look per measure on both charts: intents blue and solid, confidence amber dashed, length green dotted. */
 const SERIES = {
   intents: { stroke: '#0550ae' },
   confidence: { stroke: '#9a6700', strokeDasharray: '6 3' },
   length: { stroke: '#1a7f37', strokeDasharray: '2 3' },
 } as const;
+type TName = keyof typeof SERIES;
+/** A threshold of one measure among several is drawn in red with that measure's dash pattern. */
+const dashOf = (name: TName | undefined) => {
+  const s = name ? SERIES[name] : undefined;
+  return s && 'strokeDasharray' in s ? s.strokeDasharray : undefined;
+};
 
-/** A figure per window for one version, a line per measure, and the alert threshold drawn across. */
+const decimals = (v: number) => v.toFixed(2).replace(/\.?0+$/, '');
+
+/**
+ * Measures whose applied thresholds are the same in every window share one threshold line: three red steps
+ * on top of each other read as one line with a legend of three.
+ */
+function thresholdGroups<T>(points: T[], lines: { limit: keyof T; name: TName }[]) {
+  const groups: { limit: keyof T; names: TName[] }[] = [];
+  for (const l of lines) {
+    const same = groups.find((g) => points.every((p) => p[g.limit] === p[l.limit]));
+    if (same) same.names.push(l.name);
+    else groups.push({ limit: l.limit, names: [l.name] });
+  }
+  return groups;
+}
+
+/**
+ * A figure per window for one version, a line per measure, and in red the threshold each window was
+ * actually held to, as a step per window: small windows get a higher one so sampling noise does not alert,
+ * so a flat line at the configured value showed windows above it that had not alerted.
+ */
 function ThresholdChart<T extends { label: string }>(props: {
   caption: string;
   points: T[];
-  threshold: number;
-  lines: { key: keyof T & string; name: keyof typeof SERIES }[];
+  lines: { key: keyof T & string; limit: keyof T & string; name: TName }[];
   top: (max: number) => number;
   tick: (v: number) => string;
 }) {
+  const groups = thresholdGroups(props.points, props.lines);
+  const newest = props.points.at(-1);
+  const applied = newest
+    ? props.lines
+        .map(
+          (l) =>
+            `${l.name} ${typeof newest[l.limit] === 'number' ? decimals(newest[l.limit] as number) : '—'}`,
+        )
+        .join(', ')
+    : '';
   return (
-    <figure className="card chart">
+    <figure
+      className="card chart"
+      aria-label={`${props.caption}. Alert threshold applied in the newest window (${newest?.label}): ${applied}`}
+    >
       <figcaption>{props.caption}</figcaption>
       <LineChart
         responsive
@@ -42,12 +90,6 @@ function ThresholdChart<T extends { label: string }>(props: {
         <YAxis tick={AXIS} width={44} domain={[0, props.top]} tickFormatter={props.tick} />
         <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : '—')} />
         <Legend />
-        <ReferenceLine
-          y={props.threshold}
-          stroke="#b42318"
-          strokeDasharray="4 4"
-          label={{ value: 'alert', fill: '#b42318', fontSize: 12, position: 'insideTopRight' }}
-        />
         {props.lines.map((l) => (
           <Line
             key={l.key}
@@ -59,50 +101,72 @@ function ThresholdChart<T extends { label: string }>(props: {
             isAnimationActive={false}
           />
         ))}
+        {groups.map((g) => (
+          <Line
+            key={String(g.limit)}
+            dataKey={g.limit as string}
+            // The legend sorts by name, so "threshold …" follows the measures.
+            name={`threshold applied${groups.length > 1 ? ` (${g.names.join(', ')})` : ''}`}
+            type="step"
+            stroke={ALERT}
+            strokeDasharray={groups.length > 1 ? dashOf(g.names[0]) : '4 4'}
+            strokeWidth={1.5}
+            dot={false}
+            isAnimationActive={false}
+          />
+        ))}
       </LineChart>
     </figure>
   );
 }
 
-const decimals = (v: number) => v.toFixed(2).replace(/\.?0+$/, '');
-
-/** PSI per window for one version, with the alert threshold (before the small-sample correction) drawn. */
-export function DriftChart({ points, psiThreshold }: { points: TDriftPoint[]; psiThreshold: number }) {
+/** PSI per window for one version, with the threshold each window was held to. */
+export function DriftChart({ points }: { points: TDriftPoint[] }) {
   return (
     <ThresholdChart
-      caption={`Population stability per window (PSI; above ${psiThreshold} is a major shift)`}
+      caption="Population stability per window (PSI; red: the alert threshold each window was held to, higher for small ones)"
       points={points}
-      threshold={psiThreshold}
       lines={[
-        { key: 'intentPsi', name: 'intents' },
-        { key: 'confidencePsi', name: 'confidence' },
-        { key: 'lengthPsi', name: 'length' },
+        { key: 'intentPsi', limit: 'intentPsiLimit', name: 'intents' },
+        { key: 'confidencePsi', limit: 'confidencePsiLimit', name: 'confidence' },
+        { key: 'lengthPsi', limit: 'lengthPsiLimit', name: 'length' },
       ]}
       // A rounded top and two-decimal ticks: the raw maximum (e.g. 4.0022…) was drawn as a clipped label.
-      top={(max) => Math.ceil(Math.max(max, psiThreshold * 1.2) * 10) / 10}
+      top={(max) => Math.ceil(max * 1.1 * 10) / 10}
       tick={(v) => (v >= 10 ? v.toFixed(0) : decimals(v))}
     />
   );
 }
 
 /**
- * Kolmogorov–Smirnov D per window for one version (0 = same distribution, 1 = disjoint), with the configured
- * minimum D drawn; small windows alert only above their critical D, which is higher. Windows reported
- * before KS was measured leave gaps.
+ * Kolmogorov–Smirnov D per window for one version (0 = same distribution, 1 = disjoint), with the D each
+ * window had to exceed (the configured minimum or its critical D, whichever is higher). Windows reported
+ * before KS was measured leave gaps; a version with none says what would fill the chart.
  */
-export function DriftKsChart({ points, threshold }: { points: TKsPoint[]; threshold: number }) {
+export function DriftKsChart({ points }: { points: TKsPoint[] }) {
+  const caption =
+    'Kolmogorov–Smirnov D per window (confidence and length; red: the alert threshold each window was held to)';
+  if (!points.some((p) => p.confidenceKs !== null || p.lengthKs !== null))
+    return (
+      <figure className="card chart" data-testid="ks-chart-empty">
+        <figcaption>{caption}</figcaption>
+        <p className="muted">
+          No KS figures for these windows: the hourly drift check measures KS D when it compares a window's
+          confidence and length histograms with the model's reference, and these windows were reported without
+          them (before the KS check, or kept no histograms).
+        </p>
+      </figure>
+    );
   return (
     <ThresholdChart
-      caption={`Kolmogorov–Smirnov D per window (confidence and length; above ${threshold} and its critical value is a shift)`}
+      caption={caption}
       points={points}
-      threshold={threshold}
       lines={[
-        { key: 'confidenceKs', name: 'confidence' },
-        { key: 'lengthKs', name: 'length' },
+        { key: 'confidenceKs', limit: 'confidenceKsLimit', name: 'confidence' },
+        { key: 'lengthKs', limit: 'lengthKsLimit', name: 'length' },
       ]}
-      // D is at most 1; a quiet version is zoomed in, but never so far that the threshold is off the chart. A
-      // top in steps of 0.2 falls on a tick (0.7 drew its label over the 0.6 tick's).
-      top={(max) => Math.min(1, Math.ceil(Math.max(max, threshold * 1.5) * 5) / 5)}
+      // D is at most 1; a top in steps of 0.2 falls on a tick (0.7 drew its label over the 0.6 tick's).
+      top={(max) => Math.min(1, Math.ceil(max * 1.2 * 5) / 5)}
       tick={decimals}
     />
   );

@@ -1,22 +1,12 @@
 import type { TDriftWindow } from '@acsa/pipelines/analytics';
 import Link from 'next/link';
 import { clock, pct, utc } from '@/components/format';
+import { breachText } from './drift-metric-names';
 import { RetrainFromAlert } from './retrain-from-alert';
 import { HistogramShares, IntentShares } from './window-distributions';
 
 const f3 = (x: number) => x.toFixed(3);
 const pValue = (p: number) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
-
-/** What each metric is called in a sentence. */
-const METRIC: Record<string, string> = {
-  intentPsi: 'intent PSI',
-  intentJs: 'intent Jensen–Shannon',
-  confidencePsi: 'confidence PSI',
-  lengthPsi: 'length PSI',
-  confidenceKs: 'confidence KS D',
-  lengthKs: 'length KS D',
-  unknownTokenRate: 'unknown-word rate',
-};
 
 /**
  * The chosen window: its figures and breaches in words, reference against live intents and histograms, and
@@ -48,9 +38,7 @@ export function DriftWindowPanel({ w }: { w: TDriftWindow }) {
       {w.breaches.length ? (
         <ul aria-label="Over threshold">
           {w.breaches.map((b) => (
-            <li key={b.metric}>
-              {METRIC[b.metric] ?? b.metric} {f3(b.value)} is over its threshold {f3(b.threshold)}
-            </li>
+            <li key={b.metric}>{breachText(b)}</li>
           ))}
         </ul>
       ) : (

@@ -11,6 +11,25 @@ const METRICS: [TMetricOption, string][] = [
   ['accuracy', 'Accuracy on reviewed turns (higher wins)'],
 ];
 
+/** The form's fields as its labels name them; the server names them by their input key. */
+const FIELD = {
+  name: 'Name',
+  challengerVersionId: 'Challenger',
+  treatmentWeight: 'Challenger share',
+  primaryMetric: 'Primary metric',
+  autoPromote: 'Promote automatically',
+} as const;
+type TField = keyof typeof FIELD;
+
+/** "name: lower-case letters…" as people read it: "Name: lower-case letters…". */
+const humanMessage = (message: string) =>
+  message
+    .split('; ')
+    .map((part) =>
+      part.replace(/^(\w+): /, (all, key: string) => (key in FIELD ? `${FIELD[key as TField]}: ` : all)),
+    )
+    .join('; ');
+
 /** Starts an A/B test of a registered version against production: weights, primary metric, autoPromote. */
 export function CreateExperiment(props: {
   production: string | null;
@@ -32,6 +51,9 @@ export function CreateExperiment(props: {
       },
     }),
   );
+  const errorField = create.error?.data?.field;
+  const fieldOfError = errorField && errorField in FIELD ? (errorField as TField) : null;
+  const message = create.error ? humanMessage(create.error.message) : null;
   if (!props.production)
     return (
       <p className="muted">Nothing is in production yet: promote a version before testing against it.</p>
@@ -59,16 +81,24 @@ export function CreateExperiment(props: {
         {props.running ? ` ${props.running} is running: stop or conclude it first (one at a time).` : null}
       </p>
       <div className="row actions">
-        <label>
-          Name
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="faq-v7-vs-prod"
-            required
-            aria-invalid={create.error?.data?.field === 'name' || undefined}
-          />
-        </label>
+        <div style={{ display: 'flex', flexDirection: 'column', gap: 4 }}>
+          <label>
+            Name
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="faq-v7-vs-prod"
+              required
+              aria-invalid={fieldOfError === 'name' || undefined}
+              aria-describedby={fieldOfError === 'name' ? 'new-experiment-name-error' : undefined}
+            />
+          </label>
+          {fieldOfError === 'name' ? (
+            <small id="new-experiment-name-error" role="alert" className="error">
+              {message}
+            </small>
+          ) : null}
+        </div>
         <label>
           Challenger
           <select value={challenger} onChange={(e) => setChallenger(e.target.value)}>
@@ -108,9 +138,9 @@ export function CreateExperiment(props: {
           Start experiment
         </button>
       </div>
-      {create.error ? (
+      {message && fieldOfError !== 'name' ? (
         <p role="alert" className="error">
-          {create.error.message}
+          {message}
         </p>
       ) : null}
     </form>

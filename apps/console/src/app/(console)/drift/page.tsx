@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
 import { hourLabel, pct, utc } from '@/components/format';
 import { DriftChart, DriftKsChart } from '@/features/drift/drift-chart';
+import { breachedMeasures, breachesText } from '@/features/drift/drift-metric-names';
 import { DriftWindowPanel } from '@/features/drift/drift-window-panel';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -64,21 +65,24 @@ export default async function DriftPage({ searchParams }: TProps) {
               </h2>
               <div className="charts">
                 <DriftChart
-                  psiThreshold={t.intentPsi}
                   points={v.windows.map((w) => ({
                     label: hourLabel(w.start),
                     intentPsi: w.intentPsi,
                     confidencePsi: w.confidencePsi,
                     lengthPsi: w.lengthPsi,
-                    intentJs: w.intentJs,
+                    intentPsiLimit: w.thresholds.intentPsi,
+                    confidencePsiLimit: w.thresholds.confidencePsi,
+                    lengthPsiLimit: w.thresholds.lengthPsi,
                   }))}
                 />
                 <DriftKsChart
-                  threshold={t.confidenceKs}
                   points={v.windows.map((w) => ({
                     label: hourLabel(w.start),
                     confidenceKs: w.confidenceKs,
                     lengthKs: w.lengthKs,
+                    // A window without KS figures was held to no KS threshold: no step drawn there.
+                    confidenceKsLimit: w.confidenceKs === null ? null : w.thresholds.confidenceKs,
+                    lengthKsLimit: w.lengthKs === null ? null : w.thresholds.lengthKs,
                   }))}
                 />
               </div>
@@ -118,12 +122,16 @@ export default async function DriftPage({ searchParams }: TProps) {
                           {f3(w.lengthPsi)} · {w.lengthKs === null ? '—' : f3(w.lengthKs)}
                         </td>
                         <td>{pct(w.unknownTokenRate)}</td>
-                        <td>
-                          {w.alert
-                            ? w.breaches
-                                .map((b) => `${b.metric} ${f3(b.value)} > ${f3(b.threshold)}`)
-                                .join(', ') || 'yes'
-                            : '—'}
+                        <td style={{ fontWeight: 400 }}>
+                          {w.alert ? (
+                            // Names only, so an alert row stays one line; the figures are on hover and in
+                            // the window's panel (its link above).
+                            <span title={breachesText(w.breaches, 'thresholds crossed')}>
+                              {breachedMeasures(w.breaches) || 'yes'}
+                            </span>
+                          ) : (
+                            '—'
+                          )}
                         </td>
                       </tr>
                     ))}

@@ -14,6 +14,15 @@ const METRIC = {
   positiveFeedbackRate: 'positive feedback',
   accuracy: 'accuracy on reviewed turns',
 } as const;
+/** What fills each metric's chart, said while nothing has. */
+const EMPTY = {
+  escalationRate: 'No sessions yet: the rate appears once the variants answer customers.',
+  positiveFeedbackRate:
+    'No feedback yet: the rate appears once customers rate conversations this experiment served.',
+  accuracy: 'No reviewed turns yet: accuracy appears once reviewers label turns of this experiment.',
+} as const satisfies Record<keyof typeof METRIC, string>;
+// A header, a variant's name and a p-value read as one unit; the comparison column takes the wrapping.
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
 const p = (x: number) => (x < 0.001 ? '< 0.001' : x.toFixed(3));
 
 export default async function ExperimentsPage() {
@@ -48,8 +57,10 @@ export default async function ExperimentsPage() {
               {e.experiment.name} <span className="badge">{e.experiment.status.toLowerCase()}</span>
             </h2>
             <p className="muted">
-              Primary metric: {METRIC[e.metric]}. Ran {utc(e.experiment.startedAt)} –{' '}
-              {utc(e.experiment.stoppedAt)}.
+              Primary metric: {METRIC[e.metric]}.{' '}
+              {e.experiment.stoppedAt
+                ? `Ran ${utc(e.experiment.startedAt)} – ${utc(e.experiment.stoppedAt)}.`
+                : `Running since ${utc(e.experiment.startedAt)}.`}
               {e.sampleRatio.mismatch ? null : ` Sample ratio fine (p = ${p(e.sampleRatio.pValue)}).`}
             </p>
             {e.sampleRatio.mismatch ? (
@@ -74,7 +85,9 @@ export default async function ExperimentsPage() {
                   <th scope="col">Positive feedback</th>
                   <th scope="col">Accuracy (reviewed)</th>
                   <th scope="col">vs control on the primary metric</th>
-                  <th scope="col">Sequential p</th>
+                  <th scope="col" style={NOWRAP}>
+                    Sequential p
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -82,7 +95,7 @@ export default async function ExperimentsPage() {
                   const cmp = v.vsControl?.[e.metric] ?? null;
                   return (
                     <tr key={v.id} data-variant={v.name}>
-                      <th scope="row">
+                      <th scope="row" style={NOWRAP}>
                         {v.name}
                         {e.experiment.winnerVariantId === v.id ? (
                           <span className="badge status-resolved">winner</span>
@@ -104,7 +117,7 @@ export default async function ExperimentsPage() {
                             ? `${pp(cmp.diff).text} [${pp(cmp.interval[0]).text}, ${pp(cmp.interval[1]).text}], z-test p ${p(cmp.pValue)}`
                             : 'no data yet'}
                       </td>
-                      <td data-testid={`sequential-${v.name}`}>
+                      <td data-testid={`sequential-${v.name}`} style={NOWRAP}>
                         {v.sequential
                           ? `${p(v.sequential.pValue)}${v.sequential.decided ? ' — decided' : ' — keep running'}`
                           : '—'}
@@ -119,6 +132,7 @@ export default async function ExperimentsPage() {
                 <VariantIntervalsChart
                   key={m}
                   title={METRIC[m]}
+                  empty={EMPTY[m]}
                   points={e.variants.map((v) => ({
                     variant: v.name,
                     rate: v[m].rate,

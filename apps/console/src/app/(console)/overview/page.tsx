@@ -2,6 +2,7 @@ import { overview } from '@acsa/pipelines/analytics';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
 import { clock, hourLabel, pct, utc } from '@/components/format';
+import { breachesText } from '@/features/drift/drift-metric-names';
 import { OverviewCharts } from '@/features/overview/overview-charts';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -58,14 +59,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             {o.alerts.map((a) => (
               <li key={a.id} className="alert">
                 <strong>Drift on {a.version}</strong> in {utc(a.window.start)} – {clock(a.window.end)} (
-                {a.window.n} turns):{' '}
-                {a.breaches.length
-                  ? a.breaches
-                      .map((b) => `${b.metric} ${b.value.toFixed(3)} > ${b.threshold.toFixed(3)}`)
-                      .join(', ')
-                  : 'thresholds crossed'}
-                . <Link href="/datasets">Retrain from the datasets page</Link> once the new traffic is
-                labeled.
+                {a.window.n} turns): {breachesText(a.breaches, 'thresholds crossed')}.{' '}
+                <Link href="/datasets">Retrain from the datasets page</Link> once the new traffic is labeled.
               </li>
             ))}
           </ul>
