@@ -199,6 +199,14 @@ describe('drift windows', () => {
     expect(ksOf(quiet).length.p).toBeGreaterThan(0.001);
     expect(ksOf(shifted).length.d).toBeGreaterThan(0.3);
     expect(ksOf(shifted).confidence.p).toBeLessThan(1e-6);
+    // The thresholds the report keeps are those the check applied: a breach's own, the KS critical D included.
+    type TEffective = {
+      thresholds: { effective: Record<string, number> };
+      breaches: { metric: string; threshold: number }[];
+    };
+    const kept = shifted.details as TEffective;
+    for (const b of kept.breaches.filter((x) => x.metric in kept.thresholds.effective))
+      expect(kept.thresholds.effective[b.metric]).toBeCloseTo(b.threshold, 10);
 
     const production = alerts.filter((a) => a.modelVersionId === versionId);
     expect(production).toHaveLength(1);

@@ -92,7 +92,7 @@ export async function runDriftCheck(o: TDriftCheck): Promise<TDriftCheckResult |
           referenceUnknownTokenRate: figures.referenceUnknownTokenRate,
           thresholds: {
             ...thresholds,
-            effective: effectiveThresholds({ n: figures.n, sampling }, thresholds),
+            effective: effectiveThresholds({ n: figures.n, sampling, ks: figures.ks }, thresholds),
           },
           breaches,
         },
