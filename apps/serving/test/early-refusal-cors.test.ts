@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sha256Hex } from '../../../prisma/seed/access.ts';
-import { type Harness, startServing } from './harness.ts';
+import { createPublishableKey, type Harness, startServing } from './harness.ts';
 
 // A storefront page's view of the refusals serving gives before its hooks run (a key it already knows to
 // be bad, an address out of key lookups), over real HTTP: a browser hands the page an answer only if it
@@ -36,17 +35,12 @@ const readable = async (res: Response, origin: string) => {
 beforeAll(async () => {
   h = await startServing({ bundleDir: inject('bootstrapBundle') });
   // The shop rotated its widget's key: the old one is revoked, the new one allows the same page.
-  const key = (name: string, secret: string, revokedAt: Date | null) => ({
-    name,
-    prefix: secret.slice(0, 12),
-    hash: sha256Hex(secret),
-    kind: 'PUBLISHABLE' as const,
-    allowedOrigins: [SHOP],
-    scopes: ['chat', 'feedback'],
-    revokedAt,
-  });
-  await h.db.prisma.apiKey.createMany({
-    data: [key('Widget', LIVE, null), key('Widget (old)', REVOKED, new Date())],
+  await createPublishableKey(h.db, { secret: LIVE, origins: [SHOP], name: 'Widget' });
+  await createPublishableKey(h.db, {
+    secret: REVOKED,
+    origins: [SHOP],
+    name: 'Widget (old)',
+    revokedAt: new Date(),
   });
   base = await h.serving.app.listen({ port: 0, host: '127.0.0.1' });
 });

@@ -9,7 +9,7 @@ import {
   type TestRedis,
   testServiceUrls,
 } from '@acsa/db/testing';
-import { seedAccess } from '../../../prisma/seed/access.ts';
+import { seedAccess, sha256Hex } from '../../../prisma/seed/access.ts';
 import { seedDemoShop } from '../../../prisma/seed/seed.ts';
 import { createServingApp, type TServingApp } from '../src/app.ts';
 import { loadEnv } from '../src/env.ts';
@@ -32,6 +32,24 @@ export type Harness = Omit<TestShop, 'drop'> & {
   serving: TServingApp;
   close(): Promise<void>;
 };
+
+/** A storefront's publishable key (stored as its hash) allowed from `origins`, with the chat and feedback scopes. */
+export async function createPublishableKey(
+  db: TestDatabase,
+  key: { secret: string; origins: string[]; name?: string; revokedAt?: Date | null },
+): Promise<void> {
+  await db.prisma.apiKey.create({
+    data: {
+      name: key.name ?? 'Storefront widget',
+      prefix: key.secret.slice(0, 12),
+      hash: sha256Hex(key.secret),
+      kind: 'PUBLISHABLE',
+      allowedOrigins: key.origins,
+      scopes: ['chat', 'feedback'],
+      revokedAt: key.revokedAt ?? null,
+    },
+  });
+}
 
 export async function registerBundle(db: TestDatabase, bundleDir: string, version: string): Promise<string> {
   const manifest = JSON.parse(readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8'));

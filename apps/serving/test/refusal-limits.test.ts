@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect, inject, it } from 'vitest';
 import { sha256Hex } from '../../../prisma/seed/access.ts';
-import { API_KEY, type Harness, startServing } from './harness.ts';
+import { API_KEY, createPublishableKey, type Harness, startServing } from './harness.ts';
 
 // Refused requests count against the key's and the address's limits as turns do: a valid key (or the public
 // publishable key with an Origin any script can set) cannot send malformed bodies, or requests its scope or
@@ -20,16 +20,7 @@ beforeAll(async () => {
       RATE_LIMIT_SESSION_PER_MINUTE: '2',
     },
   });
-  await h.db.prisma.apiKey.create({
-    data: {
-      name: 'Storefront widget',
-      prefix: PUBLISHABLE.slice(0, 12),
-      hash: sha256Hex(PUBLISHABLE),
-      kind: 'PUBLISHABLE',
-      allowedOrigins: [SHOP],
-      scopes: ['chat', 'feedback'],
-    },
-  });
+  await createPublishableKey(h.db, { secret: PUBLISHABLE, origins: [SHOP] });
 });
 afterAll(() => h?.close());
 

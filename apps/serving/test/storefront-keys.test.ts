@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sha256Hex } from '../../../prisma/seed/access.ts';
 import { signCustomerToken } from '../src/auth/customer-token.ts';
-import { API_KEY, type Harness, startServing, TOKEN_SECRET } from './harness.ts';
+import { API_KEY, createPublishableKey, type Harness, startServing, TOKEN_SECRET } from './harness.ts';
 
 // Browsers' view of the API, over real HTTP: Origin headers, preflights, publishable keys.
 const PUBLISHABLE = 'pk_test_0123456789abcdefghijklmnop';
@@ -43,16 +43,7 @@ beforeAll(async () => {
     bundleDir: inject('bootstrapBundle'),
     env: { RATE_LIMIT_ADDRESS_PER_MINUTE: '12', HELP_CENTER_URL: `${SHOP}/help` },
   });
-  await h.db.prisma.apiKey.create({
-    data: {
-      name: 'Storefront widget',
-      prefix: PUBLISHABLE.slice(0, 12),
-      hash: sha256Hex(PUBLISHABLE),
-      kind: 'PUBLISHABLE',
-      allowedOrigins: [SHOP],
-      scopes: ['chat', 'feedback'],
-    },
-  });
+  await createPublishableKey(h.db, { secret: PUBLISHABLE, origins: [SHOP] });
   base = await h.serving.app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(() => h?.close());
