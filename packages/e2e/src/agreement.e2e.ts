@@ -40,8 +40,13 @@ describe('overlap, agreement and adjudication', () => {
     await eli.goto(url('/agreement'));
     await eli.getByText('No overlap turns labeled twice yet').waitFor();
     await checkPage(eli, 'agreement-empty');
-    await eli.getByTestId('overlap-share').fill('100');
-    await eli.getByRole('button', { name: 'Save' }).click();
+    const shareInput = eli.getByLabel('Share of new review items labeled by two reviewers (%)');
+    await shareInput.fill('100');
+    // Save sits right beside the input it saves, not across the page.
+    const saveButton = eli.getByRole('button', { name: 'Save' });
+    const [inputBox, saveBox] = [await shareInput.boundingBox(), await saveButton.boundingBox()];
+    expect(saveBox && inputBox ? saveBox.x - (inputBox.x + inputBox.width) : Number.NaN).toBeLessThan(24);
+    await saveButton.click();
     await eli.getByText('Saved: 100 % of new items from now on.').waitFor();
     expect((await prisma.reviewSettings.findUniqueOrThrow({ where: { id: 1 } })).overlapShare).toBe(1);
     expect(await prisma.auditLog.count({ where: { action: 'review.settings' } })).toBeGreaterThan(0);

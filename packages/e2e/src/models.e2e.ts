@@ -133,6 +133,24 @@ describe('the model registry', () => {
     await seedRegistry();
     await eli.goto(url('/models'));
     await eli.getByRole('rowheader', { name: 'production' }).waitFor();
+    // The production version offers no "Promote…" (nothing would move); it says it is in production.
+    const productionRow = eli.locator('tr[data-version="intent-e2e-v1"]');
+    expect(await productionRow.getByRole('button', { name: /^Promote/ }).count()).toBe(0);
+    await productionRow.getByText('in production').waitFor();
+    await eli.getByRole('button', { name: 'Promote intent-e2e-v2…' }).waitFor();
+    // The versions table fits 1280 px, each date on one line.
+    const versions = eli.locator('section[aria-labelledby="versions"]');
+    expect(
+      await versions.evaluate((s) => (s.querySelector('table') as HTMLElement).scrollWidth <= s.clientWidth),
+    ).toBe(true);
+    const lines = (td: Element) => {
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+    };
+    const cells = eli.locator('tr[data-version="intent-e2e-v2"] td');
+    expect(await cells.nth(1).evaluate(lines)).toBe(1); // created
+    expect(await cells.nth(2).evaluate(lines)).toBe(1); // size
     await checkPage(eli, 'models');
 
     // Compare from the candidate's row: the run measured both on the same rows.
@@ -143,6 +161,9 @@ describe('the model registry', () => {
     await eli.getByRole('heading', { name: 'intent-e2e-v1 → intent-e2e-v2' }).waitFor();
     expect(await eli.getByTestId('basis').textContent()).toMatch(/same frozen test rows.*240 test rows/);
     const accuracy = eli.getByRole('row', { name: /^Accuracy/ });
+    // Row labels are row headers in the body text's weight, not the small grey column-header style.
+    const accuracyHeader = accuracy.getByRole('rowheader', { name: 'Accuracy' });
+    expect(await accuracyHeader.evaluate((th) => getComputedStyle(th).fontWeight)).toBe('400');
     expect(await accuracy.textContent()).toContain('+5.0 pp');
     // Per-intent: the biggest move (get_refund +14 pp) first.
     const firstIntent = eli.locator('section[aria-labelledby="per-intent"] tbody tr').first();

@@ -91,12 +91,19 @@ describe('shadow', () => {
     await section.getByRole('link', { name: '“I want my money back”' }).waitFor();
 
     // Every disagreement went to the review inbox by itself (reason DISAGREEMENT), the decided one and the one
-    // reviewers have not labeled yet alike; neither offers "Send to review" again.
+    // reviewers have not labeled yet alike; neither offers "Send to review" again. Only the one still waiting
+    // says "in review": the labeled one says reviewers decided it.
     for (const text of ['I want my money back', 'refund the blue jacket']) {
       const item = section.getByRole('listitem').filter({ hasText: text });
-      expect(await item.getByText('in review').count()).toBe(1);
       expect(await item.getByRole('button', { name: 'Send to review' }).count()).toBe(0);
     }
+    const decidedItem = section.getByRole('listitem').filter({ hasText: 'I want my money back' });
+    expect(await decidedItem.textContent()).toContain('reviewers: get_refund');
+    expect(await decidedItem.getByText('in review', { exact: true }).count()).toBe(0);
+    expect(await decidedItem.getByText('reviewed', { exact: true }).count()).toBe(1);
+    const waitingItem = section.getByRole('listitem').filter({ hasText: 'refund the blue jacket' });
+    expect(await waitingItem.getByText('in review', { exact: true }).count()).toBe(1);
+    expect(await eli.getByTestId('shadow-is-production').count()).toBe(0);
     const waiting = await prisma.reviewItem.findFirstOrThrow({
       where: { message: { conversationId: conversation.id, text: 'refund the blue jacket' } },
     });
@@ -133,6 +140,26 @@ describe('shadow', () => {
       actorType: 'USER',
       data: { toVersion: 'intent-shadow-e2e-candidate', reason: 'right on every refund reviewers decided' },
     });
+    // Promoted: production and shadow are one model now. The page says so instead of comparing it with itself,
+    // and the Promote button, disabled, says why.
+    const note = eli.getByTestId('shadow-is-production');
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(
+      /The shadow model intent-shadow-e2e-candidate was promoted to production on \d{4}-\d\d-\d\d \d\d:\d\d UTC.*Put another version in shadow to compare/,
+    );
+    await section.getByText('in production', { exact: true }).waitFor();
+    expect(await section.getByText('in shadow now').count()).toBe(0);
+    const promote = section.getByRole('button', { name: 'Promote the shadow model…' });
+    expect(await promote.isDisabled()).toBe(true);
+    const describedBy = await promote.getAttribute('aria-describedby');
+    expect(describedBy).toBeTruthy();
+    const why = eli.locator(`[id="${describedBy}"]`);
+    expect(await why.isVisible()).toBe(true);
+    expect((await why.textContent())?.trim()).toBe(
+      'production already runs intent-shadow-e2e-candidate: nothing to promote.',
+    );
+    // The figures still compare it with the production it replaced (50 % agreement), not with itself.
+    expect(await section.getByTestId('agreement').textContent()).toBe('50.0 %');
     await checkPage(eli, 'shadow-promoted');
     await eli.context().close();
   });

@@ -69,9 +69,97 @@ describe('shadow view', () => {
       ['money back please', 'cancel_order', 'get_refund', 'get_refund'],
     ]);
     // Each names its message, for "Send to review", and says it is already in review (both were decided).
-    expect(v?.disagreements.map((d) => [d.messageId, d.inReview])).toEqual([
-      [userMessageIds[2], true],
-      [userMessageIds[1], true],
+    expect(v?.disagreements.map((d) => [d.messageId, d.inReview, d.review])).toEqual([
+      [userMessageIds[2], true, 'decided'],
+      [userMessageIds[1], true, 'decided'],
     ]);
+    expect(view.sameAsProduction).toBeNull();
+
+    // Promoted: production moves to the shadow version, the shadow alias stays. Production now answers with
+    // it and the shadow scores the same version: those turns compare it with itself and count nowhere.
+    await db.prisma.modelAlias.create({ data: { name: 'production', modelVersionId: shadow.id } });
+    await db.prisma.aliasHistory.create({
+      data: {
+        alias: 'production',
+        kind: 'PROMOTE',
+        fromVersionId: prod.id,
+        toVersionId: shadow.id,
+        actor: 'engineer@example.com',
+      },
+    });
+    const after = await makeConversation(db.prisma, [
+      { text: 'cancel it', intent: 'cancel_order', confidence: 0.9, modelVersionId: shadow.id },
+    ]);
+    await db.prisma.shadowPrediction.create({
+      data: {
+        messageId: after.userMessageIds[0]!,
+        modelVersionId: shadow.id,
+        intent: 'get_refund',
+        confidence: 0.6,
+        topK: [],
+        outOfScope: false,
+        lowConfidence: false,
+        latencyMs: 2,
+      },
+    });
+    await db.prisma.reviewItem.create({
+      data: { messageId: userMessageIds[0]!, reason: 'SAMPLE', priority: 0.5, status: 'SKIPPED' },
+    });
+    const promoted = await shadowView(db.prisma);
+    expect(promoted.sameAsProduction).toMatchObject({ version: 'sv-shadow', replaced: 'sv-prod' });
+    expect(promoted.sameAsProduction?.promotedAt).toBeInstanceOf(Date);
+    expect(promoted.versions[0]).toMatchObject({
+      inShadowNow: true,
+      inProductionNow: true,
+      n: 4,
+      agreement: 0.5,
+    });
+    expect(promoted.versions[0]?.disagreements.map((d) => d.text)).toEqual([
+      'refund my order',
+      'money back please',
+    ]);
+  });
+
+  it('tells a waiting review from a decided or skipped one', async () => {
+    const prod = await version('sv2-prod');
+    const shadow = await version('sv2-shadow');
+    const { userMessageIds } = await makeConversation(
+      db.prisma,
+      ['a', 'b', 'c', 'd'].map((text) => ({
+        text,
+        intent: 'track_order',
+        confidence: 0.8,
+        modelVersionId: prod.id,
+      })),
+    );
+    for (const messageId of userMessageIds)
+      await db.prisma.shadowPrediction.create({
+        data: {
+          messageId,
+          modelVersionId: shadow.id,
+          intent: 'get_refund',
+          confidence: 0.7,
+          topK: [],
+          outOfScope: false,
+          lowConfidence: false,
+          latencyMs: 2,
+        },
+      });
+    // Each disagreement went to the inbox by itself (reason DISAGREEMENT); reviewers got on with some.
+    const states = ['OPEN', 'IN_PROGRESS', 'SKIPPED'] as const;
+    for (const [i, status] of states.entries())
+      await db.prisma.reviewItem.upsert({
+        where: { messageId: userMessageIds[i]! },
+        create: { messageId: userMessageIds[i]!, reason: 'DISAGREEMENT', priority: 0.5, status },
+        update: { status },
+      });
+    await db.prisma.reviewItem.deleteMany({ where: { messageId: userMessageIds[3]! } });
+    const v = (await shadowView(db.prisma)).versions.find((x) => x.version === 'sv2-shadow');
+    expect(Object.fromEntries(v?.disagreements.map((d) => [d.text, d.review]) ?? [])).toEqual({
+      a: 'waiting',
+      b: 'waiting',
+      c: 'skipped',
+      d: null,
+    });
   });
 });

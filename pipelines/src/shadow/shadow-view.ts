@@ -41,12 +41,13 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
       FROM "ShadowPrediction" s
       JOIN "Message" m ON m.id = s."messageId"
       LEFT JOIN "ReviewItem" r ON r."messageId" = s."messageId"
-      WHERE s."createdAt" >= ${since}
+      WHERE s."createdAt" >= ${since} AND s."modelVersionId" IS DISTINCT FROM m."modelVersionId"
       GROUP BY 1`,
     prisma.$queryRaw<{ modelVersionId: string; production: string | null; shadow: string; n: number }[]>`
       SELECT s."modelVersionId", m.intent AS production, s.intent AS shadow, count(*)::int AS n
       FROM "ShadowPrediction" s JOIN "Message" m ON m.id = s."messageId"
       WHERE s."createdAt" >= ${since} AND s.intent IS DISTINCT FROM m.intent
+        AND s."modelVersionId" IS DISTINCT FROM m."modelVersionId"
       GROUP BY 1, 2, 3 ORDER BY n DESC, 2, 3 LIMIT 200`,
     prisma.shadowPrediction.findMany({
       where: { createdAt: { gte: since } },
@@ -64,7 +65,8 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
             intent: true,
             confidence: true,
             conversationId: true,
-            reviewItem: { select: { finalIntent: true } },
+            modelVersionId: true,
+            reviewItem: { select: { finalIntent: true, status: true } },
           },
         },
       },
@@ -75,6 +77,17 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
     }),
   ]);
   const alias = aliases.find((a) => a.name === SHADOW_ALIAS);
+  const productionId = aliases.find((a) => a.name === PRODUCTION_ALIAS)?.modelVersionId ?? null;
+  // The shadow alias points at the production version (typically: the shadow model was promoted), so there
+  // is nothing to compare from now on. When production last moved to it, and from what, if it did.
+  const promotion =
+    alias && alias.modelVersionId === productionId
+      ? await prisma.aliasHistory.findFirst({
+          where: { alias: PRODUCTION_ALIAS, toVersionId: productionId },
+          orderBy: { at: 'desc' },
+          select: { at: true, actor: true, fromVersion: { select: { version: true } } },
+        })
+      : null;
   const versionOf = (name: string) => aliases.find((a) => a.name === name)?.modelVersion.version ?? null;
   const names = new Map(
     (
@@ -89,11 +102,26 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
     since,
     /** What each alias points at now: the console promotes the shadow version with `expectedFrom` = production. */
     aliases: { production: versionOf(PRODUCTION_ALIAS), shadow: versionOf(SHADOW_ALIAS) },
+    /**
+     * Set when the shadow alias points at the production version: production and shadow are one model, and
+     * shadow predictions made since compare it with itself (they are left out of the figures above). `at` is
+     * when production was last moved to it (null if the history has no such move).
+     */
+    sameAsProduction:
+      alias && alias.modelVersionId === productionId
+        ? {
+            version: versionOf(SHADOW_ALIAS),
+            promotedAt: promotion?.at ?? null,
+            promotedBy: promotion?.actor ?? null,
+            replaced: promotion?.fromVersion?.version ?? null,
+          }
+        : null,
     versions: summary
       .map((s) => ({
         id: s.modelVersionId,
         version: names.get(s.modelVersionId) ?? s.modelVersionId,
         inShadowNow: alias?.modelVersionId === s.modelVersionId,
+        inProductionNow: productionId === s.modelVersionId,
         n: s.n,
         agreement: share(s.agree, s.n),
         shadowOutOfScope: share(s.shadowOos, s.n),
@@ -108,7 +136,12 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
           .slice(0, 15)
           .map(({ production, shadow, n }) => ({ production, shadow, n })),
         disagreements: latest
-          .filter((l) => l.modelVersionId === s.modelVersionId && l.intent !== l.message.intent)
+          .filter(
+            (l) =>
+              l.modelVersionId === s.modelVersionId &&
+              l.message.modelVersionId !== l.modelVersionId &&
+              l.intent !== l.message.intent,
+          )
           .slice(0, 20)
           .map((l) => ({
             at: l.createdAt,
@@ -120,8 +153,21 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
             reviewed: l.message.reviewItem?.finalIntent ?? null,
             /** Already a review item (any reason): "Send to review" would be refused. */
             inReview: l.message.reviewItem !== null,
+            /**
+             * Where that review item stands: `waiting` (open or being labeled), `decided` (labeled), `skipped`;
+             * null when there is none. Only `waiting` reads "in review".
+             */
+            review: reviewState(l.message.reviewItem),
           })),
       }))
       .sort((a, b) => Number(b.inShadowNow) - Number(a.inShadowNow) || b.n - a.n),
   };
+}
+
+function reviewState(
+  item: { status: 'OPEN' | 'IN_PROGRESS' | 'LABELED' | 'SKIPPED'; finalIntent: string | null } | null,
+): 'waiting' | 'decided' | 'skipped' | null {
+  if (!item) return null;
+  if (item.finalIntent !== null || item.status === 'LABELED') return 'decided';
+  return item.status === 'SKIPPED' ? 'skipped' : 'waiting';
 }

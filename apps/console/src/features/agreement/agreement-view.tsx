@@ -1,5 +1,6 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId } from 'react';
 import { EmptyState } from '@/components/empty-state';
 import { useTRPC } from '@/components/trpc';
 
@@ -152,6 +153,7 @@ function OverlapSetting() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const settings = useQuery(trpc.agreement.settings.queryOptions());
+  const ids = useId();
   const save = useMutation(
     trpc.agreement.updateSettings.mutationOptions({
       onSuccess: (data) => qc.setQueryData(trpc.agreement.settings.queryKey(), data),
@@ -165,7 +167,8 @@ function OverlapSetting() {
         <p aria-busy="true">Reading the setting…</p>
       ) : (
         <form
-          className="row actions"
+          className="form"
+          style={{ gap: 4 }}
           key={share}
           onSubmit={(e) => {
             e.preventDefault();
@@ -173,9 +176,11 @@ function OverlapSetting() {
             save.mutate({ overlapShare: percent / 100 });
           }}
         >
-          <label>
-            Share of new review items labeled by two reviewers (%)
+          <label htmlFor={`${ids}-share`}>Share of new review items labeled by two reviewers (%)</label>
+          {/* The input and its Save side by side: the label's width would push Save far from what it saves. */}
+          <div className="row actions" style={{ alignItems: 'center', gap: 8 }}>
             <input
+              id={`${ids}-share`}
               name="share"
               type="number"
               min={0}
@@ -186,13 +191,13 @@ function OverlapSetting() {
               defaultValue={share}
               data-testid="overlap-share"
             />
-          </label>
-          <button type="submit" disabled={save.isPending}>
-            Save
-          </button>
-          {save.isSuccess ? (
-            <output className="muted">Saved: {share} % of new items from now on.</output>
-          ) : null}
+            <button type="submit" disabled={save.isPending}>
+              Save
+            </button>
+            {save.isSuccess ? (
+              <output className="muted">Saved: {share} % of new items from now on.</output>
+            ) : null}
+          </div>
           {save.error ? (
             <p role="alert" className="error">
               {save.error.message}

@@ -61,18 +61,27 @@ export function AliasMove(props: TProps) {
     else rollback.mutate(common);
   };
 
+  // Promote has nowhere to move when the alias (or, with a choice, both aliases) already points at the version.
+  const disabled =
+    props.kind === 'promote' &&
+    (props.alias
+      ? props.current[props.alias] === props.version
+      : props.current.production === props.version && props.current.shadow === props.version);
+  const disabledReason =
+    props.kind === 'promote' && disabled
+      ? props.alias
+        ? `${props.alias} already runs ${props.version}: nothing to promote.`
+        : `production and shadow already run ${props.version}: nothing to promote.`
+      : null;
+
   return (
     <>
       <button
         type="button"
         className="secondary"
         aria-label={label}
-        disabled={
-          props.kind === 'promote' &&
-          (props.alias
-            ? props.current[props.alias] === props.version
-            : props.current.production === props.version && props.current.shadow === props.version)
-        }
+        disabled={disabled}
+        aria-describedby={disabledReason ? `${ids}-why-disabled` : undefined}
         onClick={() => {
           move.reset();
           dialog.current?.showModal();
@@ -80,6 +89,12 @@ export function AliasMove(props: TProps) {
       >
         {props.kind === 'promote' ? (props.label ?? 'Promote…') : 'Roll back…'}
       </button>
+      {disabledReason ? (
+        <span id={`${ids}-why-disabled`} className="muted" data-testid="promote-disabled-reason">
+          {' '}
+          {disabledReason}
+        </span>
+      ) : null}
       <dialog ref={dialog} className="card move-dialog" aria-labelledby={`${ids}-title`}>
         <form
           method="dialog"

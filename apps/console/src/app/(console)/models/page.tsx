@@ -5,6 +5,7 @@ import { mb, pct, utc } from '@/components/format';
 import { PageStatus } from '@/components/page-status';
 import { AliasMove } from '@/features/models/alias-move';
 import { CompareForm } from '@/features/models/compare-form';
+import css from '@/features/models/models.module.css';
 import { ServingReplicas } from '@/features/models/serving-replicas';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -99,14 +100,18 @@ export default async function ModelsPage() {
 
       <section aria-labelledby="versions">
         <h2 id="versions">Versions</h2>
-        <table>
+        <table className={css.versions}>
           <thead>
             <tr>
               <th scope="col">Version</th>
               <th scope="col">Created</th>
               <th scope="col">Size</th>
-              <th scope="col">Dev accuracy · macro-F1 · OOS recall</th>
-              <th scope="col">Test accuracy</th>
+              <th scope="col" className={css.nowrap} title="Dev accuracy · macro-F1 · out-of-scope recall">
+                Dev: acc · F1 · OOS recall
+              </th>
+              <th scope="col" className={css.nowrap} title="Test accuracy (the gate run's frozen test rows)">
+                Test acc
+              </th>
               <th scope="col">Lineage</th>
               <th scope="col">Move</th>
             </tr>
@@ -124,12 +129,12 @@ export default async function ModelsPage() {
                   <br />
                   <span className="muted">{v.kind}</span>
                 </td>
-                <td>{utc(v.createdAt)}</td>
-                <td>{mb(v.sizeBytes)}</td>
-                <td>
+                <td className={css.nowrap}>{utc(v.createdAt)}</td>
+                <td className={css.nowrap}>{mb(v.sizeBytes)}</td>
+                <td className={css.nowrap}>
                   {pct(v.dev.accuracy)} · {pct(v.dev.macroF1)} · {pct(v.dev.oosRecall)}
                 </td>
-                <td>
+                <td className={css.nowrap}>
                   {v.testAccuracy === null ? <span className="muted">no gate run</span> : pct(v.testAccuracy)}
                 </td>
                 <td className="lineage">
@@ -140,8 +145,12 @@ export default async function ModelsPage() {
                     {v.run ? `; ${v.run.trigger.toLowerCase()} run ${v.run.id.slice(0, 8)}` : ''}
                   </span>
                 </td>
-                <td>
-                  <AliasMove kind="promote" version={v.version} current={current} />
+                <td className={css.nowrap}>
+                  {current.production === v.version ? (
+                    <span className="badge status-resolved">in production</span>
+                  ) : (
+                    <AliasMove kind="promote" version={v.version} current={current} />
+                  )}
                   {current.production && current.production !== v.version ? (
                     <>
                       <br />

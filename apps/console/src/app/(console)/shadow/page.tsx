@@ -1,7 +1,7 @@
 import { shadowView } from '@acsa/pipelines/shadow';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
-import { pct } from '@/components/format';
+import { pct, utc } from '@/components/format';
 import { PageStatus } from '@/components/page-status';
 import { SendToReview } from '@/features/conversations/send-to-review';
 import { AliasMove } from '@/features/models/alias-move';
@@ -23,6 +23,30 @@ export default async function ShadowPage() {
         reviewers decide who was right; promote the shadow model to production here (or any version from the{' '}
         <Link href="/models">model registry</Link>) if it earns it.
       </p>
+      {view.sameAsProduction ? (
+        <div className="banner" role="note" data-testid="shadow-is-production">
+          <p>
+            {view.sameAsProduction.promotedAt ? (
+              <>
+                The shadow model <strong>{view.sameAsProduction.version}</strong> was promoted to production
+                on{' '}
+                <time dateTime={view.sameAsProduction.promotedAt.toISOString()}>
+                  {utc(view.sameAsProduction.promotedAt)}
+                </time>
+                {view.sameAsProduction.replaced ? ` (replacing ${view.sameAsProduction.replaced})` : ''}
+                {'; production and shadow are now the same model, so there is nothing to compare.'}
+              </>
+            ) : (
+              <>
+                The shadow alias points at the production version{' '}
+                <strong>{view.sameAsProduction.version}</strong>, so there is nothing to compare.
+              </>
+            )}{' '}
+            Put another version in shadow to compare (<Link href="/models">model registry</Link>, or a retrain
+            in shadow mode).
+          </p>
+        </div>
+      ) : null}
       {view.versions.length === 0 ? (
         <EmptyState title="No shadow predictions in the last 7 days">
           Start a retrain in shadow mode (Runs, or acsa retrain --mode shadow), or promote a version to the
@@ -33,18 +57,30 @@ export default async function ShadowPage() {
           <section key={v.id} aria-labelledby={`shadow-${v.id}`} data-version={v.version}>
             <h2 id={`shadow-${v.id}`}>
               {v.version}
-              {v.inShadowNow ? <span className="badge status-resolved">in shadow now</span> : null}
+              {v.inProductionNow ? (
+                <span className="badge status-resolved">in production</span>
+              ) : v.inShadowNow ? (
+                <span className="badge status-resolved">in shadow now</span>
+              ) : null}
             </h2>
             {v.inShadowNow ? (
-              <p className="row">
+              <p className="row actions">
                 <span className="muted">production is {view.aliases.production ?? '(none)'}</span>
-                <AliasMove
-                  kind="promote"
-                  version={v.version}
-                  current={view.aliases}
-                  alias="production"
-                  label="Promote the shadow model…"
-                />
+                <span>
+                  <AliasMove
+                    kind="promote"
+                    version={v.version}
+                    current={view.aliases}
+                    alias="production"
+                    label="Promote the shadow model…"
+                  />
+                </span>
+              </p>
+            ) : null}
+            {v.inProductionNow ? (
+              <p className="muted">
+                These figures compare it with the production it replaced, on messages scored before the
+                promotion; messages it answered itself are left out.
               </p>
             ) : null}
             <dl className="kpis">
@@ -104,8 +140,12 @@ export default async function ShadowPage() {
                         {d.shadow.intent} ({pct(d.shadow.confidence)})
                         {d.reviewed ? `; reviewers: ${d.reviewed}` : ''}
                       </div>
-                      {d.inReview ? (
+                      {d.review === 'waiting' ? (
                         <span className="muted">in review</span>
+                      ) : d.review === 'decided' ? (
+                        <span className="muted">reviewed</span>
+                      ) : d.review === 'skipped' ? (
+                        <span className="muted">skipped in review</span>
                       ) : (
                         <SendToReview messageId={d.messageId} />
                       )}

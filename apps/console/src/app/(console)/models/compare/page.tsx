@@ -5,6 +5,7 @@ import { EmptyState } from '@/components/empty-state';
 import { mb, pct } from '@/components/format';
 import { CompareForm } from '@/features/models/compare-form';
 import { Delta } from '@/features/models/delta';
+import css from '@/features/models/models.module.css';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -82,7 +83,9 @@ export default async function ComparePage({ searchParams }: { searchParams: TSea
           <tbody>
             {cmp.headline.map((h) => (
               <tr key={h.metric}>
-                <th scope="row">{METRIC[h.metric]}</th>
+                <th scope="row" className={css.rowHead}>
+                  {METRIC[h.metric]}
+                </th>
                 <td>{pct(h.base)}</td>
                 <td>{pct(h.candidate)}</td>
                 <td>
@@ -91,7 +94,9 @@ export default async function ComparePage({ searchParams }: { searchParams: TSea
               </tr>
             ))}
             <tr>
-              <th scope="row">Size</th>
+              <th scope="row" className={css.rowHead}>
+                Size
+              </th>
               <td>{mb(cmp.base.sizeBytes)}</td>
               <td>{mb(cmp.candidate.sizeBytes)}</td>
               <td>
@@ -125,7 +130,9 @@ export default async function ComparePage({ searchParams }: { searchParams: TSea
             <tbody>
               {cmp.perIntent.map((r) => (
                 <tr key={r.intent}>
-                  <th scope="row">{r.intent}</th>
+                  <th scope="row" className={css.rowHead}>
+                    {r.intent}
+                  </th>
                   <td>{r.support}</td>
                   <td>{pct(r.base)}</td>
                   <td>{pct(r.candidate)}</td>
