@@ -19,6 +19,11 @@ export const ZConsoleEnv = z
     ),
     /** The console's public URL; an https:// one makes the session cookie Secure. Default http://127.0.0.1:PORT. */
     CONSOLE_URL: z.preprocess(blankToUndefined, z.string().url().optional()),
+    /**
+     * Proxies in front of the console that append to X-Forwarded-For (an ingress: 1). The sign-in limits take
+     * the address the outermost of them saw; entries a client wrote itself are never taken.
+     */
+    TRUSTED_PROXY_HOPS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10).default(1)),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET)

@@ -4,7 +4,7 @@ import { seedAccess } from '../../../prisma/seed/access.ts';
 import { createAuth, sessionUser, signIn, signOut, type TAuth } from './auth.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { hasRole } from './roles.ts';
-import { SIGN_IN_LIMITS, signInGuarded } from './sign-in-guard.ts';
+import { clientAddress, SIGN_IN_LIMITS, signInGuarded } from './sign-in-guard.ts';
 
 let db: TestDatabase;
 let auth: TAuth;
@@ -121,14 +121,18 @@ describe('console sign-in (better-auth)', () => {
 });
 
 describe('sign-in limits', () => {
-  const from = (address: string) => new Headers({ 'x-forwarded-for': `${address}, 10.0.0.1` });
+  // As an ingress forwards it: what the client claimed, then the address the ingress saw.
+  const from = (address: string, claimed = '10.9.9.9') =>
+    new Headers({ 'x-forwarded-for': `${claimed}, ${address}` });
   const attempts = (email: string) =>
     db.prisma.auditLog.findMany({
       where: { action: 'auth.sign-in-attempt', actor: email },
       orderBy: { id: 'asc' },
     });
+  const guard = (email: string, password: string, address: string) =>
+    signInGuarded(auth, db.prisma, { email, password, headers: from(address) });
   beforeAll(async () => {
-    for (const email of ['guard@example.com', 'burst@example.com']) {
+    for (const email of ['guard@example.com', 'burst@example.com', 'owner@example.com']) {
       const u = await db.prisma.user.create({ data: { email, name: 'Guarded', role: 'REVIEWER' } });
       await db.prisma.account.create({
         data: {
@@ -141,85 +145,94 @@ describe('sign-in limits', () => {
     }
   });
 
-  it('after 5 wrong passwords an email is refused unchecked, the right one too, until its window has passed', async () => {
-    const guess = (password: string) =>
-      signInGuarded(auth, db.prisma, { email: 'Guard@Example.com', password, headers: from('203.0.113.7') });
-    for (let i = 0; i < SIGN_IN_LIMITS.perEmail; i++)
-      expect(await guess(`wrong-${i}`)).toEqual({ ok: false, reason: 'refused' });
-    const held = await guess('right-pass');
+  it('takes the address the proxy saw, never one the client wrote', () => {
+    expect(clientAddress(from('203.0.113.7', '198.51.100.66'))).toBe('203.0.113.7');
+    expect(clientAddress(new Headers({ 'x-forwarded-for': '192.0.2.1' }))).toBe('192.0.2.1');
+    // Two proxies in front: the address the outer one saw.
+    expect(clientAddress(new Headers({ 'x-forwarded-for': 'fake, 203.0.113.9, 10.0.0.2' }), 2)).toBe(
+      '203.0.113.9',
+    );
+    expect(clientAddress(new Headers())).toBeNull();
+  });
+
+  it('after 5 wrong passwords from one address that email is held there, the right password too, until the window has passed', async () => {
+    for (let i = 0; i < SIGN_IN_LIMITS.perEmailAndAddress; i++)
+      expect(await guard('Guard@Example.com', `wrong-${i}`, '203.0.113.7')).toEqual({
+        ok: false,
+        reason: 'refused',
+      });
+    const held = await guard('guard@example.com', 'right-pass', '203.0.113.7');
     expect(held).toMatchObject({ ok: false, reason: 'throttled' });
     // It lifts when the oldest counted attempt leaves the 15-minute window.
     expect((held as { retryAfterS: number }).retryAfterS).toBeGreaterThan(14 * 60);
     expect((held as { retryAfterS: number }).retryAfterS).toBeLessThanOrEqual(15 * 60);
-    // Each password check is audited with the address the proxy reported; the refused-unchecked one is not.
+    // Each password check is audited with the address; the refused-unchecked one is not.
     const rows = await attempts('guard@example.com');
-    expect(rows).toHaveLength(SIGN_IN_LIMITS.perEmail);
+    expect(rows).toHaveLength(SIGN_IN_LIMITS.perEmailAndAddress);
     expect(rows.every((r) => (r.data as { address: string }).address === '203.0.113.7' && r.targetId)).toBe(
       true,
     );
+    // Guessing from one place does not lock the owner out elsewhere.
+    expect(await guard('guard@example.com', 'right-pass', '192.0.2.10')).toMatchObject({ ok: true });
     await db.prisma
-      .$executeRaw`UPDATE "AuditLog" SET at = at - interval '16 minutes' WHERE actor = 'guard@example.com'`;
-    expect(await guess('right-pass')).toMatchObject({ ok: true, user: { email: 'guard@example.com' } });
+      .$executeRaw`UPDATE "AuditLog" SET at = at - interval '16 minutes' WHERE actor = 'guard@example.com' AND action = 'auth.sign-in-attempt'`;
+    expect(await guard('guard@example.com', 'right-pass', '203.0.113.7')).toMatchObject({
+      ok: true,
+      user: { email: 'guard@example.com' },
+    });
   });
 
-  it("a sign-in clears its email's count", async () => {
-    const guess = (password: string) =>
-      signInGuarded(auth, db.prisma, { email: 'guard@example.com', password, headers: from('203.0.113.8') });
-    for (let i = 0; i < SIGN_IN_LIMITS.perEmail - 1; i++) expect((await guess('wrong')).ok).toBe(false);
-    expect((await guess('right-pass')).ok).toBe(true);
-    for (let i = 0; i < SIGN_IN_LIMITS.perEmail - 1; i++)
-      expect(await guess('wrong')).toEqual({ ok: false, reason: 'refused' });
-    expect((await guess('right-pass')).ok).toBe(true);
+  it("a sign-in clears its email's failures", async () => {
+    for (let i = 0; i < SIGN_IN_LIMITS.perEmailAndAddress - 1; i++)
+      expect((await guard('guard@example.com', 'wrong', '203.0.113.8')).ok).toBe(false);
+    expect((await guard('guard@example.com', 'right-pass', '203.0.113.8')).ok).toBe(true);
+    for (let i = 0; i < SIGN_IN_LIMITS.perEmailAndAddress - 1; i++)
+      expect(await guard('guard@example.com', 'wrong', '203.0.113.8')).toEqual({
+        ok: false,
+        reason: 'refused',
+      });
+    expect((await guard('guard@example.com', 'right-pass', '203.0.113.8')).ok).toBe(true);
   });
 
-  it('a burst of concurrent guesses gets no more password checks than the limit', async () => {
+  it('guesses spread over many addresses are bounded per email, and the owner still gets in from where they signed in before', async () => {
+    expect((await guard('owner@example.com', 'right-pass', '198.51.100.200')).ok).toBe(true);
+    const n = SIGN_IN_LIMITS.perEmail + 10;
     const outcomes = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        signInGuarded(auth, db.prisma, {
-          email: 'burst@example.com',
-          password: `guess-${i}`,
-          headers: from(`198.51.100.${i + 1}`),
-        }),
-      ),
+      Array.from({ length: n }, (_, i) => guard('owner@example.com', `guess-${i}`, `198.51.100.${i + 1}`)),
     );
+    // Concurrent, yet exactly the limit's worth of password checks.
     expect(outcomes.filter((o) => !o.ok && o.reason === 'refused')).toHaveLength(SIGN_IN_LIMITS.perEmail);
     expect(outcomes.filter((o) => !o.ok && o.reason === 'throttled')).toHaveLength(
-      20 - SIGN_IN_LIMITS.perEmail,
+      n - SIGN_IN_LIMITS.perEmail,
     );
-    expect(await attempts('burst@example.com')).toHaveLength(SIGN_IN_LIMITS.perEmail);
+    expect(await guard('owner@example.com', 'right-pass', '203.0.113.99')).toMatchObject({
+      reason: 'throttled',
+    });
+    expect(await guard('owner@example.com', 'right-pass', '198.51.100.200')).toMatchObject({ ok: true });
+  });
+
+  it('a burst from one address gets no more password checks than its limit', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => guard('burst@example.com', `guess-${i}`, '198.51.100.250')),
+    );
+    expect(outcomes.filter((o) => !o.ok && o.reason === 'refused')).toHaveLength(
+      SIGN_IN_LIMITS.perEmailAndAddress,
+    );
+    expect(await attempts('burst@example.com')).toHaveLength(SIGN_IN_LIMITS.perEmailAndAddress);
   });
 
   it('one address trying many accounts is held after its limit, whatever the email', async () => {
     const address = '192.0.2.44';
     // A team behind one address signing in all day is not held: only failed checks count.
-    for (let i = 0; i <= SIGN_IN_LIMITS.perAddress; i++) {
-      const o = await signInGuarded(auth, db.prisma, {
-        email: 'engineer@example.com',
-        password: 'demo-pass',
-        headers: from(address),
-      });
-      expect(o.ok).toBe(true);
-    }
-    for (let i = 0; i < SIGN_IN_LIMITS.perAddress; i++) {
-      const o = await signInGuarded(auth, db.prisma, {
-        email: `nobody-${i}@example.com`,
-        password: 'x',
-        headers: from(address),
-      });
-      expect(o).toEqual({ ok: false, reason: 'refused' });
-    }
-    const held = await signInGuarded(auth, db.prisma, {
-      email: 'reviewer@example.com',
-      password: 'demo-pass',
-      headers: from(address),
+    for (let i = 0; i <= SIGN_IN_LIMITS.perAddress; i++)
+      expect((await guard('engineer@example.com', 'demo-pass', address)).ok).toBe(true);
+    for (let i = 0; i < SIGN_IN_LIMITS.perAddress; i++)
+      expect(await guard(`nobody-${i}@example.com`, 'x', address)).toEqual({ ok: false, reason: 'refused' });
+    expect(await guard('reviewer@example.com', 'demo-pass', address)).toMatchObject({
+      ok: false,
+      reason: 'throttled',
     });
-    expect(held).toMatchObject({ ok: false, reason: 'throttled' });
     // The same account from another address is not held.
-    const elsewhere = await signInGuarded(auth, db.prisma, {
-      email: 'reviewer@example.com',
-      password: 'demo-pass',
-      headers: from('192.0.2.45'),
-    });
-    expect(elsewhere.ok).toBe(true);
+    expect((await guard('reviewer@example.com', 'demo-pass', '192.0.2.45')).ok).toBe(true);
   });
 });

@@ -2,20 +2,25 @@ import type { PrismaClient } from '@acsa/db';
 import { signIn, type TAuth, type TSessionUser } from './auth.ts';
 
 /**
- * Password guessing is capped per email and per address: better-auth's own rate limit guards only its HTTP
- * handler, and the console calls its API from a server action. Every password check is an audit row
- * (`auth.sign-in-attempt`, with the address), written before the check, and the limits count the failed ones
- * (no sign-in of their email, `auth.sign-in` from the session hook, came after): they hold across console
- * replicas and restarts with nothing but PostgreSQL, and a sign-in clears its email's count. The count and the
- * row are taken under advisory locks on the email and the address, so a burst of concurrent guesses cannot all
- * pass a count taken before any of them. Behind no proxy Next.js reports the socket's address.
+ * Password guessing is capped: better-auth's own rate limit guards only its HTTP handler, and the console calls
+ * its API from a server action. Every password check is an audit row (`auth.sign-in-attempt`, with the
+ * address), written before the check under advisory locks on the email and the address, so a burst of
+ * concurrent guesses cannot all pass a count taken before any of them; an attempt no sign-in of its email
+ * (`auth.sign-in`, from the session hook) followed is a failure. The limits count failures in a 15-minute
+ * window, in PostgreSQL alone, so they hold across console replicas and restarts:
+ * - one email from one address: 5. Guessing from elsewhere cannot lock the owner out of their own address;
+ * - one address, whatever the emails: 30 (one password tried on many accounts);
+ * - one email from everywhere: 50, except from an address the account signed in from in the last 30 days, so
+ *   guessing spread over many addresses is bounded and the owner still gets in from where they work.
+ * A sign-in clears its email's failures before it.
  */
 export const SIGN_IN_LIMITS = {
-  /** Failed checks of one email in the window, after which it is refused unchecked, the right password too. */
-  perEmail: 5,
-  /** Failed checks from one address in the window, whatever the emails (one password tried on many accounts). */
+  perEmailAndAddress: 5,
   perAddress: 30,
+  perEmail: 50,
   windowMs: 15 * 60_000,
+  /** An address the account signed in from this recently is exempt from the all-addresses limit. */
+  knownAddressMs: 30 * 24 * 3600_000,
 } as const;
 
 export type TSignInOutcome =
@@ -23,10 +28,17 @@ export type TSignInOutcome =
   | { ok: false; reason: 'refused' }
   | { ok: false; reason: 'throttled'; retryAfterS: number };
 
-/** The client's address as the proxy in front reports it (the first X-Forwarded-For entry), if any. */
-export function clientAddress(headers: Headers): string | null {
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || headers.get('x-real-ip')?.trim() || null;
+/**
+ * The client's address: X-Forwarded-For's entry `proxyHops` from the right, which the nearest trusted proxy
+ * wrote (behind none, Next.js writes the socket's address when the client sent no header). Entries further
+ * left are whatever the client claimed, and are never taken.
+ */
+export function clientAddress(headers: Headers, proxyHops = 1): string | null {
+  const entries = (headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  return entries[entries.length - Math.max(1, proxyHops)] ?? entries[0] ?? null;
 }
 
 const ATTEMPT = 'auth.sign-in-attempt';
@@ -35,51 +47,79 @@ const ATTEMPT = 'auth.sign-in-attempt';
 export async function signInGuarded(
   auth: TAuth,
   prisma: PrismaClient,
-  input: { email: string; password: string; headers?: Headers },
+  input: { email: string; password: string; headers?: Headers; proxyHops?: number },
 ): Promise<TSignInOutcome> {
   const email = input.email.trim().toLowerCase().slice(0, 200);
-  const address = input.headers ? (clientAddress(input.headers)?.slice(0, 100) ?? null) : null;
-  const throttled = await prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:${email}`}, 0))`;
-    if (address)
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in@${address}`}, 0))`;
-    const now = Date.now();
-    const since = new Date(now - SIGN_IN_LIMITS.windowMs);
-    // Failed attempts count (those no sign-in of their email followed); the oldest says when the limit lifts.
-    const [c] = await tx.$queryRaw<
-      { byEmail: number; emailOldest: Date | null; byAddress: number; addressOldest: Date | null }[]
-    >`
-      WITH a AS (
-        SELECT actor, data->>'address' AS address, at FROM "AuditLog" WHERE action = ${ATTEMPT} AND at > ${since}
-      ), s AS (
-        SELECT lower(actor) AS actor, at FROM "AuditLog" WHERE action = 'auth.sign-in' AND at > ${since}
-      ), failed AS (
-        -- An attempt its email's sign-in followed was the right password (or a typo mended).
-        SELECT * FROM a WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.actor = a.actor AND s.at >= a.at)
-      )
-      SELECT count(*) FILTER (WHERE actor = ${email})::int AS "byEmail",
-             min(at) FILTER (WHERE actor = ${email}) AS "emailOldest",
-             count(*) FILTER (WHERE address = ${address})::int AS "byAddress",
-             min(at) FILTER (WHERE address = ${address}) AS "addressOldest"
-      FROM failed`;
-    const lifts = (oldest: Date | null | undefined) =>
-      Math.max(1, Math.ceil(((oldest?.getTime() ?? now) + SIGN_IN_LIMITS.windowMs - now) / 1000));
-    if ((c?.byEmail ?? 0) >= SIGN_IN_LIMITS.perEmail) return lifts(c?.emailOldest);
-    if (address && (c?.byAddress ?? 0) >= SIGN_IN_LIMITS.perAddress) return lifts(c?.addressOldest);
-    const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
-    await tx.auditLog.create({
-      data: {
-        actorType: 'USER',
-        actorId: user?.id ?? null,
-        actor: email,
-        action: ATTEMPT,
-        targetType: 'User',
-        targetId: user?.id ?? null,
-        data: { address },
-      },
-    });
-    return null;
-  });
+  const address = input.headers
+    ? (clientAddress(input.headers, input.proxyHops)?.slice(0, 100) ?? null)
+    : null;
+  const throttled = await prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:${email}`}, 0))`;
+      if (address)
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in@${address}`}, 0))`;
+      const now = Date.now();
+      const since = new Date(now - SIGN_IN_LIMITS.windowMs);
+      const knownSince = new Date(now - SIGN_IN_LIMITS.knownAddressMs);
+      // Only this email's and this address's attempts are read; the oldest counted says when a limit lifts.
+      const [c] = await tx.$queryRaw<
+        {
+          pair: number;
+          pairOldest: Date | null;
+          byEmail: number;
+          emailOldest: Date | null;
+          byAddress: number;
+          addressOldest: Date | null;
+          known: boolean;
+        }[]
+      >`
+        WITH a AS (
+          SELECT actor, data->>'address' AS address, at FROM "AuditLog"
+          WHERE action = ${ATTEMPT} AND at > ${since} AND (actor = ${email} OR data->>'address' = ${address})
+        ), failed AS (
+          SELECT * FROM a WHERE NOT EXISTS (
+            SELECT 1 FROM "AuditLog" s
+            WHERE s.action = 'auth.sign-in' AND s.at >= a.at AND s.at > ${since} AND lower(s.actor) = a.actor)
+        )
+        SELECT count(*) FILTER (WHERE actor = ${email} AND address = ${address})::int AS pair,
+               min(at) FILTER (WHERE actor = ${email} AND address = ${address}) AS "pairOldest",
+               count(*) FILTER (WHERE actor = ${email})::int AS "byEmail",
+               min(at) FILTER (WHERE actor = ${email}) AS "emailOldest",
+               count(*) FILTER (WHERE address = ${address})::int AS "byAddress",
+               min(at) FILTER (WHERE address = ${address}) AS "addressOldest",
+               EXISTS (
+                 SELECT 1 FROM "AuditLog" k
+                 WHERE k.action = ${ATTEMPT} AND k.at > ${knownSince} AND k.actor = ${email}
+                   AND k.data->>'address' = ${address}
+                   AND EXISTS (SELECT 1 FROM "AuditLog" s
+                     WHERE s.action = 'auth.sign-in' AND lower(s.actor) = ${email}
+                       AND s.at >= k.at AND s.at < k.at + interval '1 minute')
+               ) AS known
+        FROM failed`;
+      const lifts = (oldest: Date | null | undefined) =>
+        Math.max(1, Math.ceil(((oldest?.getTime() ?? now) + SIGN_IN_LIMITS.windowMs - now) / 1000));
+      if (!c) return null;
+      if (address && c.pair >= SIGN_IN_LIMITS.perEmailAndAddress) return lifts(c.pairOldest);
+      if (address && c.byAddress >= SIGN_IN_LIMITS.perAddress) return lifts(c.addressOldest);
+      const emailLimit = address ? SIGN_IN_LIMITS.perEmail : SIGN_IN_LIMITS.perEmailAndAddress;
+      if (!c.known && c.byEmail >= emailLimit) return lifts(c.emailOldest);
+      const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
+      await tx.auditLog.create({
+        data: {
+          actorType: 'USER',
+          actorId: user?.id ?? null,
+          actor: email,
+          action: ATTEMPT,
+          targetType: 'User',
+          targetId: user?.id ?? null,
+          data: { address },
+        },
+      });
+      return null;
+    },
+    // Waiting behind a burst for the same email or address is bounded: past it the attempt fails, unchecked.
+    { maxWait: 5_000, timeout: 5_000 },
+  );
   if (throttled !== null) return { ok: false, reason: 'throttled', retryAfterS: throttled };
   const session = await signIn(auth, input);
   return session ? { ok: true, ...session } : { ok: false, reason: 'refused' };

@@ -3,6 +3,7 @@ import { signInGuarded, signOut } from '@acsa/pipelines/access';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { loadEnv } from '../env';
 import { auth } from './better-auth';
 import { db } from './db';
 
@@ -15,11 +16,15 @@ export async function signInAction(_prev: TSignInState, form: FormData): Promise
   const parsed = ZSignIn.safeParse({ email: form.get('email'), password: form.get('password') });
   const email = String(form.get('email') ?? '');
   if (!parsed.success) return { error: 'Enter your email and password.', email };
-  const outcome = await signInGuarded(auth(), db(), { ...parsed.data, headers: await headers() });
+  const outcome = await signInGuarded(auth(), db(), {
+    ...parsed.data,
+    headers: await headers(),
+    proxyHops: loadEnv().TRUSTED_PROXY_HOPS,
+  });
   if (!outcome.ok && outcome.reason === 'throttled') {
     const minutes = Math.ceil(outcome.retryAfterS / 60);
     return {
-      error: `Too many failed sign-ins for this email or from this network. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      error: `Too many failed sign-ins for this email from here, or from this network. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
       email,
     };
   }
