@@ -53,6 +53,8 @@ beforeAll(async () => {
       CUSTOMER_TOKEN_SECRET: TOKEN_SECRET,
       PORT: String(port),
       SERVING_WORKERS: '1',
+      // Its own free port: the default 9464 is taken by a running `npm start` or another e2e file's serving.
+      METRICS_PORT: '0',
       LOG_LEVEL: 'warn',
       // Far beyond the test: a move reaches serving through the console's announcement or not at all.
       MODEL_POLL_MS: '60000',

@@ -56,6 +56,8 @@ export async function startStorefront(): Promise<TStorefront> {
     REDIS_PREFIX: shop.redis.prefix,
     PORT: String(servingPort),
     SERVING_WORKERS: '1',
+    // Its own free port: the default 9464 is taken by a running `npm start` or another e2e file's serving.
+    METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
     HELP_CENTER_URL: `${origin}/help`,
     MODEL_POLL_MS: '1000',

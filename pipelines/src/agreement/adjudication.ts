@@ -39,7 +39,7 @@ export async function adjudicate(
     if (!before) throw new AppError('NOT_FOUND', 'no such review item');
     if (!before.needsAdjudication || before.adjudicatedAt)
       throw new AppError('CONFLICT', 'this item is not waiting for adjudication');
-    assertKnownIntent(input.intent);
+    await assertKnownIntent(tx, input.intent);
     const after = await tx.reviewItem.update({
       where: { id: input.reviewItemId },
       data: {

@@ -55,6 +55,9 @@ export type TReplayResult = {
   how: 'retried' | 're-added';
   queue: string;
   jobId: string;
+  /** Set when the job was replayed but its letter could not be removed: replaying the letter again would
+   *  run the job a second time. */
+  note?: string;
 };
 
 export type TReplayOptions = {
@@ -96,7 +99,17 @@ export async function replayDeadLetter(
       });
       return { how: 're-added', queue: letter.queue, jobId: String(again.id) };
     });
-    await letterJob.remove();
-    return result;
+    // The job is queued again by now and that cannot be undone: a letter that cannot be removed (locked,
+    // connection lost) must still report the replay, or the caller records nothing for a job that runs.
+    try {
+      await letterJob.remove();
+      return result;
+    } catch (e) {
+      const why = (e as Error).message;
+      return {
+        ...result,
+        note: `replayed, but the letter could not be removed (${why}): do not replay it again`,
+      };
+    }
   });
 }

@@ -191,4 +191,47 @@ describe('queues and dead letters in the console', () => {
       ].sort(),
     );
   });
+
+  it('records a replay whose letter cannot be removed, and says the letter is still there', async () => {
+    const target = 'acsa.console-locked.v1';
+    const dlq = open(QUEUES.deadLetters);
+    const letter = String(
+      (
+        await dlq.add('dead', {
+          v: 1,
+          queue: target,
+          jobId: 'locked',
+          name: 'sync-order',
+          data: { jobId: 'locked' },
+          error: 'downstream unavailable',
+          stack: null,
+          attemptsMade: 3,
+          failedAt: new Date().toISOString(),
+        })
+      ).id,
+    );
+    // A lock held on the letter (as a worker holding it would) makes BullMQ refuse to remove it, after the
+    // job has been queued again.
+    await deps.connection.set(`${deps.prefix}:${QUEUES.deadLetters}:${letter}:lock`, 'someone-else');
+
+    const result = await replayDeadLettersFromConsole(db.prisma, eli, deps, [letter]);
+    expect(result.failed).toEqual([]);
+    expect(result.replayed).toEqual([
+      {
+        id: letter,
+        how: 're-added',
+        queue: target,
+        jobId: expect.any(String),
+        note: expect.stringMatching(/replayed, but the letter could not be removed .*locked/),
+      },
+    ]);
+    expect((await open(target).getJobs(['waiting'])).map((j) => j.data)).toEqual([{ jobId: 'locked' }]);
+    const entries = await db.prisma.auditLog.findMany({
+      where: { action: 'dead-letter.replay', targetId: letter },
+    });
+    expect(entries.map((e) => e.data)).toEqual([
+      { before: null, after: { how: 're-added', queue: target, jobId: 'locked' } },
+    ]);
+    expect((await listDeadLetters(deps, { q: letter })).map((l) => l.id)).toEqual([letter]);
+  });
 });

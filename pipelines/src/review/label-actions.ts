@@ -84,7 +84,7 @@ export async function submitLabel(
       throw new AppError('CONFLICT', 'this turn already has the labels it needs');
     const m = item.message;
     // Checked before the first write: a refused label leaves the item, its assignment and the log as they were.
-    assertKnownIntent(input.intent);
+    await assertKnownIntent(tx, input.intent);
     const entities = checkedSpans(m.text, input.entities);
     const label = await tx.label.create({
       data: {

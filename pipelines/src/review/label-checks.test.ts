@@ -1,9 +1,10 @@
-import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { bareModelVersion, createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TActor } from '../access/roles.ts';
 import { adjudicate } from '../agreement/adjudication.ts';
 import { makeConversation, makeUser } from '../workbench-fixtures.ts';
 import { submitLabel } from './label-actions.ts';
+import { shopIntentNames } from './shop-intents.ts';
 
 let db: TestDatabase;
 let rae: TActor;
@@ -110,5 +111,49 @@ describe('a label is checked against the taxonomy and its text before anything i
     expect(await db.prisma.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
       finalIntent: 'complaint',
     });
+  });
+});
+
+describe('a class the shop added is one of its intents', () => {
+  const refused = (reviewItemId: string, intent: string) =>
+    expect(submitLabel(db.prisma, rae, { reviewItemId, intent, entities: [] })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      field: 'intent',
+    });
+
+  it('accepts an intent a dataset imported with --new-intents recorded, and still refuses a typo', async () => {
+    await db.prisma.reviewSettings.update({ where: { id: 1 }, data: { overlapShare: 0 } });
+    const item = await openItem('can you wrap it as a present');
+    await refused(item.id, 'gift_wrap');
+    const dataset = await db.prisma.dataset.create({ data: { name: 'shop-extra' } });
+    await db.prisma.datasetVersion.create({
+      data: {
+        datasetId: dataset.id,
+        version: 1,
+        source: 'IMPORT',
+        meta: { newIntents: ['gift_wrap'] },
+        counts: {},
+        exampleCount: 0,
+      },
+    });
+    await refused(item.id, 'gift_wrp');
+    await submitLabel(db.prisma, rae, { reviewItemId: item.id, intent: 'gift_wrap', entities: [] });
+    expect(await db.prisma.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
+      finalIntent: 'gift_wrap',
+    });
+    expect(await shopIntentNames(db.prisma)).toEqual(expect.arrayContaining(['track_order', 'gift_wrap']));
+  });
+
+  it("accepts the labels of the model in production, not another version's", async () => {
+    const item = await openItem('do you price match');
+    const [prod, other] = [
+      await bareModelVersion(db.prisma, 'intent-prod', { labels: ['track_order', 'price_match'] }),
+      await bareModelVersion(db.prisma, 'intent-other', { labels: ['track_order', 'bulk_discount'] }),
+    ];
+    await db.prisma.modelAlias.create({ data: { name: 'production', modelVersionId: prod.id } });
+    await db.prisma.modelAlias.create({ data: { name: 'shadow', modelVersionId: other.id } });
+    await refused(item.id, 'bulk_discount');
+    await submitLabel(db.prisma, rae, { reviewItemId: item.id, intent: 'price_match', entities: [] });
+    expect(await shopIntentNames(db.prisma)).not.toContain('bulk_discount');
   });
 });

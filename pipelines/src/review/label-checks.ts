@@ -1,14 +1,17 @@
 import { AppError } from '@acsa/core/errors';
-import { isIntentName } from '@acsa/corpus/intents';
 import { checkEntitySpan } from '@acsa/datasets/entity-span';
+import type { TransactionClient } from '@acsa/db';
 import type { TEntitySpan } from './review-types.ts';
+import { isShopIntent } from './shop-intents.ts';
 
 /**
- * Refuses an intent outside the shop's taxonomy, the list the console's intent picker offers. Without it a
- * typo or a direct API call would add a class to the next training set that no reply template knows.
+ * Refuses an intent that is not one of the shop's (the taxonomy plus the classes it added, see
+ * `shop-intents.ts`), the list the console's intent picker offers. Without it a typo or a direct API call
+ * would add a class to the next training set that no reply template knows. Read in the label's own
+ * transaction, so a label is checked against the classes as they are when it is written.
  */
-export function assertKnownIntent(intent: string): void {
-  if (!isIntentName(intent))
+export async function assertKnownIntent(tx: TransactionClient, intent: string): Promise<void> {
+  if (!(await isShopIntent(tx, intent)))
     throw new AppError('BAD_REQUEST', `intent ${JSON.stringify(intent)} is not one of the shop's intents`, {
       field: 'intent',
     });

@@ -53,6 +53,7 @@ export function register(program: Command): void {
             ? `job ${r.jobId} is back on ${r.queue} with fresh attempts`
             : `the original job was gone; its payload was added to ${r.queue} as job ${r.jobId}`,
         );
+        if (r.note) console.log(r.note);
       }),
     );
 }

@@ -15,7 +15,9 @@ export function ReplayButton({ id, job }: TProps) {
   const replay = useMutation(
     trpc.queues.replayDeadLetter.mutationOptions({
       onSuccess: (r) => {
-        say(`Replayed ${jobLabel(job)}, which had failed with “${job.error}”: ${howReplayed(r.how)}.`);
+        say(
+          `Replayed ${jobLabel(job)}, which had failed with “${job.error}”: ${howReplayed(r.how)}.${r.note ? ` ${r.note}.` : ''}`,
+        );
         router.refresh();
       },
     }),

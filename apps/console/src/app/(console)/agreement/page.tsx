@@ -1,6 +1,7 @@
-import { INTENT_NAMES } from '@acsa/corpus/intents';
+import { shopIntentNames } from '@acsa/pipelines/review';
 import { AgreementView } from '@/features/agreement/agreement-view';
 import { requireRole } from '@/server/auth';
+import { db } from '@/server/db';
 
 export const metadata = { title: 'Agreement · ACSA console' };
 
@@ -13,7 +14,7 @@ export default async function AgreementPage() {
         How consistently reviewers label the overlap turns (each labeled by two people who do not see each
         other's label), and the disagreements waiting for your decision.
       </p>
-      <AgreementView intents={[...INTENT_NAMES]} />
+      <AgreementView intents={await shopIntentNames(db())} />
     </>
   );
 }

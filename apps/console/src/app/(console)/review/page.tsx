@@ -1,6 +1,5 @@
-import { INTENT_NAMES } from '@acsa/corpus/intents';
 import { hasRole } from '@acsa/pipelines/access';
-import { reviewInboxCounts, reviewModelVersions } from '@acsa/pipelines/review';
+import { reviewInboxCounts, reviewModelVersions, shopIntentNames } from '@acsa/pipelines/review';
 import { NewLabelsBanner } from '@/features/datasets/new-labels-banner';
 import { filtersFromSearch } from '@/features/review/filters';
 import { ReviewInbox } from '@/features/review/review-inbox';
@@ -13,7 +12,11 @@ type TProps = { searchParams: Promise<Record<string, string | string[] | undefin
 
 export default async function ReviewPage({ searchParams }: TProps) {
   const user = await requireRole('REVIEWER');
-  const [counts, versions] = await Promise.all([reviewInboxCounts(db()), reviewModelVersions(db())]);
+  const [counts, versions, intents] = await Promise.all([
+    reviewInboxCounts(db()),
+    reviewModelVersions(db()),
+    shopIntentNames(db()),
+  ]);
   return (
     <>
       <h1>Review inbox</h1>
@@ -25,7 +28,7 @@ export default async function ReviewPage({ searchParams }: TProps) {
       <ReviewInbox
         initial={filtersFromSearch(await searchParams)}
         counts={counts}
-        intents={[...INTENT_NAMES]}
+        intents={intents}
         versions={versions}
       />
     </>

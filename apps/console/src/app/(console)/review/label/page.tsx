@@ -1,7 +1,8 @@
-import { INTENT_NAMES } from '@acsa/corpus/intents';
+import { shopIntentNames } from '@acsa/pipelines/review';
 import { filtersFromSearch } from '@/features/review/filters';
 import { LabelingPanel } from '@/features/review/labeling-panel';
 import { requireRole } from '@/server/auth';
+import { db } from '@/server/db';
 
 export const metadata = { title: 'Labeling · ACSA console' };
 
@@ -13,7 +14,7 @@ export default async function LabelPage({ searchParams }: TProps) {
     <>
       <h1>Labeling</h1>
       <p className="lede">One turn at a time, keyboard first. The model's guesses are pre-filled.</p>
-      <LabelingPanel filters={filtersFromSearch(await searchParams)} intents={[...INTENT_NAMES]} />
+      <LabelingPanel filters={filtersFromSearch(await searchParams)} intents={await shopIntentNames(db())} />
     </>
   );
 }

@@ -1,0 +1,34 @@
+import { INTENT_NAMES, isIntentName } from '@acsa/corpus/intents';
+import { Prisma, type PrismaClient, type TransactionClient } from '@acsa/db';
+import { PRODUCTION_ALIAS } from '../registry/aliases.ts';
+
+type TDb = PrismaClient | TransactionClient;
+
+/**
+ * Intents outside the built-in taxonomy that the shop has: those a dataset version imported with
+ * `--new-intents` recorded in its meta, and the labels of the model in production (a class can be trained
+ * from data that never went through import). Dropping either source makes reviewers unable to label turns
+ * of a class the shop added on purpose.
+ */
+const addedIntentsSql = Prisma.sql`
+  SELECT jsonb_array_elements_text(
+    CASE WHEN jsonb_typeof(v.meta -> 'newIntents') = 'array' THEN v.meta -> 'newIntents' ELSE '[]'::jsonb END
+  ) AS name FROM "DatasetVersion" v
+  UNION
+  SELECT unnest(m.labels) AS name FROM "ModelAlias" a JOIN "ModelVersion" m ON m.id = a."modelVersionId"
+  WHERE a.name = ${PRODUCTION_ALIAS}`;
+
+/** Whether `intent` is one of the shop's intents: the taxonomy without a query, otherwise one query. */
+export async function isShopIntent(db: TDb, intent: string): Promise<boolean> {
+  if (isIntentName(intent)) return true;
+  const [row] = await db.$queryRaw<{ known: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM (${addedIntentsSql}) s WHERE s.name = ${intent}) AS known`;
+  return row?.known === true;
+}
+
+/** The shop's intents, as the console's intent pickers offer them: the taxonomy first, then added ones. */
+export async function shopIntentNames(db: TDb): Promise<string[]> {
+  const rows = await db.$queryRaw<{ name: string }[]>`SELECT name FROM (${addedIntentsSql}) s ORDER BY name`;
+  const taxonomy = new Set<string>(INTENT_NAMES);
+  return [...INTENT_NAMES, ...rows.map((r) => r.name).filter((n) => !taxonomy.has(n))];
+}
