@@ -39,7 +39,7 @@ export class TurnConflictError extends Error {
  * end of the statement, so children may reference the parent inserted beside them. A turn that lost its
  * place writes nothing and is told so; the others are unaffected.
  */
-const SQL = `
+export const PERSIST_TURNS_SQL = `
 WITH t AS (
   -- The flag is set once (an init plan) as the first row is read, so before any message is inserted: this
   -- statement opens its turns' review items itself (ri, below), and the per-row trigger skips its messages.
@@ -84,7 +84,8 @@ WITH t AS (
 )
 SELECT id FROM um`;
 
-function row(t: TTurnRecord) {
+/** One turn as the statement reads it from its jsonb parameter. */
+export function persistRow(t: TTurnRecord) {
   const u = t.user.understanding;
   return {
     conversationId: t.conversationId,
@@ -131,8 +132,8 @@ export function createTurnWriter(pool: pg.Pool, options: { maxInFlight?: number;
       // A named statement is parsed and planned once per connection.
       const { rows } = await pool.query<{ id: string }>({
         name: 'acsa-persist-turns',
-        text: SQL,
-        values: [JSON.stringify(batch.map((p) => row(p.input)))],
+        text: PERSIST_TURNS_SQL,
+        values: [JSON.stringify(batch.map((p) => persistRow(p.input)))],
       });
       const stored = new Set(rows.map((r) => r.id));
       for (const p of batch) {
