@@ -21,6 +21,7 @@ import { testServiceUrls } from '@acsa/db/testing';
 import pg from 'pg';
 import { createTurnWriter } from '../../apps/serving/src/persist/turn-store.ts';
 import { initialState } from '../../apps/serving/src/turn/types.ts';
+import { persistFixtures } from './persist-fixtures.ts';
 import { cpuSeconds, loadAverages, peakRssMb } from './proc-stats.ts';
 
 const { values: a } = parseArgs({
@@ -46,17 +47,7 @@ pool.on('error', () => undefined);
 const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
 await admin.connect();
 try {
-  const modelVersionId = uuidv7();
-  await pool.query(
-    `INSERT INTO "ModelVersion" (id, version, kind, manifest, sha256, "sizeBytes", "featurizerVersion", labels, metrics)
-     VALUES ($1, 'bench', 'student-int8', '{}', 'x', 1, 1, '{}', '{}')`,
-    [modelVersionId],
-  );
-  const apiKeyId = uuidv7();
-  await pool.query(
-    `INSERT INTO "ApiKey" (id, name, prefix, hash, scopes) VALUES ($1, 'bench', 'sk_bench', $2, '{chat}')`,
-    [apiKeyId, randomBytes(16).toString('hex')],
-  );
+  const { modelVersionId, apiKeyId } = await persistFixtures(pool);
   for (const statement of a.sql.split(';;').filter((s) => s.trim())) await pool.query(statement);
 
   const backendsCpu = async () => {

@@ -15,6 +15,7 @@ import { testServiceUrls } from '@acsa/db/testing';
 import pg from 'pg';
 import { PERSIST_TURNS_SQL, persistRow } from '../../apps/serving/src/persist/turn-store.ts';
 import { initialState } from '../../apps/serving/src/turn/types.ts';
+import { persistFixtures } from './persist-fixtures.ts';
 import { cpuSeconds, loadAverages, peakRssMb } from './proc-stats.ts';
 
 const { values: a } = parseArgs({ options: { statements: { type: 'string', default: '5000' } } });
@@ -54,17 +55,7 @@ try {
     ['hello world', '{"a":1}'],
   );
 
-  const modelVersionId = uuidv7();
-  await c.query(
-    `INSERT INTO "ModelVersion" (id, version, kind, manifest, sha256, "sizeBytes", "featurizerVersion", labels, metrics)
-     VALUES ($1, 'bench', 'student-int8', '{}', 'x', 1, 1, '{}', '{}')`,
-    [modelVersionId],
-  );
-  const apiKeyId = uuidv7();
-  await c.query(
-    `INSERT INTO "ApiKey" (id, name, prefix, hash, scopes) VALUES ($1, 'bench', 'sk_bench', $2, '{chat}')`,
-    [apiKeyId, randomBytes(16).toString('hex')],
-  );
+  const { modelVersionId, apiKeyId } = await persistFixtures(c);
   const turn = (conversationId: string, seq: number) =>
     persistRow({
       conversationId,
