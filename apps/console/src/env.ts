@@ -21,7 +21,8 @@ export const ZConsoleEnv = z
     CONSOLE_URL: z.preprocess(blankToUndefined, z.string().url().optional()),
     /**
      * Proxies in front of the console that append to X-Forwarded-For (an ingress: 1). The sign-in limits take
-     * the address the outermost of them saw; entries a client wrote itself are never taken.
+     * the address the outermost of them saw; entries a client wrote itself are never taken. With no proxy in
+     * front, a client's own header is kept, and the per-address limits bind honest clients only.
      */
     TRUSTED_PROXY_HOPS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10).default(1)),
   })

@@ -195,7 +195,16 @@ describe('sign-in limits', () => {
   });
 
   it('guesses spread over many addresses are bounded per email, and the owner still gets in from where they signed in before', async () => {
+    // A guess from one address just before the owner signs in from another does not make it the owner's.
+    expect(await guard('owner@example.com', 'guess', '198.51.100.201')).toEqual({
+      ok: false,
+      reason: 'refused',
+    });
     expect((await guard('owner@example.com', 'right-pass', '198.51.100.200')).ok).toBe(true);
+    const signInRow = await db.prisma.auditLog.findFirstOrThrow({
+      where: { action: 'auth.sign-in', actor: 'owner@example.com' },
+    });
+    expect(signInRow.data).toEqual({ address: '198.51.100.200' });
     const n = SIGN_IN_LIMITS.perEmail + 10;
     const outcomes = await Promise.all(
       Array.from({ length: n }, (_, i) => guard('owner@example.com', `guess-${i}`, `198.51.100.${i + 1}`)),
@@ -208,8 +217,25 @@ describe('sign-in limits', () => {
     expect(await guard('owner@example.com', 'right-pass', '203.0.113.99')).toMatchObject({
       reason: 'throttled',
     });
+    expect(await guard('owner@example.com', 'right-pass', '198.51.100.201')).toMatchObject({
+      reason: 'throttled',
+    });
     expect(await guard('owner@example.com', 'right-pass', '198.51.100.200')).toMatchObject({ ok: true });
   });
+
+  it('waits at most 4 s behind other sign-ins of the same email, then says so instead of failing', async () => {
+    // Another console replica holds the email's lock (a burst, a stuck transaction).
+    await db.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('sign-in:busy@example.com', 0))`;
+        const started = Date.now();
+        expect(await guard('busy@example.com', 'x', '192.0.2.90')).toEqual({ ok: false, reason: 'busy' });
+        expect(Date.now() - started).toBeGreaterThan(3_500);
+      },
+      { timeout: 15_000 },
+    );
+    expect(await guard('busy@example.com', 'x', '192.0.2.90')).toEqual({ ok: false, reason: 'refused' });
+  }, 20_000);
 
   it('a burst from one address gets no more password checks than its limit', async () => {
     const outcomes = await Promise.all(

@@ -1,9 +1,17 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from '@acsa/core/logger';
 import type { PrismaClient, Role } from '@acsa/db';
 import { APIError, type BetterAuthPlugin, betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { hashPassword, verifyPassword } from './password.ts';
 import type { TActor } from './roles.ts';
+
+/**
+ * The client's address as the sign-in limits resolved it (sign-in-guard.ts), for the sign-in's audit row: an
+ * address the account signed in from is exempt from the all-addresses limit, so it must be the one the
+ * successful check came from, never one the client wrote.
+ */
+export const signInAddress = new AsyncLocalStorage<string | null>();
 
 /** Sessions last a working week; each use within its last day extends it. */
 export const SESSION_TTL_MS = 7 * 24 * 3600_000;
@@ -80,6 +88,7 @@ export function createAuth(prisma: PrismaClient, o: TAuthOptions) {
                 action: 'auth.sign-in',
                 targetType: 'User',
                 targetId: user.id,
+                data: { address: signInAddress.getStore() ?? null },
               },
             });
           },

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@acsa/db';
-import { signIn, type TAuth, type TSessionUser } from './auth.ts';
+import { sqlStateOf } from '@acsa/db';
+import { signIn, signInAddress, type TAuth, type TSessionUser } from './auth.ts';
 
 /**
  * Password guessing is capped: better-auth's own rate limit guards only its HTTP handler, and the console calls
@@ -26,12 +27,15 @@ export const SIGN_IN_LIMITS = {
 export type TSignInOutcome =
   | { ok: true; user: TSessionUser; headers: Headers }
   | { ok: false; reason: 'refused' }
-  | { ok: false; reason: 'throttled'; retryAfterS: number };
+  | { ok: false; reason: 'throttled'; retryAfterS: number }
+  /** Too many sign-ins for this email or address at this moment: the count could not be taken in time. */
+  | { ok: false; reason: 'busy' };
 
 /**
  * The client's address: X-Forwarded-For's entry `proxyHops` from the right, which the nearest trusted proxy
  * wrote (behind none, Next.js writes the socket's address when the client sent no header). Entries further
- * left are whatever the client claimed, and are never taken.
+ * left are whatever the client claimed, and are never taken. A console reached with no proxy in front keeps a
+ * header the client sent, so there the per-address limits bind honest clients only: run it behind one.
  */
 export function clientAddress(headers: Headers, proxyHops = 1): string | null {
   const entries = (headers.get('x-forwarded-for') ?? '')
@@ -53,74 +57,83 @@ export async function signInGuarded(
   const address = input.headers
     ? (clientAddress(input.headers, input.proxyHops)?.slice(0, 100) ?? null)
     : null;
-  const throttled = await prisma.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:${email}`}, 0))`;
-      if (address)
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in@${address}`}, 0))`;
-      const now = Date.now();
-      const since = new Date(now - SIGN_IN_LIMITS.windowMs);
-      const knownSince = new Date(now - SIGN_IN_LIMITS.knownAddressMs);
-      // Only this email's and this address's attempts are read; the oldest counted says when a limit lifts.
-      const [c] = await tx.$queryRaw<
-        {
-          pair: number;
-          pairOldest: Date | null;
-          byEmail: number;
-          emailOldest: Date | null;
-          byAddress: number;
-          addressOldest: Date | null;
-          known: boolean;
-        }[]
-      >`
-        WITH a AS (
-          SELECT actor, data->>'address' AS address, at FROM "AuditLog"
-          WHERE action = ${ATTEMPT} AND at > ${since} AND (actor = ${email} OR data->>'address' = ${address})
-        ), failed AS (
-          SELECT * FROM a WHERE NOT EXISTS (
-            SELECT 1 FROM "AuditLog" s
-            WHERE s.action = 'auth.sign-in' AND s.at >= a.at AND s.at > ${since} AND lower(s.actor) = a.actor)
-        )
-        SELECT count(*) FILTER (WHERE actor = ${email} AND address = ${address})::int AS pair,
-               min(at) FILTER (WHERE actor = ${email} AND address = ${address}) AS "pairOldest",
-               count(*) FILTER (WHERE actor = ${email})::int AS "byEmail",
-               min(at) FILTER (WHERE actor = ${email}) AS "emailOldest",
-               count(*) FILTER (WHERE address = ${address})::int AS "byAddress",
-               min(at) FILTER (WHERE address = ${address}) AS "addressOldest",
-               EXISTS (
-                 SELECT 1 FROM "AuditLog" k
-                 WHERE k.action = ${ATTEMPT} AND k.at > ${knownSince} AND k.actor = ${email}
-                   AND k.data->>'address' = ${address}
-                   AND EXISTS (SELECT 1 FROM "AuditLog" s
-                     WHERE s.action = 'auth.sign-in' AND lower(s.actor) = ${email}
-                       AND s.at >= k.at AND s.at < k.at + interval '1 minute')
-               ) AS known
-        FROM failed`;
-      const lifts = (oldest: Date | null | undefined) =>
-        Math.max(1, Math.ceil(((oldest?.getTime() ?? now) + SIGN_IN_LIMITS.windowMs - now) / 1000));
-      if (!c) return null;
-      if (address && c.pair >= SIGN_IN_LIMITS.perEmailAndAddress) return lifts(c.pairOldest);
-      if (address && c.byAddress >= SIGN_IN_LIMITS.perAddress) return lifts(c.addressOldest);
-      const emailLimit = address ? SIGN_IN_LIMITS.perEmail : SIGN_IN_LIMITS.perEmailAndAddress;
-      if (!c.known && c.byEmail >= emailLimit) return lifts(c.emailOldest);
-      const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
-      await tx.auditLog.create({
-        data: {
-          actorType: 'USER',
-          actorId: user?.id ?? null,
-          actor: email,
-          action: ATTEMPT,
-          targetType: 'User',
-          targetId: user?.id ?? null,
-          data: { address },
-        },
-      });
-      return null;
-    },
-    // Waiting behind a burst for the same email or address is bounded: past it the attempt fails, unchecked.
-    { maxWait: 5_000, timeout: 5_000 },
-  );
+  let throttled: number | null;
+  try {
+    throttled = await prisma.$transaction(
+      async (tx) => {
+        // Waiting behind a burst for the same email or address is bounded: past it, "busy", unchecked.
+        await tx.$executeRaw`SET LOCAL lock_timeout = '4s'`;
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:${email}`}, 0))`;
+        if (address)
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in@${address}`}, 0))`;
+        const now = Date.now();
+        const since = new Date(now - SIGN_IN_LIMITS.windowMs);
+        // Only this email's and this address's attempts are read; the oldest counted says when a limit lifts.
+        const [c] = await tx.$queryRaw<
+          {
+            pair: number;
+            pairOldest: Date | null;
+            byEmail: number;
+            emailOldest: Date | null;
+            byAddress: number;
+            addressOldest: Date | null;
+          }[]
+        >`
+          WITH a AS (
+            SELECT actor, data->>'address' AS address, at FROM "AuditLog"
+            WHERE action = ${ATTEMPT} AND at > ${since} AND (actor = ${email} OR data->>'address' = ${address})
+          ), failed AS (
+            SELECT * FROM a WHERE NOT EXISTS (
+              SELECT 1 FROM "AuditLog" s
+              WHERE s.action = 'auth.sign-in' AND s.at >= a.at AND s.at > ${since} AND lower(s.actor) = a.actor)
+          )
+          SELECT count(*) FILTER (WHERE actor = ${email} AND address = ${address})::int AS pair,
+                 min(at) FILTER (WHERE actor = ${email} AND address = ${address}) AS "pairOldest",
+                 count(*) FILTER (WHERE actor = ${email})::int AS "byEmail",
+                 min(at) FILTER (WHERE actor = ${email}) AS "emailOldest",
+                 count(*) FILTER (WHERE address = ${address})::int AS "byAddress",
+                 min(at) FILTER (WHERE address = ${address}) AS "addressOldest"
+          FROM failed`;
+        const lifts = (oldest: Date | null | undefined) =>
+          Math.max(1, Math.ceil(((oldest?.getTime() ?? now) + SIGN_IN_LIMITS.windowMs - now) / 1000));
+        if (!c) return null;
+        if (address && c.pair >= SIGN_IN_LIMITS.perEmailAndAddress) return lifts(c.pairOldest);
+        if (address && c.byAddress >= SIGN_IN_LIMITS.perAddress) return lifts(c.addressOldest);
+        const emailLimit = address ? SIGN_IN_LIMITS.perEmail : SIGN_IN_LIMITS.perEmailAndAddress;
+        if (c.byEmail >= emailLimit) {
+          // Exempt: an address this account signed in from lately (its sign-in row names the address).
+          const [known] = address
+            ? await tx.$queryRaw<{ yes: boolean }[]>`
+                SELECT EXISTS (SELECT 1 FROM "AuditLog"
+                  WHERE action = 'auth.sign-in' AND at > ${new Date(now - SIGN_IN_LIMITS.knownAddressMs)}
+                    AND lower(actor) = ${email} AND data->>'address' = ${address}) AS yes`
+            : [];
+          if (!known?.yes) return lifts(c.emailOldest);
+        }
+        const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
+        await tx.auditLog.create({
+          data: {
+            actorType: 'USER',
+            actorId: user?.id ?? null,
+            actor: email,
+            action: ATTEMPT,
+            targetType: 'User',
+            targetId: user?.id ?? null,
+            data: { address },
+          },
+        });
+        return null;
+      },
+      { maxWait: 5_000, timeout: 6_000 },
+    );
+  } catch (e) {
+    // The lock not had in time (55P03), or no connection or transaction in time (Prisma's P2024, P2028).
+    const code = (e as { code?: unknown }).code;
+    if (sqlStateOf(e) === '55P03' || code === 'P2024' || code === 'P2028')
+      return { ok: false, reason: 'busy' };
+    throw e;
+  }
   if (throttled !== null) return { ok: false, reason: 'throttled', retryAfterS: throttled };
-  const session = await signIn(auth, input);
+  const session = await signInAddress.run(address, () => signIn(auth, input));
   return session ? { ok: true, ...session } : { ok: false, reason: 'refused' };
 }

@@ -28,6 +28,8 @@ export async function signInAction(_prev: TSignInState, form: FormData): Promise
       email,
     };
   }
+  if (!outcome.ok && outcome.reason === 'busy')
+    return { error: 'Too many sign-ins for this email at this moment. Try again in a few seconds.', email };
   if (!outcome.ok) return { error: 'That email and password do not match an active account.', email };
   const next = String(form.get('next') ?? '');
   // Only a path on this site: an absolute URL here would make the sign-in page an open redirect.
