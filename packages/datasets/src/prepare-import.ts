@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { isIntentName } from '@acsa/corpus/intents';
 import { readJsonlRecords, type TRawRecord } from '@acsa/ml/data';
 import { addToCounts, emptyCounts } from './counts.ts';
 import { DatasetFileError } from './errors.ts';
@@ -80,13 +81,16 @@ export async function prepareImport(path: string, options: TPrepareOptions = {})
     const mapped = labelMap[fields.intent];
     if (mapped !== undefined) usedLabels.add(fields.intent);
     const intent = mapped ?? fields.intent;
-    const unknown = unknownIntentMessage(intent, mapped === undefined ? {} : { mappedFrom: fields.intent });
-    if (unknown && !options.allowNewIntents) {
+    // The message (a nearest-intent search) is only built for a row it refuses, not for every new-intent row.
+    const unknown = options.allowNewIntents
+      ? undefined
+      : unknownIntentMessage(intent, mapped === undefined ? {} : { mappedFrom: fields.intent });
+    if (unknown) {
       errors.push({ line: record.line, at, message: `intent: ${unknown}` });
       refusedIntents.add(intent);
       continue;
     }
-    if (unknown) newIntents.add(intent);
+    if (!isIntentName(intent)) newIntents.add(intent);
     const row: TImportRow = { line: record.line, ...fields, intent };
     addToCounts(valid, row);
     const first = firstByKey.get(row.key);
