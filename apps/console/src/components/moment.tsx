@@ -2,7 +2,8 @@ import { utc } from '@/components/format';
 
 /**
  * A moment in UTC on one line (`2026-12-06 19:05 UTC`): a date broken between its day and its time reads
- * as two values in a narrow column, so it never wraps; the machine-readable instant is in `dateTime`.
+ * as two values in a narrow column, so it never wraps; the machine-readable instant is in `dateTime`, and
+ * the moment to the second in a tooltip.
  */
 export function Moment({
   at,
@@ -15,7 +16,7 @@ export function Moment({
 }) {
   if (at == null) return <>—</>;
   return (
-    <time dateTime={new Date(at).toISOString()} style={{ whiteSpace: 'nowrap' }}>
+    <time dateTime={new Date(at).toISOString()} title={utc(at, 'second')} style={{ whiteSpace: 'nowrap' }}>
       {prefix ? `${prefix} ` : ''}
       {utc(at, to)}
     </time>

@@ -1,7 +1,7 @@
 import { listRuns } from '@acsa/pipelines/runs';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
-import { utc } from '@/components/format';
+import { Moment } from '@/components/moment';
 import { cancelNote } from '@/features/runs/run-summary';
 import css from '@/features/runs/runs-table.module.css';
 import { StartRun } from '@/features/runs/start-run';
@@ -80,15 +80,5 @@ export default async function RunsPage() {
         </table>
       )}
     </>
-  );
-}
-
-/** A moment to the minute in UTC, carrying its full moment for machines and a tooltip. */
-function Moment({ at }: { at: Date | null }) {
-  if (at == null) return <>—</>;
-  return (
-    <time dateTime={at.toISOString()} title={utc(at, 'second')}>
-      {utc(at)}
-    </time>
   );
 }
