@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { baseEnvShape, parseEnv, parseEnvOrExit, zPort } from '@acsa/core/env';
+import { baseEnvShape, blankToUndefined as blank, parseEnv, parseEnvOrExit, zPort } from '@acsa/core/env';
 import { otelEnvShape } from '@acsa/core/tracing';
 import { z } from 'zod';
 
@@ -12,7 +12,6 @@ import { z } from 'zod';
  */
 export const defaultWorkers = (cores = availableParallelism()): number => Math.max(1, cores - 1);
 
-const blank = (v: unknown) => (v === '' ? undefined : v);
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(blank, z.coerce.number().int().min(min).max(max).default(fallback));
 const flag = (fallback: boolean) =>
@@ -32,7 +31,7 @@ const ZServingSettings = z.object({
    * experiment variants, so expose PORT to shoppers and this one only to the scraper. 9464 is the
    * OpenTelemetry Prometheus exporter's port; 0: one the OS picks (logged), for processes run side by side.
    */
-  METRICS_PORT: z.preprocess(blank, z.coerce.number().int().min(0).max(65535).default(9464)),
+  METRICS_PORT: int(9464, 0, 65535),
   /** Prefix of every Redis key serving writes; BullMQ's is `<prefix>bull` (the trainer's QUEUE_PREFIX). */
   REDIS_PREFIX: z.preprocess(blank, z.string().min(1).default('acsa:')),
   /**
