@@ -80,14 +80,14 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
   const productionId = aliases.find((a) => a.name === PRODUCTION_ALIAS)?.modelVersionId ?? null;
   // The shadow alias points at the production version (typically: the shadow model was promoted), so there
   // is nothing to compare from now on. When production last moved to it, and from what, if it did.
-  const promotion =
-    alias && alias.modelVersionId === productionId
-      ? await prisma.aliasHistory.findFirst({
-          where: { alias: PRODUCTION_ALIAS, toVersionId: productionId },
-          orderBy: { at: 'desc' },
-          select: { at: true, actor: true, fromVersion: { select: { version: true } } },
-        })
-      : null;
+  const shadowIsProduction = alias !== undefined && alias.modelVersionId === productionId;
+  const promotion = shadowIsProduction
+    ? await prisma.aliasHistory.findFirst({
+        where: { alias: PRODUCTION_ALIAS, toVersionId: productionId },
+        orderBy: { at: 'desc' },
+        select: { at: true, actor: true, fromVersion: { select: { version: true } } },
+      })
+    : null;
   const versionOf = (name: string) => aliases.find((a) => a.name === name)?.modelVersion.version ?? null;
   const names = new Map(
     (
@@ -107,15 +107,14 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
      * shadow predictions made since compare it with itself (they are left out of the figures above). `at` is
      * when production was last moved to it (null if the history has no such move).
      */
-    sameAsProduction:
-      alias && alias.modelVersionId === productionId
-        ? {
-            version: versionOf(SHADOW_ALIAS),
-            promotedAt: promotion?.at ?? null,
-            promotedBy: promotion?.actor ?? null,
-            replaced: promotion?.fromVersion?.version ?? null,
-          }
-        : null,
+    sameAsProduction: shadowIsProduction
+      ? {
+          version: versionOf(SHADOW_ALIAS),
+          promotedAt: promotion?.at ?? null,
+          promotedBy: promotion?.actor ?? null,
+          replaced: promotion?.fromVersion?.version ?? null,
+        }
+      : null,
     versions: summary
       .map((s) => ({
         id: s.modelVersionId,
