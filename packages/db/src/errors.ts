@@ -27,15 +27,12 @@ function* causes(error: unknown): Generator<TDbError> {
 /** Whether a database error is transient (conflict, deadlock, dropped connection) rather than a bug. */
 export function isRetryableError(error: unknown): boolean {
   for (const { code, meta } of causes(error)) {
-    if (
-      typeof code === 'string' &&
-      (RETRYABLE_SQLSTATE.has(code) || RETRYABLE_PRISMA.has(code) || RETRYABLE_NODE.has(code))
-    )
-      return true;
-    if (typeof meta?.code === 'string' && RETRYABLE_SQLSTATE.has(meta.code)) return true;
+    if (typeof code === 'string' && (RETRYABLE_PRISMA.has(code) || RETRYABLE_NODE.has(code))) return true;
+    // A raw query ($queryRaw, e.g. SELECT … FOR UPDATE) fails as P2010 with PostgreSQL's code in its adapter's.
+    for (const s of [code, meta?.code, meta?.driverAdapterError?.cause?.originalCode])
+      if (typeof s === 'string' && RETRYABLE_SQLSTATE.has(s)) return true;
   }
-  const sqlState = sqlStateOf(error);
-  return sqlState !== undefined && RETRYABLE_SQLSTATE.has(sqlState);
+  return false;
 }
 
 /**
