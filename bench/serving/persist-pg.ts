@@ -20,8 +20,7 @@ import { migrateDeploy } from '@acsa/db/migrate';
 import { testServiceUrls } from '@acsa/db/testing';
 import pg from 'pg';
 import { createTurnWriter } from '../../apps/serving/src/persist/turn-store.ts';
-import { initialState } from '../../apps/serving/src/turn/types.ts';
-import { persistFixtures } from './persist-fixtures.ts';
+import { benchTurn, persistFixtures } from './persist-fixtures.ts';
 import { cpuSeconds, loadAverages, peakRssMb } from './proc-stats.ts';
 
 const { values: a } = parseArgs({
@@ -89,56 +88,12 @@ try {
         };
       // Deterministic: every (1 / UNCERTAIN)-th turn is unsure between two intents.
       const unsure = Math.floor((i + 1) * UNCERTAIN) > Math.floor(i * UNCERTAIN);
-      const confidence = unsure ? 0.42 : 0.93;
-      await writer.write({
-        conversationId,
-        sessionId: `bench-${conversationId}`,
-        apiKeyId,
-        customerId: null,
-        variant: null,
-        at: new Date(),
-        seq: turn * 2,
-        user: {
-          id: uuidv7(),
-          latencyMs: 3.2,
-          understanding: {
-            text: texts[i % texts.length] as string,
-            intent: 'track_order',
-            confidence,
-            topK: [
-              { intent: 'track_order', confidence },
-              { intent: 'cancel_order', confidence: unsure ? 0.4 : 0.03 },
-              { intent: 'return_item', confidence: 0.02 },
-              { intent: 'refund_status', confidence: 0.01 },
-              { intent: 'greeting', confidence: 0.01 },
-            ],
-            outOfScope: false,
-            lowConfidence: unsure,
-            entities: [{ type: 'order_id', value: '10042', start: 18, end: 23 }],
-          },
-        },
-        agent: {
-          id: uuidv7(),
-          text: 'Order 10042 shipped on 18 November with DHL, tracking number 00340434161094042557; it should arrive on 22 November.',
-        },
-        modelVersionId,
-        state: {
-          ...initialState(),
-          turn: turn + 1,
-          conversationId,
-          sessionTokenHash: 'a'.repeat(43),
-          history: [{ role: 'user', text: 'where is my order', intent: 'track_order' }] as never,
-        },
-        escalation:
-          i % 25 === 0
-            ? {
-                id: uuidv7(),
-                reason: 'REQUESTED',
-                summary: 'asked for a person',
-                context: { transcript: [] },
-              }
-            : null,
-      });
+      await writer.write(
+        benchTurn(
+          { modelVersionId, apiKeyId },
+          { conversationId, turn, text: texts[i % texts.length] as string, unsure, escalated: i % 25 === 0 },
+        ),
+      );
     }
   }
   await Promise.all(

@@ -14,8 +14,7 @@ import { migrateDeploy } from '@acsa/db/migrate';
 import { testServiceUrls } from '@acsa/db/testing';
 import pg from 'pg';
 import { PERSIST_TURNS_SQL, persistRow } from '../../apps/serving/src/persist/turn-store.ts';
-import { initialState } from '../../apps/serving/src/turn/types.ts';
-import { persistFixtures } from './persist-fixtures.ts';
+import { benchTurn, persistFixtures } from './persist-fixtures.ts';
 import { cpuSeconds, loadAverages, peakRssMb } from './proc-stats.ts';
 
 const { values: a } = parseArgs({ options: { statements: { type: 'string', default: '5000' } } });
@@ -57,38 +56,12 @@ try {
 
   const { modelVersionId, apiKeyId } = await persistFixtures(c);
   const turn = (conversationId: string, seq: number) =>
-    persistRow({
-      conversationId,
-      sessionId: `bench-${conversationId}`,
-      apiKeyId,
-      customerId: null,
-      variant: null,
-      at: new Date(),
-      seq,
-      user: {
-        id: uuidv7(),
-        latencyMs: 3.2,
-        understanding: {
-          text: 'where is my order 10042',
-          intent: 'track_order',
-          confidence: 0.93,
-          topK: [
-            { intent: 'track_order', confidence: 0.93 },
-            { intent: 'cancel_order', confidence: 0.03 },
-          ],
-          outOfScope: false,
-          lowConfidence: false,
-          entities: [{ type: 'order_id', value: '10042', start: 18, end: 23 }],
-        },
-      },
-      agent: {
-        id: uuidv7(),
-        text: 'Order 10042 shipped on 18 November with DHL; it should arrive on 22 November.',
-      },
-      modelVersionId,
-      state: { ...initialState(), turn: seq / 2 + 1, conversationId },
-      escalation: null,
-    });
+    persistRow(
+      benchTurn(
+        { modelVersionId, apiKeyId },
+        { conversationId, turn: seq / 2, text: 'where is my order 10042' },
+      ),
+    );
   const literal = (rows: unknown[]) => `'${JSON.stringify(rows).replaceAll("'", "''")}'`;
   await c.query(`PREPARE persist_turns(jsonb) AS ${PERSIST_TURNS_SQL.replaceAll('$1::jsonb', '$1')}`);
   // Warm: the plan cache settles on its generic plan after five executions, PL/pgSQL functions compile.
