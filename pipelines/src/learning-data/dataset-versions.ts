@@ -55,15 +55,15 @@ export async function listDatasetVersions(
     },
   });
   if (!versions.length) return [];
-  const viaSnapshots = await runsThroughSnapshots(
-    prisma,
-    versions.map((v) => v.id),
-  );
-  const groups = await prisma.example.groupBy({
-    by: ['datasetVersionId', 'intent', 'source', 'split'],
-    where: { datasetVersionId: { in: versions.map((v) => v.id) } },
-    _count: { _all: true },
-  });
+  const ids = versions.map((v) => v.id);
+  const [viaSnapshots, groups] = await Promise.all([
+    runsThroughSnapshots(prisma, ids),
+    prisma.example.groupBy({
+      by: ['datasetVersionId', 'intent', 'source', 'split'],
+      where: { datasetVersionId: { in: ids } },
+      _count: { _all: true },
+    }),
+  ]);
   return versions.map((v) => {
     const mine = groups.filter((g) => g.datasetVersionId === v.id);
     const sum = (key: 'intent' | 'source' | 'split') => {
