@@ -8,8 +8,7 @@ function formatPerMinute(rate: number): string {
   return rate >= 10 ? String(Math.round(rate)) : SMALL.format(rate);
 }
 
-// The queue's name and description may wrap; its figures read as one line each.
-const NOWRAP = { whiteSpace: 'nowrap' } as const;
+// The queue's name and description may wrap; its figures (`nowrap`) read as one line each.
 const jobs = (n: number) => `${n} job${n === 1 ? '' : 's'}`;
 
 /**
@@ -20,13 +19,13 @@ const jobs = (n: number) => `${n} job${n === 1 ? '' : 's'}`;
 export function ThroughputCell({ t }: { t: TThroughput }) {
   if (t.completedTotal === 0 && t.failedTotal === 0)
     return (
-      <td data-throughput="0" className="muted" style={NOWRAP}>
+      <td data-throughput="0" className="muted nowrap">
         no job finished in the last hour
       </td>
     );
   const peak = Math.max(...t.completed);
   return (
-    <td data-throughput={t.completedTotal} data-failed={t.failedTotal} style={NOWRAP}>
+    <td data-throughput={t.completedTotal} data-failed={t.failedTotal} className="nowrap">
       <div>
         <strong>{formatPerMinute(t.completedPerMinute)}/min</strong> completed{' '}
         <span className="muted">({jobs(t.completedTotal)})</span>

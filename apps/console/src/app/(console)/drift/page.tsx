@@ -11,8 +11,7 @@ import { db } from '@/server/db';
 export const metadata = { title: 'Drift · ACSA console' };
 
 const f3 = (x: number) => x.toFixed(3);
-// A figure pair or a date broken over lines reads as two rows; the breaches column takes the wrapping.
-const NOWRAP = { whiteSpace: 'nowrap' } as const;
+// `nowrap` cells: a figure pair or a date broken over lines reads as two rows; the breaches column wraps.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type TProps = { searchParams: Promise<{ window?: string | string[] }> };
@@ -108,17 +107,17 @@ export default async function DriftPage({ searchParams }: TProps) {
                         aria-current={w.id === chosen?.id ? 'true' : undefined}
                         style={w.id === chosen?.id ? { fontWeight: 600 } : undefined}
                       >
-                        <td style={NOWRAP}>
+                        <td className="nowrap">
                           <Link href={`/drift?window=${w.id}`}>{utc(w.start)}</Link>
                         </td>
                         <td>{w.n}</td>
-                        <td style={NOWRAP}>
+                        <td className="nowrap">
                           {f3(w.intentPsi)} · {f3(w.intentJs)}
                         </td>
-                        <td style={NOWRAP}>
+                        <td className="nowrap">
                           {f3(w.confidencePsi)} · {w.confidenceKs === null ? '—' : f3(w.confidenceKs)}
                         </td>
-                        <td style={NOWRAP}>
+                        <td className="nowrap">
                           {f3(w.lengthPsi)} · {w.lengthKs === null ? '—' : f3(w.lengthKs)}
                         </td>
                         <td>{pct(w.unknownTokenRate)}</td>

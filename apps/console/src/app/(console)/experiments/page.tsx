@@ -21,8 +21,7 @@ const EMPTY = {
     'No feedback yet: the rate appears once customers rate conversations this experiment served.',
   accuracy: 'No reviewed turns yet: accuracy appears once reviewers label turns of this experiment.',
 } as const satisfies Record<keyof typeof METRIC, string>;
-// A header, a variant's name and a p-value read as one unit; the comparison column takes the wrapping.
-const NOWRAP = { whiteSpace: 'nowrap' } as const;
+// `nowrap`: a header, a variant's name and a p-value read as one unit; the comparison column wraps.
 const p = (x: number) => (x < 0.001 ? '< 0.001' : x.toFixed(3));
 
 export default async function ExperimentsPage() {
@@ -85,7 +84,7 @@ export default async function ExperimentsPage() {
                   <th scope="col">Positive feedback</th>
                   <th scope="col">Accuracy (reviewed)</th>
                   <th scope="col">vs control on the primary metric</th>
-                  <th scope="col" style={NOWRAP}>
+                  <th scope="col" className="nowrap">
                     Sequential p
                   </th>
                 </tr>
@@ -95,7 +94,7 @@ export default async function ExperimentsPage() {
                   const cmp = v.vsControl?.[e.metric] ?? null;
                   return (
                     <tr key={v.id} data-variant={v.name}>
-                      <th scope="row" style={NOWRAP}>
+                      <th scope="row" className="nowrap">
                         {v.name}
                         {e.experiment.winnerVariantId === v.id ? (
                           <span className="badge status-resolved">winner</span>
@@ -117,7 +116,7 @@ export default async function ExperimentsPage() {
                             ? `${pp(cmp.diff).text} [${pp(cmp.interval[0]).text}, ${pp(cmp.interval[1]).text}], z-test p ${p(cmp.pValue)}`
                             : 'no data yet'}
                       </td>
-                      <td data-testid={`sequential-${v.name}`} style={NOWRAP}>
+                      <td data-testid={`sequential-${v.name}`} className="nowrap">
                         {v.sequential
                           ? `${p(v.sequential.pValue)}${v.sequential.decided ? ' — decided' : ' — keep running'}`
                           : '—'}

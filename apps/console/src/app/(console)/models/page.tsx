@@ -106,10 +106,10 @@ export default async function ModelsPage() {
               <th scope="col">Version</th>
               <th scope="col">Created</th>
               <th scope="col">Size</th>
-              <th scope="col" className={css.nowrap} title="Dev accuracy · macro-F1 · out-of-scope recall">
+              <th scope="col" className="nowrap" title="Dev accuracy · macro-F1 · out-of-scope recall">
                 Dev: acc · F1 · OOS recall
               </th>
-              <th scope="col" className={css.nowrap} title="Test accuracy (the gate run's frozen test rows)">
+              <th scope="col" className="nowrap" title="Test accuracy (the gate run's frozen test rows)">
                 Test acc
               </th>
               <th scope="col">Lineage</th>
@@ -129,12 +129,12 @@ export default async function ModelsPage() {
                   <br />
                   <span className="muted">{v.kind}</span>
                 </td>
-                <td className={css.nowrap}>{utc(v.createdAt)}</td>
-                <td className={css.nowrap}>{mb(v.sizeBytes)}</td>
-                <td className={css.nowrap}>
+                <td className="nowrap">{utc(v.createdAt)}</td>
+                <td className="nowrap">{mb(v.sizeBytes)}</td>
+                <td className="nowrap">
                   {pct(v.dev.accuracy)} · {pct(v.dev.macroF1)} · {pct(v.dev.oosRecall)}
                 </td>
-                <td className={css.nowrap}>
+                <td className="nowrap">
                   {v.testAccuracy === null ? <span className="muted">no gate run</span> : pct(v.testAccuracy)}
                 </td>
                 <td className="lineage">
@@ -145,7 +145,7 @@ export default async function ModelsPage() {
                     {v.run ? `; ${v.run.trigger.toLowerCase()} run ${v.run.id.slice(0, 8)}` : ''}
                   </span>
                 </td>
-                <td className={css.nowrap}>
+                <td className="nowrap">
                   {current.production === v.version ? (
                     <span className="badge status-resolved">in production</span>
                   ) : (

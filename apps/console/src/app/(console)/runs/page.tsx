@@ -67,8 +67,8 @@ export default async function RunsPage() {
                   {r.mode.toLowerCase()} · {r.preset ?? '—'}
                 </td>
                 <td>{r.gatePassed === null ? '—' : r.gatePassed ? 'passed' : 'refused'}</td>
-                <td className={css.nowrap}>{r.candidate ?? '—'}</td>
-                <td className={css.nowrap}>
+                <td className="nowrap">{r.candidate ?? '—'}</td>
+                <td className="nowrap">
                   <Moment at={r.createdAt} />
                   <div className="muted" data-testid="run-finished">
                     <Moment at={r.finishedAt} />
