@@ -1,7 +1,8 @@
 import { shadowView } from '@acsa/pipelines/shadow';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
-import { pct, utc } from '@/components/format';
+import { pct } from '@/components/format';
+import { Moment } from '@/components/moment';
 import { PageStatus } from '@/components/page-status';
 import { SendToReview } from '@/features/conversations/send-to-review';
 import { AliasMove } from '@/features/models/alias-move';
@@ -29,10 +30,7 @@ export default async function ShadowPage() {
             {view.sameAsProduction.promotedAt ? (
               <>
                 The shadow model <strong>{view.sameAsProduction.version}</strong> was promoted to production
-                on{' '}
-                <time dateTime={view.sameAsProduction.promotedAt.toISOString()}>
-                  {utc(view.sameAsProduction.promotedAt)}
-                </time>
+                on <Moment at={view.sameAsProduction.promotedAt} />
                 {view.sameAsProduction.replaced ? ` (replacing ${view.sameAsProduction.replaced})` : ''}
                 {'; production and shadow are now the same model, so there is nothing to compare.'}
               </>
