@@ -33,23 +33,36 @@ export type Harness = Omit<TestShop, 'drop'> & {
   close(): Promise<void>;
 };
 
-/** A storefront's publishable key (stored as its hash) allowed from `origins`, with the chat and feedback scopes. */
-export async function createPublishableKey(
+/** An API key (stored as its hash): a storefront's publishable one allowed from `origins` unless `kind` says SECRET. */
+export async function createApiKey(
   db: TestDatabase,
-  key: { secret: string; origins: string[]; name?: string; revokedAt?: Date | null },
+  key: {
+    secret: string;
+    kind?: 'PUBLISHABLE' | 'SECRET';
+    origins?: string[];
+    scopes?: string[];
+    name?: string;
+    revokedAt?: Date | null;
+  },
 ): Promise<void> {
   await db.prisma.apiKey.create({
     data: {
       name: key.name ?? 'Storefront widget',
       prefix: key.secret.slice(0, 12),
       hash: sha256Hex(key.secret),
-      kind: 'PUBLISHABLE',
-      allowedOrigins: key.origins,
-      scopes: ['chat', 'feedback'],
+      kind: key.kind ?? 'PUBLISHABLE',
+      allowedOrigins: key.origins ?? [],
+      scopes: key.scopes ?? ['chat', 'feedback'],
       revokedAt: key.revokedAt ?? null,
     },
   });
 }
+
+/** A storefront's publishable key allowed from `origins`, with the chat and feedback scopes. */
+export const createPublishableKey = (
+  db: TestDatabase,
+  key: { secret: string; origins: string[]; name?: string; revokedAt?: Date | null },
+): Promise<void> => createApiKey(db, key);
 
 export async function registerBundle(db: TestDatabase, bundleDir: string, version: string): Promise<string> {
   const manifest = JSON.parse(readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8'));

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect, inject, it } from 'vitest';
-import { sha256Hex } from '../../../prisma/seed/access.ts';
-import { API_KEY, createPublishableKey, type Harness, startServing } from './harness.ts';
+import { API_KEY, createApiKey, createPublishableKey, type Harness, startServing } from './harness.ts';
 
 // Refused requests count against the key's and the address's limits as turns do: a valid key (or the public
 // publishable key with an Origin any script can set) cannot send malformed bodies, or requests its scope or
@@ -45,9 +44,7 @@ const send = (payload: string, { key = API_KEY, from, origin, type, url = '/v1/c
   });
 const secretKey = (n: number) => `sk_test_refusals_${n}_0123456789abcdefgh`;
 const addKey = (key: string, scopes = ['chat', 'feedback']) =>
-  h.db.prisma.apiKey.create({
-    data: { name: key, prefix: key.slice(0, 12), hash: sha256Hex(key), kind: 'SECRET', scopes },
-  });
+  createApiKey(h.db, { secret: key, kind: 'SECRET', scopes, name: key });
 
 it("answers malformed bodies past the key's limit with 429 and Retry-After, whatever is wrong with them", async () => {
   const key = secretKey(1);
