@@ -3,7 +3,9 @@
  * production runs it (2 cluster workers), with the trainer's analytics consumer running, while, in turn:
  * Redis is SIGKILLed for 10 s and restarted empty; PostgreSQL goes away for 10 s (a TCP relay in front of it
  * is cut: every connection reset and new ones refused, as an immediate-mode stop looks from serving) and
- * comes back; one serving worker is SIGKILLed; (with `--faults …,trainer`) the trainer is SIGKILLed in the
+ * comes back; (with `--faults …,postgres-silent`) PostgreSQL stops answering for 10 s without closing anything
+ * (the relay drops every byte, as a failover whose old address drops packets) and is heard again; one serving
+ * worker is SIGKILLed; (with `--faults …,trainer`) the trainer is SIGKILLed in the
  * middle of a retraining run and another started. For each: turns acknowledged (200), stored in PostgreSQL
  * afterwards (per session), lost, refused (503), other failures, recovery time, p99 before/during/after,
  * and whether every stored turn's interaction event reached analytics once the outbox drained.
@@ -159,6 +161,9 @@ async function main() {
         },
       },
       postgres: { start: () => proxy.cut(), end: () => proxy.restore() },
+      // Connections stay open and nothing answers (a failover whose old address drops packets); after it
+      // they are gone and new ones are answered, as from the promoted server.
+      'postgres-silent': { start: async () => proxy.silence(), end: async () => proxy.hear() },
       worker: {
         async start() {
           const [victim] = serving.workers();
@@ -302,7 +307,7 @@ async function main() {
     '',
     `${RATE} turns/s open loop (multi-turn conversations, bench/serving's mix), serving with 2 workers, analytics consuming; ` +
       `per fault ${BEFORE} s before, ${FAULT} s of fault, ${AFTER} s after. Load average at the end: ${load()} on ${cpus().length} cores. ` +
-      "PostgreSQL fault: a TCP relay in front of it is cut (every connection reset, new ones refused) — the machine's PostgreSQL is shared.",
+      "PostgreSQL faults: a TCP relay in front of it is cut (`postgres`: every connection reset, new ones refused) or goes silent (`postgres-silent`: connections kept open, every byte dropped, new ones never answered) — the machine's PostgreSQL is shared.",
     '',
     '| fault | offered | acknowledged (200) | stored | lost | refused (503) | other failures | recovery (s) | p99 before / during / after (ms) | 503 answered in (p99, ms) | events not in analytics |',
     '|---|---:|---:|---:|---:|---:|---|---:|---|---:|---:|',

@@ -10,7 +10,7 @@ import { makeChatSchemas } from './chat/chat-schemas.ts';
 import { createTurnHandler, type TDecide } from './chat/handle-turn.ts';
 import { SessionStore } from './chat/session-store.ts';
 import { guardPool } from './db/pg-breaker.ts';
-import { createPool } from './db/pool.ts';
+import { createPool, PG_LIMITS } from './db/pool.ts';
 import { createDb, sql } from './db/sql.ts';
 import { decideTurn } from './dialogue/index.ts';
 import type { TServingEnv } from './env.ts';
@@ -92,8 +92,11 @@ export async function createServingApp({
 
   // The registry's own connections: under load every turn connection is busy, and a model swap queued
   // behind turns would keep the old version serving for as long as that queue takes to drain.
-  const registryPool = createPool(env.DATABASE_URL, 2, (e) =>
-    logger.warn({ err: e.message }, 'postgres registry pool error'),
+  const registryPool = createPool(
+    env.DATABASE_URL,
+    2,
+    (e) => logger.warn({ err: e.message }, 'postgres registry pool error'),
+    PG_LIMITS.registry,
   );
   const metrics = createMetrics();
   // Every statement of the turn's pool goes through the breaker (db, knowledge, sessions, turn writer); the

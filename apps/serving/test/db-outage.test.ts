@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createServingApp, type TServingApp } from '../src/app.ts';
-import { createPool } from '../src/db/pool.ts';
+import { createPool, PG_LIMITS } from '../src/db/pool.ts';
 import { loadEnv } from '../src/env.ts';
 import { InteractionPublisher } from '../src/events/interaction-publisher.ts';
 import { API_KEY, createTestShop, type TestShop, TOKEN_SECRET } from './harness.ts';
@@ -85,6 +85,58 @@ describe('PostgreSQL down', () => {
     expect(after).toEqual(after.map(() => 200));
     const stored = await shop.db.prisma.message.count({ where: { role: 'USER' } });
     expect(stored).toBe(1 + 1 + 10); // before, the first answered after recovery, steady; none of the refused
+  });
+
+  it('refuses turns within seconds when PostgreSQL goes silent (connections left open, nothing answered), and answers again after', async () => {
+    expect((await turn('before-silence')).status).toBe(200);
+    const storedBefore = await shop.db.prisma.message.count({ where: { role: 'USER' } });
+
+    proxy.silence();
+    const silencedAt = performance.now();
+    // Ten conversations keep sending for 8 s. Without limits a turn would wait minutes (pg waits forever for
+    // an answer); a turn still waiting after 10 s is recorded as status 0.
+    const hung = { status: 0, retryAfter: undefined, ms: 10_000 };
+    const conversations = await Promise.all(
+      Array.from({ length: 10 }, async (_, c) => {
+        const out: (Awaited<ReturnType<typeof turn>> & { sentAt: number })[] = [];
+        for (let i = 0; performance.now() - silencedAt < 8_000; i++) {
+          const sentAt = performance.now() - silencedAt;
+          const t = await Promise.race([
+            turn(`silent-${c}-${i}`),
+            new Promise<typeof hung>((r) => setTimeout(r, 10_000, hung)),
+          ]);
+          out.push({ ...t, sentAt });
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return out;
+      }),
+    );
+    const during = conversations.flat();
+    expect(during.filter((t) => t.status !== 503)).toEqual([]);
+    expect(during.every((t) => Number(t.retryAfter) >= 1)).toBe(true);
+    // The first statement waited the answer limit, then opened the breaker; from then on every turn is
+    // refused at once, the breaker's own probes never holding one.
+    const slowest = Math.max(...during.map((t) => t.ms));
+    expect(slowest).toBeLessThan(PG_LIMITS.turn.answerMs + 1_000);
+    const later = during.filter((t) => t.sentAt > PG_LIMITS.turn.answerMs + 500);
+    expect(later.length).toBeGreaterThan(100);
+    expect(later.filter((t) => t.ms > 100)).toEqual([]);
+    expect(await metric('acsa_db_circuit_state')).toBeGreaterThan(0);
+
+    proxy.hear();
+    const back = performance.now();
+    let recovered = false;
+    for (let i = 0; !recovered; i++) {
+      recovered = (await turn(`heard-${i}`)).status === 200;
+      if (!recovered) await new Promise((r) => setTimeout(r, 50));
+      expect(performance.now() - back).toBeLessThan(PG_LIMITS.turn.answerMs + 5_000);
+    }
+    const recoveredMs = performance.now() - back;
+    const stored = await shop.db.prisma.message.count({ where: { role: 'USER' } });
+    expect(stored - storedBefore).toBe(1); // the turn answered after; none of the refused
+    console.log(
+      `PostgreSQL silent 8 s: ${during.length} turns, all 503; slowest ${slowest.toFixed(0)} ms; ${later.length} sent after the first silent statement, slowest ${Math.max(...later.map((t) => t.ms)).toFixed(1)} ms; answering again ${recoveredMs.toFixed(0)} ms after it was heard`,
+    );
   });
 });
 

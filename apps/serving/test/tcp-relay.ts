@@ -11,7 +11,7 @@ const DEFAULT_PORTS: Record<string, number> = {
  * A TCP relay in front of a real service (Redis, PostgreSQL), so a test can take it away from serving
  * (every connection cut, new ones refused, as an outage or a restart looks from serving's side) and give
  * it back, without stopping the machine's service, which other tests use. `url()` is `serviceUrl` with the
- * relay's host and port.
+ * relay's host and port. It can also go silent (`silence`), as a server that drops packets.
  */
 export async function tcpRelay(serviceUrl: string) {
   const target = new URL(serviceUrl);
@@ -19,20 +19,27 @@ export async function tcpRelay(serviceUrl: string) {
   let server: Server = createServer();
   let port = 0;
   let accepted = 0;
+  let silent = false;
+  const track = (s: Socket) => {
+    open.add(s);
+    s.on('close', () => open.delete(s));
+    s.on('error', () => undefined);
+  };
 
   async function listen() {
     server = createServer((client) => {
       accepted++;
+      track(client);
+      // Silent: the connection is taken and never answered, as by a host that drops packets.
+      if (silent) return;
       const upstream = createConnection(
         Number(target.port || DEFAULT_PORTS[target.protocol]),
         target.hostname,
       );
-      for (const s of [client, upstream]) {
-        open.add(s);
-        s.on('close', () => open.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
+      track(upstream);
+      // Not pipe(): while silent, bytes either way are dropped and both ends are left waiting.
+      client.on('data', (d) => silent || upstream.write(d));
+      upstream.on('data', (d) => silent || client.write(d));
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -58,6 +65,18 @@ export async function tcpRelay(serviceUrl: string) {
     },
     /** The service is back, on the same port. */
     restore: listen,
+    /**
+     * The service stops answering without closing anything (a failover whose old address drops packets, a
+     * partition): open connections stay open and hear nothing more, new ones are taken and never answered.
+     */
+    silence() {
+      silent = true;
+    },
+    /** Heard again, as after that failover: the connections that went silent are gone, new ones work. */
+    hear() {
+      for (const s of open) s.destroy();
+      silent = false;
+    },
     async close() {
       for (const s of open) s.destroy();
       await new Promise((r) => (server.listening ? server.close(r) : r(undefined)));

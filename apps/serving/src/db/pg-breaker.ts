@@ -1,9 +1,20 @@
 import { AppError } from '@acsa/core/errors';
-import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  type CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  type IBreaker,
+} from 'cockatiel';
 import type pg from 'pg';
 
-/** SQLSTATEs that say the server is away or refusing connections, not that a statement was wrong. */
-const DOWN_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/**
+ * SQLSTATEs that say the server is away, refusing connections or too slow to answer (57014: a statement
+ * cancelled by statement_timeout, see db/pool.ts), not that a statement was wrong.
+ */
+const DOWN_STATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
 const DOWN_SOCKET = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -23,7 +34,43 @@ export function isPgUnavailable(e: unknown): boolean {
   const code = (e as { code?: unknown }).code;
   if (typeof code === 'string' && (DOWN_STATES.has(code) || code.startsWith('08') || DOWN_SOCKET.has(code)))
     return true;
-  return /Connection terminated|not queryable/i.test(e.message);
+  return (
+    /Connection terminated|not queryable|timeout exceeded when trying to connect/i.test(e.message) ||
+    isNoAnswer(e)
+  );
+}
+
+/**
+ * The server did not answer at all within db/pool.ts's limits: a connection that got no reply, a statement
+ * whose answer never came. A refused or cut connection fails in microseconds and may be a blip, so the
+ * breaker waits for several in a row; silence costs each turn seconds, so one is enough to open it.
+ */
+export function isNoAnswer(e: unknown): boolean {
+  return e instanceof Error && /^Query read timeout$|due to connection timeout/.test(e.message);
+}
+
+/** Opens after `threshold` failures in a row, or at once on a statement PostgreSQL never answered. */
+class PgBreaker implements IBreaker {
+  policy: CircuitBreakerPolicy | null = null;
+  private readonly consecutive: ConsecutiveBreaker;
+  constructor(threshold: number) {
+    this.consecutive = new ConsecutiveBreaker(threshold);
+  }
+  get state() {
+    return this.consecutive.state;
+  }
+  set state(value: number) {
+    this.consecutive.state = value;
+  }
+  success() {
+    this.consecutive.success();
+  }
+  failure() {
+    // cockatiel records the failure (lastFailure) just before asking whether to open.
+    const last = this.policy?.lastFailure;
+    const silent = last !== undefined && 'error' in last && isNoAnswer(last.error);
+    return this.consecutive.failure() || silent;
+  }
 }
 
 export type TPgBreakerOptions = {
@@ -48,16 +95,21 @@ const STATE_NAMES = {
  * milliseconds with 503 and Retry-After, not wait on connects and fail with a 500: without the breaker
  * each turn opened a new connection attempt, and the storefront got 500s it could not tell from bugs.
  * Closed: statements run; a connection failure is answered 503 at once. After `failures` of them in a row
- * the circuit opens: statements are refused without touching the network for `halfOpenAfterMs`, then one
- * statement probes (half-open) while the others are still refused (cockatiel would make them wait on the
- * probe, which a hung server could hold for the connect timeout); its success closes the circuit.
+ * the circuit opens (at once if PostgreSQL did not answer at all): statements are refused without touching
+ * the network for `halfOpenAfterMs`, then a `SELECT 1` of the breaker's own probes (half-open) while every
+ * statement is still refused, and its success closes the circuit. No turn's statement is the probe: a silent
+ * server holds a probe for the pool's limits (seconds), and the turn writer's next batch queued behind it
+ * (`npx tsx bench/faults/run.ts --faults postgres-silent`: p99 2.95 s during the fault with turns' statements
+ * as probes). Cockatiel alone would make every statement wait on the probe.
  */
 export function guardPool(pool: pg.Pool, options: TPgBreakerOptions = {}) {
   const halfOpenAfterMs = options.halfOpenAfterMs ?? 1_000;
+  const counter = new PgBreaker(options.failures ?? 5);
   const breaker = circuitBreaker(handleWhen(isPgUnavailable), {
     halfOpenAfter: halfOpenAfterMs,
-    breaker: new ConsecutiveBreaker(options.failures ?? 5),
+    breaker: counter,
   });
+  counter.policy = breaker;
   let openedAt = 0;
   breaker.onBreak(() => {
     openedAt = Date.now();
@@ -74,8 +126,13 @@ export function guardPool(pool: pg.Pool, options: TPgBreakerOptions = {}) {
   };
 
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  const probe = () => query('SELECT 1');
   const guarded = async (args: unknown[]) => {
-    if (breaker.state === CircuitState.HalfOpen) throw refuse();
+    if (breaker.state !== CircuitState.Closed) {
+      // Open: once halfOpenAfterMs has passed, execute() runs the probe (half-open), else refuses at once.
+      if (breaker.state === CircuitState.Open) void breaker.execute(probe).catch(() => undefined);
+      throw refuse();
+    }
     try {
       return await breaker.execute(() => query(...args));
     } catch (e) {
