@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { unknownIntentMessage } from './intent-check.ts';
+import { type TIntentCheckOptions, unknownIntentMessage } from './intent-check.ts';
 
 export const ZLabelMap = z.record(
   z.string().trim().min(1, { error: 'an intent to rename must not be empty' }),
@@ -44,9 +44,12 @@ export function parseLabelMapPairs(pairs: string[]): TLabelMap {
  * The entries of a map whose new intent is not one of the shop's, each with why: mapping onto a typo would
  * turn every row of the old intent into a class no reply template knows.
  */
-export function unknownLabelTargets(map: TLabelMap): Array<{ from: string; to: string; message: string }> {
+export function unknownLabelTargets(
+  map: TLabelMap,
+  options: TIntentCheckOptions = {},
+): Array<{ from: string; to: string; message: string }> {
   return Object.entries(map).flatMap(([from, to]) => {
-    const message = unknownIntentMessage(to);
+    const message = unknownIntentMessage(to, options);
     return message ? [{ from, to, message }] : [];
   });
 }

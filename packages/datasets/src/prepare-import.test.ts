@@ -235,6 +235,29 @@ describe("prepareImport, the shop's intents", () => {
     expect(p.rows.map((r) => r.intent)).toEqual(['card_arrival', 'track_order']);
     expect(p.newIntents).toEqual(['card_arrival']);
   });
+
+  it('takes the classes the shop already has (knownIntents) as its own, and lists only new ones as new', async () => {
+    const path = await fixture(
+      jsonl([
+        { text: 'please wrap it as a present', intent: 'gift_wrap' },
+        { text: 'my card has not arrived', intent: 'card_arrival' },
+        { text: 'wrap it with a bow', intent: 'gift_wrp' },
+      ]),
+    );
+    const knownIntents = new Set(['gift_wrap']);
+    const p = await prepareImport(path, { knownIntents });
+    expect(p.errors.map((e) => `${e.line} ${e.message}`)).toEqual([
+      `2 intent: "card_arrival" is not one of the shop's intents`,
+      `3 intent: "gift_wrp" is not one of the shop's intents (did you mean "gift_wrap"?)`,
+    ]);
+    expect(p.rows.map((r) => r.intent)).toEqual(['gift_wrap']);
+    expect(p.newIntents).toEqual([]);
+    expect(p.refusedIntents).toEqual(['card_arrival', 'gift_wrp']);
+
+    const added = await prepareImport(path, { knownIntents, allowNewIntents: true });
+    expect(added.rows.map((r) => r.intent)).toEqual(['gift_wrap', 'card_arrival', 'gift_wrp']);
+    expect(added.newIntents).toEqual(['card_arrival', 'gift_wrp']);
+  });
 });
 
 describe('prepareImport, text encodings', () => {

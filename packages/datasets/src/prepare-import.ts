@@ -1,25 +1,25 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { isIntentName } from '@acsa/corpus/intents';
 import { readJsonlRecords, type TRawRecord } from '@acsa/ml/data';
 import { addToCounts, emptyCounts } from './counts.ts';
 import { DatasetFileError } from './errors.ts';
-import { unknownIntentMessage } from './intent-check.ts';
+import { isKnownIntent, unknownIntentMessage } from './intent-check.ts';
 import { readCsv } from './read-csv.ts';
 import { validateRow } from './row-schema.ts';
 import type { TDuplicate, TImportRow, TPreparedImport, TPrepareOptions, TRowError } from './types.ts';
 
 export { DatasetFileError } from './errors.ts';
-export { unknownIntentMessage } from './intent-check.ts';
+export { isKnownIntent, type TIntentCheckOptions, unknownIntentMessage } from './intent-check.ts';
 export { parseLabelMapJson, parseLabelMapPairs, unknownLabelTargets } from './label-map.ts';
 export type * from './types.ts';
 
 /**
  * Reads a labelled-utterance file and decides what an import of it would write, without touching a
  * database: every row validated (errors name `FILE:LINE` and the field), intents renamed by the label
- * map and then checked against the shop's taxonomy (unless `allowNewIntents`), splits named or computed,
- * and rows whose normalised text an earlier row had set aside as duplicates. The whole file is read into
+ * map and then checked against the shop's intents (the taxonomy and `knownIntents`, unless
+ * `allowNewIntents`), splits named or computed, and rows whose normalised text an earlier row had set
+ * aside as duplicates. The whole file is read into
  * memory: its rows are held there until the one transaction that writes them anyway, and the checksum
  * needs every byte.
  */
@@ -36,6 +36,7 @@ export async function prepareImport(path: string, options: TPrepareOptions = {})
   const format = options.format ?? (extname(path).toLowerCase() === '.csv' ? 'csv' : 'jsonl');
   const name = basename(path);
   const labelMap = options.labelMap ?? {};
+  const knownIntents = options.knownIntents;
   const usedLabels = new Set<string>();
   const csv =
     format === 'csv'
@@ -84,13 +85,18 @@ export async function prepareImport(path: string, options: TPrepareOptions = {})
     // The message (a nearest-intent search) is only built for a row it refuses, not for every new-intent row.
     const unknown = options.allowNewIntents
       ? undefined
-      : unknownIntentMessage(intent, mapped === undefined ? {} : { mappedFrom: fields.intent });
+      : unknownIntentMessage(intent, {
+          knownIntents,
+          ...(mapped === undefined ? {} : { mappedFrom: fields.intent }),
+        });
     if (unknown) {
       errors.push({ line: record.line, at, message: `intent: ${unknown}` });
       refusedIntents.add(intent);
       continue;
     }
-    if (!isIntentName(intent)) newIntents.add(intent);
+    // Only what the shop did not have yet: the version's meta.newIntents is where a later import and the
+    // console's label check learn the class exists, and the version that first added it still says so.
+    if (!isKnownIntent(intent, { knownIntents })) newIntents.add(intent);
     const row: TImportRow = { line: record.line, ...fields, intent };
     addToCounts(valid, row);
     const first = firstByKey.get(row.key);

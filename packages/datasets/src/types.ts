@@ -73,7 +73,13 @@ export type TPrepareOptions = {
   /** Intent renames applied before dedupe: `{ old: new }`. */
   labelMap?: Record<string, string>;
   /**
-   * Accept intents outside the shop's taxonomy (after the label map): for a shop adding classes on purpose,
+   * The shop's intents beyond the taxonomy (`shopIntentNames` in `@acsa/pipelines/review`): accepted like
+   * the taxonomy's and not listed in `newIntents`. Left out, a class the shop added in an earlier import
+   * or has in its production model is refused unless `allowNewIntents`.
+   */
+  knownIntents?: ReadonlySet<string>;
+  /**
+   * Accept intents the shop does not have yet (after the label map): for a shop adding classes on purpose,
    * or a public dataset with a taxonomy of its own. Off, such a row is an invalid row like any other.
    */
   allowNewIntents?: boolean;
@@ -87,9 +93,12 @@ export type TPreparedImport = {
   duplicates: TDuplicate[];
   stats: TImportStats;
   labelMap: Record<string, string>;
-  /** Intents outside the shop's taxonomy that `allowNewIntents` let in, sorted: the classes this adds. */
+  /**
+   * Intents neither in the taxonomy nor in `knownIntents` that `allowNewIntents` let in, sorted: the classes
+   * this adds to the shop (a version's meta records them; the version that first added a class keeps it).
+   */
   newIntents: string[];
-  /** Intents outside the taxonomy whose rows were refused for it, sorted (none with `allowNewIntents`). */
+  /** Intents the shop does not have whose rows were refused for it, sorted (none with `allowNewIntents`). */
   refusedIntents: string[];
   /** Label-map entries no row used: usually a typo in the map. */
   unusedLabels: string[];

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { bareModelVersion, createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
@@ -110,7 +110,7 @@ describe('acsa data import', () => {
       `${path}:2: intent: "track_ordr" is not one of the shop's intents (did you mean "track_order"?)\n`,
     );
     expect(typo.stderr).toContain(
-      "1 intent outside the shop's taxonomy (track_ordr): rename them (--map old=new) or --new-intents adds",
+      '1 intent the shop does not have (track_ordr): rename them (--map old=new) or --new-intents adds',
     );
     expect(typo.stderr).toMatch(/error: 1 invalid row in .*typo\.jsonl; nothing was imported/);
 
@@ -137,6 +137,58 @@ describe('acsa data import', () => {
       "new intents  1 outside the shop's taxonomy (no reply template knows them yet): card_arrival",
     );
   }, 30_000);
+
+  it('takes a class the shop added in an earlier import or has in production without --new-intents, and still refuses a typo', async () => {
+    const wrap = (i: number, intent = 'gift_wrap') =>
+      JSON.stringify({ text: `please wrap present number ${i}`, intent });
+    const first = await acsa(
+      'data',
+      'import',
+      await jsonl('wrap-1.jsonl', [wrap(1), row(1)]),
+      '--new-intents',
+      '--name',
+      'wrap',
+    );
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/new intents {2}1 .*: gift_wrap\n/);
+
+    const prod = await bareModelVersion(db.prisma, 'intent-prod', { labels: ['track_order', 'price_match'] });
+    await db.prisma.modelAlias.create({ data: { name: 'production', modelVersionId: prod.id } });
+    const second = await acsa(
+      'data',
+      'import',
+      await jsonl('wrap-2.jsonl', [wrap(2), wrap(3, 'wrapping'), wrap(4, 'pm')]),
+      '--map',
+      'wrapping=gift_wrap',
+      '--map',
+      'pm=price_match',
+      '--name',
+      'wrap',
+      '--json',
+    );
+    expect(second.code, second.stderr).toBe(0);
+    const summary = JSON.parse(second.stdout.trim().split('\n').at(-1)!);
+    expect(summary).toMatchObject({ ok: true, version: 2, imported: 3, newIntents: [] });
+    const examples = await db.prisma.example.findMany({
+      where: { datasetVersionId: summary.datasetVersionId },
+      orderBy: { origin: 'asc' },
+    });
+    expect(examples.map((e) => e.intent)).toEqual(['gift_wrap', 'gift_wrap', 'price_match']);
+
+    const before = await written();
+    const typoPath = await jsonl('wrap-3.jsonl', [wrap(5), wrap(6, 'gift_wrp')]);
+    const typo = await acsa('data', 'import', typoPath, '--name', 'wrap');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain(
+      `${typoPath}:2: intent: "gift_wrp" is not one of the shop's intents (did you mean "gift_wrap"?)\n`,
+    );
+    const map = await acsa('data', 'import', typoPath, '--name', 'wrap', '--map', 'gift_wrp=gift_wrapping');
+    expect(map.code).toBe(1);
+    expect(map.stderr).toContain(
+      `error: --map gift_wrp=gift_wrapping: "gift_wrapping" is not one of the shop's intents (did you mean "gift_wrap"?)\n`,
+    );
+    expect(await written()).toEqual(before);
+  }, 60_000);
 
   it('refuses a CSV that is not UTF-8, naming the line and column, and writes nothing', async () => {
     const before = await written();

@@ -46,9 +46,25 @@ function progressBar(label: string, enabled: boolean) {
   };
 }
 
-const NEW_INTENTS_HINT = '--new-intents adds intents outside the taxonomy on purpose';
+const NEW_INTENTS_HINT = '--new-intents adds intents new to the shop on purpose';
 
-async function labelMapOf(flags: TImportFlags): Promise<Record<string, string>> {
+/**
+ * The shop's intents as the database being imported into has them, the same set the console's label check
+ * accepts: without them an import would refuse a class an earlier import added or the production model has.
+ */
+async function shopIntents(): Promise<ReadonlySet<string>> {
+  const [{ shopIntentNames }, prisma] = await Promise.all([import('@acsa/pipelines/review'), openDatabase()]);
+  try {
+    return new Set(await shopIntentNames(prisma));
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+async function labelMapOf(
+  flags: TImportFlags,
+  knownIntents: ReadonlySet<string>,
+): Promise<Record<string, string>> {
   const { parseLabelMapJson, parseLabelMapPairs, unknownLabelTargets } = await import('@acsa/datasets');
   let fromFile: Record<string, string>;
   let fromFlags: Record<string, string>;
@@ -63,10 +79,10 @@ async function labelMapOf(flags: TImportFlags): Promise<Record<string, string>> 
   // Checked before any row is read, naming the flag: a typo here would otherwise fail every row it renames.
   if (!flags.newIntents) {
     const wrong = [
-      ...unknownLabelTargets(fromFile).map(
+      ...unknownLabelTargets(fromFile, { knownIntents }).map(
         (t) => `${flags.labelMap}: ${JSON.stringify(t.from)}: ${t.message}`,
       ),
-      ...unknownLabelTargets(fromFlags).map((t) => `--map ${t.from}=${t.to}: ${t.message}`),
+      ...unknownLabelTargets(fromFlags, { knownIntents }).map((t) => `--map ${t.from}=${t.to}: ${t.message}`),
     ];
     if (wrong.length) throw new CliError(`${wrong.join('\n')}\n(${NEW_INTENTS_HINT})`);
   }
@@ -82,7 +98,9 @@ async function importFile(file: string, flags: TImportFlags): Promise<void> {
     throw new CliError(`--format must be jsonl or csv, got "${flags.format}"`);
   const name = flags.name ?? basename(file, extname(file));
   if (!name.trim()) throw new CliError('--name must not be empty');
-  const labelMap = await labelMapOf(flags);
+  // Read before any check, dry run included: what the import accepts depends on the database it writes to.
+  const knownIntents = await shopIntents();
+  const labelMap = await labelMapOf(flags, knownIntents);
   const size = await stat(file).then(
     (s) => s.size,
     () => 0,
@@ -94,6 +112,7 @@ async function importFile(file: string, flags: TImportFlags): Promise<void> {
     format: flags.format as TFileFormat | undefined,
     csv: { textCol: flags.textCol, intentCol: flags.intentCol, splitCol: flags.splitCol },
     labelMap,
+    knownIntents,
     allowNewIntents: flags.newIntents ?? false,
     onProgress: (done, total) => reading.update(done, total),
   })
@@ -111,7 +130,7 @@ async function importFile(file: string, flags: TImportFlags): Promise<void> {
     console.error(`… and ${errors.length - listed.length} more invalid rows`);
   if (refusedIntents.length)
     console.error(
-      `${refusedIntents.length} intent${refusedIntents.length === 1 ? '' : 's'} outside the shop's taxonomy ` +
+      `${refusedIntents.length} intent${refusedIntents.length === 1 ? '' : 's'} the shop does not have ` +
         `(${refusedIntents.slice(0, LISTED_ERRORS).join(', ')}): rename them (--map old=new) or ${NEW_INTENTS_HINT}`,
     );
   const seconds = () => (performance.now() - started) / 1000;
@@ -157,7 +176,8 @@ export function register(program: Command): void {
     .description(
       'Import a JSONL ({text, intent, entities?, split?} a line) or CSV file as the next version of a dataset; ' +
         "rows are validated (nothing is written if one is invalid), each intent must be one of the shop's " +
-        '(after --label-map/--map) unless --new-intents, and rows are deduplicated by normalised text',
+        "(the taxonomy, classes earlier imports added, the production model's labels; after --label-map/--map) " +
+        'unless --new-intents, and rows are deduplicated by normalised text',
     )
     .argument('<file>', 'the .jsonl or .csv file')
     .option('--name <name>', 'dataset name (default: the file name without extension)')
@@ -175,8 +195,9 @@ export function register(program: Command): void {
     .option('--skip-invalid', 'import the valid rows and report every invalid one')
     .option(
       '--new-intents',
-      "accept intents outside the shop's taxonomy (refused by default: no reply template knows them); " +
-        'for a shop adding classes on purpose or a dataset with a taxonomy of its own',
+      'accept intents the shop does not have yet (refused by default: no reply template knows them); ' +
+        'for a shop adding classes on purpose or a dataset with a taxonomy of its own. Not needed again ' +
+        'for a class an earlier import added: the shop has it from then on',
     )
     .option('--dry-run', 'check and count, write nothing')
     .option('--json', 'print the result as one JSON object (last line of stdout)')
