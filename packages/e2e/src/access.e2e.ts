@@ -78,7 +78,7 @@ describe('sign-in and roles', () => {
     await page.close();
   });
 
-  it('after five wrong passwords for an email the form says to wait, and the right one waits too', async () => {
+  it('after five wrong passwords for an email the form says to wait, and the right one waits too, until an admin clears them', async () => {
     // A user of its own: a held email stays held for 15 minutes, and the other specs sign the demo users in.
     const prisma = testPrisma();
     const user = await prisma.user.create({
@@ -111,6 +111,23 @@ describe('sign-in and roles', () => {
       .toMatch(/Too many failed sign-ins .* Try again in 15 minutes\./);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     await checkPage(page, 'sign-in-throttled');
+
+    // An admin sees who is being held and clears it; the user gets in at once, from the same place.
+    const ada = await signedIn(browser, 'admin');
+    await ada.goto(url('/admin'));
+    const row = ada.locator('tr[data-user="held@example.com"]');
+    expect(await row.textContent()).toMatch(/5 failed sign-ins in the last 15 min, the last/);
+    await checkPage(ada, 'admin-sign-in-held');
+    await row.getByRole('button', { name: 'Clear failed sign-ins of held@example.com' }).click();
+    await expect.poll(() => row.textContent()).not.toMatch(/failed sign-ins/);
+    await ada.goto(url('/audit?action=auth.sign-in-unlock'));
+    expect(await ada.locator('tbody tr').first().textContent()).toMatch(
+      /held@example\.com.*failedSignIns: 5 → 0/,
+    );
+    await ada.context().close();
+    await page.getByLabel('Password').fill('demo-pass');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.pathname !== '/sign-in');
     await page.close();
   });
 

@@ -1,10 +1,11 @@
 import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedAccess } from '../../../prisma/seed/access.ts';
+import { clearSignInFailures, listUsers } from '../admin/users.ts';
 import { createAuth, sessionUser, signIn, signOut, type TAuth } from './auth.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { hasRole } from './roles.ts';
-import { clientAddress, SIGN_IN_LIMITS, signInGuarded } from './sign-in-guard.ts';
+import { clientAddress, SIGN_IN_LIMITS, SIGN_IN_UNLOCK, signInGuarded } from './sign-in-guard.ts';
 
 let db: TestDatabase;
 let auth: TAuth;
@@ -179,6 +180,53 @@ describe('sign-in limits', () => {
     expect(await guard('guard@example.com', 'right-pass', '203.0.113.7')).toMatchObject({
       ok: true,
       user: { email: 'guard@example.com' },
+    });
+  });
+
+  it("an admin's clearing a user's failed sign-ins lifts the hold at once, in the audit log, and only for that user", async () => {
+    const admin = await db.prisma.user.findFirstOrThrow({ where: { role: 'ADMIN', disabledAt: null } });
+    const users: { id: string }[] = [];
+    for (const email of ['mistyped@example.com', 'neighbour@example.com']) {
+      const u = await db.prisma.user.create({ data: { email, name: 'Held', role: 'REVIEWER' } });
+      await db.prisma.account.create({
+        data: {
+          providerId: 'credential',
+          accountId: u.id,
+          userId: u.id,
+          password: await hashPassword('right-pass'),
+        },
+      });
+      users.push(u);
+      for (let i = 0; i < SIGN_IN_LIMITS.perEmailAndAddress; i++)
+        expect((await guard(email, `wrong-${i}`, '203.0.113.30')).ok).toBe(false);
+      expect(await guard(email, 'right-pass', '203.0.113.30')).toMatchObject({ reason: 'throttled' });
+    }
+    const [held] = users as [{ id: string }];
+    const before = (await listUsers(db.prisma)).find((u) => u.id === held.id);
+    expect(before).toMatchObject({ failedSignIns: SIGN_IN_LIMITS.perEmailAndAddress });
+
+    expect(await clearSignInFailures(db.prisma, admin, { userId: held.id })).toEqual({
+      cleared: SIGN_IN_LIMITS.perEmailAndAddress,
+    });
+    expect((await listUsers(db.prisma)).find((u) => u.id === held.id)).toMatchObject({ failedSignIns: 0 });
+    const entry = await db.prisma.auditLog.findFirstOrThrow({
+      where: { action: SIGN_IN_UNLOCK, targetId: held.id },
+    });
+    expect(entry).toMatchObject({ actor: admin.email, targetType: 'User' });
+    expect(await guard('mistyped@example.com', 'right-pass', '203.0.113.30')).toMatchObject({ ok: true });
+    // The other user held at the same address stays held.
+    expect(await guard('neighbour@example.com', 'right-pass', '203.0.113.30')).toMatchObject({
+      reason: 'throttled',
+    });
+    // Nothing left to clear is said, not audited again.
+    await expect(clearSignInFailures(db.prisma, admin, { userId: held.id })).rejects.toThrow(
+      'mistyped@example.com has no failed sign-ins to clear',
+    );
+    // New failures after the clearing count again from zero.
+    for (let i = 0; i < SIGN_IN_LIMITS.perEmailAndAddress; i++)
+      expect((await guard('mistyped@example.com', `again-${i}`, '203.0.113.30')).ok).toBe(false);
+    expect(await guard('mistyped@example.com', 'right-pass', '203.0.113.30')).toMatchObject({
+      reason: 'throttled',
     });
   });
 

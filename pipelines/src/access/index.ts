@@ -11,4 +11,11 @@ export {
 } from './auth.ts';
 export { hashPassword, verifyPassword } from './password.ts';
 export { hasRole, ROLE_RANK, type TActor } from './roles.ts';
-export { clientAddress, SIGN_IN_LIMITS, signInGuarded, type TSignInOutcome } from './sign-in-guard.ts';
+export {
+  clientAddress,
+  failedSignIns,
+  SIGN_IN_LIMITS,
+  SIGN_IN_UNLOCK,
+  signInGuarded,
+  type TSignInOutcome,
+} from './sign-in-guard.ts';

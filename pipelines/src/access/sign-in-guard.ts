@@ -1,5 +1,4 @@
-import type { PrismaClient } from '@acsa/db';
-import { sqlStateOf } from '@acsa/db';
+import { Prisma, type PrismaClient, sqlStateOf, type TransactionClient } from '@acsa/db';
 import { signIn, signInAddress, type TAuth, type TSessionUser } from './auth.ts';
 
 /**
@@ -13,7 +12,8 @@ import { signIn, signInAddress, type TAuth, type TSessionUser } from './auth.ts'
  * - one address, whatever the emails: 30 (one password tried on many accounts);
  * - one email from everywhere: 50, except from an address the account signed in from in the last 30 days, so
  *   guessing spread over many addresses is bounded and the owner still gets in from where they work.
- * A sign-in clears its email's failures before it.
+ * A sign-in clears its email's failures before it, and so does an admin (`clearSignInFailures`, audited as
+ * `auth.sign-in-unlock`), for a colleague who mistyped their way into a hold.
  */
 export const SIGN_IN_LIMITS = {
   perEmailAndAddress: 5,
@@ -46,6 +46,37 @@ export function clientAddress(headers: Headers, proxyHops = 1): string | null {
 }
 
 const ATTEMPT = 'auth.sign-in-attempt';
+/** An admin cleared a user's failed sign-ins: the attempts before it no longer count. */
+export const SIGN_IN_UNLOCK = 'auth.sign-in-unlock';
+
+/**
+ * Whether an attempt (`a`, with actor and "targetId") failed: no sign-in of its email and no admin's unlock of
+ * its user came after it inside the window.
+ */
+const notCleared = (since: Date) => Prisma.sql`
+  NOT EXISTS (SELECT 1 FROM "AuditLog" s
+    WHERE s.action = 'auth.sign-in' AND s.at >= a.at AND s.at > ${since} AND lower(s.actor) = a.actor)
+  AND NOT EXISTS (SELECT 1 FROM "AuditLog" u
+    WHERE u.action = ${SIGN_IN_UNLOCK} AND u.at >= a.at AND u.at > ${since} AND u."targetId" = a."targetId")`;
+
+/**
+ * Each user's failed sign-ins still counted (inside the window, from every address) and the latest: what an
+ * admin sees beside a user who may be held. Users with none are absent.
+ */
+export async function failedSignIns(
+  db: PrismaClient | TransactionClient,
+  userIds?: readonly string[],
+): Promise<Map<string, { failures: number; last: Date }>> {
+  const since = new Date(Date.now() - SIGN_IN_LIMITS.windowMs);
+  const rows = await db.$queryRaw<{ userId: string; failures: number; last: Date }[]>`
+    SELECT a."targetId" AS "userId", count(*)::int AS failures, max(a.at) AS last
+    FROM "AuditLog" a
+    WHERE a.action = ${ATTEMPT} AND a.at > ${since} AND a."targetId" IS NOT NULL
+      ${userIds ? Prisma.sql`AND a."targetId" = ANY(${[...userIds]})` : Prisma.empty}
+      AND ${notCleared(since)}
+    GROUP BY a."targetId"`;
+  return new Map(rows.map((r) => [r.userId, { failures: r.failures, last: r.last }]));
+}
 
 /** Email + password sign-in under the limits above. Unknown, wrong and disabled are refused alike. */
 export async function signInGuarded(
@@ -80,12 +111,10 @@ export async function signInGuarded(
           }[]
         >`
           WITH a AS (
-            SELECT actor, data->>'address' AS address, at FROM "AuditLog"
+            SELECT actor, "targetId", data->>'address' AS address, at FROM "AuditLog"
             WHERE action = ${ATTEMPT} AND at > ${since} AND (actor = ${email} OR data->>'address' = ${address})
           ), failed AS (
-            SELECT * FROM a WHERE NOT EXISTS (
-              SELECT 1 FROM "AuditLog" s
-              WHERE s.action = 'auth.sign-in' AND s.at >= a.at AND s.at > ${since} AND lower(s.actor) = a.actor)
+            SELECT * FROM a WHERE ${notCleared(since)}
           )
           SELECT count(*) FILTER (WHERE actor = ${email} AND address = ${address})::int AS pair,
                  min(at) FILTER (WHERE actor = ${email} AND address = ${address}) AS "pairOldest",

@@ -1,3 +1,3 @@
 // Server-only: what admins manage in the console (PostgreSQL): storefront API keys and console users.
 export { createApiKey, listApiKeys, revokeApiKey, SERVING_KEY_CACHE_SECONDS } from './api-keys.ts';
-export { listUsers, setUserDisabled, setUserRole } from './users.ts';
+export { clearSignInFailures, listUsers, setUserDisabled, setUserRole } from './users.ts';

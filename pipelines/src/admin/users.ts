@@ -1,18 +1,56 @@
 import { AppError } from '@acsa/core/errors';
 import type { PrismaClient, Role, TransactionClient } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
+import { failedSignIns, SIGN_IN_UNLOCK } from '../access/sign-in-guard.ts';
 import { audited } from '../audit/audited.ts';
 import { handBackAllHeldBy } from '../escalations/escalation-actions.ts';
 
 const PUBLIC = { id: true, email: true, name: true, role: true, createdAt: true, disabledAt: true } as const;
 
-/** Console users, admins first, with when each last signed in. */
+/**
+ * Console users, admins first, with when each last signed in and their failed sign-ins still counted by the
+ * limits (access/sign-in-guard.ts), the latest of them.
+ */
 export async function listUsers(prisma: PrismaClient) {
-  const users = await prisma.user.findMany({
-    orderBy: [{ role: 'desc' }, { email: 'asc' }],
-    select: { ...PUBLIC, sessions: { orderBy: { createdAt: 'desc' }, take: 1, select: { createdAt: true } } },
+  const [users, failures] = await Promise.all([
+    prisma.user.findMany({
+      orderBy: [{ role: 'desc' }, { email: 'asc' }],
+      select: {
+        ...PUBLIC,
+        sessions: { orderBy: { createdAt: 'desc' }, take: 1, select: { createdAt: true } },
+      },
+    }),
+    failedSignIns(prisma),
+  ]);
+  return users.map(({ sessions, ...u }) => ({
+    ...u,
+    lastSignIn: sessions[0]?.createdAt ?? null,
+    failedSignIns: failures.get(u.id)?.failures ?? 0,
+    lastFailedSignIn: failures.get(u.id)?.last ?? null,
+  }));
+}
+
+/**
+ * Clears a user's failed sign-ins, so the limits hold them no longer (a colleague who mistyped their way into
+ * a 15-minute hold). The audit entry is what the limits read: attempts before it stop counting.
+ */
+export async function clearSignInFailures(prisma: PrismaClient, actor: TActor, input: { userId: string }) {
+  return audited(prisma, actor, async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { email: true } });
+    if (!user) throw new AppError('NOT_FOUND', 'no such user');
+    const failures = (await failedSignIns(tx, [input.userId])).get(input.userId)?.failures ?? 0;
+    if (failures === 0) throw new AppError('CONFLICT', `${user.email} has no failed sign-ins to clear`);
+    return {
+      result: { cleared: failures },
+      audit: {
+        action: SIGN_IN_UNLOCK,
+        targetType: 'User',
+        targetId: input.userId,
+        before: { email: user.email, failedSignIns: failures },
+        after: { email: user.email, failedSignIns: 0 },
+      },
+    };
   });
-  return users.map(({ sessions, ...u }) => ({ ...u, lastSignIn: sessions[0]?.createdAt ?? null }));
 }
 
 /**

@@ -8,14 +8,15 @@ const SELF_REASON = 'you cannot disable your own account';
 type TRole = 'REVIEWER' | 'ENGINEER' | 'ADMIN';
 
 /**
- * A user's role (saved on change) and the switch that disables or enables them. The signed-in admin's own
+ * A user's role (saved on change), the switch that disables or enables them, and, while the sign-in limits
+ * count failures against them, the button that clears those. The signed-in admin's own
  * Disable is off with its reason beside it (the server refuses it too): it would lock them out at once.
  */
 export function UserActions({
   user,
   self,
 }: {
-  user: { id: string; email: string; role: TRole; disabled: boolean };
+  user: { id: string; email: string; role: TRole; disabled: boolean; failedSignIns: number };
   self: boolean;
 }) {
   const trpc = useTRPC();
@@ -23,7 +24,8 @@ export function UserActions({
   const onSuccess = () => router.refresh();
   const role = useMutation(trpc.admin.setRole.mutationOptions({ onSuccess }));
   const disable = useMutation(trpc.admin.setDisabled.mutationOptions({ onSuccess }));
-  const error = role.error ?? disable.error;
+  const clear = useMutation(trpc.admin.clearSignInFailures.mutationOptions({ onSuccess }));
+  const error = role.error ?? disable.error ?? clear.error;
   const selfLock = self && !user.disabled;
   const reasonId = `self-disable-${user.id}`;
   return (
@@ -49,6 +51,17 @@ export function UserActions({
       >
         {user.disabled ? 'Enable' : 'Disable'}
       </button>
+      {user.failedSignIns > 0 ? (
+        <button
+          type="button"
+          className="secondary"
+          disabled={clear.isPending}
+          aria-label={`Clear failed sign-ins of ${user.email}`}
+          onClick={() => clear.mutate({ userId: user.id })}
+        >
+          Clear failed sign-ins
+        </button>
+      ) : null}
       {selfLock ? (
         <span id={reasonId} className="muted">
           {SELF_REASON}

@@ -1,5 +1,11 @@
 import 'server-only';
-import { createApiKey, revokeApiKey, setUserDisabled, setUserRole } from '@acsa/pipelines/admin';
+import {
+  clearSignInFailures,
+  createApiKey,
+  revokeApiKey,
+  setUserDisabled,
+  setUserRole,
+} from '@acsa/pipelines/admin';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { registryDeps } from '../registry';
@@ -24,4 +30,7 @@ export const adminRouter = {
   setDisabled: adminProcedure
     .input(z.object({ userId: z.uuid(), disabled: z.boolean() }))
     .mutation(({ ctx, input }) => setUserDisabled(ctx.prisma, ctx.user, input)),
+  clearSignInFailures: adminProcedure
+    .input(z.object({ userId: z.uuid() }))
+    .mutation(({ ctx, input }) => clearSignInFailures(ctx.prisma, ctx.user, input)),
 } satisfies TRPCRouterRecord;

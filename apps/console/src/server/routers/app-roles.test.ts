@@ -29,6 +29,7 @@ const MINIMUM_ROLE: Record<string, Role> = {
   'admin.revokeKey': 'ADMIN',
   'admin.setRole': 'ADMIN',
   'admin.setDisabled': 'ADMIN',
+  'admin.clearSignInFailures': 'ADMIN',
   'agreement.report': 'ENGINEER',
   'agreement.adjudicationList': 'ENGINEER',
   'agreement.adjudicate': 'ENGINEER',

@@ -1,3 +1,4 @@
+import { SIGN_IN_LIMITS } from '@acsa/pipelines/access';
 import { listApiKeys, listUsers, SERVING_KEY_CACHE_SECONDS } from '@acsa/pipelines/admin';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
@@ -10,6 +11,8 @@ import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 
 export const metadata = { title: 'Admin · ACSA console' };
+
+const SIGN_IN_WINDOW_MIN = SIGN_IN_LIMITS.windowMs / 60_000;
 
 export default async function AdminPage() {
   const me = await requireRole('ADMIN');
@@ -83,7 +86,9 @@ export default async function AdminPage() {
         <h2 id="users">Users</h2>
         <p className="muted">
           Reviewers label and handle escalations; engineers also run training, move models and read the
-          queues; admins also manage keys and users. A new role applies from the user's next click.
+          queues; admins also manage keys and users. A new role applies from the user's next click. Sign-in
+          holds an email after {SIGN_IN_LIMITS.perEmailAndAddress} wrong passwords from one address for{' '}
+          {SIGN_IN_WINDOW_MIN} minutes; clearing a user's failed sign-ins lets them try again at once.
         </p>
         <table>
           <thead>
@@ -103,6 +108,12 @@ export default async function AdminPage() {
                     {u.disabledAt ? ` · disabled ${utc(u.disabledAt)}` : ''}
                     {u.id === me.id ? ' · you' : ''}
                   </div>
+                  {u.failedSignIns > 0 ? (
+                    <div className="warning-text">
+                      {u.failedSignIns} failed sign-in{u.failedSignIns === 1 ? '' : 's'} in the last{' '}
+                      {SIGN_IN_WINDOW_MIN} min, the last <Moment at={u.lastFailedSignIn} />
+                    </div>
+                  ) : null}
                 </th>
                 <td>
                   <Moment at={u.lastSignIn} />
@@ -110,7 +121,13 @@ export default async function AdminPage() {
                 <td>
                   <UserActions
                     self={u.id === me.id}
-                    user={{ id: u.id, email: u.email, role: u.role, disabled: u.disabledAt !== null }}
+                    user={{
+                      id: u.id,
+                      email: u.email,
+                      role: u.role,
+                      disabled: u.disabledAt !== null,
+                      failedSignIns: u.failedSignIns,
+                    }}
                   />
                 </td>
               </tr>
