@@ -20,7 +20,7 @@ export type TImportSummary = {
   errors: Array<{ at: string; message: string }>;
   fixedSpans: number;
   unusedLabels: string[];
-  /** Intents outside the shop's taxonomy that `--new-intents` let in. */
+  /** Intents new to the shop (neither the taxonomy nor added before) that `--new-intents` let in. */
   newIntents: string[];
   seconds: number;
 };
@@ -83,7 +83,7 @@ export function formatImportSummary(s: TImportSummary): string {
     );
   if (s.newIntents.length)
     lines.push(
-      `  new intents  ${s.newIntents.length} outside the shop's taxonomy (no reply template knows them yet): ${s.newIntents.slice(0, LISTED_CONFLICTS).join(', ')}${s.newIntents.length > LISTED_CONFLICTS ? ', …' : ''}`,
+      `  new intents  ${s.newIntents.length} new to the shop (no reply template knows them yet): ${s.newIntents.slice(0, LISTED_CONFLICTS).join(', ')}${s.newIntents.length > LISTED_CONFLICTS ? ', …' : ''}`,
     );
   if (s.unusedLabels.length)
     lines.push(`  label map    no row had ${s.unusedLabels.map((l) => JSON.stringify(l)).join(', ')}`);
