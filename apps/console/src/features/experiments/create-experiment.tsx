@@ -80,8 +80,9 @@ export function CreateExperiment(props: {
         metric says.
         {props.running ? ` ${props.running} is running: stop or conclude it first (one at a time).` : null}
       </p>
-      <div className="row actions">
-        <div style={{ display: 'flex', flexDirection: 'column', gap: 4 }}>
+      {/* Tops aligned: a field's error or hint below it must not lift its input above its neighbours'. */}
+      <div className="row actions top">
+        <div className="field">
           <label>
             Name
             <input
@@ -118,8 +119,10 @@ export function CreateExperiment(props: {
             value={share}
             onChange={(e) => setShare(Number(e.target.value))}
           />
+          <small className="hint">control keeps {100 - share} %</small>
         </label>
-        <span className="muted">control keeps {100 - share} %</span>
+      </div>
+      <div className="row actions">
         <label>
           Primary metric
           <select value={metric} onChange={(e) => setMetric(e.target.value as TMetricOption)}>
@@ -130,7 +133,7 @@ export function CreateExperiment(props: {
             ))}
           </select>
         </label>
-        <label>
+        <label className="inline">
           <input type="checkbox" checked={autoPromote} onChange={(e) => setAutoPromote(e.target.checked)} />{' '}
           Promote automatically when it wins
         </label>

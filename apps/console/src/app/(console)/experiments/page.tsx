@@ -110,11 +110,21 @@ export default async function ExperimentsPage() {
                       <td>{pct(v.positiveFeedbackRate.rate)}</td>
                       <td>{pct(v.accuracy.rate)}</td>
                       <td>
-                        {v.name === e.control
-                          ? 'control'
-                          : cmp
-                            ? `${pp(cmp.diff).text} [${pp(cmp.interval[0]).text}, ${pp(cmp.interval[1]).text}], z-test p ${p(cmp.pValue)}`
-                            : 'no data yet'}
+                        {v.name === e.control ? (
+                          'control'
+                        ) : cmp ? (
+                          // The difference and its interval each read as one unit: broken, "−5.1" and "pp]"
+                          // would sit on two lines.
+                          <>
+                            <span className="nowrap">{pp(cmp.diff).text}</span>{' '}
+                            <span className="nowrap">
+                              [{pp(cmp.interval[0]).text}, {pp(cmp.interval[1]).text}]
+                            </span>
+                            , <span className="nowrap">z-test p {p(cmp.pValue)}</span>
+                          </>
+                        ) : (
+                          'no data yet'
+                        )}
                       </td>
                       <td data-testid={`sequential-${v.name}`} className="nowrap">
                         {v.sequential
