@@ -36,7 +36,9 @@ export async function startTrainerApp({
 }): Promise<TTrainerApp> {
   // Off unless OTEL_* asks: then analytics continues serving's turn traces and each run is a trace.
   const tracing = await startTracing({ serviceName: 'acsa-trainer', env });
-  const prisma = createPrisma({ url: env.DATABASE_URL, max: 8 });
+  // A connection to a silent server fails in 5 s and the job is retried; statements have no limit here (a
+  // snapshot of a large dataset takes as long as it takes).
+  const prisma = createPrisma({ url: env.DATABASE_URL, max: 8, connectTimeoutMs: 5_000 });
   const prefix = env.QUEUE_PREFIX;
   const trainer = await createTrainer({
     prisma,
