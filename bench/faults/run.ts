@@ -103,16 +103,19 @@ async function main() {
   const bench = await setUpBench({ serverUrl, redisBaseUrl: redis.url, redisDb: 0, log });
   await promote(bench, bench.versions[0]);
   const proxy = await tcpRelay(bench.databaseUrl);
+  // Serving's Redis through a relay too, for `redis-silent`; the relay dials upstream per connection, so a
+  // Redis killed and restarted on its port is reached again as directly.
+  const redisProxy = await tcpRelay(bench.redisUrl);
   const port = await freePort();
   const serving = await startServing({
     databaseUrl: proxy.url(),
-    redisUrl: bench.redisUrl,
+    redisUrl: redisProxy.url(),
     port,
     workers: 2,
     microbatch: true,
     tokenSecret: TOKEN_SECRET,
   });
-  log(`serving on :${port}, workers ${serving.workers().join(', ')}; its database through a relay`);
+  log(`serving on :${port}, workers ${serving.workers().join(', ')}; its database and Redis through relays`);
   const analyticsRedis = new Redis(bench.redisUrl, { maxRetriesPerRequest: null });
   analyticsRedis.on('error', () => undefined);
   const analytics = startAnalytics({
@@ -164,6 +167,8 @@ async function main() {
       // Connections stay open and nothing answers (a failover whose old address drops packets); after it
       // they are gone and new ones are answered, as from the promoted server.
       'postgres-silent': { start: async () => proxy.silence(), end: async () => proxy.hear() },
+      // The same for Redis: its connections stay open and nothing answers.
+      'redis-silent': { start: async () => redisProxy.silence(), end: async () => redisProxy.hear() },
       worker: {
         async start() {
           const [victim] = serving.workers();
@@ -359,6 +364,7 @@ async function main() {
   analyticsRedis.disconnect();
   await serving.stop();
   await proxy.close();
+  await redisProxy.close();
   await bench.close().catch(() => undefined);
   redis.proc.kill('SIGKILL');
 }

@@ -60,10 +60,25 @@ function redisClient(url: string, logger: Logger): Redis {
     // worker's peak RSS from ~250 to ~300 MB, the limit (bench/serving/results/2026-12-06-everything.md).
     enableOfflineQueue: false,
     commandTimeout: 500,
+    connectTimeout: 2_000,
     maxRetriesPerRequest: 1,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
   redis.on('error', (e) => logger.debug({ err: e.message }, 'redis error'));
+  // A Redis that stops answering without closing (a failover whose old address drops packets) kept the
+  // connection 'ready', so every call waited out its command timeout: each turn took 1 s for as long as it
+  // lasted (test/resilience.test.ts, "Redis gone silent"). The first timeout drops the connection instead:
+  // calls fail at once and turns take their no-Redis paths while ioredis reconnects.
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((command, stream) => {
+    const sent = send(command, stream);
+    command.promise.catch((e: unknown) => {
+      if (redis.status !== 'ready' || !(e instanceof Error) || e.message !== 'Command timed out') return;
+      logger.warn('redis did not answer within 500 ms: reconnecting, turns go on without it meanwhile');
+      redis.disconnect(true);
+    });
+    return sent;
+  }) as typeof redis.sendCommand;
   return redis;
 }
 

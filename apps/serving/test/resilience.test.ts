@@ -158,3 +158,64 @@ describe('Redis lost mid-conversation', () => {
     expect(third.reply).toMatch(/estimated delivery/i);
   });
 });
+
+describe('Redis gone silent', () => {
+  let h: Harness;
+  let relay: Awaited<ReturnType<typeof tcpRelay>>;
+  beforeAll(async () => {
+    relay = await tcpRelay(testServiceUrls().redisUrl);
+    h = await startServing({ bundleDir: inject('bootstrapBundle'), env: { REDIS_URL: relay.url() } });
+  });
+  afterAll(async () => {
+    relay?.hear();
+    await h?.close();
+    await relay?.close();
+  });
+
+  it('costs one command timeout, not one per call: turns go on without Redis at once, and use it again when it answers', async () => {
+    const turn = async (sessionId: string, text = 'where is my order?') => {
+      const started = performance.now();
+      const res = await h.serving.app.inject({
+        method: 'POST',
+        url: '/v1/chat',
+        headers: auth,
+        payload: { sessionId, text },
+      });
+      return { status: res.statusCode, ms: performance.now() - started, reply: res.json().reply as string };
+    };
+    // Each turn of a new session adds a rate-limit counter in Redis, when it reaches Redis.
+    const direct = new Redis(h.redis.url);
+    const counters = async () => (await direct.keys(`${h.redis.prefix}rl:*`)).length;
+    expect((await turn('before')).status).toBe(200);
+    const countedBefore = await counters();
+    expect(countedBefore).toBeGreaterThan(0);
+
+    relay.silence();
+    const first = await turn('silent-0');
+    const rest = [];
+    for (let i = 1; i < 20; i++) rest.push(await turn(`silent-${i}`));
+    // Before: every one of these took 1 s (two command timeouts a turn).
+    expect([first, ...rest].map((t) => t.status)).toEqual(Array(20).fill(200));
+    expect(first.ms).toBeLessThan(1_500);
+    expect(Math.max(...rest.map((t) => t.ms))).toBeLessThan(200);
+    // A conversation still carries its state through the outage.
+    const shop = storefront(h.serving);
+    expect((await shop.chat('silent-convo', 'where is my order?')).reply).toMatch(/order number/i);
+    const second = performance.now();
+    expect((await shop.chat('silent-convo', '10042')).reply).toMatch(/email/i);
+    expect(performance.now() - second).toBeLessThan(200);
+    expect(await counters()).toBe(countedBefore);
+
+    relay.hear();
+    await expect
+      .poll(
+        async () => {
+          await turn(`heard-${performance.now()}`);
+          return counters();
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+      .toBeGreaterThan(countedBefore);
+    direct.disconnect();
+  });
+});
