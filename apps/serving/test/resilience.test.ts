@@ -205,6 +205,11 @@ describe('Redis gone silent', () => {
     expect((await shop.chat('silent-convo', '10042')).reply).toMatch(/email/i);
     expect(performance.now() - second).toBeLessThan(200);
     expect(await counters()).toBe(countedBefore);
+    // Their events are kept in PostgreSQL's outbox, not in memory behind a send that never ends.
+    const turnsWhileSilent = 20 + 2;
+    await expect
+      .poll(() => h.serving.publisher.spilled, { timeout: 5_000 })
+      .toBeGreaterThanOrEqual(turnsWhileSilent);
 
     relay.hear();
     await expect
@@ -218,4 +223,33 @@ describe('Redis gone silent', () => {
       .toBeGreaterThan(countedBefore);
     direct.disconnect();
   });
+});
+
+describe('Redis gone silent at shutdown', () => {
+  it('still shuts down within seconds, its last events in the outbox', async () => {
+    const relay = await tcpRelay(testServiceUrls().redisUrl);
+    const h = await startServing({ bundleDir: inject('bootstrapBundle'), env: { REDIS_URL: relay.url() } });
+    try {
+      await storefront(h.serving).chat('before', 'where is my order?');
+      relay.silence();
+      await storefront(h.serving).chat('silent', 'where is my order?');
+      const started = performance.now();
+      // Before: close() waited until Redis answered again, forever in a blackhole.
+      const closed = await Promise.race([
+        h.serving.close().then(() => true),
+        new Promise<false>((r) => setTimeout(r, 15_000, false)),
+      ]);
+      expect(closed).toBe(true);
+      expect(performance.now() - started).toBeLessThan(6_000);
+      expect(h.serving.publisher.spilled).toBeGreaterThanOrEqual(1);
+      const pool = createPool(h.db.url, 1);
+      const { rows } = await pool.query('SELECT count(*)::int AS n FROM "EventOutbox"');
+      await pool.end();
+      expect(rows[0].n).toBeGreaterThanOrEqual(1);
+    } finally {
+      relay.hear();
+      await h.close().catch(() => undefined);
+      await relay.close();
+    }
+  }, 60_000);
 });

@@ -15,6 +15,23 @@ import type pg from 'pg';
 /** Events wait this long for company: analytics is not in a hurry, and fewer, fuller jobs cost less. */
 const FLUSH_MS = 50;
 const RELAY_MS = 2_000;
+/**
+ * How long a send to the event queue may take. Its connection waits out reconnects (BullMQ needs that), so
+ * a Redis gone silent without closing held a send forever: every later flush queued behind it and the
+ * events piled up in memory instead of in the outbox, and shutdown never ended.
+ */
+const SEND_TIMEOUT_MS = 2_000;
+
+class SendTimeout extends Error {}
+
+/** `work`, or a SendTimeout after `ms` (the work may still land later: analytics records an event once). */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SendTimeout(`${what}: no answer from Redis within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 // Kept jobs are for looking at, and a job holds up to MAX_INTERACTION_BATCH events (~0.3 MB): counts
 // sized so that what Redis keeps stays in the tens of megabytes.
 const JOB_OPTIONS = {
@@ -88,10 +105,11 @@ export class InteractionPublisher {
     if (!events.length) return;
     if (this.redisReady()) {
       try {
-        await this.queue?.addBulk(batchJobs(events));
+        await within(this.send(events), SEND_TIMEOUT_MS, 'sending events');
         this.published += events.length;
         return;
       } catch (e) {
+        this.dropIfSilent(e);
         this.options.logger.warn(
           { err: (e as Error).message, events: events.length },
           'event queue unavailable; keeping events in the outbox',
@@ -142,7 +160,10 @@ export class InteractionPublisher {
       if (rows.length) {
         // Rows spilled by a replica of before version 2 still hold the customer's text: it stays here.
         const events = rows.map((r) => upgradeInteractionEvent(r.payload) as TInteractionEvent);
-        await this.queue?.addBulk(batchJobs(events));
+        await within(this.send(events), SEND_TIMEOUT_MS, 'relaying the outbox').catch((e) => {
+          this.dropIfSilent(e);
+          throw e;
+        });
         await client.query(`DELETE FROM "EventOutbox" WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
         sent = rows.length;
       }
@@ -158,12 +179,30 @@ export class InteractionPublisher {
     return sent;
   }
 
+  private async send(events: TInteractionEvent[]): Promise<void> {
+    await this.queue?.addBulk(batchJobs(events));
+  }
+
+  /**
+   * A send that got no answer: the connection is dropped so the next flushes see Redis away and go to the
+   * outbox at once (ioredis reconnects, and the relay sends the outbox once Redis answers).
+   */
+  private dropIfSilent(e: unknown) {
+    if (!(e instanceof SendTimeout) || this.options.connection?.status !== 'ready') return;
+    this.options.logger.warn(
+      'the event queue did not answer: reconnecting, events go to the outbox meanwhile',
+    );
+    this.options.connection.disconnect(true);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.relayTimer);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.flushing;
     await this.flush();
-    await this.queue?.close().catch(() => undefined);
+    await within(this.queue?.close() ?? Promise.resolve(), SEND_TIMEOUT_MS, 'closing the event queue').catch(
+      () => undefined,
+    );
   }
 }
