@@ -22,10 +22,16 @@ type TConfirmedMove = {
 
 /**
  * The Redis client a long-lived process announces moves with: connects on first use and fails a publish
- * fast when Redis is away (the move stands; replicas find it on their next registry poll).
+ * fast when Redis is away or silent (the move stands; replicas find it on their next registry poll). Without
+ * the command timeout, a Redis that stops answering without closing held the engineer's Promote for good.
  */
 export function announcerRedis(url: string): Redis {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    commandTimeout: 2_000,
+  });
   redis.on('error', () => undefined);
   return redis;
 }
