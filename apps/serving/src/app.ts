@@ -67,15 +67,31 @@ function redisClient(url: string, logger: Logger): Redis {
   redis.on('error', (e) => logger.debug({ err: e.message }, 'redis error'));
   // A Redis that stops answering without closing (a failover whose old address drops packets) kept the
   // connection 'ready', so every call waited out its command timeout: each turn took 1 s for as long as it
-  // lasted (test/resilience.test.ts, "Redis gone silent"). The first timeout drops the connection instead:
-  // calls fail at once and turns take their no-Redis paths while ioredis reconnects.
+  // lasted (test/resilience.test.ts, "Redis gone silent"). A timeout is checked with a PING: a Redis that
+  // answers it was only slow, or this process was (a long GC pause runs the timer before the reply is read),
+  // and dropping the connection would cost the sessions' Redis reads for their TTL (SessionStore.doubt).
+  // A PING that times out too drops the connection: calls fail at once and turns take their no-Redis paths
+  // while ioredis reconnects.
+  let checking = false;
+  const timedOut = (e: unknown) => e instanceof Error && e.message === 'Command timed out';
   const send = redis.sendCommand.bind(redis);
   redis.sendCommand = ((command, stream) => {
     const sent = send(command, stream);
     command.promise.catch((e: unknown) => {
-      if (redis.status !== 'ready' || !(e instanceof Error) || e.message !== 'Command timed out') return;
-      logger.warn('redis did not answer within 500 ms: reconnecting, turns go on without it meanwhile');
-      redis.disconnect(true);
+      if (checking || redis.status !== 'ready' || !timedOut(e)) return;
+      checking = true;
+      redis
+        .ping()
+        .catch((p: unknown) => {
+          if (redis.status !== 'ready' || !timedOut(p)) return;
+          logger.warn(
+            'redis did not answer within 500 ms, twice: reconnecting, turns go on without it meanwhile',
+          );
+          redis.disconnect(true);
+        })
+        .finally(() => {
+          checking = false;
+        });
     });
     return sent;
   }) as typeof redis.sendCommand;

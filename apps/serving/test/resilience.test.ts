@@ -172,7 +172,7 @@ describe('Redis gone silent', () => {
     await relay?.close();
   });
 
-  it('costs one command timeout, not one per call: turns go on without Redis at once, and use it again when it answers', async () => {
+  it('costs a second, not a second a turn: turns go on without Redis at once, and use it again when it answers', async () => {
     const turn = async (sessionId: string, text = 'where is my order?') => {
       const started = performance.now();
       const res = await h.serving.app.inject({
