@@ -200,6 +200,28 @@ describe('keys in a browser', () => {
     await other.context().close();
   });
 
+  it('a widget given a secret key does not start or send it, and says why in the console', async () => {
+    const other = await (await browser.newContext()).newPage();
+    const errors: string[] = [];
+    other.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    const sentTo: string[] = [];
+    other.on('request', (r) => r.url().startsWith(stack.servingUrl) && sentTo.push(r.url()));
+    // The shop's own page, with a secret key the console made pasted into the script tag by mistake.
+    const secret = `acsa_sk_${randomBytes(32).toString('base64url')}`;
+    await other.route(`${stack.origin}/secret-key-mistake`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><html lang="en"><title>Shop</title><script src="/acsa-widget.js" data-key="${secret}" data-api="${stack.servingUrl}"></script></html>`,
+      }),
+    );
+    await other.goto(`${stack.origin}/secret-key-mistake`);
+    await expect.poll(() => errors.join('\n')).toMatch(/data-key holds a secret API key .* publishable key/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await other.locator('[data-acsa-widget]').count()).toBe(0);
+    expect(sentTo).toEqual([]);
+    await other.context().close();
+  });
+
   it('refuses a secret key used from a browser, with an error that says why', async () => {
     const error = await page.evaluate(
       async ({ api, key }) => {

@@ -19,6 +19,14 @@ function start() {
     console.error('ACSA widget: the script tag needs data-key, a publishable API key for this site');
     return;
   }
+  // A secret key in a page is readable by every visitor: serving refuses it from a browser anyway, and the
+  // widget does not send it anywhere, so the mistake shows here, in words, before any request.
+  if (data.key.startsWith('acsa_sk_')) {
+    console.error(
+      "ACSA widget: data-key holds a secret API key (acsa_sk_…), which must never be in a web page: revoke it in the console's Admin page and use a publishable key (acsa_pk_…) bound to this site's origin",
+    );
+    return;
+  }
   window.AcsaWidget = createWidget({
     apiUrl: data.api ?? new URL(script?.src ?? location.href).origin,
     apiKey: data.key,
