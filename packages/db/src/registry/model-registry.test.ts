@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase, testServiceUrls } from '../testing/index.ts';
-import { moveAlias, registerModelVersion } from './model-registry.ts';
+import { createTestDatabase, raceBehindLock, type TestDatabase, testServiceUrls } from '../testing/index.ts';
+import { AliasMovedError, moveAlias, registerModelVersion } from './model-registry.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const manifest = (onnx: Uint8Array) => ({
@@ -111,5 +111,54 @@ describe('model registry', () => {
       expectedFrom: 'm2',
     });
     expect(back).toMatchObject({ fromVersionId: v2.id, toVersionId: v1.id, changed: true });
+  });
+
+  it('two first moves of a new alias at once: one wins, the other is told it moved (from what it saw) or moves from the winner', async () => {
+    const versions = [];
+    for (const name of ['first-a', 'first-b']) {
+      const onnx = bytes(name);
+      versions.push(
+        await registerModelVersion(db.prisma, { version: name, kind: 'k', manifest: manifest(onnx), onnx }),
+      );
+    }
+    const [a, b] = versions as [{ id: string }, { id: string }];
+    // Both read "no alias yet" before either writes: the aliases table is held against writes meanwhile.
+    const holdWrites = (tx: Parameters<Parameters<typeof raceBehindLock>[1]>[0]) =>
+      tx.$executeRawUnsafe('LOCK TABLE "ModelAlias" IN SHARE MODE');
+    const seen = await raceBehindLock(db.prisma, holdWrites, [
+      () =>
+        moveAlias(db.prisma, {
+          alias: 'race-seen',
+          toVersionId: a.id,
+          kind: 'PROMOTE',
+          actor,
+          expectedFrom: null,
+        }),
+      () =>
+        moveAlias(db.prisma, {
+          alias: 'race-seen',
+          toVersionId: b.id,
+          kind: 'PROMOTE',
+          actor,
+          expectedFrom: null,
+        }),
+    ]);
+    expect(seen.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const lost = seen.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(lost.reason).toBeInstanceOf(AliasMovedError);
+    expect(await db.prisma.aliasHistory.count({ where: { alias: 'race-seen' } })).toBe(1);
+
+    // Moves that name no expected state both happen, the second from the first.
+    const blind = await raceBehindLock(db.prisma, holdWrites, [
+      () => moveAlias(db.prisma, { alias: 'race-blind', toVersionId: a.id, kind: 'PROMOTE', actor }),
+      () => moveAlias(db.prisma, { alias: 'race-blind', toVersionId: b.id, kind: 'PROMOTE', actor }),
+    ]);
+    expect(blind.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    const history = await db.prisma.aliasHistory.findMany({
+      where: { alias: 'race-blind' },
+      orderBy: { id: 'asc' },
+    });
+    expect(history).toHaveLength(2);
+    expect(history[1]?.fromVersionId).toBe(history[0]?.toVersionId);
   });
 });
