@@ -8,14 +8,12 @@ export type CreatePrismaOptions = {
   max?: number;
   /** Give up opening a connection after this long; by default (0) the OS decides, minutes on a silent host. */
   connectTimeoutMs?: number;
-  /** PostgreSQL cancels a statement running longer (SQLSTATE 57014); none by default. */
-  statementTimeoutMs?: number;
   /**
-   * Give up on a statement's answer after this long and drop its connection: a server gone silent without
-   * closing (a failover whose old address drops packets) would otherwise hold the caller for the kernel's
-   * TCP timeouts. Longer than `statementTimeoutMs`, so a server that answers says why itself. None by default.
+   * PostgreSQL cancels a statement running longer (SQLSTATE 57014); none by default. There is no client-side
+   * answer limit (pg's query_timeout): Prisma's transactions release their connection without the error, so
+   * one whose statement got no answer in time would be pooled again with its ROLLBACK unsent.
    */
-  answerTimeoutMs?: number;
+  statementTimeoutMs?: number;
 };
 
 /**
@@ -28,9 +26,9 @@ export function createPrisma(options: CreatePrismaOptions): PrismaClient {
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 0,
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
-    ...(options.answerTimeoutMs ? { query_timeout: options.answerTimeoutMs } : {}),
-    // Idle pooled connections to a server that vanished are found out before a request picks one.
+    // TCP keepalive from 30 s idle (the kernel's probe interval and count then apply).
     keepAlive: true,
+    keepAliveInitialDelayMillis: 30_000,
   });
   return new PrismaClient({ adapter });
 }

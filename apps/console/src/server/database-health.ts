@@ -37,6 +37,10 @@ export async function checkDatabase(): Promise<TDatabaseHealth> {
     await Promise.race([prisma.$queryRaw`SELECT 1`, timeout]);
     return { ok: true };
   } catch (err) {
+    // A fresh client for the next probe: this one's only connection may be stuck on a SELECT 1 a silent
+    // server never answers, and every later probe would queue behind it long after the database is back.
+    if (client?.prisma === prisma) client = undefined;
+    void prisma.$disconnect().catch(() => undefined);
     return { ok: false, error: publicMessage(err, url) };
   } finally {
     clearTimeout(timer);

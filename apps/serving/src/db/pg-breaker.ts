@@ -11,10 +11,11 @@ import {
 import type pg from 'pg';
 
 /**
- * SQLSTATEs that say the server is away, refusing connections or too slow to answer (57014: a statement
- * cancelled by statement_timeout, see db/pool.ts), not that a statement was wrong.
+ * SQLSTATEs that say the server is away or refusing connections, not that a statement was wrong. Not 57014
+ * (a statement cancelled by statement_timeout, db/pool.ts): a slow statement on a server that answers is a
+ * plan or a query to fix, a 500 that alerts, and must not take the database away from every turn.
  */
-const DOWN_STATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
+const DOWN_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
 const DOWN_SOCKET = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -34,10 +35,16 @@ export function isPgUnavailable(e: unknown): boolean {
   const code = (e as { code?: unknown }).code;
   if (typeof code === 'string' && (DOWN_STATES.has(code) || code.startsWith('08') || DOWN_SOCKET.has(code)))
     return true;
-  return (
-    /Connection terminated|not queryable|timeout exceeded when trying to connect/i.test(e.message) ||
-    isNoAnswer(e)
-  );
+  return /Connection terminated|not queryable/i.test(e.message) || isNoAnswer(e);
+}
+
+/**
+ * Every connection of the pool stayed busy past db/pool.ts's connect limit: this process is overloaded,
+ * while PostgreSQL answers. Refused like an outage (503, try again shortly), but not counted by the breaker,
+ * which would otherwise refuse every turn for a queue that drains in seconds.
+ */
+export function isPoolBusy(e: unknown): boolean {
+  return e instanceof Error && e.message === 'timeout exceeded when trying to connect';
 }
 
 /**
@@ -124,6 +131,13 @@ export function guardPool(pool: pg.Pool, options: TPgBreakerOptions = {}) {
       cause,
     });
   };
+  const busy = (cause: unknown) => {
+    options.onRejected?.();
+    return new AppError('UNAVAILABLE', 'the shop database is busy; try again shortly', {
+      retryAfter: 1,
+      cause,
+    });
+  };
 
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
   const probe = () => query('SELECT 1');
@@ -138,6 +152,7 @@ export function guardPool(pool: pg.Pool, options: TPgBreakerOptions = {}) {
     } catch (e) {
       if (e instanceof BrokenCircuitError) throw refuse(e);
       if (isPgUnavailable(e)) throw refuse(e);
+      if (isPoolBusy(e)) throw busy(e);
       throw e;
     }
   };

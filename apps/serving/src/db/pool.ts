@@ -13,8 +13,10 @@ pg.defaults.parseInputDatesAsUTC = true;
  * - `connectMs`: a new connection, and a statement's wait for a free one of the pool;
  * - `statementMs`: PostgreSQL cancels a statement running longer (SQLSTATE 57014), so a slow one stops
  *   costing the server too;
- * - `answerMs`: the client gives up on a statement's answer (pg's query_timeout) and drops the connection;
- *   longer than `statementMs`, so a server that answers says why itself.
+ * - `answerMs`: the client gives up on a statement's answer (pg's query_timeout); longer than `statementMs`,
+ *   so a server that answers says why itself. Through `pool.query` the connection is then dropped; a client
+ *   checked out of the pool (the outbox relay) must be released with the error, or it is pooled again with
+ *   its transaction's ROLLBACK never sent.
  * A turn's statements take milliseconds, a batch of 64 turns about 10 ms; the registry's read a model's bytes.
  */
 export const PG_LIMITS = {
@@ -47,8 +49,10 @@ export function createPool(
     connectionTimeoutMillis: limits.connectMs,
     statement_timeout: limits.statementMs,
     query_timeout: limits.answerMs,
-    // Idle pooled connections to a server that vanished are found out instead of failing the next turn late.
+    // TCP keepalive from 30 s idle (the kernel's probe interval and count then apply): connections through
+    // NAT and conntrack stay open, and one to a server that vanished is found out eventually.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 30_000,
   });
   pool.on('error', onIdleError);
   return pool;

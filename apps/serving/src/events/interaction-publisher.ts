@@ -171,6 +171,10 @@ export class InteractionPublisher {
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
       this.options.logger.warn({ err: (e as Error).message }, 'outbox relay failed; will retry');
+      // Never pooled again after a failure: a statement that got no answer in time (pg's query_timeout)
+      // leaves its connection open and its ROLLBACK unsent, and late answers would leave a transaction
+      // open on it for the next user of the pool (a turn's INSERT inside it, lost at the next disconnect).
+      broken ??= e as Error;
     } finally {
       client.off('error', onError);
       client.release(broken);

@@ -134,7 +134,7 @@ describe('acsa data import', () => {
     const { code, stdout } = await acsa('data', 'import', path, '--new-intents', '--dry-run');
     expect(code).toBe(0);
     expect(stdout).toContain(
-      "new intents  1 new to the shop (no reply template knows them yet): card_arrival",
+      'new intents  1 new to the shop (no reply template knows them yet): card_arrival',
     );
   }, 30_000);
 

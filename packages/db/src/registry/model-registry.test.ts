@@ -114,7 +114,7 @@ describe('model registry', () => {
   });
 
   it('two first moves of a new alias at once: one wins, the other is told it moved (from what it saw) or moves from the winner', async () => {
-    const versions = [];
+    const versions: { id: string }[] = [];
     for (const name of ['first-a', 'first-b']) {
       const onnx = bytes(name);
       versions.push(

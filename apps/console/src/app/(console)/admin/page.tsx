@@ -88,7 +88,9 @@ export default async function AdminPage() {
           Reviewers label and handle escalations; engineers also run training, move models and read the
           queues; admins also manage keys and users. A new role applies from the user's next click. Sign-in
           holds an email after {SIGN_IN_LIMITS.perEmailAndAddress} wrong passwords from one address for{' '}
-          {SIGN_IN_WINDOW_MIN} minutes; clearing a user's failed sign-ins lets them try again at once.
+          {SIGN_IN_WINDOW_MIN} minutes, and an address after {SIGN_IN_LIMITS.perAddress} whatever the emails.
+          Clearing a user's failed sign-ins (counted from every address) lifts the holds their own failures
+          caused.
         </p>
         <table>
           <thead>
