@@ -132,18 +132,22 @@ describe('sign-in limits', () => {
     });
   const guard = (email: string, password: string, address: string) =>
     signInGuarded(auth, db.prisma, { email, password, headers: from(address) });
+  /** A reviewer whose password is 'right-pass'. */
+  const reviewer = async (email: string) => {
+    const u = await db.prisma.user.create({ data: { email, name: 'Guarded', role: 'REVIEWER' } });
+    await db.prisma.account.create({
+      data: {
+        providerId: 'credential',
+        accountId: u.id,
+        userId: u.id,
+        password: await hashPassword('right-pass'),
+      },
+    });
+    return u;
+  };
   beforeAll(async () => {
-    for (const email of ['guard@example.com', 'burst@example.com', 'owner@example.com']) {
-      const u = await db.prisma.user.create({ data: { email, name: 'Guarded', role: 'REVIEWER' } });
-      await db.prisma.account.create({
-        data: {
-          providerId: 'credential',
-          accountId: u.id,
-          userId: u.id,
-          password: await hashPassword('right-pass'),
-        },
-      });
-    }
+    for (const email of ['guard@example.com', 'burst@example.com', 'owner@example.com'])
+      await reviewer(email);
   });
 
   it('takes the address the proxy saw, never one the client wrote', () => {
@@ -187,16 +191,7 @@ describe('sign-in limits', () => {
     const admin = await db.prisma.user.findFirstOrThrow({ where: { role: 'ADMIN', disabledAt: null } });
     const users: { id: string }[] = [];
     for (const email of ['mistyped@example.com', 'neighbour@example.com']) {
-      const u = await db.prisma.user.create({ data: { email, name: 'Held', role: 'REVIEWER' } });
-      await db.prisma.account.create({
-        data: {
-          providerId: 'credential',
-          accountId: u.id,
-          userId: u.id,
-          password: await hashPassword('right-pass'),
-        },
-      });
-      users.push(u);
+      users.push(await reviewer(email));
       for (let i = 0; i < SIGN_IN_LIMITS.perEmailAndAddress; i++)
         expect((await guard(email, `wrong-${i}`, '203.0.113.30')).ok).toBe(false);
       expect(await guard(email, 'right-pass', '203.0.113.30')).toMatchObject({ reason: 'throttled' });
