@@ -14,6 +14,8 @@ export type CreatePrismaOptions = {
    * one whose statement got no answer in time would be pooled again with its ROLLBACK unsent.
    */
   statementTimeoutMs?: number;
+  /** A statement waiting longer for a lock fails (SQLSTATE 55P03) instead of waiting; none by default. */
+  lockTimeoutMs?: number;
 };
 
 /**
@@ -26,6 +28,7 @@ export function createPrisma(options: CreatePrismaOptions): PrismaClient {
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 0,
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
     // TCP keepalive from 30 s idle (the kernel's probe interval and count then apply).
     keepAlive: true,
     keepAliveInitialDelayMillis: 30_000,

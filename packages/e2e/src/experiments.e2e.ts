@@ -57,6 +57,43 @@ async function traffic(
 }
 
 describe('experiments', () => {
+  it('a page whose table a long change holds says so within seconds, and shows once asked again', async () => {
+    const eli = await signedIn(browser, 'engineer');
+    let release = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let locked = () => {};
+    const isLocked = new Promise<void>((r) => {
+      locked = r;
+    });
+    // As a migration does: the experiments table held against every reader until it commits.
+    const holder = prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe('LOCK TABLE "Experiment" IN ACCESS EXCLUSIVE MODE');
+        locked();
+        await released;
+      },
+      { timeout: 40_000, maxWait: 5_000 },
+    );
+    try {
+      await isLocked;
+      const started = Date.now();
+      await eli.goto(url('/experiments'));
+      await eli.getByRole('heading', { name: 'This page could not be loaded' }).waitFor({ timeout: 20_000 });
+      // The console's lock limit (10 s), not the database's statement limit or a hang.
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(await eli.getByRole('navigation', { name: 'Console' }).isVisible()).toBe(true);
+      await checkPage(eli, 'page-error');
+    } finally {
+      release();
+      await holder;
+    }
+    await eli.getByRole('button', { name: 'Try again' }).click();
+    await eli.getByRole('heading', { name: 'Experiments', level: 1 }).waitFor();
+    await eli.context().close();
+  });
+
   it('an engineer reads an A/B test with its sequential p-value and concludes it, production moving to the winner', async () => {
     const eli = await signedIn(browser, 'engineer');
     if ((await prisma.experiment.count()) === 0) {

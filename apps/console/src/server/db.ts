@@ -7,11 +7,17 @@ const holder = globalThis as unknown as { acsaPrisma?: PrismaClient };
 
 /**
  * Limits on the console's database: 5 s for a new connection (a page on a database that is down or silent
- * fails then, not when the kernel gives up) and 60 s for a statement, which PostgreSQL cancels past it (the
- * console's heaviest, an import's bulk insert or a week's percentiles, take a few). A statement already sent on
- * a connection that went silent waits for TCP: see createPrisma on why there is no client-side answer limit.
+ * fails then, not when the kernel gives up), 10 s waiting for a lock (a migration or a long change holding a
+ * table: the page says so and offers to try again, app/(console)/error.tsx) and 60 s for a statement, which
+ * PostgreSQL cancels past it (the console's heaviest, an import's bulk insert or a week's percentiles, take a
+ * few). A statement already sent on a connection that went silent waits for TCP: see createPrisma on why
+ * there is no client-side answer limit.
  */
-export const CONSOLE_DB_LIMITS = { connectTimeoutMs: 5_000, statementTimeoutMs: 60_000 };
+export const CONSOLE_DB_LIMITS = {
+  connectTimeoutMs: 5_000,
+  lockTimeoutMs: 10_000,
+  statementTimeoutMs: 60_000,
+};
 
 export function db(): PrismaClient {
   holder.acsaPrisma ??= createPrisma({ url: loadEnv().DATABASE_URL, max: 8, ...CONSOLE_DB_LIMITS });
