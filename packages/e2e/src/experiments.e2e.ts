@@ -91,6 +91,35 @@ describe('experiments', () => {
     }
     await eli.getByRole('button', { name: 'Try again' }).click();
     await eli.getByRole('heading', { name: 'Experiments', level: 1 }).waitFor();
+
+    // The console's own frame (who is signed in, read on every page) held the same way: the page says so too.
+    let releaseUsers = () => {};
+    const usersReleased = new Promise<void>((r) => {
+      releaseUsers = r;
+    });
+    let usersLocked = () => {};
+    const isUsersLocked = new Promise<void>((r) => {
+      usersLocked = r;
+    });
+    const usersHolder = prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe('LOCK TABLE "User" IN ACCESS EXCLUSIVE MODE');
+        usersLocked();
+        await usersReleased;
+      },
+      { timeout: 40_000, maxWait: 5_000 },
+    );
+    try {
+      await isUsersLocked;
+      await eli.goto(url('/models'));
+      await eli.getByRole('heading', { name: 'This page could not be loaded' }).waitFor({ timeout: 20_000 });
+      await checkPage(eli, 'page-error-frame');
+    } finally {
+      releaseUsers();
+      await usersHolder;
+    }
+    await eli.getByRole('button', { name: 'Try again' }).click();
+    await eli.getByRole('heading', { name: 'Model registry', level: 1 }).waitFor();
     await eli.context().close();
   });
 
