@@ -61,37 +61,30 @@ function redisClient(url: string, logger: Logger): Redis {
     enableOfflineQueue: false,
     commandTimeout: 500,
     connectTimeout: 2_000,
+    // Commands that already failed (their callers took the no-Redis path) are not sent again after a
+    // reconnect: a rate-limit INCR or a failed-lookup count applied late, or twice, would count a shopper twice.
+    autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 1,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
   redis.on('error', (e) => logger.debug({ err: e.message }, 'redis error'));
   // A Redis that stops answering without closing (a failover whose old address drops packets) kept the
   // connection 'ready', so every call waited out its command timeout: each turn took 1 s for as long as it
-  // lasted (test/resilience.test.ts, "Redis gone silent"). A timeout is checked with a PING: a Redis that
-  // answers it was only slow, or this process was (a long GC pause runs the timer before the reply is read),
-  // and dropping the connection would cost the sessions' Redis reads for their TTL (SessionStore.doubt).
-  // A PING that times out too drops the connection: calls fail at once and turns take their no-Redis paths
-  // while ioredis reconnects.
-  let checking = false;
-  const timedOut = (e: unknown) => e instanceof Error && e.message === 'Command timed out';
+  // lasted (test/resilience.test.ts, "Redis gone silent"). The first timeout drops the connection instead:
+  // calls fail at once and turns take their no-Redis paths while ioredis reconnects. A timeout that was only
+  // this process's own pause costs the same: the session store already distrusts Redis after any timeout of
+  // its own commands (SessionStore.doubt), and a check by PING doubled the time to notice real silence.
   const send = redis.sendCommand.bind(redis);
   redis.sendCommand = ((command, stream) => {
     const sent = send(command, stream);
     command.promise.catch((e: unknown) => {
-      if (checking || redis.status !== 'ready' || !timedOut(e)) return;
-      checking = true;
-      redis
-        .ping()
-        .catch((p: unknown) => {
-          if (redis.status !== 'ready' || !timedOut(p)) return;
-          logger.warn(
-            'redis did not answer within 500 ms, twice: reconnecting, turns go on without it meanwhile',
-          );
-          redis.disconnect(true);
-        })
-        .finally(() => {
-          checking = false;
-        });
+      if (redis.status !== 'ready' || !(e instanceof Error) || e.message !== 'Command timed out') return;
+      try {
+        logger.warn('redis did not answer within 500 ms: reconnecting, turns go on without it meanwhile');
+        redis.disconnect(true);
+      } catch {
+        // Never let the watch itself end the process.
+      }
     });
     return sent;
   }) as typeof redis.sendCommand;

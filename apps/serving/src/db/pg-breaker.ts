@@ -140,7 +140,17 @@ export function guardPool(pool: pg.Pool, options: TPgBreakerOptions = {}) {
   };
 
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
-  const probe = () => query('SELECT 1');
+  // A probe that waited past the connect limit for a free connection learnt nothing: counted as the server
+  // not answering. Left as pool-busy (which the breaker does not count), cockatiel would take it for a success
+  // and close the circuit while PostgreSQL is still silent.
+  const probe = () =>
+    query('SELECT 1').catch((e: unknown) => {
+      if (isPoolBusy(e))
+        throw new Error(
+          'Connection terminated due to connection timeout (the probe found no free connection)',
+        );
+      throw e;
+    });
   const guarded = async (args: unknown[]) => {
     if (breaker.state !== CircuitState.Closed) {
       // Open: once halfOpenAfterMs has passed, execute() runs the probe (half-open), else refuses at once.

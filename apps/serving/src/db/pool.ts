@@ -46,6 +46,9 @@ export function createPool(
     // transaction, a migration) fails after this instead of holding the turn writer, which sends one
     // statement at a time, and every turn queued behind it.
     lock_timeout: 2_000,
+    // A transaction left idle (its client gone silent mid-way, e.g. the outbox relay's) is ended by the
+    // server, its row locks with it; serving's transactions are idle for at most one Redis send (2 s).
+    idle_in_transaction_session_timeout: 10_000,
     connectionTimeoutMillis: limits.connectMs,
     statement_timeout: limits.statementMs,
     query_timeout: limits.answerMs,
