@@ -19,6 +19,33 @@ afterAll(async () => {
 
 const version = (name: string) => bareModelVersion(prisma, name);
 
+/** Holds `table` ACCESS EXCLUSIVE in a transaction of its own until `release()`. */
+async function holdTable(table: string) {
+  let release = () => {};
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
+  let locked = () => {};
+  const isLocked = new Promise<void>((r) => {
+    locked = r;
+  });
+  const holder = prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(`LOCK TABLE "${table}" IN ACCESS EXCLUSIVE MODE`);
+      locked();
+      await released;
+    },
+    { timeout: 40_000, maxWait: 5_000 },
+  );
+  await Promise.race([isLocked, holder]);
+  return {
+    async release() {
+      release();
+      await holder;
+    },
+  };
+}
+
 /** `sessions` one-turn conversations served by a variant, the first `escalated` of them handed over. */
 async function traffic(
   variant: string,
@@ -59,25 +86,9 @@ async function traffic(
 describe('experiments', () => {
   it('a page whose table a long change holds says so within seconds, and shows once asked again', async () => {
     const eli = await signedIn(browser, 'engineer');
-    let release = () => {};
-    const released = new Promise<void>((r) => {
-      release = r;
-    });
-    let locked = () => {};
-    const isLocked = new Promise<void>((r) => {
-      locked = r;
-    });
-    // As a migration does: the experiments table held against every reader until it commits.
-    const holder = prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRawUnsafe('LOCK TABLE "Experiment" IN ACCESS EXCLUSIVE MODE');
-        locked();
-        await released;
-      },
-      { timeout: 40_000, maxWait: 5_000 },
-    );
+    // As a migration does: the table held against every reader until it commits.
+    const held = await holdTable('Experiment');
     try {
-      await isLocked;
       const started = Date.now();
       await eli.goto(url('/experiments'));
       await eli.getByRole('heading', { name: 'This page could not be loaded' }).waitFor({ timeout: 20_000 });
@@ -86,37 +97,19 @@ describe('experiments', () => {
       expect(await eli.getByRole('navigation', { name: 'Console' }).isVisible()).toBe(true);
       await checkPage(eli, 'page-error');
     } finally {
-      release();
-      await holder;
+      await held.release();
     }
     await eli.getByRole('button', { name: 'Try again' }).click();
     await eli.getByRole('heading', { name: 'Experiments', level: 1 }).waitFor();
 
     // The console's own frame (who is signed in, read on every page) held the same way: the page says so too.
-    let releaseUsers = () => {};
-    const usersReleased = new Promise<void>((r) => {
-      releaseUsers = r;
-    });
-    let usersLocked = () => {};
-    const isUsersLocked = new Promise<void>((r) => {
-      usersLocked = r;
-    });
-    const usersHolder = prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRawUnsafe('LOCK TABLE "User" IN ACCESS EXCLUSIVE MODE');
-        usersLocked();
-        await usersReleased;
-      },
-      { timeout: 40_000, maxWait: 5_000 },
-    );
+    const users = await holdTable('User');
     try {
-      await isUsersLocked;
       await eli.goto(url('/models'));
       await eli.getByRole('heading', { name: 'This page could not be loaded' }).waitFor({ timeout: 20_000 });
       await checkPage(eli, 'page-error-frame');
     } finally {
-      releaseUsers();
-      await usersHolder;
+      await users.release();
     }
     await eli.getByRole('button', { name: 'Try again' }).click();
     await eli.getByRole('heading', { name: 'Model registry', level: 1 }).waitFor();
