@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
+import { answerScrape, type TMetricsSource } from '@acsa/core/metrics-http';
 
 export type THealthCheck = () => Promise<Record<string, unknown>>;
-export type TMetricsSource = { contentType: string; render(): Promise<string> };
 
 /**
  * A bare health endpoint: the trainer has no API of its own, but orchestrators need a liveness probe, and
@@ -10,13 +10,7 @@ export type TMetricsSource = { contentType: string; render(): Promise<string> };
 export function createHealthServer(check: THealthCheck, metrics?: TMetricsSource): Server {
   return createServer((req, res) => {
     if (metrics && req.method === 'GET' && req.url === '/metrics') {
-      metrics.render().then(
-        (body) => res.writeHead(200, { 'content-type': metrics.contentType }).end(body),
-        (err: unknown) =>
-          res
-            .writeHead(503, { 'content-type': 'text/plain' })
-            .end(`metrics unavailable: ${err instanceof Error ? err.message : String(err)}`),
-      );
+      answerScrape(res, metrics);
       return;
     }
     if (req.method !== 'GET' || (req.url !== '/healthz' && req.url !== '/')) {

@@ -1,14 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-export type TMetricsSource = { contentType: string; render(): Promise<string> };
+import { answerScrape, type TMetricsSource } from '@acsa/core/metrics-http';
 
 /**
  * Prometheus's scrape endpoint, `GET /metrics`, on a port of its own (METRICS_PORT) apart from the API's:
  * the series name intents, escalation rates, model versions and experiment variants, so only the scraper
  * may reach them, while the API port is the shoppers'. Bare node:http as the trainer's health port is: a
- * cluster primary serves it without loading Fastify. A scrape that fails (a worker that died during it) is
- * 503, which Prometheus records as a failed scrape rather than as missing series.
+ * cluster primary serves it without loading Fastify.
  */
 export function createMetricsServer(source: TMetricsSource): Server {
   return createServer((req, res) => {
@@ -18,13 +16,7 @@ export function createMetricsServer(source: TMetricsSource): Server {
         .end('{"error":{"code":"NOT_FOUND","message":"only GET /metrics is served on this port"}}');
       return;
     }
-    source.render().then(
-      (body) => res.writeHead(200, { 'content-type': source.contentType }).end(body),
-      (err: unknown) =>
-        res
-          .writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
-          .end(`metrics unavailable: ${err instanceof Error ? err.message : String(err)}`),
-    );
+    answerScrape(res, source);
   });
 }
 

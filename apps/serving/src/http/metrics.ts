@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
+import type { TMetricsSource } from '@acsa/core/metrics-http';
 import client, { AggregatorRegistry } from 'prom-client';
-import type { TMetricsSource } from './metrics-server.ts';
 
 /**
  * In the cluster primary, before forking: the scrape answer, every worker's registry gathered over IPC
