@@ -53,13 +53,16 @@ export type TAppOptions = {
   redisPrefix?: string;
 };
 
+/** How long the hot path's Redis commands may take. */
+const REDIS_COMMAND_TIMEOUT_MS = 500;
+
 /** Redis for the hot path fails fast: a dead Redis must cost a turn milliseconds, not seconds. */
 function redisClient(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {
     // Not enableAutoPipelining: it took Redis's CPU per turn from 0.14 to 0.09 ms at 800 turns/s, but a
     // worker's peak RSS from ~250 to ~300 MB, the limit (bench/serving/results/2026-12-06-everything.md).
     enableOfflineQueue: false,
-    commandTimeout: 500,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     connectTimeout: 2_000,
     // Commands that already failed (their callers took the no-Redis path) are not sent again after a
     // reconnect: a rate-limit INCR or a failed-lookup count applied late, or twice, would count a shopper twice.
@@ -74,18 +77,21 @@ function redisClient(url: string, logger: Logger): Redis {
   // calls fail at once and turns take their no-Redis paths while ioredis reconnects. A timeout that was only
   // this process's own pause costs the same: the session store already distrusts Redis after any timeout of
   // its own commands (SessionStore.doubt), and a check by PING doubled the time to notice real silence.
+  const onFailed = (e: unknown) => {
+    if (redis.status !== 'ready' || !(e instanceof Error) || e.message !== 'Command timed out') return;
+    try {
+      logger.warn(
+        `redis did not answer within ${REDIS_COMMAND_TIMEOUT_MS} ms: reconnecting, turns go on without it meanwhile`,
+      );
+      redis.disconnect(true);
+    } catch {
+      // Never let the watch itself end the process.
+    }
+  };
   const send = redis.sendCommand.bind(redis);
   redis.sendCommand = ((command, stream) => {
     const sent = send(command, stream);
-    command.promise.catch((e: unknown) => {
-      if (redis.status !== 'ready' || !(e instanceof Error) || e.message !== 'Command timed out') return;
-      try {
-        logger.warn('redis did not answer within 500 ms: reconnecting, turns go on without it meanwhile');
-        redis.disconnect(true);
-      } catch {
-        // Never let the watch itself end the process.
-      }
-    });
+    command.promise.catch(onFailed);
     return sent;
   }) as typeof redis.sendCommand;
   return redis;

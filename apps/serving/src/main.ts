@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { createLogger } from '@acsa/core/logger';
+import type { TMetricsSource } from '@acsa/core/metrics-http';
 import { loadEnvOrExit } from './env.ts';
 import { reportToPrimary, workerMetrics } from './http/metrics.ts';
 import { createMetricsServer, listenMetrics } from './http/metrics-server.ts';
@@ -13,7 +14,7 @@ const logger = createLogger({
 });
 
 /** The scrape port, bound before the API's: a taken METRICS_PORT stops serving before it takes turns. */
-async function serveMetrics(source: Parameters<typeof createMetricsServer>[0]): Promise<void> {
+async function serveMetrics(source: TMetricsSource): Promise<void> {
   const port = await listenMetrics(createMetricsServer(source), env.METRICS_PORT, env.HOST);
   logger.info({ port, host: env.HOST }, 'metrics listening');
 }

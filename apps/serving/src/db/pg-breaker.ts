@@ -6,7 +6,6 @@ import {
   ConsecutiveBreaker,
   circuitBreaker,
   handleWhen,
-  type IBreaker,
 } from 'cockatiel';
 import type pg from 'pg';
 
@@ -47,36 +46,30 @@ export function isPoolBusy(e: unknown): boolean {
   return e instanceof Error && e.message === 'timeout exceeded when trying to connect';
 }
 
+/** The breaker's probe found no free connection of its pool in time: it learnt nothing of the server. */
+class ProbeWithoutConnection extends Error {}
+
 /**
  * The server did not answer at all within db/pool.ts's limits: a connection that got no reply, a statement
- * whose answer never came. A refused or cut connection fails in microseconds and may be a blip, so the
- * breaker waits for several in a row; silence costs each turn seconds, so one is enough to open it.
+ * whose answer never came (or a probe that could not even ask). A refused or cut connection fails in
+ * microseconds and may be a blip, so the breaker waits for several in a row; silence costs each turn seconds,
+ * so one is enough to open it.
  */
 export function isNoAnswer(e: unknown): boolean {
-  return e instanceof Error && /^Query read timeout$|due to connection timeout/.test(e.message);
+  return (
+    e instanceof ProbeWithoutConnection ||
+    (e instanceof Error && /^Query read timeout$|due to connection timeout/.test(e.message))
+  );
 }
 
 /** Opens after `threshold` failures in a row, or at once on a statement PostgreSQL never answered. */
-class PgBreaker implements IBreaker {
+class PgBreaker extends ConsecutiveBreaker {
   policy: CircuitBreakerPolicy | null = null;
-  private readonly consecutive: ConsecutiveBreaker;
-  constructor(threshold: number) {
-    this.consecutive = new ConsecutiveBreaker(threshold);
-  }
-  get state() {
-    return this.consecutive.state;
-  }
-  set state(value: number) {
-    this.consecutive.state = value;
-  }
-  success() {
-    this.consecutive.success();
-  }
-  failure() {
+  override failure() {
     // cockatiel records the failure (lastFailure) just before asking whether to open.
     const last = this.policy?.lastFailure;
     const silent = last !== undefined && 'error' in last && isNoAnswer(last.error);
-    return this.consecutive.failure() || silent;
+    return super.failure() || silent;
   }
 }
 
@@ -145,11 +138,9 @@ export function guardPool(pool: pg.Pool, options: TPgBreakerOptions = {}) {
   // and close the circuit while PostgreSQL is still silent.
   const probe = () =>
     query('SELECT 1').catch((e: unknown) => {
-      if (isPoolBusy(e))
-        throw new Error(
-          'Connection terminated due to connection timeout (the probe found no free connection)',
-        );
-      throw e;
+      throw isPoolBusy(e)
+        ? new ProbeWithoutConnection('the probe found no free connection', { cause: e })
+        : e;
     });
   const guarded = async (args: unknown[]) => {
     if (breaker.state !== CircuitState.Closed) {

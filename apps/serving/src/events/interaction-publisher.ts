@@ -11,6 +11,7 @@ import {
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
+import { NoAnswerError, withTimeout } from '../deadline.ts';
 
 /** Events wait this long for company: analytics is not in a hurry, and fewer, fuller jobs cost less. */
 const FLUSH_MS = 50;
@@ -22,16 +23,6 @@ const RELAY_MS = 2_000;
  */
 const SEND_TIMEOUT_MS = 2_000;
 
-class SendTimeout extends Error {}
-
-/** `work`, or a SendTimeout after `ms` (the work may still land later: analytics records an event once). */
-function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SendTimeout(`${what}: no answer from Redis within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
 // Kept jobs are for looking at, and a job holds up to MAX_INTERACTION_BATCH events (~0.3 MB): counts
 // sized so that what Redis keeps stays in the tens of megabytes.
 const JOB_OPTIONS = {
@@ -105,11 +96,10 @@ export class InteractionPublisher {
     if (!events.length) return;
     if (this.redisReady()) {
       try {
-        await within(this.send(events), SEND_TIMEOUT_MS, 'sending events');
+        await this.send(events, 'sending events');
         this.published += events.length;
         return;
       } catch (e) {
-        this.dropIfSilent(e);
         this.options.logger.warn(
           { err: (e as Error).message, events: events.length },
           'event queue unavailable; keeping events in the outbox',
@@ -160,10 +150,7 @@ export class InteractionPublisher {
       if (rows.length) {
         // Rows spilled by a replica of before version 2 still hold the customer's text: it stays here.
         const events = rows.map((r) => upgradeInteractionEvent(r.payload) as TInteractionEvent);
-        await within(this.send(events), SEND_TIMEOUT_MS, 'relaying the outbox').catch((e) => {
-          this.dropIfSilent(e);
-          throw e;
-        });
+        await this.send(events, 'relaying the outbox');
         await client.query(`DELETE FROM "EventOutbox" WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
         sent = rows.length;
       }
@@ -183,20 +170,24 @@ export class InteractionPublisher {
     return sent;
   }
 
-  private async send(events: TInteractionEvent[]): Promise<void> {
-    await this.queue?.addBulk(batchJobs(events));
-  }
-
   /**
-   * A send that got no answer: the connection is dropped so the next flushes see Redis away and go to the
+   * Adds the events' jobs within SEND_TIMEOUT_MS (the jobs may still land later: analytics records an event
+   * once). A send that got no answer drops the connection, so the next flushes see Redis away and go to the
    * outbox at once (ioredis reconnects, and the relay sends the outbox once Redis answers).
    */
-  private dropIfSilent(e: unknown) {
-    if (!(e instanceof SendTimeout) || this.options.connection?.status !== 'ready') return;
-    this.options.logger.warn(
-      'the event queue did not answer: reconnecting, events go to the outbox meanwhile',
-    );
-    this.options.connection.disconnect(true);
+  private async send(events: TInteractionEvent[], what: string): Promise<void> {
+    try {
+      if (!this.queue) return;
+      await withTimeout(this.queue.addBulk(batchJobs(events)), SEND_TIMEOUT_MS, what);
+    } catch (e) {
+      if (e instanceof NoAnswerError && this.options.connection?.status === 'ready') {
+        this.options.logger.warn(
+          'the event queue did not answer: reconnecting, events go to the outbox meanwhile',
+        );
+        this.options.connection.disconnect(true);
+      }
+      throw e;
+    }
   }
 
   async close(): Promise<void> {
@@ -205,8 +196,10 @@ export class InteractionPublisher {
     this.timer = null;
     await this.flushing;
     await this.flush();
-    await within(this.queue?.close() ?? Promise.resolve(), SEND_TIMEOUT_MS, 'closing the event queue').catch(
-      () => undefined,
-    );
+    await withTimeout(
+      this.queue?.close() ?? Promise.resolve(),
+      SEND_TIMEOUT_MS,
+      'closing the event queue',
+    ).catch(() => undefined);
   }
 }

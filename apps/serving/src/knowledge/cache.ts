@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { withTimeout } from '../deadline.ts';
 
 export type TCacheOptions = {
   /** null: no cache, every read goes to PostgreSQL. */
@@ -15,26 +16,6 @@ export type TCacheCounters = { hits: number; misses: number; errors: number };
 
 /** Connections that cannot answer now; ioredis would queue or reject the command anyway. */
 const DOWN = new Set(['reconnecting', 'close', 'end']);
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    // The rejection waits one turn of the event loop: when the loop itself was blocked past the deadline,
-    // an answer already sitting in the socket is read first and wins, instead of a false timeout.
-    const fail = () => reject(new Error(`redis: no answer in ${ms} ms`));
-    const timer = setTimeout(() => setImmediate(fail), ms);
-    timer.unref();
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
 
 /**
  * Cache-aside over Redis that never fails a read: any Redis error, timeout or outage falls through to the

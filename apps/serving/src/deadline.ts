@@ -1,0 +1,25 @@
+/** Thrown when a call got no answer within its deadline (the call may still land later). */
+export class NoAnswerError extends Error {}
+
+/**
+ * `promise`, or a NoAnswerError after `ms`. The rejection waits one turn of the event loop: when the loop
+ * itself was blocked past the deadline, an answer already sitting in the socket is read first and wins,
+ * instead of a false timeout. The timer never keeps the process alive.
+ */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what = 'redis'): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const fail = () => reject(new NoAnswerError(`${what}: no answer in ${ms} ms`));
+    const timer = setTimeout(() => setImmediate(fail), ms);
+    timer.unref();
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
