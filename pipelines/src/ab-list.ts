@@ -1,7 +1,6 @@
 import { AppError } from '@acsa/core/errors';
+import { isUuid } from '@acsa/core/ids';
 import type { ExperimentStatus, PrismaClient } from '@acsa/db';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type TExperimentListItem = {
   id: string;
@@ -43,7 +42,7 @@ export async function listExperiments(
 /** An experiment's id from its name or id; NOT_FOUND names what was asked for. */
 export async function resolveExperiment(prisma: PrismaClient, ref: string): Promise<string> {
   const row = await prisma.experiment.findFirst({
-    where: UUID.test(ref) ? { OR: [{ id: ref }, { name: ref }] } : { name: ref },
+    where: isUuid(ref) ? { OR: [{ id: ref }, { name: ref }] } : { name: ref },
     select: { id: true },
   });
   if (!row) throw new AppError('NOT_FOUND', `no experiment "${ref}"`, { field: 'experiment' });

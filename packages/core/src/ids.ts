@@ -10,3 +10,8 @@ export function uuidv7(now = Date.now()): string {
   const t = now.toString(16).padStart(12, '0');
   return `${t.slice(0, 8)}-${t.slice(8)}-7${randomUUID().slice(15)}`;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `s` is written as a UUID (any version): a reference a person typed may be an id or a name. */
+export const isUuid = (s: string): boolean => UUID.test(s);

@@ -37,6 +37,7 @@ export async function prepareImport(path: string, options: TPrepareOptions = {})
   const name = basename(path);
   const labelMap = options.labelMap ?? {};
   const knownIntents = options.knownIntents;
+  const refusals = new Map<string, string>();
   const usedLabels = new Set<string>();
   const csv =
     format === 'csv'
@@ -82,21 +83,27 @@ export async function prepareImport(path: string, options: TPrepareOptions = {})
     const mapped = labelMap[fields.intent];
     if (mapped !== undefined) usedLabels.add(fields.intent);
     const intent = mapped ?? fields.intent;
-    // The message (a nearest-intent search) is only built for a row it refuses, not for every new-intent row.
-    const unknown = options.allowNewIntents
-      ? undefined
-      : unknownIntentMessage(intent, {
-          knownIntents,
-          ...(mapped === undefined ? {} : { mappedFrom: fields.intent }),
-        });
-    if (unknown) {
-      errors.push({ line: record.line, at, message: `intent: ${unknown}` });
-      refusedIntents.add(intent);
-      continue;
+    if (!isKnownIntent(intent, { knownIntents })) {
+      if (!options.allowNewIntents) {
+        // One message (a nearest-intent search) per refused label, however many rows carry it.
+        const key = `${intent}\u0000${mapped === undefined ? '' : fields.intent}`;
+        let unknown = refusals.get(key);
+        if (unknown === undefined) {
+          unknown =
+            unknownIntentMessage(intent, {
+              knownIntents,
+              ...(mapped === undefined ? {} : { mappedFrom: fields.intent }),
+            }) ?? '';
+          refusals.set(key, unknown);
+        }
+        errors.push({ line: record.line, at, message: `intent: ${unknown}` });
+        refusedIntents.add(intent);
+        continue;
+      }
+      // Only what the shop did not have yet: the version's meta.newIntents is where a later import and the
+      // console's label check learn the class exists, and the version that first added it still says so.
+      newIntents.add(intent);
     }
-    // Only what the shop did not have yet: the version's meta.newIntents is where a later import and the
-    // console's label check learn the class exists, and the version that first added it still says so.
-    if (!isKnownIntent(intent, { knownIntents })) newIntents.add(intent);
     const row: TImportRow = { line: record.line, ...fields, intent };
     addToCounts(valid, row);
     const first = firstByKey.get(row.key);

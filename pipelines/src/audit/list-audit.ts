@@ -1,3 +1,4 @@
+import { isUuid } from '@acsa/core/ids';
 import type { PrismaClient } from '@acsa/db';
 
 export type TAuditFilter = {
@@ -11,7 +12,6 @@ export type TAuditFilter = {
   beforeId?: string;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const cursor = (id: string | undefined) => (id && /^\d{1,19}$/.test(id) ? BigInt(id) : null);
 
 /**
@@ -34,9 +34,7 @@ export async function listAudit(prisma: PrismaClient, opts: TAuditFilter = {}) {
   });
   const userIds = [
     ...new Set(
-      rows.flatMap((r) =>
-        r.targetType === 'User' && r.targetId && UUID.test(r.targetId) ? [r.targetId] : [],
-      ),
+      rows.flatMap((r) => (r.targetType === 'User' && r.targetId && isUuid(r.targetId) ? [r.targetId] : [])),
     ),
   ];
   const users = userIds.length

@@ -17,4 +17,4 @@ export {
   ZEntitySpan,
   ZReviewFilters,
 } from './review-types.ts';
-export { shopIntentNames } from './shop-intents.ts';
+export { addedIntentNames, shopIntentNames } from './shop-intents.ts';

@@ -26,9 +26,13 @@ export async function isShopIntent(db: TDb, intent: string): Promise<boolean> {
   return row?.known === true;
 }
 
+/** The intents the shop added beyond the taxonomy (see addedIntentsSql), sorted; taxonomy names left out. */
+export async function addedIntentNames(db: TDb): Promise<string[]> {
+  const rows = await db.$queryRaw<{ name: string }[]>`SELECT name FROM (${addedIntentsSql}) s ORDER BY name`;
+  return rows.map((r) => r.name).filter((n) => !isIntentName(n));
+}
+
 /** The shop's intents, as the console's intent pickers offer them: the taxonomy first, then added ones. */
 export async function shopIntentNames(db: TDb): Promise<string[]> {
-  const rows = await db.$queryRaw<{ name: string }[]>`SELECT name FROM (${addedIntentsSql}) s ORDER BY name`;
-  const taxonomy = new Set<string>(INTENT_NAMES);
-  return [...INTENT_NAMES, ...rows.map((r) => r.name).filter((n) => !taxonomy.has(n))];
+  return [...INTENT_NAMES, ...(await addedIntentNames(db))];
 }

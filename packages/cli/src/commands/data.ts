@@ -9,7 +9,6 @@ import { openDatabase } from '../services.ts';
 /** Smaller files import in well under a second: a bar would only flicker. */
 const PROGRESS_FROM_BYTES = 1_000_000;
 /** Refused imports list this many bad lines; a wrong format would otherwise print every line of the file. */
-const LISTED_ERRORS = 50;
 
 type TImportFlags = {
   name?: string;
@@ -49,13 +48,17 @@ function progressBar(label: string, enabled: boolean) {
 const NEW_INTENTS_HINT = '--new-intents adds intents new to the shop on purpose';
 
 /**
- * The shop's intents as the database being imported into has them, the same set the console's label check
- * accepts: without them an import would refuse a class an earlier import added or the production model has.
+ * The intents the shop added beyond the taxonomy, as the database being imported into has them: with the
+ * taxonomy, the same set the console's label check accepts. Without them an import would refuse a class an
+ * earlier import added or the production model has.
  */
 async function shopIntents(): Promise<ReadonlySet<string>> {
-  const [{ shopIntentNames }, prisma] = await Promise.all([import('@acsa/pipelines/review'), openDatabase()]);
+  const [{ addedIntentNames }, prisma] = await Promise.all([
+    import('@acsa/pipelines/review'),
+    openDatabase(),
+  ]);
   try {
-    return new Set(await shopIntentNames(prisma));
+    return new Set(await addedIntentNames(prisma));
   } finally {
     await prisma.$disconnect();
   }
@@ -94,6 +97,7 @@ async function importFile(file: string, flags: TImportFlags): Promise<void> {
   // Loaded here, not at the top: every other command would pay for the Prisma client (~1 s) on start.
   const { DatasetFileError, formatImportSummary, importDataset, prepareImport, summarizeImport } =
     await import('@acsa/datasets');
+  const { LISTED_ROW_PROBLEMS } = await import('@acsa/ml/data');
   if (flags.format && flags.format !== 'jsonl' && flags.format !== 'csv')
     throw new CliError(`--format must be jsonl or csv, got "${flags.format}"`);
   const name = flags.name ?? basename(file, extname(file));
@@ -124,14 +128,14 @@ async function importFile(file: string, flags: TImportFlags): Promise<void> {
     .finally(() => reading.stop());
 
   const { errors, refusedIntents } = prepared;
-  const listed = flags.skipInvalid ? errors : errors.slice(0, LISTED_ERRORS);
+  const listed = flags.skipInvalid ? errors : errors.slice(0, LISTED_ROW_PROBLEMS);
   for (const e of listed) console.error(`${e.at}: ${e.message}${flags.skipInvalid ? ' (skipped)' : ''}`);
   if (listed.length < errors.length)
     console.error(`… and ${errors.length - listed.length} more invalid rows`);
   if (refusedIntents.length)
     console.error(
       `${refusedIntents.length} intent${refusedIntents.length === 1 ? '' : 's'} the shop does not have ` +
-        `(${refusedIntents.slice(0, LISTED_ERRORS).join(', ')}): rename them (--map old=new) or ${NEW_INTENTS_HINT}`,
+        `(${refusedIntents.slice(0, LISTED_ROW_PROBLEMS).join(', ')}): rename them (--map old=new) or ${NEW_INTENTS_HINT}`,
     );
   const seconds = () => (performance.now() - started) / 1000;
   if (errors.length && !flags.skipInvalid) {
