@@ -25,6 +25,21 @@ describe('the gate in words', () => {
       'Gate refused the candidate: accuracy 58.3 % vs 90.0 % in production, below the 85 % floor; macro-F1 40.1 %, below the 80 % floor; size 9.0 MB > budget 5.0 MB',
     );
   });
+  it('a candidate refused for trailing production says its accuracy once, and the bar production set', () => {
+    const failed = [
+      {
+        check: 'compare.accuracy',
+        value: 0.552,
+        limit: 0.83,
+        message: 'accuracy 55.20 % vs production 85.00 % (may trail production by 2.0 pt at most)',
+      },
+    ];
+    const sentence = gateSentence({ ...gate, candidateAccuracy: 0.552, productionAccuracy: 0.85, failed });
+    expect(sentence).toBe(
+      'Gate refused the candidate: accuracy 55.2 % vs 85.0 % in production; accuracy below the 83.0 % production allows',
+    );
+    expect(sentence.match(/accuracy \d/g)).toHaveLength(1);
+  });
   it('a passed gate says only the figures', () => {
     expect(gateSentence({ ...gate, passed: true, reasons: [], failed: [], candidateAccuracy: 0.912 })).toBe(
       'Gate passed: accuracy 91.2 %',

@@ -18,6 +18,9 @@ function failedWords(c: TFailed): string {
   const name = FLOORS[c.check];
   if (name && c.value != null && c.limit != null)
     return `${name} ${pct(c.value)}, below the ${limitPct(c.limit)} floor`;
+  // The headline already says the candidate's accuracy and production's: only the bar it missed is left.
+  if (c.check === 'compare.accuracy' && c.limit != null)
+    return `accuracy below the ${pct(c.limit)} production allows`;
   return c.message;
 }
 
