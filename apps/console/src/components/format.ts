@@ -45,3 +45,6 @@ export const clock = (d: Date | string | null | undefined, to: 'minute' | 'secon
 
 /** An hour on a chart's axis: `12-06 14h`. */
 export const hourLabel = (d: Date | string) => `${iso(d).slice(5, 10)} ${iso(d).slice(11, 13)}h`;
+
+/** `1 alert`, `3 alerts`: a count and its noun, singular for one. */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

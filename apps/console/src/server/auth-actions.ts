@@ -3,6 +3,7 @@ import { signInGuarded, signOut } from '@acsa/pipelines/access';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { plural } from '@/components/format';
 import { loadEnv } from '../env';
 import { auth } from './better-auth';
 import { db } from './db';
@@ -24,7 +25,7 @@ export async function signInAction(_prev: TSignInState, form: FormData): Promise
   if (!outcome.ok && outcome.reason === 'throttled') {
     const minutes = Math.ceil(outcome.retryAfterS / 60);
     return {
-      error: `Too many failed sign-ins for this email from here, or from this network. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      error: `Too many failed sign-ins for this email from here, or from this network. Try again in ${plural(minutes, 'minute')}.`,
       email,
     };
   }

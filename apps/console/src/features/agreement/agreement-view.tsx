@@ -167,8 +167,7 @@ function OverlapSetting() {
         <p aria-busy="true">Reading the setting…</p>
       ) : (
         <form
-          className="form"
-          style={{ gap: 4 }}
+          className="field"
           key={share}
           onSubmit={(e) => {
             e.preventDefault();
@@ -178,7 +177,7 @@ function OverlapSetting() {
         >
           <label htmlFor={`${ids}-share`}>Share of new review items labeled by two reviewers (%)</label>
           {/* The input and its Save side by side: the label's width would push Save far from what it saves. */}
-          <div className="row actions" style={{ alignItems: 'center', gap: 8 }}>
+          <div className="row actions">
             <input
               id={`${ids}-share`}
               name="share"

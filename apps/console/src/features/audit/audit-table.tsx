@@ -68,7 +68,7 @@ function Change({ data }: { data: unknown }) {
       </ul>
       <details>
         <summary>Full record</summary>
-        <pre className={styles.json}>{JSON.stringify(data, null, 2)}</pre>
+        <pre className={`payload ${styles.json}`}>{JSON.stringify(data, null, 2)}</pre>
       </details>
     </>
   );

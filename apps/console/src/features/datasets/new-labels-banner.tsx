@@ -1,7 +1,7 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { utc } from '@/components/format';
+import { plural, utc } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
 import { RunProgress } from './run-progress';
 
@@ -21,10 +21,7 @@ export function NewLabelsBanner({ canRetrain }: { canRetrain: boolean }) {
   return (
     <aside className="banner" aria-label="New labels">
       <p>
-        <strong data-testid="new-labels">
-          {count} new label{count === 1 ? '' : 's'}
-        </strong>{' '}
-        since the last retrain
+        <strong data-testid="new-labels">{plural(count, 'new label')}</strong> since the last retrain
         {since ? ` (${utc(since)})` : ' — none has run yet'}.
       </p>
       {canRetrain ? (

@@ -3,7 +3,7 @@ import type { TEscalationView } from '@acsa/pipelines/escalations';
 import { useState } from 'react';
 import { ConversationLink } from './conversation-link';
 import { EscalationDetails } from './escalation-details';
-import { asWords, customerLabel, resolvedLine } from './escalation-words';
+import { asWords, customerLabel } from './escalation-words';
 
 type TProps = {
   escalation: TEscalationView;
@@ -29,16 +29,12 @@ export function EscalationCard({ escalation: e, mine, busy, onTake, onResolve, o
           </span>
         </h2>
         <span className="muted">
-          {e.resolvedAt
-            ? resolvedLine(e)
-            : `waiting ${waited < 60 ? `${waited} min` : `${Math.round(waited / 60)} h`}`}{' '}
-          · <ConversationLink escalation={e} />
+          {`waiting ${waited < 60 ? `${waited} min` : `${Math.round(waited / 60)} h`}`} ·{' '}
+          <ConversationLink escalation={e} />
         </span>
       </header>
       <EscalationDetails escalation={e} open={mine} />
-      {e.status === 'RESOLVED' ? (
-        <p className="muted">Resolved: {e.resolutionNote}</p>
-      ) : mine ? (
+      {mine ? (
         <form
           className="row"
           onSubmit={(ev) => {

@@ -1,6 +1,7 @@
 import type { TEscalationView } from '@acsa/pipelines/escalations';
+import { plural } from '@/components/format';
 import { Transcript } from '@/components/transcript';
-import { asWords, contextOf, intentsLine, plural } from './escalation-words';
+import { asWords, contextOf, intentsLine } from './escalation-words';
 
 /** What a person needs to help the customer: who, which order, what the model understood, what was said. */
 export function EscalationDetails({ escalation: e, open }: { escalation: TEscalationView; open: boolean }) {

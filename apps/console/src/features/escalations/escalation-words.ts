@@ -18,8 +18,6 @@ export const asWords = (raw: string) => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
-export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 /** Who the card is about: the signed-in customer, the email they gave, or nobody known. */
 export const customerLabel = (e: TEscalationView) =>
   e.customer?.name ?? contextOf(e).customer?.email ?? 'Anonymous customer';

@@ -2,7 +2,7 @@
 import type { TReplicaAlias, TServingReplica } from '@acsa/pipelines/registry';
 import { useQuery } from '@tanstack/react-query';
 import { EmptyState } from '@/components/empty-state';
-import { clock } from '@/components/format';
+import { clock, plural } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
 
 // Every 2 s: a promotion reaches announced replicas in about a second, and the page should show them
@@ -77,8 +77,8 @@ export function ServingReplicas() {
     <>
       <p data-testid="replicas-summary">
         {production
-          ? `${onProduction} of ${v.replicas.length} replica${v.replicas.length === 1 ? '' : 's'} answer${onProduction === 1 ? 's' : ''} with production's ${production.version}.`
-          : `${v.replicas.length} replica${v.replicas.length === 1 ? '' : 's'} reporting; no production alias.`}
+          ? `${onProduction} of ${plural(v.replicas.length, 'replica')} answer${onProduction === 1 ? 's' : ''} with production's ${production.version}.`
+          : `${plural(v.replicas.length, 'replica')} reporting; no production alias.`}
       </p>
       <table>
         <thead>

@@ -1,4 +1,5 @@
 import type { TThroughput } from '@acsa/pipelines/dead-letters';
+import { plural } from '@/components/format';
 import { ThroughputSparkline } from './throughput-sparkline';
 
 const SMALL = new Intl.NumberFormat('en', { maximumSignificantDigits: 2 });
@@ -9,7 +10,7 @@ function formatPerMinute(rate: number): string {
 }
 
 // The queue's name and description may wrap; its figures (`nowrap`) read as one line each.
-const jobs = (n: number) => `${n} job${n === 1 ? '' : 's'}`;
+const jobs = (n: number) => plural(n, 'job');
 
 /**
  * A queue's throughput over the last hour (the column's heading says so): the average per minute, completed

@@ -2,7 +2,7 @@ import { SIGN_IN_LIMITS } from '@acsa/pipelines/access';
 import { listApiKeys, listUsers, SERVING_KEY_CACHE_SECONDS } from '@acsa/pipelines/admin';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
-import { utc } from '@/components/format';
+import { plural, utc } from '@/components/format';
 import { Moment } from '@/components/moment';
 import { CreateKey } from '@/features/admin/create-key';
 import { RevokeKey } from '@/features/admin/key-actions';
@@ -112,8 +112,8 @@ export default async function AdminPage() {
                   </div>
                   {u.failedSignIns > 0 ? (
                     <div className="warning-text">
-                      {u.failedSignIns} failed sign-in{u.failedSignIns === 1 ? '' : 's'} in the last{' '}
-                      {SIGN_IN_WINDOW_MIN} min, the last <Moment at={u.lastFailedSignIn} />
+                      {plural(u.failedSignIns, 'failed sign-in')} in the last {SIGN_IN_WINDOW_MIN} min, the
+                      last <Moment at={u.lastFailedSignIn} />
                     </div>
                   ) : null}
                 </th>

@@ -1,7 +1,7 @@
 import { searchConversations } from '@acsa/pipelines/conversations';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
-import { utc } from '@/components/format';
+import { plural, utc } from '@/components/format';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -44,9 +44,7 @@ export default async function ConversationsPage({ searchParams }: TProps) {
         </EmptyState>
       ) : (
         <table>
-          <caption className="muted">
-            {hits.length} conversation{hits.length === 1 ? '' : 's'}, latest first
-          </caption>
+          <caption className="muted">{plural(hits.length, 'conversation')}, latest first</caption>
           <thead>
             <tr>
               <th scope="col">Last message</th>

@@ -1,7 +1,7 @@
 import { driftView, driftWindow } from '@acsa/pipelines/analytics';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
-import { hourLabel, pct, utc } from '@/components/format';
+import { hourLabel, pct, plural, utc } from '@/components/format';
 import { DriftChart, DriftKsChart } from '@/features/drift/drift-chart';
 import { breachedMeasures, breachesText } from '@/features/drift/drift-metric-names';
 import { DriftWindowPanel } from '@/features/drift/drift-window-panel';
@@ -59,7 +59,7 @@ export default async function DriftPage({ searchParams }: TProps) {
                 {v.version}{' '}
                 {v.aliases.length ? <span className="muted">({v.aliases.join(', ')})</span> : null}{' '}
                 <span className={`badge ${v.alerts ? 'status-assigned' : 'status-resolved'}`}>
-                  {v.alerts ? `${v.alerts} alert${v.alerts === 1 ? '' : 's'}` : 'no alert'}
+                  {v.alerts ? plural(v.alerts, 'alert') : 'no alert'}
                 </span>
               </h2>
               <div className="charts">

@@ -1,7 +1,7 @@
 import { QUEUES } from '@acsa/pipelines';
 import { listDeadLetters, queueCounts } from '@acsa/pipelines/dead-letters';
 import { EmptyState } from '@/components/empty-state';
-import { utc } from '@/components/format';
+import { plural, utc } from '@/components/format';
 import { PageStatus } from '@/components/page-status';
 import { ReplayButton } from '@/features/queues/replay-button';
 import { ReplaySelected } from '@/features/queues/replay-selected';
@@ -137,8 +137,7 @@ export default async function QueuesPage({ searchParams }: TProps) {
                         <div className="grow">
                           <strong>{l.name}</strong> on {l.queue} <span className="muted">job {l.jobId}</span>
                           <div className="muted">
-                            failed {utc(l.failedAt, 'second')} after {l.attemptsMade} attempt
-                            {l.attemptsMade === 1 ? '' : 's'}
+                            failed {utc(l.failedAt, 'second')} after {plural(l.attemptsMade, 'attempt')}
                           </div>
                         </div>
                         <ReplayButton

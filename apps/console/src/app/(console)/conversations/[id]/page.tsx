@@ -1,6 +1,6 @@
 import { conversationTranscript } from '@acsa/pipelines/conversations';
 import { notFound } from 'next/navigation';
-import { MessageTime } from '@/features/conversations/message-time';
+import { Moment } from '@/components/moment';
 import { SendToReview } from '@/features/conversations/send-to-review';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -17,7 +17,7 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
       {/* Named for the person, as people refer to it; the storefront's session id is for matching logs. */}
       <h1>{t.customer ? `Conversation with ${t.customer.name}` : 'Guest conversation'}</h1>
       <p className="lede">
-        Started <MessageTime at={t.startedAt} /> ·{' '}
+        Started <Moment at={t.startedAt} /> ·{' '}
         {t.customer ? `${t.customer.name} <${t.customer.email}>` : 'customer not signed in'} ·{' '}
         {t.status.toLowerCase()}
         {t.variant ? ` · variant ${t.variant}` : ''} ·{' '}
@@ -41,7 +41,7 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
           {t.messages.map((m) => (
             <tr key={m.id} className={m.role === 'USER' ? 'user-row' : ''}>
               <td>
-                <MessageTime at={m.createdAt} day={t.startedAt} />
+                <Moment at={m.createdAt} day={t.startedAt} />
               </td>
               <td>{m.role === 'USER' ? 'Customer' : m.role === 'AGENT' ? 'Agent' : 'System'}</td>
               <td>{m.text}</td>
