@@ -1,10 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { TFileFormat, TImportResult } from '@acsa/datasets';
+import type { PrismaClient } from '@acsa/db';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
-import { openDatabase } from '../services.ts';
+import { connectDatabase } from '../services.ts';
 
 /** Smaller files import in well under a second: a bar would only flicker. */
 const PROGRESS_FROM_BYTES = 1_000_000;
@@ -52,16 +53,9 @@ const NEW_INTENTS_HINT = '--new-intents adds intents new to the shop on purpose'
  * taxonomy, the same set the console's label check accepts. Without them an import would refuse a class an
  * earlier import added or the production model has.
  */
-async function shopIntents(): Promise<ReadonlySet<string>> {
-  const [{ addedIntentNames }, prisma] = await Promise.all([
-    import('@acsa/pipelines/review'),
-    openDatabase(),
-  ]);
-  try {
-    return new Set(await addedIntentNames(prisma));
-  } finally {
-    await prisma.$disconnect();
-  }
+async function shopIntents(prisma: PrismaClient): Promise<ReadonlySet<string>> {
+  const { addedIntentNames } = await import('@acsa/pipelines/review');
+  return new Set(await addedIntentNames(prisma));
 }
 
 async function labelMapOf(
@@ -94,16 +88,34 @@ async function labelMapOf(
 
 async function importFile(file: string, flags: TImportFlags): Promise<void> {
   const started = performance.now();
-  // Loaded here, not at the top: every other command would pay for the Prisma client (~1 s) on start.
-  const { DatasetFileError, formatImportSummary, importDataset, prepareImport, summarizeImport } =
-    await import('@acsa/datasets');
-  const { LISTED_ROW_PROBLEMS } = await import('@acsa/ml/data');
   if (flags.format && flags.format !== 'jsonl' && flags.format !== 'csv')
     throw new CliError(`--format must be jsonl or csv, got "${flags.format}"`);
   const name = flags.name ?? basename(file, extname(file));
   if (!name.trim()) throw new CliError('--name must not be empty');
-  // Read before any check, dry run included: what the import accepts depends on the database it writes to.
-  const knownIntents = await shopIntents();
+  // One connection for the whole run, closed however it ends: a dry run needs the database too, since what
+  // the import accepts (the shop's intents) depends on the database it would write to.
+  const prisma = await connectDatabase();
+  try {
+    await importWith({ prisma, file, name, flags, started });
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+async function importWith(options: {
+  prisma: PrismaClient;
+  file: string;
+  name: string;
+  flags: TImportFlags;
+  started: number;
+}): Promise<void> {
+  const { prisma, file, name, flags, started } = options;
+  // Loaded here, not at the top: every other command would pay for the Prisma client (~1 s) on start.
+  const { DatasetFileError, formatImportSummary, importDataset, prepareImport, summarizeImport } =
+    await import('@acsa/datasets');
+  const { LISTED_ROW_PROBLEMS } = await import('@acsa/ml/data');
+  // Read before any check of the file: known intents decide which rows and --map targets are accepted.
+  const knownIntents = await shopIntents(prisma);
   const labelMap = await labelMapOf(flags, knownIntents);
   const size = await stat(file).then(
     (s) => s.size,
@@ -151,7 +163,6 @@ async function importFile(file: string, flags: TImportFlags): Promise<void> {
 
   let result: TImportResult | undefined;
   if (!flags.dryRun) {
-    const prisma = await openDatabase();
     const writing = progressBar('writing', showProgress);
     try {
       result = await importDataset(prisma, prepared, {
@@ -161,7 +172,6 @@ async function importFile(file: string, flags: TImportFlags): Promise<void> {
       });
     } finally {
       writing.stop();
-      await prisma.$disconnect();
     }
   }
   const summary = summarizeImport(prepared, {
