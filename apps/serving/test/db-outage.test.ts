@@ -1,8 +1,17 @@
 import { createLogger } from '@acsa/core/logger';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+  testServiceUrls,
+} from '@acsa/db/testing';
+import { QUEUES } from '@acsa/pipelines';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createServingApp, type TServingApp } from '../src/app.ts';
+import { guardPool } from '../src/db/pg-breaker.ts';
 import { createPool, PG_LIMITS } from '../src/db/pool.ts';
 import { loadEnv } from '../src/env.ts';
 import { InteractionPublisher } from '../src/events/interaction-publisher.ts';
@@ -183,5 +192,109 @@ describe('PostgreSQL lost while the outbox relay holds a connection', () => {
     await relay.close();
     connection.disconnect();
     await pool.end();
+  });
+});
+
+describe('the outbox relay while PostgreSQL is away', () => {
+  let db: TestDatabase;
+  let redis: TestRedis;
+  let proxy: Awaited<ReturnType<typeof tcpRelay>>;
+  beforeAll(async () => {
+    const urls = testServiceUrls();
+    [db, redis] = await Promise.all([createTestDatabase(urls.databaseUrl), createTestRedis(urls.redisUrl)]);
+    proxy = await tcpRelay(db.url);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await Promise.all([db?.drop(), redis?.cleanup()]);
+  });
+
+  // Long enough that no probe is due while a test looks at what a tick takes.
+  const halfOpenAfterMs = 3_000;
+  /** A relay on the turns' pool (its limits), behind its breaker, as app.ts wires them. */
+  const relayBehindBreaker = async () => {
+    const pool = createPool(proxy.url(), 2);
+    const guard = guardPool(pool, { halfOpenAfterMs });
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    await new Promise((r) => connection.once('ready', r));
+    const publisher = new InteractionPublisher({
+      connection,
+      pool,
+      logger: createLogger({ name: 't', level: 'silent' }),
+      prefix: `${redis.prefix}bull`,
+    });
+    const close = async () => {
+      await publisher.close();
+      connection.disconnect();
+      await pool.end();
+    };
+    return { pool, guard, publisher, close };
+  };
+  const keep = (n: number) =>
+    db.prisma.eventOutbox.createMany({
+      data: Array.from({ length: n }, (_, i) => ({ queue: QUEUES.interactions, payload: { version: 2, i } })),
+    });
+  /** Relay ticks until the outbox is empty; the ticks also start the breaker's probe, no turn needed. */
+  const drain = async (publisher: InteractionPublisher) => {
+    const heard = performance.now();
+    while ((await db.prisma.eventOutbox.count()) > 0) {
+      await publisher.relay();
+      expect(performance.now() - heard).toBeLessThan(halfOpenAfterMs + PG_LIMITS.turn.connectMs + 2_000);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  it('takes no connection while the breaker is open, and sends the outbox once PostgreSQL answers again', async () => {
+    const { pool, guard, publisher, close } = await relayBehindBreaker();
+    try {
+      proxy.silence();
+      // A turn's statement finds PostgreSQL silent and opens the breaker.
+      await expect(pool.query('SELECT 1')).rejects.toThrow(/unavailable/);
+      expect(guard.state).toBe('open');
+      await keep(3);
+
+      const idle = { total: pool.totalCount, waiting: pool.waitingCount };
+      const dialled = proxy.accepted();
+      const started = performance.now();
+      for (let i = 0; i < 5; i++) {
+        const tick = publisher.relay();
+        expect({ total: pool.totalCount, waiting: pool.waitingCount }).toEqual(idle);
+        expect(await tick).toBe(0);
+      }
+      expect(performance.now() - started).toBeLessThan(100);
+      expect(proxy.accepted()).toBe(dialled);
+
+      proxy.hear();
+      await drain(publisher);
+      expect(guard.state).toBe('closed');
+      expect(publisher.published).toBe(3);
+    } finally {
+      proxy.hear();
+      await close();
+    }
+  });
+
+  it('opens the breaker itself when it finds PostgreSQL silent, so a process with no turns stops dialling it', async () => {
+    const { guard, publisher, close } = await relayBehindBreaker();
+    try {
+      await keep(2);
+      proxy.silence();
+      expect(await publisher.relay()).toBe(0); // waits out the connect limit, once
+      expect(guard.state).toBe('open');
+
+      const dialled = proxy.accepted();
+      const started = performance.now();
+      expect(await publisher.relay()).toBe(0);
+      expect(performance.now() - started).toBeLessThan(50);
+      expect(proxy.accepted()).toBe(dialled);
+
+      proxy.hear();
+      await drain(publisher);
+      expect(guard.state).toBe('closed');
+      expect(publisher.published).toBe(2);
+    } finally {
+      proxy.hear();
+      await close();
+    }
   });
 });

@@ -73,6 +73,31 @@ class PgBreaker extends ConsecutiveBreaker {
   }
 }
 
+/**
+ * The breaker of each guarded pool, for work on a client checked out of it (the outbox relay), which
+ * `pool.query`'s wrapper never sees.
+ */
+const guards = new WeakMap<pg.Pool, { admits: () => boolean; failed: (e: unknown) => Promise<void> }>();
+
+/**
+ * Whether `pool`'s breaker lets work through now (a pool without one always does), for work on a checked-out
+ * client: the outbox relay dialled a silent PostgreSQL every tick, each try holding one of the turns'
+ * connections for the connect limit. While open it starts the breaker's probe when due, as a refused
+ * statement does, so a process with no turns still finds PostgreSQL back (and its outbox is sent).
+ */
+export function poolAdmits(pool: pg.Pool): boolean {
+  return guards.get(pool)?.admits() ?? true;
+}
+
+/**
+ * Counts a failure of work on a client checked out of `pool` as the breaker counts its statements' (one
+ * that says PostgreSQL is away opens it after `failures` in a row, silence at once; any other is ignored),
+ * so that with no turns to find the outage the relay still stops dialling it.
+ */
+export function countPoolFailure(pool: pg.Pool, e: unknown): Promise<void> {
+  return guards.get(pool)?.failed(e) ?? Promise.resolve();
+}
+
 export type TPgBreakerOptions = {
   /** Consecutive connection failures that open the circuit. */
   failures?: number;
@@ -142,12 +167,22 @@ export function guardPool(pool: pg.Pool, options: TPgBreakerOptions = {}) {
         ? new ProbeWithoutConnection('the probe found no free connection', { cause: e })
         : e;
     });
+  const admits = () => {
+    if (breaker.state === CircuitState.Closed) return true;
+    // Open: once halfOpenAfterMs has passed, execute() runs the probe (half-open), else refuses at once.
+    if (breaker.state === CircuitState.Open) void breaker.execute(probe).catch(() => undefined);
+    return false;
+  };
+  guards.set(pool, {
+    admits,
+    // cockatiel records failures only of what it runs. Only while closed: open, the failure would be the probe.
+    failed: async (e) => {
+      if (breaker.state !== CircuitState.Closed) return;
+      await breaker.execute(() => Promise.reject(e)).catch(() => undefined);
+    },
+  });
   const guarded = async (args: unknown[]) => {
-    if (breaker.state !== CircuitState.Closed) {
-      // Open: once halfOpenAfterMs has passed, execute() runs the probe (half-open), else refuses at once.
-      if (breaker.state === CircuitState.Open) void breaker.execute(probe).catch(() => undefined);
-      throw refuse();
-    }
+    if (!admits()) throw refuse();
     try {
       return await breaker.execute(() => query(...args));
     } catch (e) {

@@ -1,3 +1,4 @@
+import { NoAnswerError, withTimeout } from '@acsa/core/deadline';
 import type { Logger } from '@acsa/core/logger';
 import {
   INTERACTION_JOBS,
@@ -11,7 +12,7 @@ import {
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { NoAnswerError, withTimeout } from '../deadline.ts';
+import { countPoolFailure, poolAdmits } from '../db/pg-breaker.ts';
 
 /** Events wait this long for company: analytics is not in a hurry, and fewer, fuller jobs cost less. */
 const FLUSH_MS = 50;
@@ -130,7 +131,11 @@ export class InteractionPublisher {
   /** Sends what the outbox holds; SKIP LOCKED lets every replica relay without sending a row twice. */
   async relay(): Promise<number> {
     if (!this.redisReady()) return 0;
-    const client = await this.options.pool.connect().catch(() => null);
+    // Its client bypasses the pool's breaker: asked first, and told of its failures, so while PostgreSQL is
+    // away the relay holds none of the turns' connections and waits for the next tick.
+    const { pool } = this.options;
+    if (!poolAdmits(pool)) return 0;
+    const client = await pool.connect().catch((e: unknown) => countPoolFailure(pool, e).then(() => null));
     if (!client) return 0;
     // A checked-out client has no pool listener: a connection cut between its statements (PostgreSQL
     // stopped, failed over) emitted 'error' with no one listening and ended the serving process (found by
@@ -158,6 +163,7 @@ export class InteractionPublisher {
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
       this.options.logger.warn({ err: (e as Error).message }, 'outbox relay failed; will retry');
+      await countPoolFailure(pool, e);
       // Never pooled again after a failure: a statement that got no answer in time (pg's query_timeout)
       // leaves its connection open and its ROLLBACK unsent, and late answers would leave a transaction
       // open on it for the next user of the pool (a turn's INSERT inside it, lost at the next disconnect).

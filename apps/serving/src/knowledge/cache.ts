@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { withTimeout } from '../deadline.ts';
+import { withTimeout } from '@acsa/core/deadline';
 
 export type TCacheOptions = {
   /** null: no cache, every read goes to PostgreSQL. */
