@@ -7,6 +7,7 @@ import { experimentResults, type TMetric, type TRate } from './ab-results.ts';
 import { sequentialTest } from './ab-sequential.ts';
 import { proportionInterval } from './ab-stats.ts';
 import type { TActor } from './access/roles.ts';
+import { auditActorOf } from './audit/audit-actor.ts';
 
 const METRIC: Record<string, TMetric> = {
   escalation_rate: 'escalationRate',
@@ -47,8 +48,6 @@ export async function experimentsOverview(prisma: PrismaClient, opts: { limit?: 
   );
 }
 
-// A console user is named by the bare email, in the alias history and the audit log as everywhere else.
-const who = (actor: TActor) => ({ type: 'USER' as const, id: actor.id, display: actor.email });
 const why = (reason: string) => {
   const r = reason.trim();
   if (r.length < 3) throw new AppError('BAD_REQUEST', 'say why (3 characters at least)', { field: 'reason' });
@@ -63,7 +62,7 @@ export async function stopExperimentFromConsole(
 ) {
   return stopExperiment(deps.prisma, {
     experimentId: input.experimentId,
-    actor: who(actor),
+    actor: auditActorOf(actor),
     reason: why(input.reason),
     redis: deps.redis ?? null,
   });
@@ -78,7 +77,7 @@ export async function concludeExperimentFromConsole(
   return concludeExperiment(deps.prisma, {
     experimentId: input.experimentId,
     winner: input.winner,
-    actor: who(actor),
+    actor: auditActorOf(actor),
     reason: why(input.reason),
     redis: deps.redis ?? null,
   });

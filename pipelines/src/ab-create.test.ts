@@ -1,4 +1,10 @@
-import { bareModelVersion, createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import {
+  bareModelVersion,
+  createTestDatabase,
+  type TestDatabase,
+  testServiceUrls,
+  withAuditRefused,
+} from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { experimentsOverview } from './ab-console.ts';
 import { createExperimentFromConsole, experimentChoices } from './ab-create.ts';
@@ -37,14 +43,11 @@ describe('creating an experiment from the console', () => {
     expect(choices.challengers.map((v) => v.version)).toEqual(['c1']);
 
     // Its audit entry refused: no experiment, no variant alias, no alias move is left behind.
-    await db.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql
-      AS $$ BEGIN RAISE EXCEPTION 'audit log refused'; END $$`);
-    await db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditLog"
-      FOR EACH ROW WHEN (NEW.action = 'experiment.create') EXECUTE FUNCTION refuse_audit()`);
-    await expect(createExperimentFromConsole({ prisma: db.prisma }, eli, spec('c1-vs-p1'))).rejects.toThrow(
-      /audit log refused/,
+    await withAuditRefused(db.prisma, 'experiment.create', () =>
+      expect(createExperimentFromConsole({ prisma: db.prisma }, eli, spec('c1-vs-p1'))).rejects.toThrow(
+        /audit log refused/,
+      ),
     );
-    await db.prisma.$executeRawUnsafe('DROP TRIGGER refuse_audit ON "AuditLog"');
     expect(await db.prisma.experiment.count()).toBe(0);
     expect(await db.prisma.aliasHistory.count()).toBe(0);
     expect(await db.prisma.modelAlias.count({ where: { name: { startsWith: 'experiment:' } } })).toBe(0);

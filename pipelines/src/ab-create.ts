@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { TActor } from './access/roles.ts';
 import { announceAliasMove } from './alias-announce.ts';
+import { auditActorOf } from './audit/audit-actor.ts';
 import { auditIn } from './audit/audited.ts';
 import { experimentAlias, PRODUCTION_ALIAS } from './registry/aliases.ts';
 
@@ -56,8 +57,6 @@ export async function createExperimentFromConsole(
   raw: TCreateExperiment,
 ) {
   const input = ZCreateExperiment.parse(raw);
-  // As every audit entry names a console user: by the bare email (alias history and audit log alike).
-  const who = { type: 'USER' as const, id: actor.id, display: actor.email };
   const moves: TAliasMove[] = [];
   const experiment = await withTransaction(deps.prisma, async (tx) => {
     const production = await tx.modelAlias.findUnique({ where: { name: PRODUCTION_ALIAS } });
@@ -99,7 +98,7 @@ export async function createExperimentFromConsole(
           alias: experimentAlias(exp.name, v.name),
           toVersionId: v.modelVersionId,
           kind: 'EXPERIMENT_START',
-          actor: who,
+          actor: auditActorOf(actor),
           reason: 'experiment started from the console',
         }),
       );

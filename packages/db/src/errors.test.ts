@@ -25,5 +25,6 @@ describe("PostgreSQL's code behind an error", () => {
     expect(isRetryableError(rawQueryFailed('40001'))).toBe(true);
     expect(isRetryableError(rawQueryFailed('42P01'))).toBe(false);
     expect(isRetryableError({ code: 'EPIPE' })).toBe(true);
+    expect(isRetryableError(new Error('step failed', { cause: rawQueryFailed('40P01') }))).toBe(true);
   });
 });

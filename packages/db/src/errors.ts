@@ -24,17 +24,6 @@ function* causes(error: unknown): Generator<TDbError> {
     yield e as TDbError;
 }
 
-/** Whether a database error is transient (conflict, deadlock, dropped connection) rather than a bug. */
-export function isRetryableError(error: unknown): boolean {
-  for (const { code, meta } of causes(error)) {
-    if (typeof code === 'string' && (RETRYABLE_PRISMA.has(code) || RETRYABLE_NODE.has(code))) return true;
-    // A raw query ($queryRaw, e.g. SELECT … FOR UPDATE) fails as P2010 with PostgreSQL's code in its adapter's.
-    for (const s of [code, meta?.code, meta?.driverAdapterError?.cause?.originalCode])
-      if (typeof s === 'string' && RETRYABLE_SQLSTATE.has(s)) return true;
-  }
-  return false;
-}
-
 /**
  * Five characters of SQLSTATE, a digit among them. Prisma's own codes (P1000–P6999) and Node's five-letter ones
  * (EPIPE) look alike and are not.
@@ -42,15 +31,33 @@ export function isRetryableError(error: unknown): boolean {
 const SQLSTATE = /^(?!P[1-9])(?=.*\d)[0-9A-Z]{5}$/;
 
 /**
+ * Every SQLSTATE an error and its causes carry, outermost first and in each the most specific first: its
+ * driver adapter's `originalCode` (a raw query, $queryRaw, fails as P2010 with PostgreSQL's code there),
+ * Prisma's `meta.code`, pg's `code`.
+ */
+function* sqlStates(error: unknown): Generator<string> {
+  for (const { code, meta } of causes(error))
+    for (const s of [meta?.driverAdapterError?.cause?.originalCode, meta?.code, code])
+      if (typeof s === 'string' && SQLSTATE.test(s)) yield s;
+}
+
+/**
  * PostgreSQL's SQLSTATE behind an error: pg's `code`, Prisma's `meta.code`, or, for a raw query ($queryRaw),
  * which fails as P2010, its driver adapter's `originalCode`; undefined when none says one.
  */
 export function sqlStateOf(error: unknown): string | undefined {
-  for (const { code, meta } of causes(error)) {
-    for (const s of [meta?.driverAdapterError?.cause?.originalCode, meta?.code, code])
-      if (typeof s === 'string' && SQLSTATE.test(s)) return s;
-  }
+  for (const state of sqlStates(error)) return state;
   return undefined;
+}
+
+/** Whether a database error is transient (conflict, deadlock, dropped connection) rather than a bug. */
+export function isRetryableError(error: unknown): boolean {
+  for (const { code } of causes(error))
+    if (typeof code === 'string' && (RETRYABLE_PRISMA.has(code) || RETRYABLE_NODE.has(code))) return true;
+  // Every SQLSTATE it carries, not only the first (sqlStateOf's): where the adapter's and Prisma's codes
+  // differ, either one being transient makes the statement worth running again.
+  for (const state of sqlStates(error)) if (RETRYABLE_SQLSTATE.has(state)) return true;
+  return false;
 }
 
 /** Unique-constraint violation (Prisma P2002 or SQLSTATE 23505): the row already exists. */

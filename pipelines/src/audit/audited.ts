@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient, TransactionClient } from '@acsa/db';
 import { withTransaction, writeAudit } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
+import { auditActorOf } from './audit-actor.ts';
 
 export type TAuditEntry = {
   action: string;
@@ -39,7 +40,7 @@ export async function audited<T>(
  */
 export async function auditIn(tx: TransactionClient, actor: TActor, audit: TAuditEntry): Promise<void> {
   await writeAudit(tx, {
-    actor: { type: 'USER', id: actor.id, display: actor.email },
+    actor: auditActorOf(actor),
     action: audit.action,
     targetType: audit.targetType,
     targetId: audit.targetId,

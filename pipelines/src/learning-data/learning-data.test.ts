@@ -4,6 +4,7 @@ import {
   type TestDatabase,
   type TestRedis,
   testServiceUrls,
+  withAuditRefused,
 } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TActor } from '../access/roles.ts';
@@ -106,12 +107,9 @@ describe('labels become data', () => {
     });
     try {
       // An audit entry that cannot be written: the press starts nothing, and the labels still count as new.
-      await db.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql
-        AS $$ BEGIN RAISE EXCEPTION 'audit log refused'; END $$`);
-      await db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditLog"
-        FOR EACH ROW WHEN (NEW.action = 'retrain.request') EXECUTE FUNCTION refuse_audit()`);
-      await expect(startRetrainFromConsole(db.prisma, eli, client)).rejects.toThrow(/audit log refused/);
-      await db.prisma.$executeRawUnsafe('DROP TRIGGER refuse_audit ON "AuditLog"');
+      await withAuditRefused(db.prisma, 'retrain.request', () =>
+        expect(startRetrainFromConsole(db.prisma, eli, client)).rejects.toThrow(/audit log refused/),
+      );
       expect(await db.prisma.trainingRun.count()).toBe(0);
       expect((await newLabelsSinceRetrain(db.prisma)).count).toBe(2);
 

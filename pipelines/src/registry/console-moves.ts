@@ -2,6 +2,7 @@ import { AppError } from '@acsa/core/errors';
 import { AliasMovedError, RegistryError } from '@acsa/db/registry';
 import { Redis } from 'ioredis';
 import type { TActor } from '../access/roles.ts';
+import { auditActorOf } from '../audit/audit-actor.ts';
 import { promoteVersion, rollbackAlias, type TMoveResult, type TRegistryDeps } from './alias-moves.ts';
 import { PRODUCTION_ALIAS, SHADOW_ALIAS } from './aliases.ts';
 
@@ -35,9 +36,6 @@ export function announcerRedis(url: string): Redis {
   redis.on('error', () => undefined);
   return redis;
 }
-
-// A console user is named by the bare email, in the alias history and the audit log as everywhere else.
-const who = (actor: TActor) => ({ type: 'USER' as const, id: actor.id, display: actor.email });
 
 // Whether the alias is still where the person saw it is checked by the move itself, under the alias lock
 // (`expectedFrom`): checked here, before it, two people confirming at once would both pass.
@@ -76,7 +74,7 @@ export async function promoteFromConsole(
     promoteVersion(deps, {
       ref: input.version,
       alias: input.alias,
-      actor: who(actor),
+      actor: auditActorOf(actor),
       reason,
       expectedFrom: input.expectedFrom,
     }),
@@ -91,6 +89,11 @@ export async function rollbackFromConsole(
 ): Promise<TMoveResult> {
   const reason = confirmedReason(input);
   return asAppError(() =>
-    rollbackAlias(deps, { alias: input.alias, actor: who(actor), reason, expectedFrom: input.expectedFrom }),
+    rollbackAlias(deps, {
+      alias: input.alias,
+      actor: auditActorOf(actor),
+      reason,
+      expectedFrom: input.expectedFrom,
+    }),
   );
 }

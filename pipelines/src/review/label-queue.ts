@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient, writeAudit } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
+import { auditActorOf } from '../audit/audit-actor.ts';
 import { openItemsInOrder } from './open-items-sql.ts';
 import type { TEntitySpan, TLabelTask, TReviewFilters, TSuggestion } from './review-types.ts';
 
@@ -50,7 +51,7 @@ export async function nextLabelTasks(
       SELECT gen_random_uuid(), x, ${userId}::uuid, now() FROM unnest(${ids}::uuid[]) x
       ON CONFLICT ("reviewItemId", "userId") DO UPDATE SET "assignedAt" = now()`);
     await writeAudit(tx, {
-      actor: { type: 'USER', id: userId, display: input.user.email },
+      actor: auditActorOf(input.user),
       action: 'review.claim',
       targetType: 'ReviewItem',
       targetId: ids.length === 1 ? (ids[0] ?? null) : null,

@@ -5,6 +5,7 @@ import {
   type TestDatabase,
   type TestRedis,
   testServiceUrls,
+  withAuditRefused,
 } from '@acsa/db/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -114,18 +115,12 @@ describe('retrain from a drift alert', () => {
     const jobs = async () => (await queue.getJobs()).length;
     const entries = () => db.prisma.auditLog.count({ where: { action: 'drift.retrain' } });
     const [runsBefore, jobsBefore, entriesBefore] = [await runs(), await jobs(), await entries()];
-    await db.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql
-      AS $$ BEGIN RAISE EXCEPTION 'audit log refused'; END $$`);
-    await db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_drift_audit BEFORE INSERT ON "AuditLog"
-      FOR EACH ROW WHEN (NEW.action = 'drift.retrain') EXECUTE FUNCTION refuse_audit()`);
-    try {
+    await withAuditRefused(db.prisma, 'drift.retrain', async () => {
       await expect(retrainFromDriftReport(db.prisma, eli, client, { reportId: alerting })).rejects.toThrow(
         /audit log refused/,
       );
       expect([await runs(), await jobs(), await entries()]).toEqual([runsBefore, jobsBefore, entriesBefore]);
-    } finally {
-      await db.prisma.$executeRawUnsafe('DROP TRIGGER refuse_drift_audit ON "AuditLog"');
-    }
+    });
 
     const r = await retrainFromDriftReport(db.prisma, eli, client, { reportId: alerting });
     expect(r).toMatchObject({ started: true, status: 'QUEUED', reportId: alerting });

@@ -4,6 +4,7 @@ import {
   type TestDatabase,
   type TestRedis,
   testServiceUrls,
+  withAuditRefused,
 } from '@acsa/db/testing';
 import { Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -151,19 +152,13 @@ describe('retraining runs from the console', () => {
     const jobs = async () => (await queue.getJobs()).length;
     const [runsBefore, jobsBefore] = [await runs(), await jobs()];
     // The audit log refuses the entry: the request must leave no run behind and queue nothing.
-    await db.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql
-      AS $$ BEGIN RAISE EXCEPTION 'audit log refused'; END $$`);
-    await db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_retrain_audit BEFORE INSERT ON "AuditLog"
-      FOR EACH ROW WHEN (NEW.action LIKE 'retrain.%') EXECUTE FUNCTION refuse_audit()`);
-    try {
+    await withAuditRefused(db.prisma, 'retrain.%', async () => {
       await expect(startRun(db.prisma, eli, client, { mode: 'shadow', preset: 'small' })).rejects.toThrow(
         /audit log refused/,
       );
       expect(await runs()).toBe(runsBefore);
       expect(await jobs()).toBe(jobsBefore);
-    } finally {
-      await db.prisma.$executeRawUnsafe('DROP TRIGGER refuse_retrain_audit ON "AuditLog"');
-    }
+    });
 
     // The run and its entry are stored together, the entry naming the engineer by bare email.
     const started = await startRun(db.prisma, eli, client, { mode: 'shadow', preset: 'small' });

@@ -11,3 +11,4 @@ export {
 } from './test-database.ts';
 export { createTestRedis, type TestRedis } from './test-redis.ts';
 export { testServiceUrls } from './urls.ts';
+export { withAuditRefused } from './with-audit-refused.ts';
