@@ -225,6 +225,70 @@ describe('sign-in limits', () => {
     });
   });
 
+  /** `email`'s failures (if any) from `address`, then others' there until it is held whatever the email. */
+  const holdAddress = async (address: string, email?: string) => {
+    for (let i = 0; email && i < SIGN_IN_LIMITS.perEmailAndAddress; i++)
+      expect(await guard(email, `wrong-${i}`, address)).toEqual({ ok: false, reason: 'refused' });
+    const others = SIGN_IN_LIMITS.perAddress - (email ? SIGN_IN_LIMITS.perEmailAndAddress : 0);
+    for (let i = 0; i < others; i++)
+      expect(await guard(`sprayed-${i}@example.com`, 'x', address)).toEqual({ ok: false, reason: 'refused' });
+    expect(await guard(`sprayed-${others}@example.com`, 'x', address)).toMatchObject({ reason: 'throttled' });
+  };
+
+  it('an unlocked user signs in at once from the address their failures came from, though others keep it held', async () => {
+    const admin = await db.prisma.user.findFirstOrThrow({ where: { role: 'ADMIN', disabledAt: null } });
+    const user = await reviewer('office@example.com');
+    await holdAddress('203.0.113.60', 'office@example.com');
+    expect(await guard('office@example.com', 'right-pass', '203.0.113.60')).toMatchObject({
+      reason: 'throttled',
+    });
+
+    expect(await clearSignInFailures(db.prisma, admin, { userId: user.id })).toEqual({
+      cleared: SIGN_IN_LIMITS.perEmailAndAddress,
+    });
+    // Whoever fills that address keeps at it (the next case: the unlock gives them no room there).
+    for (let i = 0; i < SIGN_IN_LIMITS.perEmailAndAddress; i++)
+      await guard(`sprayed-more-${i}@example.com`, 'x', '203.0.113.60');
+    expect(await guard('office@example.com', 'right-pass', '203.0.113.60')).toMatchObject({
+      ok: true,
+      user: { email: 'office@example.com' },
+    });
+    // The audit entry says where the cleared failures came from.
+    const entry = await db.prisma.auditLog.findFirstOrThrow({
+      where: { action: SIGN_IN_UNLOCK, targetId: user.id },
+    });
+    expect(entry.data).toMatchObject({
+      before: { failedSignIns: SIGN_IN_LIMITS.perEmailAndAddress, failedFrom: ['203.0.113.60'] },
+      after: { failedSignIns: 0 },
+    });
+  }, 20_000);
+
+  it("unlocking one account does not reopen an address held for guessing at others, nor the account's own limit", async () => {
+    const admin = await db.prisma.user.findFirstOrThrow({ where: { role: 'ADMIN', disabledAt: null } });
+    const user = await reviewer('sprayed@example.com');
+    await reviewer('bystander@example.com');
+    await holdAddress('203.0.113.61', 'sprayed@example.com');
+    await holdAddress('203.0.113.62');
+    await clearSignInFailures(db.prisma, admin, { userId: user.id });
+    // Another account guessed at from that address gets no password check, the right password included.
+    expect(await guard('bystander@example.com', 'right-pass', '203.0.113.61')).toMatchObject({
+      reason: 'throttled',
+    });
+    // Only from where its failures came: another held address still holds the unlocked account.
+    expect(await guard('sprayed@example.com', 'right-pass', '203.0.113.62')).toMatchObject({
+      reason: 'throttled',
+    });
+    // The unlocked account gets its own limit's worth of guesses there again, no more.
+    for (let i = 0; i < SIGN_IN_LIMITS.perEmailAndAddress; i++)
+      expect(await guard('sprayed@example.com', `again-${i}`, '203.0.113.61')).toEqual({
+        ok: false,
+        reason: 'refused',
+      });
+    expect(await guard('sprayed@example.com', 'right-pass', '203.0.113.61')).toMatchObject({
+      reason: 'throttled',
+    });
+  }, 20_000);
+
   it("a sign-in clears its email's failures", async () => {
     for (let i = 0; i < SIGN_IN_LIMITS.perEmailAndAddress - 1; i++)
       expect((await guard('guard@example.com', 'wrong', '203.0.113.8')).ok).toBe(false);
@@ -303,5 +367,6 @@ describe('sign-in limits', () => {
     });
     // The same account from another address is not held.
     expect((await guard('reviewer@example.com', 'demo-pass', '192.0.2.45')).ok).toBe(true);
-  });
+    // Some 60 password checks in a row: past 5 s on a busy machine.
+  }, 20_000);
 });

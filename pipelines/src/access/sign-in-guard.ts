@@ -12,8 +12,12 @@ import { signIn, signInAddress, type TAuth, type TSessionUser } from './auth.ts'
  * - one address, whatever the emails: 30 (one password tried on many accounts);
  * - one email from everywhere: 50, except from an address the account signed in from in the last 30 days, so
  *   guessing spread over many addresses is bounded and the owner still gets in from where they work.
- * A sign-in clears its email's failures before it, and so does an admin (`clearSignInFailures`, audited as
- * `auth.sign-in-unlock`), for a colleague who mistyped their way into a hold.
+ * A sign-in clears its email's failures before it. An admin's unlock (`clearSignInFailures`, audited as
+ * `auth.sign-in-unlock`), for a colleague who mistyped their way into a hold, clears that user's failures from
+ * their own limits and lets them past the hold of each address those failures came from, for a window; it
+ * leaves those failures in the addresses' counts, which hold every other email there. An unlock that took them
+ * off would hand whoever is guessing from that address as many fresh guesses at other accounts, and the room it
+ * made would be taken at once, leaving the unlocked user held all the same.
  */
 export const SIGN_IN_LIMITS = {
   perEmailAndAddress: 5,
@@ -46,36 +50,44 @@ export function clientAddress(headers: Headers, proxyHops = 1): string | null {
 }
 
 const ATTEMPT = 'auth.sign-in-attempt';
-/** An admin cleared a user's failed sign-ins: the attempts before it no longer count. */
+/**
+ * An admin cleared a user's failed sign-ins: the attempts before it no longer count against that user, and
+ * `data.before.failedFrom` lists the addresses whose hold no longer applies to them.
+ */
 export const SIGN_IN_UNLOCK = 'auth.sign-in-unlock';
 
-/**
- * Whether an attempt (`a`, with actor and "targetId") failed: no sign-in of its email and no admin's unlock of
- * its user came after it inside the window.
- */
-const notCleared = (since: Date) => Prisma.sql`
+/** Whether no sign-in of the email of an attempt (`a`, with actor) came after it inside the window. */
+const noSignInAfter = (since: Date) => Prisma.sql`
   NOT EXISTS (SELECT 1 FROM "AuditLog" s
-    WHERE s.action = 'auth.sign-in' AND s.at >= a.at AND s.at > ${since} AND lower(s.actor) = a.actor)
-  AND NOT EXISTS (SELECT 1 FROM "AuditLog" u
+    WHERE s.action = 'auth.sign-in' AND s.at >= a.at AND s.at > ${since} AND lower(s.actor) = a.actor)`;
+
+/** Whether an admin's unlock of the user of an attempt (`a`, with "targetId") came after it inside the window. */
+const unlockedAfter = (since: Date) => Prisma.sql`
+  EXISTS (SELECT 1 FROM "AuditLog" u
     WHERE u.action = ${SIGN_IN_UNLOCK} AND u.at >= a.at AND u.at > ${since} AND u."targetId" = a."targetId")`;
 
+/** Whether an attempt (`a`) counts against its user: neither their sign-in nor an unlock came after it. */
+const notCleared = (since: Date) => Prisma.sql`${noSignInAfter(since)} AND NOT ${unlockedAfter(since)}`;
+
 /**
- * Each user's failed sign-ins still counted (inside the window, from every address) and the latest: what an
- * admin sees beside a user who may be held. Users with none are absent.
+ * Each user's failed sign-ins still counted (inside the window, from every address), the latest, and the
+ * addresses they came from: what an admin sees beside a user who may be held. Users with none are absent.
  */
 export async function failedSignIns(
   db: PrismaClient | TransactionClient,
   userIds?: readonly string[],
-): Promise<Map<string, { failures: number; last: Date }>> {
+): Promise<Map<string, { failures: number; last: Date; addresses: string[] }>> {
   const since = new Date(Date.now() - SIGN_IN_LIMITS.windowMs);
-  const rows = await db.$queryRaw<{ userId: string; failures: number; last: Date }[]>`
-    SELECT a."targetId" AS "userId", count(*)::int AS failures, max(a.at) AS last
+  const rows = await db.$queryRaw<{ userId: string; failures: number; last: Date; addresses: string[] }[]>`
+    SELECT a."targetId" AS "userId", count(*)::int AS failures, max(a.at) AS last,
+           coalesce(array_agg(DISTINCT a.data->>'address') FILTER (WHERE a.data->>'address' IS NOT NULL),
+                    '{}') AS addresses
     FROM "AuditLog" a
     WHERE a.action = ${ATTEMPT} AND a.at > ${since} AND a."targetId" IS NOT NULL
       ${userIds ? Prisma.sql`AND a."targetId" = ANY(${[...userIds]})` : Prisma.empty}
       AND ${notCleared(since)}
     GROUP BY a."targetId"`;
-  return new Map(rows.map((r) => [r.userId, { failures: r.failures, last: r.last }]));
+  return new Map(rows.map((r) => [r.userId, { failures: r.failures, last: r.last, addresses: r.addresses }]));
 }
 
 /** Email + password sign-in under the limits above. Unknown, wrong and disabled are refused alike. */
@@ -99,7 +111,9 @@ export async function signInGuarded(
           await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in@${address}`}, 0))`;
         const now = Date.now();
         const since = new Date(now - SIGN_IN_LIMITS.windowMs);
+        const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
         // Only this email's and this address's attempts are read; the oldest counted says when a limit lifts.
+        // An unlock takes its user's attempts off this email's counts only (see the top of this file).
         const [c] = await tx.$queryRaw<
           {
             pair: number;
@@ -108,26 +122,31 @@ export async function signInGuarded(
             emailOldest: Date | null;
             byAddress: number;
             addressOldest: Date | null;
+            unlockedHere: boolean;
           }[]
         >`
           WITH a AS (
             SELECT actor, "targetId", data->>'address' AS address, at FROM "AuditLog"
             WHERE action = ${ATTEMPT} AND at > ${since} AND (actor = ${email} OR data->>'address' = ${address})
           ), failed AS (
-            SELECT * FROM a WHERE ${notCleared(since)}
+            SELECT *, ${unlockedAfter(since)} AS unlocked FROM a WHERE ${noSignInAfter(since)}
           )
-          SELECT count(*) FILTER (WHERE actor = ${email} AND address = ${address})::int AS pair,
-                 min(at) FILTER (WHERE actor = ${email} AND address = ${address}) AS "pairOldest",
-                 count(*) FILTER (WHERE actor = ${email})::int AS "byEmail",
-                 min(at) FILTER (WHERE actor = ${email}) AS "emailOldest",
+          SELECT count(*) FILTER (WHERE actor = ${email} AND address = ${address} AND NOT unlocked)::int AS pair,
+                 min(at) FILTER (WHERE actor = ${email} AND address = ${address} AND NOT unlocked) AS "pairOldest",
+                 count(*) FILTER (WHERE actor = ${email} AND NOT unlocked)::int AS "byEmail",
+                 min(at) FILTER (WHERE actor = ${email} AND NOT unlocked) AS "emailOldest",
                  count(*) FILTER (WHERE address = ${address})::int AS "byAddress",
-                 min(at) FILTER (WHERE address = ${address}) AS "addressOldest"
+                 min(at) FILTER (WHERE address = ${address}) AS "addressOldest",
+                 EXISTS (SELECT 1 FROM "AuditLog" u
+                   WHERE u.action = ${SIGN_IN_UNLOCK} AND u.at > ${since} AND u."targetId" = ${user?.id ?? null}
+                     AND u.data->'before'->'failedFrom' @> jsonb_build_array(${address}::text)) AS "unlockedHere"
           FROM failed`;
         const lifts = (oldest: Date | null | undefined) =>
           Math.max(1, Math.ceil(((oldest?.getTime() ?? now) + SIGN_IN_LIMITS.windowMs - now) / 1000));
         if (!c) return null;
         if (address && c.pair >= SIGN_IN_LIMITS.perEmailAndAddress) return lifts(c.pairOldest);
-        if (address && c.byAddress >= SIGN_IN_LIMITS.perAddress) return lifts(c.addressOldest);
+        if (address && c.byAddress >= SIGN_IN_LIMITS.perAddress && !c.unlockedHere)
+          return lifts(c.addressOldest);
         const emailLimit = address ? SIGN_IN_LIMITS.perEmail : SIGN_IN_LIMITS.perEmailAndAddress;
         if (c.byEmail >= emailLimit) {
           // Exempt: an address this account signed in from lately (its sign-in row names the address).
@@ -139,7 +158,6 @@ export async function signInGuarded(
             : [];
           if (!known?.yes) return lifts(c.emailOldest);
         }
-        const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
         await tx.auditLog.create({
           data: {
             actorType: 'USER',

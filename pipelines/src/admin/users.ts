@@ -32,21 +32,23 @@ export async function listUsers(prisma: PrismaClient) {
 
 /**
  * Clears a user's failed sign-ins, so the limits hold them no longer (a colleague who mistyped their way into
- * a 15-minute hold). The audit entry is what the limits read: attempts before it stop counting.
+ * a 15-minute hold), from the addresses those failures came from too, though those stay held for other emails
+ * (access/sign-in-guard.ts says why). The audit entry is what the limits read: attempts before it stop
+ * counting against the user, and `failedFrom` names the addresses whose hold they may pass.
  */
 export async function clearSignInFailures(prisma: PrismaClient, actor: TActor, input: { userId: string }) {
   return audited(prisma, actor, async (tx) => {
     const user = await tx.user.findUnique({ where: { id: input.userId }, select: { email: true } });
     if (!user) throw new AppError('NOT_FOUND', 'no such user');
-    const failures = (await failedSignIns(tx, [input.userId])).get(input.userId)?.failures ?? 0;
-    if (failures === 0) throw new AppError('CONFLICT', `${user.email} has no failed sign-ins to clear`);
+    const failed = (await failedSignIns(tx, [input.userId])).get(input.userId);
+    if (!failed) throw new AppError('CONFLICT', `${user.email} has no failed sign-ins to clear`);
     return {
-      result: { cleared: failures },
+      result: { cleared: failed.failures },
       audit: {
         action: SIGN_IN_UNLOCK,
         targetType: 'User',
         targetId: input.userId,
-        before: { email: user.email, failedSignIns: failures },
+        before: { email: user.email, failedSignIns: failed.failures, failedFrom: failed.addresses },
         after: { email: user.email, failedSignIns: 0 },
       },
     };

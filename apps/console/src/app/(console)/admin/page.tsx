@@ -89,8 +89,9 @@ export default async function AdminPage() {
           queues; admins also manage keys and users. A new role applies from the user's next click. Sign-in
           holds an email after {SIGN_IN_LIMITS.perEmailAndAddress} wrong passwords from one address for{' '}
           {SIGN_IN_WINDOW_MIN} minutes, and an address after {SIGN_IN_LIMITS.perAddress} whatever the emails.
-          Clearing a user's failed sign-ins (counted from every address) lifts the holds their own failures
-          caused.
+          Clearing a user's failed sign-ins (counted from every address) lets them sign in again at once: for{' '}
+          {SIGN_IN_WINDOW_MIN} minutes they may pass the hold of an address those failures came from, which
+          stays held for every other email.
         </p>
         <table>
           <thead>
