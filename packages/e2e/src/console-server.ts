@@ -57,6 +57,8 @@ export async function startConsole(opts: {
   databaseUrl: string;
   port: number;
   queuePrefix: string;
+  /** Another Redis than the suite's (REDIS_URL, or the default). */
+  redisUrl?: string;
 }): Promise<ChildProcess> {
   const child = spawn('npx', ['next', 'start', '-p', String(opts.port), '-H', '127.0.0.1'], {
     cwd: CONSOLE_DIR,
@@ -65,6 +67,7 @@ export async function startConsole(opts: {
       ACSA_CONSOLE_DIST_DIR: DIST_DIR,
       DATABASE_URL: opts.databaseUrl,
       QUEUE_PREFIX: opts.queuePrefix,
+      ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
       SERVING_REDIS_PREFIX: servingRedisPrefix(opts.queuePrefix),
       AUTH_SECRET: 'e2e-only-console-session-secret-0123456789',
       NODE_ENV: 'production',

@@ -1,9 +1,12 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { testServiceUrls } from '@acsa/db/testing';
 import { QUEUES, WORKER_METRICS } from '@acsa/pipelines';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkPage, launch, signedIn, url } from './browser.ts';
+import { freePort, startConsole, stopConsole } from './console-server.ts';
 
 let browser: Browser;
 const queues: Queue[] = [];
@@ -182,4 +185,44 @@ describe('queues and dead letters', () => {
     await checkPage(eli, 'queues-throughput');
     await eli.context().close();
   });
+
+  it('an engineer opening the page while Redis is silent is told so in seconds, and the console still works', async () => {
+    // A Redis gone silent (a failover's old address): it takes connections and never answers.
+    const sockets = new Set<Socket>();
+    const silent = createServer((s) => {
+      sockets.add(s);
+      s.resume();
+      s.on('error', () => undefined);
+    });
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const { port: redisPort } = silent.address() as AddressInfo;
+    const port = await freePort();
+    const consoleProcess = await startConsole({
+      databaseUrl: inject('databaseUrl'),
+      port,
+      queuePrefix: inject('queuePrefix'),
+      redisUrl: `redis://127.0.0.1:${redisPort}`,
+    });
+    const at = { consoleUrl: `http://127.0.0.1:${port}`, password: inject('password') };
+    try {
+      const eli = await signedIn(browser, 'engineer', at);
+      const started = Date.now();
+      await eli.goto(`${at.consoleUrl}/queues`, { timeout: 15_000 });
+      await eli.getByText('Redis did not answer').waitFor();
+      expect(Date.now() - started).toBeLessThan(6_000);
+      expect(await eli.locator('main').textContent()).toContain(
+        `Redis at 127.0.0.1:${redisPort} did not answer within 3 s`,
+      );
+      await checkPage(eli, 'queues-redis-silent');
+      // The rest of the console reads PostgreSQL and opens as usual.
+      await eli.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Models' }).click();
+      await eli.getByRole('heading', { level: 1, name: 'Model registry' }).waitFor();
+      await eli.context().close();
+    } finally {
+      stopConsole(consoleProcess);
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  }, 90_000);
 });

@@ -2,6 +2,7 @@ import { maskPiiDeep } from '@acsa/core/pii';
 import { type ConnectionOptions, Job, Queue } from 'bullmq';
 import { QUEUES } from '../queues.ts';
 import { type TDeadLetter, ZDeadLetter } from './dead-letter.ts';
+import { readQueues } from './queue-reads.ts';
 
 export type TQueueDeps = { connection: ConnectionOptions; prefix: string };
 export type TDeadLetterItem = TDeadLetter & { id: string };
@@ -37,8 +38,8 @@ export function listDeadLetters(
 ): Promise<TDeadLetterItem[]> {
   const limit = options.limit ?? 100;
   const q = options.q?.trim().toLowerCase() ?? '';
-  return withQueue(deps, QUEUES.deadLetters, async (queue) => {
-    const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized'], 0, q ? -1 : limit - 1);
+  return readQueues(deps, [QUEUES.deadLetters], async ([queue]) => {
+    const jobs = await (queue as Queue).getJobs(['waiting', 'delayed', 'prioritized'], 0, q ? -1 : limit - 1);
     return jobs
       .filter((j): j is Job => Boolean(j))
       .map((j) => ({ id: String(j.id), letter: ZDeadLetter.parse(j.data) }))

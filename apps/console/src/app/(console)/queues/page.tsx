@@ -48,7 +48,9 @@ export default async function QueuesPage({ searchParams }: TProps) {
       </p>
       {!data.ok ? (
         <EmptyState title="Redis did not answer">
-          {data.error}. The queues live in Redis: start it (redis-server --daemonize yes) and reload.
+          {data.error}. The queues live in Redis: check that it runs (redis-server --daemonize yes) and that
+          the console reaches it at REDIS_URL, then{' '}
+          <a href={q ? `/queues?q=${encodeURIComponent(q)}` : '/queues'}>try again</a>.
         </EmptyState>
       ) : (
         <>
