@@ -1,3 +1,4 @@
+import { withTimeout } from '@acsa/core/deadline';
 import type { PrismaClient } from '@acsa/db';
 import { PRODUCTION_ALIAS } from '@acsa/pipelines';
 import { WATCHED_QUEUES } from '@acsa/pipelines/dead-letters';
@@ -37,6 +38,8 @@ export const searchIndexUpkeep = new client.Gauge({
 });
 
 /** The states a queue's jobs are counted in; `failed` of the dead-letter queue is not used (it keeps them waiting). */
+/** Well inside Prometheus's default scrape timeout (10 s). */
+const QUEUE_DEPTHS_TIMEOUT_MS = 2_000;
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'] as const;
 
 /**
@@ -51,7 +54,11 @@ export function createTrainerMetrics(o: { prisma: PrismaClient; connection: Redi
   );
   const registry = trainerMetricsRegistry({
     async queueCounts() {
-      const counts = await Promise.all(queues.map((q) => q.getJobCounts(...STATES)));
+      const counts = await withTimeout(
+        Promise.all(queues.map((q) => q.getJobCounts(...STATES))),
+        QUEUE_DEPTHS_TIMEOUT_MS,
+        'queue depths',
+      );
       return queues.map((q, i) => ({ queue: q.name, counts: counts[i] ?? {} }));
     },
     latestDrift: () => latestProductionDrift(o.prisma),
@@ -94,7 +101,10 @@ export function trainerMetricsRegistry(sources: TMetricSources): client.Registry
     registers: [registry],
     async collect() {
       this.reset();
-      for (const { queue, counts } of await sources.queueCounts())
+      // Redis away or silent: the scrape still answers with everything else (a scrape that timed out would
+      // read as the trainer down), and the depths come back with Redis.
+      const depths = await sources.queueCounts().catch(() => []);
+      for (const { queue, counts } of depths)
         for (const state of STATES) this.set({ queue, state }, counts[state] ?? 0);
     },
   });

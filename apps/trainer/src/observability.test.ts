@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { uuidv7 } from '@acsa/core/ids';
 import { createLogger } from '@acsa/core/logger';
 import { otelEnvShape, startTracing, type TTracing } from '@acsa/core/tracing';
@@ -149,4 +149,34 @@ describe('/metrics', () => {
     expect(body).toMatch(/acsa_retrain_step_seconds_count\{step="gate",outcome="failed"\} 1/);
     expect(body).toContain('process_resident_memory_bytes');
   });
+
+  it('answers a scrape with everything but the queue depths while Redis is silent', async () => {
+    // A Redis gone silent (a failover's old address): it takes the connection and never answers.
+    const silent = createServer((socket) => {
+      socket.resume();
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const quiet = new Redis((silent.address() as AddressInfo).port, '127.0.0.1', {
+      maxRetriesPerRequest: null,
+    });
+    quiet.on('error', () => undefined);
+    const metrics = createTrainerMetrics({ prisma: db.prisma, connection: quiet, prefix });
+    const server = createHealthServer(async () => ({}), metrics);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const started = Date.now();
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`, {
+      signal: AbortSignal.timeout(9_000),
+    });
+    const body = await res.text();
+    const tookMs = Date.now() - started;
+    server.close();
+    quiet.disconnect();
+    silent.close();
+    expect(res.status).toBe(200);
+    expect(tookMs).toBeLessThan(4_000);
+    expect(body).not.toContain('acsa_queue_jobs{');
+    expect(body).toContain('acsa_retrain_gate_decisions_total');
+    expect(body).toContain('process_resident_memory_bytes');
+  }, 15_000);
 });
