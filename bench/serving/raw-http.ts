@@ -46,7 +46,7 @@ class Connection {
     const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? Number.NaN);
     if (Number.isNaN(length)) {
       // Serving answers every request with a Content-Length; anything else is reported, not guessed at.
-      this.fail('response without content-length');
+      this.fail(`response without content-length (${head.split('\r\n', 1)[0]})`);
       this.socket.destroy();
       return;
     }

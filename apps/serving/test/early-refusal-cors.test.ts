@@ -59,6 +59,16 @@ describe('refusals answered before the hooks, as a storefront page sees them', (
     }
   });
 
+  it('is sized like every other answer (Content-Length, not chunked)', async () => {
+    for (let i = 0; i < 2; i++) {
+      // The second is the early path's: the key is known to be bad by then.
+      const res = await chat(REVOKED, SHOP);
+      const body = await res.text();
+      expect([res.status, res.headers.get('content-length')]).toEqual([401, String(Buffer.byteLength(body))]);
+      expect(res.headers.get('transfer-encoding')).toBeNull();
+    }
+  });
+
   it('an address out of key lookups reads 429 and its Retry-After; a page elsewhere reads nothing', async () => {
     let seen: Awaited<ReturnType<typeof readable>> = null;
     // 20 lookups an address, then one a second: the early path refuses the rest.

@@ -28,6 +28,8 @@ export function createEarlyRefusals({ auth, origins, behindProxy, onRefusal }: T
       if (res.destroyed) return;
       res.writeHead(refusal.status, {
         'content-type': 'application/json; charset=utf-8',
+        // Sized, as every answer of serving is: with writeHead and no length Node sends it chunked.
+        'content-length': Buffer.byteLength(refusal.body),
         ...(refusal.retryAfter ? { 'retry-after': String(refusal.retryAfter) } : {}),
         ...cors,
       });
