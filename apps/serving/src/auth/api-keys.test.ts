@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedAccess } from '../../../../prisma/seed/access.ts';
+import { tcpRelay } from '../../test/tcp-relay.ts';
+import { guardPool } from '../db/pg-breaker.ts';
 import { createPool } from '../db/pool.ts';
 import { createDb, type TDb } from '../db/sql.ts';
 import { ApiKeyAuth } from './api-keys.ts';
@@ -112,4 +114,47 @@ describe('API key lookups before authentication', () => {
     expect(all).toEqual(Array(20).fill('ok'));
     expect(counted.queries).toBe(1);
   });
+});
+
+describe('a key found valid, while PostgreSQL does not answer', () => {
+  it('goes on being honoured at once, and its revocation takes effect once PostgreSQL answers again', async () => {
+    const relay = await tcpRelay(db.url);
+    const pool = createPool(relay.url(), 2);
+    guardPool(pool);
+    const auth = new ApiKeyAuth(createDb(pool), { cacheTtlMs: 300, retryLookupAfterMs: 200 });
+    const call = async (key: string) => {
+      const started = performance.now();
+      const result = await outcome(auth.authenticate(key, { scope: 'chat', client: '203.0.113.50' }));
+      return { result, ms: performance.now() - started };
+    };
+    try {
+      expect((await call(`Bearer ${KEY}`)).result).toBe('ok');
+      relay.silence();
+      await new Promise((r) => setTimeout(r, 400));
+      // More requests from one address than it has lookups (20), over several of the cache's lifetimes.
+      const during: { result: string; ms: number }[] = [];
+      for (const end = Date.now() + 1_500; Date.now() < end; ) {
+        during.push(await call(`Bearer ${KEY}`));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(during.length).toBeGreaterThan(40);
+      expect(new Set(during.map((d) => d.result))).toEqual(new Set(['ok']));
+      expect(Math.max(...during.map((d) => d.ms))).toBeLessThan(600);
+      // A key never found valid is not let in meanwhile.
+      expect((await call(randomKey())).result).toBe('UNAVAILABLE');
+
+      // Revoked by the console meanwhile (written to the same database, which the console reaches).
+      await db.prisma.apiKey.updateMany({ data: { revokedAt: new Date() } });
+      relay.hear();
+      let after = 'ok';
+      for (const end = Date.now() + 8_000; after === 'ok' && Date.now() < end; ) {
+        after = (await call(`Bearer ${KEY}`)).result;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(after).toBe('UNAUTHENTICATED');
+    } finally {
+      await pool.end().catch(() => undefined);
+      await relay.close();
+    }
+  }, 30_000);
 });

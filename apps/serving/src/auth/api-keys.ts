@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { NoAnswerError, withTimeout } from '@acsa/core/deadline';
 import { AppError } from '@acsa/core/errors';
 import { LRUCache } from 'lru-cache';
 import { sql, type TDb } from '../db/sql.ts';
@@ -44,6 +45,12 @@ export type TAuthRequest = {
 
 /** How long a key's lookup is trusted: a revocation takes effect within this on every replica. */
 const CACHE_TTL_MS = 30_000;
+/**
+ * A key seen valid within this long is still honoured while its lookup cannot be answered (PostgreSQL
+ * away or silent, its breaker open, the pool busy). A revocation is written to that same database, so none
+ * can be missed meanwhile, and the console's announcement of one still reaches serving through Redis.
+ */
+const LAST_KNOWN_MS = 10 * 60_000;
 /** How often a key's lastUsedAt is written, per process. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -59,6 +66,15 @@ export type TApiKeyAuthOptions = {
    * stays with the valid keys' turns (bench/serving/auth-flood.ts).
    */
   refusalHoldMs?: number;
+  /** How long a lookup is trusted (default CACHE_TTL_MS); tests shorten it. */
+  cacheTtlMs?: number;
+  /**
+   * How long a key seen valid waits for its lookup again before it is honoured as last known (default
+   * 250 ms): a silent PostgreSQL would hold each of its requests for the pool's limits (seconds).
+   */
+  lookupAgainWithinMs?: number;
+  /** After a lookup that could not be answered, how long the last known answer is used before another. */
+  retryLookupAfterMs?: number;
 };
 
 /**
@@ -69,14 +85,18 @@ export type TApiKeyAuthOptions = {
  * answered 429 without touching the database, while cached keys, from any address, go on as before.
  */
 export class ApiKeyAuth {
-  private readonly known = new LRUCache<string, TApiKeyPrincipal>({ max: 10_000, ttl: CACHE_TTL_MS });
-  private readonly unknown = new LRUCache<string, true>({ max: 50_000, ttl: CACHE_TTL_MS });
+  private readonly known: LRUCache<string, TApiKeyPrincipal>;
+  private readonly unknown: LRUCache<string, true>;
+  /** Keys found valid lately, for when their lookup cannot be answered (LAST_KNOWN_MS). */
+  private readonly lastKnown = new LRUCache<string, TApiKeyPrincipal>({ max: 10_000, ttl: LAST_KNOWN_MS });
   /** One lookup per key at a time: concurrent requests with an uncached key share it. */
   private readonly inFlight = new Map<string, Promise<TApiKeyPrincipal | null>>();
   private readonly throttle: AddressThrottle;
   private readonly touched = new Map<string, number>();
   private readonly maxConcurrent: number;
   private readonly holdMs: number;
+  private readonly lookupAgainWithinMs: number;
+  private readonly retryLookupAfterMs: number;
 
   constructor(
     private readonly db: TDb,
@@ -85,6 +105,11 @@ export class ApiKeyAuth {
     this.throttle = new AddressThrottle(options.lookupsPerAddress ?? { burst: 20, refillMs: 1_000 });
     this.maxConcurrent = options.maxConcurrentLookups ?? 8;
     this.holdMs = options.refusalHoldMs ?? 500;
+    const ttl = options.cacheTtlMs ?? CACHE_TTL_MS;
+    this.known = new LRUCache({ max: 10_000, ttl });
+    this.unknown = new LRUCache({ max: 50_000, ttl });
+    this.lookupAgainWithinMs = options.lookupAgainWithinMs ?? 250;
+    this.retryLookupAfterMs = options.retryLookupAfterMs ?? 5_000;
   }
 
   /** Who and what the request may do: `identify`, then `authorize`'s refusal thrown. */
@@ -108,8 +133,14 @@ export class ApiKeyAuth {
       );
     }
     const hash = createHash('sha256').update(match[1]).digest('hex');
+    const last = this.lastKnown.get(hash);
     const principal =
-      this.known.get(hash) ?? (this.unknown.has(hash) ? null : await this.lookup(hash, client));
+      this.known.get(hash) ??
+      (last
+        ? await this.lookupAgain(hash, last)
+        : this.unknown.has(hash)
+          ? null
+          : await this.lookup(hash, client));
     if (!principal)
       throw new AppError('UNAUTHENTICATED', 'unknown or revoked API key', { field: 'authorization' });
     return principal;
@@ -152,7 +183,7 @@ export class ApiKeyAuth {
     const key = header?.match(/^Bearer\s+(\S{16,256})\s*$/i)?.[1];
     if (!key) return null;
     const hash = createHash('sha256').update(key).digest('hex');
-    if (this.known.has(hash) || this.inFlight.has(hash)) return null;
+    if (this.known.has(hash) || this.lastKnown.has(hash) || this.inFlight.has(hash)) return null;
     const retryAfter = client === null ? 0 : this.throttle.wait(client);
     // An address out of lookups gets its refusals late, the same key again as well as new ones.
     const hold = retryAfter > 0 && this.holdMs > 0 ? { holdMs: this.holdMs } : {};
@@ -162,13 +193,35 @@ export class ApiKeyAuth {
 
   /** A key was revoked (announced by the console): it is looked up afresh, and found revoked. */
   forgetKey(id: string): void {
-    for (const [hash, principal] of this.known.entries()) if (principal.id === id) this.known.delete(hash);
+    for (const cache of [this.known, this.lastKnown])
+      for (const [hash, principal] of cache.entries()) if (principal.id === id) cache.delete(hash);
   }
 
-  private lookup(hash: string, client: string): Promise<TApiKeyPrincipal | null> {
+  /**
+   * A key found valid lately whose lookup is due: looked up again, and honoured as last known while the
+   * lookup cannot be answered in time. Before, while PostgreSQL was away each of its requests waited on the
+   * lookup and was refused, and once that address had used its lookups (20, then one a second), refused
+   * 429 as a flood of unknown keys would be (`npx tsx bench/faults/run.ts`, postgres-silent).
+   */
+  private async lookupAgain(hash: string, last: TApiKeyPrincipal): Promise<TApiKeyPrincipal | null> {
+    const lookup = this.lookup(hash, null);
+    try {
+      return await withTimeout(lookup, this.lookupAgainWithinMs, 'API key lookup');
+    } catch (e) {
+      if (!(e instanceof NoAnswerError || (e instanceof AppError && e.code === 'UNAVAILABLE'))) throw e;
+      // A late answer still lands (a revocation found then takes effect at once); until then, no new lookup.
+      lookup.catch(() => undefined);
+      this.known.set(hash, last, { ttl: this.retryLookupAfterMs });
+      return last;
+    }
+  }
+
+  /** `client` null: a key found valid lately, whose lookups are not an unknown key's to throttle. */
+  private lookup(hash: string, client: string | null): Promise<TApiKeyPrincipal | null> {
     const pending = this.inFlight.get(hash);
     if (pending) return pending;
-    const retryAfter = this.inFlight.size >= this.maxConcurrent ? 1 : this.throttle.take(client);
+    const retryAfter =
+      client === null ? 0 : this.inFlight.size >= this.maxConcurrent ? 1 : this.throttle.take(client);
     if (retryAfter > 0) {
       return Promise.reject(
         new AppError('RATE_LIMITED', 'too many requests with API keys this server does not know', {
@@ -187,6 +240,8 @@ export class ApiKeyAuth {
       sql`SELECT id, name, scopes, kind, "allowedOrigins", "revokedAt" FROM "ApiKey" WHERE hash = ${hash}`,
     );
     if (!row || row.revokedAt) {
+      this.known.delete(hash);
+      this.lastKnown.delete(hash);
       this.unknown.set(hash, true);
       return null;
     }
@@ -198,6 +253,7 @@ export class ApiKeyAuth {
       allowedOrigins: row.allowedOrigins ?? [],
     };
     this.known.set(hash, principal);
+    this.lastKnown.set(hash, principal);
     return principal;
   }
 }
