@@ -18,9 +18,9 @@ import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@acsa/core/logger';
-import { testServiceUrls } from '@acsa/db/testing';
+import { tcpRelay, testServiceUrls } from '@acsa/db/testing';
 import { Redis } from 'ioredis';
-import { tcpRelay } from '../../apps/serving/test/tcp-relay.ts';
+
 import { startAnalytics } from '../../apps/trainer/src/analytics/analytics-worker.ts';
 import { ChatClient } from '../serving/chat-client.ts';
 import { conversationSource, type TConversation } from '../serving/conversations.ts';

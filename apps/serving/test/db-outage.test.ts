@@ -4,6 +4,7 @@ import {
   createTestRedis,
   type TestDatabase,
   type TestRedis,
+  tcpRelay,
   testServiceUrls,
 } from '@acsa/db/testing';
 import { QUEUES } from '@acsa/pipelines';
@@ -16,7 +17,6 @@ import { createPool, PG_LIMITS } from '../src/db/pool.ts';
 import { loadEnv } from '../src/env.ts';
 import { InteractionPublisher } from '../src/events/interaction-publisher.ts';
 import { API_KEY, createTestShop, type TestShop, TOKEN_SECRET } from './harness.ts';
-import { tcpRelay } from './tcp-relay.ts';
 
 const auth = { authorization: `Bearer ${API_KEY}` };
 

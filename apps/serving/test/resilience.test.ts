@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createLogger } from '@acsa/core/logger';
-import { testServiceUrls } from '@acsa/db/testing';
+import { tcpRelay, testServiceUrls } from '@acsa/db/testing';
 import { QUEUES } from '@acsa/pipelines';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPool } from '../src/db/pool.ts';
 import { InteractionPublisher } from '../src/events/interaction-publisher.ts';
 import { API_KEY, type Harness, startServing, storefront } from './harness.ts';
-import { tcpRelay } from './tcp-relay.ts';
 
 const auth = { authorization: `Bearer ${API_KEY}` };
 

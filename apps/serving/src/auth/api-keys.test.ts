@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { createTestDatabase, type TestDatabase, tcpRelay, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedAccess } from '../../../../prisma/seed/access.ts';
-import { tcpRelay } from '../../test/tcp-relay.ts';
+
 import { guardPool } from '../db/pg-breaker.ts';
 import { createPool } from '../db/pool.ts';
 import { createDb, type TDb } from '../db/sql.ts';

@@ -12,10 +12,13 @@ const DEFAULT_PORTS: Record<string, number> = {
  * (every connection cut, new ones refused, as an outage or a restart looks from serving's side) and give
  * it back, without stopping the machine's service, which other tests use. `url()` is `serviceUrl` with the
  * relay's host and port. It can also go silent (`silence`), as a server that drops packets.
+ * Shared by every package's tests that take a service away (serving, the retrain client).
  */
 export async function tcpRelay(serviceUrl: string) {
   const target = new URL(serviceUrl);
   const open = new Set<Socket>();
+  /** Connections that went silent and stay so when the relay is heard again without cutting them. */
+  const deaf = new WeakSet<Socket>();
   let server: Server = createServer();
   let port = 0;
   let accepted = 0;
@@ -38,8 +41,9 @@ export async function tcpRelay(serviceUrl: string) {
       );
       track(upstream);
       // Not pipe(): while silent, bytes either way are dropped and both ends are left waiting.
-      client.on('data', (d) => silent || upstream.write(d));
-      upstream.on('data', (d) => silent || client.write(d));
+      const heard = () => !silent && !deaf.has(client);
+      client.on('data', (d) => heard() && upstream.write(d));
+      upstream.on('data', (d) => heard() && client.write(d));
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -71,10 +75,15 @@ export async function tcpRelay(serviceUrl: string) {
      */
     silence() {
       silent = true;
+      for (const s of open) deaf.add(s);
     },
-    /** Heard again, as after that failover: the connections that went silent are gone, new ones work. */
-    hear() {
-      for (const s of open) s.destroy();
+    /**
+     * Heard again, as after that failover: the connections that went silent are gone, new ones work. With
+     * `cut: false` they stay open and silent instead, as when no reset ever reaches them (their packets are
+     * dropped): only a client that drops them and connects again is heard.
+     */
+    hear({ cut = true }: { cut?: boolean } = {}) {
+      if (cut) for (const s of open) s.destroy();
       silent = false;
     },
     async close() {
