@@ -1,6 +1,6 @@
 import { NoAnswerError, withTimeout } from '@acsa/core/deadline';
 import { Queue } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import { ownConnection, redisAddress } from '../own-redis.ts';
 import type { TQueueDeps } from './dead-letter-ops.ts';
 
 /** How long a read of the queues for people (the console's page, `acsa dlq list`) waits for Redis. */
@@ -8,17 +8,6 @@ export const QUEUE_READ_TIMEOUT_MS = 3_000;
 
 /** The queues' Redis gave no answer in time: what a person reads, with where it was asked (no password). */
 export class QueuesNoAnswerError extends NoAnswerError {}
-
-function ownConnection(connection: TQueueDeps['connection']): Redis {
-  if (connection instanceof Redis) return connection.duplicate();
-  const { url, ...rest } = connection as RedisOptions & { url?: string };
-  return url ? new Redis(url, rest) : new Redis(rest);
-}
-
-function where(client: Redis): string {
-  const { host, port, path } = client.options;
-  return path ?? `${host ?? '127.0.0.1'}:${port ?? 6379}`;
-}
 
 /**
  * Reads `names`' queues within `timeoutMs`, on one connection of its own that is dropped at the end without
@@ -40,7 +29,7 @@ export async function readQueues<T>(
     return await withTimeout(work(queues), timeoutMs, 'the queues').catch((e: unknown) => {
       if (!(e instanceof NoAnswerError)) throw e;
       throw new QueuesNoAnswerError(
-        `Redis at ${where(client)} did not answer within ${(timeoutMs / 1000).toFixed(0)} s`,
+        `Redis at ${redisAddress(client)} did not answer within ${(timeoutMs / 1000).toFixed(0)} s`,
       );
     });
   } finally {

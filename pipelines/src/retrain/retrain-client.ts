@@ -1,13 +1,12 @@
 import { AppError } from '@acsa/core/errors';
 import type { PrismaClient, PromotionMode, RunStatus, TransactionClient } from '@acsa/db';
 import { withTransaction } from '@acsa/db';
-import { type ConnectionOptions, FlowProducer, Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { type ConnectionOptions, Job } from 'bullmq';
 import { z } from 'zod';
-import { QUEUES } from '../queues.ts';
 import { retrainCancelChannel } from './cancel-signal.ts';
 import { ZRetrainConfig, ZRunTrigger } from './config.ts';
 import { retrainFlow } from './flow.ts';
+import { RetrainNoAnswerError, retrainLink, type TRetrainConnection } from './retrain-link.ts';
 import { RETRAIN_STEPS, stepJobId } from './steps.ts';
 
 export const ZRetrainRequest = z.object({
@@ -42,19 +41,31 @@ export type TRetrainClientOptions = {
   connection: ConnectionOptions;
   prefix: string;
   backoffMs?: number;
+  /** How long each Redis operation waits for an answer (RETRAIN_REDIS_TIMEOUT_MS, 10 s; tests shorten it). */
+  timeoutMs?: number;
 };
 
+/**
+ * Each method's Redis operations are bounded (`timeoutMs`): when Redis does not answer in time, they throw
+ * an AppError UNAVAILABLE saying where it was asked and what became of the run.
+ */
 export type TRetrainClient = {
-  /** `record`: see TRequestRecord (the console's audit entry for who asked). */
+  /**
+   * `record`: see TRequestRecord (the console's audit entry for who asked). A request whose steps got no
+   * answer from Redis leaves its run queued, as recorded (the steps may still land); one that cannot check
+   * whether the active run's steps are still queued starts nothing and records nothing.
+   */
   request(input: TRetrainRequest, opts?: { record?: TRequestRecord }): Promise<TRetrainRequestResult>;
   /**
    * Takes every step of a run that has not started off the queues, in one atomic BullMQ removal: true when
    * none was executing (the run will do nothing more), false when a step is running right now (BullMQ
    * cannot remove a job being executed; the steps stay queued until its trainer stops it: `signalCancel`).
+   * Unanswered, the steps may or may not have been removed.
    */
   removeUnstarted(runId: string): Promise<boolean>;
   /** Tells every trainer that a run was cancelled: the one executing its step stops it. */
   signalCancel(runId: string): Promise<void>;
+  /** Drops the connection without waiting for Redis (a silent one would never answer a QUIT). */
   close(): Promise<void>;
 };
 
@@ -65,8 +76,19 @@ const queued = (runId: string): TRetrainRequestResult => ({
   status: 'QUEUED',
   message: `run ${runId} queued`,
 });
-/** A run younger than this may still be being enqueued by the request that created it. */
+/**
+ * A run younger than this may still be being enqueued by the request that created it. Longer than an
+ * enqueue's deadline, and told to people as "a minute" when an enqueue got no answer (`request`).
+ */
 const ENQUEUE_GRACE_MS = 60_000;
+
+/** Redis did not answer: where, within what, and what that means for the run (`consequence`). */
+const unanswered = (e: RetrainNoAnswerError, consequence: string) =>
+  new AppError(
+    'UNAVAILABLE',
+    `the job queue (Redis at ${e.where}) did not answer within ${e.within}: ${consequence}`,
+    { cause: e },
+  );
 
 /**
  * Starts retraining runs for every trigger (button, CLI, label count, drift alert, schedule). At most one
@@ -75,13 +97,46 @@ const ENQUEUE_GRACE_MS = 60_000;
  */
 export function createRetrainClient(options: TRetrainClientOptions): TRetrainClient {
   const { prisma } = options;
-  const flows = new FlowProducer({ connection: options.connection, prefix: options.prefix });
-  const root = new Queue(QUEUES.retrain, { connection: options.connection, prefix: options.prefix });
+  const link = retrainLink(options);
 
-  /** An active run whose jobs vanished (Redis flushed or lost) would block retraining forever. */
-  async function isLost(run: { id: string; createdAt: Date }): Promise<boolean> {
+  /** `op` on Redis within the deadline; unanswered, an UNAVAILABLE error ending with what that means. */
+  const ask = <T>(op: (c: TRetrainConnection) => Promise<T>, consequence: string) =>
+    link.run(op).catch((e: unknown) => {
+      throw e instanceof RetrainNoAnswerError ? unanswered(e, consequence) : e;
+    });
+
+  /**
+   * An active run whose jobs vanished (Redis flushed or lost) would block retraining forever. Unanswered,
+   * the run is not replaced: its steps may still be queued, and a second run beside it is what the one
+   * active run is there to prevent.
+   */
+  async function isLost(run: { id: string; status: RunStatus; createdAt: Date }): Promise<boolean> {
     if (Date.now() - run.createdAt.getTime() < ENQUEUE_GRACE_MS) return false;
-    return (await Job.fromId(root, stepJobId(run.id, 'promote'))) === undefined;
+    const job = await ask(
+      ({ root }) => Job.fromId(root, stepJobId(run.id, 'promote')),
+      `run ${run.id} is ${run.status.toLowerCase()}, and whether its steps are still queued could not be checked: no second run was started, try again`,
+    );
+    return job === undefined;
+  }
+
+  /**
+   * Its steps got no answer: the run stays QUEUED, as its audit entry says. The flow may still land (its
+   * job ids are the run's and its steps', so it lands once at most) and the run starts; if it did not, the
+   * run is lost, and the first request after the grace period marks it failed and starts another. Marked
+   * failed now, a flow that lands after would run beside the next run.
+   */
+  async function leftQueued(runId: string, e: RetrainNoAnswerError): Promise<never> {
+    const fate = 'it starts if the queue took it; if not, a request after a minute replaces it';
+    await prisma.trainingLog
+      .create({
+        data: {
+          runId,
+          level: 'warn',
+          message: `no answer from the job queue (Redis at ${e.where}) within ${e.within} when this run's steps were sent: it stays queued — ${fate}`,
+        },
+      })
+      .catch(() => undefined);
+    throw unanswered(e, `run ${runId} stays queued — ${fate}`);
   }
 
   async function claim(input: z.output<typeof ZRetrainRequest>, record?: TRequestRecord) {
@@ -180,8 +235,9 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
           return found;
         }
         try {
-          await flows.add(retrainFlow(run.id, { backoffMs: options.backoffMs }));
+          await link.run(({ flows }) => flows.add(retrainFlow(run.id, { backoffMs: options.backoffMs })));
         } catch (e) {
+          if (e instanceof RetrainNoAnswerError) return leftQueued(run.id, e);
           // Left QUEUED (PostgreSQL failing too), a request after the grace period finds it lost and replaces it.
           const marked = await notQueued(run.id, (e as Error).message, record).then(
             () => 'it is marked failed',
@@ -199,16 +255,18 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
     },
     async removeUnstarted(runId) {
       // The flow's root is its last step; its children (the steps before it) go with it.
-      return (await root.remove(stepJobId(runId, 'promote'), { removeChildren: true })) === 1;
+      const removed = await ask(
+        ({ root }) => root.remove(stepJobId(runId, 'promote'), { removeChildren: true }),
+        `run ${runId}'s steps that had not started may still be queued`,
+      );
+      return removed === 1;
     },
     async signalCancel(runId) {
-      // BullMQ's client forwards the ioredis commands it does not wrap itself (ioredis-client.d.ts); its
-      // type lists only those BullMQ uses. No connection of our own for one message now and then.
-      const client = (await root.getBackend().client) as unknown as Pick<Redis, 'publish'>;
-      await client.publish(retrainCancelChannel(options.prefix), runId);
+      await ask(
+        ({ redis }) => redis.publish(retrainCancelChannel(options.prefix), runId),
+        `the trainers were not told at once that run ${runId} was cancelled`,
+      );
     },
-    async close() {
-      await Promise.all([flows.close(), root.close()]);
-    },
+    close: link.close,
   };
 }

@@ -1,4 +1,4 @@
-import { AppError } from '@acsa/core/errors';
+import { AppError, isAppError } from '@acsa/core/errors';
 import type { PrismaClient, RunStatus } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
 import { audited } from '../audit/audited.ts';
@@ -59,7 +59,7 @@ export async function replayRun(prisma: PrismaClient, actor: TActor, client: TRe
  * and every trainer is told: the one running the step stops it, cleans up after it and removes what is
  * left of the run. Marking comes first, so a step that ends at this moment finds the run cancelled and
  * runs nothing further; the row lock taken here orders the cancel with the register and promote steps'
- * transactions, which refuse a cancelled run.
+ * transactions, which refuse a cancelled run. When Redis does not answer in time: see the two calls to it.
  */
 export async function cancelRun(
   prisma: PrismaClient,
@@ -74,7 +74,19 @@ export async function cancelRun(
   if (!run) throw new AppError('NOT_FOUND', 'no such run');
   if (!isActiveRun(run.status))
     throw new AppError('CONFLICT', `this run already ended (${run.status.toLowerCase()})`);
-  const stepRunning = !(await client.removeUnstarted(input.runId));
+  // Unanswered, nothing is recorded and the run stays active, as its record says. Its unstarted steps may
+  // have left the queues all the same (a removal Redis received is applied): a retry then removes nothing
+  // and cancels the run, and until then a request after the grace period replaces it as lost.
+  const stepRunning = !(await client.removeUnstarted(input.runId).catch((e: unknown) => {
+    if (!isAppError(e) || e.code !== 'UNAVAILABLE') throw e;
+    throw new AppError(
+      'UNAVAILABLE',
+      `${e.message}; the run is not cancelled (nothing was recorded): try again`,
+      {
+        cause: e,
+      },
+    );
+  }));
   const cancelled = await audited(prisma, actor, async (tx) => {
     const [before] = await tx.$queryRaw<{ status: RunStatus }[]>`
       SELECT status::text AS status FROM "TrainingRun" WHERE id = ${input.runId}::uuid FOR UPDATE`;
@@ -107,7 +119,20 @@ export async function cancelRun(
       audit: { action: 'retrain.cancel', targetType: 'TrainingRun', targetId: input.runId, before, after },
     };
   });
-  // After the commit: a trainer told earlier could look and still find the run active.
-  if (stepRunning) await client.signalCancel(input.runId);
+  // After the commit: a trainer told earlier could look and still find the run active. Unanswered, the
+  // cancel stands as its entry records it: the run is CANCELLED in PostgreSQL, which every trainer checks
+  // before a step and, for a signal it missed, every few seconds during one; the step stops at that check
+  // instead of at once, as the run's log says.
+  if (stepRunning)
+    await client.signalCancel(input.runId).catch(async (e: unknown) => {
+      if (!isAppError(e) || e.code !== 'UNAVAILABLE') throw e;
+      await prisma.trainingLog.create({
+        data: {
+          runId: input.runId,
+          level: 'warn',
+          message: `${e.message}; the trainer running the step stops it when it next checks the run`,
+        },
+      });
+    });
   return cancelled;
 }

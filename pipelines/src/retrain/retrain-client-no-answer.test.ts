@@ -1,0 +1,207 @@
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+  tcpRelay,
+  testServiceUrls,
+} from '@acsa/db/testing';
+import { Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TActor } from '../access/roles.ts';
+import { QUEUES } from '../queues.ts';
+import { cancelRun } from '../runs/run-actions.ts';
+import { makeUser } from '../workbench-fixtures.ts';
+import { createRetrainClient, type TRetrainClient } from './retrain-client.ts';
+import { stepJobId } from './steps.ts';
+
+/** Shortened from 10 s; long enough for a loaded machine's Redis to answer through the relay. */
+const TIMEOUT_MS = 1_000;
+
+let db: TestDatabase;
+let redis: TestRedis;
+let relay: Awaited<ReturnType<typeof tcpRelay>>;
+let queue: Queue;
+let connection: Redis;
+let eli: TActor;
+const opened: TRetrainClient[] = [];
+const prefix = () => `${redis.prefix}bull`;
+
+beforeAll(async () => {
+  const urls = testServiceUrls();
+  [db, redis, relay] = await Promise.all([
+    createTestDatabase(urls.databaseUrl),
+    createTestRedis(urls.redisUrl),
+    tcpRelay(urls.redisUrl),
+  ]);
+  connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  queue = new Queue(QUEUES.retrain, { connection, prefix: prefix() });
+  eli = await makeUser(db.prisma, 'ENGINEER', 'eli');
+});
+afterEach(async () => {
+  relay.hear();
+  await Promise.all(opened.splice(0).map((c) => c.close()));
+  // Each test starts with no active run (its requests would be handed that one) and no queued step.
+  await queue.obliterate({ force: true });
+  await db.prisma.trainingRun.updateMany({
+    where: { status: { in: ['QUEUED', 'RUNNING'] } },
+    data: { status: 'CANCELLED' },
+  });
+});
+afterAll(async () => {
+  await queue?.close();
+  connection?.disconnect();
+  await Promise.all([relay?.close(), db?.drop(), redis?.cleanup()]);
+});
+
+/** A client as the console makes it (connection options, not an instance), through the relay. */
+function consoleClient(url = relay.url()): TRetrainClient {
+  const client = createRetrainClient({
+    prisma: db.prisma,
+    connection: { url, maxRetriesPerRequest: 1, connectTimeout: 2_000 },
+    prefix: prefix(),
+    timeoutMs: TIMEOUT_MS,
+  });
+  opened.push(client);
+  return client;
+}
+
+const port = () => new URL(relay.url()).port;
+const fails = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('it answered');
+    },
+    (e: Error & { code?: string }) => e,
+  );
+const ageRun = (id: string) =>
+  db.prisma.trainingRun.update({ where: { id }, data: { createdAt: new Date(Date.now() - 3_600_000) } });
+
+describe('the retrain client when Redis does not answer', () => {
+  it('leaves a request’s run queued within the deadline, says so, and starts no second run', async () => {
+    relay.silence();
+    const withPassword = new URL(relay.url());
+    withPassword.password = 'hunter2';
+    const client = consoleClient(withPassword.toString());
+
+    const sentAt = Date.now();
+    const error = await fails(client.request({ trigger: 'MANUAL' }));
+    const tookMs = Date.now() - sentAt;
+    const run = await db.prisma.trainingRun.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+    expect(error).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(error.message).toBe(
+      `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: run ${run.id} stays queued — it starts if the queue took it; if not, a request after a minute replaces it`,
+    );
+    expect(tookMs).toBeLessThan(TIMEOUT_MS + 1_500);
+    expect(run.status).toBe('QUEUED');
+
+    // At once, the queued run comes back: no second run beside one whose steps may still land.
+    const again = await client.request({ trigger: 'LABELS' });
+    expect(again).toMatchObject({ started: false, runId: run.id, status: 'QUEUED' });
+    // A minute on, whether it is lost cannot be told: it is not replaced.
+    await ageRun(run.id);
+    const unsure = await fails(client.request({ trigger: 'MANUAL' }));
+    expect(unsure).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(unsure.message).toBe(
+      `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: run ${run.id} is queued, and whether its steps are still queued could not be checked: no second run was started, try again`,
+    );
+    expect(
+      await db.prisma.trainingRun.findMany({ where: { status: { in: ['QUEUED', 'RUNNING'] } } }),
+    ).toEqual([expect.objectContaining({ id: run.id, status: 'QUEUED' })]);
+  }, 15_000);
+
+  it('works again once Redis answers, though the connection that went silent never does', async () => {
+    const client = consoleClient();
+    const first = await client.request({ trigger: 'MANUAL' });
+    expect(first.started).toBe(true);
+    await db.prisma.trainingRun.update({ where: { id: first.runId }, data: { status: 'CANCELLED' } });
+
+    relay.silence();
+    await expect(client.request({ trigger: 'MANUAL' })).rejects.toThrow(/stays queued/);
+    const stuck = await db.prisma.trainingRun.findFirstOrThrow({ where: { status: 'QUEUED' } });
+    // Heard again, but no reset reaches the connection that went silent: only a new one is answered.
+    relay.hear({ cut: false });
+
+    // A minute on, the run whose steps never reached the queue is replaced, as the message said.
+    await ageRun(stuck.id);
+    const next = await client.request({ trigger: 'MANUAL' });
+    expect(next).toMatchObject({ started: true, status: 'QUEUED' });
+    expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: stuck.id } })).toMatchObject({
+      status: 'FAILED',
+      error: 'its jobs are gone from the queue',
+    });
+    expect(await (await Job.fromId(queue, stepJobId(next.runId, 'snapshot')))?.getState()).toBe('waiting');
+  }, 15_000);
+
+  it('refuses a cancel it cannot take off the queue, recording nothing; a cancel whose signal is unanswered stands', async () => {
+    const client = consoleClient();
+    const { runId } = await client.request({ trigger: 'MANUAL' });
+    relay.silence();
+    const refused = await fails(cancelRun(db.prisma, eli, client, { runId, reason: 'wrong preset' }));
+    expect(refused).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(refused.message).toBe(
+      `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: run ${runId}'s steps that had not started may still be queued; the run is not cancelled (nothing was recorded): try again`,
+    );
+    expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
+      status: 'QUEUED',
+    });
+    expect(await db.prisma.auditLog.count({ where: { action: 'retrain.cancel', targetId: runId } })).toBe(0);
+
+    // Heard again, with a trainer executing the first step: the cancel goes through, and Redis goes silent
+    // before the trainers are told. The cancel stands (the trainer finds it in PostgreSQL) and the run's
+    // log says the step stops at the trainer's next check.
+    relay.hear({ cut: false });
+    const workerConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let picked!: () => void;
+    const pickedUp = new Promise<void>((r) => {
+      picked = r;
+    });
+    const worker = new Worker(
+      QUEUES.retrain,
+      async () => {
+        picked();
+        await held;
+        return {};
+      },
+      { connection: workerConnection, prefix: prefix() },
+    );
+    try {
+      await pickedUp;
+      const silencing: TRetrainClient = {
+        ...client,
+        removeUnstarted: async (id) => {
+          const removed = await client.removeUnstarted(id);
+          relay.silence();
+          return removed;
+        },
+      };
+      const cancelled = await cancelRun(db.prisma, eli, silencing, { runId, reason: 'wrong preset' });
+      expect(cancelled).toMatchObject({ status: 'CANCELLED' });
+      expect(await db.prisma.auditLog.count({ where: { action: 'retrain.cancel', targetId: runId } })).toBe(
+        1,
+      );
+      const log = await db.prisma.trainingLog.findFirstOrThrow({ where: { runId }, orderBy: { id: 'desc' } });
+      expect(log.message).toBe(
+        `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: the trainers were not told at once that run ${runId} was cancelled; the trainer running the step stops it when it next checks the run`,
+      );
+    } finally {
+      release();
+      await worker.close(true);
+      workerConnection.disconnect();
+    }
+  }, 15_000);
+
+  it('closes at once on a Redis gone silent', async () => {
+    const client = consoleClient();
+    expect((await client.request({ trigger: 'MANUAL' })).started).toBe(true);
+    relay.silence();
+    const closingAt = Date.now();
+    await client.close();
+    expect(Date.now() - closingAt).toBeLessThan(1_000);
+  }, 15_000);
+});

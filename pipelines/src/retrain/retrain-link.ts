@@ -1,0 +1,95 @@
+import { NoAnswerError, withTimeout } from '@acsa/core/deadline';
+import { type ConnectionOptions, FlowProducer, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ownConnection, redisAddress } from '../own-redis.ts';
+import { QUEUES } from '../queues.ts';
+
+/** How long each of the retrain client's Redis operations waits for an answer (a click waits this long). */
+export const RETRAIN_REDIS_TIMEOUT_MS = 10_000;
+
+/** Redis gave no answer in time. The operation may still land: a command it received is applied. */
+export class RetrainNoAnswerError extends NoAnswerError {
+  constructor(
+    /** Where Redis was asked (host:port, never the password). */
+    readonly where: string,
+    /** The deadline, for people ("10 s"). */
+    readonly within: string,
+  ) {
+    super(`Redis at ${where} did not answer within ${within}`);
+  }
+}
+
+export type TRetrainConnection = { redis: Redis; flows: FlowProducer; root: Queue };
+
+export type TRetrainLink = {
+  /** `op` within the deadline, or a RetrainNoAnswerError once it passed (the connection is then dropped). */
+  run<T>(op: (c: TRetrainConnection) => Promise<T>): Promise<T>;
+  /** Drops the connection without waiting for Redis. */
+  close(): Promise<void>;
+};
+
+type TOpen = TRetrainConnection & { dropped: boolean };
+
+const seconds = (ms: number) => `${+(ms / 1000).toFixed(1)} s`;
+
+/**
+ * The retrain client's way to Redis: one connection of its own, shared by its flow producer and its queue
+ * (BullMQ never closes a shared connection, so closing them sends nothing), every operation bounded by a
+ * deadline instead of an ioredis command timeout, which would fail a flow's MULTI that Redis may still
+ * apply. A silent socket (a failover whose old address drops packets) never recovers by itself: once a
+ * deadline passes the connection is dropped, its unanswered commands rejected rather than resent later,
+ * and the next operation opens a new one, so the first after Redis answers again works. An ioredis
+ * reconnect instead (`disconnect(true)`) would start at once into the same silence and resend them; the
+ * flow producer and queue are made anew with the connection, as BullMQ waits for a connection's
+ * readiness once and would fail for good on one that ended while it waited.
+ */
+export function retrainLink(o: {
+  connection: ConnectionOptions;
+  prefix: string;
+  timeoutMs?: number;
+}): TRetrainLink {
+  const timeoutMs = o.timeoutMs ?? RETRAIN_REDIS_TIMEOUT_MS;
+  let current: TOpen | null = null;
+  let closed = false;
+
+  const open = (): TOpen => {
+    const redis = ownConnection(o.connection);
+    // Failures reach the operations that meet them; the events would only be printed.
+    redis.on('error', () => undefined);
+    const flows = new FlowProducer({ connection: redis, prefix: o.prefix });
+    const root = new Queue(QUEUES.retrain, { connection: redis, prefix: o.prefix });
+    root.on('error', () => undefined);
+    return { redis, flows, root, dropped: false };
+  };
+
+  const drop = async (c: TOpen) => {
+    c.dropped = true;
+    if (current === c) current = null;
+    // Started first: their close awaits nothing Redis must answer (an initialising connection is left
+    // alone; a ready one was answered already), and the disconnect ends any wait for readiness.
+    const closing = Promise.allSettled([c.flows.close(), c.root.close()]);
+    c.redis.disconnect();
+    await closing;
+  };
+
+  return {
+    async run(op) {
+      if (closed) throw new Error('the retrain client is closed');
+      current ??= open();
+      const c = current;
+      try {
+        return await withTimeout(op(c), timeoutMs, 'the job queue');
+      } catch (e) {
+        // Cut short by another operation's deadline on the same connection: as unanswered as that one.
+        if (!(e instanceof NoAnswerError) && !c.dropped) throw e;
+        const error = new RetrainNoAnswerError(redisAddress(c.redis), seconds(timeoutMs));
+        void drop(c);
+        throw error;
+      }
+    },
+    async close() {
+      closed = true;
+      if (current) await drop(current);
+    },
+  };
+}
