@@ -1,5 +1,7 @@
+import { NoAnswerError, withTimeout } from '@acsa/core/deadline';
 import type { PrismaClient } from '@acsa/db';
 import type { Redis } from 'ioredis';
+import { CliError } from './cli-error.ts';
 import { databaseError } from './database-error.ts';
 import { cliEnv } from './env.ts';
 
@@ -31,6 +33,30 @@ export async function connectDatabase(): Promise<PrismaClient> {
   }
 }
 
+/** How long a command waits for Redis to answer before saying so. */
+const REDIS_ANSWER_MS = 3_000;
+
+/** Where REDIS_URL points, as people name a server: host:port, never the password. */
+function redisServer(): string {
+  const url = new URL(cliEnv().REDIS_URL);
+  return `${url.hostname || '127.0.0.1'}:${url.port || 6379}`;
+}
+
+/**
+ * Redis answered a PING in time, or a CliError naming it. A Redis gone silent (a failover's old address that
+ * drops packets) takes the connection and never answers, so the connect limit alone let a command wait for
+ * the kernel (minutes).
+ */
+export async function assertRedisAnswers(redis: Redis): Promise<void> {
+  await withTimeout(redis.ping(), REDIS_ANSWER_MS, 'redis').catch((e: Error) => {
+    throw new CliError(
+      e instanceof NoAnswerError
+        ? `Redis at ${redisServer()} did not answer within ${REDIS_ANSWER_MS / 1000} s: is it running? (REDIS_URL)`
+        : `Redis at ${redisServer()} is not reachable (${e.message}) (REDIS_URL)`,
+    );
+  });
+}
+
 /** A Redis client that fails fast: a command line should say Redis is down, not wait for it. */
 export async function openRedis(options: { lazyConnect?: boolean } = {}): Promise<Redis> {
   const { Redis } = await import('ioredis');
@@ -51,14 +77,15 @@ export async function queuePrefix(): Promise<string> {
 }
 
 /**
- * The database, and Redis when it answers within 2 s (commands that only announce a change to serving
+ * The database, and Redis when it answers within 3 s (commands that only announce a change to serving
  * go on without it: replicas also poll the registry).
  */
 export async function openRegistryServices() {
   const [prisma, redis] = await Promise.all([openDatabase(), openRedis({ lazyConnect: true })]);
-  const connected = await redis.connect().then(
+  const connected = await withTimeout(redis.connect(), REDIS_ANSWER_MS, 'redis').then(
     () => true,
     () => false,
   );
+  if (!connected) redis.disconnect();
   return { prisma, redis: connected ? redis : null };
 }

@@ -1,15 +1,13 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
-import { openRedis, queuePrefix } from '../services.ts';
+import { assertRedisAnswers, openRedis, queuePrefix } from '../services.ts';
 
 async function withQueues<T>(
   work: (deps: { connection: import('ioredis').Redis; prefix: string }) => Promise<T>,
 ) {
   const connection = await openRedis();
   try {
-    await connection.ping().catch((e: Error) => {
-      throw new CliError(`Redis is not reachable (${e.message})`);
-    });
+    await assertRedisAnswers(connection);
     return await work({ connection, prefix: await queuePrefix() });
   } finally {
     connection.disconnect();

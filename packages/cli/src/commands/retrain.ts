@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
-import { openDatabase, openRedis, queuePrefix } from '../services.ts';
+import { assertRedisAnswers, openDatabase, openRedis, queuePrefix } from '../services.ts';
 import { checkDatasetNames } from './retrain-datasets.ts';
 
 const POLL_MS = 1_000;
@@ -137,9 +137,7 @@ async function retrain(flags: TFlags): Promise<void> {
   });
   try {
     await checkDatasetNames(prisma, flags.dataset, SNAPSHOT_DATASET);
-    await connection.ping().catch((e: Error) => {
-      throw new CliError(`Redis is not reachable (${e.message})`);
-    });
+    await assertRedisAnswers(connection);
     const result = await client.request({ trigger: 'MANUAL', reason: flags.reason, config: config.data });
     if (!flags.json) console.error(result.started ? `run ${result.runId} queued` : result.message);
     if (!flags.wait) {
