@@ -126,3 +126,39 @@ it("keeps the session's limit for valid turns: refused bodies naming the session
   expect(third.statusCode).toBe(429);
   expect(third.json().error.field).toBe('sessionId');
 });
+
+it('counts feedback as it counts turns: valid bodies against their session, any against the address', async () => {
+  const key = secretKey(4);
+  await addKey(key);
+  const feedback = { sessionId: 'f-1', sessionToken: 'not_a_conversation_token_0123', rating: 5 };
+  const sendFeedback = (body: object, options: TSend = {}) =>
+    send(JSON.stringify(body), { key, url: '/v1/feedback', ...options });
+  // Refused bodies naming the session do not spend its limit of 2; valid ones do, found or not.
+  for (let i = 0; i < 3; i++) expect((await sendFeedback({ ...feedback, rating: 9 })).statusCode).toBe(400);
+  expect((await sendFeedback(feedback)).statusCode).toBe(404);
+  expect((await sendFeedback(feedback)).statusCode).toBe(404);
+  const third = await sendFeedback(feedback);
+  expect([third.statusCode, third.json().error.field]).toEqual([429, 'sessionId']);
+  expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+
+  // A publishable key of its own, so that the other tests' turns do not spend its key's limit.
+  const publishable = 'pk_test_refusals_feedback_0123456789';
+  await createPublishableKey(h.db, { secret: publishable, origins: [SHOP] });
+  const from = '203.0.113.50';
+  const statuses: number[] = [];
+  for (let i = 0; i < ADDRESS_LIMIT; i++) {
+    const origin = i % 2 ? SHOP : 'http://elsewhere.test';
+    const res = await sendFeedback(
+      { ...feedback, sessionId: `f-${i}`, rating: i % 2 ? 9 : 5 },
+      { key: publishable, origin, from },
+    );
+    statuses.push(res.statusCode);
+  }
+  expect(statuses).toEqual([403, 400, 403, 400]);
+  const limited = await sendFeedback(feedback, { key: publishable, origin: SHOP, from });
+  expect(limited.statusCode).toBe(429);
+  expect(limited.json().error.message).toMatch(/address's limit of 4/);
+  expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+  const elsewhere = { key: publishable, origin: SHOP, from: '198.51.100.50' };
+  expect((await sendFeedback(feedback, elsewhere)).statusCode).toBe(404);
+});

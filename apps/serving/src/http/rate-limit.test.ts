@@ -58,6 +58,43 @@ describe('RateLimiter in Redis', () => {
     expect(await outcome(limiter.check('key-r', 'session-1', { now }))).toBe('RATE_LIMITED');
   });
 
+  it.each([
+    ['in Redis', () => cache.redis],
+    ['per process', () => null],
+  ])(
+    'names the limit a request passed when it counts against its key, address and session at once (%s)',
+    async (_, redis) => {
+      const limiter = new RateLimiter(redis(), {
+        perSessionPerMinute: 1,
+        perKeyPerMinute: 4,
+        perAddressPerMinute: 2,
+      });
+      const now = Date.UTC(2026, 11, 6, 12, 2, 10);
+      const key = `key-p-${redis() ? 'redis' : 'local'}`;
+      const refusal = (p: Promise<unknown>) =>
+        p.then(
+          () => 'ok',
+          (e: { message: string; field?: string }) => `${e.message}${e.field ? ` (${e.field})` : ''}`,
+        );
+      const from = { now, address: '192.0.2.9' };
+      // Counts after each: key 1, address 1, session s1 1.
+      expect(await refusal(limiter.check(key, 's1', from))).toBe('ok');
+      // Key 2, address 2, s1 2: only the session is past its limit.
+      expect(await refusal(limiter.check(key, 's1', from))).toBe(
+        "this session's limit of 1 messages a minute is reached (sessionId)",
+      );
+      // Key 3, address 3, s2 1: only the address is.
+      expect(await refusal(limiter.check(key, 's2', from))).toBe(
+        "this address's limit of 2 messages a minute is reached",
+      );
+      // Key 4 and s3 1 without an address, then key 5.
+      expect(await refusal(limiter.check(key, 's3', { now }))).toBe('ok');
+      expect(await refusal(limiter.check(key, 's4', { now }))).toBe(
+        "this API key's limit of 4 requests a minute is reached",
+      );
+    },
+  );
+
   it('brings back each request’s read key in the same round trip, null when absent', async () => {
     const limiter = new RateLimiter(cache.redis, {
       perSessionPerMinute: 10,

@@ -40,8 +40,23 @@ for r = 1, tonumber(ARGV[2]) do
 end
 return out`;
 
-type TCount = { keys: string[]; read: string | undefined };
-type TCounted = { counts: number[]; read?: string | null };
+/** One limit a request is counted against: its counter's key, its ceiling, and how its refusal reads. */
+type TLimit = { key: string; max: number; refusal: TRefusal };
+type TRefusal = { whose: string; unit: 'requests' | 'messages'; field?: string };
+const BY_KEY: TRefusal = { whose: "this API key's", unit: 'requests' };
+const BY_ADDRESS: TRefusal = { whose: "this address's", unit: 'messages' };
+const BY_SESSION: TRefusal = { whose: "this session's", unit: 'messages', field: 'sessionId' };
+
+function refused({ max, refusal: { whose, unit, field } }: TLimit, retryAfter: number): AppError {
+  return new AppError('RATE_LIMITED', `${whose} limit of ${max} ${unit} a minute is reached`, {
+    ...(field ? { field } : {}),
+    retryAfter,
+  });
+}
+
+type TCount = { limits: TLimit[]; read: string | undefined };
+/** Each limit with its own count: no count is matched to a limit by where it stands in a list. */
+type TCounted = { counts: { limit: TLimit; count: number }[]; read?: string | null };
 
 /**
  * Fixed one-minute windows counted in Redis, shared by every replica: one round trip (a script counting
@@ -67,22 +82,25 @@ export class RateLimiter {
         const keys: string[] = [];
         const args: (string | number)[] = [WINDOW_MS * 2, batch.length];
         for (const { input } of batch) {
-          keys.push(...input.keys);
+          for (const { key } of input.limits) keys.push(key);
           if (input.read !== undefined) keys.push(input.read);
-          args.push(input.keys.length, input.read === undefined ? 0 : 1);
+          args.push(input.limits.length, input.read === undefined ? 0 : 1);
         }
         const res = await (
           this.redis as Redis & {
             acsaRateCount(n: number, ...args: (string | number)[]): Promise<(number | string | null)[][]>;
           }
         ).acsaRateCount(keys.length, ...keys, ...args);
+        // The script's reply is positional (COUNT_SCRIPT): per request in the batch's order, its counters'
+        // counts in the order its limits sent their keys, then the read key's value. This is the one place
+        // that pairing is made; past it each count travels with its limit.
         for (const [r, { input, resolve }] of batch.entries()) {
           const got = res[r] ?? [];
-          const counts = input.keys.map((_, i) => Number(got[i] ?? 0));
+          const counts = input.limits.map((limit, i) => ({ limit, count: Number(got[i] ?? 0) }));
           resolve(
             input.read === undefined
               ? { counts }
-              : { counts, read: (got[input.keys.length] as string) ?? null },
+              : { counts, read: (got[input.limits.length] as string) ?? null },
           );
         }
       },
@@ -107,45 +125,34 @@ export class RateLimiter {
     const now = options.now ?? Date.now();
     const window = Math.floor(now / WINDOW_MS);
     const retryAfter = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
-    const keys = [`${this.prefix}k:${apiKeyId}:${window}`];
+    // In the order refusals are answered: the key's, then the address's, then the session's.
+    const limits: TLimit[] = [
+      { key: `${this.prefix}k:${apiKeyId}:${window}`, max: this.limits.perKeyPerMinute, refusal: BY_KEY },
+    ];
     // Counted per network as the address throttle counts: an IPv6 host rotating through its /64 is one client.
-    if (options.address) keys.push(`${this.prefix}a:${apiKeyId}:${addressKey(options.address)}:${window}`);
-    if (sessionId !== undefined) keys.push(`${this.prefix}s:${apiKeyId}:${sessionId}:${window}`);
-    const { counts, read } = await this.count(keys, window, options.read);
-    const [key = 0] = counts;
-    const address = options.address ? (counts[1] ?? 0) : 0;
-    const session = sessionId === undefined ? 0 : (counts.at(-1) ?? 0);
-    if (key > this.limits.perKeyPerMinute) {
-      throw new AppError(
-        'RATE_LIMITED',
-        `this API key's limit of ${this.limits.perKeyPerMinute} requests a minute is reached`,
-        { retryAfter },
-      );
+    if (options.address) {
+      limits.push({
+        key: `${this.prefix}a:${apiKeyId}:${addressKey(options.address)}:${window}`,
+        max: this.limits.perAddressPerMinute,
+        refusal: BY_ADDRESS,
+      });
     }
-    if (address > this.limits.perAddressPerMinute) {
-      throw new AppError(
-        'RATE_LIMITED',
-        `this address's limit of ${this.limits.perAddressPerMinute} messages a minute is reached`,
-        { retryAfter },
-      );
+    if (sessionId !== undefined) {
+      limits.push({
+        key: `${this.prefix}s:${apiKeyId}:${sessionId}:${window}`,
+        max: this.limits.perSessionPerMinute,
+        refusal: BY_SESSION,
+      });
     }
-    if (session > this.limits.perSessionPerMinute) {
-      throw new AppError(
-        'RATE_LIMITED',
-        `this session's limit of ${this.limits.perSessionPerMinute} messages a minute is reached`,
-        {
-          field: 'sessionId',
-          retryAfter,
-        },
-      );
-    }
+    const { counts, read } = await this.count(limits, window, options.read);
+    for (const { limit, count } of counts) if (count > limit.max) throw refused(limit, retryAfter);
     return read;
   }
 
-  private async count(keys: string[], window: number, read: string | undefined): Promise<TCounted> {
+  private async count(limits: TLimit[], window: number, read: string | undefined): Promise<TCounted> {
     if (this.redis && this.redis.status === 'ready') {
       try {
-        return await this.counted({ keys, read });
+        return await this.counted({ limits, read });
       } catch {
         // fall through to the local count
       }
@@ -154,10 +161,10 @@ export class RateLimiter {
       this.local.clear();
       this.localWindow = window;
     }
-    const counts = keys.map((k) => {
-      const n = (this.local.get(k) ?? 0) + 1;
-      this.local.set(k, n);
-      return n;
+    const counts = limits.map((limit) => {
+      const count = (this.local.get(limit.key) ?? 0) + 1;
+      this.local.set(limit.key, count);
+      return { limit, count };
     });
     return { counts };
   }

@@ -9,7 +9,7 @@ import type { SessionStore } from '../chat/session-store.ts';
 import { sessionTokenHash } from '../chat/session-token.ts';
 import { sql, type TDb } from '../db/sql.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
-import { addressOf, admit, countRefusedBodies } from './admission.ts';
+import { admitAndCount, countRefusedBodies } from './admission.ts';
 import { openApiDocument } from './openapi.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -37,39 +37,34 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
   app.post('/v1/chat', refusedBodies, (request) =>
     withSpan(
       'POST /v1/chat',
-      async (span) => {
+      (span) => {
         // The error handler and the response hook log after the span's callback has returned, outside
         // its context: the request's own logger carries the ids, so a failed turn's lines name its trace.
         if (span) {
           const { traceId, spanId } = span.spanContext();
           request.log = request.log.child({ traceId, spanId });
         }
-        const principal = await withSpan('auth', () =>
-          d.auth.identify(request.headers.authorization, request.ip),
+        return admitAndCount(
+          d,
+          request,
+          {
+            scope: 'chat',
+            schema: d.schemas.ZChatRequest,
+            span,
+            // The session's state rides along with the rate limit's round trip to Redis.
+            prepare: (principal, body) => {
+              const tokenHash = body.sessionToken ? sessionTokenHash(body.sessionToken) : undefined;
+              const read =
+                (tokenHash && d.sessions.prefetchKey(principal.id, body.sessionId, tokenHash)) || undefined;
+              return { tokenHash, read };
+            },
+          },
+          ({ principal, body, prepared, state }) =>
+            d.handleTurn(principal, body, {
+              ...(prepared.tokenHash ? { tokenHash: prepared.tokenHash } : {}),
+              ...(prepared.read === undefined ? {} : { state }),
+            }),
         );
-        const admitted = admit(
-          d.auth,
-          principal,
-          { scope: 'chat', origin: request.headers.origin },
-          d.schemas.ZChatRequest,
-          request.body,
-        );
-        const body = admitted.ok ? admitted.body : undefined;
-        if (body) span?.setAttribute('acsa.session_id', body.sessionId);
-        // The session's state rides along with the rate limit's round trip to Redis.
-        const tokenHash = body?.sessionToken ? sessionTokenHash(body.sessionToken) : undefined;
-        const read =
-          (body && tokenHash && d.sessions.prefetchKey(principal.id, body.sessionId, tokenHash)) || undefined;
-        const state = await withSpan(
-          'rate-limit',
-          () => d.limiter.check(principal.id, body?.sessionId, { read, ...addressOf(principal, request.ip) }),
-          { attributes: { 'acsa.session.prefetched': read !== undefined } },
-        );
-        if (!admitted.ok) throw admitted.refusal;
-        return d.handleTurn(principal, admitted.body, {
-          ...(tokenHash ? { tokenHash } : {}),
-          ...(read === undefined ? {} : { state }),
-        });
       },
       {
         kind: SpanKind.SERVER,
@@ -79,24 +74,14 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
     ),
   );
 
-  app.post('/v1/feedback', refusedBodies, async (request, reply) => {
-    const principal = await d.auth.identify(request.headers.authorization, request.ip);
-    const admitted = admit(
-      d.auth,
-      principal,
-      { scope: 'feedback', origin: request.headers.origin },
-      d.schemas.ZFeedbackRequest,
-      request.body,
-    );
-    await d.limiter.check(
-      principal.id,
-      admitted.ok ? admitted.body.sessionId : undefined,
-      addressOf(principal, request.ip),
-    );
-    if (!admitted.ok) throw admitted.refusal;
-    const body = admitted.body;
-    // The session's latest conversation and its last agent message, in one statement with the insert.
-    const [stored] = await d.db.query<{ id: string }>(sql`
+  app.post('/v1/feedback', refusedBodies, (request, reply) =>
+    admitAndCount(
+      d,
+      request,
+      { scope: 'feedback', schema: d.schemas.ZFeedbackRequest },
+      async ({ principal, body }) => {
+        // The session's latest conversation and its last agent message, in one statement with the insert.
+        const [stored] = await d.db.query<{ id: string }>(sql`
       WITH conv AS (
         SELECT c.id, (SELECT m.id FROM "Message" m WHERE m."conversationId" = c.id AND m.role = 'AGENT'
                       ORDER BY m.seq DESC LIMIT 1) AS "messageId"
@@ -107,12 +92,14 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
       SELECT ${uuidv7()}::uuid, conv.id, conv."messageId", ${body.rating ?? null}::int,
              ${body.thumbs === undefined ? null : body.thumbs === 'up'}::boolean, ${body.comment ?? null}, now() AT TIME ZONE 'UTC'
       FROM conv RETURNING id`);
-    if (!stored)
-      throw new AppError('NOT_FOUND', 'no conversation of this sessionId holds this sessionToken', {
-        field: 'sessionToken',
-      });
-    return reply.status(204).send();
-  });
+        if (!stored)
+          throw new AppError('NOT_FOUND', 'no conversation of this sessionId holds this sessionToken', {
+            field: 'sessionToken',
+          });
+        return reply.status(204).send();
+      },
+    ),
+  );
 
   app.get('/healthz', async () => ({ status: 'ok', service: 'serving', version: d.version }));
   app.get('/readyz', async (_request, reply) => {
