@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@acsa/db';
 import { bareModelVersion } from '@acsa/db/testing';
+import { DEFAULT_DRIFT_THRESHOLDS, effectiveThresholds } from '@acsa/pipelines';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, launch, signedIn, url } from './browser.ts';
@@ -31,7 +32,12 @@ describe('drift', () => {
     // 400 messages over 31 intents: sampling noise alone reaches a PSI of 0.30 (at p 0.001), so the check
     // holds intents to 0.30, not the configured 0.25, and the 0.28 hour does not alert.
     const intentLimit = 0.2985;
-    for (const [i, psi] of [0.04, 0.06, 0.28, 0.12, 0.41].entries())
+    const sampling = { referenceN: 400, categories: { intent: 31, confidence: 10, length: 10 } };
+    for (const [i, psi] of [0.04, 0.06, 0.28, 0.12, 0.41].entries()) {
+      const ks = {
+        confidence: { d: psi / 3, p: 0.2, n1: 400, n2: 400 },
+        length: { d: 0.04, p: 0.9, n1: 400, n2: 400 },
+      };
       await prisma.driftReport.create({
         data: {
           modelVersionId: v.id,
@@ -43,11 +49,13 @@ describe('drift', () => {
           confidencePsi: 0.03,
           lengthPsi: 0.02,
           unknownTokenRate: 0.05,
+          // As the drift check stores them: the thresholds it applied beside the configured ones.
           details: {
-            sampling: { referenceN: 400, categories: { intent: 31, confidence: 10, length: 10 } },
-            ks: {
-              confidence: { d: psi / 3, p: 0.2, n1: 400, n2: 400 },
-              length: { d: 0.04, p: 0.9, n1: 400, n2: 400 },
+            sampling,
+            ks,
+            thresholds: {
+              ...DEFAULT_DRIFT_THRESHOLDS,
+              effective: effectiveThresholds({ n: 400, sampling, ks }),
             },
             ...(psi > intentLimit
               ? { breaches: [{ metric: 'intentPsi', value: psi, threshold: intentLimit }] }
@@ -56,6 +64,7 @@ describe('drift', () => {
           alert: psi > intentLimit,
         },
       });
+    }
     // A version whose reports predate the KS check: its KS chart says what would fill it.
     const old = await bareModelVersion(prisma, 'intent-drift-e2e-no-ks', { labels: ['track_order'] });
     await prisma.driftReport.create({
@@ -69,7 +78,9 @@ describe('drift', () => {
         confidencePsi: 0.03,
         lengthPsi: 0.02,
         unknownTokenRate: 0.05,
-        details: {},
+        details: {
+          thresholds: { effective: { intentPsi: 0.25, intentJs: 0.1, confidencePsi: 0.25, lengthPsi: 0.25 } },
+        },
         alert: false,
       },
     });

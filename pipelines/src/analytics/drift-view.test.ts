@@ -77,23 +77,43 @@ describe('drift view', () => {
 });
 
 describe('applied thresholds', () => {
-  it('are the ones the drift check held a window to: a breach’s own, else raised for a small sample', () => {
-    const small = appliedThresholds({
-      n: 120,
-      details: {
-        sampling: { referenceN: 300, categories: { intent: 31, confidence: 10, length: 8 } },
-        ks: {
-          confidence: { d: 0.2, p: 0.01, n1: 300, n2: 120 },
-          length: { d: 0.05, p: 0.9, n1: 300, n2: 120 },
-        },
-        breaches: [{ metric: 'intentPsi', value: 4.256, threshold: 0.692 }],
-      },
+  // As the drift check stores them: the configured thresholds and, beside them, those it applied.
+  const kept = (effective: Record<string, number>) => ({ thresholds: { intentPsi: 0.25, effective } });
+  const applied = {
+    intentPsi: 0.692,
+    intentJs: 0.125,
+    confidencePsi: 0.31,
+    lengthPsi: 0.27,
+    confidenceKs: 0.213,
+    lengthKs: 0.213,
+  };
+
+  it('are the ones the drift check kept with the report', () => {
+    expect(appliedThresholds(kept(applied))).toEqual(applied);
+  });
+
+  it('a breach’s own wins, as it was what the window crossed', () => {
+    // Reports written before the check kept the KS critical D had the configured KS floor as applied.
+    const stale = {
+      ...kept({ ...applied, confidenceKs: 0.1 }),
+      breaches: [
+        { metric: 'confidenceKs', value: 0.3, threshold: 0.213 },
+        { metric: 'unknownTokenRate', value: 0.3, threshold: 0.2 },
+      ],
+    };
+    expect(appliedThresholds(stale)).toEqual(applied);
+  });
+
+  it('are the configured ones where a report kept none', () => {
+    const { confidenceKs: _c, lengthKs: _l, ...beforeKs } = applied;
+    expect(appliedThresholds(kept(beforeKs))).toEqual({ ...beforeKs, confidenceKs: 0.1, lengthKs: 0.1 });
+    expect(appliedThresholds({})).toEqual({
+      intentPsi: 0.25,
+      intentJs: 0.1,
+      confidencePsi: 0.25,
+      lengthPsi: 0.25,
+      confidenceKs: 0.1,
+      lengthKs: 0.1,
     });
-    expect(small.intentPsi).toBe(0.692);
-    expect(small.intentJs).toBeGreaterThan(0.1);
-    // The KS critical D of 300 against 120 at p 0.001 is about 0.21, over the configured 0.1.
-    expect(small.confidenceKs).toBeGreaterThan(0.2);
-    // A report that kept no sample sizes was held to the configured thresholds.
-    expect(appliedThresholds({ n: 5000, details: {} })).toMatchObject({ intentPsi: 0.25, confidenceKs: 0.1 });
   });
 });

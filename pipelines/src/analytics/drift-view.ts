@@ -1,10 +1,6 @@
 import type { PrismaClient } from '@acsa/db';
-import {
-  DEFAULT_DRIFT_THRESHOLDS,
-  effectiveThresholds,
-  type TDriftSampling,
-  ZDriftThresholds,
-} from '../drift-thresholds.ts';
+import { z } from 'zod';
+import { DEFAULT_DRIFT_THRESHOLDS } from '../drift-thresholds.ts';
 
 const DAY = 86_400_000;
 
@@ -23,26 +19,31 @@ const ksOf = (details: unknown): { confidence: TKs; length: TKs } | null => {
 };
 
 /**
- * The threshold each distribution metric of a window was held to, as the drift check applied it: a breach
- * records its own; otherwise the configured thresholds the report kept (else today's defaults), raised for
- * the window's sample sizes. Recomputed rather than read from the report's `effective` block, which leaves
- * out the KS critical D; charting the configured value alone drew a line a quiet small window sat above.
+ * The thresholds a report keeps as applied (`details.thresholds.effective`), which the drift check has
+ * written with every report since its first. Reports from before the KS check kept no KS ones and have no KS
+ * figures, so the configured KS floors stand in and are never drawn.
  */
-export function appliedThresholds(r: { n: number; details: unknown }) {
-  const d = (r.details ?? {}) as { thresholds?: unknown; sampling?: TDriftSampling };
-  const configured = ZDriftThresholds.safeParse(d.thresholds);
-  const ks = ksOf(r.details);
-  const applied = effectiveThresholds(
-    {
-      n: r.n,
-      ...(d.sampling?.categories ? { sampling: d.sampling } : {}),
-      ...(ks && typeof ks.confidence.n1 === 'number' && typeof ks.length.n1 === 'number'
-        ? { ks: { confidence: ks.confidence, length: ks.length } }
-        : {}),
-    },
-    configured.success ? configured.data : DEFAULT_DRIFT_THRESHOLDS,
+const ZKeptThresholds = z.object({
+  intentPsi: z.number(),
+  intentJs: z.number(),
+  confidencePsi: z.number(),
+  lengthPsi: z.number(),
+  confidenceKs: z.number().default(DEFAULT_DRIFT_THRESHOLDS.confidenceKs),
+  lengthKs: z.number().default(DEFAULT_DRIFT_THRESHOLDS.lengthKs),
+});
+
+/**
+ * The threshold each distribution metric of a window was held to, read from its report. A breach keeps the
+ * threshold it crossed, and wins: reports written before the check stored the KS critical D (on 6 Dec 2026)
+ * kept the configured KS floor as applied. A row no drift check wrote (it kept no thresholds) gets the
+ * configured ones.
+ */
+export function appliedThresholds(details: unknown) {
+  const kept = ZKeptThresholds.safeParse(
+    (details as { thresholds?: { effective?: unknown } } | null)?.thresholds?.effective,
   );
-  for (const b of breachesOf(r.details))
+  const applied = kept.success ? kept.data : ZKeptThresholds.parse(DEFAULT_DRIFT_THRESHOLDS);
+  for (const b of breachesOf(details))
     if (b.metric in applied && typeof b.threshold === 'number')
       applied[b.metric as keyof typeof applied] = b.threshold;
   return applied;
@@ -121,6 +122,6 @@ function windowOf(r: {
     lengthKs: ks?.length.d ?? null,
     alert: r.alert,
     breaches: breachesOf(r.details),
-    thresholds: appliedThresholds(r),
+    thresholds: appliedThresholds(r.details),
   };
 }

@@ -69,8 +69,7 @@ export async function driftWindow(prisma: PrismaClient, reportId: string) {
       unknownTokenRate: r.unknownTokenRate,
     },
     ks: d.ks ?? null,
-    // Recomputed as the check applied them: the stored `effective` block leaves out the KS critical D.
-    effectiveThresholds: appliedThresholds(r) as Record<string, number>,
+    effectiveThresholds: appliedThresholds(r.details) as Record<string, number>,
     breaches: breachesOf(r.details),
     intents: intents
       .map((i, k) => ({ name: i.name, reference: i.reference, live: liveShares[k] ?? 0 }))
