@@ -1,7 +1,7 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSayStatus } from '@/components/page-status';
 import { useTRPC } from '@/components/trpc';
 import { jobLabel, type TJobLabel, whyNotReplayed } from './replay-words';
@@ -9,34 +9,25 @@ import { jobLabel, type TJobLabel, whyNotReplayed } from './replay-words';
 const checkedIn = (form: HTMLFormElement) =>
   new FormData(form).getAll('letter').filter((v): v is string => typeof v === 'string');
 
-/** Each ticked letter's job, from the checkbox's data attributes, to name it in what the page says. */
-function jobsIn(form: HTMLFormElement): Map<string, TJobLabel> {
-  const boxes = form.querySelectorAll<HTMLInputElement>('input[name="letter"]:checked');
-  return new Map(
-    [...boxes].map((b) => [
-      b.value,
-      { name: b.dataset.job ?? 'job', queue: b.dataset.queue ?? '?', jobId: b.dataset.jobId },
-    ]),
-  );
-}
+type TProps = {
+  formId: string;
+  /** Every letter the form lists, to name each ticked one in what the page says. */
+  letters: (TJobLabel & { id: string })[];
+};
 
 /**
  * "Replay selected": replays every letter ticked in the form `formId` in one request. Each is replayed and
  * audited on its own, so the status line says which failed and why while the others went through.
  */
-export function ReplaySelected({ formId }: { formId: string }) {
+export function ReplaySelected({ formId, letters }: TProps) {
   const trpc = useTRPC();
   const router = useRouter();
   const say = useSayStatus();
   const [selected, setSelected] = useState<string[]>([]);
-  const jobs = useRef(new Map<string, TJobLabel>());
   useEffect(() => {
     const form = document.getElementById(formId);
     if (!(form instanceof HTMLFormElement)) return;
-    const update = () => {
-      setSelected(checkedIn(form));
-      jobs.current = jobsIn(form);
-    };
+    const update = () => setSelected(checkedIn(form));
     update();
     form.addEventListener('change', update);
     return () => form.removeEventListener('change', update);
@@ -45,7 +36,7 @@ export function ReplaySelected({ formId }: { formId: string }) {
     trpc.queues.replayDeadLetters.mutationOptions({
       onSuccess: (r) => {
         const name = (id: string) => {
-          const job = jobs.current.get(id);
+          const job = letters.find((l) => l.id === id);
           return job ? jobLabel(job) : `dead letter ${id}`;
         };
         const failed = r.failed.map((f) => `${name(f.id)}: ${whyNotReplayed(f.error)}`).join('; ');

@@ -121,7 +121,15 @@ export default async function QueuesPage({ searchParams }: TProps) {
             ) : (
               <form id="dead-letters" className="stack">
                 <div className="row actions">
-                  <ReplaySelected formId="dead-letters" />
+                  <ReplaySelected
+                    formId="dead-letters"
+                    letters={data.letters.map((l) => ({
+                      id: l.id,
+                      name: l.name,
+                      queue: l.queue,
+                      jobId: l.jobId,
+                    }))}
+                  />
                 </div>
                 <ul className="stack">
                   {data.letters.map((l) => (
@@ -132,9 +140,6 @@ export default async function QueuesPage({ searchParams }: TProps) {
                           name="letter"
                           value={l.id}
                           aria-label={`Select dead letter ${l.id}`}
-                          data-job={l.name}
-                          data-queue={l.queue}
-                          data-job-id={l.jobId}
                         />
                         <div className="grow">
                           <strong>{l.name}</strong> on {l.queue} <span className="muted">job {l.jobId}</span>
