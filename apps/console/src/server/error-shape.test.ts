@@ -36,7 +36,12 @@ async function call(path: string, input: unknown) {
     }),
     router,
   });
-  const body = (await res.json()) as { error: { message: string; data: { code: string; field?: string } } };
+  const body = (await res.json()) as {
+    error: {
+      message: string;
+      data: { code: string; field?: string; issues?: { field?: string; message: string }[] };
+    };
+  };
   return { status: res.status, ...body.error };
 }
 
@@ -52,6 +57,11 @@ describe('what a console caller reads when a procedure fails', () => {
     expect(e.status).toBe(400);
     expect(e.message).toBe('name: lower-case letters, digits and dashes; challengerVersionId: Invalid UUID');
     expect(e.data.field).toBe('name');
+    // The same as data, so a form names each field as its label does without taking the message apart.
+    expect(e.data.issues).toEqual([
+      { field: 'name', message: 'lower-case letters, digits and dashes' },
+      { field: 'challengerVersionId', message: 'Invalid UUID' },
+    ]);
   });
 
   it('names a field inside a list by its index', async () => {
@@ -65,6 +75,7 @@ describe('what a console caller reads when a procedure fails', () => {
     const e = await call('conflict', {});
     expect(e).toMatchObject({ status: 409, message: 'an experiment is already running: exp-a' });
     expect(e.data.field).toBe('name');
+    expect(e.data.issues).toBeUndefined();
   });
 
   it('an unexpected failure is logged with a reference; the caller gets the reference, not the internal text', async () => {

@@ -18,27 +18,32 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   );
 }
 
+/** One refused input: the field (absent for the input as a whole) and what was wrong with it. */
+export type TFieldIssue = { field?: string; message: string };
+
 /**
  * What a console caller reads when a procedure fails: input refused by its schema says, per field, what was
- * wrong (`name: lower-case letters, digits and dashes`; Zod's own message is its issue list as JSON), an
- * AppError keeps its message and names its field, and anything unexpected is logged here with a reference
- * the caller is shown instead of the internal message (a driver's or Redis's text says nothing useful to a
- * reviewer and may say too much).
+ * wrong (`name: lower-case letters, digits and dashes`; Zod's own message is its issue list as JSON) and
+ * keeps the same as data (`issues`), so a form can name a field as its label does without taking the message
+ * apart; an AppError keeps its message and names its field; and anything unexpected is logged here with a
+ * reference the caller is shown instead of the internal message (a driver's or Redis's text says nothing
+ * useful to a reviewer and may say too much).
  */
 export function consoleErrorShape<TShape extends { message: string; data: object }>(
   opts: { shape: TShape; error: TRPCError; path?: string | undefined },
   log: TErrorLog,
-): TShape & { data: { field?: string } } {
+): TShape & { data: { field?: string; issues?: TFieldIssue[] } } {
   const { shape, error } = opts;
-  const issues = error.code === 'BAD_REQUEST' ? issuesOf(error.cause) : null;
-  if (issues && issues.length > 0) {
-    const message = issues
-      .map((i) => (i.path.length > 0 ? `${fieldPath(i.path)}: ${i.message}` : i.message))
-      .join('; ');
+  const zodIssues = error.code === 'BAD_REQUEST' ? issuesOf(error.cause) : null;
+  if (zodIssues && zodIssues.length > 0) {
+    const issues = zodIssues.map(
+      (i): TFieldIssue =>
+        i.path.length > 0 ? { field: fieldPath(i.path), message: i.message } : { message: i.message },
+    );
     return {
       ...shape,
-      message,
-      data: { ...shape.data, field: fieldPath(issues[0]?.path ?? []) || undefined },
+      message: issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; '),
+      data: { ...shape.data, field: issues[0]?.field, issues },
     };
   }
   if (isAppError(error.cause))

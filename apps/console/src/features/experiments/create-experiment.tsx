@@ -20,15 +20,20 @@ const FIELD = {
   autoPromote: 'Promote automatically',
 } as const;
 type TField = keyof typeof FIELD;
+const isField = (field: string | undefined): field is TField => !!field && Object.hasOwn(FIELD, field);
 
-/** "name: lower-case letters…" as people read it: "Name: lower-case letters…". */
-const humanMessage = (message: string) =>
-  message
-    .split('; ')
-    .map((part) =>
-      part.replace(/^(\w+): /, (all, key: string) => (key in FIELD ? `${FIELD[key as TField]}: ` : all)),
-    )
-    .join('; ');
+type TIssue = { field?: string | undefined; message: string };
+
+/**
+ * The server's message with each field named as its label here: "Name: lower-case letters…". Refused input
+ * comes as issues (field and message apart); any other error's message is shown as it is.
+ */
+const errorText = (e: { message: string; data?: { issues?: TIssue[] | undefined } | null }) =>
+  e.data?.issues
+    ? e.data.issues
+        .map((i) => (i.field ? `${isField(i.field) ? FIELD[i.field] : i.field}: ${i.message}` : i.message))
+        .join('; ')
+    : e.message;
 
 /** Starts an A/B test of a registered version against production: weights, primary metric, autoPromote. */
 export function CreateExperiment(props: {
@@ -52,8 +57,8 @@ export function CreateExperiment(props: {
     }),
   );
   const errorField = create.error?.data?.field;
-  const fieldOfError = errorField && errorField in FIELD ? (errorField as TField) : null;
-  const message = create.error ? humanMessage(create.error.message) : null;
+  const fieldOfError = isField(errorField) ? errorField : null;
+  const message = create.error ? errorText(create.error) : null;
   if (!props.production)
     return (
       <p className="muted">Nothing is in production yet: promote a version before testing against it.</p>
