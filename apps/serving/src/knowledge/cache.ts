@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { withTimeout } from '@acsa/core/deadline';
+import type { Redis } from 'ioredis';
 
 export type TCacheOptions = {
   /** null: no cache, every read goes to PostgreSQL. */
