@@ -79,27 +79,26 @@ const ageRun = (id: string) =>
   db.prisma.trainingRun.update({ where: { id }, data: { createdAt: new Date(Date.now() - 3_600_000) } });
 
 describe('the retrain client when Redis does not answer', () => {
-  it('leaves a request’s run queued within the deadline, says so, and starts no second run', async () => {
+  it('fails a run it could not send within the deadline, says so, and starts no second run when unsure', async () => {
     relay.silence();
     const withPassword = new URL(relay.url());
     withPassword.password = 'hunter2';
     const client = consoleClient(withPassword.toString());
 
+    // Silent from the start: the connection never became ready, so nothing of the flow was sent.
     const sentAt = Date.now();
     const error = await fails(client.request({ trigger: 'MANUAL' }));
     const tookMs = Date.now() - sentAt;
     const run = await db.prisma.trainingRun.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
     expect(error).toMatchObject({ code: 'UNAVAILABLE' });
     expect(error.message).toBe(
-      `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: run ${run.id} stays queued — it starts if the queue took it; if not, a request after a minute replaces it`,
+      `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: run ${run.id} was never sent to it; it is marked failed: try again`,
     );
     expect(tookMs).toBeLessThan(TIMEOUT_MS + 1_500);
-    expect(run.status).toBe('QUEUED');
+    expect(run).toMatchObject({ status: 'FAILED' });
 
-    // At once, the queued run comes back: no second run beside one whose steps may still land.
-    const again = await client.request({ trigger: 'LABELS' });
-    expect(again).toMatchObject({ started: false, runId: run.id, status: 'QUEUED' });
-    // A minute on, whether it is lost cannot be told: it is not replaced.
+    // A queued run a minute old, whose steps cannot be looked for: it is not replaced.
+    await db.prisma.trainingRun.update({ where: { id: run.id }, data: { status: 'QUEUED' } });
     await ageRun(run.id);
     const unsure = await fails(client.request({ trigger: 'MANUAL' }));
     expect(unsure).toMatchObject({ code: 'UNAVAILABLE' });
@@ -117,9 +116,15 @@ describe('the retrain client when Redis does not answer', () => {
     expect(first.started).toBe(true);
     await db.prisma.trainingRun.update({ where: { id: first.runId }, data: { status: 'CANCELLED' } });
 
+    // Silent once the connection was ready: the flow may have been sent, so its run stays queued.
     relay.silence();
-    await expect(client.request({ trigger: 'MANUAL' })).rejects.toThrow(/stays queued/);
+    const left = await fails(client.request({ trigger: 'MANUAL' }));
     const stuck = await db.prisma.trainingRun.findFirstOrThrow({ where: { status: 'QUEUED' } });
+    expect(left.message).toBe(
+      `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: run ${stuck.id} stays queued — it starts if the queue took it; if not, a request after a minute replaces it`,
+    );
+    // At once, the queued run comes back: no second run beside one whose steps may still land.
+    expect(await client.request({ trigger: 'LABELS' })).toMatchObject({ started: false, runId: stuck.id });
     // Heard again, but no reset reaches the connection that went silent: only a new one is answered.
     relay.hear({ cut: false });
 

@@ -237,7 +237,15 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
         try {
           await link.run(({ flows }) => flows.add(retrainFlow(run.id, { backoffMs: options.backoffMs })));
         } catch (e) {
-          if (e instanceof RetrainNoAnswerError) return leftQueued(run.id, e);
+          if (e instanceof RetrainNoAnswerError && e.mayHaveLanded) return leftQueued(run.id, e);
+          if (e instanceof RetrainNoAnswerError) {
+            // Never sent (the connection was never ready): failed now, so the next request starts a run.
+            const marked = await notQueued(run.id, e.message, record).then(
+              () => 'it is marked failed',
+              () => 'a request after a minute replaces it',
+            );
+            throw unanswered(e, `run ${run.id} was never sent to it; ${marked}: try again`);
+          }
           // Left QUEUED (PostgreSQL failing too), a request after the grace period finds it lost and replaces it.
           const marked = await notQueued(run.id, (e as Error).message, record).then(
             () => 'it is marked failed',

@@ -7,13 +7,18 @@ import { QUEUES } from '../queues.ts';
 /** How long each of the retrain client's Redis operations waits for an answer (a click waits this long). */
 export const RETRAIN_REDIS_TIMEOUT_MS = 10_000;
 
-/** Redis gave no answer in time. The operation may still land: a command it received is applied. */
+/**
+ * Redis gave no answer in time. The operation may still land (a command Redis received is applied) when the
+ * connection had been ready: BullMQ sends nothing on one that never was.
+ */
 export class RetrainNoAnswerError extends NoAnswerError {
   constructor(
     /** Where Redis was asked (host:port, never the password). */
     readonly where: string,
     /** The deadline, for people ("10 s"). */
     readonly within: string,
+    /** False when the connection never became ready: nothing of the operation was sent. */
+    readonly mayHaveLanded: boolean,
   ) {
     super(`Redis at ${where} did not answer within ${within}`);
   }
@@ -28,7 +33,7 @@ export type TRetrainLink = {
   close(): Promise<void>;
 };
 
-type TOpen = TRetrainConnection & { dropped: boolean };
+type TOpen = TRetrainConnection & { dropped: boolean; everReady: boolean };
 
 const seconds = (ms: number) => `${+(ms / 1000).toFixed(1)} s`;
 
@@ -59,7 +64,11 @@ export function retrainLink(o: {
     const flows = new FlowProducer({ connection: redis, prefix: o.prefix });
     const root = new Queue(QUEUES.retrain, { connection: redis, prefix: o.prefix });
     root.on('error', () => undefined);
-    return { redis, flows, root, dropped: false };
+    const c: TOpen = { redis, flows, root, dropped: false, everReady: false };
+    redis.once('ready', () => {
+      c.everReady = true;
+    });
+    return c;
   };
 
   const drop = async (c: TOpen) => {
@@ -82,7 +91,7 @@ export function retrainLink(o: {
       } catch (e) {
         // Cut short by another operation's deadline on the same connection: as unanswered as that one.
         if (!(e instanceof NoAnswerError) && !c.dropped) throw e;
-        const error = new RetrainNoAnswerError(redisAddress(c.redis), seconds(timeoutMs));
+        const error = new RetrainNoAnswerError(redisAddress(c.redis), seconds(timeoutMs), c.everReady);
         void drop(c);
         throw error;
       }

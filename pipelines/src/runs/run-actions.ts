@@ -126,13 +126,16 @@ export async function cancelRun(
   if (stepRunning)
     await client.signalCancel(input.runId).catch(async (e: unknown) => {
       if (!isAppError(e) || e.code !== 'UNAVAILABLE') throw e;
-      await prisma.trainingLog.create({
-        data: {
-          runId: input.runId,
-          level: 'warn',
-          message: `${e.message}; the trainer running the step stops it when it next checks the run`,
-        },
-      });
+      // The cancel is committed and recorded: a log line that cannot be written must not report it failed.
+      await prisma.trainingLog
+        .create({
+          data: {
+            runId: input.runId,
+            level: 'warn',
+            message: `${e.message}; the trainer running the step stops it when it next checks the run`,
+          },
+        })
+        .catch(() => undefined);
     });
   return cancelled;
 }
