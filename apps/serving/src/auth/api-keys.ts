@@ -47,8 +47,10 @@ export type TAuthRequest = {
 const CACHE_TTL_MS = 30_000;
 /**
  * A key seen valid within this long is still honoured while its lookup cannot be answered (PostgreSQL
- * away or silent, its breaker open, the pool busy). A revocation is written to that same database, so none
- * can be missed meanwhile, and the console's announcement of one still reaches serving through Redis.
+ * away or silent, its breaker open, the pool busy). A revocation is written to that same database, and the
+ * console's announcement of one reaches serving through Redis; one that serving cannot read and whose
+ * announcement it misses (a partition of serving alone, the subscriber reconnecting) is honoured up to this
+ * long instead of CACHE_TTL_MS.
  */
 const LAST_KNOWN_MS = 10 * 60_000;
 /** How often a key's lastUsedAt is written, per process. */

@@ -161,9 +161,10 @@ export class InteractionPublisher {
       }
       await client.query('COMMIT');
     } catch (e) {
+      // Counted first: on a silent server the ROLLBACK waits out the answer limit too.
+      await countPoolFailure(pool, e);
       await client.query('ROLLBACK').catch(() => undefined);
       this.options.logger.warn({ err: (e as Error).message }, 'outbox relay failed; will retry');
-      await countPoolFailure(pool, e);
       // Never pooled again after a failure: a statement that got no answer in time (pg's query_timeout)
       // leaves its connection open and its ROLLBACK unsent, and late answers would leave a transaction
       // open on it for the next user of the pool (a turn's INSERT inside it, lost at the next disconnect).
