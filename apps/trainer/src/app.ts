@@ -104,13 +104,7 @@ export async function startTrainerApp({
       await Promise.all([trainer.redis.ping(), prisma.$queryRaw`SELECT 1`]);
     },
     async close() {
-      await Promise.allSettled([
-        trainer.close(),
-        analytics.close(),
-        drift.close(),
-        metrics.close(),
-        searchIndex.close(),
-      ]);
+      await Promise.allSettled([trainer.close(), analytics.close(), drift.close(), searchIndex.close()]);
       await deadLetters.close();
       connection.disconnect();
       await prisma.$disconnect();

@@ -1,8 +1,7 @@
 import { withTimeout } from '@acsa/core/deadline';
 import type { PrismaClient } from '@acsa/db';
 import { PRODUCTION_ALIAS } from '@acsa/pipelines';
-import { WATCHED_QUEUES } from '@acsa/pipelines/dead-letters';
-import { Queue } from 'bullmq';
+import { readQueues, WATCHED_QUEUES } from '@acsa/pipelines/dead-letters';
 import type { Redis } from 'ioredis';
 import client from 'prom-client';
 
@@ -37,9 +36,9 @@ export const searchIndexUpkeep = new client.Gauge({
   registers: [events],
 });
 
-/** The states a queue's jobs are counted in; `failed` of the dead-letter queue is not used (it keeps them waiting). */
 /** Well inside Prometheus's default scrape timeout (10 s). */
-const QUEUE_DEPTHS_TIMEOUT_MS = 2_000;
+const SCRAPE_READ_TIMEOUT_MS = 2_000;
+/** The states a queue's jobs are counted in; `failed` of the dead-letter queue is not used (it keeps them waiting). */
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'] as const;
 
 /**
@@ -49,27 +48,23 @@ const STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waitin
  * reports the same values, so dashboards take `max`, not `sum`.
  */
 export function createTrainerMetrics(o: { prisma: PrismaClient; connection: Redis; prefix: string }) {
-  const queues = WATCHED_QUEUES.map(
-    (name) => new Queue(name, { connection: o.connection, prefix: o.prefix }),
-  );
   const registry = trainerMetricsRegistry({
-    async queueCounts() {
-      const counts = await withTimeout(
-        Promise.all(queues.map((q) => q.getJobCounts(...STATES))),
-        QUEUE_DEPTHS_TIMEOUT_MS,
-        'queue depths',
-      );
-      return queues.map((q, i) => ({ queue: q.name, counts: counts[i] ?? {} }));
-    },
-    latestDrift: () => latestProductionDrift(o.prisma),
+    // On a connection of the scrape's own, dropped after it: on the workers' (which waits out any outage)
+    // a scrape that gave up left its commands queued, a few more every scrape while Redis was away.
+    queueCounts: () =>
+      readQueues(
+        { connection: o.connection, prefix: o.prefix },
+        WATCHED_QUEUES,
+        (queues) =>
+          Promise.all(queues.map(async (q) => ({ queue: q.name, counts: await q.getJobCounts(...STATES) }))),
+        SCRAPE_READ_TIMEOUT_MS,
+      ),
+    latestDrift: () => withTimeout(latestProductionDrift(o.prisma), SCRAPE_READ_TIMEOUT_MS, 'latest drift'),
   });
   return {
     contentType: registry.contentType,
     /** The exposition text (queue depths and drift read now). */
     render: () => registry.metrics(),
-    async close() {
-      await Promise.all(queues.map((q) => q.close()));
-    },
   };
 }
 export type TTrainerMetrics = ReturnType<typeof createTrainerMetrics>;
@@ -111,7 +106,9 @@ export function trainerMetricsRegistry(sources: TMetricSources): client.Registry
   // One read of the latest report per scrape, shared by the three gauges (a registry collects them together).
   let read: { at: number; report: ReturnType<TMetricSources['latestDrift']> } | null = null;
   const latest = () => {
-    if (!read || Date.now() - read.at > 1_000) read = { at: Date.now(), report: sources.latestDrift() };
+    // PostgreSQL away or silent: the scrape answers without the drift figures, as without the depths.
+    if (!read || Date.now() - read.at > 1_000)
+      read = { at: Date.now(), report: sources.latestDrift().catch(() => null) };
     return read.report;
   };
   new client.Gauge({

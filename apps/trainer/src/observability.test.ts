@@ -139,7 +139,6 @@ describe('/metrics', () => {
     const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
     const body = await res.text();
     server.close();
-    await metrics.close();
     await dlq.close();
     expect(res.status).toBe(200);
     expect(body).toContain('acsa_queue_jobs{queue="acsa.dead-letters.v1",state="waiting"} 1');
