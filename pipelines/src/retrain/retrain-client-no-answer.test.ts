@@ -6,13 +6,14 @@ import {
   tcpRelay,
   testServiceUrls,
 } from '@acsa/db/testing';
-import { Job, Queue, Worker } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TActor } from '../access/roles.ts';
 import { QUEUES } from '../queues.ts';
 import { cancelRun } from '../runs/run-actions.ts';
 import { makeUser } from '../workbench-fixtures.ts';
+import { holdNextStep } from './held-step.ts';
 import { createRetrainClient, type TRetrainClient } from './retrain-client.ts';
 import { stepJobId } from './steps.ts';
 
@@ -157,26 +158,9 @@ describe('the retrain client when Redis does not answer', () => {
     // before the trainers are told. The cancel stands (the trainer finds it in PostgreSQL) and the run's
     // log says the step stops at the trainer's next check.
     relay.hear({ cut: false });
-    const workerConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let picked!: () => void;
-    const pickedUp = new Promise<void>((r) => {
-      picked = r;
-    });
-    const worker = new Worker(
-      QUEUES.retrain,
-      async () => {
-        picked();
-        await held;
-        return {};
-      },
-      { connection: workerConnection, prefix: prefix() },
-    );
+    const step = holdNextStep(redis.url, prefix());
     try {
-      await pickedUp;
+      await step.taken;
       const silencing: TRetrainClient = {
         ...client,
         removeUnstarted: async (id) => {
@@ -195,9 +179,7 @@ describe('the retrain client when Redis does not answer', () => {
         `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: the trainers were not told at once that run ${runId} was cancelled; the trainer running the step stops it when it next checks the run`,
       );
     } finally {
-      release();
-      await worker.close(true);
-      workerConnection.disconnect();
+      await step.close();
     }
   }, 15_000);
 

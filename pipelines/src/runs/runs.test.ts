@@ -6,12 +6,13 @@ import {
   testServiceUrls,
   withAuditRefused,
 } from '@acsa/db/testing';
-import { Job, Queue, Worker } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TActor } from '../access/roles.ts';
 import { QUEUES } from '../queues.ts';
 import { retrainCancelChannel } from '../retrain/cancel-signal.ts';
+import { holdNextStep } from '../retrain/held-step.ts';
 import { createRetrainClient, type TRetrainClient } from '../retrain/retrain-client.ts';
 import { stepJobId } from '../retrain/steps.ts';
 import { makeUser } from '../workbench-fixtures.ts';
@@ -98,26 +99,9 @@ describe('retraining runs from the console', () => {
     const signals: string[] = [];
     listener.on('message', (_channel, message) => signals.push(message));
     await listener.subscribe(retrainCancelChannel(prefix()));
-    let release!: () => void;
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let picked!: () => void;
-    const pickedUp = new Promise<void>((r) => {
-      picked = r;
-    });
-    const workerConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    const worker = new Worker(
-      QUEUES.retrain,
-      async () => {
-        picked();
-        await held;
-        return {};
-      },
-      { connection: workerConnection, prefix: prefix() },
-    );
+    const step = holdNextStep(redis.url, prefix());
     try {
-      await pickedUp;
+      await step.taken;
       await db.prisma.trainingStep.update({
         where: { runId_name: { runId: replay.runId, name: 'snapshot' } },
         data: { status: 'RUNNING' },
@@ -140,9 +124,7 @@ describe('retraining runs from the console', () => {
         cancelRun(db.prisma, eli, client, { runId: replay.runId, reason: 'again' }),
       ).rejects.toMatchObject({ code: 'CONFLICT' });
     } finally {
-      release();
-      await worker.close(true);
-      workerConnection.disconnect();
+      await step.close();
       listener.disconnect();
     }
   });
