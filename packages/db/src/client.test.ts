@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrisma } from './client.ts';
-import { createTestDatabase, type TestDatabase, testServiceUrls } from './testing/index.ts';
+import { createTestDatabase, type TestDatabase, tcpRelay, testServiceUrls } from './testing/index.ts';
 
 describe('createPrisma limits', () => {
   // A host that takes connections and never says a word, as a server gone silent looks from a client.
@@ -44,4 +44,36 @@ describe('createPrisma limits', () => {
     expect(await prisma.$queryRaw`SELECT 1 AS one`).toEqual([{ one: 1 }]);
     await prisma.$disconnect();
   });
+
+  it('drops a connection whose answer did not come within answerTimeoutMs: the next statement gets a new one', async () => {
+    const relay = await tcpRelay(db.url);
+    const prisma = createPrisma({ url: relay.url(), max: 1, answerTimeoutMs: 500 });
+    const unanswered = async (work: Promise<unknown>) => {
+      const started = performance.now();
+      await expect(work).rejects.toThrow(/Query read timeout/);
+      return performance.now() - started;
+    };
+    try {
+      expect(await prisma.$queryRaw`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+      // Silent in the middle of a transaction, as a failover finds a page's.
+      const transaction = prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 2`;
+        relay.silence();
+        await tx.$queryRaw`SELECT 3`;
+      });
+      expect(await unanswered(transaction)).toBeLessThan(3_000);
+      // Answered again (a failover done), but the connection that went silent stays silent: only a new one
+      // is answered. The transaction gave its connection back to the pool: it must not be used again.
+      relay.hear({ cut: false });
+      expect(await prisma.$queryRaw`SELECT 4 AS four`).toEqual([{ four: 4 }]);
+
+      relay.silence();
+      expect(await unanswered(prisma.$queryRaw`SELECT 5`)).toBeLessThan(3_000);
+      relay.hear({ cut: false });
+      expect(await prisma.$transaction((tx) => tx.$queryRaw`SELECT 6 AS six`)).toEqual([{ six: 6 }]);
+    } finally {
+      await prisma.$disconnect();
+      await relay.close();
+    }
+  }, 20_000);
 });
