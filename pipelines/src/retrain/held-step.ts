@@ -2,6 +2,7 @@
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUES } from '../queues.ts';
+import { WORKER_METRICS } from '../worker-metrics.ts';
 
 /**
  * A worker on the retrain queue that takes the next step and holds it until `release`: a step being
@@ -25,7 +26,8 @@ export function holdNextStep(redisUrl: string, prefix: string) {
       await held;
       return {};
     },
-    { connection, prefix },
+    // As a trainer's workers are made (the worker-metrics check holds fixtures to it too).
+    { connection, prefix, ...WORKER_METRICS },
   );
   return {
     taken,
