@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkPage, launch, signedIn, url } from './browser.ts';
 import { freePort, startConsole, stopConsole } from './console-server.ts';
+import { testPrisma } from './database.ts';
 
 let browser: Browser;
 const queues: Queue[] = [];
@@ -218,11 +219,35 @@ describe('queues and dead letters', () => {
       // The rest of the console reads PostgreSQL and opens as usual.
       await eli.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Models' }).click();
       await eli.getByRole('heading', { level: 1, name: 'Model registry' }).waitFor();
+
+      // Starting a run needs the job queue: the engineer is told within its 10 s what became of the run.
+      // No other run is active (one would be handed back without asking Redis).
+      const prisma = testPrisma();
+      try {
+        await prisma.trainingRun.updateMany({
+          where: { status: { in: ['QUEUED', 'RUNNING'] } },
+          data: { status: 'CANCELLED' },
+        });
+        await eli.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Runs' }).click();
+        await eli.getByRole('button', { name: 'Start a run' }).click();
+        const refused = eli.getByRole('alert').filter({ hasText: 'did not answer within 10 s' });
+        await refused.waitFor({ timeout: 20_000 });
+        const run = await prisma.trainingRun.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+        expect(await refused.textContent()).toContain(
+          `the job queue (Redis at 127.0.0.1:${redisPort}) did not answer within 10 s: run ${run.id} was never sent to it; it is marked failed: try again`,
+        );
+        expect(run.status).toBe('FAILED');
+        // The list shows the run the message names.
+        await eli.locator(`a[href="/runs/${run.id}"]`).first().waitFor();
+        await checkPage(eli, 'runs-redis-silent');
+      } finally {
+        await prisma.$disconnect();
+      }
       await eli.context().close();
     } finally {
       stopConsole(consoleProcess);
       for (const s of sockets) s.destroy();
       silent.close();
     }
-  }, 90_000);
+  }, 120_000);
 });

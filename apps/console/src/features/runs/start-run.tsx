@@ -23,7 +23,12 @@ export function StartRun() {
   const [mode, setMode] = useState<keyof typeof MODES>('direct');
   const [preset, setPreset] = useState<keyof typeof PRESETS>('full');
   const start = useMutation(
-    trpc.runs.start.mutationOptions({ onSuccess: (r) => router.push(`/runs/${r.runId}`) }),
+    trpc.runs.start.mutationOptions({
+      onSuccess: (r) => router.push(`/runs/${r.runId}`),
+      // A refused start may still have recorded its run (failed, or queued when the job queue did not
+      // answer): the list below shows it, beside the message that names it.
+      onError: () => router.refresh(),
+    }),
   );
   return (
     <form
