@@ -1,4 +1,4 @@
-import { type AddressInfo, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { uuidv7 } from '@acsa/core/ids';
 import { createLogger } from '@acsa/core/logger';
 import { otelEnvShape, startTracing, type TTracing } from '@acsa/core/tracing';
@@ -6,6 +6,7 @@ import { InMemorySpanExporter } from '@acsa/core/tracing/testing';
 import {
   createTestDatabase,
   createTestRedis,
+  silentServer,
   type TestDatabase,
   type TestRedis,
   testServiceUrls,
@@ -150,13 +151,8 @@ describe('/metrics', () => {
   });
 
   it('answers a scrape with everything but the queue depths while Redis is silent', async () => {
-    // A Redis gone silent (a failover's old address): it takes the connection and never answers.
-    const silent = createServer((socket) => {
-      socket.resume();
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const quiet = new Redis((silent.address() as AddressInfo).port, '127.0.0.1', {
+    const silent = await silentServer();
+    const quiet = new Redis(silent.port, '127.0.0.1', {
       maxRetriesPerRequest: null,
     });
     quiet.on('error', () => undefined);
@@ -171,7 +167,7 @@ describe('/metrics', () => {
     const tookMs = Date.now() - started;
     server.close();
     quiet.disconnect();
-    silent.close();
+    await silent.close();
     expect(res.status).toBe(200);
     expect(tookMs).toBeLessThan(4_000);
     expect(body).not.toContain('acsa_queue_jobs{');

@@ -1,31 +1,26 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrisma } from './client.ts';
-import { createTestDatabase, type TestDatabase, tcpRelay, testServiceUrls } from './testing/index.ts';
+import {
+  createTestDatabase,
+  silentServer,
+  type TestDatabase,
+  tcpRelay,
+  testServiceUrls,
+} from './testing/index.ts';
 
 describe('createPrisma limits', () => {
-  // A host that takes connections and never says a word, as a server gone silent looks from a client.
-  let silent: Server;
-  const held = new Set<Socket>();
+  let silent: Awaited<ReturnType<typeof silentServer>>;
   let db: TestDatabase;
   beforeAll(async () => {
-    db = await createTestDatabase(testServiceUrls().databaseUrl);
-    silent = createServer((s) => {
-      held.add(s);
-      s.on('error', () => undefined);
-    });
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    [db, silent] = await Promise.all([createTestDatabase(testServiceUrls().databaseUrl), silentServer()]);
   });
   afterAll(async () => {
-    for (const s of held) s.destroy();
-    await new Promise((r) => silent.close(r));
-    await db?.drop();
+    await Promise.all([silent?.close(), db?.drop()]);
   });
 
   it('gives up on a server that never answers after connectTimeoutMs, not minutes', async () => {
-    const { port } = silent.address() as { port: number };
     const prisma = createPrisma({
-      url: `postgresql://postgres@127.0.0.1:${port}/none`,
+      url: `postgresql://postgres@127.0.0.1:${silent.port}/none`,
       max: 1,
       connectTimeoutMs: 500,
     });

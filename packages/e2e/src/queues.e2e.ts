@@ -1,6 +1,4 @@
-import { once } from 'node:events';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
-import { testServiceUrls } from '@acsa/db/testing';
+import { silentServer, testServiceUrls } from '@acsa/db/testing';
 import { QUEUES, WORKER_METRICS } from '@acsa/pipelines';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Browser } from 'playwright-core';
@@ -188,16 +186,8 @@ describe('queues and dead letters', () => {
   });
 
   it('an engineer opening the page while Redis is silent is told so in seconds, and the console still works', async () => {
-    // A Redis gone silent (a failover's old address): it takes connections and never answers.
-    const sockets = new Set<Socket>();
-    const silent = createServer((s) => {
-      sockets.add(s);
-      s.resume();
-      s.on('error', () => undefined);
-    });
-    silent.listen(0, '127.0.0.1');
-    await once(silent, 'listening');
-    const { port: redisPort } = silent.address() as AddressInfo;
+    const silent = await silentServer();
+    const redisPort = silent.port;
     const port = await freePort();
     const consoleProcess = await startConsole({
       databaseUrl: inject('databaseUrl'),
@@ -246,8 +236,7 @@ describe('queues and dead letters', () => {
       await eli.context().close();
     } finally {
       stopConsole(consoleProcess);
-      for (const s of sockets) s.destroy();
-      silent.close();
+      await silent.close();
     }
   }, 120_000);
 });

@@ -1,6 +1,4 @@
-import { once } from 'node:events';
-import net from 'node:net';
-import { createTestRedis, type TestRedis, testServiceUrls } from '@acsa/db/testing';
+import { createTestRedis, silentServer, type TestRedis, testServiceUrls } from '@acsa/db/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../queues.ts';
@@ -8,36 +6,10 @@ import { listDeadLetters } from './dead-letter-ops.ts';
 import { queueCounts } from './queue-counts.ts';
 import { QUEUE_READ_TIMEOUT_MS } from './queue-reads.ts';
 
-/**
- * A Redis gone silent: it takes connections and reads what it is sent, but never answers a byte. It reads, so
- * that a client's close (FIN after its unanswered commands) reaches it and its count says what the client left
- * open.
- */
-async function silentRedis() {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.resume();
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => undefined);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    port,
-    open: () => sockets.size,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
-
 let redis: TestRedis;
-let silent: Awaited<ReturnType<typeof silentRedis>>;
+let silent: Awaited<ReturnType<typeof silentServer>>;
 beforeAll(async () => {
-  [redis, silent] = await Promise.all([createTestRedis(testServiceUrls().redisUrl), silentRedis()]);
+  [redis, silent] = await Promise.all([createTestRedis(testServiceUrls().redisUrl), silentServer()]);
 });
 afterAll(async () => {
   await Promise.all([redis?.cleanup(), silent?.close()]);

@@ -1,27 +1,18 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { registerModelVersion } from '@acsa/db/registry';
-import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { createTestDatabase, silentServer, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
-const sockets = new Set<Socket>();
-// A Redis gone silent (a failover's old address): it takes connections and never answers a byte.
-const silent = createServer((s) => {
-  sockets.add(s);
-  s.resume();
-  s.on('error', () => undefined);
-});
+let silent: Awaited<ReturnType<typeof silentServer>>;
 let db: TestDatabase;
 let redisUrl: string;
 
 beforeAll(async () => {
-  silent.listen(0, '127.0.0.1');
-  await once(silent, 'listening');
-  redisUrl = `redis://:hunter2-not-for-stderr@127.0.0.1:${(silent.address() as { port: number }).port}`;
+  silent = await silentServer();
+  redisUrl = `redis://:hunter2-not-for-stderr@127.0.0.1:${silent.port}`;
   db = await createTestDatabase(testServiceUrls().databaseUrl);
   const onnx = new TextEncoder().encode('m1');
   await registerModelVersion(db.prisma, {
@@ -37,9 +28,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  silent.close();
-  await db?.drop();
+  await Promise.all([silent?.close(), db?.drop()]);
 });
 
 /** Runs the installed CLI as a person would; killed after 20 s so a hang fails the test instead of stalling it. */
