@@ -135,14 +135,7 @@ export class ApiKeyAuth {
       );
     }
     const hash = createHash('sha256').update(match[1]).digest('hex');
-    const last = this.lastKnown.get(hash);
-    const principal =
-      this.known.get(hash) ??
-      (last
-        ? await this.lookupAgain(hash, last)
-        : this.unknown.has(hash)
-          ? null
-          : await this.lookup(hash, client));
+    const principal = this.known.get(hash) ?? (await this.uncached(hash, client));
     if (!principal)
       throw new AppError('UNAUTHENTICATED', 'unknown or revoked API key', { field: 'authorization' });
     return principal;
@@ -205,6 +198,13 @@ export class ApiKeyAuth {
    * lookup and was refused, and once that address had used its lookups (20, then one a second), refused
    * 429 as a flood of unknown keys would be (`npx tsx bench/faults/run.ts`, postgres-silent).
    */
+  /** A key the cache does not hold: found valid lately (lookupAgain), known unknown, or looked up. */
+  private uncached(hash: string, client: string): Promise<TApiKeyPrincipal | null> | null {
+    const last = this.lastKnown.get(hash);
+    if (last) return this.lookupAgain(hash, last);
+    return this.unknown.has(hash) ? null : this.lookup(hash, client);
+  }
+
   private async lookupAgain(hash: string, last: TApiKeyPrincipal): Promise<TApiKeyPrincipal | null> {
     const lookup = this.lookup(hash, null);
     try {
@@ -212,7 +212,6 @@ export class ApiKeyAuth {
     } catch (e) {
       if (!(e instanceof NoAnswerError || (e instanceof AppError && e.code === 'UNAVAILABLE'))) throw e;
       // A late answer still lands (a revocation found then takes effect at once); until then, no new lookup.
-      lookup.catch(() => undefined);
       this.known.set(hash, last, { ttl: this.retryLookupAfterMs });
       return last;
     }

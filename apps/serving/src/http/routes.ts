@@ -2,6 +2,7 @@ import { AppError } from '@acsa/core/errors';
 import { uuidv7 } from '@acsa/core/ids';
 import { contextFrom, SpanKind, withSpan } from '@acsa/core/tracing';
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
 import type { makeChatSchemas } from '../chat/chat-schemas.ts';
 import type { createTurnHandler } from '../chat/handle-turn.ts';
@@ -9,9 +10,12 @@ import type { SessionStore } from '../chat/session-store.ts';
 import { sessionTokenHash } from '../chat/session-token.ts';
 import { sql, type TDb } from '../db/sql.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
-import { admitAndCount, countRefusedBodies } from './admission.ts';
+import { admitAndCount, countRefusedBodies, type TAdmitOptions, type TAdmitted } from './admission.ts';
 import { openApiDocument } from './openapi.ts';
 import type { RateLimiter } from './rate-limit.ts';
+
+type TChatBody = z.infer<ReturnType<typeof makeChatSchemas>['ZChatRequest']>;
+type TChatPrepared = { tokenHash: string | undefined; read: string | undefined };
 
 export type TRouteDeps = {
   db: TDb;
@@ -33,6 +37,24 @@ export type TRouteDeps = {
 export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
   const refusedBodies = { errorHandler: countRefusedBodies(d.auth, d.limiter) };
 
+  // Made once, not per turn.
+  const chat: TAdmitOptions<TChatBody, TChatPrepared> = {
+    scope: 'chat',
+    schema: d.schemas.ZChatRequest,
+    // The session's state rides along with the rate limit's round trip to Redis.
+    prepare: (principal, body) => {
+      const tokenHash = body.sessionToken ? sessionTokenHash(body.sessionToken) : undefined;
+      const read =
+        (tokenHash && d.sessions.prefetchKey(principal.id, body.sessionId, tokenHash)) || undefined;
+      return { tokenHash, read };
+    },
+  };
+  const chatTurn = ({ principal, body, prepared, state }: TAdmitted<TChatBody, TChatPrepared>) =>
+    d.handleTurn(principal, body, {
+      ...(prepared.tokenHash ? { tokenHash: prepared.tokenHash } : {}),
+      ...(prepared.read === undefined ? {} : { state }),
+    });
+
   // One trace per turn, continuing the caller's when it sends a traceparent.
   app.post('/v1/chat', refusedBodies, (request) =>
     withSpan(
@@ -44,27 +66,7 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
           const { traceId, spanId } = span.spanContext();
           request.log = request.log.child({ traceId, spanId });
         }
-        return admitAndCount(
-          d,
-          request,
-          {
-            scope: 'chat',
-            schema: d.schemas.ZChatRequest,
-            span,
-            // The session's state rides along with the rate limit's round trip to Redis.
-            prepare: (principal, body) => {
-              const tokenHash = body.sessionToken ? sessionTokenHash(body.sessionToken) : undefined;
-              const read =
-                (tokenHash && d.sessions.prefetchKey(principal.id, body.sessionId, tokenHash)) || undefined;
-              return { tokenHash, read };
-            },
-          },
-          ({ principal, body, prepared, state }) =>
-            d.handleTurn(principal, body, {
-              ...(prepared.tokenHash ? { tokenHash: prepared.tokenHash } : {}),
-              ...(prepared.read === undefined ? {} : { state }),
-            }),
-        );
+        return admitAndCount(d, request, span ? { ...chat, span } : chat, chatTurn);
       },
       {
         kind: SpanKind.SERVER,

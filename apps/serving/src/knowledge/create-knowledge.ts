@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isUuid } from '@acsa/core/ids';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { articleChoices, pickArticle, type TArticleChoice } from './article-pick.ts';
@@ -34,7 +35,6 @@ export type TKnowledgeOptions = {
   redisCooldownMs?: number;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const digest = (s: string) => createHash('sha1').update(s).digest('base64url');
 const squash = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
 
@@ -156,7 +156,7 @@ export function createKnowledge(options: TKnowledgeOptions): TKnowledge {
     },
 
     async cancelOrder(orderId) {
-      if (!UUID.test(orderId)) return { cancelled: false, number: null, status: null };
+      if (!isUuid(orderId)) return { cancelled: false, number: null, status: null };
       const result = await db(() => cancelOrderById(router.primary, orderId));
       if (result.number == null) return result;
       written.set(result.number, Date.now() + readYourWritesMs);

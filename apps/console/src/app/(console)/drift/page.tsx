@@ -1,3 +1,4 @@
+import { isUuid } from '@acsa/core/ids';
 import { driftView, driftWindow } from '@acsa/pipelines/analytics';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
@@ -12,7 +13,6 @@ export const metadata = { title: 'Drift · ACSA console' };
 
 const f3 = (x: number) => x.toFixed(3);
 // `nowrap` cells: a figure pair or a date broken over lines reads as two rows; the breaches column wraps.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type TProps = { searchParams: Promise<{ window?: string | string[] }> };
 
@@ -26,7 +26,7 @@ export default async function DriftPage({ searchParams }: TProps) {
     .flatMap((v) => v.windows)
     .sort((a, b) => b.start.getTime() - a.start.getTime());
   const chosenId =
-    typeof asked === 'string' && UUID.test(asked) ? asked : (windows.find((w) => w.alert) ?? windows[0])?.id;
+    typeof asked === 'string' && isUuid(asked) ? asked : (windows.find((w) => w.alert) ?? windows[0])?.id;
   const chosen = chosenId ? await driftWindow(db(), chosenId) : null;
   return (
     <>

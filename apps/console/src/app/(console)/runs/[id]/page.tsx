@@ -1,3 +1,4 @@
+import { isUuid } from '@acsa/core/ids';
 import { runState } from '@acsa/pipelines/runs';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -8,12 +9,10 @@ import { db } from '@/server/db';
 
 export const metadata = { title: 'Training run · ACSA console' };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   await requireRole('ENGINEER');
   const { id } = await params;
-  const state = UUID.test(id) ? await runState(db(), id) : null;
+  const state = isUuid(id) ? await runState(db(), id) : null;
   if (!state) notFound();
   return (
     <>

@@ -1,3 +1,4 @@
+import { isUuid } from '@acsa/core/ids';
 import { hasRole, sessionUser } from '@acsa/pipelines/access';
 import { runEvents } from '@acsa/pipelines/runs';
 import { auth } from '@/server/better-auth';
@@ -5,7 +6,6 @@ import { db } from '@/server/db';
 
 export const dynamic = 'force-dynamic';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A comment line now and then keeps proxies from closing a stream that is quiet during a long step. */
 const HEARTBEAT_MS = 15_000;
 
@@ -19,7 +19,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   if (!user) return new Response('sign in first', { status: 401 });
   if (!hasRole(user.role, 'ENGINEER')) return new Response('this needs the engineer role', { status: 403 });
   const { id } = await ctx.params;
-  if (!UUID.test(id)) return new Response('no such run', { status: 404 });
+  if (!isUuid(id)) return new Response('no such run', { status: 404 });
   const afterLogId = Number(req.headers.get('last-event-id')) || 0;
 
   const encoder = new TextEncoder();
