@@ -238,19 +238,14 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
           await link.run(({ flows }) => flows.add(retrainFlow(run.id, { backoffMs: options.backoffMs })));
         } catch (e) {
           if (e instanceof RetrainNoAnswerError && e.mayHaveLanded) return leftQueued(run.id, e);
-          if (e instanceof RetrainNoAnswerError) {
-            // Never sent (the connection was never ready): failed now, so the next request starts a run.
-            const marked = await notQueued(run.id, e.message, record).then(
-              () => 'it is marked failed',
-              () => 'a request after a minute replaces it',
-            );
-            throw unanswered(e, `run ${run.id} was never sent to it; ${marked}: try again`);
-          }
-          // Left QUEUED (PostgreSQL failing too), a request after the grace period finds it lost and replaces it.
+          // Not sent (refused, or the connection never became ready): failed now, so the next request starts a
+          // run. Left QUEUED (PostgreSQL failing too), a request after the grace period finds it lost.
           const marked = await notQueued(run.id, (e as Error).message, record).then(
             () => 'it is marked failed',
-            () => 'a later request replaces it',
+            () => 'a request after a minute replaces it',
           );
+          if (e instanceof RetrainNoAnswerError)
+            throw unanswered(e, `run ${run.id} was never sent to it; ${marked}: try again`);
           throw new AppError(
             'UNAVAILABLE',
             `retraining run ${run.id} could not be queued (the job queue refused it or is unreachable); ${marked}: try again`,
