@@ -15,5 +15,5 @@ export {
 } from './dead-letter-ops.ts';
 export { maskErrorText, maskingFailures } from './mask-failures.ts';
 export { queueCounts, type TQueueCounts, WATCHED_QUEUES } from './queue-counts.ts';
-export { QueuesNoAnswerError, readQueues } from './queue-reads.ts';
+export { readQueues } from './queue-reads.ts';
 export type { TThroughput } from './queue-throughput.ts';

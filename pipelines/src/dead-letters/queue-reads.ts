@@ -6,9 +6,6 @@ import type { TQueueDeps } from './dead-letter-ops.ts';
 /** How long a read of the queues for people (the console's page, `acsa dlq list`) waits for Redis. */
 export const QUEUE_READ_TIMEOUT_MS = 3_000;
 
-/** The queues' Redis gave no answer in time: what a person reads, with where it was asked (no password). */
-export class QueuesNoAnswerError extends NoAnswerError {}
-
 /**
  * Reads `names`' queues within `timeoutMs`, on one connection of its own that is dropped at the end without
  * waiting for Redis. BullMQ's own close sends QUIT and waits for its answer, and until a connection is ready
@@ -28,7 +25,8 @@ export async function readQueues<T>(
   try {
     return await withTimeout(work(queues), timeoutMs, 'the queues').catch((e: unknown) => {
       if (!(e instanceof NoAnswerError)) throw e;
-      throw new QueuesNoAnswerError(
+      // What a person reads: where it was asked (no password).
+      throw new NoAnswerError(
         `Redis at ${redisAddress(client)} did not answer within ${(timeoutMs / 1000).toFixed(0)} s`,
       );
     });
