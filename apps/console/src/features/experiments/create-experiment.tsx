@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useTRPC } from '@/components/trpc';
+import type { TFieldIssue } from '@/server/error-shape';
 
 type TMetricOption = 'escalation_rate' | 'positive_feedback_rate' | 'accuracy';
 const METRICS: [TMetricOption, string][] = [
@@ -22,13 +23,11 @@ const FIELD = {
 type TField = keyof typeof FIELD;
 const isField = (field: string | undefined): field is TField => !!field && Object.hasOwn(FIELD, field);
 
-type TIssue = { field?: string | undefined; message: string };
-
 /**
  * The server's message with each field named as its label here: "Name: lower-case letters…". Refused input
  * comes as issues (field and message apart); any other error's message is shown as it is.
  */
-const errorText = (e: { message: string; data?: { issues?: TIssue[] | undefined } | null }) =>
+const errorText = (e: { message: string; data?: { issues?: TFieldIssue[] | undefined } | null }) =>
   e.data?.issues
     ? e.data.issues
         .map((i) => (i.field ? `${isField(i.field) ? FIELD[i.field] : i.field}: ${i.message}` : i.message))
