@@ -1,4 +1,4 @@
-import { silentServer, testServiceUrls } from '@acsa/db/testing';
+import { tcpRelay, testServiceUrls } from '@acsa/db/testing';
 import { QUEUES, WORKER_METRICS } from '@acsa/pipelines';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Browser } from 'playwright-core';
@@ -185,19 +185,49 @@ describe('queues and dead letters', () => {
     await eli.context().close();
   });
 
-  it('an engineer opening the page while Redis is silent is told so in seconds, and the console still works', async () => {
-    const silent = await silentServer();
-    const redisPort = silent.port;
+  it('an engineer whose Redis goes silent is told so in seconds, on Replay and on the page, and the console still works', async () => {
+    // Redis through a relay that answers until the test silences it (a failover whose old address drops
+    // packets): open connections stay open and hear nothing, new ones are taken and never answered.
+    const relay = await tcpRelay(testServiceUrls().redisUrl);
+    const redisPort = new URL(relay.url()).port;
     const port = await freePort();
     const consoleProcess = await startConsole({
       databaseUrl: inject('databaseUrl'),
       port,
       queuePrefix: inject('queuePrefix'),
-      redisUrl: `redis://127.0.0.1:${redisPort}`,
+      redisUrl: relay.url(),
     });
     const at = { consoleUrl: `http://127.0.0.1:${port}`, password: inject('password') };
+    const letter = await open(QUEUES.deadLetters).add('dead', {
+      v: 1,
+      queue: 'acsa.e2e-jobs.v1',
+      jobId: 'sync-10077',
+      name: 'sync-order',
+      data: { order: 10077 },
+      error: 'CRM refused: 503',
+      stack: null,
+      attemptsMade: 3,
+      failedAt: new Date().toISOString(),
+    });
     try {
       const eli = await signedIn(browser, 'engineer', at);
+      await eli.goto(`${at.consoleUrl}/queues`, { timeout: 15_000 });
+      const row = eli.locator(`li[data-letter="${letter.id}"]`);
+      await row.waitFor();
+
+      // Redis goes silent with the page open: Replay says within its 10 s that nothing was replayed.
+      relay.silence();
+      const pressed = Date.now();
+      await row.getByRole('button', { name: `Replay dead letter ${letter.id}` }).click();
+      const unanswered = eli.getByRole('alert').filter({ hasText: 'did not answer' });
+      await unanswered.waitFor({ timeout: 20_000 });
+      expect(Date.now() - pressed).toBeLessThan(15_000);
+      expect(await unanswered.textContent()).toBe(
+        `Could not replay “sync-order” (sync-10077) on acsa.e2e-jobs.v1: Redis at 127.0.0.1:${redisPort} did not answer within 10 s: nothing was replayed; try again.`,
+      );
+      await checkPage(eli, 'queues-replay-redis-silent');
+      expect(await open(QUEUES.deadLetters).getJob(String(letter.id))).toBeTruthy();
+
       const started = Date.now();
       await eli.goto(`${at.consoleUrl}/queues`, { timeout: 15_000 });
       await eli.getByText('Redis did not answer').waitFor();
@@ -236,7 +266,8 @@ describe('queues and dead letters', () => {
       await eli.context().close();
     } finally {
       stopConsole(consoleProcess);
-      await silent.close();
+      await relay.close();
+      await letter.remove().catch(() => undefined);
     }
   }, 120_000);
 });

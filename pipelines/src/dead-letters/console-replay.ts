@@ -2,7 +2,13 @@ import { AppError } from '@acsa/core/errors';
 import { type PrismaClient, type TransactionClient, withTransaction } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
 import { auditIn } from '../audit/audited.ts';
-import { replayDeadLetter, type TQueueDeps, type TReplayResult } from './dead-letter-ops.ts';
+import {
+  ReplayNoAnswerError,
+  replayDeadLetter,
+  type TQueueDeps,
+  type TReplayOptions,
+  type TReplayResult,
+} from './dead-letter-ops.ts';
 import { ReplayedUnrecordedError } from './replayed-unrecorded-error.ts';
 
 const asAppError = (e: unknown) => {
@@ -20,14 +26,22 @@ const asAppError = (e: unknown) => {
  * open while the job is queued again and committed after, so an entry that cannot be written stops the
  * replay and a replay that fails leaves no entry. Only the commit itself can fail after the replay: the
  * entry is then written again on its own, and if that fails too the error says the letter was replayed.
+ *
+ * Redis that does not answer within the deadline (REPLAY_REDIS_TIMEOUT_MS, each call) is an UNAVAILABLE
+ * error saying whether the replay was sent. One that was sent may have queued the job again, so its entry
+ * is stored, with the unanswered replay's words.
  */
 export async function replayDeadLetterFromConsole(
   prisma: PrismaClient,
   actor: TActor,
   deps: TQueueDeps,
   id: string,
+  options: Pick<TReplayOptions, 'timeoutMs'> & {
+    /** Called after the entry is written and before the replay is sent (tests make Redis go silent here). */
+    beforeSend?: () => Promise<void>;
+  } = {},
 ): Promise<TReplayResult> {
-  const record = (tx: TransactionClient, plan: TReplayResult) =>
+  const record = (tx: TransactionClient, plan: TReplayResult & { unanswered?: string }) =>
     auditIn(tx, actor, {
       action: 'dead-letter.replay',
       targetType: 'DeadLetter',
@@ -42,9 +56,11 @@ export async function replayDeadLetterFromConsole(
       prisma,
       async (tx) => {
         done.result = await replayDeadLetter(deps, id, {
+          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
           beforeReplay: async (plan) => {
             await record(tx, plan);
             done.plan = plan;
+            await options.beforeSend?.();
           },
         });
         return done.result;
@@ -52,6 +68,22 @@ export async function replayDeadLetterFromConsole(
       { isolationLevel: 'ReadCommitted', attempts: 1 },
     );
   } catch (e) {
+    if (e instanceof ReplayNoAnswerError) {
+      const unavailable = new AppError('UNAVAILABLE', e.message, { cause: e });
+      if (!e.sent) throw unavailable;
+      const sent = e.sent;
+      await withTransaction(prisma, (tx) => record(tx, { ...sent, unanswered: e.message }), {
+        isolationLevel: 'ReadCommitted',
+      }).catch(() => {
+        // Caused by the unanswered replay still, so "Replay selected" stops at it too.
+        throw new AppError(
+          'UNAVAILABLE',
+          `${e.message}; the audit log could not record it either: tell an admin`,
+          { cause: e },
+        );
+      });
+      throw unavailable;
+    }
     if (!done.plan || !done.result) throw asAppError(e);
     const { plan, result } = done;
     try {
@@ -79,14 +111,24 @@ export async function replayDeadLettersFromConsole(
   actor: TActor,
   deps: TQueueDeps,
   ids: string[],
+  options: Pick<TReplayOptions, 'timeoutMs'> = {},
 ): Promise<TReplayManyResult> {
   const out: TReplayManyResult = { replayed: [], failed: [] };
+  let silent: string | null = null;
   for (const id of new Set(ids)) {
+    // Once Redis did not answer, the rest are not tried: each would wait out the deadline again.
+    if (silent) {
+      out.failed.push({ id, error: `not tried: ${silent}` });
+      continue;
+    }
     try {
-      out.replayed.push({ id, ...(await replayDeadLetterFromConsole(prisma, actor, deps, id)) });
+      out.replayed.push({ id, ...(await replayDeadLetterFromConsole(prisma, actor, deps, id, options)) });
     } catch (e) {
       if (e instanceof ReplayedUnrecordedError) out.replayed.push({ id, ...e.result, unrecorded: e.message });
       else out.failed.push({ id, error: (e as Error).message });
+      const unanswered = (e as Error).cause;
+      if (unanswered instanceof ReplayNoAnswerError)
+        silent = `Redis at ${unanswered.where} did not answer within ${unanswered.within}`;
     }
   }
   return out;

@@ -1,20 +1,13 @@
+import { NoAnswerError, withTimeout } from '@acsa/core/deadline';
 import { maskPiiDeep } from '@acsa/core/pii';
 import { type ConnectionOptions, Job, Queue } from 'bullmq';
+import { ownConnection, redisAddress } from '../own-redis.ts';
 import { QUEUES } from '../queues.ts';
 import { type TDeadLetter, ZDeadLetter } from './dead-letter.ts';
 import { readQueues } from './queue-reads.ts';
 
 export type TQueueDeps = { connection: ConnectionOptions; prefix: string };
 export type TDeadLetterItem = TDeadLetter & { id: string };
-
-async function withQueue<T>(deps: TQueueDeps, name: string, work: (q: Queue) => Promise<T>): Promise<T> {
-  const queue = new Queue(name, { connection: deps.connection, prefix: deps.prefix });
-  try {
-    return await work(queue);
-  } finally {
-    await queue.close();
-  }
-}
 
 /**
  * Whether a person searching `q` means this letter: its own id exactly (BullMQ's are short counters, so a
@@ -68,49 +61,104 @@ export type TReplayOptions = {
    * replay (the console's audit entry) writes the record here: a record that cannot be written stops it.
    */
   beforeReplay?: (plan: TReplayResult) => Promise<void>;
+  /** How long each call to Redis may wait; REPLAY_REDIS_TIMEOUT_MS unless given. */
+  timeoutMs?: number;
 };
 
-/** Runs a dead letter's job again and removes the letter. */
+/** How long each of a replay's calls to Redis waits for an answer (a press of Replay waits this long). */
+export const REPLAY_REDIS_TIMEOUT_MS = 10_000;
+
+/**
+ * Redis gave no answer to a replay within its deadline. `sent` is the replay when the call that queues the
+ * job again had been made: Redis may have applied it. Before that nothing was changed.
+ */
+export class ReplayNoAnswerError extends NoAnswerError {
+  constructor(
+    /** Where Redis was asked (host:port, never the password). */
+    readonly where: string,
+    readonly within: string,
+    readonly sent: TReplayResult | null,
+  ) {
+    super(
+      sent
+        ? `Redis at ${where} did not answer within ${within} once the replay was sent: job ${sent.jobId} on ${sent.queue} may be queued again, and its dead letter is kept (replaying it again may run the job twice)`
+        : `Redis at ${where} did not answer within ${within}: nothing was replayed; try again`,
+    );
+  }
+}
+
+/**
+ * Runs a dead letter's job again and removes the letter, each call to Redis within `timeoutMs`, on a
+ * connection of its own that is dropped without waiting for Redis (as `readQueues`). Against a Redis gone
+ * silent, a press of Replay waited for ever.
+ */
 export async function replayDeadLetter(
   deps: TQueueDeps,
   id: string,
   options: TReplayOptions = {},
 ): Promise<TReplayResult> {
-  return withQueue(deps, QUEUES.deadLetters, async (dlq) => {
-    const letterJob = await Job.fromId(dlq, id);
+  const timeoutMs = options.timeoutMs ?? REPLAY_REDIS_TIMEOUT_MS;
+  const client = ownConnection(deps.connection);
+  client.on('error', () => undefined);
+  const opened: Queue[] = [];
+  const queue = (name: string) => {
+    const q = new Queue(name, { connection: client, prefix: deps.prefix });
+    q.on('error', () => undefined);
+    opened.push(q);
+    return q;
+  };
+  let sent: TReplayResult | null = null;
+  const ask = <T>(call: Promise<T>): Promise<T> =>
+    withTimeout(call, timeoutMs, 'the queues').catch((e: unknown) => {
+      if (!(e instanceof NoAnswerError)) throw e;
+      // Dropped at once: commands still waiting for the connection are never sent late.
+      client.disconnect();
+      throw new ReplayNoAnswerError(redisAddress(client), `${+(timeoutMs / 1000).toFixed(1)} s`, sent);
+    });
+  try {
+    const letterJob = await ask(Job.fromId(queue(QUEUES.deadLetters), id));
     if (!letterJob) throw new Error(`no dead letter "${id}"`);
     const letter = ZDeadLetter.parse(letterJob.data);
-    const result = await withQueue(deps, letter.queue, async (q): Promise<TReplayResult> => {
-      const original = await Job.fromId(q, letter.jobId);
-      if (original) {
-        const state = await original.getState();
-        if (state !== 'failed')
-          throw new Error(
-            `job ${letter.jobId} on ${letter.queue} is ${state}, not failed; nothing to replay`,
-          );
-        const retried = { how: 'retried' as const, queue: letter.queue, jobId: letter.jobId };
-        await options.beforeReplay?.(retried);
-        await original.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-        return retried;
-      }
-      await options.beforeReplay?.({ how: 're-added', queue: letter.queue, jobId: letter.jobId });
-      const again = await q.add(letter.name, letter.data, {
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 5_000 },
-      });
-      return { how: 're-added', queue: letter.queue, jobId: String(again.id) };
-    });
+    const q = queue(letter.queue);
+    const original = await ask(Job.fromId(q, letter.jobId));
+    let result: TReplayResult;
+    if (original) {
+      const state = await ask(original.getState());
+      if (state !== 'failed')
+        throw new Error(`job ${letter.jobId} on ${letter.queue} is ${state}, not failed; nothing to replay`);
+      const retried = { how: 'retried' as const, queue: letter.queue, jobId: letter.jobId };
+      await options.beforeReplay?.(retried);
+      sent = retried;
+      await ask(original.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }));
+      result = retried;
+    } else {
+      const plan = { how: 're-added' as const, queue: letter.queue, jobId: letter.jobId };
+      await options.beforeReplay?.(plan);
+      sent = plan;
+      const again = await ask(
+        q.add(letter.name, letter.data, { attempts: 3, backoff: { type: 'exponential', delay: 5_000 } }),
+      );
+      result = { ...plan, jobId: String(again.id) };
+    }
     // The job is queued again by now and that cannot be undone: a letter that cannot be removed (locked,
-    // connection lost) must still report the replay, or the caller records nothing for a job that runs.
+    // connection lost, no answer) must still report the replay, or the caller records nothing for a job
+    // that runs.
     try {
-      await letterJob.remove();
+      await ask(letterJob.remove());
       return result;
     } catch (e) {
-      const why = (e as Error).message;
+      const why =
+        e instanceof ReplayNoAnswerError
+          ? `Redis at ${e.where} did not answer within ${e.within}`
+          : (e as Error).message;
       return {
         ...result,
         note: `replayed, but the letter could not be removed (${why}): do not replay it again`,
       };
     }
-  });
+  } finally {
+    // The queues share the connection (BullMQ leaves a shared one open), so closing them sends nothing.
+    client.disconnect();
+    await Promise.all(opened.map((q) => q.close().catch(() => undefined)));
+  }
 }
