@@ -12,7 +12,7 @@ import { cliEnv } from './env.ts';
 const DATABASE_CONNECT_TIMEOUT_MS = 5_000;
 
 /** The database, loaded lazily so `acsa --help` stays fast. */
-export async function openDatabase() {
+async function openDatabase() {
   const { createPrisma } = await import('@acsa/db');
   return createPrisma({ url: cliEnv().DATABASE_URL, max: 2, connectTimeoutMs: DATABASE_CONNECT_TIMEOUT_MS });
 }
@@ -77,15 +77,16 @@ export async function queuePrefix(): Promise<string> {
 }
 
 /**
- * The database, and Redis when it answers within 3 s (commands that only announce a change to serving
+ * The database once it has answered (connectDatabase), and Redis when it answers within 3 s (commands that only announce a change to serving
  * go on without it: replicas also poll the registry).
  */
 export async function openRegistryServices() {
-  const [prisma, redis] = await Promise.all([openDatabase(), openRedis({ lazyConnect: true })]);
-  const connected = await withTimeout(redis.connect(), REDIS_ANSWER_MS, 'redis').then(
-    () => true,
-    () => false,
-  );
-  if (!connected) redis.disconnect();
-  return { prisma, redis: connected ? redis : null };
+  const redis = await openRedis({ lazyConnect: true });
+  const [database, connected] = await Promise.allSettled([
+    connectDatabase(),
+    withTimeout(redis.connect(), REDIS_ANSWER_MS, 'redis'),
+  ]);
+  if (connected.status === 'rejected' || database.status === 'rejected') redis.disconnect();
+  if (database.status === 'rejected') throw database.reason;
+  return { prisma: database.value, redis: connected.status === 'fulfilled' ? redis : null };
 }

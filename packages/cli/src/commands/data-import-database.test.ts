@@ -104,6 +104,26 @@ describe('acsa data import and its database', () => {
     expect(seconds).toBeLessThan(15);
   }, 30_000);
 
+  it('models, experiments and retrain name a silent PostgreSQL in one line too, within seconds', async () => {
+    const port = await listen(() => undefined);
+    const url = `postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/acsa`;
+    const started = performance.now();
+    const runs = await Promise.all([
+      acsa(url, 'models', 'list'),
+      acsa(url, 'experiments', 'list'),
+      acsa(url, 'retrain', '--mode', 'none'),
+    ]);
+    const seconds = (performance.now() - started) / 1000;
+    for (const { code, stderr } of runs) {
+      // Before: Prisma's invocation dump, many lines naming the query that happened to come first.
+      expect(stderr).toBe(
+        `error: PostgreSQL at 127.0.0.1:${port} did not answer within 5 s: is it running? (DATABASE_URL)\n`,
+      );
+      expect(code).toBe(1);
+    }
+    expect(seconds).toBeLessThan(18);
+  }, 30_000);
+
   it('opens one connection to PostgreSQL and closes it, when the import succeeds and when it is refused', async () => {
     const ok = await relayToDatabase();
     const path = await jsonl('one.jsonl', [

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
-import { assertRedisAnswers, openDatabase, openRedis, queuePrefix } from '../services.ts';
+import { assertRedisAnswers, connectDatabase, openRedis, queuePrefix } from '../services.ts';
 import { checkDatasetNames } from './retrain-datasets.ts';
 
 const POLL_MS = 1_000;
@@ -129,7 +129,9 @@ async function retrain(flags: TFlags): Promise<void> {
   // Every other mode ignores the share: silently, the person would think they had set up an experiment.
   if (weight !== null && config.data.mode !== 'experiment')
     throw new CliError('--weight applies to --mode experiment only');
-  const [prisma, connection, prefix] = await Promise.all([openDatabase(), openRedis(), queuePrefix()]);
+  // The database first: one that is down or silent is named in one line, with no Redis connection left open.
+  const prisma = await connectDatabase();
+  const [connection, prefix] = await Promise.all([openRedis(), queuePrefix()]);
   const client = createRetrainClient({
     prisma,
     connection,
