@@ -107,18 +107,18 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
     ...WORKER_METRICS,
   };
   const timeouts = stepTimeouts(options.stepTimeoutsMs);
-  const { isCancelled } = cancels;
+  const { stopReason } = cancels;
   const light = new StepWorker(QUEUES.retrain, createLightProcessor(deps), {
     ...workerOpts,
     timeouts,
-    isCancelled,
+    stopReason,
     concurrency: options.concurrency ?? 2,
   });
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const cpu = new StepWorker(QUEUES.retrainCpu, CPU_PROCESSOR, {
     ...workerOpts,
     timeouts,
-    isCancelled,
+    stopReason,
     concurrency: 1,
     useWorkerThreads: false,
     workerForkOptions: {

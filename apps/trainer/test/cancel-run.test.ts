@@ -8,12 +8,12 @@ import {
   type TestRedis,
   testServiceUrls,
 } from '@acsa/db/testing';
-import { QUEUES, stepJobId } from '@acsa/pipelines';
+import { QUEUES, RETRAIN_STEPS, stepJobId, ZRetrainConfig } from '@acsa/pipelines';
 import { listDeadLetters } from '@acsa/pipelines/dead-letters';
-import { createRetrainClient, type TRetrainClient } from '@acsa/pipelines/retrain';
+import { createRetrainClient, retrainFlow, type TRetrainClient } from '@acsa/pipelines/retrain';
 import { cancelRun } from '@acsa/pipelines/runs';
 import { makeUser } from '@acsa/pipelines/testing';
-import { Job, Queue } from 'bullmq';
+import { FlowProducer, Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TTrainer } from '../src/trainer.ts';
@@ -131,5 +131,49 @@ describe('cancelling a run in the middle of a step', () => {
     const done = await waitForRun(prisma, next.runId, ['SUCCEEDED', 'REJECTED', 'FAILED', 'CANCELLED']);
     expect(done.status, done.error ?? '').toBe('SUCCEEDED');
     expect(await prisma.modelVersion.count({ where: { trainingRunId: next.runId } })).toBe(1);
+  });
+
+  it('a run given up before it started stays so when its steps reach the queue after all', async () => {
+    const { prisma } = db;
+    // As the retrain client leaves a run whose steps it took as never sent (the connection broke while they
+    // were being sent) and which Redis had applied after all: failed, never started, its flow queued.
+    const error = 'could not be queued: Connection is closed.';
+    const run = await prisma.trainingRun.create({
+      data: {
+        trigger: 'MANUAL',
+        mode: 'NONE',
+        config: ZRetrainConfig.parse(TINY),
+        status: 'FAILED',
+        error,
+        finishedAt: new Date(),
+      },
+    });
+    await prisma.trainingStep.createMany({
+      data: RETRAIN_STEPS.map((name, position) => ({ runId: run.id, name, position })),
+    });
+    const flows = new FlowProducer({ connection: consoleSide.connection, prefix: prefix() });
+    try {
+      await flows.add(retrainFlow(run.id, { backoffMs: 100 }));
+    } finally {
+      await flows.close();
+    }
+    const snapshot = () =>
+      prisma.trainingStep.findUniqueOrThrow({ where: { runId_name: { runId: run.id, name: 'snapshot' } } });
+    await expect
+      .poll(async () => (await snapshot()).status, { timeout: 30_000, interval: 100 })
+      .toBe('SKIPPED');
+    await trainer.tracker.idle();
+    expect((await snapshot()).error).toBe(`stopped: the run was given up before it started (${error})`);
+    // Still failed, never started; nothing ran after, nothing is left queued, nothing went to the dead letters.
+    expect(await prisma.trainingRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: 'FAILED',
+      error,
+      startedAt: null,
+    });
+    await expect
+      .poll(() => Job.fromId(consoleSide.queue, stepJobId(run.id, 'promote')), { timeout: 5_000 })
+      .toBeUndefined();
+    expect(await listDeadLetters({ connection: consoleSide.connection, prefix: prefix() })).toEqual([]);
+    expect(await prisma.modelVersion.count({ where: { trainingRunId: run.id } })).toBe(0);
   });
 });

@@ -177,7 +177,9 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
 
   /**
    * The run was stored (and recorded) but its jobs never reached the queue: it is marked FAILED with the
-   * reason, and the record says so, so the trail does not end at a run that looks queued.
+   * reason, and the record says so, so the trail does not end at a run that looks queued. Should they have
+   * reached it after all (a connection that broke after Redis took the flow), trainers stop its steps: a
+   * run failed before it started is never resumed (the trainer's RunCancels.stopReason).
    */
   async function notQueued(runId: string, reason: string, record?: TRequestRecord) {
     const error = `could not be queued: ${reason}`;

@@ -5,8 +5,13 @@ import type { Redis } from 'ioredis';
 import type { StepWorker } from './step-worker.ts';
 
 export type TRunCancels = {
-  /** Whether a run was cancelled: a step worker asks before it starts a step. */
-  isCancelled(runId: string): Promise<boolean>;
+  /**
+   * Why a step of this run must not start, or null: a step worker asks before it starts one. A cancelled
+   * run; or one given up before any step ran: its steps were taken as never sent (the queue refused them
+   * or the connection broke while they were sent) or as lost, and another run may have started since, so
+   * a flow that reached the queue after all must not bring it back.
+   */
+  stopReason(runId: string): Promise<string | null>;
   /** Starts stopping the workers' steps of runs the console cancels. */
   listen(workers: StepWorker[]): void;
   close(): Promise<void>;
@@ -45,8 +50,15 @@ export function createRunCancels(o: {
   };
 
   return {
-    async isCancelled(runId) {
-      return (await o.prisma.trainingRun.count({ where: { id: runId, status: 'CANCELLED' } })) > 0;
+    async stopReason(runId) {
+      const run = await o.prisma.trainingRun.findUnique({
+        where: { id: runId },
+        select: { status: true, startedAt: true, error: true },
+      });
+      if (run?.status === 'CANCELLED') return 'the run was cancelled';
+      if (run?.status === 'FAILED' && !run.startedAt)
+        return `the run was given up before it started (${run.error ?? 'failed'})`;
+      return null;
     },
     listen(list) {
       workers = list;

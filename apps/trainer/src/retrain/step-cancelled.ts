@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 
 /**
- * A step stopped because its run was cancelled. Unrecoverable, so BullMQ does not retry it; the tracker
+ * A step stopped because its run was cancelled, or given up before it started. Unrecoverable, so BullMQ does not retry it; the tracker
  * closes the step as skipped, with no dead letter, and removes what is left of the run.
  */
 export class StepCancelledError extends UnrecoverableError {

@@ -104,13 +104,17 @@ export class StepTracker {
       where: { runId: s.runId, name: s.step, startedAt: null },
       data: { startedAt: now },
     });
-    // QUEUED on a run's first step; FAILED when a dead-lettered step is replayed and the run resumes.
+    // QUEUED on a run's first step; FAILED when a dead-lettered step is replayed and the run resumes. A run
+    // that failed before it started was given up (RunCancels.stopReason): its step is stopped, not resumed.
     await this.prisma.trainingRun.updateMany({
-      where: { id: s.runId, status: { in: ['QUEUED', 'FAILED'] } },
+      where: {
+        id: s.runId,
+        OR: [{ status: 'QUEUED' }, { status: 'FAILED', startedAt: { not: null } }],
+      },
       data: { status: 'RUNNING', error: null, finishedAt: null },
     });
     await this.prisma.trainingRun.updateMany({
-      where: { id: s.runId, startedAt: null },
+      where: { id: s.runId, status: 'RUNNING', startedAt: null },
       data: { startedAt: now },
     });
     await this.log(s, 'info', `${s.step} started (attempt ${attempt} of ${job.opts.attempts ?? 1})`);

@@ -41,7 +41,7 @@ describe('a step worker told that a run was cancelled', () => {
         connection,
         prefix: prefix(),
         timeouts: stepTimeouts(),
-        isCancelled: async (runId) => cancelled.has(runId),
+        stopReason: async (runId) => (cancelled.has(runId) ? 'the run was cancelled' : null),
       },
     );
     const failed = new Promise<[Job | undefined, Error]>((r) => worker.on('failed', (job, e) => r([job, e])));

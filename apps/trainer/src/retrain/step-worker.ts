@@ -13,7 +13,7 @@ type TChildPool = {
 export type TStepWorkerOptions = WorkerOptions & {
   timeouts: TStepTimeouts;
   /** Whether a run was cancelled (PostgreSQL): a step of such a run stops before it starts. */
-  isCancelled?: (runId: string) => Promise<boolean>;
+  stopReason?: (runId: string) => Promise<string | null>;
 };
 
 function duration(ms: number): string {
@@ -56,16 +56,16 @@ export class StepTimeoutError extends Error {
  */
 export class StepWorker extends Worker {
   private readonly timeouts: TStepTimeouts;
-  private readonly isCancelled: (runId: string) => Promise<boolean>;
+  private readonly stopReason: (runId: string) => Promise<string | null>;
   private readonly pool: TChildPool | null;
   /** The run of each step job this worker is executing, by job id. */
   private readonly executing = new Map<string, string>();
 
   constructor(queue: string, processor: string | Processor, opts: TStepWorkerOptions) {
-    const { timeouts, isCancelled, ...workerOpts } = opts;
+    const { timeouts, stopReason, ...workerOpts } = opts;
     super(queue, processor, workerOpts);
     this.timeouts = timeouts;
-    this.isCancelled = isCancelled ?? (async () => false);
+    this.stopReason = stopReason ?? (async () => null);
     if (typeof processor !== 'string') {
       this.pool = null;
       return;
@@ -107,7 +107,8 @@ export class StepWorker extends Worker {
       const result = await withSpan(
         `retrain.${step}`,
         async () => {
-          if (await this.isCancelled(runId)) throw new StepCancelledError();
+          const stop = await this.stopReason(runId);
+          if (stop) throw new StepCancelledError(stop);
           return this.limited(step, super.callProcessJob(job, token, signal), signal);
         },
         {
