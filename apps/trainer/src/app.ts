@@ -6,6 +6,7 @@ import { attachDeadLetters } from '@acsa/pipelines/dead-letters';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startAnalytics } from './analytics/analytics-worker.ts';
+import { TRAINER_DB_LIMITS } from './db-limits.ts';
 import { scheduleDriftChecks, startDriftWorker } from './drift/drift-worker.ts';
 import type { TTrainerEnv } from './env.ts';
 import { createTrainerMetrics, type TTrainerMetrics } from './metrics.ts';
@@ -36,9 +37,16 @@ export async function startTrainerApp({
 }): Promise<TTrainerApp> {
   // Off unless OTEL_* asks: then analytics continues serving's turn traces and each run is a trace.
   const tracing = await startTracing({ serviceName: 'acsa-trainer', env });
-  // A connection to a silent server fails in 5 s and the job is retried; statements have no limit here (a
-  // snapshot of a large dataset takes as long as it takes).
-  const prisma = createPrisma({ url: env.DATABASE_URL, max: 8, connectTimeoutMs: 5_000 });
+  const prisma = createPrisma({
+    url: env.DATABASE_URL,
+    max: 8,
+    ...TRAINER_DB_LIMITS,
+    onSilentDropped: ({ pid, waitedMs }) =>
+      logger.warn(
+        { pid, waitedMs },
+        'dropped a PostgreSQL connection its server no longer knows (a failover?): its statement fails and is retried',
+      ),
+  });
   const prefix = env.QUEUE_PREFIX;
   const trainer = await createTrainer({
     prisma,

@@ -71,4 +71,47 @@ describe('createPrisma limits', () => {
       await relay.close();
     }
   }, 20_000);
+
+  it('drops a connection its server no longer knows (checkSilentAfterMs), and leaves a long statement alone', async () => {
+    const relay = await tcpRelay(db.url);
+    const dropped: number[] = [];
+    const prisma = createPrisma({
+      url: relay.url(),
+      max: 1,
+      checkSilentAfterMs: 300,
+      onSilentDropped: (d) => dropped.push(d.pid),
+    });
+    try {
+      // Running for five times the limit on a server that answers: checked, and left alone.
+      expect(await prisma.$queryRaw`SELECT 1 AS one FROM pg_sleep(1.5)`).toEqual([{ one: 1 }]);
+      expect(dropped).toEqual([]);
+      const [{ pid }] = await prisma.$queryRaw<[{ pid: number }]>`SELECT pg_backend_pid() AS pid`;
+
+      // A failover: the old server is gone with its backends, its address drops packets, the new one answers
+      // new connections. The pool's one connection is still open; its next statement would wait for TCP.
+      relay.silence({ failover: true });
+      relay.hear({ cut: false });
+      const started = performance.now();
+      await expect(prisma.$queryRaw`SELECT 2`).rejects.toThrow();
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(dropped).toEqual([pid]);
+      expect(await prisma.$queryRaw`SELECT 3 AS three`).toEqual([{ three: 3 }]);
+
+      // Again in the middle of a transaction (its statements are sent as the client's own, not the pool's).
+      const transaction = prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 4`;
+        relay.silence({ failover: true });
+        relay.hear({ cut: false });
+        await tx.$queryRaw`SELECT 5`;
+      });
+      const again = performance.now();
+      await expect(transaction).rejects.toThrow();
+      expect(performance.now() - again).toBeLessThan(3_000);
+      expect(dropped).toHaveLength(2);
+      expect(await prisma.$queryRaw`SELECT 6 AS six`).toEqual([{ six: 6 }]);
+    } finally {
+      await prisma.$disconnect();
+      await relay.close();
+    }
+  }, 20_000);
 });

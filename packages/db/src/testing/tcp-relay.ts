@@ -19,6 +19,8 @@ export async function tcpRelay(serviceUrl: string) {
   const open = new Set<Socket>();
   /** Connections that went silent and stay so when the relay is heard again without cutting them. */
   const deaf = new WeakSet<Socket>();
+  /** Each client connection's connection to the service. */
+  const upstreams = new Map<Socket, Socket>();
   let server: Server = createServer();
   let port = 0;
   let accepted = 0;
@@ -40,12 +42,17 @@ export async function tcpRelay(serviceUrl: string) {
         target.hostname,
       );
       track(upstream);
+      upstreams.set(client, upstream);
       // Not pipe(): while silent, bytes either way are dropped and both ends are left waiting.
       const heard = () => !silent && !deaf.has(client);
       client.on('data', (d) => heard() && upstream.write(d));
       upstream.on('data', (d) => heard() && client.write(d));
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
+      client.on('close', () => {
+        upstreams.delete(client);
+        upstream.destroy();
+      });
+      // A connection gone silent hears nothing more, its end included.
+      upstream.on('close', () => deaf.has(client) || client.destroy());
     });
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     port = (server.address() as { port: number }).port;
@@ -72,10 +79,13 @@ export async function tcpRelay(serviceUrl: string) {
     /**
      * The service stops answering without closing anything (a failover whose old address drops packets, a
      * partition): open connections stay open and hear nothing more, new ones are taken and never answered.
+     * With `failover`, the service's side of each open connection is closed too, as when the old server is
+     * gone (PostgreSQL forgets those backends), while the clients' sides stay open and silent.
      */
-    silence() {
+    silence({ failover = false }: { failover?: boolean } = {}) {
       silent = true;
       for (const s of open) deaf.add(s);
+      if (failover) for (const upstream of upstreams.values()) upstream.destroy();
     },
     /**
      * Heard again, as after that failover: the connections that went silent are gone, new ones work. With
