@@ -14,27 +14,34 @@ await ensureServices({
   redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
 });
 
+/** apt-get as root, or through passwordless sudo; whether it succeeded. */
+function aptGet(...args) {
+  const [cmd, ...rest] = [...(process.getuid?.() === 0 ? [] : ['sudo', '-n']), 'apt-get', ...args];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  return spawnSync(cmd, rest, { stdio: 'inherit', env }).status === 0;
+}
+
 // The browser tests (packages/e2e) drive Debian's Chromium through playwright-core; a fresh machine gets it
 // here (as root, or with passwordless sudo), so `npm test` passes on a new clone.
 if (!process.env.CHROMIUM_PATH && !existsSync('/usr/bin/chromium')) {
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
   console.log('Installing Chromium for the browser tests (apt-get install chromium)');
-  for (const args of [
-    ['apt-get', 'update'],
-    ['apt-get', 'install', '-y', 'chromium'],
-  ]) {
-    const [cmd, ...rest] = [...sudo, ...args];
-    const r = spawnSync(cmd, rest, {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    if (r.status !== 0) {
+  for (const args of [['update'], ['install', '-y', 'chromium']]) {
+    if (!aptGet(...args)) {
       console.error(
-        `error: ${args.join(' ')} failed; install Chromium (/usr/bin/chromium) or set CHROMIUM_PATH`,
+        `error: apt-get ${args.join(' ')} failed; install Chromium (/usr/bin/chromium) or set CHROMIUM_PATH`,
       );
       process.exit(1);
     }
   }
+}
+
+// deploy/test/pgbouncer.test.ts runs the manifests' PgBouncer configuration in front of PostgreSQL with
+// Debian's pgbouncer, installed here when missing. Best effort: without it that test is skipped and says so.
+if (!process.env.PGBOUNCER && !existsSync('/usr/sbin/pgbouncer')) {
+  console.log('Installing PgBouncer for the deployment tests (apt-get install pgbouncer)');
+  const install = () => aptGet('install', '-y', 'pgbouncer');
+  if (!install() && !(aptGet('update') && install()))
+    console.warn('warning: pgbouncer could not be installed; deploy/test/pgbouncer.test.ts is skipped');
 }
 
 // Test databases of runs that were interrupted (Ctrl+C, a crash) would pile up on the server. Only those
