@@ -1,22 +1,28 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testServiceUrls } from '@acsa/db/testing';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import Fastify from 'fastify';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Job } from 'kubernetes-models/batch/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../../apps/serving/src/env.ts';
 import { hasKubectl, kubectlKustomize, miniKustomize, readYaml, type TObject } from './kustomize-build.ts';
 
 const K8S = fileURLToPath(new URL('../k8s/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OVERLAYS = ['dev', 'production'] as const;
 
 // Each kind's typed model validates the object against the Kubernetes (or KEDA CRD) OpenAPI schema.
 const MODELS: Record<string, new (o: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'batch/v1/Job': Job,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'v1/ConfigMap': ConfigMap,
   'v1/Namespace': Namespace,
@@ -189,9 +195,42 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     }
   });
 
+  it('applies the migrations straight to the primary, and starts no app before they are all in', () => {
+    const job = find(objects, 'Job', 'migrate');
+    const pod = job.spec.template.spec;
+    const [migrate] = pod.containers;
+    expect(migrate.command).toEqual(['node', '--import', 'tsx', 'scripts/db-migrate.ts', 'deploy']);
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(migrate.resources.limits.memory).toBeTruthy();
+    // A finished Job goes, so the next release's apply can create it anew (a pod template cannot change).
+    expect(job.spec.ttlSecondsAfterFinished).toBeGreaterThan(0);
+    const migrateUrl = (c: { env: TEnv[] }) =>
+      c.env.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef?.key;
+    expect(migrateUrl(migrate)).toBe('MIGRATE_DATABASE_URL');
+    for (const d of deployments(objects).filter((x) => x.metadata.name !== 'pgbouncer')) {
+      const wait = d.spec.template.spec.initContainers?.[0];
+      expect(wait?.name, d.metadata.name).toBe('wait-for-schema');
+      expect(wait.image, d.metadata.name).toBe(migrate.image);
+      expect(wait.command.join(' '), d.metadata.name).toContain('scripts/db-migrate.ts status');
+      expect(migrateUrl(wait)).toBe('MIGRATE_DATABASE_URL');
+      const mounted = wait.volumeMounts.map((m: { name: string }) => m.name);
+      const volumes = d.spec.template.spec.volumes.map((v: { name: string }) => v.name);
+      expect(volumes, d.metadata.name).toEqual(expect.arrayContaining(mounted));
+    }
+    const secret = objects.find((o) => o.kind === 'Secret');
+    if (secret) {
+      // Transaction pooling would hand the migration's advisory lock statements to different connections.
+      const url = Buffer.from(secret.data.MIGRATE_DATABASE_URL, 'base64').toString();
+      expect(url).not.toContain('pgbouncer');
+    }
+  });
+
   it('takes every secret from a Secret object', () => {
-    const refs = deployments(objects).flatMap((d) =>
-      d.spec.template.spec.containers.flatMap((c: { env?: TEnv[] }) =>
+    const pods = [...deployments(objects), ...objects.filter((o) => o.kind === 'Job')].map(
+      (o) => o.spec.template.spec,
+    );
+    const refs = pods.flatMap((pod) =>
+      [...(pod.initContainers ?? []), ...pod.containers].flatMap((c: { env?: TEnv[] }) =>
         (c.env ?? []).filter((e: TEnv) => e.valueFrom?.secretKeyRef),
       ),
     );
@@ -217,3 +256,37 @@ it('declares the prometheus-adapter rule the serving HPA reads', () => {
   validate(rules as TObject);
   expect(rules?.data['config.yaml']).toContain('as: acsa_chat_turns_in_flight');
 });
+
+it('runs the migrate Job’s and the init containers’ commands as written, against a new database', async () => {
+  const objects = build('dev');
+  const [migrate] = find(objects, 'Job', 'migrate').spec.template.spec.containers;
+  const [wait] = find(objects, 'Deployment', 'serving').spec.template.spec.initContainers;
+  // The init container's shell loop runs this until it exits 0.
+  const status = /until (.+?); do/.exec(wait.command[2])?.[1]?.split(' ') as string[];
+  const url = new URL(testServiceUrls().databaseUrl);
+  url.pathname = `/acsa_test_${Date.now().toString(36)}_migrate`;
+  // From the repository root, as the image's working directory /app holds it (the Dockerfile's build stage).
+  const run = ([cmd, ...args]: string[]) =>
+    spawnSync(cmd === 'node' ? process.execPath : (cmd as string), args, {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url.toString() },
+      encoding: 'utf8',
+    });
+  try {
+    const before = run(status);
+    expect(before.status, before.stderr).toBe(1);
+    const applied = run(migrate.command);
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(applied.stdout).toMatch(/applied \d+ migration\(s\)/);
+    const after = run(status);
+    expect(after.status, after.stdout + after.stderr).toBe(0);
+    expect(after.stdout).toContain('database is up to date');
+  } finally {
+    const server = new URL(url);
+    server.pathname = '/postgres';
+    const admin = new pg.Client({ connectionString: server.toString() });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}"`);
+    await admin.end();
+  }
+}, 120_000);

@@ -84,7 +84,8 @@ export function miniKustomize(dir: string): TObject[] {
     const merged = { ...out.metadata.labels, ...labels };
     if (Object.keys(merged).length > 0) out.metadata.labels = merged;
     if (k.namespace && !CLUSTER_SCOPED.has(o.kind)) out.metadata.namespace = k.namespace;
-    for (const c of out.spec?.template?.spec?.containers ?? []) {
+    const pod = out.spec?.template?.spec;
+    for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
       const [name, tag] = String(c.image).split(':');
       const image = images.get(name as string);
       if (image) c.image = `${image.newName ?? name}:${image.newTag ?? tag}`;
