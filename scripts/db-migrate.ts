@@ -4,6 +4,8 @@
 //   tsx scripts/db-migrate.ts create NAME    write prisma/migrations/<timestamp>_NAME from the schema diff
 //                                            and apply it to the development database
 //   tsx scripts/db-migrate.ts status         list pending / failed / edited migrations
+//   tsx scripts/db-migrate.ts ready          exit 0 once every migration in the folder is applied; a
+//                                            newer release's on top are fine (a rollback's pods wait here)
 //
 // DATABASE_URL selects the database (default postgresql://postgres@127.0.0.1:5432/acsa). Both paths
 // keep Prisma's `_prisma_migrations` table, so `prisma migrate deploy` can take over on a machine that
@@ -14,7 +16,7 @@ import { createMigration, migrateDeploy, migrationStatus } from '@acsa/db/migrat
 import { z } from 'zod';
 
 function usage(): never {
-  console.error('usage: db-migrate.ts deploy | create NAME [--draft] | status   [--native]');
+  console.error('usage: db-migrate.ts deploy | create NAME [--draft] | status | ready   [--native]');
   process.exit(2);
 }
 
@@ -74,6 +76,24 @@ try {
       const ok = s.hasMigrationsTable && !s.pending.length && !s.failed.length && !s.problem;
       if (ok) console.log('database is up to date');
       process.exitCode = ok ? 0 : 1;
+      break;
+    }
+    case 'ready': {
+      const s = await migrationStatus({ url });
+      const behind = !s.hasMigrationsTable
+        ? 'no _prisma_migrations table yet'
+        : s.pending.length
+          ? `${s.pending.length} migration(s) of this release not applied yet: ${s.pending.join(', ')}`
+          : s.failed.length
+            ? `failed: ${s.failed.join(', ')}`
+            : s.problem && !s.ahead.length
+              ? s.problem
+              : null;
+      console.log(
+        behind ??
+          `the database has every migration of this release${s.ahead.length ? ` (and ${s.ahead.length} newer)` : ''}`,
+      );
+      process.exitCode = behind ? 1 : 0;
       break;
     }
     default:

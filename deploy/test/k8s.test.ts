@@ -195,6 +195,16 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     }
   });
 
+  it('names the database servers PgBouncer’s pools reach (production: Services for the managed ones)', () => {
+    const ini = String(find(objects, 'ConfigMap', 'pgbouncer').data['pgbouncer.ini']);
+    const hosts = new Set([...ini.matchAll(/host=([\w.-]+)/g)].map((m) => m[1]));
+    expect([...hosts].sort()).toEqual(['postgres-primary', 'postgres-replica']);
+    // The dev overlay's cluster runs them beside the apps; production names the managed servers.
+    if (overlay === 'production')
+      for (const host of hosts)
+        expect(find(objects, 'Service', host as string).spec.type, host).toBe('ExternalName');
+  });
+
   it('applies the migrations straight to the primary, and starts no app before they are all in', () => {
     const job = find(objects, 'Job', 'migrate');
     const pod = job.spec.template.spec;
@@ -211,7 +221,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       const wait = d.spec.template.spec.initContainers?.[0];
       expect(wait?.name, d.metadata.name).toBe('wait-for-schema');
       expect(wait.image, d.metadata.name).toBe(migrate.image);
-      expect(wait.command.join(' '), d.metadata.name).toContain('scripts/db-migrate.ts status');
+      expect(wait.command.join(' '), d.metadata.name).toContain('scripts/db-migrate.ts ready');
       expect(migrateUrl(wait)).toBe('MIGRATE_DATABASE_URL');
       const mounted = wait.volumeMounts.map((m: { name: string }) => m.name);
       const volumes = d.spec.template.spec.volumes.map((v: { name: string }) => v.name);
@@ -262,7 +272,7 @@ it('runs the migrate Job’s and the init containers’ commands as written, aga
   const [migrate] = find(objects, 'Job', 'migrate').spec.template.spec.containers;
   const [wait] = find(objects, 'Deployment', 'serving').spec.template.spec.initContainers;
   // The init container's shell loop runs this until it exits 0.
-  const status = /until (.+?); do/.exec(wait.command[2])?.[1]?.split(' ') as string[];
+  const ready = /until (.+?); do/.exec(wait.command[2])?.[1]?.split(' ') as string[];
   const url = new URL(testServiceUrls().databaseUrl);
   url.pathname = `/acsa_test_${Date.now().toString(36)}_migrate`;
   // From the repository root, as the image's working directory /app holds it (the Dockerfile's build stage).
@@ -273,14 +283,28 @@ it('runs the migrate Job’s and the init containers’ commands as written, aga
       encoding: 'utf8',
     });
   try {
-    const before = run(status);
+    const before = run(ready);
     expect(before.status, before.stderr).toBe(1);
+    // Not even created yet: the init container waits on.
+    expect(before.stderr).toContain('does not exist');
     const applied = run(migrate.command);
     expect(applied.status, applied.stderr).toBe(0);
     expect(applied.stdout).toMatch(/applied \d+ migration\(s\)/);
-    const after = run(status);
+    const after = run(ready);
     expect(after.status, after.stdout + after.stderr).toBe(0);
-    expect(after.stdout).toContain('database is up to date');
+    expect(after.stdout).toContain('the database has every migration of this release');
+
+    // A newer release migrated it, then was rolled back: this release's pods start on it all the same.
+    const db = new pg.Client({ connectionString: url.toString() });
+    await db.connect();
+    await db.query(
+      `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+       VALUES (gen_random_uuid()::text, 'newer', '29991231000000_a_newer_release', now(), now(), 1)`,
+    );
+    await db.end();
+    const rolledBack = run(ready);
+    expect(rolledBack.status, rolledBack.stdout + rolledBack.stderr).toBe(0);
+    expect(rolledBack.stdout).toContain('(and 1 newer)');
   } finally {
     const server = new URL(url);
     server.pathname = '/postgres';

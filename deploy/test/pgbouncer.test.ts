@@ -48,7 +48,7 @@ function localIni(database: URL, port: number, dir: string): string {
     `host=${database.hostname} port=${database.port || 5432} dbname=${database.pathname.slice(1)}`,
   );
   ini = ini.replace(/^listen_addr = .*$/m, 'listen_addr = 127.0.0.1');
-  ini = ini.replace(/^listen_port = .*$/m, `listen_port = ${port}\nunix_socket_dir =`);
+  ini = ini.replace(/^listen_port = .*$/m, `listen_port = ${port}`);
   ini = ini.replace(/^auth_type = .*$/m, 'auth_type = trust');
   ini = ini.replace(/^auth_file = .*$/m, `auth_file = ${path.join(dir, 'userlist.txt')}`);
   if (!tracksPrepared) ini = ini.replace(/^max_prepared_statements = .*$/m, '');
@@ -102,6 +102,10 @@ describe(
       bouncer?.kill('SIGTERM');
       await db?.drop();
       if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('listens on TCP only: the pod’s root filesystem is read-only, so no Unix socket in /tmp', () => {
+      expect(existsSync(`/tmp/.s.PGSQL.${port}`)).toBe(false);
     });
 
     it('lets serving connect as it does (its limits asked at connect), and sets those limits itself', async () => {

@@ -103,6 +103,8 @@ export type MigrationStatus = {
   pending: string[];
   failed: string[];
   edited: string[];
+  /** Applied migrations the folder does not hold: a newer release's (the folder is behind). */
+  ahead: string[];
   /** Set when the database holds migrations the folder does not, or histories diverge. */
   problem: string | null;
 };
@@ -123,6 +125,7 @@ export async function migrationStatus(options: MigrateOptions): Promise<Migratio
       pending: h?.diagnostic === 'databaseIsBehind' ? h.unappliedMigrationNames : [],
       failed: d.failedMigrationNames,
       edited: d.editedMigrationNames,
+      ahead: h?.diagnostic === 'migrationsDirectoryIsBehind' ? h.unpersistedMigrationNames : [],
       problem:
         h === null || h.diagnostic === 'databaseIsBehind'
           ? null
