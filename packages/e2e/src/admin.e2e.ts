@@ -112,4 +112,70 @@ describe('admin', () => {
     expect(res.status()).toBe(403);
     await eli.context().close();
   });
+
+  it('an admin adds a colleague, who signs in with the password given; a new password signs them out', async () => {
+    const ada = await signedIn(browser, 'admin');
+    await ada.goto(url('/admin'));
+    const email = `mia.${Date.now().toString(36)}@shop.example`;
+    const form = ada.getByRole('form', { name: 'Add a user' });
+    await form.getByLabel('Email').fill(email);
+    await form.getByLabel('Name').fill('Mia Reviewer');
+    // Too short first: the server says so, and nothing is added.
+    await form.getByLabel('First password').fill('short-pass!');
+    await form.getByLabel('First password').evaluate((el) => el.removeAttribute('minlength'));
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await ada
+      .getByRole('alert')
+      .filter({ hasText: 'password: the password needs at least 12 characters' })
+      .waitFor();
+    expect(await prisma.user.count({ where: { email } })).toBe(0);
+
+    await form.getByRole('button', { name: 'Suggest' }).click();
+    const password = await form.getByLabel('First password').inputValue();
+    expect(password).toMatch(/^[a-km-zA-HJ-NP-Z2-9]{16}$/);
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await ada
+      .getByRole('status')
+      .filter({ hasText: `Added Mia Reviewer (${email}) as reviewer.` })
+      .waitFor();
+    await ada.locator(`tr[data-user="${email}"]`).waitFor();
+    await checkPage(ada, 'admin-user-added');
+
+    // Mia signs in with it and reaches the review inbox; the admin pages stay closed to her.
+    const mia = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await mia.goto(url('/sign-in'));
+    await mia.getByLabel('Email').fill(email);
+    await mia.getByLabel('Password').fill(password);
+    await mia.getByRole('button', { name: 'Sign in' }).click();
+    await mia.getByRole('navigation', { name: 'Console' }).waitFor();
+    await mia.goto(url('/review'));
+    await mia.getByRole('heading', { level: 1 }).waitFor();
+    expect((await mia.request.post(url('/api/trpc/admin.addUser'), { data: { json: {} } })).status()).toBe(
+      403,
+    );
+
+    // A new password from the admin ends Mia's session at once.
+    const row = ada.locator(`tr[data-user="${email}"]`);
+    await row.getByRole('button', { name: `Set password for ${email}` }).click();
+    await row.getByRole('button', { name: 'Suggest' }).click();
+    await row.getByRole('button', { name: 'Save password' }).click();
+    await row.getByRole('status').filter({ hasText: 'New password saved; 1 session ended.' }).waitFor();
+    await mia.goto(url('/review'));
+    await mia.waitForURL(/\/sign-in/);
+    const audit = await prisma.auditLog.findMany({
+      where: {
+        targetType: 'User',
+        action: { in: ['user.add', 'user.password'] },
+        data: { path: ['after', 'email'], equals: email },
+      },
+      orderBy: { id: 'asc' },
+    });
+    expect(audit.map((a) => [a.action, a.actor])).toEqual([
+      ['user.add', 'admin@example.com'],
+      ['user.password', 'admin@example.com'],
+    ]);
+    expect(JSON.stringify(audit.map((a) => a.data))).not.toContain(password);
+    await mia.context().close();
+    await ada.context().close();
+  });
 });

@@ -1,7 +1,17 @@
 import { AppError } from '@acsa/core/errors';
-import type { PrismaClient, Role, TransactionClient } from '@acsa/db';
+import {
+  type PrismaClient,
+  type Role,
+  type TActor as TAuditActor,
+  type TransactionClient,
+  withTransaction,
+  writeAudit,
+} from '@acsa/db';
+import { z } from 'zod';
+import { hashPassword } from '../access/password.ts';
 import type { TActor } from '../access/roles.ts';
 import { failedSignIns, SIGN_IN_UNLOCK } from '../access/sign-in-guard.ts';
+import { auditActorOf } from '../audit/audit-actor.ts';
 import { audited } from '../audit/audited.ts';
 import { handBackAllHeldBy } from '../escalations/escalation-actions.ts';
 
@@ -125,6 +135,90 @@ export async function setUserDisabled(
         targetId: input.userId,
         before,
         after: { ...after, escalationsHandedBack },
+      },
+    };
+  });
+}
+
+/** A console password: long enough that the sign-in limits make guessing it hopeless. */
+export const ZPassword = z
+  .string()
+  .min(12, 'the password needs at least 12 characters')
+  .max(128, 'the password may have at most 128 characters');
+
+/** A new console user, as an admin (or `acsa users add`) gives them. */
+export const ZNewUser = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email('an email address, e.g. rae@shop.example')),
+  name: z.string().trim().min(1, 'a name people know them by').max(100),
+  role: z.enum(['REVIEWER', 'ENGINEER', 'ADMIN']),
+  password: ZPassword,
+});
+export type TNewUser = z.input<typeof ZNewUser>;
+
+const UNIQUE_VIOLATION = 'P2002';
+
+/**
+ * Adds a console user who signs in with `password` (the admin passes it on; they may be given another with
+ * setUserPassword). `by` is who added them: an admin in the console, or `acsa users add` (the first admin of
+ * a new installation). The audit entry holds the user, never the password.
+ */
+export async function addUser(prisma: PrismaClient, by: TActor | TAuditActor, raw: TNewUser) {
+  const input = ZNewUser.parse(raw);
+  const actor = 'role' in by ? auditActorOf(by) : by;
+  const password = await hashPassword(input.password);
+  return withTransaction(
+    prisma,
+    async (tx) => {
+      const user = await tx.user
+        .create({ data: { email: input.email, name: input.name, role: input.role }, select: PUBLIC })
+        .catch((e: unknown) => {
+          if ((e as { code?: string }).code === UNIQUE_VIOLATION)
+            throw new AppError('CONFLICT', `${input.email} is a user already`, { field: 'email' });
+          throw e;
+        });
+      await tx.account.create({
+        data: { providerId: 'credential', accountId: user.id, userId: user.id, password },
+      });
+      await writeAudit(tx, {
+        actor,
+        action: 'user.add',
+        targetType: 'User',
+        targetId: user.id,
+        data: { before: null, after: { email: user.email, name: user.name, role: user.role } },
+      });
+      return user;
+    },
+    { isolationLevel: 'ReadCommitted' },
+  );
+}
+
+/**
+ * Gives a user a new password (one who forgot theirs; one whose password may have leaked): their sessions
+ * end at once, so whoever held the old one is signed out too. Audited without the password.
+ */
+export async function setUserPassword(
+  prisma: PrismaClient,
+  actor: TActor,
+  raw: { userId: string; password: string },
+) {
+  const password = await hashPassword(ZPassword.parse(raw.password));
+  return audited(prisma, actor, async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: raw.userId }, select: PUBLIC });
+    if (!user) throw new AppError('NOT_FOUND', 'no such user');
+    await tx.account.upsert({
+      where: { providerId_accountId: { providerId: 'credential', accountId: user.id } },
+      create: { providerId: 'credential', accountId: user.id, userId: user.id, password },
+      update: { password },
+    });
+    const { count: sessionsEnded } = await tx.session.deleteMany({ where: { userId: user.id } });
+    return {
+      result: { sessionsEnded },
+      audit: {
+        action: 'user.password',
+        targetType: 'User',
+        targetId: user.id,
+        before: { email: user.email },
+        after: { email: user.email, sessionsEnded },
       },
     };
   });

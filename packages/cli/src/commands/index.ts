@@ -7,6 +7,7 @@ import { register as experiments } from './experiments.ts';
 import { register as models } from './models.ts';
 import { register as retrain } from './retrain.ts';
 import { register as train } from './train.ts';
+import { register as users } from './users.ts';
 
 /** Every command group registers itself here, one line each. */
 export const commands: Array<(program: Command) => void> = [
@@ -18,4 +19,5 @@ export const commands: Array<(program: Command) => void> = [
   retrain,
   dlq,
   experiments,
+  users,
 ];

@@ -1,15 +1,18 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
+import { useState } from 'react';
 import { useTRPC } from '@/components/trpc';
+import { suggestPassword } from './suggest-password';
 
 const SELF_REASON = 'you cannot disable your own account';
 
 type TRole = 'REVIEWER' | 'ENGINEER' | 'ADMIN';
 
 /**
- * A user's role (saved on change), the switch that disables or enables them, and, while the sign-in limits
- * count failures against them, the button that clears those. The signed-in admin's own
+ * A user's role (saved on change), the switch that disables or enables them, a new password (their sessions
+ * end: whoever held the old one is signed out too), and, while the sign-in limits count failures against
+ * them, the button that clears those. The signed-in admin's own
  * Disable is off with its reason beside it (the server refuses it too): it would lock them out at once.
  */
 export function UserActions({
@@ -25,7 +28,16 @@ export function UserActions({
   const role = useMutation(trpc.admin.setRole.mutationOptions({ onSuccess }));
   const disable = useMutation(trpc.admin.setDisabled.mutationOptions({ onSuccess }));
   const clear = useMutation(trpc.admin.clearSignInFailures.mutationOptions({ onSuccess }));
-  const error = role.error ?? disable.error ?? clear.error;
+  const [newPassword, setNewPassword] = useState<string | null>(null);
+  const password = useMutation(
+    trpc.admin.setPassword.mutationOptions({
+      onSuccess: () => {
+        setNewPassword(null);
+        router.refresh();
+      },
+    }),
+  );
+  const error = role.error ?? disable.error ?? clear.error ?? password.error;
   const selfLock = self && !user.disabled;
   const reasonId = `self-disable-${user.id}`;
   return (
@@ -51,6 +63,56 @@ export function UserActions({
       >
         {user.disabled ? 'Enable' : 'Disable'}
       </button>
+      {newPassword === null ? (
+        <button
+          type="button"
+          className="secondary"
+          aria-label={`Set password for ${user.email}`}
+          onClick={() => {
+            password.reset();
+            setNewPassword('');
+          }}
+        >
+          Set password
+        </button>
+      ) : (
+        <form
+          className="row actions"
+          aria-label={`New password for ${user.email}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            password.mutate({ userId: user.id, password: newPassword });
+          }}
+        >
+          <input
+            aria-label={`New password for ${user.email}`}
+            value={newPassword}
+            onChange={(e) => setNewPassword(e.target.value)}
+            required
+            minLength={12}
+            maxLength={128}
+            autoComplete="off"
+            spellCheck={false}
+            // biome-ignore lint/a11y/noAutofocus: opened by the admin's own click, to type at once.
+            autoFocus
+          />
+          <button type="button" className="secondary" onClick={() => setNewPassword(suggestPassword())}>
+            Suggest
+          </button>
+          <button type="submit" disabled={password.isPending}>
+            {password.isPending ? 'Saving…' : 'Save password'}
+          </button>
+          <button type="button" className="secondary" onClick={() => setNewPassword(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
+      {password.data ? (
+        <span role="status" className="muted">
+          New password saved;{' '}
+          {password.data.sessionsEnded === 1 ? '1 session' : `${password.data.sessionsEnded} sessions`} ended.
+        </span>
+      ) : null}
       {user.failedSignIns > 0 ? (
         <button
           type="button"

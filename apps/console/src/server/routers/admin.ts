@@ -1,10 +1,14 @@
 import 'server-only';
 import {
+  addUser,
   clearSignInFailures,
   createApiKey,
   revokeApiKey,
   setUserDisabled,
+  setUserPassword,
   setUserRole,
+  ZNewUser,
+  ZPassword,
 } from '@acsa/pipelines/admin';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
@@ -30,6 +34,10 @@ export const adminRouter = {
   setDisabled: adminProcedure
     .input(z.object({ userId: z.uuid(), disabled: z.boolean() }))
     .mutation(({ ctx, input }) => setUserDisabled(ctx.prisma, ctx.user, input)),
+  addUser: adminProcedure.input(ZNewUser).mutation(({ ctx, input }) => addUser(ctx.prisma, ctx.user, input)),
+  setPassword: adminProcedure
+    .input(z.object({ userId: z.uuid(), password: ZPassword }))
+    .mutation(({ ctx, input }) => setUserPassword(ctx.prisma, ctx.user, input)),
   clearSignInFailures: adminProcedure
     .input(z.object({ userId: z.uuid() }))
     .mutation(({ ctx, input }) => clearSignInFailures(ctx.prisma, ctx.user, input)),

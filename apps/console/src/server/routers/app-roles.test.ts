@@ -29,6 +29,8 @@ const MINIMUM_ROLE: Record<string, Role> = {
   'admin.revokeKey': 'ADMIN',
   'admin.setRole': 'ADMIN',
   'admin.setDisabled': 'ADMIN',
+  'admin.addUser': 'ADMIN',
+  'admin.setPassword': 'ADMIN',
   'admin.clearSignInFailures': 'ADMIN',
   'agreement.report': 'ENGINEER',
   'agreement.adjudicationList': 'ENGINEER',

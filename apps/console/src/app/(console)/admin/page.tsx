@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
 import { plural, utc } from '@/components/format';
 import { Moment } from '@/components/moment';
+import { AddUser } from '@/features/admin/add-user';
 import { CreateKey } from '@/features/admin/create-key';
 import { RevokeKey } from '@/features/admin/key-actions';
 import { UserActions } from '@/features/admin/user-actions';
@@ -93,6 +94,7 @@ export default async function AdminPage() {
           {SIGN_IN_WINDOW_MIN} minutes they may pass the hold of an address those failures came from, which
           stays held for every other email.
         </p>
+        <AddUser />
         <table>
           <thead>
             <tr>
