@@ -35,13 +35,27 @@ if (!process.env.CHROMIUM_PATH && !existsSync('/usr/bin/chromium')) {
   }
 }
 
-// deploy/test/pgbouncer.test.ts runs the manifests' PgBouncer configuration in front of PostgreSQL with
-// Debian's pgbouncer, installed here when missing. Best effort: without it that test is skipped and says so.
-if (!process.env.PGBOUNCER && !existsSync('/usr/sbin/pgbouncer')) {
-  console.log('Installing PgBouncer for the deployment tests (apt-get install pgbouncer)');
-  const install = () => aptGet('install', '-y', 'pgbouncer');
+// Tools the deployment tests run the committed configuration with, installed here when missing. Best
+// effort: without one, its tests are skipped and say so.
+for (const tool of [
+  {
+    env: 'PGBOUNCER',
+    bin: '/usr/sbin/pgbouncer',
+    pkg: 'pgbouncer',
+    for: "the manifests' PgBouncer configuration",
+  },
+  {
+    env: 'PROMTOOL',
+    bin: '/usr/bin/promtool',
+    pkg: 'prometheus',
+    for: 'promtool checks of the alert rules and scrape jobs',
+  },
+]) {
+  if (process.env[tool.env] || existsSync(tool.bin)) continue;
+  console.log(`Installing ${tool.pkg} for ${tool.for} (apt-get install ${tool.pkg})`);
+  const install = () => aptGet('install', '-y', '--no-install-recommends', tool.pkg);
   if (!install() && !(aptGet('update') && install()))
-    console.warn('warning: pgbouncer could not be installed; deploy/test/pgbouncer.test.ts is skipped');
+    console.warn(`warning: ${tool.pkg} could not be installed: the tests of ${tool.for} are skipped`);
 }
 
 // Test databases of runs that were interrupted (Ctrl+C, a crash) would pile up on the server. Only those

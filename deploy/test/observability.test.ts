@@ -1,11 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createMetrics } from '../../apps/serving/src/http/metrics.ts';
 import { trainerMetricsRegistry } from '../../apps/trainer/src/metrics.ts';
+import { readYaml } from './kustomize-build.ts';
 import { needsTool } from './needs-tool.ts';
 
 const DIR = fileURLToPath(new URL('../observability/', import.meta.url));
@@ -187,4 +190,94 @@ describe('Grafana dashboard', () => {
     }
     expect(found).toEqual([]);
   });
+});
+
+describe('Prometheus scrape jobs for Kubernetes', () => {
+  type TRelabel = { source_labels?: string[]; regex?: string; action?: string; target_label?: string };
+  type TJob = { job_name: string; metrics_path: string; relabel_configs: TRelabel[] };
+  const scrape = parse(readFileSync(`${DIR}prometheus-scrape.yaml`, 'utf8')) as { scrape_configs: TJob[] };
+  const K8S = fileURLToPath(new URL('../k8s/base/', import.meta.url));
+  const pod = (app: string) => {
+    const d = readYaml(`${K8S}${app}.yaml`).find((o) => o.kind === 'Deployment');
+    return d?.spec.template as {
+      metadata: { labels: Record<string, string> };
+      spec: { containers: TContainer[] };
+    };
+  };
+  type TContainer = {
+    ports: { name: string; containerPort: number }[];
+    env: { name: string; value?: string }[];
+  };
+
+  it('are the jobs the rules and the dashboard name, each keeping its app’s pods on the port with /metrics', () => {
+    expect(scrape.scrape_configs.map((j) => j.job_name).sort()).toEqual(
+      Object.values(APPS)
+        .map((a) => a.job)
+        .sort(),
+    );
+    // The port each app serves /metrics on, from its manifest (serving: METRICS_PORT; trainer: its health port).
+    const metricsPort = { serving: 'metrics', trainer: 'http' } as const;
+    for (const [app, { job }] of Object.entries(APPS) as [keyof typeof APPS, { job: string }][]) {
+      const j = scrape.scrape_configs.find((x) => x.job_name === job) as TJob;
+      const keep = j.relabel_configs.find((r) => r.action === 'keep') as TRelabel;
+      const template = pod(app);
+      const port = template.spec.containers[0]?.ports.find((p) => p.name === metricsPort[app]);
+      expect(port, `${app} names port ${metricsPort[app]}`).toBeTruthy();
+      expect(keep.source_labels).toEqual([
+        '__meta_kubernetes_pod_label_app_kubernetes_io_name',
+        '__meta_kubernetes_pod_container_port_name',
+      ]);
+      expect(`${template.metadata.labels['app.kubernetes.io/name']};${port?.name}`).toMatch(
+        new RegExp(`^(?:${keep.regex})$`),
+      );
+      expect(j.metrics_path).toBe('/metrics');
+    }
+    expect(String(pod('serving').spec.containers[0]?.env.find((e) => e.name === 'METRICS_PORT')?.value)).toBe(
+      String(pod('serving').spec.containers[0]?.ports.find((p) => p.name === 'metrics')?.containerPort),
+    );
+  });
+
+  it('give serving’s series the namespace and pod labels the HPA’s adapter rule reads', () => {
+    const [adapter] = readYaml(
+      fileURLToPath(new URL('../k8s/prometheus-adapter/rules.yaml', import.meta.url)),
+    );
+    const config = parse(String(adapter?.data['config.yaml'])) as {
+      rules: { seriesQuery: string; metricsQuery: string }[];
+    };
+    for (const rule of config.rules) {
+      const [, metric = '', matcher = ''] = /^(\w+)\{([^}]*)\}/.exec(rule.seriesQuery) ?? [];
+      expect(APPS.serving.series.has(metric), `${metric} is exported by serving`).toBe(true);
+      expect(rule.metricsQuery).toContain(metric);
+      const needed = [...matcher.matchAll(/(\w+)\s*!?=/g)].map((m) => m[1]);
+      const serving = scrape.scrape_configs.find((j) => j.job_name === APPS.serving.job) as TJob;
+      const added = serving.relabel_configs.map((r) => r.target_label).filter(Boolean);
+      for (const label of needed) expect(added, `the acsa-serving job adds ${label}`).toContain(label);
+    }
+  });
+
+  const promtool =
+    process.env.PROMTOOL ?? (spawnSync('which', ['promtool']).stdout?.toString().trim() || null);
+  it(
+    'pass promtool check config (with the pod discovery swapped for a static target)',
+    needsTool(promtool, 'promtool is not installed (set PROMTOOL; the jobs are checked by the tests above)'),
+    () => {
+      // Debian's Prometheus is built without Kubernetes discovery, so promtool here refuses
+      // kubernetes_sd_configs; the rest (relabelling, regexes, paths) is checked as written.
+      const dir = mkdtempSync(path.join(tmpdir(), 'acsa-scrape-'));
+      const file = path.join(dir, 'prometheus.yml');
+      writeFileSync(
+        file,
+        readFileSync(`${DIR}prometheus-scrape.yaml`, 'utf8').replace(
+          /kubernetes_sd_configs:\n(\s+)- role: pod/g,
+          "static_configs:\n$1- targets: ['127.0.0.1:9464']",
+        ),
+      );
+      try {
+        const out = execFileSync(promtool as string, ['check', 'config', file]).toString();
+        expect(out).toMatch(/SUCCESS/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
