@@ -100,6 +100,17 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     }
   });
 
+  it('restarts a pod only when its process stops answering, never for a database or Redis outage', () => {
+    // Serving's /healthz and the trainer's /livez and the console's /api/live ask no dependency (their
+    // readiness probes do): a liveness probe failing through an outage would restart every pod at once.
+    const liveness = Object.fromEntries(
+      deployments(objects)
+        .filter((d) => d.metadata.name !== 'pgbouncer')
+        .map((d) => [d.metadata.name, d.spec.template.spec.containers[0].livenessProbe.httpGet.path]),
+    );
+    expect(liveness).toEqual({ serving: '/healthz', trainer: '/livez', console: '/api/live' });
+  });
+
   it('serves only with a model loaded, and drains within the grace period', () => {
     const serving = find(objects, 'Deployment', 'serving');
     const pod = serving.spec.template.spec;

@@ -20,3 +20,10 @@ it('reports ok, and 503 with the reason when a dependency is down', async () => 
   expect(down.status).toBe(503);
   expect(await down.json()).toMatchObject({ reason: 'redis unreachable' });
 });
+
+it('answers /livez while a dependency is down: a liveness probe restarts a hung process, not one waiting out an outage', async () => {
+  healthy = false;
+  const live = await fetch(url.replace('/healthz', '/livez'));
+  expect(live.status).toBe(200);
+  expect((await fetch(url)).status).toBe(503);
+});

@@ -4,13 +4,19 @@ import { answerScrape, type TMetricsSource } from '@acsa/core/metrics-http';
 export type THealthCheck = () => Promise<Record<string, unknown>>;
 
 /**
- * A bare health endpoint: the trainer has no API of its own, but orchestrators need a liveness probe, and
- * Prometheus a `/metrics` to scrape (when `metrics` is given).
+ * A bare health endpoint: the trainer has no API of its own, but orchestrators need probes, and Prometheus a
+ * `/metrics` to scrape (when `metrics` is given). `/healthz` runs `check` (Redis and PostgreSQL answer);
+ * `/livez` only says the process answers, for a liveness probe: a database outage must not have every
+ * trainer restarted, each killing the training step it runs.
  */
 export function createHealthServer(check: THealthCheck, metrics?: TMetricsSource): Server {
   return createServer((req, res) => {
     if (metrics && req.method === 'GET' && req.url === '/metrics') {
       answerScrape(res, metrics);
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/livez') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
     }
     if (req.method !== 'GET' || (req.url !== '/healthz' && req.url !== '/')) {
