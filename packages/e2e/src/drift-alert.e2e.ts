@@ -186,7 +186,7 @@ describe('drift alert', () => {
     expect(await alerting.getByRole('button', { name: 'Retrain from this alert' }).count()).toBe(0);
 
     // The run says it came from drift; cancelled so no spec after this one meets an active run.
-    const link = alerting.getByRole('link', { name: `run ${runId.slice(-12)}` });
+    const link = alerting.getByRole('link', { name: `run ${runId.slice(-8)}` });
     expect(await link.getAttribute('href')).toBe(`/runs/${runId}`);
     await eli.goto(url(`/runs/${runId}`));
     // Followed live (as the runs spec waits): the cancel button acts only once the page is hydrated.

@@ -128,7 +128,7 @@ describe('shadow', () => {
     await confirm.click();
     await eli
       .getByRole('status')
-      .filter({ hasText: `production: ${before} → intent-shadow-e2e-candidate. Serving was told` })
+      .filter({ hasText: `production: ${before} → intent-shadow-e2e-candidate. Announced to serving` })
       .waitFor();
     const production = await prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } });
     expect(production.modelVersionId).toBe(shadow.id);

@@ -48,3 +48,9 @@ export const hourLabel = (d: Date | string) => `${iso(d).slice(5, 10)} ${iso(d).
 
 /** `1 alert`, `3 alerts`: a count and its noun, singular for one. */
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * A uuid as people read and compare it across pages: its last 8 digits. Ids are uuidv7, whose first digits
+ * are the time it was made, shared by every record made around then; the last are random.
+ */
+export const shortId = (id: string) => id.slice(-8);

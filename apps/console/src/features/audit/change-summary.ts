@@ -1,4 +1,4 @@
-import { utc } from '../../components/format';
+import { shortId as lastDigits, utc } from '../../components/format';
 
 /**
  * What an audit entry changed, in words a reviewer reads at a glance: `status: QUEUED → FAILED` for each
@@ -19,8 +19,8 @@ const MAX_LINES = 4;
 
 const isObject = (v: unknown): v is TJson => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A uuid by its first 8 digits (never a name: only uuids are cut). */
-export const shortId = (id: string) => (UUID.test(id) ? `${id.slice(0, 8)}…` : id);
+/** A uuid by its last 8 digits, as every page shows ids (never a name: only uuids are cut). */
+export const shortId = (id: string) => (UUID.test(id) ? lastDigits(id) : id);
 
 export function show(v: unknown): string {
   if (v === null || v === undefined) return '—';

@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
+import { shortId } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
 import { gateSentence } from './gate-words';
 
@@ -26,7 +27,7 @@ export function RunProgress({ runId }: { runId: string }) {
   return (
     <div role="status" data-testid="run" className="run">
       <p>
-        Run {v.id.slice(-8)}: <strong>{v.status.toLowerCase()}</strong>
+        Run {shortId(v.id)}: <strong>{v.status.toLowerCase()}</strong>
         {active
           ? ` — ${v.step ?? 'waiting for the trainer'} (${Math.round(v.progress)} %); the trainer snapshots the labels, trains, and the gate decides`
           : v.error

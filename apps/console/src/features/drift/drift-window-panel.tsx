@@ -1,6 +1,6 @@
 import type { TDriftWindow } from '@acsa/pipelines/analytics';
 import Link from 'next/link';
-import { clock, pct, utc } from '@/components/format';
+import { clock, pct, shortId, utc } from '@/components/format';
 import { breachText } from './drift-metric-names';
 import { RetrainFromAlert } from './retrain-from-alert';
 import { HistogramShares, IntentShares } from './window-distributions';
@@ -48,7 +48,7 @@ export function DriftWindowPanel({ w }: { w: TDriftWindow }) {
         w.activeRun ? (
           <p>
             A retraining run from this alert is {w.activeRun.status.toLowerCase()}:{' '}
-            <Link href={`/runs/${w.activeRun.id}`}>run {w.activeRun.id.slice(-12)}</Link>.
+            <Link href={`/runs/${w.activeRun.id}`}>run {shortId(w.activeRun.id)}</Link>.
           </p>
         ) : (
           <RetrainFromAlert reportId={w.id} />
@@ -62,7 +62,7 @@ export function DriftWindowPanel({ w }: { w: TDriftWindow }) {
             .map((r, i) => (
               <span key={r.id}>
                 {i ? ', ' : ''}
-                <Link href={`/runs/${r.id}`}>run {r.id.slice(-12)}</Link> ({r.status.toLowerCase()})
+                <Link href={`/runs/${r.id}`}>run {shortId(r.id)}</Link> ({r.status.toLowerCase()})
               </span>
             ))}
         </p>

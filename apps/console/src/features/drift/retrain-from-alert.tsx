@@ -1,6 +1,7 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
+import { shortId } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
 
 /**
@@ -17,11 +18,11 @@ export function RetrainFromAlert({ reportId }: { reportId: string }) {
         {r.started ? (
           <>
             Retraining run started from this alert:{' '}
-            <Link href={`/runs/${r.runId}`}>run {r.runId.slice(-12)}</Link> ({r.status.toLowerCase()}).
+            <Link href={`/runs/${r.runId}`}>run {shortId(r.runId)}</Link> ({r.status.toLowerCase()}).
           </>
         ) : (
           <>
-            No run started: <Link href={`/runs/${r.runId}`}>run {r.runId.slice(-12)}</Link> is already{' '}
+            No run started: <Link href={`/runs/${r.runId}`}>run {shortId(r.runId)}</Link> is already{' '}
             {r.status.toLowerCase()} (one run at a time). Retrain from this alert again once it ends.
           </>
         )}

@@ -41,8 +41,8 @@ export function AliasMove(props: TProps) {
     announce(
       `${m.alias}: ${m.fromVersion ?? '(none)'} → ${m.toVersion}. ${
         m.announced
-          ? 'Serving was told and swaps within seconds.'
-          : 'Redis did not answer: serving picks it up on its next registry poll.'
+          ? 'Announced to serving: each running replica swaps within seconds (Serving replicas shows which version each one runs).'
+          : 'Redis did not answer: running replicas pick it up on their next registry poll.'
       }`,
     );
     router.refresh();

@@ -137,7 +137,7 @@ function TaskView({ task, picked, entities, utterance, onPick, onRemoveEntity }:
         <span className="badge">
           {REASON_LABELS[task.reason as keyof typeof REASON_LABELS] ?? task.reason}
         </span>{' '}
-        uncertainty {task.priority.toFixed(2)} · model {p.modelVersion ?? 'unknown'}
+        uncertainty {Math.round(task.priority * 100)} % · model {p.modelVersion ?? 'unknown'}
         {p.variant ? ` (${p.variant})` : ''}
       </p>
       <Utterance text={task.text} entities={entities} innerRef={utterance} onRemove={onRemoveEntity} />
@@ -172,14 +172,27 @@ function TaskView({ task, picked, entities, utterance, onPick, onRemoveEntity }:
   );
 }
 
+/** A key and what it does, never split across lines. */
+const Key = ({ k, children }: { k: string; children: string }) => (
+  <span style={{ whiteSpace: 'nowrap' }}>
+    <kbd>{k}</kbd> {children}
+  </span>
+);
+
 function KeyLegend() {
   return (
     <aside className="legend" aria-label="Keyboard">
-      <kbd>1</kbd>–<kbd>9</kbd> pick · <kbd>Enter</kbd> accept · <kbd>/</kbd> search intents · <kbd>s</kbd>{' '}
-      skip · <kbd>o</kbd> out of scope · <kbd>z</kbd> undo · select text, then{' '}
-      {Object.entries(ENTITY_KEYS)
-        .map(([k, t]) => `${k} ${t}`)
-        .join(', ')}
+      <span style={{ whiteSpace: 'nowrap' }}>
+        <kbd>1</kbd>–<kbd>9</kbd> pick
+      </span>{' '}
+      · <Key k="Enter">accept</Key> · <Key k="/">search intents</Key> · <Key k="s">skip</Key> ·{' '}
+      <Key k="o">out of scope</Key> · <Key k="z">undo</Key> · select text, then{' '}
+      {Object.entries(ENTITY_KEYS).map(([k, t], i) => (
+        <span key={k}>
+          {i > 0 ? ', ' : ''}
+          <Key k={k}>{t}</Key>
+        </span>
+      ))}
     </aside>
   );
 }

@@ -88,13 +88,13 @@ export function ReviewInbox({ initial, counts, intents, versions }: TProps) {
               <th scope="col">Prediction</th>
               <th scope="col">Reason</th>
               <th scope="col">Model</th>
-              <th scope="col">Labels</th>
+              <th scope="col">Labels given / needed</th>
             </tr>
           </thead>
           <tbody>
             {inbox.data.map((r) => (
               <tr key={r.id}>
-                <td>{r.priority.toFixed(2)}</td>
+                <td>{Math.round(r.priority * 100)} %</td>
                 <td>{r.text}</td>
                 <td>
                   {r.intent ?? '—'}

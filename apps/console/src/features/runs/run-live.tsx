@@ -75,7 +75,9 @@ export function RunLive({ initial }: { initial: TRunState }) {
               ? `${run.gate.passed ? 'passed' : 'refused'}: accuracy ${pct(run.gate.candidate.accuracy)}${
                   run.gate.production ? ` vs ${pct(run.gate.production.accuracy)} in production` : ''
                 }${run.gate.reasons.length ? ` — ${run.gate.reasons.join('; ')}` : ''}`
-              : 'not decided yet'}
+              : active
+                ? 'not decided yet'
+                : `not reached: the run ${run.status === 'CANCELLED' ? 'was cancelled' : run.status.toLowerCase()} before it`}
           </dd>
           <dt>Candidate</dt>
           <dd>{run.candidate ?? '—'}</dd>

@@ -1,7 +1,7 @@
 import { registryView } from '@acsa/pipelines/registry';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
-import { mb, pct, utc } from '@/components/format';
+import { mb, pct, shortId, utc } from '@/components/format';
 import { PageStatus } from '@/components/page-status';
 import { AliasMove } from '@/features/models/alias-move';
 import { CompareForm } from '@/features/models/compare-form';
@@ -142,7 +142,7 @@ export default async function ModelsPage() {
                   <br />
                   <span className="muted">
                     {v.parent ? `from ${v.parent}` : 'no parent'}
-                    {v.run ? `; ${v.run.trigger.toLowerCase()} run ${v.run.id.slice(0, 8)}` : ''}
+                    {v.run ? `; ${v.run.trigger.toLowerCase()} run ${shortId(v.run.id)}` : ''}
                   </span>
                 </td>
                 <td className="nowrap">

@@ -45,6 +45,8 @@ export default async function QueuesPage({ searchParams }: TProps) {
       <p className="lede">
         What the trainer has to do, is doing and gave up on. A job that exhausts its retries becomes a dead
         letter with its error and payload (emails, phones and card numbers masked here); replay runs it again.
+        Finished jobs are kept in Redis only for a while (interaction events: the last 100), so the kept
+        counts can be lower than the last hour's throughput.
       </p>
       {!data.ok ? (
         <EmptyState title="Redis did not answer">
@@ -64,8 +66,8 @@ export default async function QueuesPage({ searchParams }: TProps) {
                   <th scope="col">Active</th>
                   <th scope="col">Delayed</th>
                   <th scope="col">Waiting for a step</th>
-                  <th scope="col">Failed</th>
-                  <th scope="col">Completed</th>
+                  <th scope="col">Failed, kept</th>
+                  <th scope="col">Completed, kept</th>
                   <th scope="col">Throughput, last hour</th>
                 </tr>
               </thead>

@@ -1,6 +1,7 @@
 import { listRuns } from '@acsa/pipelines/runs';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
+import { shortId } from '@/components/format';
 import { Moment } from '@/components/moment';
 import { cancelNote } from '@/features/runs/run-summary';
 import css from '@/features/runs/runs-table.module.css';
@@ -43,7 +44,7 @@ export default async function RunsPage() {
             {runs.map((r) => (
               <tr key={r.id}>
                 <td>
-                  <Link href={`/runs/${r.id}`}>{r.id.slice(-8)}</Link>
+                  <Link href={`/runs/${r.id}`}>{shortId(r.id)}</Link>
                 </td>
                 <td>
                   {r.status.toLowerCase()}

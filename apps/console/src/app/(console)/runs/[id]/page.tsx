@@ -2,7 +2,7 @@ import { isUuid } from '@acsa/core/ids';
 import { runState } from '@acsa/pipelines/runs';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { utc } from '@/components/format';
+import { shortId, utc } from '@/components/format';
 import { RunLive } from '@/features/runs/run-live';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -19,7 +19,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       <p>
         <Link href="/runs">← Training runs</Link>
       </p>
-      <h1>Run {state.run.id.slice(-8)}</h1>
+      <h1>Run {shortId(state.run.id)}</h1>
       <p className="lede">
         Created {utc(state.run.createdAt, 'second')}. Snapshot → teacher and student → evaluate on the frozen
         test rows → gate → register → promote.
