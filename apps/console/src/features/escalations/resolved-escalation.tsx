@@ -3,8 +3,12 @@ import { ConversationLink } from './conversation-link';
 import { EscalationDetails } from './escalation-details';
 import { asWords, customerLabel, resolvedLine } from './escalation-words';
 
+/** A line's worth of a longer text. */
+const clip = (text: string, max = 90) => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
+
 /**
- * A resolved escalation as one line (who, why, who resolved it and when) that opens into the whole card:
+ * A resolved escalation as one line (who, why, what it was about, who resolved it, when and how) that opens
+ * into the whole card:
  * people scan the resolved list for one case, so a page of full cards would bury it.
  */
 export function ResolvedEscalation({ escalation: e }: { escalation: TEscalationView }) {
@@ -13,8 +17,9 @@ export function ResolvedEscalation({ escalation: e }: { escalation: TEscalationV
       <details>
         <summary>
           <strong id={`esc-${e.id}`}>{customerLabel(e)}</strong>{' '}
-          <span className="badge">{asWords(e.reason).toLowerCase()}</span>{' '}
+          <span className="badge">{asWords(e.reason).toLowerCase()}</span> {clip(e.summary)} ·{' '}
           <span className="muted">{resolvedLine(e)}</span>
+          {e.resolutionNote ? <span className="muted">: “{clip(e.resolutionNote)}”</span> : null}
         </summary>
         <p className="muted">
           <ConversationLink escalation={e} />

@@ -8,7 +8,10 @@ export default async function EscalationsPage() {
   return (
     <>
       <h1>Escalations</h1>
-      <p className="lede">Conversations the agent handed to a person, the longest-waiting customer first.</p>
+      <p className="lede">
+        Conversations the agent handed to a person: open ones the longest-waiting customer first, resolved
+        ones the latest first.
+      </p>
       <EscalationsQueue userId={user.id} />
     </>
   );
