@@ -182,7 +182,7 @@ describe('sign-in and roles', () => {
     expect(await page.getByRole('cell', { name: 'auth.sign-in' }).count()).toBeGreaterThan(0);
     // The alias is named whole, not by the end of its name.
     const alias = page.locator('tbody tr').filter({ hasText: 'model.alias.promote' }).first();
-    expect(await alias.locator('td:nth-child(4)').textContent()).toBe('ModelAlias production');
+    expect(await alias.locator('td:nth-child(4)').textContent()).toBe('model alias production');
     expect(await alias.textContent()).toContain('toVersion: 3');
     // One line per moment, and a table that fits the window.
     const when = page.locator('tbody tr td:first-child time').first();

@@ -1,6 +1,6 @@
 import { Moment } from '@/components/moment';
 import styles from './audit.module.css';
-import { changeSummary, targetLabel } from './change-summary';
+import { changeSummary, targetLabel, targetTypeWords } from './change-summary';
 
 type TAuditRow = {
   id: string;
@@ -41,9 +41,18 @@ export function AuditTable({ rows }: { rows: TAuditRow[] }) {
               <Moment at={r.at} to="second" />
             </td>
             <td>{r.actor}</td>
-            <td>{r.action}</td>
+            <td>
+              {/* Breaks after a dot, never inside a word: "model.alias.<wbr>experiment_start". */}
+              {r.action.split('.').map((part, i) => (
+                <span key={`${i}-${part}`}>
+                  {i > 0 ? '.' : ''}
+                  {i > 0 ? <wbr /> : null}
+                  {part}
+                </span>
+              ))}
+            </td>
             <td title={r.targetId ?? undefined}>
-              {r.targetType} <strong>{targetLabel(r)}</strong>
+              {targetTypeWords(r.targetType)} <strong>{targetLabel(r)}</strong>
             </td>
             <td>
               <Change data={r.data} />

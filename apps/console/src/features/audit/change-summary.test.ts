@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeSummary, targetLabel } from './change-summary';
+import { changeSummary, targetLabel, targetTypeWords } from './change-summary';
 
 describe('changeSummary', () => {
   it('says the fields that changed, dates in UTC, and skips bookkeeping', () => {
@@ -43,5 +43,16 @@ describe('targetLabel', () => {
     expect(
       targetLabel({ ...base, targetType: 'User', targetId: '0193b6a0-2222-7000-8000-0000b0a38f2f' }),
     ).toBe('b0a38f2f');
+  });
+});
+
+describe('targetTypeWords', () => {
+  it('says a record type as people do', () => {
+    expect(['TrainingRun', 'ApiKey', 'ModelAlias', 'User'].map(targetTypeWords)).toEqual([
+      'training run',
+      'API key',
+      'model alias',
+      'user',
+    ]);
   });
 });

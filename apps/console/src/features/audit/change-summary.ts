@@ -71,3 +71,10 @@ function nameIn(data: unknown): string | null {
   }
   return null;
 }
+
+/** A record type as people say it: `TrainingRun` → "training run", `ApiKey` → "API key". */
+export const targetTypeWords = (type: string) =>
+  type
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .replace(/\bapi\b/g, 'API');

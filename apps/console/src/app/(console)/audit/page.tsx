@@ -2,6 +2,7 @@ import { auditVocabulary, listAudit } from '@acsa/pipelines/audit';
 import { EmptyState } from '@/components/empty-state';
 import styles from '@/features/audit/audit.module.css';
 import { AuditTable } from '@/features/audit/audit-table';
+import { targetTypeWords } from '@/features/audit/change-summary';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 
@@ -55,7 +56,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <select name="target" defaultValue={filter.target ?? ''}>
             <option value="">any target</option>
             {vocabulary.targetTypes.map((t) => (
-              <option key={t}>{t}</option>
+              <option key={t} value={t}>
+                {targetTypeWords(t)}
+              </option>
             ))}
           </select>
         </label>
