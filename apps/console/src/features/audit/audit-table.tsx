@@ -43,8 +43,8 @@ export function AuditTable({ rows }: { rows: TAuditRow[] }) {
             <td>{r.actor}</td>
             <td>
               {/* Breaks after a dot, never inside a word: "model.alias.<wbr>experiment_start". */}
-              {r.action.split('.').map((part, i) => (
-                <span key={`${i}-${part}`}>
+              {r.action.split('.').map((part, i, parts) => (
+                <span key={parts.slice(0, i + 1).join('.')}>
                   {i > 0 ? '.' : ''}
                   {i > 0 ? <wbr /> : null}
                   {part}
