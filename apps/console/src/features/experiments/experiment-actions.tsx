@@ -24,11 +24,23 @@ export function ExperimentActions(props: {
   if (props.status === 'CONCLUDED' || props.status === 'DRAFT') return null;
   const error = stop.error ?? conclude.error;
   const ready = reason.trim().length >= 3;
+  const hintId = `why-${props.experimentId}`;
   return (
     <form className="row actions" aria-label={`Decide ${props.name}`} onSubmit={(e) => e.preventDefault()}>
       <label className="grow">
-        Why
-        <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+        Why (kept in the audit log)
+        <input
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={500}
+          placeholder="what the results showed: 3 characters or more"
+          aria-describedby={ready ? undefined : hintId}
+        />
+        {ready ? null : (
+          <small id={hintId} className="muted">
+            Stop and Conclude wait for a reason.
+          </small>
+        )}
       </label>
       {props.status === 'RUNNING' ? (
         <button
