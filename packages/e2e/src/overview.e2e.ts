@@ -79,6 +79,15 @@ describe('the overview', () => {
     await seedTraffic();
     await eli.reload();
     await eli.getByText('Drift on intent-overview-e2e').waitFor();
+    // The alert opens its own window on the Drift page, where a retrain can start from it.
+    const report = await prisma.driftReport.findFirstOrThrow({
+      where: { alert: true, modelVersion: { version: 'intent-overview-e2e' } },
+    });
+    const open = eli
+      .locator('li.alert')
+      .filter({ hasText: 'Drift on intent-overview-e2e' })
+      .getByRole('link', { name: 'Open this window in Drift' });
+    expect(await open.getAttribute('href')).toBe(`/drift?window=${report.id}`);
     expect(await eli.getByTestId('kpi-turns').textContent()).toBe('40');
     expect(await eli.getByTestId('kpi-escalation').textContent()).toBe('10.0 %');
     expect(await eli.getByTestId('kpi-low-confidence').textContent()).toBe('10.0 %');

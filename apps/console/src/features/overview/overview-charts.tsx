@@ -5,7 +5,7 @@ import { pct } from '@/components/format';
 const percent = (v: unknown) => (typeof v === 'number' ? pct(v, 0) : '—');
 
 export type THourPoint = {
-  /** "HH:00" in UTC, the chart's axis label. */
+  /** "MM-DD HHh" in UTC, the chart's axis label. */
   label: string;
   turns: number;
   escalationRate: number | null;

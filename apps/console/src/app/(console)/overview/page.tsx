@@ -21,7 +21,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const hours = WINDOWS.find((w) => w.hours === asked)?.hours ?? 24;
   const o = await overview(db(), { hours });
   const hourly = o.hourly.map((h) => ({
-    label: hours > 24 ? hourLabel(h.hour) : clock(h.hour),
+    // With the day, always: a 24-hour window starts and ends at the same clock time.
+    label: hourLabel(h.hour),
     turns: h.turns,
     escalationRate: h.escalationRate,
     lowConfidenceRate: h.lowConfidenceRate,
@@ -60,7 +61,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               <li key={a.id} className="alert">
                 <strong>Drift on {a.version}</strong> in {utc(a.window.start)} – {clock(a.window.end)} (
                 {a.window.n} turns): {breachesText(a.breaches, 'thresholds crossed')}.{' '}
-                <Link href="/datasets">Retrain from the datasets page</Link> once the new traffic is labeled.
+                <Link href={`/drift?window=${a.id}`}>Open this window in Drift</Link>: what moved, and a
+                retrain from the alert.
               </li>
             ))}
           </ul>
