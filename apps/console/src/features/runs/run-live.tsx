@@ -64,8 +64,8 @@ export function RunLive({ initial }: { initial: TRunState }) {
           <dt>Started by</dt>
           <dd>
             {run.trigger.toLowerCase()}
-            {run.requestedBy ? ` (${run.requestedBy})` : ''}; mode {run.mode.toLowerCase()}, preset{' '}
-            {run.preset ?? '—'}
+            {run.requestedBy ? ` (${run.requestedBy})` : ''}; promotion {run.mode.toLowerCase()}, training
+            size {run.preset ?? '—'}
           </dd>
           <dt>Snapshot</dt>
           <dd data-testid="run-snapshot">{snapshotSummary(run, steps)}</dd>

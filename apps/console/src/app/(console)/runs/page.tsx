@@ -34,7 +34,7 @@ export default async function RunsPage() {
               <th scope="col">Run</th>
               <th scope="col">Status</th>
               <th scope="col">Started by</th>
-              <th scope="col">Mode · preset</th>
+              <th scope="col">Promotion · training size</th>
               <th scope="col">Gate</th>
               <th scope="col">Candidate</th>
               <th scope="col">Created · finished</th>
