@@ -1,6 +1,7 @@
 import {
   createTestDatabase,
   createTestRedis,
+  rejectionOf,
   type TestDatabase,
   type TestRedis,
   tcpRelay,
@@ -72,20 +73,12 @@ async function deadLetter(jobId: string): Promise<string> {
   return String(letter.id);
 }
 
-const fails = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('it answered');
-    },
-    (e: Error & { code?: string }) => e,
-  );
-
 describe('replaying a dead letter while Redis is silent', () => {
   it('says within the deadline that nothing was replayed, records nothing, and works once Redis answers', async () => {
     const id = await deadLetter('order-1');
     relay.silence();
     const started = Date.now();
-    const error = await fails(
+    const error = await rejectionOf(
       replayDeadLetterFromConsole(db.prisma, eli, consoleDeps(), id, { timeoutMs: TIMEOUT_MS }),
     );
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 2_000);
@@ -108,7 +101,7 @@ describe('replaying a dead letter while Redis is silent', () => {
 
   it('records a replay sent without an answer, keeps the letter and warns that replaying again may run it twice', async () => {
     const id = await deadLetter('order-2');
-    const error = await fails(
+    const error = await rejectionOf(
       replayDeadLetterFromConsole(db.prisma, eli, consoleDeps(), id, {
         timeoutMs: TIMEOUT_MS,
         beforeSend: async () => relay.silence(),

@@ -1,6 +1,7 @@
 import {
   createTestDatabase,
   createTestRedis,
+  rejectionOf,
   type TestDatabase,
   type TestRedis,
   tcpRelay,
@@ -69,13 +70,6 @@ function consoleClient(url = relay.url()): TRetrainClient {
 }
 
 const port = () => new URL(relay.url()).port;
-const fails = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('it answered');
-    },
-    (e: Error & { code?: string }) => e,
-  );
 const ageRun = (id: string) =>
   db.prisma.trainingRun.update({ where: { id }, data: { createdAt: new Date(Date.now() - 3_600_000) } });
 
@@ -88,7 +82,7 @@ describe('the retrain client when Redis does not answer', () => {
 
     // Silent from the start: the connection never became ready, so nothing of the flow was sent.
     const sentAt = Date.now();
-    const error = await fails(client.request({ trigger: 'MANUAL' }));
+    const error = await rejectionOf(client.request({ trigger: 'MANUAL' }));
     const tookMs = Date.now() - sentAt;
     const run = await db.prisma.trainingRun.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
     expect(error).toMatchObject({ code: 'UNAVAILABLE' });
@@ -101,7 +95,7 @@ describe('the retrain client when Redis does not answer', () => {
     // A queued run a minute old, whose steps cannot be looked for: it is not replaced.
     await db.prisma.trainingRun.update({ where: { id: run.id }, data: { status: 'QUEUED' } });
     await ageRun(run.id);
-    const unsure = await fails(client.request({ trigger: 'MANUAL' }));
+    const unsure = await rejectionOf(client.request({ trigger: 'MANUAL' }));
     expect(unsure).toMatchObject({ code: 'UNAVAILABLE' });
     expect(unsure.message).toBe(
       `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: run ${run.id} is queued, and whether its steps are still queued could not be checked: no second run was started, try again`,
@@ -119,7 +113,7 @@ describe('the retrain client when Redis does not answer', () => {
 
     // Silent once the connection was ready: the flow may have been sent, so its run stays queued.
     relay.silence();
-    const left = await fails(client.request({ trigger: 'MANUAL' }));
+    const left = await rejectionOf(client.request({ trigger: 'MANUAL' }));
     const stuck = await db.prisma.trainingRun.findFirstOrThrow({ where: { status: 'QUEUED' } });
     expect(left.message).toBe(
       `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: run ${stuck.id} stays queued — it starts if the queue took it; if not, a request after a minute replaces it`,
@@ -144,7 +138,7 @@ describe('the retrain client when Redis does not answer', () => {
     const client = consoleClient();
     const { runId } = await client.request({ trigger: 'MANUAL' });
     relay.silence();
-    const refused = await fails(cancelRun(db.prisma, eli, client, { runId, reason: 'wrong preset' }));
+    const refused = await rejectionOf(cancelRun(db.prisma, eli, client, { runId, reason: 'wrong preset' }));
     expect(refused).toMatchObject({ code: 'UNAVAILABLE' });
     expect(refused.message).toBe(
       `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: run ${runId}'s steps that had not started may still be queued; the run is not cancelled (nothing was recorded): try again`,

@@ -3,6 +3,7 @@
 export { type TTestEnv, testEnv } from './env.ts';
 export { bareModelVersion } from './model-version.ts';
 export { raceBehindLock } from './race-behind-lock.ts';
+export { rejectionOf } from './rejection.ts';
 export { needsSharedData, SHARED_DATA_DIR, sharedDataset } from './shared-data.ts';
 export { silentServer } from './silent-server.ts';
 export { tcpRelay } from './tcp-relay.ts';

@@ -1,9 +1,9 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTRPC } from '@/components/trpc';
-import { suggestPassword } from './suggest-password';
+import { PasswordInput, SuggestPassword } from './password-input';
 
 type TRole = 'REVIEWER' | 'ENGINEER' | 'ADMIN';
 
@@ -18,6 +18,7 @@ export function AddUser() {
   const [name, setName] = useState('');
   const [role, setRole] = useState<TRole>('REVIEWER');
   const [password, setPassword] = useState('');
+  const passwordId = useId();
   const add = useMutation(
     trpc.admin.addUser.mutationOptions({
       onSuccess: () => {
@@ -54,22 +55,16 @@ export function AddUser() {
             <option value="ADMIN">admin</option>
           </select>
         </label>
-        <label className="grow">
+        <label className="grow" htmlFor={passwordId}>
           First password
-          <input
+          <PasswordInput
+            id={passwordId}
             placeholder="12 characters or more"
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-            minLength={12}
-            maxLength={128}
-            autoComplete="off"
-            spellCheck={false}
+            onChange={setPassword}
           />
         </label>
-        <button type="button" className="secondary" onClick={() => setPassword(suggestPassword())}>
-          Suggest
-        </button>
+        <SuggestPassword onSuggest={setPassword} />
         <button type="submit" disabled={add.isPending}>
           {add.isPending ? 'Adding…' : 'Add user'}
         </button>

@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useTRPC } from '@/components/trpc';
-import { suggestPassword } from './suggest-password';
+import { PasswordInput, SuggestPassword } from './password-input';
 
 const SELF_REASON = 'you cannot disable your own account';
 
@@ -84,21 +84,14 @@ export function UserActions({
             password.mutate({ userId: user.id, password: newPassword });
           }}
         >
-          <input
+          <PasswordInput
             aria-label={`New password for ${user.email}`}
             value={newPassword}
-            onChange={(e) => setNewPassword(e.target.value)}
-            required
-            minLength={12}
-            maxLength={128}
-            autoComplete="off"
-            spellCheck={false}
-            // biome-ignore lint/a11y/noAutofocus: opened by the admin's own click, to type at once.
+            onChange={setNewPassword}
+            // Opened by the admin's own click, to type at once.
             autoFocus
           />
-          <button type="button" className="secondary" onClick={() => setNewPassword(suggestPassword())}>
-            Suggest
-          </button>
+          <SuggestPassword onSuggest={setNewPassword} />
           <button type="submit" disabled={password.isPending}>
             {password.isPending ? 'Saving…' : 'Save password'}
           </button>
