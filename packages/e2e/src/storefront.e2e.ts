@@ -99,9 +99,14 @@ describe('the demo shop and its chat widget', () => {
     const before = await stack.shop.db.prisma.reviewItem.count({ where: { reason: 'NEGATIVE_FEEDBACK' } });
     await ask('thank you!');
     await widget().getByRole('button', { name: 'No, it was not helpful' }).click();
-    await widget().getByText('Thank you for your feedback').waitFor();
-    const feedback = await stack.shop.db.prisma.feedback.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
-    expect(feedback.thumbs).toBe(false);
+    await expect
+      .poll(
+        async () =>
+          (await stack.shop.db.prisma.feedback.findFirst({ orderBy: { createdAt: 'desc' } }))?.thumbs ?? null,
+      )
+      .toBe(false);
+    // No thanks between the two questions: they come once the customer is done.
+    expect(await widget().getByText('Thank you for your feedback').count()).toBe(0);
     await expect
       .poll(() => stack.shop.db.prisma.reviewItem.count({ where: { reason: 'NEGATIVE_FEEDBACK' } }))
       .toBe(before + 1);
@@ -118,6 +123,7 @@ describe('the demo shop and its chat widget', () => {
           (await stack.shop.db.prisma.feedback.findFirst({ where: { rating: { not: null } } }))?.rating,
       )
       .toBe(2);
+    await widget().getByText('Thank you for your feedback').waitFor();
     await expect
       .poll(() =>
         widget()

@@ -103,16 +103,21 @@ export function createWidget(o: TWidgetOptions) {
     }
   }
 
-  /** Thumbs first, then an optional 1–5 satisfaction score (CSAT); each is sent as it is given. */
+  /**
+   * Thumbs first, then an optional 1–5 satisfaction score (CSAT); each is sent as it is given. The thanks come
+   * once the customer is done (scored or skipped), not between the two questions.
+   */
   async function rate(f: { thumbs: 'up' | 'down' } | { rating: number } | null) {
     if (!state.sessionToken) return;
     const step = state.rating;
+    const thank = () => state.messages.push({ from: 'system', text: 'Thank you for your feedback.' });
     state.rating = step === 'asked' ? 'csat' : 'given';
+    if (f === null && step === 'csat') thank();
     render();
     if (f === null) return;
     try {
       await client.feedback({ sessionId: state.sessionId, sessionToken: state.sessionToken, ...f });
-      if (step === 'asked') state.messages.push({ from: 'system', text: 'Thank you for your feedback.' });
+      if (step === 'csat') thank();
     } catch {
       state.rating = step;
     }
