@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.ts';
+import { cliEnv } from '../env.ts';
 import { connectDatabase } from '../services.ts';
 
 /** What a flag is called where a person gave it, for the errors about it. */
@@ -46,9 +47,7 @@ export function register(program: Command): void {
         json?: boolean;
       }) => {
         // Never an argument: a command line is visible to every process on the machine, and kept in shell history.
-        const password = flags.passwordStdin
-          ? await firstLine(process.stdin)
-          : process.env.ACSA_USER_PASSWORD;
+        const password = flags.passwordStdin ? await firstLine(process.stdin) : cliEnv().ACSA_USER_PASSWORD;
         if (!password)
           throw new CliError(
             'give the password on stdin (--password-stdin) or in ACSA_USER_PASSWORD, never as an argument',
