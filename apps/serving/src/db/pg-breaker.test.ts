@@ -1,5 +1,11 @@
 import { AppError } from '@acsa/core/errors';
-import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import {
+  createTestDatabase,
+  rejectionOf,
+  type TestDatabase,
+  tcpRelay,
+  testServiceUrls,
+} from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardPool } from './pg-breaker.ts';
 import { createPool } from './pool.ts';
@@ -37,5 +43,51 @@ describe('the PostgreSQL breaker on a database that answers', () => {
     expect(guard.state).toBe('closed');
     expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     await pool.end();
+  });
+});
+
+describe('the PostgreSQL breaker when PostgreSQL goes silent and comes back', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase(testServiceUrls().databaseUrl);
+  });
+  afterAll(() => db?.drop());
+
+  it('a statement sent before the outage and timing out after recovery does not refuse turns again', async () => {
+    const relay = await tcpRelay(db.url);
+    const answerMs = 1_500;
+    const pool = createPool(relay.url(), 4, () => {}, { connectMs: 500, statementMs: 1_000, answerMs });
+    const states: string[] = [];
+    const guard = guardPool(pool, { halfOpenAfterMs: 200, onStateChange: (s) => states.push(s) });
+    // Two connections open, so both statements below are sent on connections that went silent.
+    await Promise.all([pool.query('SELECT pg_sleep(0.05)'), pool.query('SELECT pg_sleep(0.05)')]);
+    relay.silence();
+    const first = rejectionOf(pool.query('SELECT 1'));
+    await new Promise((r) => setTimeout(r, 700));
+    const second = rejectionOf(pool.query('SELECT 1'));
+    // The first gets no answer: the breaker opens at once.
+    expect((await first).message).toBe('the shop database is unavailable; try again shortly');
+    expect(guard.state).toBe('open');
+    // PostgreSQL is heard again on new connections (the silent ones stay silent, as after a failover).
+    relay.hear({ cut: false });
+    await new Promise((r) => setTimeout(r, 250));
+    let settled = false;
+    void second.then(() => {
+      settled = true;
+    });
+    // A statement while open starts the probe, which finds PostgreSQL back and closes the circuit.
+    await pool.query('SELECT 1').catch(() => undefined);
+    await expect.poll(() => guard.state, { timeout: 2_000, interval: 20 }).toBe('closed');
+    expect(settled).toBe(false);
+    // The second statement's answer never comes: its caller gets a 503 ...
+    const late = await second;
+    expect(late).toBeInstanceOf(AppError);
+    expect((late as AppError).code).toBe('UNAVAILABLE');
+    // ... and the breaker, closed since, stays closed: the next turn's statement runs.
+    expect(guard.state).toBe('closed');
+    expect(states).toEqual(['open', 'half-open', 'closed']);
+    expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await pool.end();
+    await relay.close();
   });
 });

@@ -50,6 +50,13 @@ export function isPoolBusy(e: unknown): boolean {
 class ProbeWithoutConnection extends Error {}
 
 /**
+ * A statement's failure that arrived after the circuit opened or closed since the statement was sent: it
+ * tells of the server as it was then. Not an error cockatiel handles, so the breaker neither counts it nor
+ * takes it for a success; the caller still gets its 503.
+ */
+class FailedBeforeLastChange extends Error {}
+
+/**
  * The server did not answer at all within db/pool.ts's limits: a connection that got no reply, a statement
  * whose answer never came (or a probe that could not even ask). A refused or cut connection fails in
  * microseconds and may be a blip, so the breaker waits for several in a row; silence costs each turn seconds,
@@ -136,8 +143,19 @@ export function guardPool(pool: pg.Pool, options: TPgBreakerOptions = {}) {
   });
   counter.policy = breaker;
   let openedAt = 0;
+  /**
+   * Counts the circuit's opens and closes. A statement sent before the last of them, answered by a failure
+   * after it, is not counted: a silent server's statements time out `answerMs` after they were sent, and the
+   * last of them, sent just before the breaker opened, came after the probe had found PostgreSQL back and
+   * opened the circuit again, at once (silence), for another `halfOpenAfterMs` of 503s.
+   */
+  let changes = 0;
   breaker.onBreak(() => {
     openedAt = Date.now();
+    changes++;
+  });
+  breaker.onReset(() => {
+    changes++;
   });
   breaker.onStateChange((s) => options.onStateChange?.(STATE_NAMES[s]));
 
@@ -183,9 +201,15 @@ export function guardPool(pool: pg.Pool, options: TPgBreakerOptions = {}) {
   });
   const guarded = async (args: unknown[]) => {
     if (!admits()) throw refuse();
+    const sentAt = changes;
     try {
-      return await breaker.execute(() => query(...args));
+      return await breaker.execute(() =>
+        query(...args).catch((e: unknown) => {
+          throw sentAt !== changes && isPgUnavailable(e) ? new FailedBeforeLastChange('', { cause: e }) : e;
+        }),
+      );
     } catch (e) {
+      if (e instanceof FailedBeforeLastChange) throw refuse(e.cause);
       if (e instanceof BrokenCircuitError) throw refuse(e);
       if (isPgUnavailable(e)) throw refuse(e);
       if (isPoolBusy(e)) throw busy(e);
