@@ -179,7 +179,16 @@ describe('sign-in and roles', () => {
       },
     });
     await page.goto(url('/audit'));
-    expect(await page.getByRole('cell', { name: 'auth.sign-in' }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole('cell', { name: 'auth.sign-in', exact: true }).count()).toBeGreaterThan(0);
+    // Password checks (one per sign-in try) are left out until asked for, and the choice is kept.
+    const checks = page.getByRole('cell', { name: 'auth.sign-in-attempt' });
+    expect(await checks.count()).toBe(0);
+    await page.getByLabel('Password checks').check();
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL((u) => u.searchParams.get('checks') === '1');
+    expect(await checks.count()).toBeGreaterThan(0);
+    expect(await page.getByLabel('Password checks').isChecked()).toBe(true);
+    await page.goto(url('/audit'));
     // The alias is named whole, not by the end of its name.
     const alias = page.locator('tbody tr').filter({ hasText: 'model.alias.promote' }).first();
     expect(await alias.locator('td:nth-child(4)').textContent()).toBe('model alias production');

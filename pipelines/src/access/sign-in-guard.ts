@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient, sqlStateOf, type TransactionClient } from '@acsa/db';
+import { SIGN_IN_ATTEMPT } from './audit-actions.ts';
 import { signIn, signInAddress, type TAuth, type TSessionUser } from './auth.ts';
 
 /**
@@ -49,7 +50,7 @@ export function clientAddress(headers: Headers, proxyHops = 1): string | null {
   return entries[entries.length - Math.max(1, proxyHops)] ?? entries[0] ?? null;
 }
 
-const ATTEMPT = 'auth.sign-in-attempt';
+const ATTEMPT = SIGN_IN_ATTEMPT;
 /**
  * An admin cleared a user's failed sign-ins: the attempts before it no longer count against that user, and
  * `data.before.failedFrom` lists the addresses whose hold no longer applies to them.

@@ -11,7 +11,7 @@ export const metadata = { title: 'Audit log · ACSA console' };
 /** Entries per page: enough to scan a busy hour, few enough that the page stays short. */
 const PAGE = 50;
 
-type TFilter = { actor?: string; action?: string; target?: string; before?: string };
+type TFilter = { actor?: string; action?: string; target?: string; checks?: string; before?: string };
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<TFilter> }) {
   await requireRole('ADMIN');
@@ -23,6 +23,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       actor: filter.actor,
       action: filter.action,
       targetType: filter.target,
+      passwordChecks: filter.checks === '1',
       beforeId: filter.before,
     }),
     auditVocabulary(db()),
@@ -30,14 +31,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const rows = fetched.slice(0, PAGE);
   const last = rows.at(-1);
   const older = fetched.length > PAGE && last ? pageHref(filter, last.id) : null;
-  const filtered = Boolean(filter.actor || filter.action || filter.target);
+  const filtered = Boolean(filter.actor || filter.action || filter.target || filter.checks);
   return (
     <>
       <h1>Audit log</h1>
       <p className="lede">
-        Every change made in the console: who, what, when, and the record before and after.
+        Every change made in the console: who, what, when, and the record before and after. Password checks
+        (every sign-in try, kept for the sign-in limits) are left out unless you ask for them.
       </p>
-      <form method="get" action="/audit" className="row actions filters" aria-label="Filter the audit log">
+      <form
+        method="get"
+        action="/audit"
+        className={`row actions filters ${styles.filter}`}
+        aria-label="Filter the audit log"
+      >
         <label>
           Who (part of the name)
           <input name="actor" defaultValue={filter.actor ?? ''} placeholder="engineer@" />
@@ -61,6 +68,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </option>
             ))}
           </select>
+        </label>
+        <label className="inline">
+          <input type="checkbox" name="checks" value="1" defaultChecked={filter.checks === '1'} />
+          Password checks
         </label>
         <button type="submit">Filter</button>
         {filtered ? <a href="/audit">Clear</a> : null}
@@ -89,7 +100,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 /** The same filter, from another page: the cursor is the last id shown (none: the newest page). */
 function pageHref(filter: TFilter, before: string | null): string {
   const q = new URLSearchParams();
-  for (const k of ['actor', 'action', 'target'] as const) {
+  for (const k of ['actor', 'action', 'target', 'checks'] as const) {
     const v = filter[k];
     if (v) q.set(k, v);
   }
