@@ -126,6 +126,12 @@ describe('experiments', () => {
     const control = await version('intent-exp-e2e-control');
     const treatment = await version('intent-exp-e2e-treatment');
     const startedAt = new Date(Date.now() - 2 * 3_600_000);
+    // As an experiment starts: production serves the control.
+    await prisma.modelAlias.upsert({
+      where: { name: 'production' },
+      create: { name: 'production', modelVersionId: control.id },
+      update: { modelVersionId: control.id },
+    });
     await prisma.experiment.create({
       data: {
         name: 'exp-e2e',
@@ -168,6 +174,12 @@ describe('experiments', () => {
     expect(await section.getByTestId('interval-chart-accuracy on reviewed turns').textContent()).toContain(
       'No reviewed turns yet: accuracy appears once reviewers label turns of this experiment.',
     );
+    // One at a time: in place of the form, what to do first.
+    const form = eli.getByRole('region', { name: 'New experiment' });
+    expect(await form.textContent()).toContain(
+      'exp-e2e is running: stop or conclude it first (one at a time).',
+    );
+    expect(await eli.getByRole('button', { name: 'Start experiment' }).count()).toBe(0);
     await checkPage(eli, 'experiments');
 
     await section.getByLabel('Why').fill('half the escalations, sequential p < 0.05');

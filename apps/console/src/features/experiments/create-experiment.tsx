@@ -58,6 +58,14 @@ export function CreateExperiment(props: {
   const errorField = create.error?.data?.field;
   const fieldOfError = isField(errorField) ? errorField : null;
   const message = create.error ? errorText(create.error) : null;
+  // One at a time: while one runs, the form would only be a disabled button's worth of fields.
+  if (props.running)
+    return (
+      <section className="card" aria-label="New experiment">
+        <h2>New experiment</h2>
+        <p className="muted">{props.running} is running: stop or conclude it first (one at a time).</p>
+      </section>
+    );
   if (!props.production)
     return (
       <p className="muted">Nothing is in production yet: promote a version before testing against it.</p>
@@ -82,7 +90,6 @@ export function CreateExperiment(props: {
         Control is production ({props.production}). Guardrails are always on: a challenger significantly worse
         on escalation rate or on feedback (fewer positive, more negative) is rolled back, whatever the primary
         metric says.
-        {props.running ? ` ${props.running} is running: stop or conclude it first (one at a time).` : null}
       </p>
       {/* Tops aligned: a field's error or hint below it must not lift its input above its neighbours'. */}
       <div className="row actions top">
@@ -141,7 +148,7 @@ export function CreateExperiment(props: {
           <input type="checkbox" checked={autoPromote} onChange={(e) => setAutoPromote(e.target.checked)} />{' '}
           Promote automatically when it wins
         </label>
-        <button type="submit" disabled={create.isPending || !challenger || !!props.running}>
+        <button type="submit" disabled={create.isPending || !challenger}>
           Start experiment
         </button>
       </div>
