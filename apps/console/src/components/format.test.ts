@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clock, hourLabel, mb, pct, pp, utc } from './format';
+import { clock, hourLabel, mb, niceTicks, pct, pctTick, pp, utc } from './format';
 
 describe('console formats', () => {
   const at = new Date('2026-12-06T14:05:09.123Z');
@@ -34,5 +34,22 @@ describe('console formats', () => {
     expect(mb(999)).toBe('999 B');
     expect(mb(12_345)).toBe('12.3 kB');
     expect(mb(4_500_000)).toBe('4.5 MB');
+  });
+});
+
+describe('chart axes', () => {
+  it('run from 0 past the highest value in round steps', () => {
+    expect(niceTicks(4.7)).toEqual([0, 2, 4, 6]);
+    expect(niceTicks(0.34)).toEqual([0, 0.1, 0.2, 0.3, 0.4]);
+    expect(niceTicks(0.28)).toEqual([0, 0.1, 0.2, 0.3]);
+    expect(niceTicks(0.15)).toEqual([0, 0.05, 0.1, 0.15]);
+    expect(niceTicks(0.62, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8]);
+    expect(niceTicks(0.95, 1)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(niceTicks(1.7, 1)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(niceTicks(12)).toEqual([0, 5, 10, 15]);
+    // Nothing to show yet: still an axis.
+    expect(niceTicks(0)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(niceTicks(0.09, 1).map(pctTick)).toEqual(['0 %', '2.5 %', '5 %', '7.5 %', '10 %']);
+    expect(niceTicks(0.34, 1).map(pctTick)).toEqual(['0 %', '10 %', '20 %', '30 %', '40 %']);
   });
 });

@@ -54,3 +54,22 @@ export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n ==
  * are the time it was made, shared by every record made around then; the last are random.
  */
 export const shortId = (id: string) => id.slice(-8);
+
+/**
+ * An axis from 0 to at least `max` in 3–5 round steps (1, 2, 2.5 or 5 times a power of ten): recharts spread
+ * its ticks over whatever top it was given, so a chart of PSI up to 4.7 read "0, 2, 4.7" and a share up to
+ * 34 % "9 %, 17 %, 26 %". `cap` bounds the top (1 for a share or a KS D).
+ */
+export function niceTicks(max: number, cap = Number.POSITIVE_INFINITY): number[] {
+  const top = Math.min(cap, max > 0 && Number.isFinite(max) ? max : 1);
+  const rough = top / 4;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * power >= rough) ?? 10) * power;
+  const count = Math.ceil(top / step - 1e-9);
+  // Sums of a float step drift (0.30000000000000004): each tick is rounded to the step's own digits.
+  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  return Array.from({ length: count + 1 }, (_, i) => Number((i * step).toFixed(digits)));
+}
+
+/** A share on an axis: whole percents as "20 %", a 2.5 % step's as "7.5 %". */
+export const pctTick = (x: number) => pct(x, Math.abs(x * 100 - Math.round(x * 100)) < 1e-6 ? 0 : 1);

@@ -1,5 +1,6 @@
 'use client';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { niceTicks } from '@/components/format';
 
 export type TDriftPoint = {
   label: string;
@@ -60,10 +61,16 @@ function ThresholdChart<T extends { label: string }>(props: {
   caption: string;
   points: T[];
   lines: { key: keyof T & string; limit: keyof T & string; name: TName }[];
-  top: (max: number) => number;
+  /** The highest the axis may go (1 for KS D). */
+  cap?: number;
   tick: (v: number) => string;
 }) {
   const groups = thresholdGroups(props.points, props.lines);
+  // Every figure and threshold drawn, so a threshold above the figures stays in view.
+  const values = props.points.flatMap((p) =>
+    props.lines.flatMap((l) => [p[l.key], p[l.limit]] as unknown[]).filter((v) => typeof v === 'number'),
+  );
+  const ticks = niceTicks(Math.max(0, ...(values as number[])), props.cap);
   const newest = props.points.at(-1);
   const applied = newest
     ? props.lines
@@ -87,9 +94,16 @@ function ThresholdChart<T extends { label: string }>(props: {
       >
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="label" tick={AXIS} interval="preserveStartEnd" />
-        <YAxis tick={AXIS} width={44} domain={[0, props.top]} tickFormatter={props.tick} />
+        <YAxis
+          tick={AXIS}
+          width={44}
+          domain={[0, ticks.at(-1) ?? 1]}
+          ticks={ticks}
+          tickFormatter={props.tick}
+        />
         <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : '—')} />
-        <Legend />
+        {/* Each entry drawn as its line is, dashes and all: round markers made every series look alike. */}
+        <Legend iconType="plainline" iconSize={22} />
         {props.lines.map((l) => (
           <Line
             key={l.key}
@@ -131,8 +145,6 @@ export function DriftChart({ points }: { points: TDriftPoint[] }) {
         { key: 'confidencePsi', limit: 'confidencePsiLimit', name: 'confidence' },
         { key: 'lengthPsi', limit: 'lengthPsiLimit', name: 'length' },
       ]}
-      // A rounded top and two-decimal ticks: the raw maximum (e.g. 4.0022…) was drawn as a clipped label.
-      top={(max) => Math.ceil(max * 1.1 * 10) / 10}
       tick={(v) => (v >= 10 ? v.toFixed(0) : decimals(v))}
     />
   );
@@ -165,8 +177,7 @@ export function DriftKsChart({ points }: { points: TKsPoint[] }) {
         { key: 'confidenceKs', limit: 'confidenceKsLimit', name: 'confidence' },
         { key: 'lengthKs', limit: 'lengthKsLimit', name: 'length' },
       ]}
-      // D is at most 1; a top in steps of 0.2 falls on a tick (0.7 drew its label over the 0.6 tick's).
-      top={(max) => Math.min(1, Math.ceil(max * 1.2 * 5) / 5)}
+      cap={1}
       tick={decimals}
     />
   );

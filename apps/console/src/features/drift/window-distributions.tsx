@@ -1,13 +1,15 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
-import { pct } from '@/components/format';
+import { niceTicks, pct, pctTick } from '@/components/format';
 
 export type TShareRow = { name: string; reference: number; live: number };
 
 const AXIS = { fontSize: 12, fill: '#57606a' };
 const REFERENCE = '#8c959f';
 const LIVE = '#0550ae';
-const tick = (x: number) => pct(x, 0);
+/** Round share ticks up to the largest bar, reference or live. */
+const shareTicks = (rows: { reference: number; live: number }[]) =>
+  niceTicks(Math.max(0, ...rows.flatMap((r) => [r.reference, r.live])), 1);
 // Reference before live, as the bars are drawn (the default sorts the legend alphabetically).
 const referenceFirst = (item: { value?: unknown }) => (item.value === 'reference' ? 0 : 1);
 
@@ -19,6 +21,7 @@ export function IntentShares({ rows }: { rows: TShareRow[] }) {
   const shown = rows.slice(0, TOP_INTENTS);
   const rest = rows.slice(TOP_INTENTS);
   const sum = (k: 'reference' | 'live') => rest.reduce((s, r) => s + r[k], 0);
+  const ticks = shareTicks(shown);
   return (
     <figure className="card chart" data-testid="intent-shares">
       <figcaption>Intent shares, reference against live</figcaption>
@@ -31,7 +34,13 @@ export function IntentShares({ rows }: { rows: TShareRow[] }) {
         barGap={1}
       >
         <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-        <XAxis type="number" tick={AXIS} tickFormatter={tick} domain={[0, 'auto']} />
+        <XAxis
+          type="number"
+          tick={AXIS}
+          tickFormatter={pctTick}
+          domain={[0, ticks.at(-1) ?? 1]}
+          ticks={ticks}
+        />
         <YAxis type="category" dataKey="name" tick={AXIS} width={190} interval={0} />
         <Tooltip formatter={(v) => (typeof v === 'number' ? pct(v) : '—')} />
         <Legend itemSorter={referenceFirst} />
@@ -61,6 +70,7 @@ export function HistogramShares({
   bins: { bin: string; reference: number; live: number }[];
   testId: string;
 }) {
+  const ticks = shareTicks(bins);
   return (
     <figure className="card chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
@@ -73,7 +83,7 @@ export function HistogramShares({
       >
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="from" tick={AXIS} interval={0} />
-        <YAxis tick={AXIS} width={44} tickFormatter={tick} />
+        <YAxis tick={AXIS} width={44} tickFormatter={pctTick} domain={[0, ticks.at(-1) ?? 1]} ticks={ticks} />
         <Tooltip
           formatter={(v) => (typeof v === 'number' ? pct(v) : '—')}
           labelFormatter={(_l, payload) => (payload[0]?.payload as { bin?: string } | undefined)?.bin ?? ''}

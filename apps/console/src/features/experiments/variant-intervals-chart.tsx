@@ -1,6 +1,6 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, ErrorBar, Tooltip, XAxis, YAxis } from 'recharts';
-import { pct } from '@/components/format';
+import { niceTicks, pct, pctTick } from '@/components/format';
 
 export type TVariantInterval = {
   variant: string;
@@ -10,7 +10,6 @@ export type TVariantInterval = {
 };
 
 const AXIS = { fontSize: 12, fill: '#57606a' };
-const tick = (x: number) => pct(x, 0);
 
 /**
  * One metric's rate per variant with its 95 % interval as error bars: overlapping bars say at a glance that
@@ -34,7 +33,7 @@ export function VariantIntervalsChart({
     bounds: p.interval,
   }));
   // Zoomed to the highest upper bound: on a fixed 0–100 % axis the intervals of a 5 % rate are invisible.
-  const top = Math.min(1, Math.max(0.05, ...points.map((p) => p.interval?.[1] ?? 0)) * 1.15);
+  const ticks = niceTicks(Math.max(0.05, ...points.map((p) => p.interval?.[1] ?? 0)), 1);
   if (!points.some((p) => p.interval))
     return (
       <figure className="card chart" data-testid={`interval-chart-${title}`}>
@@ -53,7 +52,14 @@ export function VariantIntervalsChart({
       >
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="variant" tick={AXIS} />
-        <YAxis tick={AXIS} width={44} domain={[0, top]} tickFormatter={tick} allowDataOverflow />
+        <YAxis
+          tick={AXIS}
+          width={44}
+          domain={[0, ticks.at(-1) ?? 1]}
+          ticks={ticks}
+          tickFormatter={pctTick}
+          allowDataOverflow
+        />
         <Tooltip
           formatter={(_v, _n, item) => {
             const b = (item.payload as { bounds: [number, number] | null }).bounds;
