@@ -131,6 +131,72 @@ describe('sign-in and roles', () => {
     await page.close();
   });
 
+  it("an office address held for others' failures holds a colleague too, until an admin lets her through from there", async () => {
+    const office = '203.0.113.64';
+    const prisma = testPrisma();
+    const user = await prisma.user.create({
+      data: { email: 'desk@example.com', name: 'Desk', role: 'REVIEWER' },
+    });
+    await prisma.account.create({
+      data: {
+        providerId: 'credential',
+        accountId: user.id,
+        userId: user.id,
+        password: await hashPassword('demo-pass'),
+      },
+    });
+    // One machine in the office guessed at thirty accounts (as the sign-in guard records each try).
+    await prisma.auditLog.createMany({
+      data: Array.from({ length: 30 }, (_, i) => ({
+        actorType: 'USER' as const,
+        actor: `sprayed-${i}@example.com`,
+        action: 'auth.sign-in-attempt',
+        targetType: 'User',
+        data: { address: office },
+      })),
+    });
+    await prisma.$disconnect();
+    // Her browser, behind the office's address (the console takes it from the proxy's X-Forwarded-For).
+    const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': office } });
+    const page = await context.newPage();
+    const signIn = async (email: string) => {
+      await page.goto(url('/sign-in'));
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill('demo-pass');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
+    await signIn('desk@example.com');
+    await expect
+      .poll(() => page.locator('form [role=alert]').textContent())
+      .toMatch(/Too many failed sign-ins/);
+
+    const ada = await signedIn(browser, 'admin');
+    await ada.goto(url('/admin'));
+    const held = ada.locator(`li[data-held-address="${office}"]`);
+    expect(await held.textContent()).toMatch(
+      /203\.0\.113\.64: 30 failed sign-ins for 30 emails; everyone signing in from there is held until \d{2}:\d{2} UTC\./,
+    );
+    await held
+      .getByLabel(`Colleague to let through from ${office}`)
+      .selectOption({ label: 'desk@example.com' });
+    await held.getByRole('button', { name: 'Let them sign in from here' }).click();
+    await expect
+      .poll(() => held.getByRole('status').textContent())
+      .toBe(`desk@example.com may sign in from ${office} now.`);
+    await checkPage(ada, 'admin-address-held');
+    await ada.context().close();
+
+    await signIn('desk@example.com');
+    await page.waitForURL((u) => u.pathname !== '/sign-in');
+    // Only her: anyone else from the office is still held.
+    await context.clearCookies();
+    await signIn('reviewer@example.com');
+    await expect
+      .poll(() => page.locator('form [role=alert]').textContent())
+      .toMatch(/Too many failed sign-ins/);
+    await context.close();
+  });
+
   for (const who of ['reviewer', 'engineer', 'admin'] as const) {
     it(`${who} sees only their pages, and a page above their role answers 403`, async () => {
       const page = await signedIn(browser, who);

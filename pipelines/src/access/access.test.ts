@@ -5,7 +5,13 @@ import { clearSignInFailures, listUsers } from '../admin/users.ts';
 import { createAuth, sessionUser, signIn, signOut, type TAuth } from './auth.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { hasRole } from './roles.ts';
-import { clientAddress, SIGN_IN_LIMITS, SIGN_IN_UNLOCK, signInGuarded } from './sign-in-guard.ts';
+import {
+  clientAddress,
+  heldAddresses,
+  SIGN_IN_LIMITS,
+  SIGN_IN_UNLOCK,
+  signInGuarded,
+} from './sign-in-guard.ts';
 
 let db: TestDatabase;
 let auth: TAuth;
@@ -260,6 +266,44 @@ describe('sign-in limits', () => {
     expect(entry.data).toMatchObject({
       before: { failedSignIns: SIGN_IN_LIMITS.perEmailAndAddress, failedFrom: ['203.0.113.60'] },
       after: { failedSignIns: 0 },
+    });
+  }, 20_000);
+
+  it('a colleague held only by an address others filled is seen held and let through from there by an admin', async () => {
+    const admin = await db.prisma.user.findFirstOrThrow({ where: { role: 'ADMIN', disabledAt: null } });
+    const colleague = await reviewer('desk@example.com');
+    await reviewer('desk-neighbour@example.com');
+    await holdAddress('203.0.113.63');
+    // Not one failure of her own: the address holds her all the same, and the admin sees the address.
+    expect(await guard('desk@example.com', 'right-pass', '203.0.113.63')).toMatchObject({
+      reason: 'throttled',
+    });
+    const held = (await heldAddresses(db.prisma)).find((h) => h.address === '203.0.113.63');
+    expect(held).toMatchObject({ failures: SIGN_IN_LIMITS.perAddress, emails: SIGN_IN_LIMITS.perAddress });
+    expect(held?.liftsAt.getTime()).toBeGreaterThan(Date.now() + SIGN_IN_LIMITS.windowMs - 60_000);
+    // Without the address there is nothing to clear; an address not held is refused by name.
+    await expect(clearSignInFailures(db.prisma, admin, { userId: colleague.id })).rejects.toThrow(
+      'desk@example.com has no failed sign-ins to clear',
+    );
+    await expect(
+      clearSignInFailures(db.prisma, admin, { userId: colleague.id, address: '203.0.113.99' }),
+    ).rejects.toThrow('203.0.113.99 is not held: anyone can sign in from there');
+    await clearSignInFailures(db.prisma, admin, { userId: colleague.id, address: '203.0.113.63' });
+    expect(await guard('desk@example.com', 'right-pass', '203.0.113.63')).toMatchObject({
+      ok: true,
+      user: { email: 'desk@example.com' },
+    });
+    // Only her: the address still holds everyone else, and it is still listed as held.
+    expect(await guard('desk-neighbour@example.com', 'right-pass', '203.0.113.63')).toMatchObject({
+      reason: 'throttled',
+    });
+    expect((await heldAddresses(db.prisma)).map((h) => h.address)).toContain('203.0.113.63');
+    const entry = await db.prisma.auditLog.findFirstOrThrow({
+      where: { action: SIGN_IN_UNLOCK, targetId: colleague.id },
+    });
+    expect(entry.data).toMatchObject({
+      before: { failedSignIns: 0, failedFrom: [] },
+      after: { passesHold: ['203.0.113.63'] },
     });
   }, 20_000);
 

@@ -14,6 +14,7 @@ export { hasRole, ROLE_RANK, type TActor } from './roles.ts';
 export {
   clientAddress,
   failedSignIns,
+  heldAddresses,
   SIGN_IN_LIMITS,
   SIGN_IN_UNLOCK,
   signInGuarded,

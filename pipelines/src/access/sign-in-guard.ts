@@ -18,7 +18,9 @@ import { signIn, signInAddress, type TAuth, type TSessionUser } from './auth.ts'
  * their own limits and lets them past the hold of each address those failures came from, for a window; it
  * leaves those failures in the addresses' counts, which hold every other email there. An unlock that took them
  * off would hand whoever is guessing from that address as many fresh guesses at other accounts, and the room it
- * made would be taken at once, leaving the unlocked user held all the same.
+ * made would be taken at once, leaving the unlocked user held all the same. An address can also be held by
+ * other people's failures alone (an office behind one NAT, one of its machines guessing): the admin sees it
+ * (`heldAddresses`) and lets a named colleague past that address's hold the same way (`after.passesHold`).
  */
 export const SIGN_IN_LIMITS = {
   perEmailAndAddress: 5,
@@ -91,6 +93,30 @@ export async function failedSignIns(
   return new Map(rows.map((r) => [r.userId, { failures: r.failures, last: r.last, addresses: r.addresses }]));
 }
 
+/**
+ * The addresses held now for failures of every email from them (the per-address limit): how many, for how
+ * many emails, and when the hold lifts. Everyone signing in from one is held, the admin's colleagues too.
+ */
+export async function heldAddresses(
+  db: PrismaClient | TransactionClient,
+): Promise<{ address: string; failures: number; emails: number; liftsAt: Date }[]> {
+  const since = new Date(Date.now() - SIGN_IN_LIMITS.windowMs);
+  // The hold lifts when the window no longer holds the limit's worth: as the (failures − limit + 1)-th oldest ages out.
+  const rows = await db.$queryRaw<{ address: string; failures: number; emails: number; oldest: Date }[]>`
+    SELECT a.data->>'address' AS address, count(*)::int AS failures, count(DISTINCT a.actor)::int AS emails,
+           (array_agg(a.at ORDER BY a.at))[count(*) - ${SIGN_IN_LIMITS.perAddress} + 1] AS oldest
+    FROM "AuditLog" a
+    WHERE a.action = ${ATTEMPT} AND a.at > ${since} AND a.data->>'address' IS NOT NULL AND ${noSignInAfter(since)}
+    GROUP BY 1 HAVING count(*) >= ${SIGN_IN_LIMITS.perAddress}
+    ORDER BY 2 DESC`;
+  return rows.map((r) => ({
+    address: r.address,
+    failures: r.failures,
+    emails: r.emails,
+    liftsAt: new Date(r.oldest.getTime() + SIGN_IN_LIMITS.windowMs),
+  }));
+}
+
 /** Email + password sign-in under the limits above. Unknown, wrong and disabled are refused alike. */
 export async function signInGuarded(
   auth: TAuth,
@@ -140,7 +166,8 @@ export async function signInGuarded(
                  min(at) FILTER (WHERE address = ${address}) AS "addressOldest",
                  EXISTS (SELECT 1 FROM "AuditLog" u
                    WHERE u.action = ${SIGN_IN_UNLOCK} AND u.at > ${since} AND u."targetId" = ${user?.id ?? null}
-                     AND u.data->'before'->'failedFrom' @> jsonb_build_array(${address}::text)) AS "unlockedHere"
+                     AND (u.data->'before'->'failedFrom' @> jsonb_build_array(${address}::text)
+                       OR u.data->'after'->'passesHold' @> jsonb_build_array(${address}::text))) AS "unlockedHere"
           FROM failed`;
         const lifts = (oldest: Date | null | undefined) =>
           Math.max(1, Math.ceil(((oldest?.getTime() ?? now) + SIGN_IN_LIMITS.windowMs - now) / 1000));

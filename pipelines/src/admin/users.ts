@@ -10,7 +10,7 @@ import {
 import { z } from 'zod';
 import { hashPassword } from '../access/password.ts';
 import type { TActor } from '../access/roles.ts';
-import { failedSignIns, SIGN_IN_UNLOCK } from '../access/sign-in-guard.ts';
+import { failedSignIns, heldAddresses, SIGN_IN_UNLOCK } from '../access/sign-in-guard.ts';
 import { auditActorOf } from '../audit/audit-actor.ts';
 import { audited } from '../audit/audited.ts';
 import { handBackAllHeldBy } from '../escalations/escalation-actions.ts';
@@ -43,23 +43,35 @@ export async function listUsers(prisma: PrismaClient) {
 /**
  * Clears a user's failed sign-ins, so the limits hold them no longer (a colleague who mistyped their way into
  * a 15-minute hold), from the addresses those failures came from too, though those stay held for other emails
- * (access/sign-in-guard.ts says why). The audit entry is what the limits read: attempts before it stop
- * counting against the user, and `failedFrom` names the addresses whose hold they may pass.
+ * (access/sign-in-guard.ts says why). With `address`, one held for other people's failures (an office behind
+ * one NAT), the user passes that address's hold too, for the same window. The audit entry is what the limits
+ * read: attempts before it stop counting against the user, and `failedFrom` and `passesHold` name the
+ * addresses whose hold they may pass.
  */
-export async function clearSignInFailures(prisma: PrismaClient, actor: TActor, input: { userId: string }) {
+export async function clearSignInFailures(
+  prisma: PrismaClient,
+  actor: TActor,
+  input: { userId: string; address?: string | undefined },
+) {
   return audited(prisma, actor, async (tx) => {
     const user = await tx.user.findUnique({ where: { id: input.userId }, select: { email: true } });
     if (!user) throw new AppError('NOT_FOUND', 'no such user');
     const failed = (await failedSignIns(tx, [input.userId])).get(input.userId);
-    if (!failed) throw new AppError('CONFLICT', `${user.email} has no failed sign-ins to clear`);
+    const address = input.address?.trim();
+    if (address && !(await heldAddresses(tx)).some((h) => h.address === address))
+      throw new AppError('CONFLICT', `${address} is not held: anyone can sign in from there`, {
+        field: 'address',
+      });
+    if (!failed && !address) throw new AppError('CONFLICT', `${user.email} has no failed sign-ins to clear`);
+    const failures = failed?.failures ?? 0;
     return {
-      result: { cleared: failed.failures },
+      result: { cleared: failures },
       audit: {
         action: SIGN_IN_UNLOCK,
         targetType: 'User',
         targetId: input.userId,
-        before: { email: user.email, failedSignIns: failed.failures, failedFrom: failed.addresses },
-        after: { email: user.email, failedSignIns: 0 },
+        before: { email: user.email, failedSignIns: failures, failedFrom: failed?.addresses ?? [] },
+        after: { email: user.email, failedSignIns: 0, ...(address ? { passesHold: [address] } : {}) },
       },
     };
   });

@@ -39,6 +39,7 @@ export const adminRouter = {
     .input(z.object({ userId: z.uuid(), password: ZPassword }))
     .mutation(({ ctx, input }) => setUserPassword(ctx.prisma, ctx.user, input)),
   clearSignInFailures: adminProcedure
-    .input(z.object({ userId: z.uuid() }))
+    // With an address held for everyone's failures: the user passes that hold too.
+    .input(z.object({ userId: z.uuid(), address: z.string().trim().min(1).max(100).optional() }))
     .mutation(({ ctx, input }) => clearSignInFailures(ctx.prisma, ctx.user, input)),
 } satisfies TRPCRouterRecord;

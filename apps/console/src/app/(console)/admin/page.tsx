@@ -1,4 +1,4 @@
-import { SIGN_IN_LIMITS } from '@acsa/pipelines/access';
+import { heldAddresses, SIGN_IN_LIMITS } from '@acsa/pipelines/access';
 import { listApiKeys, listUsers, SERVING_KEY_CACHE_SECONDS } from '@acsa/pipelines/admin';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
@@ -6,6 +6,7 @@ import { plural, utc } from '@/components/format';
 import { Moment } from '@/components/moment';
 import { AddUser } from '@/features/admin/add-user';
 import { CreateKey } from '@/features/admin/create-key';
+import { HeldAddresses } from '@/features/admin/held-addresses';
 import { RevokeKey } from '@/features/admin/key-actions';
 import { UserActions } from '@/features/admin/user-actions';
 import { requireRole } from '@/server/auth';
@@ -17,7 +18,7 @@ const SIGN_IN_WINDOW_MIN = SIGN_IN_LIMITS.windowMs / 60_000;
 
 export default async function AdminPage() {
   const me = await requireRole('ADMIN');
-  const [keys, users] = await Promise.all([listApiKeys(db()), listUsers(db())]);
+  const [keys, users, held] = await Promise.all([listApiKeys(db()), listUsers(db()), heldAddresses(db())]);
   return (
     <>
       <h1>Admin</h1>
@@ -92,8 +93,15 @@ export default async function AdminPage() {
           {SIGN_IN_WINDOW_MIN} minutes, and an address after {SIGN_IN_LIMITS.perAddress} whatever the emails.
           Clearing a user's failed sign-ins (counted from every address) lets them sign in again at once: for{' '}
           {SIGN_IN_WINDOW_MIN} minutes they may pass the hold of an address those failures came from, which
-          stays held for every other email.
+          stays held for every other email. An address held for everyone's failures is listed here, and a
+          colleague held there can be let through.
         </p>
+        {held.length ? (
+          <HeldAddresses
+            held={held}
+            users={users.filter((u) => !u.disabledAt).map((u) => ({ id: u.id, email: u.email }))}
+          />
+        ) : null}
         <AddUser />
         <table>
           <thead>
