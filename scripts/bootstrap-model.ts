@@ -1,18 +1,20 @@
-// The first model: when nothing is in production, train one on the bootstrap corpus (dataset "bootstrap",
-// stored by the seed), register it and point `production` at it, so the agent answers from the first
-// start. `npm start` runs this; it does nothing once any model is in production.
+// The first model: when nothing is in production, train one on the bootstrap corpus (dataset "bootstrap":
+// stored by the seed, or here, with the shop's own product names, when no seed ran), register it and point
+// `production` at it, so the agent answers from the first start. `npm start`, compose's `migrate` and the
+// Kubernetes Job `first-model` run it; it does nothing once any model is in production.
 //
 //   DATABASE_URL, REDIS_URL   as for the apps (defaults: the local services)
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { baseEnvShape, parseEnvOrExit } from '@acsa/core/env';
 import { createPrisma } from '@acsa/db';
 import { moveAlias, registerModelVersion } from '@acsa/db/registry';
 import { trainFactory } from '@acsa/ml/train';
 import { announceAliasMove } from '@acsa/pipelines';
-import cliProgress from 'cli-progress';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { stageProgress } from '../packages/cli/src/commands/train.ts';
+import { seedBootstrapCorpus } from '../prisma/seed/corpus.ts';
 
 const env = parseEnvOrExit(
   z.object({ DATABASE_URL: baseEnvShape.DATABASE_URL, REDIS_URL: baseEnvShape.REDIS_URL }),
@@ -40,12 +42,24 @@ try {
   if (current) {
     console.log(`production model: ${current.modelVersion.version}`);
   } else {
+    // A shop that never ran the demo seed: the corpus is generated here, its product questions naming what
+    // the shop sells (the generator's own names when its catalogue is still empty).
+    const products = await prisma.product.findMany({
+      select: { name: true },
+      orderBy: { sku: 'asc' },
+      take: 500,
+    });
+    const stored = await seedBootstrapCorpus(prisma, {
+      seed: 42,
+      productNames: products.length ? products.map((p) => p.name) : undefined,
+    });
+    if (stored) console.log(`bootstrap corpus stored: ${stored.examples} examples`);
     const dataset = await prisma.datasetVersion.findFirst({
       where: { dataset: { name: 'bootstrap' } },
       orderBy: { version: 'desc' },
       include: { examples: { select: { text: true, intent: true, split: true } } },
     });
-    if (!dataset) throw new Error('no bootstrap dataset: run the seed first (npm run db:seed)');
+    if (!dataset) throw new Error('the bootstrap dataset has no version');
     const dir = path.resolve('var', 'bootstrap-model', dataset.id);
     mkdirSync(dir, { recursive: true });
     const data = path.join(dir, 'bootstrap.jsonl');
@@ -56,27 +70,15 @@ try {
         .join('\n'),
     );
     console.log(`training the first model on the bootstrap corpus (${dataset.examples.length} examples)…`);
-    const bars = new cliProgress.MultiBar(
-      { format: '  {stage} [{bar}] {percentage}% {detail}', hideCursor: true, stream: process.stdout },
-      cliProgress.Presets.shades_classic,
-    );
-    const byStage = new Map<string, cliProgress.SingleBar>();
+    const progress = stageProgress(true);
     const started = performance.now();
     const result = await trainFactory({
       files: [data],
       out: path.join(dir, 'bundles'),
       ...SPEC,
-      onProgress: ({ stage, done, total, detail }) => {
-        let bar = byStage.get(stage);
-        if (!bar) {
-          bar = bars.create(total, 0, { stage: stage.padEnd(14), detail: '' });
-          byStage.set(stage, bar);
-        }
-        bar.setTotal(total);
-        bar.update(done, { detail: detail ?? '' });
-      },
+      onProgress: progress.update,
     });
-    bars.stop();
+    progress.stop();
     const int8 = result.bundles.find((b) => b.variant === 'student-int8');
     if (!int8) throw new Error('training produced no student-int8 bundle');
     const onnx = readFileSync(path.join(int8.dir, 'model.onnx'));
@@ -102,6 +104,8 @@ try {
       .then(() => announceAliasMove(redis, 'production', row.id))
       .catch(() => undefined);
     redis.disconnect();
+    // The registry holds the model now; the corpus file and the other bundles (~40 MB) are not needed again.
+    rmSync(dir, { recursive: true, force: true });
     const acc = (int8.manifest.metrics.dev.accuracy * 100).toFixed(1);
     console.log(
       `${version} is in production: dev accuracy ${acc} %, ${(onnx.byteLength / 1e6).toFixed(1)} MB, trained in ${((performance.now() - started) / 1000).toFixed(0)} s`,

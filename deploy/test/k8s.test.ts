@@ -246,6 +246,30 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     }
   });
 
+  it('trains a first model once the schema is in, so a new installation answers', () => {
+    const job = find(objects, 'Job', 'first-model');
+    const pod = job.spec.template.spec;
+    const [migrate] = find(objects, 'Job', 'migrate').spec.template.spec.containers;
+    const [wait] = pod.initContainers;
+    const [train] = pod.containers;
+    expect(wait.command).toEqual(
+      find(objects, 'Deployment', 'serving').spec.template.spec.initContainers[0].command,
+    );
+    expect(train.image).toBe(migrate.image);
+    expect(train.command).toEqual(['node', '--import', 'tsx', 'scripts/bootstrap-model.ts']);
+    const secretKey = (name: string) =>
+      train.env.find((e: TEnv) => e.name === name)?.valueFrom?.secretKeyRef?.key;
+    expect(secretKey('DATABASE_URL')).toBe('MIGRATE_DATABASE_URL');
+    expect(secretKey('REDIS_URL')).toBe('REDIS_URL');
+    // Its corpus and bundles are written under the image's /app/var, on a root that is read-only.
+    expect(train.securityContext.readOnlyRootFilesystem).toBe(true);
+    const work = train.volumeMounts.find((m: { mountPath: string }) => m.mountPath === '/app/var');
+    expect(pod.volumes.find((v: { name: string }) => v.name === work?.name)?.emptyDir).toBeTruthy();
+    // Above the ~750 MB peak RSS of that training (measured: /usr/bin/time -v on bootstrap-model.ts).
+    expect(train.resources.limits.memory).toBe('2Gi');
+    expect(job.spec.ttlSecondsAfterFinished).toBeGreaterThan(0);
+  });
+
   it('takes every secret from a Secret object', () => {
     const pods = [...deployments(objects), ...objects.filter((o) => o.kind === 'Job')].map(
       (o) => o.spec.template.spec,
@@ -316,6 +340,24 @@ it('runs the migrate Job’s and the init containers’ commands as written, aga
     const rolledBack = run(ready);
     expect(rolledBack.status, rolledBack.stdout + rolledBack.stderr).toBe(0);
     expect(rolledBack.stdout).toContain('(and 1 newer)');
+
+    // The first-model Job, as written: a starter model in production on a database no seed ran on, which
+    // serving's readiness needs; run again (the next release's apply), it leaves it be.
+    const [firstModel] = find(objects, 'Job', 'first-model').spec.template.spec.containers;
+    const trained = run(firstModel.command);
+    expect(trained.status, trained.stdout + trained.stderr).toBe(0);
+    expect(trained.stdout).toMatch(/bootstrap corpus stored: \d+ examples/);
+    expect(trained.stdout).toMatch(/intent-bootstrap-\S+ is in production: dev accuracy \d+\.\d %/);
+    const db2 = new pg.Client({ connectionString: url.toString() });
+    await db2.connect();
+    const { rows } = await db2.query(
+      `SELECT v.kind FROM "ModelAlias" a JOIN "ModelVersion" v ON v.id = a."modelVersionId" WHERE a.name = 'production'`,
+    );
+    await db2.end();
+    expect(rows).toEqual([{ kind: 'student-int8' }]);
+    const again = run(firstModel.command);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^production model: intent-bootstrap-/);
   } finally {
     const server = new URL(url);
     server.pathname = '/postgres';
@@ -324,4 +366,4 @@ it('runs the migrate Job’s and the init containers’ commands as written, aga
     await admin.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}"`);
     await admin.end();
   }
-}, 120_000);
+}, 300_000);

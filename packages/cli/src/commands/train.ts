@@ -5,13 +5,37 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
 
-/** One progress bar per stage on stderr (stdout stays clean for --json); a no-op when `enabled` is false. */
-export function stageProgress(enabled: boolean): {
+type TStageProgress = {
   update: (p: { stage: string; done: number; total: number; detail?: string }) => void;
   log: (line: string) => void;
   stop: () => void;
-} {
+};
+
+/**
+ * Off a terminal (a pipe, a CI or a pod's log) a line per stage as it starts, at each fifth of it, and as it
+ * ends: cli-progress draws nothing there, and what it printed at the end lacked its labels ("{stage}").
+ */
+function stageLines(): TStageProgress {
+  const reached = new Map<string, number>();
+  return {
+    update: ({ stage, done, total, detail }) => {
+      const fifth = total > 0 ? Math.floor((done / total) * 5) : 5;
+      if (reached.get(stage) === fifth) return;
+      reached.set(stage, fifth);
+      console.error(`${stage.padEnd(16)} ${fifth * 20}% ${done}/${total}${detail ? ` ${detail}` : ''}`);
+    },
+    log: (line) => console.error(line),
+    stop: () => {},
+  };
+}
+
+/**
+ * One progress bar per stage on stderr (stdout stays clean for --json), lines instead off a terminal; a no-op
+ * when `enabled` is false.
+ */
+export function stageProgress(enabled: boolean): TStageProgress {
   if (!enabled) return { update: () => {}, log: () => {}, stop: () => {} };
+  if (!process.stderr.isTTY) return stageLines();
   const multi = new cliProgress.MultiBar(
     {
       stream: process.stderr,
