@@ -7,7 +7,7 @@ import {
   testServiceUrls,
 } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardPool } from './pg-breaker.ts';
+import { countPoolFailure, guardPool, poolMark } from './pg-breaker.ts';
 import { createPool } from './pool.ts';
 
 describe('the PostgreSQL breaker on a database that answers', () => {
@@ -61,6 +61,8 @@ describe('the PostgreSQL breaker when PostgreSQL goes silent and comes back', ()
     const guard = guardPool(pool, { halfOpenAfterMs: 200, onStateChange: (s) => states.push(s) });
     // Two connections open, so both statements below are sent on connections that went silent.
     await Promise.all([pool.query('SELECT pg_sleep(0.05)'), pool.query('SELECT pg_sleep(0.05)')]);
+    // As the outbox relay's work on a client of its own begins.
+    const relayBegan = poolMark(pool);
     relay.silence();
     const first = rejectionOf(pool.query('SELECT 1'));
     await new Promise((r) => setTimeout(r, 700));
@@ -87,6 +89,13 @@ describe('the PostgreSQL breaker when PostgreSQL goes silent and comes back', ()
     expect(guard.state).toBe('closed');
     expect(states).toEqual(['open', 'half-open', 'closed']);
     expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    // Work on a checked-out client is judged the same way: begun before the outage, its late silence is not
+    // counted; begun now, it opens the breaker.
+    const silence = new Error('Query read timeout');
+    await countPoolFailure(pool, silence, relayBegan);
+    expect(guard.state).toBe('closed');
+    await countPoolFailure(pool, silence, poolMark(pool));
+    expect(guard.state).toBe('open');
     await pool.end();
     await relay.close();
   });

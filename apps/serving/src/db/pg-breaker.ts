@@ -84,7 +84,10 @@ class PgBreaker extends ConsecutiveBreaker {
  * The breaker of each guarded pool, for work on a client checked out of it (the outbox relay), which
  * `pool.query`'s wrapper never sees.
  */
-const guards = new WeakMap<pg.Pool, { admits: () => boolean; failed: (e: unknown) => Promise<void> }>();
+const guards = new WeakMap<
+  pg.Pool,
+  { admits: () => boolean; failed: (e: unknown, mark?: number) => Promise<void>; mark: () => number }
+>();
 
 /**
  * Whether `pool`'s breaker lets work through now (a pool without one always does), for work on a checked-out
@@ -97,12 +100,22 @@ export function poolAdmits(pool: pg.Pool): boolean {
 }
 
 /**
+ * Where `pool`'s breaker stands (it changes as the circuit opens or closes), for work on a checked-out client
+ * to pass to `countPoolFailure` with its failure.
+ */
+export function poolMark(pool: pg.Pool): number {
+  return guards.get(pool)?.mark() ?? 0;
+}
+
+/**
  * Counts a failure of work on a client checked out of `pool` as the breaker counts its statements' (one
  * that says PostgreSQL is away opens it after `failures` in a row, silence at once; any other is ignored),
- * so that with no turns to find the outage the relay still stops dialling it.
+ * so that with no turns to find the outage the relay still stops dialling it. With `mark` (`poolMark` when
+ * the work began), a failure of work begun before the circuit last opened or closed is not counted, as a
+ * statement's is not.
  */
-export function countPoolFailure(pool: pg.Pool, e: unknown): Promise<void> {
-  return guards.get(pool)?.failed(e) ?? Promise.resolve();
+export function countPoolFailure(pool: pg.Pool, e: unknown, mark?: number): Promise<void> {
+  return guards.get(pool)?.failed(e, mark) ?? Promise.resolve();
 }
 
 export type TPgBreakerOptions = {
@@ -193,9 +206,10 @@ export function guardPool(pool: pg.Pool, options: TPgBreakerOptions = {}) {
   };
   guards.set(pool, {
     admits,
+    mark: () => changes,
     // cockatiel records failures only of what it runs. Only while closed: open, the failure would be the probe.
-    failed: async (e) => {
-      if (breaker.state !== CircuitState.Closed) return;
+    failed: async (e, mark) => {
+      if (breaker.state !== CircuitState.Closed || (mark !== undefined && mark !== changes)) return;
       await breaker.execute(() => Promise.reject(e)).catch(() => undefined);
     },
   });

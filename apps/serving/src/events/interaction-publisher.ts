@@ -12,7 +12,7 @@ import {
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { countPoolFailure, poolAdmits } from '../db/pg-breaker.ts';
+import { countPoolFailure, poolAdmits, poolMark } from '../db/pg-breaker.ts';
 
 /** Events wait this long for company: analytics is not in a hurry, and fewer, fuller jobs cost less. */
 const FLUSH_MS = 50;
@@ -135,7 +135,12 @@ export class InteractionPublisher {
     // away the relay holds none of the turns' connections and waits for the next tick.
     const { pool } = this.options;
     if (!poolAdmits(pool)) return 0;
-    const client = await pool.connect().catch((e: unknown) => countPoolFailure(pool, e).then(() => null));
+    // A failure of this tick's work told after the breaker moved (a read timeout ending after the probe found
+    // PostgreSQL back) says nothing of PostgreSQL now: not counted.
+    const mark = poolMark(pool);
+    const client = await pool
+      .connect()
+      .catch((e: unknown) => countPoolFailure(pool, e, mark).then(() => null));
     if (!client) return 0;
     // A checked-out client has no pool listener: a connection cut between its statements (PostgreSQL
     // stopped, failed over) emitted 'error' with no one listening and ended the serving process (found by
@@ -162,7 +167,7 @@ export class InteractionPublisher {
       await client.query('COMMIT');
     } catch (e) {
       // Counted first: on a silent server the ROLLBACK waits out the answer limit too.
-      await countPoolFailure(pool, e);
+      await countPoolFailure(pool, e, mark);
       await client.query('ROLLBACK').catch(() => undefined);
       this.options.logger.warn({ err: (e as Error).message }, 'outbox relay failed; will retry');
       // Never pooled again after a failure: a statement that got no answer in time (pg's query_timeout)
