@@ -175,6 +175,18 @@ describe('acsa data import', () => {
     });
     expect(examples.map((e) => e.intent)).toEqual(['gift_wrap', 'gift_wrap', 'price_match']);
 
+    // Production moves to a model without price_match (a rollback): the stored version still carries it, so
+    // it stays one of the shop's intents, and the same rows import again without --new-intents.
+    await db.prisma.modelAlias.delete({ where: { name: 'production' } });
+    const again = await acsa(
+      'data',
+      'import',
+      await jsonl('wrap-pm.jsonl', [wrap(7, 'price_match')]),
+      '--name',
+      'wrap',
+    );
+    expect(again.code, again.stderr).toBe(0);
+
     const before = await written();
     const typoPath = await jsonl('wrap-3.jsonl', [wrap(5), wrap(6, 'gift_wrp')]);
     const typo = await acsa('data', 'import', typoPath, '--name', 'wrap');
