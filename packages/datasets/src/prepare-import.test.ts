@@ -265,13 +265,37 @@ describe('prepareImport, text encodings', () => {
   const HINT =
     '(save the file as UTF-8; from Latin-1 or Windows-1252, e.g. Excel\'s "CSV": iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8)';
 
-  it('refuses a CSV that is not UTF-8, naming the line and column of the first bad byte', async () => {
+  it('names each CSV line that is not UTF-8 as an invalid row, by line and column, the others still read', async () => {
     const path = join(dir, 'latin1.csv');
-    await writeFile(path, LATIN1);
+    await writeFile(
+      path,
+      Buffer.concat([
+        LATIN1,
+        Buffer.from(
+          '"a quoted\nna\xefve one",track_order\nwhat does it cost,check_payment_methods\n',
+          'latin1',
+        ),
+      ]),
+    );
+    const p = await prepareImport(path);
+    expect(p.errors.map((e) => `${e.at}: ${e.message}`)).toEqual([
+      `${path}:3: not valid UTF-8: byte 0xE9 at column 4 ${HINT}`,
+      // Inside a quoted field's second line: that line is named.
+      `${path}:5: not valid UTF-8: byte 0xEF at column 3 ${HINT}`,
+    ]);
+    expect(p.rows.map((r) => [r.line, r.text])).toEqual([
+      [2, 'where is it'],
+      [6, 'what does it cost'],
+    ]);
+  });
+
+  it('refuses a CSV whose header is not UTF-8: its columns cannot be told', async () => {
+    const path = join(dir, 'latin1-header.csv');
+    await writeFile(path, Buffer.from('t\xe9xt,intent\nwhere is it,track_order\n', 'latin1'));
     const err = await prepareImport(path).catch((e) => e);
     expect(err).toBeInstanceOf(DatasetFileError);
     expect(err.code).toBe('NOT_UTF8');
-    expect(err.message).toBe(`${path}:3: not valid UTF-8: byte 0xE9 at column 4 ${HINT}`);
+    expect(err.message).toBe(`${path}:1: not valid UTF-8: byte 0xE9 at column 2 ${HINT}`);
   });
 
   it('reads the same CSV as UTF-8, with a BOM, or as UTF-16LE with its BOM', async () => {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { describeBadUtf8, firstBadUtf8, type TRawRecord } from '@acsa/ml/data';
+import { badUtf8Lines, describeBadUtf8, type TBadUtf8, type TRawRecord } from '@acsa/ml/data';
 import { parse } from 'csv-parse';
 import { DatasetFileError } from './errors.ts';
 import type { TCsvColumns } from './types.ts';
@@ -22,19 +22,21 @@ const UTF16BE_BOM = [0xfe, 0xff];
 const startsWith = (buf: Uint8Array, bom: number[]) => bom.every((b, i) => buf[i] === b);
 
 /**
- * Refuses a CSV that is not UTF-8 before parsing it: csv-parse decodes leniently, so a Latin-1 `café`
- * would be stored as `caf\uFFFD` with nothing said. A UTF-16LE BOM is what csv-parse does decode (Excel's
+ * The lines of a CSV that are not UTF-8, found before parsing: csv-parse decodes leniently, so a Latin-1
+ * `café` would be stored as `caf\uFFFD` with nothing said. Each is its record's error (a bad header refuses
+ * the file), as a JSONL line's is: the rest of the file is read, every bad line is named in one run, and
+ * `--skip-invalid` keeps the good rows. A stray byte is never a comma, a quote or a newline, so the records
+ * around it are cut where they would be anyway. A UTF-16LE BOM is what csv-parse does decode (Excel's
  * "Unicode text"); a big-endian one it does not, so that is named rather than reported as a stray byte.
  */
-function assertUtf8(buf: Uint8Array, path: string): void {
-  if (startsWith(buf, UTF16LE_BOM)) return;
+function badLines(buf: Uint8Array, path: string): (TBadUtf8 & { start: number; end: number })[] {
+  if (startsWith(buf, UTF16LE_BOM)) return [];
   if (startsWith(buf, UTF16BE_BOM))
     throw new DatasetFileError(
       `${path}:1: UTF-16 big-endian is not supported (save the file as UTF-8)`,
       'NOT_UTF8',
     );
-  const bad = firstBadUtf8(buf);
-  if (bad) throw new DatasetFileError(`${path}:${bad.line}: ${describeBadUtf8(bad)}`, 'NOT_UTF8');
+  return badUtf8Lines(buf);
 }
 
 const newlinesIn = (fields: string[]) => fields.reduce((n, f) => n + (f.split('\n').length - 1), 0);
@@ -49,7 +51,15 @@ export async function* readCsv(
   path: string,
   columns: Required<Pick<TCsvColumns, 'textCol' | 'intentCol'>> & { splitCol?: string },
 ): AsyncGenerator<TRawRecord> {
-  assertUtf8(buf, path);
+  const bad = badLines(buf, path);
+  let nextBad = 0;
+  let recordStart = 0;
+  /** The first bad line starting inside the record that ends at byte `end`, if any. */
+  const badIn = (end: number) => {
+    while (nextBad < bad.length && bad[nextBad]!.end < recordStart) nextBad++;
+    const hit = bad[nextBad];
+    return hit && hit.start < end ? hit : undefined;
+  };
   const lineAt = lineCounter(buf);
   const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
   const chunks = Array.from({ length: Math.ceil(buf.length / CHUNK) }, (_, i) =>
@@ -64,6 +74,10 @@ export async function* readCsv(
       info: { bytes: number };
     }>) {
       const line = lineAt(Math.max(info.bytes - 1, 0)) - newlinesIn(record);
+      const notUtf8 = badIn(info.bytes);
+      recordStart = info.bytes;
+      if (notUtf8 && !header)
+        throw new DatasetFileError(`${path}:${notUtf8.line}: ${describeBadUtf8(notUtf8)}`, 'NOT_UTF8');
       if (!header) {
         header = record.map((h) => h.trim());
         index = {
@@ -80,6 +94,10 @@ export async function* readCsv(
               `${path}:${line}: no column "${name}" for the ${what} (the header has: ${header.join(', ')})`,
               'MISSING_COLUMN',
             );
+        continue;
+      }
+      if (notUtf8) {
+        yield { line: notUtf8.line, bytesEnd: info.bytes, error: describeBadUtf8(notUtf8) };
         continue;
       }
       if (record.every((f) => f.trim() === '')) continue;

@@ -202,16 +202,33 @@ describe('acsa data import', () => {
     expect(await written()).toEqual(before);
   }, 60_000);
 
-  it('refuses a CSV that is not UTF-8, naming the line and column, and writes nothing', async () => {
+  it('names each CSV line that is not UTF-8 and writes nothing; with --skip-invalid imports the good rows', async () => {
     const before = await written();
     const path = join(dir, 'latin1.csv');
-    await writeFile(path, Buffer.from('text,intent\ncaf\xe9 order,place_order\n', 'latin1'));
-    const { code, stderr } = await acsa('data', 'import', path);
-    expect(code).toBe(1);
-    expect(stderr).toBe(
-      `error: ${path}:2: not valid UTF-8: byte 0xE9 at column 4 (save the file as UTF-8; from Latin-1 or ` +
-        `Windows-1252, e.g. Excel's "CSV": iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8)\n`,
+    await writeFile(
+      path,
+      Buffer.from(
+        'text,intent\ncaf\xe9 order,place_order\nwhere is it,track_order\nna\xefve,track_order\n',
+        'latin1',
+      ),
     );
+    const hint =
+      '(save the file as UTF-8; from Latin-1 or Windows-1252, e.g. Excel\'s "CSV": iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8)';
+    const refused = await acsa('data', 'import', path);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${path}:2: not valid UTF-8: byte 0xE9 at column 4 ${hint}`);
+    expect(refused.stderr).toContain(`${path}:4: not valid UTF-8: byte 0xEF at column 3 ${hint}`);
+    expect(refused.stderr).toMatch(/error: 2 invalid rows in .*latin1\.csv; nothing was imported/);
     expect(await written()).toEqual(before);
+
+    const skipped = await acsa('data', 'import', path, '--skip-invalid', '--name', 'latin1', '--json');
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stderr).toContain(`${path}:2: not valid UTF-8: byte 0xE9 at column 4 ${hint} (skipped)`);
+    const summary = JSON.parse(skipped.stdout.trim().split('\n').at(-1)!);
+    expect(summary).toMatchObject({ ok: true, imported: 1 });
+    const examples = await db.prisma.example.findMany({
+      where: { datasetVersionId: summary.datasetVersionId },
+    });
+    expect(examples.map((e) => e.text)).toEqual(['where is it']);
   }, 30_000);
 });

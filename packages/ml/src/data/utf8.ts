@@ -44,18 +44,28 @@ export function badUtf8In(buf: Uint8Array, line: number, start = 0, end = buf.le
   return { line, column: [...before].length + 1, byte: buf[at]! };
 }
 
-/** The first line of a whole buffer that is not UTF-8 (a newline byte is never part of a multi-byte one). */
-export function firstBadUtf8(buf: Uint8Array): TBadUtf8 | undefined {
-  if (isUtf8(buf)) return undefined;
+/**
+ * Every line of a whole buffer that is not UTF-8, in order, each with the bytes it spans (`start` to `end`,
+ * its newline excluded): a newline byte is never part of a multi-byte character, so lines are cut first.
+ */
+export function badUtf8Lines(buf: Uint8Array): (TBadUtf8 & { start: number; end: number })[] {
+  if (isUtf8(buf)) return [];
+  const found: (TBadUtf8 & { start: number; end: number })[] = [];
   let start = 0;
   for (let line = 1; start < buf.length; line++) {
     let end = buf.indexOf(NEWLINE, start);
     if (end === -1) end = buf.length;
     const bad = badUtf8In(buf, line, start, end);
-    if (bad) return bad;
+    if (bad) found.push({ ...bad, start, end });
     start = end + 1;
   }
-  return undefined;
+  return found;
+}
+
+/** The first line of a whole buffer that is not UTF-8. */
+export function firstBadUtf8(buf: Uint8Array): TBadUtf8 | undefined {
+  const [bad] = badUtf8Lines(buf);
+  return bad && { line: bad.line, column: bad.column, byte: bad.byte };
 }
 
 /** The row or file error for bytes that are not UTF-8, with the conversion that most often fixes it. */
