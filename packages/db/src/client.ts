@@ -126,13 +126,22 @@ function clientClass(o: { answerLimited: boolean; watch: SilenceWatch | null }):
       super(config);
       const query = this.query.bind(this) as (...args: unknown[]) => unknown;
       (this as { query: unknown }).query = (...args: unknown[]) => {
-        // The pool's own query (Prisma's statements outside a transaction) passes a callback.
+        // The pool's own query (Prisma's statements outside a transaction) passes a callback. The pool
+        // ends a client whose statement failed, but ending sends a goodbye and waits for the server to
+        // close: a silent one never does, and each such connection stayed open until TCP gave up.
         const callback = args.at(-1);
-        if (typeof callback === 'function' && o.watch) {
-          o.watch.started(this);
+        if (typeof callback === 'function') {
+          o.watch?.started(this);
           args[args.length - 1] = (...answered: unknown[]) => {
             o.watch?.settled(this);
-            return callback(...answered);
+            const result = callback(...answered);
+            if (
+              o.answerLimited &&
+              answered[0] instanceof Error &&
+              answered[0].message === 'Query read timeout'
+            )
+              destroyConnection(this);
+            return result;
           };
         }
         const answer = query(...args);

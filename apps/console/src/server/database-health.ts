@@ -11,14 +11,26 @@ export const DATABASE_CHECK_TIMEOUT_MS = 2000;
 export type TDatabaseHealth = { ok: true } | { ok: false; error: string };
 
 /**
- * The health check's own client, made on the first check: one connection per process, so probing never
- * takes a connection the console's pages need, and a dead database never queues probes behind pages.
+ * The health check's own client, made on the first check and kept: one connection per process, so probing
+ * never takes a connection the console's pages need, and a dead database never queues probes behind pages.
+ * A SELECT 1 a silent server never answers is given up after the timeout and its connection dropped
+ * (`answerTimeoutMs`), so the next probe connects anew. A new client per failed probe, as before, left each
+ * stuck connection open behind it (ending a pool closes only its idle ones): one more every probe of a
+ * silent server, until TCP gave up.
  */
 let client: { url: string; prisma: PrismaClient } | undefined;
 function healthClient(): { url: string; prisma: PrismaClient } {
   if (!client) {
     const url = loadEnv().DATABASE_URL;
-    client = { url, prisma: createPrisma({ url, max: 1, connectTimeoutMs: DATABASE_CHECK_TIMEOUT_MS }) };
+    client = {
+      url,
+      prisma: createPrisma({
+        url,
+        max: 1,
+        connectTimeoutMs: DATABASE_CHECK_TIMEOUT_MS,
+        answerTimeoutMs: DATABASE_CHECK_TIMEOUT_MS,
+      }),
+    };
   }
   return client;
 }
@@ -37,10 +49,6 @@ export async function checkDatabase(): Promise<TDatabaseHealth> {
     await Promise.race([prisma.$queryRaw`SELECT 1`, timeout]);
     return { ok: true };
   } catch (err) {
-    // A fresh client for the next probe: this one's only connection may be stuck on a SELECT 1 a silent
-    // server never answers, and every later probe would queue behind it long after the database is back.
-    if (client?.prisma === prisma) client = undefined;
-    void prisma.$disconnect().catch(() => undefined);
     return { ok: false, error: publicMessage(err, url) };
   } finally {
     clearTimeout(timer);

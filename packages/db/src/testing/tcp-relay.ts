@@ -17,6 +17,8 @@ const DEFAULT_PORTS: Record<string, number> = {
 export async function tcpRelay(serviceUrl: string) {
   const target = new URL(serviceUrl);
   const open = new Set<Socket>();
+  /** The clients' side of each connection open now (`open` holds both sides). */
+  const clients = new Set<Socket>();
   /** Connections that went silent and stay so when the relay is heard again without cutting them. */
   const deaf = new WeakSet<Socket>();
   /** Each client connection's connection to the service. */
@@ -35,8 +37,14 @@ export async function tcpRelay(serviceUrl: string) {
     server = createServer((client) => {
       accepted++;
       track(client);
-      // Silent: the connection is taken and never answered, as by a host that drops packets.
-      if (silent) return;
+      clients.add(client);
+      client.on('close', () => clients.delete(client));
+      // Silent: the connection is taken and never answered, as by a host that drops packets. What it sends
+      // is read and dropped, so its close is seen (a paused socket with unread bytes never emits it).
+      if (silent) {
+        client.resume();
+        return;
+      }
       const upstream = createConnection(
         Number(target.port || DEFAULT_PORTS[target.protocol]),
         target.hostname,
@@ -68,6 +76,8 @@ export async function tcpRelay(serviceUrl: string) {
     },
     /** Connections accepted so far. */
     accepted: () => accepted,
+    /** Clients' connections open now. */
+    open: () => clients.size,
     /** The service goes away: open connections are cut and new ones refused. */
     async cut() {
       const closing = new Promise((r) => server.close(r));

@@ -1,5 +1,5 @@
 import { type AddressInfo, createServer, type Server } from 'node:net';
-import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { createTestDatabase, type TestDatabase, tcpRelay, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // The marker throws outside Next's server build; the module it marks runs here as on the server.
@@ -57,4 +57,25 @@ describe('GET /api/health', () => {
     });
     expect(performance.now() - started).toBeLessThan(5000);
   });
+
+  it('keeps one connection through a database gone silent and back: 503 meanwhile, 200 after', async () => {
+    const relay = await tcpRelay(db.url);
+    vi.stubEnv('DATABASE_URL', relay.url());
+    vi.resetModules();
+    const { GET } = await import('./route.ts');
+    const probe = async () => (await GET()).status;
+    try {
+      expect(await probe()).toBe(200);
+      relay.silence();
+      for (let i = 0; i < 3; i++) expect(await probe()).toBe(503);
+      // Heard again on new connections; the silent ones stay silent unless the client drops them.
+      relay.hear({ cut: false });
+      expect(await probe()).toBe(200);
+      expect(await probe()).toBe(200);
+      // One connection open, not one left behind by every probe of the silent server.
+      await expect.poll(() => relay.open(), { timeout: 3_000 }).toBe(1);
+    } finally {
+      await relay.close();
+    }
+  }, 30_000);
 });
