@@ -7,9 +7,9 @@ import {
   tcpRelay,
   testServiceUrls,
 } from '@acsa/db/testing';
-import { Job, Queue } from 'bullmq';
+import { FlowProducer, Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TActor } from '../access/roles.ts';
 import { QUEUES } from '../queues.ts';
 import { cancelRun } from '../runs/run-actions.ts';
@@ -175,6 +175,38 @@ describe('the retrain client when Redis does not answer', () => {
     } finally {
       await step.close();
     }
+  }, 15_000);
+
+  it('says the connection closed, naming Redis, when it closes while a run is being sent; the next request starts one', async () => {
+    const client = consoleClient();
+    expect((await client.request({ trigger: 'MANUAL' })).started).toBe(true);
+    await db.prisma.trainingRun.updateMany({ where: { status: 'QUEUED' }, data: { status: 'CANCELLED' } });
+    // Redis goes away as the flow is handed to it (a restart, a proxy cutting connections).
+    const add = FlowProducer.prototype.add;
+    const spy = vi.spyOn(FlowProducer.prototype, 'add').mockImplementationOnce(function (
+      this: FlowProducer,
+      ...a
+    ) {
+      const sent = add.apply(this, a);
+      void relay.cut();
+      return sent;
+    });
+    try {
+      const error = await rejectionOf(client.request({ trigger: 'MANUAL' }));
+      const run = await db.prisma.trainingRun.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+      expect(error).toMatchObject({ code: 'UNAVAILABLE' });
+      expect(error.message).toBe(
+        `the connection to the job queue (Redis at 127.0.0.1:${port()}) closed while run ${run.id}'s steps were being sent; it is marked failed (should they have reached the queue, they will not run): try again`,
+      );
+      expect(run).toMatchObject({ status: 'FAILED' });
+      expect(run.error).toBe(
+        `could not be queued: the connection to Redis at 127.0.0.1:${port()} closed before it answered`,
+      );
+    } finally {
+      spy.mockRestore();
+      await relay.restore();
+    }
+    expect(await client.request({ trigger: 'MANUAL' })).toMatchObject({ started: true, status: 'QUEUED' });
   }, 15_000);
 
   it('closes at once on a Redis gone silent', async () => {

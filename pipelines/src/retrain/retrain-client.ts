@@ -6,7 +6,12 @@ import { z } from 'zod';
 import { retrainCancelChannel } from './cancel-signal.ts';
 import { ZRetrainConfig, ZRunTrigger } from './config.ts';
 import { retrainFlow } from './flow.ts';
-import { RetrainNoAnswerError, retrainLink, type TRetrainConnection } from './retrain-link.ts';
+import {
+  RetrainConnectionClosedError,
+  RetrainNoAnswerError,
+  retrainLink,
+  type TRetrainConnection,
+} from './retrain-link.ts';
 import { RETRAIN_STEPS, stepJobId } from './steps.ts';
 
 export const ZRetrainRequest = z.object({
@@ -248,6 +253,13 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
           );
           if (e instanceof RetrainNoAnswerError)
             throw unanswered(e, `run ${run.id} was never sent to it; ${marked}: try again`);
+          // Steps that reached the queue all the same do not run: a run failed before it started is stopped.
+          if (e instanceof RetrainConnectionClosedError)
+            throw new AppError(
+              'UNAVAILABLE',
+              `the connection to the job queue (Redis at ${e.where}) closed while run ${run.id}'s steps were being sent; ${marked} (should they have reached the queue, they will not run): try again`,
+              { cause: e },
+            );
           throw new AppError(
             'UNAVAILABLE',
             `retraining run ${run.id} could not be queued (the job queue refused it or is unreachable); ${marked}: try again`,

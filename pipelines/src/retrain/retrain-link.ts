@@ -24,6 +24,22 @@ export class RetrainNoAnswerError extends NoAnswerError {
   }
 }
 
+/**
+ * The connection, ready when the operation began, closed before its answer came (Redis restarted, a proxy
+ * cut it): what was sent may have been applied. ioredis says only "Connection is closed." or, with
+ * `maxRetriesPerRequest`, "Reached the max retries per request limit", which named neither Redis nor what
+ * happened.
+ */
+export class RetrainConnectionClosedError extends Error {
+  constructor(
+    /** Where Redis was asked (host:port, never the password). */
+    readonly where: string,
+    cause: unknown,
+  ) {
+    super(`the connection to Redis at ${where} closed before it answered`, { cause });
+  }
+}
+
 export type TRetrainConnection = { redis: Redis; flows: FlowProducer; root: Queue };
 
 export type TRetrainLink = {
@@ -90,7 +106,11 @@ export function retrainLink(o: {
         return await withTimeout(op(c), timeoutMs, 'the job queue');
       } catch (e) {
         // Cut short by another operation's deadline on the same connection: as unanswered as that one.
-        if (!(e instanceof NoAnswerError) && !c.dropped) throw e;
+        if (!(e instanceof NoAnswerError) && !c.dropped) {
+          if (!c.everReady || c.redis.status === 'ready') throw e;
+          void drop(c);
+          throw new RetrainConnectionClosedError(redisAddress(c.redis), e);
+        }
         const error = new RetrainNoAnswerError(redisAddress(c.redis), seconds(timeoutMs), c.everReady);
         void drop(c);
         throw error;
