@@ -23,3 +23,10 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what = 'redis'):
     );
   });
 }
+
+/** A wait as people read it: "10 s", "2.5 min", "1.5 h" (one decimal, none when whole). */
+export function forPeople(ms: number): string {
+  if (ms >= 3_600_000) return `${+(ms / 3_600_000).toFixed(1)} h`;
+  if (ms >= 120_000) return `${+(ms / 60_000).toFixed(1)} min`;
+  return `${+(ms / 1000).toFixed(1)} s`;
+}

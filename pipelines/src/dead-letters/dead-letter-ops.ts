@@ -1,4 +1,4 @@
-import { NoAnswerError, withTimeout } from '@acsa/core/deadline';
+import { forPeople, NoAnswerError, withTimeout } from '@acsa/core/deadline';
 import { maskPiiDeep } from '@acsa/core/pii';
 import { type ConnectionOptions, Job, Queue } from 'bullmq';
 import { ownConnection, redisAddress } from '../own-redis.ts';
@@ -113,7 +113,7 @@ export async function replayDeadLetter(
       if (!(e instanceof NoAnswerError)) throw e;
       // Dropped at once: commands still waiting for the connection are never sent late.
       client.disconnect();
-      throw new ReplayNoAnswerError(redisAddress(client), `${+(timeoutMs / 1000).toFixed(1)} s`, sent);
+      throw new ReplayNoAnswerError(redisAddress(client), forPeople(timeoutMs), sent);
     });
   try {
     const letterJob = await ask(Job.fromId(queue(QUEUES.deadLetters), id));

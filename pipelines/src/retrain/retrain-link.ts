@@ -1,4 +1,4 @@
-import { NoAnswerError, withTimeout } from '@acsa/core/deadline';
+import { forPeople, NoAnswerError, withTimeout } from '@acsa/core/deadline';
 import { type ConnectionOptions, FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ownConnection, redisAddress } from '../own-redis.ts';
@@ -50,8 +50,6 @@ export type TRetrainLink = {
 };
 
 type TOpen = TRetrainConnection & { dropped: boolean; everReady: boolean };
-
-const seconds = (ms: number) => `${+(ms / 1000).toFixed(1)} s`;
 
 /**
  * The retrain client's way to Redis: one connection of its own, shared by its flow producer and its queue
@@ -111,7 +109,7 @@ export function retrainLink(o: {
           void drop(c);
           throw new RetrainConnectionClosedError(redisAddress(c.redis), e);
         }
-        const error = new RetrainNoAnswerError(redisAddress(c.redis), seconds(timeoutMs), c.everReady);
+        const error = new RetrainNoAnswerError(redisAddress(c.redis), forPeople(timeoutMs), c.everReady);
         void drop(c);
         throw error;
       }

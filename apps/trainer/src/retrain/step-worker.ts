@@ -1,3 +1,4 @@
+import { forPeople } from '@acsa/core/deadline';
 import { contextForRun, withSpan } from '@acsa/core/tracing';
 import { type TRetrainStep, type TStepTimeouts, ZRetrainStepJob } from '@acsa/pipelines';
 import { type Job, type Processor, Worker, type WorkerOptions } from 'bullmq';
@@ -16,12 +17,6 @@ export type TStepWorkerOptions = WorkerOptions & {
   stopReason?: (runId: string) => Promise<string | null>;
 };
 
-function duration(ms: number): string {
-  if (ms >= 3_600_000) return `${+(ms / 3_600_000).toFixed(1)} h`;
-  if (ms >= 120_000) return `${+(ms / 60_000).toFixed(1)} min`;
-  return `${+(ms / 1000).toFixed(1)} s`;
-}
-
 const settled = (p: Promise<unknown>): Promise<void> =>
   p.then(
     () => undefined,
@@ -32,7 +27,7 @@ const settled = (p: Promise<unknown>): Promise<void> =>
 export class StepTimeoutError extends Error {
   constructor(step: TRetrainStep, limitMs: number, killed: boolean) {
     super(
-      `timed out after ${duration(limitMs)} (the ${step} step's limit, STEP_TIMEOUTS_MS)` +
+      `timed out after ${forPeople(limitMs)} (the ${step} step's limit, STEP_TIMEOUTS_MS)` +
         (killed ? '; its process was killed' : ''),
     );
     this.name = 'StepTimeoutError';
