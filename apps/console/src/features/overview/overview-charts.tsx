@@ -41,7 +41,7 @@ export function OverviewCharts({ hourly, latency }: { hourly: THourPoint[]; late
           <XAxis dataKey="label" tick={AXIS} interval="preserveStartEnd" />
           <YAxis tickFormatter={percent} tick={AXIS} width={48} domain={[0, 'auto']} />
           <Tooltip formatter={percent} />
-          <Legend />
+          <Legend iconType="plainline" iconSize={22} />
           <Line
             dataKey="escalationRate"
             name="escalated"
