@@ -136,4 +136,63 @@ describe('review inbox and labeling', () => {
     expect(byTurn.get(11)?.intent).toBe('out_of_scope');
     await page.context().close();
   });
+
+  it('Enter on a focused suggestion saves that one; a refused save brings its turn back as it was chosen', async () => {
+    await prisma.reviewItem.deleteMany();
+    for (let i = 0; i < 3; i++)
+      await makeConversation(prisma, [
+        {
+          text: `focus ${i}: where is my parcel`,
+          intent: 'track_order',
+          confidence: 0.4,
+          topK: [
+            { intent: 'track_order', p: 0.4 },
+            { intent: 'get_refund', p: 0.3 },
+            { intent: 'cancel_order', p: 0.2 },
+          ],
+        },
+      ]);
+    const page = await signedIn(browser, 'reviewer');
+    await page.goto(url('/review/label'));
+    await page.locator('[data-review-item]').waitFor();
+    const labelOf = async (text: string) =>
+      (await prisma.label.findFirst({ where: { message: { text } } }))?.intent ?? null;
+
+    // Tabbed to the third suggestion, Enter saves it (not the pre-filled first).
+    const first = await page.locator('.utterance').textContent();
+    await page.locator('[data-suggestion-index="2"]').focus();
+    await pressAndWaitForNext(page, 'Enter');
+    await expect.poll(() => labelOf(first!)).toBe('cancel_order');
+
+    // Enter on another control does that control's job: the disclosure closes, no label is saved.
+    const second = await page.locator('.utterance').textContent();
+    await page.getByText('Conversation around this turn').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('details').getAttribute('open')).toBe(null);
+    expect(await page.locator('.utterance').textContent()).toBe(second);
+
+    // The server refuses the next save once: the turn comes back with the runner-up still picked, and the
+    // message names it; saved again, the message goes.
+    let refused = 0;
+    await page.route(/\/api\/trpc\/[^?]*review\.label/, async (route) => {
+      if (refused++ === 0)
+        await route.fulfill({ status: 503, contentType: 'text/plain', body: 'unavailable' });
+      else await route.continue();
+    });
+    const turn = await shown(page);
+    await page.keyboard.press('2');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Enter');
+    const alert = page.locator('.labeling [role=alert]');
+    await expect
+      .poll(() => alert.textContent())
+      .toContain(`The label of "${second}" was not saved (it is back, as you chose it)`);
+    expect(await shown(page)).toBe(turn);
+    expect(await page.getByTestId('picked').textContent()).toBe('get_refund');
+    await checkPage(page, 'labeling-save-refused');
+    await pressAndWaitForNext(page, 'Enter');
+    await expect.poll(() => labelOf(second!)).toBe('get_refund');
+    await expect.poll(() => alert.count()).toBe(0);
+    await page.context().close();
+  });
 });

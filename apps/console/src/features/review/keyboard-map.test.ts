@@ -30,4 +30,13 @@ describe('labeling keyboard map', () => {
     });
     expect(keyAction(press('n'), state)).toBeNull();
   });
+  it('Enter on a focused suggestion saves that one; on another control it is left to the control', () => {
+    expect(keyAction(press('Enter'), { ...state, focus: { suggestion: 2 } })).toEqual({
+      kind: 'accept',
+      index: 2,
+    });
+    expect(keyAction(press('Enter'), { ...state, focus: 'control' })).toBeNull();
+    // The other keys keep working wherever focus is.
+    expect(keyAction(press('2'), { ...state, focus: 'control' })).toEqual({ kind: 'pick', index: 1 });
+  });
 });

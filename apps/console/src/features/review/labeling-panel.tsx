@@ -24,8 +24,10 @@ export function LabelingPanel({ filters, intents }: { filters: TReviewFilters; i
   const [choice, setChoice] = useState<{ id: string; intent: string | null } | null>(null);
   const [spans, setSpans] = useState<{ id: string; list: TEntitySpan[] } | null>(null);
   const id = task?.reviewItemId ?? '';
-  const picked = choice?.id === id ? choice.intent : (task?.suggestions[0]?.intent ?? null);
-  const entities = spans?.id === id ? spans.list : (task?.entities ?? []);
+  // A turn whose save was refused comes back with what the reviewer had chosen (its draft).
+  const picked =
+    choice?.id === id ? choice.intent : (task?.draft?.intent ?? task?.suggestions[0]?.intent ?? null);
+  const entities = spans?.id === id ? spans.list : (task?.draft?.entities ?? task?.entities ?? []);
   const setPicked = (intent: string | null) => setChoice({ id, intent });
   const setEntities = (update: (list: TEntitySpan[]) => TEntitySpan[]) =>
     setSpans({ id, list: update(entities) });
@@ -53,13 +55,23 @@ export function LabelingPanel({ filters, intents }: { filters: TReviewFilters; i
         return;
       }
       const span = selectionIn(utterance.current, task.text);
-      const action = keyAction(e, { suggestions: task.suggestions.length, hasSelection: span !== null });
+      const control = (e.target as HTMLElement).closest?.('button, a[href], summary, [role=button]');
+      const suggestion = control?.getAttribute('data-suggestion-index');
+      const focus = suggestion ? { suggestion: Number(suggestion) } : control ? ('control' as const) : null;
+      const action = keyAction(e, {
+        suggestions: task.suggestions.length,
+        hasSelection: span !== null,
+        focus,
+      });
       if (!action) return;
       e.preventDefault();
       const moving = action.kind === 'accept' || action.kind === 'skip' || action.kind === 'out-of-scope';
       if (moving || action.kind === 'undo') pressedAt.current = performance.now();
       if (action.kind === 'pick') setPicked(task.suggestions[action.index]?.intent ?? null);
-      else if (action.kind === 'accept' && picked) q.label(picked, entities);
+      else if (action.kind === 'accept' && action.index !== undefined) {
+        const intent = task.suggestions[action.index]?.intent;
+        if (intent) q.label(intent, entities);
+      } else if (action.kind === 'accept' && picked) q.label(picked, entities);
       else if (action.kind === 'out-of-scope') q.label(OUT_OF_SCOPE_INTENT, entities);
       else if (action.kind === 'skip') q.skip();
       else if (action.kind === 'undo') q.undo();
@@ -148,6 +160,7 @@ function TaskView({ task, picked, entities, utterance, onPick, onRemoveEntity }:
               type="button"
               className={s.intent === picked ? 'suggestion picked' : 'suggestion'}
               aria-pressed={s.intent === picked}
+              data-suggestion-index={i}
               onClick={() => onPick(s.intent)}
             >
               <kbd>{i + 1}</kbd> {s.intent}

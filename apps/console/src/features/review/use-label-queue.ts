@@ -6,17 +6,24 @@ import { useTRPCClient } from '@/components/trpc';
 const PREFETCH_BELOW = 4;
 const BATCH = 6;
 
-type TDone = { task: TLabelTask; kind: 'label' | 'skip'; saved?: boolean };
+/** A turn to label; `draft`: what the reviewer chose for it before its save was refused. */
+export type TQueuedTask = TLabelTask & { draft?: { intent: string; entities: TEntitySpan[] } };
+
+type TDone = { task: TQueuedTask; kind: 'label' | 'skip'; saved?: boolean };
+
+/** The start of a turn's text, to name it in a message. */
+const quote = (text: string) => `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
 
 /**
  * The labeling queue in the browser. The next turns are fetched ahead (a batch whenever fewer than four are
  * left), and a label moves on to the next turn at once while its save runs behind: saves go one after
- * another, in order, so an undo always reaches the server after the label it takes back. A save the server
- * refuses is reported, never dropped silently.
+ * another, in order, so an undo always reaches the server after the label it takes back. A label the server
+ * refuses (a network blip, a claim that lapsed) is reported naming its turn, and the turn comes back in front
+ * with the intent and entities chosen, to save again; errors clear with the next write that succeeds.
  */
 export function useLabelQueue(filters: TReviewFilters) {
   const client = useTRPCClient();
-  const [queue, setQueue] = useState<TLabelTask[]>([]);
+  const [queue, setQueue] = useState<TQueuedTask[]>([]);
   const [exhausted, setExhausted] = useState(false);
   const [loading, setLoading] = useState(true);
   const [errors, setErrors] = useState<string[]>([]);
@@ -27,11 +34,17 @@ export function useLabelQueue(filters: TReviewFilters) {
   const writes = useRef<Promise<unknown>>(Promise.resolve());
   const fetching = useRef(false);
 
-  const write = useCallback((what: string, run: () => Promise<unknown>) => {
+  const write = useCallback((what: string, run: () => Promise<unknown>, onRefused?: () => void) => {
     setSaving((n) => n + 1);
     writes.current = writes.current
       .then(run)
-      .catch((e: Error) => setErrors((list) => [...list.slice(-4), `${what}: ${e.message}`]))
+      .then(
+        () => setErrors([]),
+        (e: Error) => {
+          onRefused?.();
+          setErrors((list) => [...list.slice(-4), `${what}: ${e.message}`]);
+        },
+      )
       .finally(() => setSaving((n) => n - 1));
   }, []);
 
@@ -79,11 +92,26 @@ export function useLabelQueue(filters: TReviewFilters) {
     errors,
     label(intent: string, entities: TEntitySpan[]) {
       const entry = advance('label');
-      if (entry)
-        write('saving a label', async () => {
-          await client.review.label.mutate({ reviewItemId: entry.task.reviewItemId, intent, entities });
+      if (!entry) return;
+      const { task } = entry;
+      write(
+        `The label of ${quote(task.text)} was not saved (it is back, as you chose it)`,
+        async () => {
+          await client.review.label.mutate({ reviewItemId: task.reviewItemId, intent, entities });
           entry.saved = true;
-        });
+        },
+        () => {
+          // Taken back by z meanwhile: already on screen again.
+          const at = history.current.indexOf(entry);
+          if (at < 0) return;
+          history.current.splice(at, 1);
+          setDone((n) => Math.max(0, n - 1));
+          setQueue((q) => [
+            { ...task, draft: { intent, entities } },
+            ...q.filter((t) => t.reviewItemId !== task.reviewItemId),
+          ]);
+        },
+      );
     },
     skip() {
       const entry = advance('skip');
