@@ -195,4 +195,31 @@ describe('review inbox and labeling', () => {
     await expect.poll(() => alert.count()).toBe(0);
     await page.context().close();
   });
+
+  it('with nothing to label, or turns that could not be loaded, the page looks again and shows a turn that arrives', async () => {
+    await prisma.reviewItem.deleteMany();
+    const page = await signedIn(browser, 'reviewer');
+    // The first load fails: the page says so, not that nothing is left.
+    let failed = 0;
+    await page.route(/\/api\/trpc\/[^?]*review\.next/, async (route) => {
+      if (failed++ === 0)
+        await route.fulfill({ status: 503, contentType: 'text/plain', body: 'unavailable' });
+      else await route.continue();
+    });
+    await page.goto(url('/review/label'));
+    await page.getByText('Turns could not be loaded').waitFor();
+    expect(await page.getByText('Nothing left to label').count()).toBe(0);
+    await checkPage(page, 'labeling-load-failed');
+    // The next look finds nothing: now that is what it says, and the load error is gone.
+    await page.getByText('Nothing left to label').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.labeling [role=alert]').count()).toBe(0);
+    // A turn needing a label arrives: it is on screen without a reload.
+    await makeConversation(prisma, [
+      { text: 'arrived later: where is my parcel', intent: 'track_order', confidence: 0.3 },
+    ]);
+    await page
+      .locator('.utterance', { hasText: 'arrived later: where is my parcel' })
+      .waitFor({ timeout: 15_000 });
+    await page.context().close();
+  }, 60_000);
 });

@@ -6,7 +6,7 @@ import { Transcript } from '@/components/transcript';
 import { REASON_LABELS } from './filters';
 import { IntentSearch } from './intent-search';
 import { ENTITY_KEYS, keyAction, OUT_OF_SCOPE_INTENT } from './keyboard-map';
-import { useLabelQueue } from './use-label-queue';
+import { RECHECK_MS, useLabelQueue } from './use-label-queue';
 import { selectionIn, Utterance } from './utterance';
 
 declare global {
@@ -102,10 +102,16 @@ export function LabelingPanel({ filters, intents }: { filters: TReviewFilters; i
         {q.done} labeled this session · {q.queued} ready ·{' '}
         <span data-testid="saving">{q.saving ? `saving ${q.saving}…` : 'all saved'}</span>
       </p>
-      {!task ? (
+      {!task && q.loadFailed ? (
+        <EmptyState title="Turns could not be loaded">
+          The error is above; this page tries again every {RECHECK_MS / 1000} s. Press z to take back your
+          last label.
+        </EmptyState>
+      ) : !task ? (
         <EmptyState title="Nothing left to label">
           New turns arrive when the agent is unsure, a customer gives negative feedback, or a conversation is
-          escalated. Press z to take back your last label.
+          escalated; this page looks for them every {RECHECK_MS / 1000} s. Press z to take back your last
+          label.
         </EmptyState>
       ) : (
         <TaskView

@@ -5,6 +5,9 @@ import { useTRPCClient } from '@/components/trpc';
 
 const PREFETCH_BELOW = 4;
 const BATCH = 6;
+/** With nothing left (or the last load failed), how often the queue looks again: new turns arrive all day. */
+export const RECHECK_MS = 10_000;
+const LOADING = 'loading turns: ';
 
 /** A turn to label; `draft`: what the reviewer chose for it before its save was refused. */
 export type TQueuedTask = TLabelTask & { draft?: { intent: string; entities: TEntitySpan[] } };
@@ -27,6 +30,8 @@ export function useLabelQueue(filters: TReviewFilters) {
   const [exhausted, setExhausted] = useState(false);
   const [loading, setLoading] = useState(true);
   const [errors, setErrors] = useState<string[]>([]);
+  /** The last load of turns failed: nothing on screen may mean nothing could be read, not nothing left. */
+  const [loadFailed, setLoadFailed] = useState(false);
   const [done, setDone] = useState(0);
   const [saving, setSaving] = useState(0);
   const seen = useRef(new Set<string>());
@@ -60,8 +65,14 @@ export function useLabelQueue(filters: TReviewFilters) {
       for (const t of tasks) seen.current.add(t.reviewItemId);
       setQueue((q) => [...q, ...tasks.filter((t) => !q.some((x) => x.reviewItemId === t.reviewItemId))]);
       setExhausted(tasks.length === 0);
+      setLoadFailed(false);
+      setErrors((list) => list.filter((e) => !e.startsWith(LOADING)));
     } catch (e) {
-      setErrors((list) => [...list.slice(-4), `loading turns: ${(e as Error).message}`]);
+      setLoadFailed(true);
+      setErrors((list) => [
+        ...list.filter((x) => !x.startsWith(LOADING)).slice(-4),
+        `${LOADING}${(e as Error).message}`,
+      ]);
     } finally {
       fetching.current = false;
       setLoading(false);
@@ -71,6 +82,20 @@ export function useLabelQueue(filters: TReviewFilters) {
   useEffect(() => {
     if (queue.length < PREFETCH_BELOW && !exhausted) void fetchMore();
   }, [queue.length, exhausted, fetchMore]);
+
+  // Nothing on screen because nothing was left, or because the load failed: look again every RECHECK_MS and
+  // when the window is back in front, so a turn that needs a label appears without a reload.
+  const idle = queue.length === 0 && (exhausted || loadFailed);
+  useEffect(() => {
+    if (!idle) return;
+    const again = () => void fetchMore();
+    const timer = setInterval(again, RECHECK_MS);
+    window.addEventListener('focus', again);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('focus', again);
+    };
+  }, [idle, fetchMore]);
 
   const advance = (kind: TDone['kind']) => {
     const task = queue[0];
@@ -89,6 +114,7 @@ export function useLabelQueue(filters: TReviewFilters) {
     saving,
     loading,
     exhausted: exhausted && queue.length === 0,
+    loadFailed,
     errors,
     label(intent: string, entities: TEntitySpan[]) {
       const entry = advance('label');
