@@ -181,4 +181,64 @@ describe('escalations queue', () => {
     await expect.poll(() => cards.count()).toBe(25);
     await page.context().close();
   });
+
+  it('a long queue says how many wait beyond the 50 shown, a long conversation shows its end, and new hand-overs count at once', async () => {
+    await prisma.escalation.updateMany({
+      where: { status: { in: ['OPEN', 'ASSIGNED'] } },
+      data: {
+        status: 'RESOLVED',
+        resolvedAt: new Date(),
+        resolutionNote: 'closed before the long-queue case',
+      },
+    });
+    const hour = 3_600_000;
+    // The customer who waited longest wrote 60 times (120 messages with the agent's replies).
+    await makeConversation(
+      prisma,
+      Array.from({ length: 60 }, (_, i) => ({
+        text: `long chat line ${i}`,
+        intent: 'complaint',
+        confidence: 0.5,
+      })),
+      { escalateLast: true, at: new Date(Date.now() - 100 * hour) },
+    );
+    for (let i = 0; i < 51; i++)
+      await makeConversation(prisma, [{ text: `queued ${i}`, intent: 'complaint', confidence: 0.5 }], {
+        escalateLast: true,
+        at: new Date(Date.now() - (90 - i) * hour),
+      });
+    try {
+      const page = await signedIn(browser, 'reviewer');
+      await page.goto(url('/escalations'));
+      const shown = page.getByTestId('escalations-shown');
+      await expect
+        .poll(() => shown.textContent())
+        .toBe(
+          'The 50 who have waited longest of 52 open and taken, oldest first: the rest appear as these are handled.',
+        );
+      expect(await page.getByRole('article').count()).toBe(50);
+      const long = page.getByRole('article').first();
+      await long.locator('summary', { hasText: 'Transcript' }).click();
+      await long.getByText('Transcript (the last 100 of 120 messages)').waitFor();
+      // Its end, where the customer asked for a person, is in it; its first lines are not.
+      await long.getByText('long chat line 59', { exact: true }).first().waitFor();
+      expect(await long.getByText('long chat line 0', { exact: true }).count()).toBe(0);
+      await checkPage(page, 'escalations-long-queue');
+      // A hand-over while the page is open counts without a reload.
+      await makeConversation(prisma, [{ text: 'just now', intent: 'complaint', confidence: 0.5 }], {
+        escalateLast: true,
+      });
+      await expect.poll(() => shown.textContent(), { timeout: 25_000 }).toContain('of 53 open and taken');
+      await page.context().close();
+    } finally {
+      await prisma.escalation.updateMany({
+        where: { status: { in: ['OPEN', 'ASSIGNED'] } },
+        data: {
+          status: 'RESOLVED',
+          resolvedAt: new Date(),
+          resolutionNote: 'closed after the long-queue case',
+        },
+      });
+    }
+  }, 90_000);
 });

@@ -24,8 +24,14 @@ export type TEscalationView = {
   customer: { name: string; email: string } | null;
   /** What serving stored at hand-over: intents, entities, top-k, customer and order. */
   context: Record<string, unknown>;
+  /** The conversation's last TRANSCRIPT_TURNS messages, in order: the hand-over is at its end. */
   transcript: TEscalationTurn[];
+  /** Every message of the conversation, to say when the transcript shows only its end. */
+  messageCount: number;
 };
+
+/** Messages of a conversation a card carries: its end, where the customer asked for a person. */
+export const TRANSCRIPT_TURNS = 100;
 
 const SELECT = {
   id: true,
@@ -43,11 +49,13 @@ const SELECT = {
       id: true,
       sessionId: true,
       customer: { select: { name: true, email: true } },
+      // The last ones: the first 100 of a long conversation left out the hand-over itself.
       messages: {
-        orderBy: { seq: 'asc' },
-        take: 100,
+        orderBy: { seq: 'desc' },
+        take: TRANSCRIPT_TURNS,
         select: { seq: true, role: true, text: true, intent: true, confidence: true, createdAt: true },
       },
+      _count: { select: { messages: true } },
     },
   },
 } as const;
@@ -63,14 +71,17 @@ const toView = ({ conversation, context, ...e }: TRow): TEscalationView => ({
   sessionId: conversation.sessionId,
   customer: conversation.customer,
   context: (context ?? {}) as Record<string, unknown>,
-  transcript: conversation.messages.map((m) => ({
-    seq: m.seq,
-    role: m.role,
-    text: m.text,
-    intent: m.intent,
-    confidence: m.confidence,
-    at: m.createdAt,
-  })),
+  transcript: conversation.messages
+    .map((m) => ({
+      seq: m.seq,
+      role: m.role,
+      text: m.text,
+      intent: m.intent,
+      confidence: m.confidence,
+      at: m.createdAt,
+    }))
+    .reverse(),
+  messageCount: conversation._count.messages,
 });
 
 /**
@@ -88,6 +99,11 @@ export async function listEscalations(
     take: Math.min(opts.limit ?? 50, 200),
   });
   return rows.map(toView);
+}
+
+/** How many escalations are still to be handled (open or taken), however many a page shows. */
+export function countActiveEscalations(prisma: PrismaClient): Promise<number> {
+  return prisma.escalation.count({ where: { status: { in: ['OPEN', 'ASSIGNED'] } } });
 }
 
 export type TResolvedPage = {

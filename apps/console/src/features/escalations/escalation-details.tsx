@@ -30,7 +30,13 @@ export function EscalationDetails({ escalation: e, open }: { escalation: TEscala
         <dd>{(ctx.entities ?? []).map((x) => `${x.type}: ${x.value}`).join(', ') || 'none'}</dd>
       </dl>
       <details open={open}>
-        <summary>Transcript ({plural(e.transcript.length, 'message')})</summary>
+        <summary>
+          Transcript (
+          {e.messageCount > e.transcript.length
+            ? `the last ${e.transcript.length} of ${e.messageCount} messages`
+            : plural(e.transcript.length, 'message')}
+          )
+        </summary>
         <Transcript turns={e.transcript} />
       </details>
     </>

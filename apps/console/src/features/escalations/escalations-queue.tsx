@@ -10,10 +10,14 @@ export function EscalationsQueue({ userId }: { userId: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [view, setView] = useState<'active' | 'resolved'>('active');
+  // New hand-overs appear while the page is open, not only when the window is focused again.
   const list = useQuery({
     ...trpc.escalations.list.queryOptions({ status: 'active' }),
     enabled: view === 'active',
+    refetchInterval: 15_000,
   });
+  const shown = list.data?.items.length ?? 0;
+  const total = list.data && 'total' in list.data ? (list.data.total as number) : shown;
   const invalidate = () => qc.invalidateQueries({ queryKey: trpc.escalations.list.queryKey() });
   const take = useMutation(trpc.escalations.take.mutationOptions({ onSettled: invalidate }));
   const resolve = useMutation(trpc.escalations.resolve.mutationOptions({ onSettled: invalidate }));
@@ -43,6 +47,12 @@ export function EscalationsQueue({ userId }: { userId: string }) {
             <EmptyState title="No open escalations">
               New ones appear here when the agent hands a conversation over to a person.
             </EmptyState>
+          ) : null}
+          {total > shown ? (
+            <p className="muted" data-testid="escalations-shown">
+              The {shown} who have waited longest of {total} open and taken, oldest first: the rest appear as
+              these are handled.
+            </p>
           ) : null}
           <ol className="stack">
             {list.data?.items.map((e) => (

@@ -1,5 +1,6 @@
 import 'server-only';
 import {
+  countActiveEscalations,
   handBackEscalation,
   listEscalations,
   listResolvedEscalations,
@@ -13,7 +14,10 @@ import { reviewerProcedure } from '../trpc';
 const ZId = z.object({ id: z.uuid() });
 
 export const escalationsRouter = {
-  /** Active ones all at once (the queue is short and oldest first); resolved ones a page at a time. */
+  /**
+   * Active ones oldest first, the 50 who waited longest, with how many there are in all (`total`: a longer
+   * queue says so, it is not cut silently); resolved ones a page at a time.
+   */
   list: reviewerProcedure
     .input(
       z.object({
@@ -24,7 +28,9 @@ export const escalationsRouter = {
     .query(async ({ ctx, input }) =>
       input.status === 'resolved'
         ? listResolvedEscalations(ctx.prisma, { before: input.before })
-        : { items: await listEscalations(ctx.prisma), older: null },
+        : await Promise.all([listEscalations(ctx.prisma), countActiveEscalations(ctx.prisma)]).then(
+            ([items, total]) => ({ items, older: null, total }),
+          ),
     ),
   take: reviewerProcedure
     .input(ZId)
