@@ -136,7 +136,9 @@ describe('the demo shop and its chat widget', () => {
 
   it('hands over to a person: the widget says so, and a reviewer finds it in the console queue', async () => {
     await ask('I want to talk to a real person');
-    await widget().getByText('A person from our team will follow up here').waitFor();
+    await widget()
+      .getByText('A person from our team will follow up: they have our whole conversation.')
+      .waitFor();
     await checkPage(page, 'storefront-widget-escalated');
 
     // The console on the shop's database, as `npm start` runs it beside serving: a reviewer opens the queue.

@@ -11,7 +11,7 @@ const PANEL = `
   <p class="status" role="status"></p>
   <div class="log" role="log" aria-live="polite" aria-label="Conversation" tabindex="0"><ol></ol></div>
   <div class="typing" hidden>The assistant is typing…</div>
-  <p class="note" role="note" hidden>A person from our team will follow up here: they have our whole conversation.</p>
+  <p class="note" role="note" hidden>A person from our team will follow up: they have our whole conversation.</p>
   <div class="quick" role="group" aria-label="Suggested answers"></div>
   <div class="rate" role="group" aria-labelledby="acsa-rate" hidden><span id="acsa-rate">Was this chat helpful?</span>
     <button type="button" data-thumbs="up" aria-label="Yes, it was helpful">Yes</button>

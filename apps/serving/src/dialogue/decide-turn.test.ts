@@ -376,6 +376,38 @@ describe('decideTurn against the seeded shop', () => {
       expect(turns.map((t) => t.escalation)).toEqual([undefined, undefined, undefined]);
     });
 
+    it('asks a guest who gave no email where the team can write, and takes the answer; a signed-in customer is not asked', async () => {
+      const [handed, answered, later] = await converse(null, [
+        say('I want to talk to a person', 'contact_human_agent'),
+        say('sure, it is Sam.Lee@Example.com', 'greeting'),
+        say('how long does delivery take', 'delivery_period'),
+      ]);
+      expect(handed!.escalation?.reason).toBe('REQUESTED');
+      expect(handed!.reply).toMatch(
+        /a person will follow up with you shortly\. So they can reach you, what email address should they write to\?$/,
+      );
+      expect(handed!.state.awaiting).toBe('contact_email');
+      // The reviewer reads the question in the transcript the escalation carries.
+      expect((handed!.escalation!.context as TEscalationContext).transcript.at(-1)?.text).toBe(handed!.reply);
+      expect(answered!.reply).toBe(
+        'Thank you: the team will write to sam.lee@example.com. They have our whole conversation.',
+      );
+      expect(answered!.escalation).toBeUndefined();
+      expect(answered!.state.awaiting).toBeNull();
+      // Asked once: what comes next is answered as usual.
+      expect(later!.reply).not.toMatch(/email address/);
+
+      const [signedIn] = await converse(alex, [say('I want to talk to a person', 'contact_human_agent')]);
+      expect(signedIn!.reply).not.toMatch(/email address/);
+      expect(signedIn!.state.awaiting).toBeNull();
+      // A guest who gave an email earlier in the conversation is not asked again.
+      const turns = await converse(null, [
+        say('my email is sam@example.com', 'greeting'),
+        say('I want to talk to a person', 'contact_human_agent'),
+      ]);
+      expect(turns[1]!.reply).not.toMatch(/email address/);
+    });
+
     it('escalates when the shop cannot be read, and still answers', async () => {
       const down = new Error('connection refused');
       const broken: TKnowledge = {

@@ -1,6 +1,6 @@
 import type { TDialogueState, TKnowledge, TTurnDecision } from '../turn/types.ts';
 import type { TOutcome, TTurnContext, TTurnInput } from './context.ts';
-import { buildEscalation, escalationReply } from './escalation.ts';
+import { ASK_CONTACT, buildEscalation, escalationReply } from './escalation.ts';
 import { faqPolicy } from './faq-policy.ts';
 import { policyOf } from './intents.ts';
 import { answerCancelConfirmation, orderPolicy } from './order-policy.ts';
@@ -36,10 +36,10 @@ async function byIntent(ctx: TTurnContext, intent: string): Promise<TOutcome> {
       ctx.state.pendingIntent = null;
       if (ctx.state.escalated) {
         ctx.actions.push('already_escalated');
-        return {
-          reply:
-            "You're already in the queue: a person has our whole conversation and will follow up with you here.",
-        };
+        const reply = "You're already in the queue: a person has our whole conversation and will follow up.";
+        if (contactOf(ctx)) return { reply };
+        ctx.state.awaiting = 'contact_email';
+        return { reply: `${reply} ${ASK_CONTACT}` };
       }
       const reason = intent === 'complaint' ? 'COMPLAINT' : 'REQUESTED';
       return { reply: escalationReply(reason, ctx.state.turn), escalate: reason };
@@ -49,9 +49,21 @@ async function byIntent(ctx: TTurnContext, intent: string): Promise<TOutcome> {
   }
 }
 
+/** Where a person handed this conversation can write: the signed-in customer's email, or one given here. */
+const contactOf = (ctx: TTurnContext): string | null => ctx.customer?.email ?? ctx.state.slots.email ?? null;
+
 async function route(ctx: TTurnContext): Promise<TOutcome> {
   const { state, found, u } = ctx;
   const unsure = isUnsure(ctx);
+
+  if (state.awaiting === 'contact_email') {
+    // Asked once; anything else the customer says is answered as usual.
+    state.awaiting = null;
+    if (found.email) {
+      ctx.actions.push('contact_email');
+      return { reply: `Thank you: the team will write to ${found.email}. They have our whole conversation.` };
+    }
+  }
 
   if (state.awaiting === 'cancel_confirmation') {
     // Yes/no words first: the model often gives a bare "yes" an odd intent.
@@ -134,6 +146,12 @@ export async function decideTurn(input: TTurnInput): Promise<TTurnDecision> {
             "Sorry, I can't look that up right now. A person already has our conversation and will follow up.",
         }
       : { reply: escalationReply('LOOKUP_FAILED', state.turn), escalate: 'LOOKUP_FAILED' };
+  }
+
+  // Handed to a person with nobody to write back to: asked now, as the widget cannot receive their reply.
+  if (outcome.escalate && !contactOf(ctx)) {
+    outcome = { ...outcome, reply: `${outcome.reply} ${ASK_CONTACT}` };
+    state.awaiting = 'contact_email';
   }
 
   state.history = [

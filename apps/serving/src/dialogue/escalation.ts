@@ -25,13 +25,20 @@ export function escalationReply(reason: TEscalationReason, turn: number): string
     return "I'm sorry about this. I've passed your complaint and our conversation to the team: a person will follow up with you, usually within 2 business days.";
   if (reason === 'REQUESTED')
     return pick(turn, [
-      "Of course. I've handed our conversation to the support team, and a person will follow up with you here shortly.",
+      "Of course. I've handed our conversation to the support team, and a person will follow up with you shortly.",
       "Sure, I'm passing you to a colleague. They can see everything we've said, and a person will follow up with you shortly.",
     ]);
   if (reason === 'LOOKUP_FAILED')
     return "Sorry, I can't look that up right now. I've passed your question to our team, and a person will follow up with you.";
   return "I'm sorry I couldn't help with that. I've passed our conversation to the support team, and a person will follow up with you.";
 }
+
+/**
+ * Asked when a conversation goes to a person who would have no way to answer: a guest who gave no email.
+ * The widget cannot receive a person's reply, so the team writes by email; the answer reaches the reviewer
+ * in the conversation's transcript.
+ */
+export const ASK_CONTACT = 'So they can reach you, what email address should they write to?';
 
 export type TEscalationContext = {
   reason: TEscalationReason;
