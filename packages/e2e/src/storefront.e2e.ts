@@ -163,6 +163,36 @@ describe('the demo shop and its chat widget', () => {
     }
   });
 
+  it('says when an expired conversation made way for a new one, and adds messages without redrawing the old', async () => {
+    // The conversation's server session is gone (30 minutes without a message, or its token refused): as if
+    // the token the page kept were one serving no longer knows.
+    await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('acsa-widget:'))!;
+      const saved = JSON.parse(localStorage.getItem(key)!);
+      localStorage.setItem(key, JSON.stringify({ ...saved, sessionToken: 'expired-token-0123456789abcdef' }));
+    });
+    await page.reload();
+    await agentMessages().first().waitFor();
+    expect(await widget().getByText('A person from our team will follow up').isVisible()).toBe(true);
+    // The messages already shown stay the same nodes: a screen reader is not read the whole log again.
+    await widget()
+      .locator('.msg')
+      .first()
+      .evaluate((el) => {
+        (el as HTMLElement).dataset.seen = 'yes';
+      });
+    await ask('how long does delivery take?');
+    expect(await widget().locator('.msg').first().getAttribute('data-seen')).toBe('yes');
+    await widget()
+      .getByText('Your earlier conversation had ended, so this message started a new one.')
+      .waitFor();
+    // What belonged to the old conversation went with it: no hand-over note.
+    await expect
+      .poll(() => widget().getByText('A person from our team will follow up').isVisible())
+      .toBe(false);
+    await checkPage(page, 'storefront-widget-new-conversation');
+  });
+
   it('shows "reconnecting" while serving restarts, then delivers the message', async () => {
     await stack.stopServing();
     const before = await agentMessages().count();

@@ -52,9 +52,26 @@ export function createWidget(o: TWidgetOptions) {
     v.typing.hidden = !busy;
     v.send.disabled = busy;
     // Last, once the notes and buttons below it have taken their room: the newest message in view.
-    v.messages.replaceChildren(...state.messages.map(messageItem));
+    renderMessages();
     v.log.scrollTop = v.log.scrollHeight;
     store.save(state);
+  }
+
+  /**
+   * The new messages only, appended: the list is a live region, and replacing every item on each render had
+   * screen readers read the whole conversation again at every message, open and rating. Rebuilt only for
+   * another conversation.
+   */
+  let shownOf: TSaved['messages'] | null = null;
+  let shown = 0;
+  function renderMessages() {
+    if (shownOf !== state.messages || shown > state.messages.length) {
+      v.messages.replaceChildren();
+      shownOf = state.messages;
+      shown = 0;
+    }
+    v.messages.append(...state.messages.slice(shown).map(messageItem));
+    shown = state.messages.length;
   }
 
   function setOpen(open: boolean) {
@@ -67,6 +84,16 @@ export function createWidget(o: TWidgetOptions) {
   }
 
   function received(r: TChatReply) {
+    // Serving starts a new conversation when the old one expired (30 min without a message) or its token
+    // was refused: said here, and what belonged to the old one (a hand-over, a rating given) goes with it.
+    if (state.sessionToken && r.sessionToken !== state.sessionToken) {
+      state.messages.push({
+        from: 'system',
+        text: 'Your earlier conversation had ended, so this message started a new one.',
+      });
+      state.escalated = false;
+      state.rating = null;
+    }
     state.sessionToken = r.sessionToken;
     state.messages.push({ from: 'agent', text: r.reply, ...(r.links ? { links: r.links } : {}) });
     state.quickReplies = r.quickReplies ?? [];
