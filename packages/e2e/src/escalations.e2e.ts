@@ -58,6 +58,15 @@ describe('escalations queue', () => {
     await checkPage(rae, 'escalations-open');
     await card.getByRole('button', { name: 'Take' }).click();
     await card.getByText('taken by you').waitFor();
+    // Keyboard first: the note the taken case needs next has focus.
+    const focused = (page: typeof rae) =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el
+          ? `${el.tagName} ${el.getAttribute('placeholder') ?? el.textContent?.slice(0, 40) ?? ''}`
+          : '';
+      });
+    await expect.poll(() => focused(rae)).toBe('INPUT What you did for the customer');
 
     const rob = await signedIn(browser, 'reviewer2');
     await rob.goto(url('/escalations'));
@@ -68,6 +77,8 @@ describe('escalations queue', () => {
     // Rae hands it back: it is open again, and Rob can take it now (then he hands it back to Rae).
     await card.getByRole('button', { name: 'Hand back' }).click();
     await card.getByRole('button', { name: 'Take' }).waitFor();
+    // Its form gone, focus is on the card's heading, not lost to the page.
+    await expect.poll(() => focused(rae)).toMatch(/^H2 Alex Morgan/);
     await rob.reload();
     await robCard.getByRole('button', { name: 'Take' }).click();
     await robCard.getByText('taken by you').waitFor();

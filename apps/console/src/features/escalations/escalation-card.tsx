@@ -1,6 +1,6 @@
 'use client';
 import type { TEscalationView } from '@acsa/pipelines/escalations';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ConversationLink } from './conversation-link';
 import { EscalationDetails } from './escalation-details';
 import { asWords, customerLabel } from './escalation-words';
@@ -17,11 +17,18 @@ type TProps = {
 /** An open or taken escalation, in full: the person working it needs everything at once. */
 export function EscalationCard({ escalation: e, mine, busy, onTake, onResolve, onHandBack }: TProps) {
   const [note, setNote] = useState('');
+  // Taken here: the note it needs next has focus (it was left on the page's body, the Take button gone).
+  const took = useRef(false);
+  const noteInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (mine && took.current) noteInput.current?.focus();
+    took.current = false;
+  }, [mine]);
   const waited = Math.round((Date.now() - new Date(e.createdAt).getTime()) / 60_000);
   return (
     <article className="card" aria-labelledby={`esc-${e.id}`}>
       <header className="row">
-        <h2 id={`esc-${e.id}`} className="h3">
+        <h2 id={`esc-${e.id}`} className="h3" tabIndex={-1}>
           {customerLabel(e)}
           <span className="badge">{asWords(e.reason).toLowerCase()}</span>
           <span className={`badge status-${e.status.toLowerCase()}`}>
@@ -45,6 +52,7 @@ export function EscalationCard({ escalation: e, mine, busy, onTake, onResolve, o
           <label className="grow">
             Resolution note
             <input
+              ref={noteInput}
               value={note}
               onChange={(ev) => setNote(ev.target.value)}
               placeholder="What you did for the customer"
@@ -59,7 +67,14 @@ export function EscalationCard({ escalation: e, mine, busy, onTake, onResolve, o
           </button>
         </form>
       ) : e.status === 'OPEN' ? (
-        <button type="button" disabled={busy} onClick={onTake}>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => {
+            took.current = true;
+            onTake();
+          }}
+        >
           Take
         </button>
       ) : null}

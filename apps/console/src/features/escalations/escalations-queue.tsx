@@ -1,6 +1,6 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { EmptyState } from '@/components/empty-state';
 import { useTRPC } from '@/components/trpc';
 import { EscalationCard } from './escalation-card';
@@ -23,6 +23,25 @@ export function EscalationsQueue({ userId }: { userId: string }) {
   const resolve = useMutation(trpc.escalations.resolve.mutationOptions({ onSettled: invalidate }));
   const handBack = useMutation(trpc.escalations.handBack.mutationOptions({ onSettled: invalidate }));
   const error = take.error ?? resolve.error ?? handBack.error;
+  // One action's error at a time: starting another clears the last one's (it stood after later successes).
+  const resetAll = () => {
+    take.reset();
+    resolve.reset();
+    handBack.reset();
+  };
+  // After a resolve (the card goes) or a hand back (its form goes), focus moves to a card's heading, not to
+  // the page's body: the next one waiting, or the card handed back.
+  const [focusNext, setFocusNext] = useState<string | null>(null);
+  useEffect(() => {
+    if (!focusNext || !list.data?.items.some((x) => x.id === focusNext)) return;
+    document.getElementById(`esc-${focusNext}`)?.focus();
+    setFocusNext(null);
+  }, [focusNext, list.data]);
+  const after = (id: string) => {
+    const items = list.data?.items ?? [];
+    const at = items.findIndex((x) => x.id === id);
+    return (items[at + 1] ?? items[at - 1])?.id ?? null;
+  };
 
   return (
     <>
@@ -61,9 +80,20 @@ export function EscalationsQueue({ userId }: { userId: string }) {
                   escalation={e}
                   mine={e.assignee?.id === userId}
                   busy={take.isPending || resolve.isPending || handBack.isPending}
-                  onTake={() => take.mutate({ id: e.id })}
-                  onResolve={(note) => resolve.mutate({ id: e.id, note })}
-                  onHandBack={() => handBack.mutate({ id: e.id })}
+                  onTake={() => {
+                    resetAll();
+                    take.mutate({ id: e.id });
+                  }}
+                  onResolve={(note) => {
+                    resetAll();
+                    setFocusNext(after(e.id));
+                    resolve.mutate({ id: e.id, note });
+                  }}
+                  onHandBack={() => {
+                    resetAll();
+                    setFocusNext(e.id);
+                    handBack.mutate({ id: e.id });
+                  }}
                 />
               </li>
             ))}
