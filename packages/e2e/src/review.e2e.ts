@@ -70,6 +70,11 @@ describe('review inbox and labeling', () => {
     await page.goto(url('/review?reason=LOW_CONFIDENCE'));
     await page.getByRole('cell', { name: 'turn 0: my order 10040 please' }).waitFor();
     await checkPage(page, 'review-inbox');
+    const caption = page.getByTestId('inbox-caption');
+    expect(await caption.textContent()).toBe('14 of 14 waiting, most uncertain first');
+    // Narrowed by intent, the count is of the rows that match, not of everything waiting.
+    await page.getByLabel('Predicted intent').selectOption('track_order');
+    await expect.poll(() => caption.textContent()).toBe('4 waiting, most uncertain first');
 
     await page.goto(url('/review/label?reason=LOW_CONFIDENCE'));
     await page.locator('[data-review-item]').waitFor();

@@ -8,6 +8,9 @@ import { EmptyState } from '@/components/empty-state';
 import { useTRPC } from '@/components/trpc';
 import { filtersToSearch, REASON_LABELS } from './filters';
 
+/** Rows the inbox shows; labeling goes through all of them, most uncertain first. */
+const PAGE = 100;
+
 type TProps = {
   initial: TReviewFilters;
   counts: Record<string, number>;
@@ -18,13 +21,23 @@ type TProps = {
 export function ReviewInbox({ initial, counts, intents, versions }: TProps) {
   const trpc = useTRPC();
   const [filters, setFilters] = useState(initial);
-  const inbox = useQuery(trpc.review.inbox.queryOptions({ filters, limit: 100 }));
+  // One row past the page says whether the page is all there is.
+  const inbox = useQuery(trpc.review.inbox.queryOptions({ filters, limit: PAGE + 1 }));
+  const rows = inbox.data?.slice(0, PAGE);
+  const more = (inbox.data?.length ?? 0) > PAGE;
   const toggle = (r: (typeof REVIEW_REASONS)[number]) =>
     setFilters((f) => ({
       ...f,
       reasons: f.reasons.includes(r) ? f.reasons.filter((x) => x !== r) : [...f.reasons, r],
     }));
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  // The counts are per reason: they say how many match only while no intent or version narrows the list.
+  const matching =
+    filters.intent || filters.modelVersionId
+      ? null
+      : filters.reasons.length
+        ? filters.reasons.reduce((n, r) => n + (counts[r] ?? 0), 0)
+        : total;
 
   return (
     <>
@@ -69,17 +82,26 @@ export function ReviewInbox({ initial, counts, intents, versions }: TProps) {
         </Link>
       </div>
       {inbox.isPending ? <p aria-busy="true">Loading the inbox…</p> : null}
-      {inbox.data?.length === 0 ? (
+      {inbox.isError ? (
+        <p role="alert" className="error">
+          The inbox could not be loaded: {inbox.error.message}
+        </p>
+      ) : null}
+      {rows?.length === 0 ? (
         <EmptyState title={total === 0 ? 'Nothing to review' : 'No turns match these filters'}>
           {total === 0
             ? 'Turns arrive here when the agent is unsure or out of its depth, a customer gives negative feedback, or a conversation is escalated.'
             : 'Clear a filter to see the other turns waiting for labels.'}
         </EmptyState>
       ) : null}
-      {inbox.data?.length ? (
+      {rows?.length ? (
         <table>
-          <caption className="muted">
-            {inbox.data.length} of {total} waiting, most uncertain first
+          <caption className="muted" data-testid="inbox-caption">
+            {matching !== null
+              ? `${rows.length} of ${matching} waiting, most uncertain first`
+              : more
+                ? `The ${PAGE} most uncertain of those matching: narrow the filters, or start labeling, to reach the rest`
+                : `${rows.length} waiting, most uncertain first`}
           </caption>
           <thead>
             <tr>
@@ -92,7 +114,7 @@ export function ReviewInbox({ initial, counts, intents, versions }: TProps) {
             </tr>
           </thead>
           <tbody>
-            {inbox.data.map((r) => (
+            {rows.map((r) => (
               <tr key={r.id}>
                 <td>{Math.round(r.priority * 100)} %</td>
                 <td>{r.text}</td>
