@@ -81,4 +81,21 @@ describe('conversations', () => {
     await page.getByText('No conversation matches').waitFor();
     await page.context().close();
   });
+
+  it('a search matching more than it shows says so', async () => {
+    for (let i = 0; i < 51; i++)
+      await makeConversation(prisma, [
+        { text: `my kettle ${i} leaks`, intent: 'complaint', confidence: 0.9 },
+      ]);
+    const page = await signedIn(browser, 'reviewer');
+    await page.goto(url('/conversations?q=kettle'));
+    const caption = page.getByTestId('search-caption');
+    expect(await caption.textContent()).toBe(
+      'The latest 50 of more that match: add words, or search an email or order number, to narrow it',
+    );
+    expect(await page.locator('tbody tr').count()).toBe(50);
+    await page.goto(url('/conversations?q=kettle 50 leaks'));
+    expect(await caption.textContent()).toBe('1 conversation, latest first');
+    await page.context().close();
+  });
 });

@@ -5,6 +5,9 @@ import { plural, utc } from '@/components/format';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 
+/** Conversations a search shows, latest first. */
+const SHOWN = 50;
+
 export const metadata = { title: 'Conversations · ACSA console' };
 
 type TProps = { searchParams: Promise<{ q?: string }> };
@@ -12,7 +15,10 @@ type TProps = { searchParams: Promise<{ q?: string }> };
 export default async function ConversationsPage({ searchParams }: TProps) {
   await requireRole('REVIEWER');
   const q = ((await searchParams).q ?? '').slice(0, 200);
-  const hits = q ? await searchConversations(db(), { q }) : [];
+  // One past the page says whether there were more than it shows.
+  const found = q ? await searchConversations(db(), { q, limit: SHOWN + 1 }) : [];
+  const hits = found.slice(0, SHOWN);
+  const more = found.length > SHOWN;
   return (
     <>
       <h1>Conversations</h1>
@@ -44,7 +50,11 @@ export default async function ConversationsPage({ searchParams }: TProps) {
         </EmptyState>
       ) : (
         <table>
-          <caption className="muted">{plural(hits.length, 'conversation')}, latest first</caption>
+          <caption className="muted" data-testid="search-caption">
+            {more
+              ? `The latest ${SHOWN} of more that match: add words, or search an email or order number, to narrow it`
+              : `${plural(hits.length, 'conversation')}, latest first`}
+          </caption>
           <thead>
             <tr>
               <th scope="col">Last message</th>
