@@ -66,6 +66,15 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.writeHead(303, { location: '/', ...(cookie ? { 'set-cookie': cookie } : {}) }).end();
     return;
   }
+  // A fresh customer token for the signed-in shopper, when the widget says the page's one expired.
+  if (req.method === 'POST' && url.pathname === '/demo/customer-token') {
+    const id = signedInId(req);
+    if (!id) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{}');
+    res
+      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(JSON.stringify({ token: mintCustomerToken(env.CUSTOMER_TOKEN_SECRET, id) }));
+    return;
+  }
   if (req.method === 'POST' && url.pathname === '/demo/sign-out') {
     res.writeHead(303, { location: '/', 'set-cookie': `${COOKIE}=; Path=/; Max-Age=0` }).end();
     return;

@@ -61,6 +61,14 @@ Alex Morgan and ask to cancel order 10110, which has not shipped yet. Developmen
 ${orders}<h2>Products</h2><ul class="grid">${products}</ul></main>
 <script src="/acsa-widget.js" data-key="${esc(o.publishableKey)}" data-api="${esc(o.servingUrl)}"
  data-title="Demo shop support"${o.signedIn ? ` data-customer-token="${esc(o.signedIn.token)}"` : ''} async></script>
+${
+  o.signedIn
+    ? `<script>addEventListener('acsa-customer-token-expired', async () => {
+  const r = await fetch('/demo/customer-token', { method: 'POST' });
+  if (r.ok) window.AcsaWidget?.setCustomerToken((await r.json()).token);
+});</script>`
+    : ''
+}
 </body></html>`;
 }
 

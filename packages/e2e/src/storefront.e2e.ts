@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintCustomerToken } from '../../../apps/demo-shop/src/customer-token.ts';
+import { TOKEN_SECRET } from '../../../apps/serving/test/harness.ts';
 import { seedAccess } from '../../../prisma/seed/access.ts';
 import { checkPage, launch, signedIn } from './browser.ts';
 import { freePort, startConsole, stopConsole } from './console-server.ts';
@@ -191,6 +193,40 @@ describe('the demo shop and its chat widget', () => {
       .poll(() => widget().getByText('A person from our team will follow up').isVisible())
       .toBe(false);
     await checkPage(page, 'storefront-widget-new-conversation');
+  });
+
+  it('says an expired sign-in in words, tells the page, and sends again once the page gave a fresh token', async () => {
+    const alex = await stack.shop.db.prisma.customer.findUniqueOrThrow({
+      where: { email: 'alex.morgan@example.com' },
+    });
+    // The page's token outlived its hour (same shopper: the conversation stays).
+    const expired = mintCustomerToken(TOKEN_SECRET, alex.id, -60);
+    await page.evaluate((token) => {
+      const w = window as unknown as {
+        expiredSignIns: number;
+        AcsaWidget: { setCustomerToken(t: string): void };
+      };
+      w.expiredSignIns = 0;
+      addEventListener('acsa-customer-token-expired', () => {
+        w.expiredSignIns++;
+      });
+      w.AcsaWidget.setCustomerToken(token);
+    }, expired);
+    const before = await agentMessages().count();
+    await say('where is my order 10042?');
+    const line = widget().locator('.msg.system').last();
+    await expect
+      .poll(() => line.textContent())
+      .toBe(
+        'Your message could not be sent: your sign-in with the shop has expired. Reload the page, then send it again.',
+      );
+    expect(await page.evaluate(() => (window as unknown as { expiredSignIns: number }).expiredSignIns)).toBe(
+      1,
+    );
+    expect(await agentMessages().count()).toBe(before);
+    await checkPage(page, 'storefront-widget-sign-in-expired');
+    // The demo shop answered the event with a fresh token: sent again, it is answered.
+    expect(await ask('where is my order 10042?')).toContain(tracking);
   });
 
   it('shows "reconnecting" while serving restarts, then delivers the message', async () => {

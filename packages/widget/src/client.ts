@@ -16,6 +16,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The request's field the answer is about (serving's `error.field`), e.g. `customerToken`. */
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -59,9 +61,15 @@ export function createClient(o: TClientOptions) {
       if (res && !retryable(res.status)) {
         o.onConnection('online');
         if (res.status === 204) return null;
-        const json = (await res.json().catch(() => null)) as (T & { error?: { message?: string } }) | null;
+        const json = (await res.json().catch(() => null)) as
+          | (T & { error?: { message?: string; field?: string } })
+          | null;
         if (!res.ok)
-          throw new ApiError(res.status, json?.error?.message ?? `the server answered ${res.status}`);
+          throw new ApiError(
+            res.status,
+            json?.error?.message ?? `the server answered ${res.status}`,
+            json?.error?.field,
+          );
         return json;
       }
       if (attempt >= attempts) throw new ApiError(res?.status ?? 0, 'the support service cannot be reached');

@@ -3,7 +3,8 @@ import { createWidget, type TWidget } from './widget.ts';
 /**
  * <script src=".../acsa-widget.js" data-key="pk_…" data-api="https://support.shop.example" async></script>
  * Optional: data-title, data-customer-token (a token the shop's server minted for its signed-in shopper).
- * The page can also call window.AcsaWidget.setCustomerToken(token) when the shopper signs in or out.
+ * The page can also call window.AcsaWidget.setCustomerToken(token) when the shopper signs in or out, and
+ * listens for the `acsa-customer-token-expired` event on window to give it a fresh token when one expired.
  */
 declare global {
   interface Window {

@@ -12,6 +12,28 @@ export type TWidgetOptions = {
   retry?: { firstDelayMs: number; maxDelayMs: number; maxAttempts: number };
 };
 
+/**
+ * Fired on `window` when serving refused the shopper's customer token (expired: shops mint them for an
+ * hour): the page may mint a new one and call `AcsaWidget.setCustomerToken`.
+ */
+export const TOKEN_EXPIRED_EVENT = 'acsa-customer-token-expired';
+
+/**
+ * Why a message was not sent, for the shopper: "try again" only where trying again can help (serving away
+ * or failing), never for an answer no retry changes. An expired sign-in is said in words, not as serving's
+ * "invalid customerToken: expired", and the page is told.
+ */
+function notSent(e: unknown): string {
+  if (e instanceof ApiError && e.status === 401 && e.field === 'customerToken') {
+    window.dispatchEvent(new CustomEvent(TOKEN_EXPIRED_EVENT));
+    return 'Your message could not be sent: your sign-in with the shop has expired. Reload the page, then send it again.';
+  }
+  if (!(e instanceof ApiError))
+    return 'Your message could not be sent: something went wrong. Please try again.';
+  const retry = e.status === 0 || e.status >= 500;
+  return `Your message could not be sent: ${e.message}.${retry ? ' Please try again.' : ''}`;
+}
+
 /** The end of a conversation, when asking for a rating makes sense. */
 const CLOSING_INTENTS = new Set(['goodbye', 'thanks']);
 
@@ -118,11 +140,7 @@ export function createWidget(o: TWidgetOptions) {
         }),
       );
     } catch (e) {
-      const why = e instanceof ApiError ? e.message : 'something went wrong';
-      state.messages.push({
-        from: 'system',
-        text: `Your message could not be sent: ${why}. Please try again.`,
-      });
+      state.messages.push({ from: 'system', text: notSent(e) });
     } finally {
       busy = false;
       render();
