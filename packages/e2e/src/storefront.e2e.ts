@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintCustomerToken } from '../../../apps/demo-shop/src/customer-token.ts';
 import { TOKEN_SECRET } from '../../../apps/serving/test/harness.ts';
@@ -227,6 +227,28 @@ describe('the demo shop and its chat widget', () => {
     await checkPage(page, 'storefront-widget-sign-in-expired');
     // The demo shop answered the event with a fresh token: sent again, it is answered.
     expect(await ask('where is my order 10042?')).toContain(tracking);
+  });
+
+  it('says an answer that is slow in coming is slow, then shows it', async () => {
+    // Serving holds the turn (a stalled mobile network looks the same to the page).
+    let held: Route | null = null;
+    await page.route('**/v1/chat', async (route) => {
+      if (route.request().method() === 'POST' && !held) held = route;
+      else await route.continue();
+    });
+    const before = await agentMessages().count();
+    await say('what is your refund policy?');
+    const typing = widget().locator('.typing');
+    await expect.poll(() => typing.textContent()).toBe('The assistant is typing…');
+    await expect
+      .poll(() => typing.textContent(), { timeout: 15_000 })
+      .toBe('This is taking longer than usual…');
+    await checkPage(page, 'storefront-widget-slow');
+    await (held as Route | null)?.continue();
+    await page.unroute('**/v1/chat');
+    await expect.poll(() => agentMessages().count(), { timeout: 15_000 }).toBe(before + 1);
+    expect(await typing.isVisible()).toBe(false);
+    expect(await typing.textContent()).toBe('The assistant is typing…');
   });
 
   it('shows "reconnecting" while serving restarts, then delivers the message', async () => {

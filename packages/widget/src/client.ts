@@ -23,7 +23,8 @@ export class ApiError extends Error {
   }
 }
 
-export type TConnection = 'online' | 'reconnecting';
+/** `offline`: every attempt of a message failed; it was not sent, and serving is still away. */
+export type TConnection = 'online' | 'reconnecting' | 'offline';
 
 export type TClientOptions = {
   apiUrl: string;
@@ -72,7 +73,10 @@ export function createClient(o: TClientOptions) {
           );
         return json;
       }
-      if (attempt >= attempts) throw new ApiError(res?.status ?? 0, 'the support service cannot be reached');
+      if (attempt >= attempts) {
+        o.onConnection('offline');
+        throw new ApiError(res?.status ?? 0, 'the support service cannot be reached');
+      }
       if (res?.status !== 409) o.onConnection('reconnecting');
       const told = Number(res?.headers.get('retry-after'));
       await sleep(told > 0 ? Math.min(told * 1000, 30_000) : delay);

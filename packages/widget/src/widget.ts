@@ -34,6 +34,10 @@ function notSent(e: unknown): string {
   return `Your message could not be sent: ${e.message}.${retry ? ' Please try again.' : ''}`;
 }
 
+/** After this long without an answer, the shopper is told it is slow (not left with "typing…" for ever). */
+export const SLOW_MS = 10_000;
+const TYPING = 'The assistant is typing…';
+
 /** The end of a conversation, when asking for a rating makes sense. */
 const CLOSING_INTENTS = new Set(['goodbye', 'thanks']);
 
@@ -53,7 +57,13 @@ export function createWidget(o: TWidgetOptions) {
     apiKey: o.apiKey,
     ...o.retry,
     onConnection: (c) => {
-      v.status.textContent = c === 'reconnecting' ? 'Reconnecting to support…' : '';
+      // "Reconnecting" while it tries; once it gave up, not a promise it no longer keeps.
+      v.status.textContent =
+        c === 'reconnecting'
+          ? 'Reconnecting to support…'
+          : c === 'offline'
+            ? 'Support cannot be reached right now.'
+            : '';
       v.log.scrollTop = v.log.scrollHeight;
     },
   });
@@ -130,6 +140,9 @@ export function createWidget(o: TWidgetOptions) {
     state.quickReplies = [];
     state.messages.push({ from: 'user', text: shown });
     render();
+    const slow = setTimeout(() => {
+      v.typing.textContent = 'This is taking longer than usual…';
+    }, SLOW_MS);
     try {
       received(
         await client.chat({
@@ -142,6 +155,8 @@ export function createWidget(o: TWidgetOptions) {
     } catch (e) {
       state.messages.push({ from: 'system', text: notSent(e) });
     } finally {
+      clearTimeout(slow);
+      v.typing.textContent = TYPING;
       busy = false;
       render();
       v.input.focus();
