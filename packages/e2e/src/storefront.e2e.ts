@@ -251,6 +251,27 @@ describe('the demo shop and its chat widget', () => {
     expect(await typing.textContent()).toBe('The assistant is typing…');
   });
 
+  it('keeps what another tab of the shop was told: opening the panel here does not write over it', async () => {
+    const other = await page.context().newPage();
+    await other.goto(stack.origin);
+    const otherWidget = other.locator('[data-acsa-widget]');
+    // The panel opens as it was left (open, from the first tab).
+    await otherWidget.getByLabel('Your message').waitFor();
+    await otherWidget.getByLabel('Your message').fill('do you ship to Canada?');
+    await otherWidget.getByLabel('Your message').press('Enter');
+    await otherWidget
+      .locator('.msg.agent', { hasText: /Canada/ })
+      .last()
+      .waitFor();
+    // This tab shows it too, and closing and opening its panel keeps it, across a reload.
+    await widget().locator('.msg.user', { hasText: 'do you ship to Canada?' }).waitFor();
+    await widget().getByRole('button', { name: 'Close chat' }).click();
+    await widget().getByRole('button', { name: 'Chat with us' }).click();
+    await page.reload();
+    await widget().locator('.msg.user', { hasText: 'do you ship to Canada?' }).waitFor();
+    await other.close();
+  });
+
   it('shows "reconnecting" while serving restarts, then delivers the message', async () => {
     await stack.stopServing();
     const before = await agentMessages().count();

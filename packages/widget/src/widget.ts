@@ -47,7 +47,8 @@ export function createWidget(o: TWidgetOptions) {
   host.setAttribute('data-acsa-widget', '');
   document.body.append(host);
   const v = mountView(host, o.title ?? 'Support');
-  const store = createStore(`acsa-widget:${o.apiKey.slice(0, 16)}`);
+  const storageKey = `acsa-widget:${o.apiKey.slice(0, 16)}`;
+  const store = createStore(storageKey);
   let customerToken = o.customerToken ?? null;
   let state: TSaved = store.load(customerOf(customerToken));
   let busy = false;
@@ -68,7 +69,7 @@ export function createWidget(o: TWidgetOptions) {
     },
   });
 
-  function render() {
+  function render(save = true) {
     v.note.hidden = !state.escalated;
     v.quick.replaceChildren(
       ...state.quickReplies.map((q) => {
@@ -86,8 +87,19 @@ export function createWidget(o: TWidgetOptions) {
     // Last, once the notes and buttons below it have taken their room: the newest message in view.
     renderMessages();
     v.log.scrollTop = v.log.scrollHeight;
-    store.save(state);
+    if (save) store.save(state);
   }
+
+  // The same conversation in another tab of the shop: what it said is taken here as it happens. Before, this
+  // tab's next render (opening the panel) wrote its older transcript over the other's, and a reload lost the
+  // other tab's answers. Whether the panel is open stays this tab's own.
+  window.addEventListener('storage', (e) => {
+    if (e.key !== storageKey || !e.newValue) return;
+    const other = store.load(customerOf(customerToken));
+    if (other.customer !== state.customer || busy) return;
+    state = { ...other, open: state.open };
+    render(false);
+  });
 
   /**
    * The new messages only, appended: the list is a live region, and replacing every item on each render had
