@@ -57,6 +57,19 @@ const FORBIDDEN = {
 } as const;
 
 let browser: Browser;
+/** A reviewer of the test's own who signs in with 'demo-pass' (a held email stays held for 15 minutes). */
+async function reviewerWithPassword(prisma: ReturnType<typeof testPrisma>, email: string, name: string) {
+  const user = await prisma.user.create({ data: { email, name, role: 'REVIEWER' } });
+  await prisma.account.create({
+    data: {
+      providerId: 'credential',
+      accountId: user.id,
+      userId: user.id,
+      password: await hashPassword('demo-pass'),
+    },
+  });
+}
+
 beforeAll(async () => {
   browser = await launch();
 });
@@ -81,17 +94,7 @@ describe('sign-in and roles', () => {
   it('after five wrong passwords for an email the form says to wait, and the right one waits too, until an admin clears them', async () => {
     // A user of its own: a held email stays held for 15 minutes, and the other specs sign the demo users in.
     const prisma = testPrisma();
-    const user = await prisma.user.create({
-      data: { email: 'held@example.com', name: 'Held', role: 'REVIEWER' },
-    });
-    await prisma.account.create({
-      data: {
-        providerId: 'credential',
-        accountId: user.id,
-        userId: user.id,
-        password: await hashPassword('demo-pass'),
-      },
-    });
+    await reviewerWithPassword(prisma, 'held@example.com', 'Held');
     await prisma.$disconnect();
     const page = await browser.newPage();
     await page.goto(url('/sign-in'));
@@ -134,17 +137,7 @@ describe('sign-in and roles', () => {
   it("an office address held for others' failures holds a colleague too, until an admin lets her through from there", async () => {
     const office = '203.0.113.64';
     const prisma = testPrisma();
-    const user = await prisma.user.create({
-      data: { email: 'desk@example.com', name: 'Desk', role: 'REVIEWER' },
-    });
-    await prisma.account.create({
-      data: {
-        providerId: 'credential',
-        accountId: user.id,
-        userId: user.id,
-        password: await hashPassword('demo-pass'),
-      },
-    });
+    await reviewerWithPassword(prisma, 'desk@example.com', 'Desk');
     // One machine in the office guessed at thirty accounts (as the sign-in guard records each try).
     await prisma.auditLog.createMany({
       data: Array.from({ length: 30 }, (_, i) => ({
