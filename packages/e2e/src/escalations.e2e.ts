@@ -101,6 +101,8 @@ describe('escalations queue', () => {
     await checkPage(rae, 'escalations-taken');
     await card.getByRole('button', { name: 'Resolve' }).click();
     await rae.getByText('No open escalations').waitFor();
+    // No card left to take focus: the queue's tab has it.
+    await expect.poll(() => focused(rae)).toBe('BUTTON Open and taken');
     await rae.getByRole('tab', { name: 'Resolved' }).click();
     // Resolved ones are one-line rows, latest first: Rae's is the first, with her name as the resolver.
     const resolved = rae.getByRole('article').filter({ hasText: 'Alex Morgan' });

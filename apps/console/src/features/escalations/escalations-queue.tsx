@@ -6,6 +6,9 @@ import { useTRPC } from '@/components/trpc';
 import { EscalationCard } from './escalation-card';
 import { ResolvedEscalations } from './resolved-escalations';
 
+/** Where focus goes after resolving the only card: no card is left to take it. */
+const LIST_END = '';
+
 export function EscalationsQueue({ userId }: { userId: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -33,14 +36,21 @@ export function EscalationsQueue({ userId }: { userId: string }) {
   // the page's body: the next one waiting, or the card handed back.
   const [focusNext, setFocusNext] = useState<string | null>(null);
   useEffect(() => {
-    if (!focusNext || !list.data?.items.some((x) => x.id === focusNext)) return;
-    document.getElementById(`esc-${focusNext}`)?.focus();
+    if (focusNext === null || !list.data) return;
+    // The last card resolved: the queue's own tab, once the empty queue is shown.
+    if (focusNext === LIST_END) {
+      if (list.data.items.length) return;
+      document.querySelector<HTMLElement>('[role=tab][aria-selected=true]')?.focus();
+    } else {
+      if (!list.data.items.some((x) => x.id === focusNext)) return;
+      document.getElementById(`esc-${focusNext}`)?.focus();
+    }
     setFocusNext(null);
   }, [focusNext, list.data]);
   const after = (id: string) => {
     const items = list.data?.items ?? [];
     const at = items.findIndex((x) => x.id === id);
-    return (items[at + 1] ?? items[at - 1])?.id ?? null;
+    return (items[at + 1] ?? items[at - 1])?.id ?? LIST_END;
   };
 
   return (
