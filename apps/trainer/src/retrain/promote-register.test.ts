@@ -206,10 +206,20 @@ describe('register and promote steps', () => {
 });
 
 describe('promote attempts that overlap (a timed-out attempt goes on beside its retry)', () => {
+  /** A direct run whose snapshot saw production where it is now, as the gate compared with it. */
   async function directRun(version: string) {
     const run = await runWith({ mode: 'direct' });
     const candidate = await registerBundleDir(db.prisma, inject('smallBundle'), version);
-    const ctx = { ...context(true), register: { skipped: false, versionId: candidate, version } };
+    const seen = await db.prisma.modelAlias.findUniqueOrThrow({
+      where: { name: 'production' },
+      include: { modelVersion: true },
+    });
+    const base = context(true);
+    const snapshot = {
+      ...base.snapshot!,
+      production: { versionId: seen.modelVersionId, version: seen.modelVersion.version, bundleDir: '' },
+    };
+    const ctx = { ...base, snapshot, register: { skipped: false, versionId: candidate, version } };
     return { run, candidate, ctx };
   }
   const productionMoves = (to: string) =>
@@ -249,6 +259,31 @@ describe('promote attempts that overlap (a timed-out attempt goes on beside its 
       (await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } })).modelVersionId,
     ).toBe(before);
     expect(await productionMoves(candidate)).toEqual([1, 1]);
+  });
+
+  it('promote nothing when production moved after the snapshot the gate compared with (a rollback meanwhile)', async () => {
+    const { run, candidate, ctx } = await directRun('cand-after-rollback');
+    const compared = ctx.snapshot.production.version;
+    // An engineer rolls production back while the run trains.
+    const back = await rollbackAlias(
+      { prisma: db.prisma },
+      { actor: { type: 'USER', display: 'ops@example.com' }, reason: 'complaints' },
+    );
+    const rolledTo = (await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } }))
+      .modelVersionId;
+    const out = await promoteStep(deps, run.id, ctx, report);
+    expect(out).toMatchObject({ mode: 'direct', promoted: false, alias: null });
+    expect(out.message).toContain(`not ${compared} as the gate compared; promote it from Models`);
+    expect(
+      (await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } })).modelVersionId,
+    ).toBe(rolledTo);
+    expect(back).toBeTruthy();
+    expect(await productionMoves(candidate)).toEqual([0, 0]);
+    // Registered, for a person to promote; the run is over.
+    expect(await db.prisma.modelVersion.count({ where: { id: candidate } })).toBe(1);
+    expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: 'SUCCEEDED',
+    });
   });
 
   it('close a run that failed after one of them recorded its promotion, when it is replayed', async () => {

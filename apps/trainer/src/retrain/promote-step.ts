@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { type TransactionClient, withTransaction } from '@acsa/db';
-import { moveAliasIn, type TActor, type TAliasMove } from '@acsa/db/registry';
+import { AliasMovedError, moveAliasIn, type TActor, type TAliasMove } from '@acsa/db/registry';
 import {
   announceAliasMove,
   PRODUCTION_ALIAS,
@@ -61,6 +61,7 @@ export async function promoteStep(
           createdById: run.requestedById,
           versionId,
           config,
+          comparedWith: need(ctx, 'snapshot').production?.version ?? null,
         })
       : {
           mode: config.mode,
@@ -86,7 +87,11 @@ export async function promoteStep(
   });
   for (const m of moves)
     if (m.changed && deps.redis) await announceAliasMove(deps.redis, m.alias, m.toVersionId);
-  report.log(earlier ? `${out.message} (by an earlier attempt)` : out.message, gate.passed ? 'info' : 'warn');
+  const held = out.mode === 'direct' && !out.promoted;
+  report.log(
+    earlier ? `${out.message} (by an earlier attempt)` : out.message,
+    gate.passed && !held ? 'info' : 'warn',
+  );
   await rm(need(ctx, 'snapshot').dir, { recursive: true, force: true });
   return out;
 }
@@ -111,6 +116,11 @@ async function promote(
     createdById: string | null;
     versionId: string;
     config: TRetrainConfig;
+    /**
+     * The production version the gate compared the candidate with (the snapshot's); null when it compared
+     * with none (nothing in production, or a version without stored bytes), and then it is not checked.
+     */
+    comparedWith: string | null;
   },
 ): Promise<TPromoteOutput> {
   const reason = `retraining run ${a.runId} (${a.trigger.toLowerCase()}): gate passed`;
@@ -131,7 +141,29 @@ async function promote(
       await move(SHADOW_ALIAS, a.versionId, 'SHADOW');
       return { ...base, promoted: true, alias: SHADOW_ALIAS, message: 'now in shadow' };
     case 'direct': {
-      const m = await move(PRODUCTION_ALIAS, a.versionId, 'PROMOTE');
+      // Only from the production the gate compared with: had someone moved it since (a rollback for
+      // complaints, another promotion), the candidate would replace a version it was never compared with,
+      // undoing that decision. It stays registered, for a person to promote.
+      let m: TAliasMove;
+      try {
+        m = await moveAliasIn(tx, {
+          alias: PRODUCTION_ALIAS,
+          toVersionId: a.versionId,
+          kind: 'PROMOTE',
+          actor: ACTOR,
+          reason,
+          ...(a.comparedWith !== null ? { expectedFrom: a.comparedWith } : {}),
+        });
+      } catch (e) {
+        if (!(e instanceof AliasMovedError)) throw e;
+        return {
+          ...base,
+          promoted: false,
+          alias: null,
+          message: `registered, not promoted: production is ${e.current ?? 'nothing'} now, not ${a.comparedWith} as the gate compared; promote it from Models if it should still go`,
+        };
+      }
+      moves.push(m);
       return {
         ...base,
         promoted: true,
