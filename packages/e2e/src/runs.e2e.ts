@@ -190,6 +190,27 @@ describe('training runs', () => {
     await checkPage(eli, 'runs');
     await prisma.trainingRun.delete({ where: { id: done.id } });
 
+    // With the replay active, another start is not a second run: the page says so and links to the active one.
+    const runs = await prisma.trainingRun.count();
+    await eli.getByLabel('Promotion').selectOption('none');
+    await eli.getByRole('button', { name: 'Start a run' }).click();
+    const notStarted = eli.getByTestId('start-not-started');
+    await expect
+      .poll(() => notStarted.textContent())
+      .toBe(`Not started: run ${replayId} is already queued; no second run started. Open that run`);
+    expect(new URL(eli.url()).pathname).toBe('/runs');
+    expect(await prisma.trainingRun.count()).toBe(runs);
+    expect(await notStarted.getByRole('link').getAttribute('href')).toBe(`/runs/${replayId}`);
+    // A replay of the cancelled run is refused the same way, on its page.
+    await eli.goto(url(`/runs/${id}`));
+    await eli.getByRole('button', { name: 'Replay with the same configuration' }).click();
+    await expect
+      .poll(() => eli.getByTestId('replay-not-started').textContent())
+      .toBe(`Not replayed: run ${replayId} is already queued; no second run started. Open that run`);
+    expect(new URL(eli.url()).pathname).toBe(`/runs/${id}`);
+    expect(await prisma.trainingRun.count()).toBe(runs);
+    await eli.goto(url('/runs'));
+
     // Leave no active run behind for the specs after this one.
     await eli.getByRole('link', { name: replayId.slice(-8) }).click();
     await eli.getByLabel('Why cancel').fill('end of the test');

@@ -1,6 +1,7 @@
 'use client';
 import type { TRunLog, TRunState } from '@acsa/pipelines/runs';
 import { useMutation } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { clock, pct, utc } from '@/components/format';
@@ -155,8 +156,14 @@ function RunControls({ runId, active }: { runId: string; active: boolean }) {
   const router = useRouter();
   const [reason, setReason] = useState('');
   const cancel = useMutation(trpc.runs.cancel.mutationOptions());
+  // While another run is active no replay starts: said, with a link, rather than opening that run.
+  const [other, setOther] = useState<{ runId: string; message: string } | null>(null);
   const replay = useMutation(
-    trpc.runs.replay.mutationOptions({ onSuccess: (r) => router.push(`/runs/${r.runId}`) }),
+    trpc.runs.replay.mutationOptions({
+      onMutate: () => setOther(null),
+      onSuccess: (r) =>
+        r.started ? router.push(`/runs/${r.runId}`) : setOther({ runId: r.runId, message: r.message }),
+    }),
   );
   const error = cancel.error ?? replay.error;
   return (
@@ -182,6 +189,11 @@ function RunControls({ runId, active }: { runId: string; active: boolean }) {
           {replay.isPending ? 'Starting…' : 'Replay with the same configuration'}
         </button>
       )}
+      {other ? (
+        <p role="status" data-testid="replay-not-started">
+          Not replayed: {other.message}. <Link href={`/runs/${other.runId}`}>Open that run</Link>
+        </p>
+      ) : null}
       {error ? (
         <p role="alert" className="error">
           {error.message}

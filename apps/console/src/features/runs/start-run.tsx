@@ -1,5 +1,6 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useTRPC } from '@/components/trpc';
@@ -16,15 +17,22 @@ const PRESETS = {
   small: 'small: seconds, for a quick check',
 } as const;
 
-/** Starts a run (as `acsa retrain --mode --preset`) and opens it; while one is active, opens that one. */
+/**
+ * Starts a run (as `acsa retrain --mode --preset`) and opens it. While one is active no second starts: that
+ * is said, with a link to it. Opening the other run instead left the engineer believing theirs had started,
+ * with a promotion mode and size they had not chosen.
+ */
 export function StartRun() {
   const trpc = useTRPC();
   const router = useRouter();
   const [mode, setMode] = useState<keyof typeof MODES>('direct');
   const [preset, setPreset] = useState<keyof typeof PRESETS>('full');
+  const [active, setActive] = useState<{ runId: string; message: string } | null>(null);
   const start = useMutation(
     trpc.runs.start.mutationOptions({
-      onSuccess: (r) => router.push(`/runs/${r.runId}`),
+      onMutate: () => setActive(null),
+      onSuccess: (r) =>
+        r.started ? router.push(`/runs/${r.runId}`) : setActive({ runId: r.runId, message: r.message }),
       // A refused start may still have recorded its run (failed, or queued when the job queue did not
       // answer): the list below shows it, beside the message that names it.
       onError: () => router.refresh(),
@@ -62,6 +70,11 @@ export function StartRun() {
       <button type="submit" disabled={start.isPending}>
         {start.isPending ? 'Starting…' : 'Start a run'}
       </button>
+      {active ? (
+        <p role="status" data-testid="start-not-started">
+          Not started: {active.message}. <Link href={`/runs/${active.runId}`}>Open that run</Link>
+        </p>
+      ) : null}
       {start.error ? (
         <p role="alert" className="error">
           {start.error.message}
