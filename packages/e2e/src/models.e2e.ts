@@ -214,6 +214,34 @@ describe('the model registry', () => {
     ]);
     await eli.getByRole('listitem').filter({ hasText: 'complaints about refunds' }).waitFor();
     await checkPage(eli, 'models-rolled-back');
+
+    // Production moved elsewhere (the CLI, a run, a colleague) while the page is open: the Aliases table
+    // follows without a reload.
+    const aliasRow = eli.locator('tr', { has: eli.getByRole('rowheader', { name: 'production' }) });
+    expect(await aliasRow.locator('td').first().textContent()).toBe('intent-e2e-v1');
+    const v2 = await prisma.modelVersion.findUniqueOrThrow({ where: { version: 'intent-e2e-v2' } });
+    const v1 = await prisma.modelVersion.findUniqueOrThrow({ where: { version: 'intent-e2e-v1' } });
+    const cli = { type: 'USER' as const, display: 'cli:engineer@example.com' };
+    await moveAlias(prisma, {
+      alias: 'production',
+      toVersionId: v2.id,
+      kind: 'PROMOTE',
+      actor: cli,
+      reason: 'from the CLI',
+    });
+    await expect
+      .poll(() => aliasRow.locator('td').first().textContent(), { timeout: 10_000 })
+      .toBe('intent-e2e-v2');
+    await moveAlias(prisma, {
+      alias: 'production',
+      toVersionId: v1.id,
+      kind: 'ROLLBACK',
+      actor: cli,
+      reason: 'back',
+    });
+    await expect
+      .poll(() => aliasRow.locator('td').first().textContent(), { timeout: 10_000 })
+      .toBe('intent-e2e-v1');
     await eli.context().close();
 
     // Reviewers neither see the page nor may move an alias through the API.

@@ -1,6 +1,8 @@
 'use client';
 import type { TReplicaAlias, TServingReplica } from '@acsa/pipelines/registry';
 import { useQuery } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef } from 'react';
 import { EmptyState } from '@/components/empty-state';
 import { clock, plural } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
@@ -44,9 +46,19 @@ function AliasCell({ a, replica }: { a: TReplicaAlias; replica: TServingReplica 
  * The registry page's "Serving replicas": what each serving worker reports it answers with, against what
  * the aliases say, refreshed every 2 s so a move is seen reaching every replica.
  */
-export function ServingReplicas() {
+export function ServingReplicas({ shownProduction }: { shownProduction: string | null }) {
   const trpc = useTRPC();
+  const router = useRouter();
   const q = useQuery({ ...trpc.models.replicas.queryOptions(), refetchInterval: REFRESH_MS });
+  // Production moved since the page was drawn (a run's promotion, the CLI, a colleague): the Aliases table
+  // and badges above are drawn again, once per move, instead of contradicting this panel until a reload.
+  const wantedProduction = q.data?.wanted.find((w) => w.alias === 'production')?.version ?? null;
+  const refreshedFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (!q.data || wantedProduction === shownProduction || refreshedFor.current === wantedProduction) return;
+    refreshedFor.current = wantedProduction;
+    router.refresh();
+  }, [q.data, wantedProduction, shownProduction, router]);
   if (q.error)
     return (
       <p role="alert" className="error">

@@ -86,7 +86,9 @@ export default async function ModelsPage() {
           What each serving worker reports it answers with, every few seconds; a move reaches them within a
           second when announced, else on their next registry poll.
         </p>
-        <ServingReplicas />
+        <ServingReplicas
+          shownProduction={view.aliases.find((a) => a.name === 'production')?.version ?? null}
+        />
       </section>
 
       <section aria-labelledby="compare">
