@@ -36,10 +36,12 @@ async function byIntent(ctx: TTurnContext, intent: string): Promise<TOutcome> {
       ctx.state.pendingIntent = null;
       if (ctx.state.escalated) {
         ctx.actions.push('already_escalated');
-        const reply = "You're already in the queue: a person has our whole conversation and will follow up.";
-        if (contactOf(ctx)) return { reply };
-        ctx.state.awaiting = 'contact_email';
-        return { reply: `${reply} ${ASK_CONTACT}` };
+        return {
+          reply: askContactIfNone(
+            ctx,
+            "You're already in the queue: a person has our whole conversation and will follow up.",
+          ),
+        };
       }
       const reason = intent === 'complaint' ? 'COMPLAINT' : 'REQUESTED';
       return { reply: escalationReply(reason, ctx.state.turn), escalate: reason };
@@ -49,8 +51,15 @@ async function byIntent(ctx: TTurnContext, intent: string): Promise<TOutcome> {
   }
 }
 
-/** Where a person handed this conversation can write: the signed-in customer's email, or one given here. */
-const contactOf = (ctx: TTurnContext): string | null => ctx.customer?.email ?? ctx.state.slots.email ?? null;
+/**
+ * `reply`, and where a person handed this conversation can write when nobody told yet (neither a signed-in
+ * customer's email nor one given here): the widget cannot receive a person's reply, so the team writes.
+ */
+function askContactIfNone(ctx: TTurnContext, reply: string): string {
+  if (ctx.customer?.email ?? ctx.state.slots.email) return reply;
+  ctx.state.awaiting = 'contact_email';
+  return `${reply} ${ASK_CONTACT}`;
+}
 
 async function route(ctx: TTurnContext): Promise<TOutcome> {
   const { state, found, u } = ctx;
@@ -148,11 +157,7 @@ export async function decideTurn(input: TTurnInput): Promise<TTurnDecision> {
       : { reply: escalationReply('LOOKUP_FAILED', state.turn), escalate: 'LOOKUP_FAILED' };
   }
 
-  // Handed to a person with nobody to write back to: asked now, as the widget cannot receive their reply.
-  if (outcome.escalate && !contactOf(ctx)) {
-    outcome = { ...outcome, reply: `${outcome.reply} ${ASK_CONTACT}` };
-    state.awaiting = 'contact_email';
-  }
+  if (outcome.escalate) outcome = { ...outcome, reply: askContactIfNone(ctx, outcome.reply) };
 
   state.history = [
     ...state.history,

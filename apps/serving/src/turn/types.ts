@@ -36,8 +36,10 @@ export type TDialogueState = {
    */
   customerId?: string | null;
   turn: number;
-  /** The question the agent asked last and is waiting an answer for. */
-  /** What the agent asked for; `contact_email`: where a person, handed the conversation, can write to. */
+  /**
+   * The question the agent asked last and is waiting an answer for; `contact_email`: where a person, handed
+   * the conversation, can write to.
+   */
   awaiting?: 'order_number' | 'order_email' | 'cancel_confirmation' | 'address' | 'contact_email' | null;
   /** Which intent the pending question serves (e.g. track_order while asking for the number). */
   pendingIntent?: string | null;
