@@ -121,6 +121,9 @@ const destroyConnection = (client: pg.Client) =>
  * statement is shown to a SilenceWatch.
  */
 function clientClass(o: { answerLimited: boolean; watch: SilenceWatch | null }): typeof pg.Client {
+  /** pg's error for a statement whose answer limit (query_timeout) passed, when createPrisma set one. */
+  const pastAnswerLimit = (e: unknown) =>
+    o.answerLimited && e instanceof Error && e.message === 'Query read timeout';
   return class ManagedClient extends pg.Client {
     constructor(config?: string | pg.ClientConfig) {
       super(config);
@@ -135,12 +138,7 @@ function clientClass(o: { answerLimited: boolean; watch: SilenceWatch | null }):
           args[args.length - 1] = (...answered: unknown[]) => {
             o.watch?.settled(this);
             const result = callback(...answered);
-            if (
-              o.answerLimited &&
-              answered[0] instanceof Error &&
-              answered[0].message === 'Query read timeout'
-            )
-              destroyConnection(this);
+            if (pastAnswerLimit(answered[0])) destroyConnection(this);
             return result;
           };
         }
@@ -151,8 +149,7 @@ function clientClass(o: { answerLimited: boolean; watch: SilenceWatch | null }):
             () => o.watch?.settled(this),
             (e: unknown) => {
               o.watch?.settled(this);
-              if (o.answerLimited && e instanceof Error && e.message === 'Query read timeout')
-                destroyConnection(this);
+              if (pastAnswerLimit(e)) destroyConnection(this);
             },
           );
         }
