@@ -128,8 +128,16 @@ async function promote(
     alias: string,
     toVersionId: string,
     kind: 'PROMOTE' | 'SHADOW' | 'EXPERIMENT_START',
+    expectedFrom?: string,
   ) => {
-    const m = await moveAliasIn(tx, { alias, toVersionId, kind, actor: ACTOR, reason });
+    const m = await moveAliasIn(tx, {
+      alias,
+      toVersionId,
+      kind,
+      actor: ACTOR,
+      reason,
+      ...(expectedFrom !== undefined ? { expectedFrom } : {}),
+    });
     moves.push(m);
     return m;
   };
@@ -146,14 +154,7 @@ async function promote(
       // undoing that decision. It stays registered, for a person to promote.
       let m: TAliasMove;
       try {
-        m = await moveAliasIn(tx, {
-          alias: PRODUCTION_ALIAS,
-          toVersionId: a.versionId,
-          kind: 'PROMOTE',
-          actor: ACTOR,
-          reason,
-          ...(a.comparedWith !== null ? { expectedFrom: a.comparedWith } : {}),
-        });
+        m = await move(PRODUCTION_ALIAS, a.versionId, 'PROMOTE', a.comparedWith ?? undefined);
       } catch (e) {
         if (!(e instanceof AliasMovedError)) throw e;
         return {
@@ -163,7 +164,6 @@ async function promote(
           message: `registered, not promoted: production is ${e.current ?? 'nothing'} now, not ${a.comparedWith} as the gate compared; promote it from Models if it should still go`,
         };
       }
-      moves.push(m);
       return {
         ...base,
         promoted: true,
