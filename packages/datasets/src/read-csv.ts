@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { badUtf8Lines, describeBadUtf8, type TBadUtf8, type TRawRecord } from '@acsa/ml/data';
+import { badUtf8Lines, describeBadUtf8, type TBadUtf8Line, type TRawRecord } from '@acsa/ml/data';
 import { parse } from 'csv-parse';
 import { DatasetFileError } from './errors.ts';
 import type { TCsvColumns } from './types.ts';
@@ -29,7 +29,7 @@ const startsWith = (buf: Uint8Array, bom: number[]) => bom.every((b, i) => buf[i
  * around it are cut where they would be anyway. A UTF-16LE BOM is what csv-parse does decode (Excel's
  * "Unicode text"); a big-endian one it does not, so that is named rather than reported as a stray byte.
  */
-function badLines(buf: Uint8Array, path: string): (TBadUtf8 & { start: number; end: number })[] {
+function badLines(buf: Uint8Array, path: string): TBadUtf8Line[] {
   if (startsWith(buf, UTF16LE_BOM)) return [];
   if (startsWith(buf, UTF16BE_BOM))
     throw new DatasetFileError(

@@ -52,7 +52,6 @@ export function clientAddress(headers: Headers, proxyHops = 1): string | null {
   return entries[entries.length - Math.max(1, proxyHops)] ?? entries[0] ?? null;
 }
 
-const ATTEMPT = SIGN_IN_ATTEMPT;
 /**
  * An admin cleared a user's failed sign-ins: the attempts before it no longer count against that user, and
  * `data.before.failedFrom` lists the addresses whose hold no longer applies to them.
@@ -86,7 +85,7 @@ export async function failedSignIns(
            coalesce(array_agg(DISTINCT a.data->>'address') FILTER (WHERE a.data->>'address' IS NOT NULL),
                     '{}') AS addresses
     FROM "AuditLog" a
-    WHERE a.action = ${ATTEMPT} AND a.at > ${since} AND a."targetId" IS NOT NULL
+    WHERE a.action = ${SIGN_IN_ATTEMPT} AND a.at > ${since} AND a."targetId" IS NOT NULL
       ${userIds ? Prisma.sql`AND a."targetId" = ANY(${[...userIds]})` : Prisma.empty}
       AND ${notCleared(since)}
     GROUP BY a."targetId"`;
@@ -106,7 +105,7 @@ export async function heldAddresses(
     SELECT a.data->>'address' AS address, count(*)::int AS failures, count(DISTINCT a.actor)::int AS emails,
            (array_agg(a.at ORDER BY a.at))[count(*) - ${SIGN_IN_LIMITS.perAddress} + 1] AS oldest
     FROM "AuditLog" a
-    WHERE a.action = ${ATTEMPT} AND a.at > ${since} AND a.data->>'address' IS NOT NULL AND ${noSignInAfter(since)}
+    WHERE a.action = ${SIGN_IN_ATTEMPT} AND a.at > ${since} AND a.data->>'address' IS NOT NULL AND ${noSignInAfter(since)}
     GROUP BY 1 HAVING count(*) >= ${SIGN_IN_LIMITS.perAddress}
     ORDER BY 2 DESC`;
   return rows.map((r) => ({
@@ -154,7 +153,7 @@ export async function signInGuarded(
         >`
           WITH a AS (
             SELECT actor, "targetId", data->>'address' AS address, at FROM "AuditLog"
-            WHERE action = ${ATTEMPT} AND at > ${since} AND (actor = ${email} OR data->>'address' = ${address})
+            WHERE action = ${SIGN_IN_ATTEMPT} AND at > ${since} AND (actor = ${email} OR data->>'address' = ${address})
           ), failed AS (
             SELECT *, ${unlockedAfter(since)} AS unlocked FROM a WHERE ${noSignInAfter(since)}
           )
@@ -191,7 +190,7 @@ export async function signInGuarded(
             actorType: 'USER',
             actorId: user?.id ?? null,
             actor: email,
-            action: ATTEMPT,
+            action: SIGN_IN_ATTEMPT,
             targetType: 'User',
             targetId: user?.id ?? null,
             data: { address },

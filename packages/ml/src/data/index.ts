@@ -5,4 +5,4 @@ export { LISTED_ROW_PROBLEMS } from './dataset-error.ts';
 export { readJsonlRecords, type TRawRecord } from './jsonl-records.ts';
 export { describeIssues, type TRowInput, ZEntityInput, ZRowInput } from './row-format.ts';
 export { parseSplitName, type TSplitName, unknownSplitMessage } from './split-name.ts';
-export { badUtf8Lines, describeBadUtf8, firstBadUtf8, type TBadUtf8 } from './utf8.ts';
+export { badUtf8Lines, describeBadUtf8, firstBadUtf8, type TBadUtf8, type TBadUtf8Line } from './utf8.ts';

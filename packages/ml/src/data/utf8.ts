@@ -30,6 +30,8 @@ function firstBadByte(buf: Uint8Array, start: number, end: number): number {
 }
 
 export type TBadUtf8 = { line: number; column: number; byte: number };
+/** A line that is not UTF-8, with the bytes it spans in its buffer (`start` to `end`, its newline excluded). */
+export type TBadUtf8Line = TBadUtf8 & { start: number; end: number };
 
 /**
  * Why `buf[start, end)` (one line, numbered `line`) is not UTF-8, phrased for the person who has the file,
@@ -48,9 +50,9 @@ export function badUtf8In(buf: Uint8Array, line: number, start = 0, end = buf.le
  * Every line of a whole buffer that is not UTF-8, in order, each with the bytes it spans (`start` to `end`,
  * its newline excluded): a newline byte is never part of a multi-byte character, so lines are cut first.
  */
-export function badUtf8Lines(buf: Uint8Array): (TBadUtf8 & { start: number; end: number })[] {
+export function badUtf8Lines(buf: Uint8Array): TBadUtf8Line[] {
   if (isUtf8(buf)) return [];
-  const found: (TBadUtf8 & { start: number; end: number })[] = [];
+  const found: TBadUtf8Line[] = [];
   let start = 0;
   for (let line = 1; start < buf.length; line++) {
     let end = buf.indexOf(NEWLINE, start);
