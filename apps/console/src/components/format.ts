@@ -73,3 +73,7 @@ export function niceTicks(max: number, cap = Number.POSITIVE_INFINITY): number[]
 
 /** A share on an axis: whole percents as "20 %", a 2.5 % step's as "7.5 %". */
 export const pctTick = (x: number) => pct(x, Math.abs(x * 100 - Math.round(x * 100)) < 1e-6 ? 0 : 1);
+
+/** A line's worth of a longer text: cut at a word-ish boundary with an ellipsis. */
+export const clip = (text: string, max = 90) =>
+  text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;

@@ -20,7 +20,7 @@ export function EscalationsQueue({ userId }: { userId: string }) {
     refetchInterval: 15_000,
   });
   const shown = list.data?.items.length ?? 0;
-  const total = list.data && 'total' in list.data ? (list.data.total as number) : shown;
+  const total = list.data?.total ?? shown;
   const invalidate = () => qc.invalidateQueries({ queryKey: trpc.escalations.list.queryKey() });
   const take = useMutation(trpc.escalations.take.mutationOptions({ onSettled: invalidate }));
   const resolve = useMutation(trpc.escalations.resolve.mutationOptions({ onSettled: invalidate }));

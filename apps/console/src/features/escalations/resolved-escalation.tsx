@@ -1,10 +1,8 @@
 import type { TEscalationView } from '@acsa/pipelines/escalations';
+import { clip } from '@/components/format';
 import { ConversationLink } from './conversation-link';
 import { EscalationDetails } from './escalation-details';
 import { asWords, customerLabel, resolvedLine } from './escalation-words';
-
-/** A line's worth of a longer text. */
-const clip = (text: string, max = 90) => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
 
 /**
  * A resolved escalation as one line (who, why, what it was about, who resolved it, when and how) that opens

@@ -1,6 +1,7 @@
 'use client';
 import type { TEntitySpan, TLabelTask, TReviewFilters } from '@acsa/pipelines/review/types';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { clip } from '@/components/format';
 import { useTRPCClient } from '@/components/trpc';
 
 const PREFETCH_BELOW = 4;
@@ -15,7 +16,7 @@ export type TQueuedTask = TLabelTask & { draft?: { intent: string; entities: TEn
 type TDone = { task: TQueuedTask; kind: 'label' | 'skip'; saved?: boolean };
 
 /** The start of a turn's text, to name it in a message. */
-const quote = (text: string) => `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
+const quote = (text: string) => `"${clip(text, 41)}"`;
 
 /**
  * The labeling queue in the browser. The next turns are fetched ahead (a batch whenever fewer than four are

@@ -1,11 +1,11 @@
 'use client';
 import type { TRunLog, TRunState } from '@acsa/pipelines/runs';
 import { useMutation } from '@tanstack/react-query';
-import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { clock, pct, utc } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
+import { OtherRunActive } from './other-run-active';
 import { cancelNote, progressNote, snapshotSummary, stepLabel } from './run-summary';
 
 type TRunPart = Omit<TRunState, 'logs'>;
@@ -156,7 +156,7 @@ function RunControls({ runId, active }: { runId: string; active: boolean }) {
   const router = useRouter();
   const [reason, setReason] = useState('');
   const cancel = useMutation(trpc.runs.cancel.mutationOptions());
-  // While another run is active no replay starts: said, with a link, rather than opening that run.
+  // While another run is active no replay starts (OtherRunActive).
   const [other, setOther] = useState<{ runId: string; message: string } | null>(null);
   const replay = useMutation(
     trpc.runs.replay.mutationOptions({
@@ -189,11 +189,7 @@ function RunControls({ runId, active }: { runId: string; active: boolean }) {
           {replay.isPending ? 'Starting…' : 'Replay with the same configuration'}
         </button>
       )}
-      {other ? (
-        <p role="status" data-testid="replay-not-started">
-          Not replayed: {other.message}. <Link href={`/runs/${other.runId}`}>Open that run</Link>
-        </p>
-      ) : null}
+      {other ? <OtherRunActive what="Not replayed" other={other} testId="replay-not-started" /> : null}
       {error ? (
         <p role="alert" className="error">
           {error.message}

@@ -1,9 +1,9 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
-import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useTRPC } from '@/components/trpc';
+import { OtherRunActive } from './other-run-active';
 
 const MODES = {
   direct: 'direct: a candidate that passes the gate goes to production',
@@ -17,11 +17,7 @@ const PRESETS = {
   small: 'small: seconds, for a quick check',
 } as const;
 
-/**
- * Starts a run (as `acsa retrain --mode --preset`) and opens it. While one is active no second starts: that
- * is said, with a link to it. Opening the other run instead left the engineer believing theirs had started,
- * with a promotion mode and size they had not chosen.
- */
+/** Starts a run (as `acsa retrain --mode --preset`) and opens it; while one is active, says so instead. */
 export function StartRun() {
   const trpc = useTRPC();
   const router = useRouter();
@@ -70,11 +66,7 @@ export function StartRun() {
       <button type="submit" disabled={start.isPending}>
         {start.isPending ? 'Starting…' : 'Start a run'}
       </button>
-      {active ? (
-        <p role="status" data-testid="start-not-started">
-          Not started: {active.message}. <Link href={`/runs/${active.runId}`}>Open that run</Link>
-        </p>
-      ) : null}
+      {active ? <OtherRunActive what="Not started" other={active} testId="start-not-started" /> : null}
       {start.error ? (
         <p role="alert" className="error">
           {start.error.message}

@@ -27,7 +27,10 @@ export const escalationsRouter = {
     )
     .query(async ({ ctx, input }) =>
       input.status === 'resolved'
-        ? listResolvedEscalations(ctx.prisma, { before: input.before })
+        ? listResolvedEscalations(ctx.prisma, { before: input.before }).then((page) => ({
+            ...page,
+            total: null,
+          }))
         : await Promise.all([listEscalations(ctx.prisma), countActiveEscalations(ctx.prisma)]).then(
             ([items, total]) => ({ items, older: null, total }),
           ),
