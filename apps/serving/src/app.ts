@@ -8,6 +8,7 @@ import { ApiKeyAuth } from './auth/api-keys.ts';
 import { createLookupGuards } from './auth/lookup-guard.ts';
 import { makeChatSchemas } from './chat/chat-schemas.ts';
 import { createTurnHandler, type TDecide } from './chat/handle-turn.ts';
+import { IdempotencyStore } from './chat/idempotency.ts';
 import { SessionStore } from './chat/session-store.ts';
 import { guardPool } from './db/pg-breaker.ts';
 import { createPool, PG_LIMITS } from './db/pool.ts';
@@ -229,6 +230,7 @@ export async function createServingApp({
   registerRoutes(app, {
     db,
     sessions,
+    idempotency: new IdempotencyStore(redis, `${redisPrefix}idem:`),
     auth,
     registry,
     handleTurn,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page, Route } from 'playwright-core';
+import type { Browser, Page, Response, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintCustomerToken } from '../../../apps/demo-shop/src/customer-token.ts';
 import { TOKEN_SECRET } from '../../../apps/serving/test/harness.ts';
@@ -270,6 +270,40 @@ describe('the demo shop and its chat widget', () => {
     await page.reload();
     await widget().locator('.msg.user', { hasText: 'do you ship to Canada?' }).waitFor();
     await other.close();
+  });
+
+  it('answers a message once when its answer was lost on the way and the widget sent it again', async () => {
+    // Serving answers the first attempt, but the connection drops before the page reads it (a proxy's
+    // timeout, a phone between cells): the widget sends the message again, with the same key.
+    const text = 'can I change the delivery address of my order?';
+    let dropped = false;
+    await page.route('**/v1/chat', async (route) => {
+      if (route.request().method() !== 'POST' || dropped) return route.continue();
+      dropped = true;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    const replayed: string[] = [];
+    const onResponse = (r: Response) => {
+      if (r.url().endsWith('/v1/chat') && r.request().method() === 'POST')
+        replayed.push(r.headers()['idempotent-replayed'] ?? 'no');
+    };
+    page.on('response', onResponse);
+    const before = await agentMessages().count();
+    await say(text);
+    await expect.poll(() => agentMessages().count(), { timeout: 20_000 }).toBe(before + 1);
+    page.off('response', onResponse);
+    await page.unroute('**/v1/chat');
+    expect(dropped).toBe(true);
+    expect(replayed).toEqual(['true']);
+    expect(await widget().locator('.msg.user', { hasText: text }).count()).toBe(1);
+    const stored = await stack.shop.db.prisma.message.findMany({ where: { role: 'USER', text } });
+    expect(stored).toHaveLength(1);
+    // The conversation goes on after the one turn: the next message takes the next place.
+    const answers = await stack.shop.db.prisma.message.count({
+      where: { conversationId: stored[0]?.conversationId, seq: (stored[0]?.seq ?? 0) + 1 },
+    });
+    expect(answers).toBe(1);
   });
 
   it('shows "reconnecting" while serving restarts, then delivers the message', async () => {

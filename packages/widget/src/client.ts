@@ -36,6 +36,14 @@ export type TClientOptions = {
   maxAttempts?: number;
 };
 
+/** A new random id per message (randomUUID needs a secure context; a plain http page gets the same from bytes). */
+function messageKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  );
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** 409: another message of the session was still being answered; 429: wait as told; 5xx: serving away. */
@@ -46,14 +54,18 @@ export function createClient(o: TClientOptions) {
   const max = o.maxDelayMs ?? 8_000;
   const attempts = o.maxAttempts ?? 12;
 
-  async function post<T>(path: string, body: unknown): Promise<T | null> {
+  async function post<T>(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T | null> {
     let delay = first;
     for (let attempt = 1; ; attempt++) {
       let res: Response | null = null;
       try {
         res = await fetch(`${o.apiUrl}${path}`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${o.apiKey}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${o.apiKey}`, 'content-type': 'application/json', ...headers },
           body: JSON.stringify(body),
         });
       } catch {
@@ -85,8 +97,9 @@ export function createClient(o: TClientOptions) {
   }
 
   return {
+    // Every attempt of a message carries the same key: serving answers it once, however many arrive.
     chat: (turn: { sessionId: string; sessionToken?: string; text: string; customerToken?: string }) =>
-      post<TChatReply>('/v1/chat', turn) as Promise<TChatReply>,
+      post<TChatReply>('/v1/chat', turn, { 'idempotency-key': messageKey() }) as Promise<TChatReply>,
     feedback: (f: { sessionId: string; sessionToken: string; thumbs?: 'up' | 'down'; rating?: number }) =>
       post<null>('/v1/feedback', f).then(() => undefined),
   };

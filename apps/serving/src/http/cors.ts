@@ -81,7 +81,7 @@ export function installCors(app: FastifyInstance, index: OriginIndex): void {
       });
     }
     reply.header('access-control-allow-methods', 'POST');
-    reply.header('access-control-allow-headers', 'authorization, content-type');
+    reply.header('access-control-allow-headers', 'authorization, content-type, idempotency-key');
     reply.header('access-control-max-age', '600');
     return reply.status(204).send();
   });

@@ -47,11 +47,35 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
       '/v1/chat': {
         post: {
           summary: 'One chat turn: the shopper says something, the agent answers',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', minLength: 1, maxLength: 255 },
+              description:
+                'A new value (a UUID) per message, the same on each retry of it: a retry of a message already ' +
+                'answered gets that answer again, marked `Idempotent-Replayed: true`, instead of a second turn. ' +
+                'Answers are kept 24 h. Visible ASCII, 1 to 255 characters.',
+            },
+          ],
           requestBody: { required: true, content: json(schemas.ZChatRequest) },
           responses: {
-            '200': { description: "The agent's reply", content: json(ZChatResponse) },
+            '200': {
+              description: "The agent's reply",
+              headers: {
+                'Idempotent-Replayed': {
+                  description:
+                    'true: this is the answer given to an earlier attempt with this Idempotency-Key',
+                  schema: { type: 'string' },
+                },
+              },
+              content: json(ZChatResponse),
+            },
             ...common,
-            '409': error('Another message of the session is still being answered'),
+            '409': error(
+              'Another message of the session is still being answered (this one too, with its Idempotency-Key: see Retry-After), or the Idempotency-Key was sent with another message',
+            ),
             '503': error('No model loaded yet; see Retry-After'),
           },
         },

@@ -1,11 +1,12 @@
 import { AppError } from '@acsa/core/errors';
 import { uuidv7 } from '@acsa/core/ids';
 import { contextFrom, SpanKind, withSpan } from '@acsa/core/tracing';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
-import type { makeChatSchemas } from '../chat/chat-schemas.ts';
+import type { makeChatSchemas, TChatResponse } from '../chat/chat-schemas.ts';
 import type { createTurnHandler } from '../chat/handle-turn.ts';
+import { IDEMPOTENCY_HEADER, IdempotencyStore } from '../chat/idempotency.ts';
 import type { SessionStore } from '../chat/session-store.ts';
 import { sessionTokenHash } from '../chat/session-token.ts';
 import { sql, type TDb } from '../db/sql.ts';
@@ -22,6 +23,7 @@ export type TRouteDeps = {
   auth: ApiKeyAuth;
   limiter: RateLimiter;
   sessions: SessionStore;
+  idempotency: IdempotencyStore;
   registry: ModelRegistry;
   handleTurn: ReturnType<typeof createTurnHandler>;
   schemas: ReturnType<typeof makeChatSchemas>;
@@ -54,9 +56,30 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
       ...(prepared.tokenHash ? { tokenHash: prepared.tokenHash } : {}),
       ...(prepared.read === undefined ? {} : { state }),
     });
+  // A message named by an Idempotency-Key is answered once: a retry gets the first answer again.
+  const onceChatTurn = async (
+    admitted: TAdmitted<TChatBody, TChatPrepared>,
+    key: string,
+    reply: FastifyReply,
+  ): Promise<TChatResponse> => {
+    const scope = { apiKeyId: admitted.principal.id, sessionId: admitted.body.sessionId };
+    const claim = await d.idempotency.claim<TChatResponse>(scope, key, admitted.body);
+    if (claim.kind === 'replay') {
+      reply.header('idempotent-replayed', 'true');
+      return claim.response;
+    }
+    try {
+      const response = await chatTurn(admitted);
+      await claim.answered(response);
+      return response;
+    } catch (e) {
+      await claim.failed();
+      throw e;
+    }
+  };
 
   // One trace per turn, continuing the caller's when it sends a traceparent.
-  app.post('/v1/chat', refusedBodies, (request) =>
+  app.post('/v1/chat', refusedBodies, (request, reply) =>
     withSpan(
       'POST /v1/chat',
       (span) => {
@@ -66,7 +89,13 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
           const { traceId, spanId } = span.spanContext();
           request.log = request.log.child({ traceId, spanId });
         }
-        return admitAndCount(d, request, span ? { ...chat, span } : chat, chatTurn);
+        const options = span ? { ...chat, span } : chat;
+        if (request.headers[IDEMPOTENCY_HEADER] === undefined)
+          return admitAndCount(d, request, options, chatTurn);
+        // Checked once the request is counted, as the body is: a bad header is no free request.
+        return admitAndCount(d, request, options, (a) =>
+          onceChatTurn(a, IdempotencyStore.parse(request.headers[IDEMPOTENCY_HEADER]) as string, reply),
+        );
       },
       {
         kind: SpanKind.SERVER,
