@@ -306,6 +306,51 @@ describe('the demo shop and its chat widget', () => {
     expect(answers).toBe(1);
   });
 
+  it('offers a message it gave up on while serving was away as "Send again", and sends it once', async () => {
+    const shopper = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+    // The widget waits 0.5, 1, 2, 4 then 8 s between its 12 attempts: the page's clock runs them at once.
+    await shopper.clock.install();
+    await shopper.goto(stack.origin);
+    const w = shopper.locator('[data-acsa-widget]');
+    await w.getByRole('button', { name: 'Chat with us' }).click();
+    const text = 'what is your refund policy, please?';
+    await stack.stopServing();
+    try {
+      await w.getByLabel('Your message').fill(text);
+      await w.getByLabel('Your message').press('Enter');
+      await w.getByText('Reconnecting to support').waitFor();
+      await expect
+        .poll(
+          async () => {
+            await shopper.clock.runFor(10_000);
+            return w.getByText('Support cannot be reached right now.').count();
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(1);
+      await w.getByText('Your message could not be sent: the support service cannot be reached.').waitFor();
+      await checkPage(shopper, 'storefront-widget-offline');
+    } finally {
+      await stack.restartServing();
+    }
+    // From the message box, one Shift+Tab reaches "Send again"; Enter sends the same message.
+    expect(
+      await shopper.evaluate(
+        () => document.querySelector('[data-acsa-widget]')?.shadowRoot?.activeElement?.id,
+      ),
+    ).toBe('acsa-input');
+    await shopper.keyboard.press('Shift+Tab');
+    await shopper.keyboard.press('Enter');
+    await expect.poll(() => w.locator('.msg.agent').count(), { timeout: 20_000 }).toBe(1);
+    expect(await w.locator('.msg.agent').textContent()).toMatch(/refund/i);
+    // The shopper's message is in the transcript once, and serving stored it once.
+    expect(await w.locator('.msg.user').allTextContents()).toEqual([`You: ${text}`]);
+    expect(await w.getByRole('button', { name: 'Send again' }).count()).toBe(0);
+    await expect.poll(() => w.getByText('Support cannot be reached right now.').count()).toBe(0);
+    expect(await stack.shop.db.prisma.message.count({ where: { role: 'USER', text } })).toBe(1);
+    await shopper.context().close();
+  });
+
   it('shows "reconnecting" while serving restarts, then delivers the message', async () => {
     await stack.stopServing();
     const before = await agentMessages().count();

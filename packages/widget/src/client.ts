@@ -37,7 +37,7 @@ export type TClientOptions = {
 };
 
 /** A new random id per message (randomUUID needs a secure context; a plain http page gets the same from bytes). */
-function messageKey(): string {
+export function messageKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
     '',
@@ -98,8 +98,10 @@ export function createClient(o: TClientOptions) {
 
   return {
     // Every attempt of a message carries the same key: serving answers it once, however many arrive.
-    chat: (turn: { sessionId: string; sessionToken?: string; text: string; customerToken?: string }) =>
-      post<TChatReply>('/v1/chat', turn, { 'idempotency-key': messageKey() }) as Promise<TChatReply>,
+    chat: (
+      turn: { sessionId: string; sessionToken?: string; text: string; customerToken?: string },
+      key = messageKey(),
+    ) => post<TChatReply>('/v1/chat', turn, { 'idempotency-key': key }) as Promise<TChatReply>,
     feedback: (f: { sessionId: string; sessionToken: string; thumbs?: 'up' | 'down'; rating?: number }) =>
       post<null>('/v1/feedback', f).then(() => undefined),
   };

@@ -14,6 +14,11 @@ export type TSaved = {
   messages: TMessage[];
   quickReplies: { label: string; text: string }[];
   escalated: boolean;
+  /**
+   * The message every attempt failed to send while serving was away: offered as "Send again", with the
+   * key it was sent with, so that an attempt serving did answer is not answered twice.
+   */
+  unsent?: { text: string; shown: string; key: string } | null;
   /** The feedback prompts: thumbs asked, then the 1–5 satisfaction score asked, then done. */
   rating: 'asked' | 'csat' | 'given' | null;
   open: boolean;

@@ -1,4 +1,4 @@
-import { ApiError, createClient, type TChatReply } from './client.ts';
+import { ApiError, createClient, messageKey, type TChatReply } from './client.ts';
 import { createStore, customerOf, freshConversation, type TSaved } from './store.ts';
 import { messageItem, mountView } from './view.ts';
 
@@ -30,9 +30,11 @@ function notSent(e: unknown): string {
   }
   if (!(e instanceof ApiError))
     return 'Your message could not be sent: something went wrong. Please try again.';
-  const retry = e.status === 0 || e.status >= 500;
-  return `Your message could not be sent: ${e.message}.${retry ? ' Please try again.' : ''}`;
+  return `Your message could not be sent: ${e.message}.${mayRetry(e) ? ' Please try again.' : ''}`;
 }
+
+/** Serving away or failing: the same message may go through later. */
+const mayRetry = (e: unknown) => e instanceof ApiError && (e.status === 0 || e.status >= 500);
 
 /** After this long without an answer, the shopper is told it is slow (not left with "typing…" for ever). */
 export const SLOW_MS = 10_000;
@@ -71,14 +73,11 @@ export function createWidget(o: TWidgetOptions) {
 
   function render(save = true) {
     v.note.hidden = !state.escalated;
+    const unsent = state.unsent;
     v.quick.replaceChildren(
-      ...state.quickReplies.map((q) => {
-        const b = document.createElement('button');
-        b.type = 'button';
-        b.textContent = q.label;
-        b.addEventListener('click', () => void send(q.text, q.label));
-        return b;
-      }),
+      ...(unsent
+        ? [button('Send again', () => void send(unsent.text, unsent.shown, unsent.key))]
+        : state.quickReplies.map((q) => button(q.label, () => void send(q.text, q.label)))),
     );
     v.rate.hidden = state.rating !== 'asked';
     v.csat.hidden = state.rating !== 'csat';
@@ -145,27 +144,37 @@ export function createWidget(o: TWidgetOptions) {
     if (state.rating === null && (r.escalated || CLOSING_INTENTS.has(r.intent ?? ''))) state.rating = 'asked';
   }
 
-  /** `shown`: what the transcript says the shopper sent (a quick reply's label), when not `text` itself. */
-  async function send(text: string, shown = text) {
+  /**
+   * `shown`: what the transcript says the shopper sent (a quick reply's label), when not `text` itself.
+   * `again`: the key of the unsent message sent again; it is in the transcript already, and serving answers
+   * it once even if an earlier attempt did reach it.
+   */
+  async function send(text: string, shown = text, again?: string) {
     if (busy || !text.trim()) return;
     busy = true;
+    const key = again ?? messageKey();
     state.quickReplies = [];
-    state.messages.push({ from: 'user', text: shown });
+    state.unsent = null;
+    if (!again) state.messages.push({ from: 'user', text: shown });
     render();
     const slow = setTimeout(() => {
       v.typing.textContent = 'This is taking longer than usual…';
     }, SLOW_MS);
     try {
       received(
-        await client.chat({
-          sessionId: state.sessionId,
-          ...(state.sessionToken ? { sessionToken: state.sessionToken } : {}),
-          text,
-          ...(customerToken ? { customerToken } : {}),
-        }),
+        await client.chat(
+          {
+            sessionId: state.sessionId,
+            ...(state.sessionToken ? { sessionToken: state.sessionToken } : {}),
+            text,
+            ...(customerToken ? { customerToken } : {}),
+          },
+          key,
+        ),
       );
     } catch (e) {
       state.messages.push({ from: 'system', text: notSent(e) });
+      if (mayRetry(e)) state.unsent = { text, shown, key };
     } finally {
       clearTimeout(slow);
       v.typing.textContent = TYPING;
@@ -195,6 +204,14 @@ export function createWidget(o: TWidgetOptions) {
     }
     render();
     if (state.rating === 'csat') v.csat.querySelector('button')?.focus();
+  }
+
+  function button(label: string, onClick: () => void) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    b.addEventListener('click', onClick);
+    return b;
   }
 
   v.launcher.addEventListener('click', () => setOpen(v.panel.hidden));
