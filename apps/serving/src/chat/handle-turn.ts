@@ -158,7 +158,6 @@ export function createTurnHandler(deps: TTurnDeps) {
             state: next,
             escalation:
               decision.escalation && escalationId ? { id: escalationId, ...decision.escalation } : null,
-            ...(decision.contactEmail ? { contactEmail: decision.contactEmail } : {}),
           }),
         );
       } catch (e) {

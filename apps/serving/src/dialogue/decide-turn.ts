@@ -171,7 +171,6 @@ export async function decideTurn(input: TTurnInput): Promise<TTurnDecision> {
     actions: ctx.actions,
     articles: [...articles.values()],
   };
-  if (ctx.actions.includes('contact_email') && found.email) decision.contactEmail = found.email;
   if (outcome.escalate) {
     state.escalated = true;
     decision.escalation = await buildEscalation(ctx, outcome.escalate);

@@ -21,8 +21,6 @@ export type TTurnRecord = {
     summary: string;
     context: Record<string, unknown>;
   } | null;
-  /** A guest's email given after the hand-over: written into the conversation's open escalations. */
-  contactEmail?: string | null;
 };
 
 /** Thrown for a turn whose position in its conversation is taken: another message of the session won. */
@@ -37,8 +35,7 @@ export class TurnConflictError extends Error {
  * One statement writes a batch of turns: the customer's messages first, skipping any whose position
  * (conversationId, seq) is taken, then, for the turns that got their place, the conversation upsert (with
  * the dialogue state checkpoint), the agent's replies, the escalations and the review items of uncertain
- * turns (see migration review_items_opened_by_the_turn_statement), and a guest's contact email into the
- * conversation's open escalations. Foreign keys are checked at the
+ * turns (see migration review_items_opened_by_the_turn_statement). Foreign keys are checked at the
  * end of the statement, so children may reference the parent inserted beside them. A turn that lost its
  * place writes nothing and is told so; the others are unaffected.
  */
@@ -51,7 +48,7 @@ WITH t AS (
     variant text, state jsonb, at timestamp(3), "userId" uuid, seq int, text text, intent text,
     confidence float8, "topK" jsonb, entities jsonb, "outOfScope" boolean, "modelVersionId" uuid,
     "latencyMs" float8, "agentId" uuid, reply text, "escalationId" uuid, reason "EscalationReason",
-    summary text, context jsonb, "contactEmail" text)
+    summary text, context jsonb)
   WHERE (SELECT set_config('acsa.review_items', 'opened', true)) IS NOT NULL
 ), um AS (
   INSERT INTO "Message" (id, "conversationId", seq, role, text, intent, confidence, "topK", entities, "outOfScope", "modelVersionId", variant, "latencyMs", "createdAt")
@@ -84,12 +81,6 @@ WITH t AS (
                review_reason_for("outOfScope", confidence, (SELECT review_low_confidence())) AS "reviewReason" FROM ok) r
   WHERE "reviewReason" IS NOT NULL
   ON CONFLICT ("messageId") DO NOTHING
-), contact AS (
-  -- A guest's email, asked for after the hand-over, where the person who has the case reads who to write to.
-  UPDATE "Escalation" e SET context = jsonb_set(e.context, '{customer,email}', to_jsonb(ok."contactEmail"))
-  FROM ok
-  WHERE ok."contactEmail" IS NOT NULL AND e."conversationId" = ok."conversationId" AND e.status <> 'RESOLVED'
-    AND e.context->'customer'->>'anonymous' = 'true'
 )
 SELECT id FROM um`;
 
@@ -121,7 +112,6 @@ export function persistRow(t: TTurnRecord) {
     reason: t.escalation?.reason ?? null,
     summary: t.escalation?.summary ?? null,
     context: t.escalation?.context ?? null,
-    contactEmail: t.contactEmail ?? null,
   };
 }
 

@@ -77,11 +77,6 @@ export type TTurnDecision = {
   state: TDialogueState;
   /** Set when this turn hands the conversation to a person. */
   escalation?: { reason: TEscalationReason; summary: string; context: Record<string, unknown> };
-  /**
-   * The email a guest gave, when asked, for the person who has the conversation to write to: added to the
-   * conversation's escalations still open, so the card names it (it is not proof of any order).
-   */
-  contactEmail?: string;
   /** What the agent did, for logs and analytics (e.g. 'order_lookup', 'order_cancelled', 'article:refund-policy'). */
   actions: string[];
   /** The FAQ and policy articles the reply draws on, for links to them. */
