@@ -53,10 +53,17 @@ describe('publishable keys and CORS', () => {
     const ok = await preflight(SHOP);
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(SHOP);
-    expect(ok.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+    // The widget sends its key, JSON, and an Idempotency-Key per message; it reads when to retry and
+    // whether an answer was replayed.
+    expect(ok.headers.get('access-control-allow-headers')?.split(/,\s*/).sort()).toEqual([
+      'authorization',
+      'content-type',
+      'idempotency-key',
+    ]);
     const res = await chat(PUBLISHABLE, SHOP, { sessionId: 'w-1', text: 'what is your refund policy?' });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(res.headers.get('access-control-expose-headers')).toBe('retry-after, idempotent-replayed');
 
     const denied = await preflight(ELSEWHERE);
     expect(denied.status).toBe(403);

@@ -2,8 +2,11 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { AppError } from '@acsa/core/errors';
 import type { Redis } from 'ioredis';
 
-/** What a client may send as `Idempotency-Key`: a UUID fits, as does any opaque id up to 255 characters. */
-const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+/**
+ * What a client may send as `Idempotency-Key`: a random UUID per message fits. At least 16 characters: the
+ * key is what seals the stored answer, so one that can be guessed would open it to whoever reads Redis.
+ */
+const KEY_FORMAT = /^[\x21-\x7e]{16,255}$/;
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 /**
@@ -15,7 +18,9 @@ const PENDING_MS = 15_000;
 /** How long an answered message is replayed to a retry. */
 const ANSWERED_SECONDS = 24 * 3600;
 
-type TRecord = { state: 'pending'; fingerprint: string } | { state: 'answered'; sealed: string };
+type TRecord =
+  | { state: 'pending'; owner: string; fingerprint: string }
+  | { state: 'answered'; sealed: string };
 
 export type TClaim<R> =
   | { kind: 'new'; answered(response: R): Promise<void>; failed(): Promise<void> }
@@ -23,16 +28,27 @@ export type TClaim<R> =
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
+/** Replaces (ARGV[2] set) or deletes the record only while it is still this attempt's claim (ARGV[1]). */
+const IF_OWNED = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then return redis.call('DEL', KEYS[1]) end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1`;
+
 /**
  * Remembers, per storefront key and session, the answer to each message a client names with an
  * `Idempotency-Key`, so that a retry of a message whose answer was lost on the way (a proxy's timeout, a
  * dropped connection, a worker killed after it stored the turn) gets that answer again instead of a second
- * turn. While the first attempt is still being answered a retry is told 409 with Retry-After; a key sent
- * again with another message is refused with 409 naming the header. The answer holds the session's token,
- * so Redis keeps it sealed with a key derived from the Idempotency-Key, which only the client holds
- * (Redis's key has its hash): whoever reads Redis reads no token. Without Redis (down, or not yet back) a
- * message is answered as if it carried no key; and a worker killed after storing a turn but before
- * remembering its answer leaves a claim that lapses after PENDING_MS, when a retry is answered anew.
+ * turn. While the first attempt is still being answered a retry is told 409 with Retry-After; the key sent
+ * with another text is refused with 422 naming the header. A retry is the same message when its text is:
+ * the rest of the body may change between attempts (a page that mints a fresh customer token per load).
+ * The answer holds the session's token, so Redis keeps it sealed with a key derived from the
+ * Idempotency-Key, which only the client holds (Redis's key name has a salted hash of it): whoever reads
+ * Redis reads no token. Only the attempt that claimed a message writes or drops its record.
+ *
+ * What this cannot do: without Redis (down, or not yet back) a message is answered as if it carried no
+ * key; and a worker killed after storing a turn but before remembering its answer leaves a claim that
+ * lapses after PENDING_MS, when a retry is answered anew.
  */
 export class IdempotencyStore {
   constructor(
@@ -46,7 +62,7 @@ export class IdempotencyStore {
     if (typeof header !== 'string' || !KEY_FORMAT.test(header))
       throw new AppError(
         'BAD_REQUEST',
-        'Idempotency-Key must be one value of 1 to 255 visible ASCII characters (a UUID per message fits)',
+        'Idempotency-Key must be one value of 16 to 255 visible ASCII characters: a new random UUID per message',
         { field: 'Idempotency-Key' },
       );
     return header;
@@ -55,38 +71,45 @@ export class IdempotencyStore {
   async claim<R>(
     scope: { apiKeyId: string; sessionId: string },
     key: string,
-    request: unknown,
+    text: string,
     again = false,
   ): Promise<TClaim<R>> {
     const none: TClaim<R> = { kind: 'new', answered: async () => undefined, failed: async () => undefined };
     const redis = this.redis;
     if (redis?.status !== 'ready') return none;
-    const id = `${this.prefix}${scope.apiKeyId}:${scope.sessionId}:${sha256(`id:${key}`).toString('hex')}`;
-    const fingerprint = sha256(`request:${key}:${JSON.stringify(request)}`).toString('base64url');
-    const pending: TRecord = { state: 'pending', fingerprint };
+    const salted = sha256(`id:${scope.apiKeyId}:${scope.sessionId}:${key}`).toString('hex');
+    const id = `${this.prefix}${scope.apiKeyId}:${scope.sessionId}:${salted}`;
+    const fingerprint = sha256(`text:${key}:${text}`).toString('base64url');
+    const pending = JSON.stringify({
+      state: 'pending',
+      owner: randomBytes(12).toString('base64url'),
+      fingerprint,
+    } satisfies TRecord);
     let held: string | null;
     try {
-      const claimed = await redis.set(id, JSON.stringify(pending), 'PX', PENDING_MS, 'NX');
+      const claimed = await redis.set(id, pending, 'PX', PENDING_MS, 'NX');
       if (claimed === 'OK') {
+        const ifOwned = (next: string) =>
+          redis.eval(IF_OWNED, 1, id, pending, next, ANSWERED_SECONDS).then(
+            () => undefined,
+            () => undefined,
+          );
         return {
           kind: 'new',
-          answered: async (response) => {
+          answered: (response) => {
             const sealed = seal(key, JSON.stringify({ fingerprint, response }));
-            const record: TRecord = { state: 'answered', sealed };
-            await redis.set(id, JSON.stringify(record), 'EX', ANSWERED_SECONDS).catch(() => undefined);
+            return ifOwned(JSON.stringify({ state: 'answered', sealed } satisfies TRecord));
           },
           // The next attempt answers it anew: nothing of this one was acknowledged.
-          failed: async () => {
-            await redis.del(id).catch(() => undefined);
-          },
+          failed: () => ifOwned(''),
         };
       }
       held = await redis.get(id);
     } catch {
       return none;
     }
-    // Gone between the two commands (expired, or the first attempt failed): this attempt may try again.
-    if (held === null) return again ? none : this.claim(scope, key, request, true);
+    // Gone between the two commands (lapsed, or the first attempt failed): this attempt may claim it.
+    if (held === null) return again ? none : this.claim(scope, key, text, true);
     const record = JSON.parse(held) as TRecord;
     if (record.state === 'pending') {
       if (record.fingerprint !== fingerprint) throw reused();
@@ -103,7 +126,7 @@ export class IdempotencyStore {
 
 const reused = () =>
   new AppError(
-    'CONFLICT',
+    'UNPROCESSABLE',
     'this Idempotency-Key was sent with another message; send a new key with each new message',
     { field: 'Idempotency-Key' },
   );

@@ -30,10 +30,11 @@ export class OriginIndex {
    */
   async grant(origin: string | undefined): Promise<TCorsGrant | null> {
     if (!origin || !(await this.allows(origin))) return null;
-    // Exposed: the widget waits as long as a 429 or 503 says before trying again.
+    // Exposed: the widget waits as long as a 429 or 503 says before trying again; a page may tell a replayed
+    // answer (Idempotency-Key) from a new one.
     return {
       'access-control-allow-origin': origin,
-      'access-control-expose-headers': 'retry-after',
+      'access-control-expose-headers': 'retry-after, idempotent-replayed',
       vary: 'Origin',
     };
   }

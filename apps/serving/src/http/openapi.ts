@@ -9,7 +9,7 @@ const error = (description: string) => ({ description, content: json(ZErrorRespo
 /** The OpenAPI 3.1 document, built from the same zod schemas that validate requests. */
 export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, version: string) {
   const common = {
-    '400': error('Malformed body: the message names the field'),
+    '400': error('Malformed body or header: the message names the field'),
     '401': error('No or unknown API key, or an invalid customer token'),
     '403': error('The API key lacks the scope, or is used from an origin it does not allow'),
     '413': error('Body too large'),
@@ -52,11 +52,12 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
               name: 'Idempotency-Key',
               in: 'header',
               required: false,
-              schema: { type: 'string', minLength: 1, maxLength: 255 },
+              schema: { type: 'string', minLength: 16, maxLength: 255, pattern: '^[\\x21-\\x7e]{16,255}$' },
               description:
-                'A new value (a UUID) per message, the same on each retry of it: a retry of a message already ' +
-                'answered gets that answer again, marked `Idempotent-Replayed: true`, instead of a second turn. ' +
-                'Answers are kept 24 h. Visible ASCII, 1 to 255 characters.',
+                'A new random UUID per message, the same on each retry of it: a retry of a message already ' +
+                'answered (the same text) gets that answer again, marked `Idempotent-Replayed: true`, instead of ' +
+                'a second turn. Answers are kept 24 h, sealed by this key: it must not be guessable. Visible ' +
+                'ASCII, 16 to 255 characters.',
             },
           ],
           requestBody: { required: true, content: json(schemas.ZChatRequest) },
@@ -74,8 +75,9 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
             },
             ...common,
             '409': error(
-              'Another message of the session is still being answered (this one too, with its Idempotency-Key: see Retry-After), or the Idempotency-Key was sent with another message',
+              'Another message of the session is still being answered (or this one, sent again with its Idempotency-Key: see Retry-After)',
             ),
+            '422': error('The Idempotency-Key was sent before with another text'),
             '503': error('No model loaded yet; see Retry-After'),
           },
         },

@@ -63,7 +63,7 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
     reply: FastifyReply,
   ): Promise<TChatResponse> => {
     const scope = { apiKeyId: admitted.principal.id, sessionId: admitted.body.sessionId };
-    const claim = await d.idempotency.claim<TChatResponse>(scope, key, admitted.body);
+    const claim = await d.idempotency.claim<TChatResponse>(scope, key, admitted.body.text);
     if (claim.kind === 'replay') {
       reply.header('idempotent-replayed', 'true');
       return claim.response;
