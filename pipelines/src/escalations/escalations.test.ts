@@ -106,3 +106,25 @@ describe('escalations queue', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 });
+
+describe('a guest who gave an email after the hand-over', () => {
+  it('names the email a guest gave after the hand-over, from the conversation, and nothing else of its state', async () => {
+    const { conversationId, escalationId } = await makeConversation(
+      db.prisma,
+      [{ text: 'let me talk to someone', intent: 'contact_human_agent', confidence: 0.9 }],
+      { escalateLast: true, at: new Date(t0.getTime() + 3_600_000) },
+    );
+    const view = async () => (await listEscalations(db.prisma)).find((e) => e.id === escalationId);
+    expect((await view())?.contactEmail).toBeNull();
+    // Serving keeps the answer to "what email address should they write to?" in the conversation's state.
+    await db.prisma.conversation.update({
+      where: { id: conversationId },
+      data: {
+        state: { turn: 2, slots: { email: 'sam.lee@example.com' }, sessionTokenHash: 'hash-of-token' },
+      },
+    });
+    const after = await view();
+    expect(after?.contactEmail).toBe('sam.lee@example.com');
+    expect(JSON.stringify(after)).not.toContain('hash-of-token');
+  });
+});

@@ -22,6 +22,11 @@ export type TEscalationView = {
   conversationId: string;
   sessionId: string;
   customer: { name: string; email: string } | null;
+  /**
+   * The email the customer gave in the conversation (to check an order, or asked for after the hand-over so
+   * the team can write): it may come after the context below was stored. Not proof of any order.
+   */
+  contactEmail: string | null;
   /** What serving stored at hand-over: intents, entities, top-k, customer and order. */
   context: Record<string, unknown>;
   /** The conversation's last TRANSCRIPT_TURNS messages, in order: the hand-over is at its end. */
@@ -49,6 +54,8 @@ const SELECT = {
       id: true,
       sessionId: true,
       customer: { select: { name: true, email: true } },
+      // Only its email leaves this module (the state holds the session token's hash too).
+      state: true,
       // The last ones: the first 100 of a long conversation left out the hand-over itself.
       messages: {
         orderBy: { seq: 'desc' },
@@ -65,11 +72,18 @@ type TRow = Awaited<ReturnType<typeof findRows>>[number];
 const findRows = (prisma: PrismaClient, args: { where: object; orderBy: object; take: number }) =>
   prisma.escalation.findMany({ ...args, select: SELECT });
 
+/** The dialogue state's email slot, when it holds one. */
+function emailIn(state: unknown): string | null {
+  const email = (state as { slots?: { email?: unknown } } | null)?.slots?.email;
+  return typeof email === 'string' ? email : null;
+}
+
 const toView = ({ conversation, context, ...e }: TRow): TEscalationView => ({
   ...e,
   conversationId: conversation.id,
   sessionId: conversation.sessionId,
   customer: conversation.customer,
+  contactEmail: emailIn(conversation.state),
   context: (context ?? {}) as Record<string, unknown>,
   transcript: conversation.messages
     .map((m) => ({

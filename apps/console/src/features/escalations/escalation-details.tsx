@@ -14,7 +14,8 @@ export function EscalationDetails({ escalation: e, open }: { escalation: TEscala
         <dd>
           {e.customer
             ? `${e.customer.name} <${e.customer.email}>`
-            : (ctx.customer?.email ?? 'not identified')}
+            : (ctx.customer?.email ??
+              (e.contactEmail ? `${e.contactEmail} (given in the conversation)` : 'not identified'))}
         </dd>
         <dt>Order</dt>
         <dd>

@@ -18,9 +18,12 @@ export const asWords = (raw: string) => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
-/** Who the card is about: the signed-in customer, the email they gave, or nobody known. */
+/**
+ * Who the card is about: the signed-in customer, the email they gave (at the hand-over, or after it when
+ * asked where the team can write), or nobody known.
+ */
 export const customerLabel = (e: TEscalationView) =>
-  e.customer?.name ?? contextOf(e).customer?.email ?? 'Anonymous customer';
+  e.customer?.name ?? contextOf(e).customer?.email ?? e.contactEmail ?? 'Anonymous customer';
 
 /**
  * Who resolved it and when. An escalation closed outside the queue (by a script, or before resolvers were
