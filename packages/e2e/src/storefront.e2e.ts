@@ -142,6 +142,20 @@ describe('the demo shop and its chat widget', () => {
       .getByText('A person from our team will follow up: they have our whole conversation.')
       .waitFor();
     await checkPage(page, 'storefront-widget-escalated');
+    // A guest who gave no email is asked where the team can write, after the hand-over.
+    const guest = await (await browser.newContext()).newPage();
+    await guest.goto(stack.origin);
+    const guestWidget = guest.locator('[data-acsa-widget]');
+    await guestWidget.getByRole('button', { name: 'Chat with us' }).click();
+    for (const [text, answer] of [
+      ['please, I want to talk to a person', 'what email address should they write to?'],
+      ['sam.lee@example.com', 'the team will write to sam.lee@example.com'],
+    ] as const) {
+      await guestWidget.getByLabel('Your message').fill(text);
+      await guestWidget.getByLabel('Your message').press('Enter');
+      await guestWidget.locator('.msg.agent', { hasText: answer }).waitFor();
+    }
+    await guest.context().close();
 
     // The console on the shop's database, as `npm start` runs it beside serving: a reviewer opens the queue.
     const password = randomBytes(9).toString('base64url');
@@ -158,6 +172,9 @@ describe('the demo shop and its chat widget', () => {
       const card = rae.locator('article, li').filter({ hasText: 'I want to talk to a real person' }).first();
       await card.waitFor();
       expect(await card.textContent()).toContain('alex.morgan@example.com');
+      // The guest's card is named by the email given after the hand-over, not "Anonymous customer".
+      const guestCard = rae.locator('article').filter({ hasText: 'please, I want to talk to a person' });
+      expect(await guestCard.getByRole('heading').first().textContent()).toContain('sam.lee@example.com');
       await checkPage(rae, 'storefront-escalation-in-console');
       await rae.context().close();
     } finally {
@@ -306,7 +323,7 @@ describe('the demo shop and its chat widget', () => {
     expect(answers).toBe(1);
   });
 
-  it('offers a message it gave up on while serving was away as "Send again", and sends it once', async () => {
+  it('offers a message it gave up on as "Send again", and serving answers it once', async () => {
     const shopper = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
     // The widget waits 0.5, 1, 2, 4 then 8 s between its 12 attempts: the page's clock runs them at once.
     await shopper.clock.install();
@@ -314,25 +331,38 @@ describe('the demo shop and its chat widget', () => {
     const w = shopper.locator('[data-acsa-widget]');
     await w.getByRole('button', { name: 'Chat with us' }).click();
     const text = 'what is your refund policy, please?';
-    await stack.stopServing();
-    try {
-      await w.getByLabel('Your message').fill(text);
-      await w.getByLabel('Your message').press('Enter');
-      await w.getByText('Reconnecting to support').waitFor();
-      await expect
-        .poll(
-          async () => {
-            await shopper.clock.runFor(10_000);
-            return w.getByText('Support cannot be reached right now.').count();
-          },
-          { timeout: 30_000 },
-        )
-        .toBe(1);
-      await w.getByText('Your message could not be sent: the support service cannot be reached.').waitFor();
-      await checkPage(shopper, 'storefront-widget-offline');
-    } finally {
-      await stack.restartServing();
-    }
+    // The first attempt reaches serving, which stores and answers it, but the answer is lost on the way;
+    // every later attempt finds the network gone.
+    let reached = false;
+    let away = true;
+    await shopper.route('**/v1/chat', async (route) => {
+      if (route.request().method() !== 'POST' || !away) return route.continue();
+      if (!reached) {
+        reached = true;
+        await route.fetch();
+      }
+      await route.abort('connectionreset');
+    });
+    const replayed: string[] = [];
+    shopper.on('response', (r) => {
+      if (r.url().endsWith('/v1/chat') && r.request().method() === 'POST')
+        replayed.push(r.headers()['idempotent-replayed'] ?? 'no');
+    });
+    await w.getByLabel('Your message').fill(text);
+    await w.getByLabel('Your message').press('Enter');
+    await w.getByText('Reconnecting to support').waitFor();
+    await expect
+      .poll(
+        async () => {
+          await shopper.clock.runFor(10_000);
+          return w.getByText('Support cannot be reached right now.').count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+    await w.getByText('Your message could not be sent: the support service cannot be reached.').waitFor();
+    await checkPage(shopper, 'storefront-widget-offline');
+    away = false;
     // From the message box, one Shift+Tab reaches "Send again"; Enter sends the same message.
     expect(
       await shopper.evaluate(
@@ -342,8 +372,10 @@ describe('the demo shop and its chat widget', () => {
     await shopper.keyboard.press('Shift+Tab');
     await shopper.keyboard.press('Enter');
     await expect.poll(() => w.locator('.msg.agent').count(), { timeout: 20_000 }).toBe(1);
+    expect(reached).toBe(true);
+    // Serving had answered it: the answer comes back, not a second turn.
+    expect(replayed).toEqual(['true']);
     expect(await w.locator('.msg.agent').textContent()).toMatch(/refund/i);
-    // The shopper's message is in the transcript once, and serving stored it once.
     expect(await w.locator('.msg.user').allTextContents()).toEqual([`You: ${text}`]);
     expect(await w.getByRole('button', { name: 'Send again' }).count()).toBe(0);
     await expect.poll(() => w.getByText('Support cannot be reached right now.').count()).toBe(0);
