@@ -223,4 +223,65 @@ describe('training runs', () => {
     expect((await rae.request.get(url(`/api/runs/${id}/events`))).status()).toBe(403);
     await rae.context().close();
   });
+
+  it('the runs list says how many runs it leaves out', async () => {
+    // Older than any other spec's runs: more than the list's 50 in all, whatever ran before.
+    const long = Date.now() - 30 * 86_400_000;
+    const seeded = await prisma.trainingRun.createManyAndReturn({
+      data: Array.from({ length: 55 }, (_, i) => ({
+        trigger: 'SCHEDULE' as const,
+        mode: 'NONE' as const,
+        status: 'SUCCEEDED' as const,
+        progress: 100,
+        createdAt: new Date(long + i * 60_000),
+        finishedAt: new Date(long + i * 60_000 + 30_000),
+      })),
+      select: { id: true },
+    });
+    try {
+      const eli = await signedIn(browser, 'engineer');
+      await eli.goto(url('/runs'));
+      expect(await eli.getByTestId('runs-shown').textContent()).toBe(
+        `The latest 50 of ${await prisma.trainingRun.count()} runs.`,
+      );
+      expect(await eli.locator('tbody tr').count()).toBe(50);
+      await checkPage(eli, 'runs-more');
+      await eli.context().close();
+    } finally {
+      await prisma.trainingRun.deleteMany({ where: { id: { in: seeded.map((r) => r.id) } } });
+    }
+  });
+
+  it('the runs list shows a run started and finished elsewhere without a reload', async () => {
+    const eli = await signedIn(browser, 'engineer');
+    await eli.goto(url('/runs'));
+    await eli.getByRole('heading', { level: 1, name: 'Training runs' }).waitFor();
+    // A reload would lose this mark.
+    await eli.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    // A run the schedule starts: no one on this page pressed anything.
+    const run = await prisma.trainingRun.create({
+      data: { trigger: 'SCHEDULE', mode: 'NONE', status: 'RUNNING', progress: 40, startedAt: new Date() },
+    });
+    try {
+      const row = eli.locator('tr', { has: eli.getByRole('link', { name: run.id.slice(-8) }) });
+      await row.waitFor({ timeout: 20_000 });
+      expect(await row.locator('td').nth(1).textContent()).toBe('running 40 %');
+      // It finishes: the row says so, again without a reload.
+      await prisma.trainingRun.update({
+        where: { id: run.id },
+        data: { status: 'SUCCEEDED', progress: 100, gatePassed: true, finishedAt: new Date() },
+      });
+      await expect.poll(() => row.locator('td').nth(1).textContent(), { timeout: 10_000 }).toBe('succeeded');
+      expect(await row.locator('td').nth(4).textContent()).toBe('passed');
+      expect(await eli.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+        true,
+      );
+      await checkPage(eli, 'runs-followed');
+      await eli.context().close();
+    } finally {
+      await prisma.trainingRun.delete({ where: { id: run.id } });
+    }
+  });
 });

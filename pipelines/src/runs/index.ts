@@ -1,5 +1,5 @@
 // Server-only: retraining runs for the console (PostgreSQL, and BullMQ through the retrain client).
-export { listRuns, type TRunListItem } from './list-runs.ts';
+export { listRuns, listRunsWithTotal, type TRunList, type TRunListItem } from './list-runs.ts';
 export { retrainFromDriftReport } from './retrain-from-drift.ts';
 export { cancelRun, replayRun, startRun } from './run-actions.ts';
 export { runEvents, type TRunEvent } from './run-events.ts';

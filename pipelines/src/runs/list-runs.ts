@@ -3,6 +3,21 @@ import { ZRetrainConfig } from '../retrain/config.ts';
 
 export type TRunListItem = Awaited<ReturnType<typeof listRuns>>[number];
 
+// Async: a client that throws as it is touched (the console's role test) rejects into the Promise.all below
+// instead of throwing before it, which left listRuns' rejection unhandled.
+const countRuns = async (prisma: PrismaClient) => prisma.trainingRun.count();
+
+export type TRunList = { items: TRunListItem[]; total: number };
+
+/**
+ * The runs list as the console shows it: the latest runs and how many there are in all, so a list cut at
+ * its limit says so (a count of this small table costs next to nothing).
+ */
+export async function listRunsWithTotal(prisma: PrismaClient): Promise<TRunList> {
+  const [items, total] = await Promise.all([listRuns(prisma), countRuns(prisma)]);
+  return { items, total };
+}
+
 /** Retraining runs, newest first: what started them, how far they got, what the gate said, what they made. */
 export async function listRuns(prisma: PrismaClient, opts: { limit?: number } = {}) {
   const runs = await prisma.trainingRun.findMany({

@@ -61,6 +61,7 @@ const MINIMUM_ROLE: Record<string, Role> = {
   'review.label': 'REVIEWER',
   'review.skip': 'REVIEWER',
   'review.undo': 'REVIEWER',
+  'runs.list': 'ENGINEER',
   'runs.start': 'ENGINEER',
   'runs.replay': 'ENGINEER',
   'runs.cancel': 'ENGINEER',
