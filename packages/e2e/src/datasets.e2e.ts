@@ -120,4 +120,37 @@ describe('labels become data', () => {
     expect(Number(await row('bootstrap v1').locator('td').last().textContent())).toBeGreaterThanOrEqual(1);
     await eli.context().close();
   }, 300_000);
+
+  it('the datasets table says how many versions it leaves out', async () => {
+    // Older than any other spec's versions: more than the table's 30 in all, whatever ran before.
+    const long = Date.now() - 30 * 86_400_000;
+    const dataset = await prisma.dataset.create({
+      data: {
+        name: 'e2e-many',
+        versions: {
+          create: Array.from({ length: 35 }, (_, i) => ({
+            version: i + 1,
+            source: 'IMPORT' as const,
+            meta: {},
+            counts: {},
+            exampleCount: 0,
+            createdAt: new Date(long + i * 60_000),
+          })),
+        },
+      },
+    });
+    try {
+      const eli = await signedIn(browser, 'engineer');
+      await eli.goto(url('/datasets'));
+      expect(await eli.getByTestId('versions-shown').textContent()).toBe(
+        `The latest 30 of ${await prisma.datasetVersion.count()} dataset versions.`,
+      );
+      expect(await eli.locator('tbody tr').count()).toBe(30);
+      await checkPage(eli, 'datasets-more');
+      await eli.context().close();
+    } finally {
+      await prisma.datasetVersion.deleteMany({ where: { datasetId: dataset.id } });
+      await prisma.dataset.delete({ where: { id: dataset.id } });
+    }
+  });
 });

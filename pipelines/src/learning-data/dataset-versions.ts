@@ -35,6 +35,11 @@ async function runsThroughSnapshots(prisma: PrismaClient, ids: string[]): Promis
   return new Map(rows.map((r) => [r.id, Number(r.runs)]));
 }
 
+/** How many dataset versions there are in all, however many a list shows (a small table). */
+export async function countDatasetVersions(prisma: PrismaClient): Promise<number> {
+  return prisma.datasetVersion.count();
+}
+
 /** What every dataset version holds, newest first: counts per split, intent and source. */
 export async function listDatasetVersions(
   prisma: PrismaClient,

@@ -1,4 +1,4 @@
-import { listDatasetVersions } from '@acsa/pipelines/learning-data';
+import { countDatasetVersions, listDatasetVersions } from '@acsa/pipelines/learning-data';
 import { EmptyState } from '@/components/empty-state';
 import { utc } from '@/components/format';
 import { NewLabelsBanner } from '@/features/datasets/new-labels-banner';
@@ -9,7 +9,7 @@ export const metadata = { title: 'Datasets · ACSA console' };
 
 export default async function DatasetsPage() {
   await requireRole('ENGINEER');
-  const versions = await listDatasetVersions(db());
+  const [versions, total] = await Promise.all([listDatasetVersions(db()), countDatasetVersions(db())]);
   return (
     <>
       <h1>Datasets</h1>
@@ -25,6 +25,11 @@ export default async function DatasetsPage() {
         </EmptyState>
       ) : (
         <table>
+          {total > versions.length ? (
+            <caption className="muted" data-testid="versions-shown">
+              The latest {versions.length} of {total} dataset versions.
+            </caption>
+          ) : null}
           <thead>
             <tr>
               <th scope="col">Version</th>
