@@ -260,4 +260,53 @@ describe('the model registry', () => {
     expect(await production()).toBe('intent-e2e-v1');
     await rae.context().close();
   });
+
+  it('the versions table and the alias history say how many they leave out', async () => {
+    // Older than any other spec's versions, and moves of an alias of their own: more than the page's 50
+    // versions and 100 moves in all, whatever ran before.
+    const long = Date.now() - 30 * 86_400_000;
+    const versions = await prisma.modelVersion.createManyAndReturn({
+      data: Array.from({ length: 55 }, (_, i) => ({
+        version: `intent-e2e-old-${i}`,
+        kind: 'student-int8',
+        manifest: {},
+        sha256: `e2e-old-${i}`,
+        sizeBytes: 900_000,
+        featurizerVersion: 1,
+        labels: ['track_order'],
+        metrics: {},
+        createdAt: new Date(long + i * 60_000),
+      })),
+      select: { id: true },
+    });
+    const ids = versions.map((v) => v.id);
+    await prisma.aliasHistory.createMany({
+      data: Array.from({ length: 105 }, (_, i) => ({
+        alias: 'e2e-history',
+        kind: 'PROMOTE' as const,
+        fromVersionId: ids[i % ids.length] ?? null,
+        toVersionId: ids[(i + 1) % ids.length] ?? null,
+        actor: 'system:e2e',
+        at: new Date(long + i * 60_000),
+      })),
+    });
+    try {
+      const eli = await signedIn(browser, 'engineer');
+      await eli.goto(url('/models'));
+      const total = await prisma.modelVersion.count();
+      expect(await eli.getByTestId('versions-shown').textContent()).toBe(
+        `The latest 50 of ${total} versions: acsa models list --limit ${total} lists every one.`,
+      );
+      expect(await eli.locator('section[aria-labelledby="versions"] tbody tr').count()).toBe(50);
+      expect(await eli.getByTestId('history-shown').textContent()).toBe(
+        `The latest 100 of ${await prisma.aliasHistory.count()} moves.`,
+      );
+      expect(await eli.locator('section[aria-labelledby="history"] li').count()).toBe(100);
+      await checkPage(eli, 'models-more');
+      await eli.context().close();
+    } finally {
+      await prisma.aliasHistory.deleteMany({ where: { alias: 'e2e-history' } });
+      await prisma.modelVersion.deleteMany({ where: { id: { in: ids } } });
+    }
+  });
 });

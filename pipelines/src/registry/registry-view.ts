@@ -7,10 +7,11 @@ export type TRegistryView = Awaited<ReturnType<typeof registryView>>;
 
 /**
  * The console's registry page in one read: every alias with where a rollback would take it, versions newest
- * first with their figures and lineage, and the alias history across all aliases, newest first.
+ * first with their figures and lineage, and the alias history across all aliases, newest first; with how
+ * many versions and moves there are in all, so a list cut at its limit says so (both tables are small).
  */
 export async function registryView(prisma: PrismaClient, opts: { limit?: number } = {}) {
-  const [aliases, versions, history] = await Promise.all([
+  const [aliases, versions, history, versionTotal, historyTotal] = await Promise.all([
     prisma.modelAlias.findMany({
       orderBy: { name: 'asc' },
       include: { modelVersion: { select: { version: true } } },
@@ -35,6 +36,8 @@ export async function registryView(prisma: PrismaClient, opts: { limit?: number 
       take: 100,
       include: { fromVersion: { select: { version: true } }, toVersion: { select: { version: true } } },
     }),
+    prisma.modelVersion.count(),
+    prisma.aliasHistory.count(),
   ]);
   const names = new Map<string, string>();
   const nameOf = async (id: string | null | undefined) => {
@@ -63,6 +66,7 @@ export async function registryView(prisma: PrismaClient, opts: { limit?: number 
     }),
   );
   return {
+    totals: { versions: versionTotal, history: historyTotal },
     aliases: aliasRows,
     versions: versions.map((v) => {
       const dev = (v.metrics as { dev?: Record<string, unknown> } | null)?.dev;

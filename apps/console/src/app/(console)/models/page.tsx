@@ -103,6 +103,12 @@ export default async function ModelsPage() {
       <section aria-labelledby="versions">
         <h2 id="versions">Versions</h2>
         <table className={css.versions}>
+          {view.totals.versions > view.versions.length ? (
+            <caption className="muted" data-testid="versions-shown">
+              The latest {view.versions.length} of {view.totals.versions} versions:{' '}
+              <code>acsa models list --limit {view.totals.versions}</code> lists every one.
+            </caption>
+          ) : null}
           <thead>
             <tr>
               <th scope="col">Version</th>
@@ -177,16 +183,23 @@ export default async function ModelsPage() {
             Each promotion and rollback will be listed here.
           </EmptyState>
         ) : (
-          <ol className="timeline">
-            {view.history.map((h) => (
-              <li key={h.id} className={`move-${h.kind.toLowerCase()}`}>
-                <time dateTime={h.at.toISOString()}>{utc(h.at)}</time> <strong>{h.alias}</strong>{' '}
-                {h.kind.toLowerCase()}: {h.from ?? '(none)'} → {h.to ?? '(none)'}{' '}
-                <span className="muted">by {h.actor}</span>
-                {h.reason ? <q>{h.reason}</q> : null}
-              </li>
-            ))}
-          </ol>
+          <>
+            {view.totals.history > view.history.length ? (
+              <p className="muted" data-testid="history-shown">
+                The latest {view.history.length} of {view.totals.history} moves.
+              </p>
+            ) : null}
+            <ol className="timeline">
+              {view.history.map((h) => (
+                <li key={h.id} className={`move-${h.kind.toLowerCase()}`}>
+                  <time dateTime={h.at.toISOString()}>{utc(h.at)}</time> <strong>{h.alias}</strong>{' '}
+                  {h.kind.toLowerCase()}: {h.from ?? '(none)'} → {h.to ?? '(none)'}{' '}
+                  <span className="muted">by {h.actor}</span>
+                  {h.reason ? <q>{h.reason}</q> : null}
+                </li>
+              ))}
+            </ol>
+          </>
         )}
       </section>
     </PageStatus>
