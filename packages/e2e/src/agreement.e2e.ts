@@ -110,4 +110,42 @@ describe('overlap, agreement and adjudication', () => {
     expect(decided.labels.map((l) => l.intent).sort()).toEqual(['get_refund', 'track_order']);
     await eli.context().close();
   });
+
+  it('the adjudication list says when more disagreements wait than it shows', async () => {
+    // 55 overlap turns the two reviewers labeled differently: more than the list's 50.
+    const [rae, rob] = [await actor('reviewer@example.com'), await actor('reviewer2@example.com')];
+    const { conversationId, userMessageIds } = await makeConversation(
+      prisma,
+      Array.from({ length: 55 }, (_, i) => ({
+        text: `disputed turn ${i}`,
+        intent: 'track_order',
+        confidence: 0.3,
+      })),
+    );
+    try {
+      const items = await prisma.reviewItem.findMany({ where: { messageId: { in: userMessageIds } } });
+      await prisma.label.createMany({
+        data: items.flatMap((item) => [
+          { messageId: item.messageId, reviewItemId: item.id, userId: rae.id, intent: 'track_order' },
+          { messageId: item.messageId, reviewItemId: item.id, userId: rob.id, intent: 'get_refund' },
+        ]),
+      });
+      await prisma.reviewItem.updateMany({
+        where: { id: { in: items.map((i) => i.id) } },
+        data: { status: 'LABELED', requiredLabels: 2, needsAdjudication: true, resolvedAt: new Date() },
+      });
+      const eli = await signedIn(browser, 'engineer');
+      await eli.goto(url('/agreement'));
+      const shown = eli.getByTestId('adjudication-shown');
+      await shown.waitFor();
+      expect(await shown.textContent()).toBe(
+        'The 50 that have waited longest; more wait behind them and come here as these are decided.',
+      );
+      expect(await eli.getByRole('listitem', { name: /^Disagreement on/ }).count()).toBe(50);
+      await checkPage(eli, 'agreement-more');
+      await eli.context().close();
+    } finally {
+      await prisma.conversation.delete({ where: { id: conversationId } });
+    }
+  });
 });

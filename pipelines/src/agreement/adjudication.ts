@@ -4,12 +4,16 @@ import type { TActor } from '../access/roles.ts';
 import { audited } from '../audit/audited.ts';
 import { assertKnownIntent } from '../review/label-checks.ts';
 
-/** Items whose labels disagree, oldest first, each with every label and who gave it. */
+/**
+ * Items whose labels disagree, oldest first, each with every label and who gave it; `more` when others wait
+ * behind them. One row past the page tells (no index serves a count of these among all review items).
+ */
 export async function adjudicationList(prisma: PrismaClient, opts: { limit?: number } = {}) {
+  const limit = Math.min(opts.limit ?? 50, 200);
   const rows = await prisma.reviewItem.findMany({
     where: { needsAdjudication: true, adjudicatedAt: null },
     orderBy: { resolvedAt: 'asc' },
-    take: Math.min(opts.limit ?? 50, 200),
+    take: limit + 1,
     select: {
       id: true,
       message: { select: { text: true, intent: true, confidence: true } },
@@ -19,7 +23,7 @@ export async function adjudicationList(prisma: PrismaClient, opts: { limit?: num
       },
     },
   });
-  return rows;
+  return { items: rows.slice(0, limit), more: rows.length > limit };
 }
 
 /**

@@ -67,8 +67,13 @@ describe('agreement and adjudication', () => {
   });
 
   it('disagreements wait for an engineer, whose decision is final and recorded', async () => {
-    const list = await adjudicationList(db.prisma);
+    const { items: list, more } = await adjudicationList(db.prisma);
     expect(list).toHaveLength(3);
+    expect(more).toBe(false);
+    expect(await adjudicationList(db.prisma, { limit: 2 })).toMatchObject({
+      items: list.slice(0, 2),
+      more: true,
+    });
     expect(list[0]?.labels.map((l) => [l.user.name, l.intent])).toEqual([
       ['rae', 'track_order'],
       ['rob', 'get_refund'],
@@ -79,7 +84,7 @@ describe('agreement and adjudication', () => {
     ).rejects.toMatchObject({
       code: 'CONFLICT',
     });
-    expect(await adjudicationList(db.prisma)).toHaveLength(2);
+    expect((await adjudicationList(db.prisma)).items).toHaveLength(2);
     expect(await db.prisma.reviewItem.findUniqueOrThrow({ where: { id: list[0]!.id } })).toMatchObject({
       finalIntent: 'get_refund',
       adjudicatedById: eli.id,

@@ -89,13 +89,19 @@ export function AgreementView({ intents }: { intents: string[] }) {
             {decide.error.message}
           </p>
         ) : null}
-        {list.data?.length === 0 ? (
+        {list.data?.items.length === 0 ? (
           <EmptyState title="No disagreements to decide">
             When two reviewers label an overlap turn differently, it waits here for an engineer's final label.
           </EmptyState>
         ) : null}
+        {list.data?.more ? (
+          <p className="muted" data-testid="adjudication-shown">
+            The {list.data.items.length} that have waited longest; more wait behind them and come here as
+            these are decided.
+          </p>
+        ) : null}
         <ol className="stack">
-          {list.data?.map((item) => (
+          {list.data?.items.map((item) => (
             <li key={item.id} className="card" aria-label={`Disagreement on: ${item.message.text}`}>
               <p className="utterance">{item.message.text}</p>
               <p className="muted">
