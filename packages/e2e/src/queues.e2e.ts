@@ -130,6 +130,60 @@ describe('queues and dead letters', () => {
     await eli.getByText('No dead letters match “no-such-job”').waitFor();
     await eli.context().close();
   });
+  it('the dead letters list says how many letters it leaves out, and how to find an older one', async () => {
+    const dlq = open(QUEUES.deadLetters);
+    // As the trainer sends them: each as it fails, so the last added is the latest failed.
+    const now = Date.now();
+    const letters = await dlq.addBulk(
+      Array.from({ length: 105 }, (_, i) => ({
+        name: 'dead',
+        data: {
+          v: 1,
+          queue: 'acsa.e2e-bulk.v1',
+          jobId: `bulk-${i}`,
+          name: 'sync-order',
+          data: { order: i },
+          error: 'CRM refused: 503',
+          stack: null,
+          attemptsMade: 3,
+          failedAt: new Date(now + i).toISOString(),
+        },
+      })),
+    );
+    try {
+      const eli = await signedIn(browser, 'engineer');
+      await eli.goto(url('/queues'));
+      const { waiting, delayed, prioritized } = await dlq.getJobCounts('waiting', 'delayed', 'prioritized');
+      const shown = eli.getByTestId('letters-shown');
+      expect(await shown.textContent()).toBe(
+        `The latest 100 of ${(waiting ?? 0) + (delayed ?? 0) + (prioritized ?? 0)} dead letters: search a job or run id to find an older one.`,
+      );
+      expect(await eli.locator('li[data-letter]').count()).toBe(100);
+      const oldest = () =>
+        eli
+          .locator('li[data-letter]')
+          .filter({ hasText: /job bulk-0(?!\d)/ })
+          .count();
+      expect(await oldest()).toBe(0);
+      await checkPage(eli, 'queues-more');
+      // A search matching more than 100 says so too.
+      await eli.goto(url('/queues?q=bulk-'));
+      await eli.locator('li[data-letter]').first().waitFor();
+      expect(await shown.textContent()).toBe(
+        'The latest 100 of more that match: a whole job or run id narrows it.',
+      );
+      expect(await eli.locator('li[data-letter]').count()).toBe(100);
+      await checkPage(eli, 'queues-more-search');
+      // The oldest letter, left out of the list, is found by its job id.
+      await eli.goto(url('/queues?q=bulk-0'));
+      await expect.poll(() => eli.locator('li[data-letter]').count()).toBe(1);
+      expect(await oldest()).toBe(1);
+      expect(await shown.count()).toBe(0);
+      await eli.context().close();
+    } finally {
+      await Promise.all(letters.map((l) => l.remove()));
+    }
+  });
   it('an engineer sees how many jobs per minute each queue finished over the last hour, and failed', async () => {
     const eli = await signedIn(browser, 'engineer');
     const cell = (queue: string) => eli.locator(`tr[data-queue="${queue}"] td[data-throughput]`);

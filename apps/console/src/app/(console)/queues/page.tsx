@@ -19,14 +19,21 @@ const WHAT: Record<string, string> = {
   [QUEUES.deadLetters]: 'jobs that exhausted their retries',
 };
 
+/** Dead letters the page lists, latest first. */
+const SHOWN = 100;
+
 async function read(q: string) {
   const deps = queueDeps();
   try {
-    const [queues, letters] = await Promise.all([
+    // One past the page says whether a search matched more than it shows.
+    const [queues, found] = await Promise.all([
       queueCounts(deps),
-      listDeadLetters(deps, { limit: 100, q }),
+      listDeadLetters(deps, { limit: SHOWN + 1, q }),
     ]);
-    return { ok: true as const, queues, letters };
+    // Every letter, as the listing reads them (no worker ever takes one).
+    const dead = queues.find((x) => x.name === QUEUES.deadLetters)?.counts;
+    const total = dead ? dead.waiting + dead.prioritized + dead.delayed : 0;
+    return { ok: true as const, queues, letters: found.slice(0, SHOWN), more: found.length > SHOWN, total };
   } catch (e) {
     return { ok: false as const, error: (e as Error).message };
   }
@@ -122,6 +129,16 @@ export default async function QueuesPage({ searchParams }: TProps) {
               )
             ) : (
               <form id="dead-letters" className="stack">
+                {q && data.more ? (
+                  <p className="muted" data-testid="letters-shown">
+                    The latest {SHOWN} of more that match: a whole job or run id narrows it.
+                  </p>
+                ) : !q && data.total > data.letters.length ? (
+                  <p className="muted" data-testid="letters-shown">
+                    The latest {data.letters.length} of {data.total} dead letters: search a job or run id to
+                    find an older one.
+                  </p>
+                ) : null}
                 <div className="row actions">
                   <ReplaySelected
                     formId="dead-letters"
