@@ -2,6 +2,7 @@ import { AppError } from '@acsa/core/errors';
 import { type PrismaClient, type TransactionClient, withTransaction } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
 import { auditIn } from '../audit/audited.ts';
+import { ACTIVE_RUN_STATUSES } from '../runs/run-state.ts';
 import {
   ReplayNoAnswerError,
   replayDeadLetter,
@@ -17,6 +18,24 @@ const asAppError = (e: unknown) => {
   if (/nothing to replay/.test(message)) return new AppError('CONFLICT', message);
   return e;
 };
+
+/**
+ * A step of a retraining run, replayed, resumes its run: refused while another run is active, as starting
+ * or replaying a run is (at most one runs at a time: two would train side by side, each promoting from
+ * what it saw).
+ */
+async function refuseBesideActiveRun(tx: TransactionClient, plan: TReplayResult): Promise<void> {
+  if (!plan.runId) return;
+  const other = await tx.trainingRun.findFirst({
+    where: { status: { in: [...ACTIVE_RUN_STATUSES] }, id: { not: plan.runId } },
+    select: { id: true },
+  });
+  if (other)
+    throw new AppError(
+      'CONFLICT',
+      `run ${other.id.slice(0, 8)} is active: replaying this step would resume run ${plan.runId.slice(0, 8)} beside it. Wait until run ${other.id.slice(0, 8)} ends, or cancel it, then replay`,
+    );
+}
 
 /**
  * The console's replay: `acsa dlq replay ID`, audited as the engineer who pressed it. The letter's payload
@@ -58,6 +77,7 @@ export async function replayDeadLetterFromConsole(
         done.result = await replayDeadLetter(deps, id, {
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
           beforeReplay: async (plan) => {
+            await refuseBesideActiveRun(tx, plan);
             await record(tx, plan);
             done.plan = plan;
             await options.beforeSend?.();

@@ -49,6 +49,8 @@ export type TReplayResult = {
   how: 'retried' | 're-added';
   queue: string;
   jobId: string;
+  /** The retraining run the job is a step of: replaying it resumes that run. */
+  runId?: string;
   /** Set when the job was replayed but its letter could not be removed: replaying the letter again would
    *  run the job a second time. */
   note?: string;
@@ -120,19 +122,21 @@ export async function replayDeadLetter(
     if (!letterJob) throw new Error(`no dead letter "${id}"`);
     const letter = ZDeadLetter.parse(letterJob.data);
     const q = queue(letter.queue);
+    const runId = (letter.data as { runId?: unknown } | null)?.runId;
+    const ofRun = typeof runId === 'string' ? { runId } : {};
     const original = await ask(Job.fromId(q, letter.jobId));
     let result: TReplayResult;
     if (original) {
       const state = await ask(original.getState());
       if (state !== 'failed')
         throw new Error(`job ${letter.jobId} on ${letter.queue} is ${state}, not failed; nothing to replay`);
-      const retried = { how: 'retried' as const, queue: letter.queue, jobId: letter.jobId };
+      const retried = { how: 'retried' as const, queue: letter.queue, jobId: letter.jobId, ...ofRun };
       await options.beforeReplay?.(retried);
       sent = retried;
       await ask(original.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }));
       result = retried;
     } else {
-      const plan = { how: 're-added' as const, queue: letter.queue, jobId: letter.jobId };
+      const plan = { how: 're-added' as const, queue: letter.queue, jobId: letter.jobId, ...ofRun };
       await options.beforeReplay?.(plan);
       sent = plan;
       const again = await ask(

@@ -234,4 +234,46 @@ describe('queues and dead letters in the console', () => {
     ]);
     expect((await listDeadLetters(deps, { q: letter })).map((l) => l.id)).toEqual([letter]);
   });
+
+  it('refuses to replay a step of one retraining run while another run is active, and keeps the letter', async () => {
+    const failed = await db.prisma.trainingRun.create({
+      data: {
+        trigger: 'MANUAL',
+        mode: 'DIRECT',
+        status: 'FAILED',
+        startedAt: new Date(),
+        error: 'train: boom',
+      },
+    });
+    const active = await db.prisma.trainingRun.create({
+      data: { trigger: 'LABELS', mode: 'DIRECT', status: 'RUNNING', startedAt: new Date() },
+    });
+    const letter = await open(QUEUES.deadLetters).add('dead', {
+      v: 1,
+      queue: 'acsa.console-run-step.v1',
+      jobId: 'run-step-train',
+      name: 'train',
+      data: { v: 1, runId: failed.id, step: 'train' },
+      error: 'boom',
+      stack: null,
+      attemptsMade: 3,
+      failedAt: new Date().toISOString(),
+    });
+    const id = String(letter.id);
+    const refused = replayDeadLetterFromConsole(db.prisma, eli, deps, id);
+    await expect(refused).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(refused).rejects.toThrow(
+      `run ${active.id.slice(0, 8)} is active: replaying this step would resume run ${failed.id.slice(0, 8)} beside it`,
+    );
+    // Nothing happened: the letter is there, nothing was queued, nothing audited.
+    expect((await listDeadLetters(deps, { q: 'run-step-train' })).map((l) => l.id)).toEqual([id]);
+    expect(await open('acsa.console-run-step.v1').getJobCounts('waiting')).toEqual({ waiting: 0 });
+    expect(await db.prisma.auditLog.count({ where: { action: 'dead-letter.replay', targetId: id } })).toBe(0);
+
+    // Once the other run has ended, the step is replayed and its run resumes.
+    await db.prisma.trainingRun.update({ where: { id: active.id }, data: { status: 'SUCCEEDED' } });
+    const replayed = await replayDeadLetterFromConsole(db.prisma, eli, deps, id);
+    expect(replayed).toMatchObject({ how: 're-added', runId: failed.id });
+    expect(await open('acsa.console-run-step.v1').getJobCounts('waiting')).toEqual({ waiting: 1 });
+  });
 });
