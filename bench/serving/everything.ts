@@ -10,11 +10,20 @@
  *     [--workers N (default: serving's own default)] [--no-console] [--results FILE]
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { testServiceUrls } from '@acsa/db/testing';
+import { SERVING_NODE_OPTIONS } from '../../apps/serving/node-options.mjs';
 import { defaultWorkers } from '../../apps/serving/src/env.ts';
 import { buildConsole, startConsole, stopConsole } from '../../packages/e2e/src/console-server.ts';
 import { ChatClient } from './chat-client.ts';
@@ -44,6 +53,10 @@ const { values: a } = parseArgs({
     'no-console': { type: 'boolean', default: false },
     'redis-db': { type: 'string', default: '12' },
     results: { type: 'string' },
+    // Diagnosis: NODE_OPTIONS added to serving's (e.g. --trace-gc, into out/serving-batch.log), and the
+    // open loop's latency per 250 ms written to a file (when the tail happens, against the serving log).
+    'serving-node-options': { type: 'string' },
+    timeline: { type: 'string' },
   },
 });
 const RATE = Number(a.rate);
@@ -69,6 +82,31 @@ function tree(pid: number): number[] {
   for (let i = 0; i < out.length; i++)
     for (const [child, parent] of parentOf) if (parent === out[i]) out.push(child);
   return out;
+}
+
+/** Per 250 ms of the run (by when each turn was due): turns, p99 and max latency, and the wall clock. */
+function latencyTimeline(rec: Recorder): () => string {
+  const buckets = new Map<number, number[]>();
+  const t0 = performance.now();
+  const wall0 = Date.now();
+  rec.listener = (s) => {
+    const b = Math.floor((s.scheduled - t0) / 250);
+    const list = buckets.get(b) ?? [];
+    list.push(s.done - s.scheduled);
+    buckets.set(b, list);
+  };
+  return () => {
+    const lines = ['t_ms\twall\tturns\tp99_ms\tmax_ms'];
+    for (const [b, list] of [...buckets].sort((x, y) => x[0] - y[0])) {
+      const sorted = list.sort((x, y) => x - y);
+      const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? 0;
+      const wall = new Date(wall0 + b * 250).toISOString().slice(11, 23);
+      lines.push(
+        `${b * 250}\t${wall}\t${list.length}\t${p99.toFixed(1)}\t${(sorted.at(-1) ?? 0).toFixed(1)}`,
+      );
+    }
+    return `${lines.join('\n')}\n`;
+  };
 }
 
 type TGroup = { name: string; pids: () => number[] };
@@ -235,7 +273,12 @@ try {
     microbatch: true,
     tokenSecret: TOKEN_SECRET,
     // As shipped: serving's own defaults for the worker count and the log level.
-    extraEnv: { LOG_LEVEL: 'info' },
+    extraEnv: {
+      LOG_LEVEL: 'info',
+      ...(a['serving-node-options']
+        ? { NODE_OPTIONS: `${SERVING_NODE_OPTIONS} ${a['serving-node-options']}` }
+        : {}),
+    },
   });
   children.push(serving);
   const servingWorkers = serving.workers();
@@ -274,6 +317,7 @@ try {
   });
   await new Promise((r) => setTimeout(r, 2_000));
   const openRec = new Recorder();
+  const timeline = a.timeline ? latencyTimeline(openRec) : null;
   const stopOpen = meter(groups);
   await openLoop({
     client,
@@ -285,6 +329,7 @@ try {
   // What analytics still has to do for these turns is part of their cost: wait for it to be recorded.
   await new Promise((r) => setTimeout(r, 1_500));
   const open = stopOpen();
+  if (a.timeline && timeline) writeFileSync(a.timeline, timeline());
   const openS = openRec.summary();
   const loadOpen = loadAverages();
   log(`open loop ${RATE}/s: ${fmt(openS)} (load ${loadOpen})`);
