@@ -17,16 +17,18 @@ export type TModelListItem = {
 export type TModelList = {
   aliases: Array<{ name: string; versionId: string; version: string; updatedAt: Date }>;
   versions: TModelListItem[];
+  /** How many versions are registered in all, however many `versions` holds. */
+  total: number;
 };
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 
-/** Registered versions, newest first, with the aliases that point at each. */
+/** Registered versions, newest first, with the aliases that point at each, and how many there are in all. */
 export async function listModels(
   prisma: PrismaClient,
   options: { limit?: number } = {},
 ): Promise<TModelList> {
-  const [aliases, versions] = await Promise.all([
+  const [aliases, versions, total] = await Promise.all([
     prisma.modelAlias.findMany({
       orderBy: { name: 'asc' },
       include: { modelVersion: { select: { version: true } } },
@@ -45,6 +47,8 @@ export async function listModels(
         trainingRun: { select: { gate: true } },
       },
     }),
+    // A small table: the count costs next to nothing and lets a cut list say what it left out.
+    prisma.modelVersion.count(),
   ]);
   return {
     aliases: aliases.map((a) => ({
@@ -68,5 +72,6 @@ export async function listModels(
         trainingRunId: v.trainingRunId,
       };
     }),
+    total,
   };
 }

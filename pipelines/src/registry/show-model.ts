@@ -5,18 +5,21 @@ export type TModelDetails = Awaited<ReturnType<typeof showModel>>;
 
 /**
  * One version in full: what it is (labels, featuriser, thresholds, metrics), where it came from (dataset
- * version, training run and its gate decision, parent), and every alias move that involved it.
+ * version, training run and its gate decision, parent), and the latest `historyLimit` (50) alias moves that
+ * involved it, with how many there are in all.
  */
-export async function showModel(prisma: PrismaClient, ref: string) {
+export async function showModel(prisma: PrismaClient, ref: string, opts: { historyLimit?: number } = {}) {
   const v = await resolveVersion(prisma, ref);
-  const [aliases, history, run, dataset, parent] = await Promise.all([
+  const moves = { OR: [{ fromVersionId: v.id }, { toVersionId: v.id }] };
+  const [aliases, history, historyTotal, run, dataset, parent] = await Promise.all([
     prisma.modelAlias.findMany({ where: { modelVersionId: v.id }, select: { name: true, updatedAt: true } }),
     prisma.aliasHistory.findMany({
-      where: { OR: [{ fromVersionId: v.id }, { toVersionId: v.id }] },
+      where: moves,
       orderBy: { id: 'desc' },
-      take: 50,
+      take: opts.historyLimit ?? 50,
       include: { fromVersion: { select: { version: true } }, toVersion: { select: { version: true } } },
     }),
+    prisma.aliasHistory.count({ where: moves }),
     v.trainingRunId
       ? prisma.trainingRun.findUnique({
           where: { id: v.trainingRunId },
@@ -73,5 +76,6 @@ export async function showModel(prisma: PrismaClient, ref: string) {
       reason: h.reason,
       at: h.at,
     })),
+    historyTotal,
   };
 }

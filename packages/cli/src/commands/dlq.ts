@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
+import { leftOutLine, parseLimit } from '../list-limit.ts';
 import { assertRedisAnswers, openRedis, queuePrefix } from '../services.ts';
 
 async function withQueues<T>(
@@ -19,11 +20,22 @@ export function register(program: Command): void {
   dlq
     .command('list')
     .description('Dead letters, newest first, with the error and payload of each')
+    .option('--limit <n>', 'how many letters, newest first', '100')
     .option('--json', 'print one JSON array')
-    .action((flags: { json?: boolean }) =>
+    .action((flags: { json?: boolean; limit: string }) =>
       withQueues(async (deps) => {
-        const { listDeadLetters } = await import('@acsa/pipelines/dead-letters');
-        const letters = await listDeadLetters(deps);
+        const limit = parseLimit(flags.limit);
+        const [{ listDeadLetters, readQueues }, { QUEUES }] = await Promise.all([
+          import('@acsa/pipelines/dead-letters'),
+          import('@acsa/pipelines'),
+        ]);
+        const [letters, counts] = await Promise.all([
+          listDeadLetters(deps, { limit }),
+          // The states the listing reads: every letter there is (no worker ever takes one).
+          readQueues(deps, [QUEUES.deadLetters], ([q]) =>
+            q!.getJobCounts('waiting', 'delayed', 'prioritized'),
+          ),
+        ]);
         if (flags.json) return console.log(JSON.stringify(letters));
         if (letters.length === 0) return console.log('no dead letters');
         for (const l of letters) {
@@ -32,6 +44,13 @@ export function register(program: Command): void {
           console.log(`  error:   ${l.error}`);
           console.log(`  payload: ${JSON.stringify(l.data)}`);
         }
+        const total = (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
+        const more = leftOutLine({
+          shown: letters.length,
+          total,
+          noun: ['more dead letter', 'more dead letters'],
+        });
+        if (more) console.log(more);
       }),
     );
   dlq

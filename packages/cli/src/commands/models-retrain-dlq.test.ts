@@ -80,6 +80,41 @@ describe('acsa models', () => {
     expect(shown.history[0].actor).toMatch(/^cli:/);
     await expect(acsa('models', 'show', 'm9')).rejects.toThrow('no model version "m9"');
   });
+
+  it('list ends with how many versions it left out and the --limit that lists them all', async () => {
+    const cut = (await acsa('models', 'list', '--limit', '1')).split('\n');
+    expect(cut.filter((l) => /^m\d /.test(l))).toHaveLength(1);
+    expect(cut.at(-1)).toBe('… and 1 more version: --limit 2 lists every one');
+    expect(await acsa('models', 'list', '--limit', '2')).not.toContain('… and');
+  });
+
+  it('show ends with how many alias moves it left out and the --limit that lists them all', async () => {
+    const m1 = await db.prisma.modelVersion.findUniqueOrThrow({ where: { version: 'm1' } });
+    // More moves of m1 than the 50 a show lists by default.
+    await db.prisma.aliasHistory.createMany({
+      data: Array.from({ length: 52 }, () => ({
+        alias: 'cli-history',
+        kind: 'PROMOTE' as const,
+        toVersionId: m1.id,
+        actor: 'system:test',
+      })),
+    });
+    const total = await db.prisma.aliasHistory.count({
+      where: { OR: [{ fromVersionId: m1.id }, { toVersionId: m1.id }] },
+    });
+    const moves = (out: string) => out.split('\n').filter((l) => / by \S+/.test(l));
+    const shown = await acsa('models', 'show', 'm1');
+    expect(moves(shown)).toHaveLength(50);
+    expect(shown.split('\n').at(-1)).toBe(
+      `  … and ${total - 50} earlier moves: --limit ${total} lists every one`,
+    );
+    const all = await acsa('models', 'show', 'm1', '--limit', String(total));
+    expect(moves(all)).toHaveLength(total);
+    expect(all).not.toContain('… and');
+    await expect(acsa('models', 'show', 'm1', '--limit', '0')).rejects.toThrow(
+      '--limit must be a positive integer, got "0"',
+    );
+  });
 });
 
 describe('acsa retrain and dlq', () => {
@@ -125,6 +160,45 @@ describe('acsa retrain and dlq', () => {
       expect(JSON.parse(await acsa('dlq', 'list', '--json'))).toEqual([]);
     } finally {
       await Promise.all([queue.close(), dlq.close()]);
+    }
+  });
+
+  it('list ends with how many dead letters it left out and the --limit that lists them all', async () => {
+    const dlq = new Queue(QUEUES.deadLetters, {
+      connection: redis.redis.duplicate({ keyPrefix: '' }),
+      prefix: `${redis.prefix}bull`,
+    });
+    const now = Date.now();
+    // More letters than the 100 a list shows by default.
+    const letters = await dlq.addBulk(
+      Array.from({ length: 102 }, (_, i) => ({
+        name: 'dead',
+        data: {
+          v: 1,
+          queue: QUEUES.interactions,
+          jobId: `bulk-${i}`,
+          name: 'interaction',
+          data: { i },
+          error: 'analytics database unavailable',
+          stack: null,
+          attemptsMade: 3,
+          failedAt: new Date(now + i).toISOString(),
+        },
+      })),
+    );
+    try {
+      const ids = (out: string) => out.split('\n').filter((l) => /^\d+$/.test(l));
+      const shown = await acsa('dlq', 'list');
+      expect(ids(shown)).toHaveLength(100);
+      expect(shown.split('\n').at(-1)).toBe('… and 2 more dead letters: --limit 102 lists every one');
+      const cut = await acsa('dlq', 'list', '--limit', '101');
+      expect(cut.split('\n').at(-1)).toBe('… and 1 more dead letter: --limit 102 lists every one');
+      const all = await acsa('dlq', 'list', '--limit', '102');
+      expect(ids(all)).toHaveLength(102);
+      expect(all).not.toContain('… and');
+    } finally {
+      await Promise.all(letters.map((l) => l.remove()));
+      await dlq.close();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
+import { leftOutLine, parseLimit } from '../list-limit.ts';
 import { openRegistryServices } from '../services.ts';
 
 type TJson = { json?: boolean };
@@ -63,10 +64,7 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action((flags: TJson & { limit: string }) =>
       connect(async ({ prisma, registry }) => {
-        const limit = Number(flags.limit);
-        if (!Number.isInteger(limit) || limit < 1)
-          throw new CliError(`--limit must be a positive integer, got "${flags.limit}"`);
-        const list = await registry.listModels(prisma, { limit });
+        const list = await registry.listModels(prisma, { limit: parseLimit(flags.limit) });
         if (flags.json) return console.log(JSON.stringify(list));
         if (list.versions.length === 0) return console.log('no model versions registered yet');
         for (const a of list.aliases) console.log(`${a.name.padEnd(12)} → ${a.version}`);
@@ -78,17 +76,25 @@ export function register(program: Command): void {
           console.log(
             `${v.version.padEnd(34)}${day(v.createdAt).padEnd(18)}${pct(v.devAccuracy).padStart(8)}${pct(v.testAccuracy).padStart(10)}${`${(v.sizeBytes / 1e6).toFixed(1)} MB`.padStart(10)}  ${v.aliases.join(', ')}`,
           );
+        const more = leftOutLine({
+          shown: list.versions.length,
+          total: list.total,
+          noun: ['more version', 'more versions'],
+        });
+        if (more) console.log(more);
       }),
     );
   models
     .command('show')
     .description('One version: labels, thresholds, metrics, lineage, gate decision and alias history')
     .argument('<version>', 'version name or id')
+    .option('--limit <n>', 'how many alias moves, latest first', '50')
     .option('--json', 'print one JSON object')
-    .action((ref: string, flags: TJson) =>
+    .action((ref: string, flags: TJson & { limit: string }) =>
       connect(({ prisma, registry }) =>
         guarded(async () => {
-          const m = await registry.showModel(prisma, ref);
+          const historyLimit = parseLimit(flags.limit);
+          const m = await registry.showModel(prisma, ref, { historyLimit });
           if (flags.json) return console.log(JSON.stringify(m));
           const gate = m.trainingRun?.gate as { passed?: boolean; reasons?: string[] } | null | undefined;
           console.log(
@@ -107,6 +113,12 @@ export function register(program: Command): void {
             console.log(
               `  ${day(h.at)}  ${h.alias}: ${h.kind.toLowerCase()} ${h.from ?? '(none)'} → ${h.to ?? '(none)'} by ${h.actor}${h.reason ? ` — ${h.reason}` : ''}`,
             );
+          const more = leftOutLine({
+            shown: m.history.length,
+            total: m.historyTotal,
+            noun: ['earlier move', 'earlier moves'],
+          });
+          if (more) console.log(`  ${more}`);
         }),
       ),
     );
