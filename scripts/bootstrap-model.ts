@@ -24,7 +24,7 @@ const url = env.DATABASE_URL;
 const redisUrl = env.REDIS_URL;
 
 /**
- * Sized to train in a few minutes on 2 cores: one teacher, a narrow student. The retraining pipeline
+ * Sized to train in about half a minute on 2 cores: one teacher, a narrow student. The retraining pipeline
  * trains full-size models later; this one only has to be good enough to start learning from.
  */
 const SPEC = {

@@ -1,5 +1,6 @@
 // Entity extraction on bitext-llm-tagged: per-type precision/recall/F1 against Bitext's gold spans, and
 // the time per message. Usage: npx tsx bench/entities/run.ts [--split=test] [--show=5] [--data=file.jsonl]
+import path from 'node:path';
 import {
   createProductGazetteer,
   ENTITY_TYPES,
@@ -13,7 +14,8 @@ import { RICH_MESSAGES } from './messages.ts';
 import { timeExtraction } from './timing.ts';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
-const file = args.data ?? '/work/shared/data/bitext-llm-tagged/bitext-llm-tagged.jsonl';
+const DATA = process.env.ACSA_SHARED_DATA ?? path.resolve(import.meta.dirname, '../../../shared/data');
+const file = args.data ?? path.join(DATA, 'bitext-llm-tagged/bitext-llm-tagged.jsonl');
 const split: string = args.split ?? 'all';
 const show = Number(args.show ?? 0);
 const rssMb = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
