@@ -114,4 +114,45 @@ describe('the overview', () => {
     expect(await eli.getByTestId('kpi-turns').textContent()).toBe('40');
     await eli.context().close();
   });
+
+  it('the open alerts say how many alerts they leave out, and where every window is', async () => {
+    // 25 alerts in the last hours: more than the overview's 20, whatever ran before.
+    const v = await bareModelVersion(prisma, 'intent-overview-e2e-many');
+    const thisHour = Math.floor(Date.now() / HOUR) * HOUR;
+    await prisma.driftReport.createMany({
+      data: Array.from({ length: 25 }, (_, i) => ({
+        modelVersionId: v.id,
+        windowStart: new Date(thisHour - (i + 1) * HOUR),
+        windowEnd: new Date(thisHour - i * HOUR),
+        n: 30,
+        intentPsi: 0.71,
+        intentJs: 0.1,
+        confidencePsi: 0.05,
+        lengthPsi: 0.05,
+        unknownTokenRate: 0.01,
+        details: { breaches: [{ metric: 'intentPsi', value: 0.71, threshold: 0.25 }] },
+        alert: true,
+        createdAt: new Date(Date.now() - i * 60_000),
+      })),
+    });
+    try {
+      const eli = await signedIn(browser, 'engineer');
+      await eli.goto(url('/overview'));
+      // The page's window: the last 24 whole hours and the one under way.
+      const from = new Date(thisHour - 24 * HOUR);
+      const total = await prisma.driftReport.count({ where: { alert: true, createdAt: { gte: from } } });
+      expect(await eli.getByTestId('alerts-shown').textContent()).toBe(
+        `The latest 20 of ${total} alerts: Drift lists every window of the last 7 days, alerts marked.`,
+      );
+      expect(await eli.locator('li.alert').count()).toBe(20);
+      expect(
+        await eli.getByTestId('alerts-shown').getByRole('link', { name: 'Drift' }).getAttribute('href'),
+      ).toBe('/drift');
+      await checkPage(eli, 'overview-more');
+      await eli.context().close();
+    } finally {
+      await prisma.driftReport.deleteMany({ where: { modelVersionId: v.id } });
+      await prisma.modelVersion.delete({ where: { id: v.id } });
+    }
+  });
 });

@@ -21,14 +21,15 @@ type THourRow = { hour: Date; turns: number; escalations: number; lowConfidence:
 /**
  * The console's overview over the last `hours` whole hours and the one under way: turns, escalation and
  * low-confidence rates and CSAT per hour (every hour present, quiet ones as zero turns), p95 latency per
- * model version, and the drift alerts raised in that time.
+ * model version, and the latest 20 drift alerts raised in that time with how many there were (a count on
+ * the (alert, createdAt) index), so a cut list says so.
  */
 export async function overview(prisma: PrismaClient, opts: { hours?: number; now?: Date } = {}) {
   const hours = Math.min(Math.max(opts.hours ?? 24, 1), 24 * 14);
   const now = opts.now ?? new Date();
   const to = new Date(Math.floor(now.getTime() / HOUR) * HOUR + HOUR);
   const from = new Date(to.getTime() - (hours + 1) * HOUR);
-  const [counts, csat, latency, alerts] = await Promise.all([
+  const [counts, csat, latency, alerts, alertTotal] = await Promise.all([
     prisma.$queryRaw<THourRow[]>`
       SELECT hour, sum(turns)::int AS turns, sum(escalations)::int AS escalations,
              sum("lowConfidence")::int AS "lowConfidence"
@@ -59,6 +60,7 @@ export async function overview(prisma: PrismaClient, opts: { hours?: number; now
         modelVersion: { select: { version: true } },
       },
     }),
+    prisma.driftReport.count({ where: { alert: true, createdAt: { gte: from } } }),
   ]);
   const ids = latency
     .map((l) => l.modelVersionId)
@@ -113,5 +115,6 @@ export async function overview(prisma: PrismaClient, opts: { hours?: number; now
       /** What crossed its threshold, as the drift check recorded it. */
       breaches: breachesOf(a.details),
     })),
+    alertTotal,
   };
 }

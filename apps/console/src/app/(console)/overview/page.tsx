@@ -56,16 +56,24 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             No drift alert since {utc(o.from)}.
           </p>
         ) : (
-          <ul className="stack">
-            {o.alerts.map((a) => (
-              <li key={a.id} className="alert">
-                <strong>Drift on {a.version}</strong> in {utc(a.window.start)} – {clock(a.window.end)} (
-                {a.window.n} turns): {breachesText(a.breaches, 'thresholds crossed')}.{' '}
-                <Link href={`/drift?window=${a.id}`}>Open this window in Drift</Link>: what moved, and a
-                retrain from the alert.
-              </li>
-            ))}
-          </ul>
+          <>
+            {o.alertTotal > o.alerts.length ? (
+              <p className="muted" data-testid="alerts-shown">
+                The latest {o.alerts.length} of {o.alertTotal} alerts: <Link href="/drift">Drift</Link> lists
+                every window of the last 7 days, alerts marked.
+              </p>
+            ) : null}
+            <ul className="stack">
+              {o.alerts.map((a) => (
+                <li key={a.id} className="alert">
+                  <strong>Drift on {a.version}</strong> in {utc(a.window.start)} – {clock(a.window.end)} (
+                  {a.window.n} turns): {breachesText(a.breaches, 'thresholds crossed')}.{' '}
+                  <Link href={`/drift?window=${a.id}`}>Open this window in Drift</Link>: what moved, and a
+                  retrain from the alert.
+                </li>
+              ))}
+            </ul>
+          </>
         )}
       </section>
 
