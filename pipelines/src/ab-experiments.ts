@@ -22,7 +22,12 @@ export {
   type TDecisionEvidence,
 } from './ab-decide.ts';
 export { concludeExperiment, stopExperiment } from './ab-lifecycle.ts';
-export { listExperiments, resolveExperiment, type TExperimentListItem } from './ab-list.ts';
+export {
+  countExperiments,
+  listExperiments,
+  resolveExperiment,
+  type TExperimentListItem,
+} from './ab-list.ts';
 export {
   controlOf,
   experimentResults,

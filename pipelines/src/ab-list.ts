@@ -39,6 +39,11 @@ export async function listExperiments(
     .sort((a, b) => Number(b.status === 'RUNNING') - Number(a.status === 'RUNNING'));
 }
 
+/** How many experiments there are in all, however many a list shows (a small table). */
+export async function countExperiments(prisma: PrismaClient): Promise<number> {
+  return prisma.experiment.count();
+}
+
 /** An experiment's id from its name or id; NOT_FOUND names what was asked for. */
 export async function resolveExperiment(prisma: PrismaClient, ref: string): Promise<string> {
   const row = await prisma.experiment.findFirst({

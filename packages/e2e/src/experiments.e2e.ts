@@ -241,4 +241,43 @@ describe('experiments', () => {
     await checkPage(eli, 'experiments-created');
     await eli.context().close();
   });
+
+  it('the experiments page says how many experiments it leaves out, and where every one is', async () => {
+    // Older than any other spec's experiments: more than the page's 20 in all, whatever ran before.
+    const control = await version('intent-exp-e2e-old-control');
+    const treatment = await version('intent-exp-e2e-old-treatment');
+    const long = Date.now() - 30 * 86_400_000;
+    for (let i = 0; i < 25; i++)
+      await prisma.experiment.create({
+        data: {
+          name: `exp-e2e-old-${i}`,
+          status: 'STOPPED',
+          createdAt: new Date(long + i * 60_000),
+          startedAt: new Date(long + i * 60_000),
+          stoppedAt: new Date(long + i * 60_000 + 30_000),
+          variants: {
+            create: [
+              { name: 'control', modelVersionId: control.id, weight: 0.5 },
+              { name: 'treatment', modelVersionId: treatment.id, weight: 0.5 },
+            ],
+          },
+        },
+      });
+    try {
+      const eli = await signedIn(browser, 'engineer');
+      await eli.goto(url('/experiments'));
+      const total = await prisma.experiment.count();
+      expect(await eli.getByTestId('experiments-shown').textContent()).toBe(
+        `The latest 20 of ${total} experiments: acsa experiments list --limit ${total} lists every one, and acsa experiments show NAME gives one's results.`,
+      );
+      expect(await eli.locator('section[data-experiment]').count()).toBe(20);
+      await checkPage(eli, 'experiments-more');
+      await eli.context().close();
+    } finally {
+      const where = { name: { startsWith: 'exp-e2e-old-' } };
+      await prisma.experimentVariant.deleteMany({ where: { experiment: where } });
+      await prisma.experiment.deleteMany({ where });
+      await prisma.modelVersion.deleteMany({ where: { id: { in: [control.id, treatment.id] } } });
+    }
+  });
 });

@@ -76,4 +76,22 @@ describe('acsa experiments', () => {
       /already concluded with another winner/,
     );
   });
+
+  it('list ends with how many experiments it left out and the --limit that lists them all', async () => {
+    // More experiments than the 50 a list shows by default.
+    await db.prisma.experiment.createMany({
+      data: Array.from({ length: 50 }, (_, i) => ({
+        name: `old-${i}`,
+        status: 'STOPPED' as const,
+        createdAt: new Date(Date.now() - (i + 1) * 86_400_000),
+      })),
+    });
+    const total = await db.prisma.experiment.count();
+    const shown = (await acsa('experiments', 'list')).split('\n');
+    expect(shown.filter((l) => !l.startsWith('…'))).toHaveLength(50);
+    expect(shown.at(-1)).toBe(`… and ${total - 50} more experiment: --limit ${total} lists every one`);
+    const all = await acsa('experiments', 'list', '--limit', String(total));
+    expect(all.split('\n')).toHaveLength(total);
+    expect(all).not.toContain('… and');
+  });
 });

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
+import { leftOutLine, parseLimit } from '../list-limit.ts';
 import { openRegistryServices } from '../services.ts';
 
 type TJson = { json?: boolean };
@@ -70,16 +71,26 @@ export function register(program: Command): void {
   cmd
     .command('list')
     .description('Experiments, running first, with their variants')
+    .option('--limit <n>', 'how many experiments, newest first', '50')
     .option('--json', 'print one JSON array')
-    .action((flags: TJson) =>
+    .action((flags: TJson & { limit: string }) =>
       connect(async ({ prisma, experiments }) => {
-        const list = await experiments.listExperiments(prisma);
+        const [list, total] = await Promise.all([
+          experiments.listExperiments(prisma, { limit: parseLimit(flags.limit) }),
+          experiments.countExperiments(prisma),
+        ]);
         if (flags.json) return console.log(JSON.stringify(list));
         if (!list.length) return console.log('no experiments yet');
         for (const e of list)
           console.log(
             `${e.name.padEnd(40)}${e.status.toLowerCase().padEnd(11)}${day(e.startedAt).padEnd(18)}${e.variants.map((v) => `${v.name}=${v.version} (${v.weight})`).join(', ')}${e.winner ? `  winner: ${e.winner}` : ''}`,
           );
+        const more = leftOutLine({
+          shown: list.length,
+          total,
+          noun: ['more experiment', 'more experiments'],
+        });
+        if (more) console.log(more);
       }),
     );
   cmd

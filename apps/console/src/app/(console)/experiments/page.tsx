@@ -1,4 +1,9 @@
-import { experimentChoices, experimentsOverview, SEQUENTIAL_TAU } from '@acsa/pipelines/experiments';
+import {
+  countExperiments,
+  experimentChoices,
+  experimentsOverview,
+  SEQUENTIAL_TAU,
+} from '@acsa/pipelines/experiments';
 import { EmptyState } from '@/components/empty-state';
 import { pct, pp, utc } from '@/components/format';
 import { CreateExperiment } from '@/features/experiments/create-experiment';
@@ -26,7 +31,11 @@ const p = (x: number) => (x < 0.001 ? '< 0.001' : x.toFixed(3));
 
 export default async function ExperimentsPage() {
   await requireRole('ENGINEER');
-  const [experiments, choices] = await Promise.all([experimentsOverview(db()), experimentChoices(db())]);
+  const [experiments, total, choices] = await Promise.all([
+    experimentsOverview(db()),
+    countExperiments(db()),
+    experimentChoices(db()),
+  ]);
   return (
     <>
       <h1>Experiments</h1>
@@ -40,6 +49,14 @@ export default async function ExperimentsPage() {
         challengers={choices.challengers.map((v) => ({ id: v.id, version: v.version }))}
         running={choices.running}
       />
+      {total > experiments.length ? (
+        // Each experiment's results are read on every visit: the page keeps to the latest, the CLI has all.
+        <p className="muted" data-testid="experiments-shown">
+          The latest {experiments.length} of {total} experiments:{' '}
+          <code>acsa experiments list --limit {total}</code> lists every one, and{' '}
+          <code>acsa experiments show NAME</code> gives one's results.
+        </p>
+      ) : null}
       {experiments.length === 0 ? (
         <EmptyState title="No experiments yet">
           A retrain in experiment mode (Runs, or acsa retrain --mode experiment) starts one when its candidate
