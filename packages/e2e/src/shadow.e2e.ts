@@ -163,4 +163,68 @@ describe('shadow', () => {
     await checkPage(eli, 'shadow-promoted');
     await eli.context().close();
   });
+
+  it('the latest disagreements say how many they leave out, however many agreements came after them', async () => {
+    const prod = await version('intent-shadow-e2e-many-prod');
+    const shadow = await version('intent-shadow-e2e-many');
+    const conversation = await prisma.conversation.create({ data: { sessionId: 'shadow-e2e-many' } });
+    try {
+      // 25 disagreements two hours ago, then 200 turns both models answered alike: more than the 20
+      // disagreements the page shows, and all behind the latest 200 predictions.
+      const hour = 3_600_000;
+      const turns = Array.from({ length: 225 }, (_, i) => ({
+        text: i < 25 ? `disputed ${i}` : `agreed ${i}`,
+        shadowIntent: i < 25 ? 'get_refund' : 'track_order',
+        at: new Date(Date.now() - (i < 25 ? 2 * hour : hour) + i * 1_000),
+      }));
+      const messages = await prisma.message.createManyAndReturn({
+        data: turns.map((t, i) => ({
+          conversationId: conversation.id,
+          seq: i,
+          role: 'USER' as const,
+          text: t.text,
+          intent: 'track_order',
+          confidence: 0.8,
+          modelVersionId: prod.id,
+          createdAt: t.at,
+        })),
+        select: { id: true, seq: true },
+      });
+      await prisma.shadowPrediction.createMany({
+        data: messages.map((m) => ({
+          messageId: m.id,
+          modelVersionId: shadow.id,
+          intent: turns[m.seq]!.shadowIntent,
+          confidence: 0.9,
+          topK: [],
+          outOfScope: false,
+          lowConfidence: false,
+          latencyMs: 2,
+          createdAt: turns[m.seq]!.at,
+        })),
+      });
+      const eli = await signedIn(browser, 'engineer');
+      await eli.goto(url('/shadow'));
+      const section = eli.locator('section[data-version="intent-shadow-e2e-many"]');
+      await section.getByText('Latest disagreements (20 of 25)').click();
+      expect(await section.getByTestId('disagreements-shown').textContent()).toBe(
+        'The latest 20 of 25 disagreements in these 7 days. Each went to the review inbox, where those not yet labeled wait.',
+      );
+      expect(
+        await section
+          .getByTestId('disagreements-shown')
+          .getByRole('link', { name: 'review inbox' })
+          .getAttribute('href'),
+      ).toBe('/review?reason=DISAGREEMENT');
+      expect(await section.getByRole('link', { name: /^“disputed \d+”$/ }).count()).toBe(20);
+      // The latest first: the oldest five are the ones left out.
+      await section.getByRole('link', { name: '“disputed 24”' }).waitFor();
+      expect(await section.getByRole('link', { name: '“disputed 4”' }).count()).toBe(0);
+      await checkPage(eli, 'shadow-more');
+      await eli.context().close();
+    } finally {
+      await prisma.conversation.delete({ where: { id: conversation.id } });
+      await prisma.modelVersion.deleteMany({ where: { id: { in: [prod.id, shadow.id] } } });
+    }
+  });
 });

@@ -63,6 +63,7 @@ describe('shadow view', () => {
       shadowAccuracy: 1,
       productionAccuracy: 1 / 3,
       pairs: [{ production: 'cancel_order', shadow: 'get_refund', n: 2 }],
+      disagreementTotal: 2,
     });
     expect(v?.disagreements.map((d) => [d.text, d.production.intent, d.shadow.intent, d.reviewed])).toEqual([
       ['refund my order', 'cancel_order', 'get_refund', 'get_refund'],

@@ -18,11 +18,28 @@ type TSummaryRow = {
   productionRight: number;
 };
 
+type TDisagreementRow = {
+  modelVersionId: string;
+  intent: string;
+  confidence: number;
+  createdAt: Date;
+  messageId: string;
+  text: string;
+  productionIntent: string | null;
+  productionConfidence: number | null;
+  conversationId: string;
+  finalIntent: string | null;
+  reviewStatus: 'OPEN' | 'IN_PROGRESS' | 'LABELED' | 'SKIPPED' | null;
+};
+
+/** Latest disagreements listed per shadow version; `disagreementTotal` says how many there were. */
+const LATEST_DISAGREEMENTS = 20;
+
 /**
  * How each shadow model fared beside production on the same customer messages over the last `days`:
  * how often it picked the same intent, its out-of-scope and low-confidence rates against production's,
  * and, on the messages reviewers settled, how often each was right. Then the disagreements that recur
- * most and the latest ones, for reading.
+ * most and the latest ones, for reading, with how many disagreements there were in all.
  */
 export async function shadowView(prisma: PrismaClient, opts: { days?: number; now?: Date } = {}) {
   const since = new Date((opts.now ?? new Date()).getTime() - Math.min(opts.days ?? 7, 90) * DAY);
@@ -49,28 +66,25 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
       WHERE s."createdAt" >= ${since} AND s.intent IS DISTINCT FROM m.intent
         AND s."modelVersionId" IS DISTINCT FROM m."modelVersionId"
       GROUP BY 1, 2, 3 ORDER BY n DESC, 2, 3 LIMIT 200`,
-    prisma.shadowPrediction.findMany({
-      where: { createdAt: { gte: since } },
-      orderBy: { createdAt: 'desc' },
-      take: 200,
-      select: {
-        modelVersionId: true,
-        intent: true,
-        confidence: true,
-        createdAt: true,
-        message: {
-          select: {
-            id: true,
-            text: true,
-            intent: true,
-            confidence: true,
-            conversationId: true,
-            modelVersionId: true,
-            reviewItem: { select: { finalIntent: true, status: true } },
-          },
-        },
-      },
-    }),
+    // The latest disagreements of each version, not of the latest predictions of all: those were cut at 200,
+    // so a version whose disagreements lay behind 200 agreeing turns listed none. The summary scans the
+    // same rows.
+    prisma.$queryRaw<TDisagreementRow[]>`
+      SELECT "modelVersionId", intent, confidence, "createdAt", "messageId", text, "productionIntent",
+             "productionConfidence", "conversationId", "finalIntent", "reviewStatus"
+      FROM (
+        SELECT s."modelVersionId", s.intent, s.confidence, s."createdAt", m.id AS "messageId", m.text,
+               m.intent AS "productionIntent", m.confidence AS "productionConfidence", m."conversationId",
+               r."finalIntent", r.status::text AS "reviewStatus",
+               row_number() OVER (PARTITION BY s."modelVersionId" ORDER BY s."createdAt" DESC, m.id) AS rank
+        FROM "ShadowPrediction" s
+        JOIN "Message" m ON m.id = s."messageId"
+        LEFT JOIN "ReviewItem" r ON r."messageId" = s."messageId"
+        WHERE s."createdAt" >= ${since} AND s.intent IS DISTINCT FROM m.intent
+          AND s."modelVersionId" IS DISTINCT FROM m."modelVersionId"
+      ) latest
+      WHERE rank <= ${LATEST_DISAGREEMENTS}
+      ORDER BY "createdAt" DESC, "messageId"`,
     prisma.modelAlias.findMany({
       where: { name: { in: [PRODUCTION_ALIAS, SHADOW_ALIAS] } },
       select: { name: true, modelVersionId: true, modelVersion: { select: { version: true } } },
@@ -134,30 +148,29 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
           .filter((p) => p.modelVersionId === s.modelVersionId)
           .slice(0, 15)
           .map(({ production, shadow, n }) => ({ production, shadow, n })),
+        /** Every disagreement in the window; `disagreements` lists the latest of them. */
+        disagreementTotal: s.n - s.agree,
         disagreements: latest
-          .filter(
-            (l) =>
-              l.modelVersionId === s.modelVersionId &&
-              l.message.modelVersionId !== l.modelVersionId &&
-              l.intent !== l.message.intent,
-          )
-          .slice(0, 20)
-          .map((l) => ({
-            at: l.createdAt,
-            messageId: l.message.id,
-            text: l.message.text,
-            conversationId: l.message.conversationId,
-            production: { intent: l.message.intent, confidence: l.message.confidence },
-            shadow: { intent: l.intent, confidence: l.confidence },
-            reviewed: l.message.reviewItem?.finalIntent ?? null,
-            /** Already a review item (any reason): "Send to review" would be refused. */
-            inReview: l.message.reviewItem !== null,
-            /**
-             * Where that review item stands: `waiting` (open or being labeled), `decided` (labeled), `skipped`;
-             * null when there is none. Only `waiting` reads "in review".
-             */
-            review: reviewState(l.message.reviewItem),
-          })),
+          .filter((l) => l.modelVersionId === s.modelVersionId)
+          .map((l) => {
+            const item = l.reviewStatus ? { status: l.reviewStatus, finalIntent: l.finalIntent } : null;
+            return {
+              at: l.createdAt,
+              messageId: l.messageId,
+              text: l.text,
+              conversationId: l.conversationId,
+              production: { intent: l.productionIntent, confidence: l.productionConfidence },
+              shadow: { intent: l.intent, confidence: l.confidence },
+              reviewed: l.finalIntent,
+              /** Already a review item (any reason): "Send to review" would be refused. */
+              inReview: item !== null,
+              /**
+               * Where that review item stands: `waiting` (open or being labeled), `decided` (labeled),
+               * `skipped`; null when there is none. Only `waiting` reads "in review".
+               */
+              review: reviewState(item),
+            };
+          }),
       }))
       .sort((a, b) => Number(b.inShadowNow) - Number(a.inShadowNow) || b.n - a.n),
   };

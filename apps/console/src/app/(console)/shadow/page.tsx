@@ -128,7 +128,18 @@ export default async function ShadowPage() {
             ) : null}
             {v.disagreements.length ? (
               <details className="card">
-                <summary>Latest disagreements ({v.disagreements.length})</summary>
+                <summary>
+                  {v.disagreementTotal > v.disagreements.length
+                    ? `Latest disagreements (${v.disagreements.length} of ${v.disagreementTotal})`
+                    : `Latest disagreements (${v.disagreements.length})`}
+                </summary>
+                {v.disagreementTotal > v.disagreements.length ? (
+                  <p className="muted" data-testid="disagreements-shown">
+                    The latest {v.disagreements.length} of {v.disagreementTotal} disagreements in these 7
+                    days. Each went to the <Link href="/review?reason=DISAGREEMENT">review inbox</Link>, where
+                    those not yet labeled wait.
+                  </p>
+                ) : null}
                 <ul className="stack">
                   {v.disagreements.map((d) => (
                     <li key={`${d.conversationId}-${d.at.toISOString()}`}>
