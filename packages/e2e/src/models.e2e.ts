@@ -309,4 +309,47 @@ describe('the model registry', () => {
       await prisma.modelVersion.deleteMany({ where: { id: { in: ids } } });
     }
   });
+
+  it('the compare form takes any registered version by its name, older than the table shows', async () => {
+    // Older than any other spec's versions: the oldest is past the 50 the page lists.
+    const long = Date.now() - 60 * 86_400_000;
+    const versions = await prisma.modelVersion.createManyAndReturn({
+      data: Array.from({ length: 55 }, (_, i) => ({
+        version: `intent-e2e-cmp-old-${i}`,
+        kind: 'student-int8',
+        manifest: {},
+        sha256: `e2e-cmp-old-${i}`,
+        sizeBytes: 900_000,
+        featurizerVersion: 1,
+        labels: ['track_order'],
+        metrics: { dev: { accuracy: 0.8 + i / 1000, macroF1: 0.78, oosRecall: 0.7 } },
+        createdAt: new Date(long + i * 60_000),
+      })),
+      select: { id: true },
+    });
+    try {
+      const eli = await signedIn(browser, 'engineer');
+      await eli.goto(url('/models'));
+      expect(await eli.locator('tr[data-version="intent-e2e-cmp-old-0"]').count()).toBe(0);
+      const form = eli.locator('section[aria-labelledby="compare"]');
+      await form.getByLabel('Base').fill('intent-e2e-cmp-old-0');
+      await form.getByLabel('Candidate').fill('intent-e2e-cmp-old-54');
+      await checkPage(eli, 'models-compare-any');
+      await form.getByRole('button', { name: 'Compare' }).click();
+      await eli.getByRole('heading', { name: 'intent-e2e-cmp-old-0 → intent-e2e-cmp-old-54' }).waitFor();
+      expect(await eli.getByRole('row', { name: /^Accuracy/ }).textContent()).toContain('+5.4 pp');
+      // The form on the comparison holds the two names it compared.
+      expect(await eli.getByLabel('Base').inputValue()).toBe('intent-e2e-cmp-old-0');
+      expect(await eli.getByLabel('Candidate').inputValue()).toBe('intent-e2e-cmp-old-54');
+      // A name no version has is refused by the server, saying which.
+      await eli.getByLabel('Candidate').fill('intent-e2e-no-such');
+      await eli.getByRole('button', { name: 'Compare' }).click();
+      expect(await eli.locator('p[role="alert"]').textContent()).toBe(
+        'no model version "intent-e2e-no-such"',
+      );
+      await eli.context().close();
+    } finally {
+      await prisma.modelVersion.deleteMany({ where: { id: { in: versions.map((v) => v.id) } } });
+    }
+  });
 });

@@ -25,8 +25,10 @@ type TSearch = Promise<{ base?: string; candidate?: string }>;
 
 export default async function ComparePage({ searchParams }: { searchParams: TSearch }) {
   await requireRole('ENGINEER');
-  const { base, candidate } = await searchParams;
-  // The two pickers need the names only: the registry's list, not the registry page's history and lineage.
+  const asked = await searchParams;
+  // Typed names: a space copied with one would make it "no model version".
+  const [base, candidate] = [asked.base?.trim(), asked.candidate?.trim()];
+  // The fields' suggestions need the names only: the registry's list, not the page's history and lineage.
   const versions = (await listModels(db(), { limit: 200 })).versions.map((v) => v.version);
   const header = (
     <>
