@@ -24,9 +24,12 @@ const asAppError = (e: unknown) => {
  * or replaying a run is (at most one runs at a time: two would train side by side, each promoting from
  * what it saw).
  */
-async function refuseBesideActiveRun(tx: TransactionClient, plan: TReplayResult): Promise<void> {
+export async function refuseBesideActiveRun(
+  db: Pick<TransactionClient, 'trainingRun'>,
+  plan: TReplayResult,
+): Promise<void> {
   if (!plan.runId) return;
-  const other = await tx.trainingRun.findFirst({
+  const other = await db.trainingRun.findFirst({
     where: { status: { in: [...ACTIVE_RUN_STATUSES] }, id: { not: plan.runId } },
     select: { id: true },
   });

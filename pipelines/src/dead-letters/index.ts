@@ -1,6 +1,7 @@
 // Server-only: dead letters (BullMQ).
 export { attachDeadLetters, isFinalFailure, sendToDeadLetters } from './attach-dead-letters.ts';
 export {
+  refuseBesideActiveRun,
   replayDeadLetterFromConsole,
   replayDeadLettersFromConsole,
   type TReplayManyResult,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
 import { leftOutLine, parseLimit } from '../list-limit.ts';
-import { assertRedisAnswers, openRedis, queuePrefix } from '../services.ts';
+import { assertRedisAnswers, connectDatabase, openRedis, queuePrefix } from '../services.ts';
 
 async function withQueues<T>(
   work: (deps: { connection: import('ioredis').Redis; prefix: string }) => Promise<T>,
@@ -60,10 +60,21 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action((id: string, flags: { json?: boolean }) =>
       withQueues(async (deps) => {
-        const { replayDeadLetter } = await import('@acsa/pipelines/dead-letters');
-        const r = await replayDeadLetter(deps, id).catch((e: Error) => {
-          throw new CliError(e.message);
-        });
+        const { refuseBesideActiveRun, replayDeadLetter } = await import('@acsa/pipelines/dead-letters');
+        let prisma: Awaited<ReturnType<typeof connectDatabase>> | null = null;
+        const r = await replayDeadLetter(deps, id, {
+          // A step of a retraining run resumes its run: not beside another active one (the database is
+          // asked only for such a step).
+          beforeReplay: async (plan) => {
+            if (!plan.runId) return;
+            prisma = await connectDatabase();
+            await refuseBesideActiveRun(prisma, plan);
+          },
+        })
+          .catch((e: Error) => {
+            throw e instanceof CliError ? e : new CliError(e.message);
+          })
+          .finally(() => (prisma as { $disconnect(): Promise<void> } | null)?.$disconnect());
         if (flags.json) return console.log(JSON.stringify(r));
         console.log(
           r.how === 'retried'

@@ -201,4 +201,46 @@ describe('acsa retrain and dlq', () => {
       await dlq.close();
     }
   });
+
+  it('replay refuses a step of one retraining run while another is active, and keeps the letter', async () => {
+    const dlq = new Queue(QUEUES.deadLetters, {
+      connection: redis.redis.duplicate({ keyPrefix: '' }),
+      prefix: `${redis.prefix}bull`,
+    });
+    const failed = await db.prisma.trainingRun.create({
+      data: {
+        trigger: 'MANUAL',
+        mode: 'NONE',
+        status: 'FAILED',
+        startedAt: new Date(),
+        error: 'train: boom',
+      },
+    });
+    await db.prisma.trainingRun.create({ data: { trigger: 'LABELS', mode: 'NONE', status: 'RUNNING' } });
+    const letter = await dlq.add('dead', {
+      v: 1,
+      queue: QUEUES.retrainCpu,
+      jobId: 'cli-run-step-train',
+      name: 'train',
+      data: { v: 1, runId: failed.id, step: 'train' },
+      error: 'boom',
+      stack: null,
+      attemptsMade: 3,
+      failedAt: new Date().toISOString(),
+    });
+    try {
+      await expect(acsa('dlq', 'replay', String(letter.id))).rejects.toThrow(
+        new RegExp(`is active: replaying this step would resume run ${failed.id.slice(0, 8)} beside it`),
+      );
+      expect((await dlq.getJob(String(letter.id)))?.data).toMatchObject({ jobId: 'cli-run-step-train' });
+      // Once no other run is active, it is replayed.
+      await db.prisma.trainingRun.updateMany({
+        where: { status: { in: ['QUEUED', 'RUNNING'] } },
+        data: { status: 'CANCELLED' },
+      });
+      expect(await acsa('dlq', 'replay', String(letter.id))).toMatch(/its payload was added/);
+    } finally {
+      await dlq.close();
+    }
+  });
 });
