@@ -1,6 +1,6 @@
 import { hashPassword } from '@acsa/pipelines/access';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkPage, launch, signedIn, url } from './browser.ts';
 import { testPrisma } from './database.ts';
 
@@ -89,6 +89,27 @@ describe('sign-in and roles', () => {
     const api = await page.request.get(url('/api/trpc/escalations.list?input=%7B%7D'));
     expect(api.status()).toBe(401);
     await page.close();
+  });
+
+  it('a link followed signed out goes on to its page after sign-in; one that would leave the console goes home', async () => {
+    const signIn = async (page: Page) => {
+      await page.getByLabel('Email').fill('reviewer@example.com');
+      await page.getByLabel('Password').fill(inject('password'));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('navigation', { name: 'Console' }).waitFor();
+    };
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(url('/conversations?q=refund'));
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await signIn(page);
+    expect(page.url()).toBe(url('/conversations?q=refund'));
+    // A link made to send the reviewer elsewhere once signed in (a browser reads a backslash after the first slash as a second slash).
+    const lured = await (await browser.newContext()).newPage();
+    await lured.goto(url('/sign-in?next=%2F%5Cevil.example%2Fsign-in'));
+    await signIn(lured);
+    expect(new URL(lured.url()).origin).toBe(new URL(url('/')).origin);
+    expect(new URL(lured.url()).pathname).toBe('/escalations');
+    await Promise.all([page.context().close(), lured.context().close()]);
   });
 
   it('after five wrong passwords for an email the form says to wait, and the right one waits too, until an admin clears them', async () => {

@@ -7,6 +7,7 @@ import { plural } from '@/components/format';
 import { loadEnv } from '../env';
 import { auth } from './better-auth';
 import { db } from './db';
+import { sameSitePath } from './next-path';
 
 const ZSignIn = z.object({ email: z.string().trim().min(1).max(200), password: z.string().min(1).max(500) });
 
@@ -32,9 +33,8 @@ export async function signInAction(_prev: TSignInState, form: FormData): Promise
   if (!outcome.ok && outcome.reason === 'busy')
     return { error: 'Too many sign-ins for this email at this moment. Try again in a few seconds.', email };
   if (!outcome.ok) return { error: 'That email and password do not match an active account.', email };
-  const next = String(form.get('next') ?? '');
-  // Only a path on this site: an absolute URL here would make the sign-in page an open redirect.
-  redirect(next.startsWith('/') && !next.startsWith('//') ? next : '/');
+  // Only a path on this site: anything else here would make the sign-in page an open redirect.
+  redirect(sameSitePath(String(form.get('next') ?? '')));
 }
 
 export async function signOutAction(): Promise<void> {
