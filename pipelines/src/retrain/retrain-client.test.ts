@@ -9,6 +9,8 @@ import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../queues.ts';
+import { auditedRequest } from '../runs/audited-request.ts';
+import { makeUser } from '../workbench-fixtures.ts';
 import { createRetrainClient, type TRetrainClient } from './retrain-client.ts';
 
 let db: TestDatabase;
@@ -74,12 +76,32 @@ describe('retrain requests', () => {
       where: { id: stale.id },
       data: { createdAt: new Date(Date.now() - 3_600_000) },
     });
-    const next = await client.request({ trigger: 'MANUAL' });
+    const eli = await makeUser(db.prisma, 'ENGINEER', 'eli');
+    const next = await client.request(
+      { trigger: 'MANUAL', reason: 'console: direct, small' },
+      { record: auditedRequest(eli, 'retrain.request', {}) },
+    );
     expect(next.started, next.message).toBe(true);
     expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: stale.id } })).toMatchObject({
       status: 'FAILED',
       error: 'its jobs are gone from the queue',
     });
+    // The failed run's log and the audit log say who failed it, and why.
+    expect(
+      (await db.prisma.trainingLog.findMany({ where: { runId: stale.id, level: 'error' } })).map(
+        (l) => l.message,
+      ),
+    ).toEqual([
+      'failed: its jobs are gone from the queue; found by a manual request (console: direct, small), which starts a run of its own',
+    ]);
+    const entries = await db.prisma.auditLog.findMany({
+      where: { actorId: eli.id, action: 'retrain.request' },
+      orderBy: { id: 'asc' },
+    });
+    expect(entries.map((e) => [e.targetId, (e.data as { after: { status: string } }).after.status])).toEqual([
+      [stale.id, 'FAILED'],
+      [next.runId, 'QUEUED'],
+    ]);
     await expect(
       client.request({ trigger: 'MANUAL', config: { mode: 'sideways' as 'direct' } }),
     ).rejects.toThrow(/mode/);

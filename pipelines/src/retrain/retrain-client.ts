@@ -204,6 +204,45 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
     );
   }
 
+  /**
+   * An active run whose jobs are gone (Redis flushed or lost) is failed by the request that found it, which
+   * then starts its own: the run's log says why, and a person's request records that it failed that run.
+   */
+  async function failLost(
+    run: { id: string; status: RunStatus },
+    input: TRetrainRequest,
+    record?: TRequestRecord,
+  ) {
+    const error = 'its jobs are gone from the queue';
+    const by = `a ${input.trigger.toLowerCase()} request${input.reason ? ` (${input.reason})` : ''}`;
+    await withTransaction(
+      prisma,
+      async (tx) => {
+        await tx.trainingRun.update({
+          where: { id: run.id },
+          data: { status: 'FAILED', error, finishedAt: new Date() },
+        });
+        await tx.trainingLog.create({
+          data: {
+            runId: run.id,
+            level: 'error',
+            message: `failed: ${error}; found by ${by}, which starts a run of its own`,
+          },
+        });
+        await record?.(tx, {
+          before: { status: run.status },
+          after: {
+            started: false,
+            runId: run.id,
+            status: 'FAILED',
+            message: `run ${run.id} failed: ${error}`,
+          },
+        });
+      },
+      { isolationLevel: 'ReadCommitted' },
+    );
+  }
+
   return {
     async request(raw, opts = {}) {
       const input = ZRetrainRequest.parse(raw);
@@ -213,10 +252,7 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
         const { run } = claimed;
         if (!claimed.created) {
           if (attempt === 0 && (await isLost(run))) {
-            await prisma.trainingRun.update({
-              where: { id: run.id },
-              data: { status: 'FAILED', error: 'its jobs are gone from the queue', finishedAt: new Date() },
-            });
+            await failLost(run, input, record);
             continue;
           }
           const found: TRetrainRequestResult = {
