@@ -9,7 +9,23 @@ export type THealthCheck = () => Promise<Record<string, unknown>>;
  * `/livez` only says the process answers, for a liveness probe: a database outage must not have every
  * trainer restarted, each killing the training step it runs.
  */
-export function createHealthServer(check: THealthCheck, metrics?: TMetricsSource): Server {
+export function createHealthServer(
+  check: THealthCheck,
+  metrics?: TMetricsSource,
+  /** The URLs the trainer connects with: their passwords never appear in an answer, which is public. */
+  secretUrls: string[] = [],
+): Server {
+  // As written in the URL and as decoded: a driver may echo either.
+  const passwords = secretUrls.flatMap((u) => {
+    const raw = URL.canParse(u) ? new URL(u).password : '';
+    return raw ? [...new Set([raw, decodeURIComponent(raw)])] : [];
+  });
+  /** One line of the failure's words, with no password in it. */
+  const publicReason = (err: unknown) => {
+    let line = (err instanceof Error ? err.message : String(err)).trim().split('\n')[0]?.slice(0, 300) ?? '';
+    for (const p of passwords) line = line.replaceAll(p, '***');
+    return line;
+  };
   return createServer((req, res) => {
     if (metrics && req.method === 'GET' && req.url === '/metrics') {
       answerScrape(res, metrics);
@@ -34,7 +50,7 @@ export function createHealthServer(check: THealthCheck, metrics?: TMetricsSource
         res.writeHead(503, { 'content-type': 'application/json' }).end(
           JSON.stringify({
             status: 'unavailable',
-            reason: err instanceof Error ? err.message : String(err),
+            reason: publicReason(err),
           }),
         ),
     );

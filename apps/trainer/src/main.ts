@@ -17,10 +17,14 @@ const [{ startTrainerApp }, { createHealthServer }] = await Promise.all([
   import('./health-server.ts'),
 ]);
 const app = await startTrainerApp({ env, logger });
-const server = createHealthServer(async () => {
-  await app.check();
-  return { service: 'trainer' };
-}, app.metrics);
+const server = createHealthServer(
+  async () => {
+    await app.check();
+    return { service: 'trainer' };
+  },
+  app.metrics,
+  [env.DATABASE_URL, env.REDIS_URL],
+);
 server.listen(env.TRAINER_PORT, env.HOST, () =>
   logger.info({ port: env.TRAINER_PORT, workDir: env.TRAINER_WORK_DIR }, 'trainer up'),
 );
