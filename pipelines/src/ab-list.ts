@@ -13,30 +13,42 @@ export type TExperimentListItem = {
   variants: { name: string; version: string; weight: number }[];
 };
 
-/** Experiments, running ones first, then newest. */
+const WITH_VARIANTS = {
+  variants: { orderBy: { name: 'asc' }, include: { modelVersion: { select: { version: true } } } },
+} as const;
+
+/**
+ * Every running experiment first, then the newest others up to `limit` in all. Running ones are read apart
+ * (one at a time, as createExperiment keeps it) so a cut to the newest never drops one started long ago:
+ * it is the one an engineer comes to stop or conclude.
+ */
 export async function listExperiments(
   prisma: PrismaClient,
   opts: { limit?: number } = {},
 ): Promise<TExperimentListItem[]> {
-  const rows = await prisma.experiment.findMany({
+  const limit = opts.limit ?? 50;
+  const running = await prisma.experiment.findMany({
+    where: { status: 'RUNNING' },
     orderBy: [{ createdAt: 'desc' }],
-    take: opts.limit ?? 50,
-    include: {
-      variants: { orderBy: { name: 'asc' }, include: { modelVersion: { select: { version: true } } } },
-    },
+    include: WITH_VARIANTS,
   });
-  return rows
-    .map((e) => ({
-      id: e.id,
-      name: e.name,
-      status: e.status,
-      primaryMetric: e.primaryMetric,
-      startedAt: e.startedAt,
-      stoppedAt: e.stoppedAt,
-      winner: e.variants.find((v) => v.id === e.winnerVariantId)?.name ?? null,
-      variants: e.variants.map((v) => ({ name: v.name, version: v.modelVersion.version, weight: v.weight })),
-    }))
-    .sort((a, b) => Number(b.status === 'RUNNING') - Number(a.status === 'RUNNING'));
+  const others = await prisma.experiment.findMany({
+    // Not by status alone: one stopped between the two reads would be listed twice.
+    where: { status: { not: 'RUNNING' }, id: { notIn: running.map((e) => e.id) } },
+    orderBy: [{ createdAt: 'desc' }],
+    take: Math.max(0, limit - running.length),
+    include: WITH_VARIANTS,
+  });
+  return [...running, ...others].map((e) => ({
+    id: e.id,
+    name: e.name,
+    status: e.status,
+    primaryMetric: e.primaryMetric,
+    startedAt: e.startedAt,
+    stoppedAt: e.stoppedAt,
+    winner: e.variants.find((v) => v.id === e.winnerVariantId)?.name ?? null,
+    variants: e.variants.map((v) => ({ name: v.name, version: v.modelVersion.version, weight: v.weight })),
+  }));
 }
 
 /** How many experiments there are in all, however many a list shows (a small table). */

@@ -243,7 +243,8 @@ describe('experiments', () => {
   });
 
   it('the experiments page says how many experiments it leaves out, and where every one is', async () => {
-    // Older than any other spec's experiments: more than the page's 20 in all, whatever ran before.
+    // Older than any other spec's experiments: more than the page's 20 in all, whatever ran before. The
+    // oldest still runs: however many came after, it is listed, first.
     const control = await version('intent-exp-e2e-old-control');
     const treatment = await version('intent-exp-e2e-old-treatment');
     const long = Date.now() - 30 * 86_400_000;
@@ -251,10 +252,10 @@ describe('experiments', () => {
       await prisma.experiment.create({
         data: {
           name: `exp-e2e-old-${i}`,
-          status: 'STOPPED',
+          status: i === 0 ? 'RUNNING' : 'STOPPED',
           createdAt: new Date(long + i * 60_000),
           startedAt: new Date(long + i * 60_000),
-          stoppedAt: new Date(long + i * 60_000 + 30_000),
+          stoppedAt: i === 0 ? null : new Date(long + i * 60_000 + 30_000),
           variants: {
             create: [
               { name: 'control', modelVersionId: control.id, weight: 0.5 },
@@ -267,10 +268,27 @@ describe('experiments', () => {
       const eli = await signedIn(browser, 'engineer');
       await eli.goto(url('/experiments'));
       const total = await prisma.experiment.count();
+      // exp-e2e-ui, started by the test before, runs too.
+      const running = await prisma.experiment.findMany({
+        where: { status: 'RUNNING' },
+        orderBy: { createdAt: 'desc' },
+      });
+      expect(running.map((e) => e.name)).toContain('exp-e2e-old-0');
+      const runningLine =
+        running.length === 1 ? 'The running experiment' : `The ${running.length} running experiments`;
       expect(await eli.getByTestId('experiments-shown').textContent()).toBe(
-        `The latest 20 of ${total} experiments: acsa experiments list --limit ${total} lists every one, and acsa experiments show NAME gives one's results.`,
+        `${runningLine} and the latest ${20 - running.length} others of ${total} experiments: acsa experiments list --limit ${total} lists every one, and acsa experiments show NAME gives one's results.`,
       );
-      expect(await eli.locator('section[data-experiment]').count()).toBe(20);
+      const sections = eli.locator('section[data-experiment]');
+      expect(await sections.count()).toBe(20);
+      const shown = await sections.evaluateAll((all) => all.map((s) => s.getAttribute('data-experiment')));
+      expect(shown.slice(0, running.length)).toEqual(running.map((e) => e.name));
+      expect(
+        await eli
+          .locator('section[data-experiment="exp-e2e-old-0"]')
+          .getByText('running', { exact: true })
+          .count(),
+      ).toBe(1);
       await checkPage(eli, 'experiments-more');
       await eli.context().close();
     } finally {

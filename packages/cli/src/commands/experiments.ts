@@ -71,7 +71,7 @@ export function register(program: Command): void {
   cmd
     .command('list')
     .description('Experiments, running first, with their variants')
-    .option('--limit <n>', 'how many experiments, newest first', '50')
+    .option('--limit <n>', 'how many experiments: every running one, then the newest', '50')
     .option('--json', 'print one JSON array')
     .action((flags: TJson & { limit: string }) =>
       connect(async ({ prisma, experiments }) => {

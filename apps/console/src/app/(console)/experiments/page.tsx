@@ -29,6 +29,18 @@ const EMPTY = {
 // `nowrap`: a header, a variant's name and a p-value read as one unit; the comparison column wraps.
 const p = (x: number) => (x < 0.001 ? '< 0.001' : x.toFixed(3));
 
+/**
+ * What the cut list holds: running experiments are listed however old (listExperiments), so with one running
+ * the rest are the latest others, not the latest in all.
+ */
+function shownLine(shown: number, running: number): string {
+  if (running === 0) return `The latest ${shown}`;
+  const first = running === 1 ? 'The running experiment' : `The ${running} running experiments`;
+  const others = shown - running;
+  if (others === 0) return first;
+  return `${first} and the latest ${others} ${others === 1 ? 'other' : 'others'}`;
+}
+
 export default async function ExperimentsPage() {
   await requireRole('ENGINEER');
   const [experiments, total, choices] = await Promise.all([
@@ -36,6 +48,7 @@ export default async function ExperimentsPage() {
     countExperiments(db()),
     experimentChoices(db()),
   ]);
+  const running = experiments.filter((e) => e.experiment.status === 'RUNNING').length;
   return (
     <>
       <h1>Experiments</h1>
@@ -52,7 +65,7 @@ export default async function ExperimentsPage() {
       {total > experiments.length ? (
         // Each experiment's results are read on every visit: the page keeps to the latest, the CLI has all.
         <p className="muted" data-testid="experiments-shown">
-          The latest {experiments.length} of {total} experiments:{' '}
+          {shownLine(experiments.length, running)} of {total} experiments:{' '}
           <code>acsa experiments list --limit {total}</code> lists every one, and{' '}
           <code>acsa experiments show NAME</code> gives one's results.
         </p>
