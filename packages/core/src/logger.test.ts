@@ -24,9 +24,21 @@ it('never writes secrets or contact details to the log', () => {
     'turn',
   );
   log.info({ password: 'hunter2', apiKey: 'sk_live_def' }, 'login');
+  log.info({ turn: { session: { sessionToken: 'st_ghi', customerToken: 'ct_jkl' } } }, 'nested');
+  log.warn({ err: new Error('cannot reach postgresql://acsa:pg_mno@127.0.0.1:5432/acsa') }, 'database down');
   const text = lines.join('');
   expect(text).toContain('"msg":"turn"');
-  for (const secret of ['sk_live_abc', 'tok"', 'a@b.c', 'hunter2', 'sk_live_def'])
+  expect(text).toContain('postgresql://acsa:***@127.0.0.1:5432/acsa');
+  for (const secret of [
+    'sk_live_abc',
+    'tok"',
+    'a@b.c',
+    'hunter2',
+    'sk_live_def',
+    'st_ghi',
+    'ct_jkl',
+    'pg_mno',
+  ])
     expect(text).not.toContain(secret);
 });
 

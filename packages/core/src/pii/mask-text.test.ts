@@ -18,6 +18,21 @@ describe('maskPii', () => {
     keeps(['@example', 'user@localhost', 'price @ 12.50']);
   });
 
+  it("masks a connection URL's password, whatever it holds, and keeps the rest readable", () => {
+    expect(maskPii('connect failed: postgresql://acsa:s3cr@t-pw@db.internal:5432/acsa (timeout)')).toBe(
+      'connect failed: postgresql://acsa:***@db.internal:5432/acsa (timeout)',
+    );
+    expect(maskPii('redis://:r3d1s-pw@127.0.0.1:6379/0 refused')).toBe(
+      'redis://:***@127.0.0.1:6379/0 refused',
+    );
+    expect(maskPii('postgres://postgres@127.0.0.1:5432/acsa')).toBe(
+      'postgres://postgres@127.0.0.1:5432/acsa',
+    );
+    expect(maskPii('see https://shop.example/help/returns, thanks')).toBe(
+      'see https://shop.example/help/returns, thanks',
+    );
+  });
+
   it('masks phone numbers written internationally and in common national formats', () => {
     masks(
       [

@@ -2,7 +2,8 @@ import { isPhoneShape, type TGroup } from './phone-shape.ts';
 
 /**
  * Masks the contact and payment details customers type into free text (emails, phone numbers, card
- * numbers, IBANs) wherever text leaves the database for somewhere people read: log lines, dead letters.
+ * numbers, IBANs), and the password of a connection URL, wherever text leaves the database for somewhere
+ * people read: log lines, dead letters.
  * Field-name redaction cannot catch these: they sit inside a sentence, under whatever key holds it.
  * Order numbers, tracking numbers, dates, prices and ids stay readable (phone-shape.ts says how a phone is told
  * apart); what is masked is replaced whole, so nothing of it can be pieced back together.
@@ -20,6 +21,8 @@ const PHONE = new RegExp(
     String.raw`(?:[ .-]\d{1,15}|[ .-]?\(\d{1,5}\)[ .-]?\d{1,15}){0,11}${NOT_BEFORE}`,
   'g',
 );
+/** `scheme://user:password@`: the password, up to the last @ before the host (a password may hold an @). */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]{0,30}:\/\/[^\s:/@]*:)[^\s/]*@/gi;
 const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,32}/g;
 const IBAN_LENGTHS = new Map(
   (
@@ -149,7 +152,8 @@ export function maskPii(text: string): string {
     if (c === 64) at = true;
     else if (c >= 48 && c <= 57) digits++;
   }
-  let out = at ? text.replace(EMAIL, PII_MASKS.email) : text;
+  // A connection URL's password first (postgresql://user:pw@host): the email pattern would take only part of it.
+  let out = at ? text.replace(URL_PASSWORD, '$1***@').replace(EMAIL, PII_MASKS.email) : text;
   if (digits >= 7) out = out.replace(IBAN, maskIban).replace(CARD, maskCard).replace(PHONE, maskPhone);
   return out;
 }
