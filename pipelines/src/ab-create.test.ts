@@ -23,7 +23,7 @@ afterAll(() => db?.drop());
 
 const spec = (name: string) => ({
   name,
-  challengerVersionId: ids.c1!,
+  challenger: 'c1',
   treatmentWeight: 0.2,
   primaryMetric: 'positive_feedback_rate' as const,
   autoPromote: true,
@@ -74,7 +74,10 @@ describe('creating an experiment from the console', () => {
       ['model.alias.experiment_start', eli.email, 'experiment:c1-vs-p1:treatment'],
       ['experiment.create', eli.email, exp.id],
     ]);
-    expect(audit[2]?.data).toEqual({ before: null, after: spec('c1-vs-p1') });
+    expect(audit[2]?.data).toEqual({
+      before: null,
+      after: { ...spec('c1-vs-p1'), challengerVersionId: ids.c1 },
+    });
     expect((await db.prisma.aliasHistory.findMany()).map((h) => h.actor)).toEqual([eli.email, eli.email]);
 
     const [shown] = await experimentsOverview(db.prisma);
@@ -94,9 +97,13 @@ describe('creating an experiment from the console', () => {
     await expect(
       createExperimentFromConsole({ prisma: db.prisma }, eli, {
         ...spec('self'),
-        challengerVersionId: ids.p1!,
+        challenger: 'p1',
       }),
     ).rejects.toThrow(/already production/);
+    // A name no version has, said of the field that named it.
+    await expect(
+      createExperimentFromConsole({ prisma: db.prisma }, eli, { ...spec('typo'), challenger: ' c9 ' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'no model version "c9"', field: 'challenger' });
     expect(await db.prisma.experiment.count()).toBe(1);
   });
 });

@@ -17,7 +17,8 @@ export const ZCreateExperiment = z.object({
     .string()
     .trim()
     .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes'),
-  challengerVersionId: z.uuid(),
+  /** The challenger by its version name: any registered version, not only the latest the form suggests. */
+  challenger: z.string().trim().min(1, 'name a registered model version').max(200),
   /** The challenger's share of sessions; production keeps the rest as control. */
   treatmentWeight: z.number().min(0.01).max(0.99),
   primaryMetric: z.enum(PRIMARY_METRICS),
@@ -25,7 +26,10 @@ export const ZCreateExperiment = z.object({
 });
 export type TCreateExperiment = z.infer<typeof ZCreateExperiment>;
 
-/** What the console's form offers: production (the control) and the registered versions that may challenge it. */
+/**
+ * What the console's form offers: production (the control) and the latest registered versions that may
+ * challenge it, as suggestions: the form takes any version by its name.
+ */
 export async function experimentChoices(prisma: PrismaClient) {
   const [production, versions, running] = await Promise.all([
     prisma.modelAlias.findUnique({ where: { name: PRODUCTION_ALIAS }, include: { modelVersion: true } }),
@@ -62,14 +66,16 @@ export async function createExperimentFromConsole(
     const production = await tx.modelAlias.findUnique({ where: { name: PRODUCTION_ALIAS } });
     if (!production)
       throw new AppError('BAD_REQUEST', 'nothing in production to test against: promote a version first', {
-        field: 'challengerVersionId',
+        field: 'challenger',
       });
-    if (production.modelVersionId === input.challengerVersionId)
-      throw new AppError('BAD_REQUEST', 'the challenger is already production', {
-        field: 'challengerVersionId',
-      });
-    if (!(await tx.modelVersion.findUnique({ where: { id: input.challengerVersionId } })))
-      throw new AppError('NOT_FOUND', 'no such model version', { field: 'challengerVersionId' });
+    const challenger = await tx.modelVersion.findUnique({
+      where: { version: input.challenger },
+      select: { id: true },
+    });
+    if (!challenger)
+      throw new AppError('NOT_FOUND', `no model version "${input.challenger}"`, { field: 'challenger' });
+    if (production.modelVersionId === challenger.id)
+      throw new AppError('BAD_REQUEST', 'the challenger is already production', { field: 'challenger' });
     const running = await tx.experiment.findFirst({ where: { status: 'RUNNING' } });
     if (running) throw new AppError('CONFLICT', `experiment ${running.name} is still running: stop it first`);
     if (await tx.experiment.findUnique({ where: { name: input.name } }))
@@ -86,7 +92,7 @@ export async function createExperimentFromConsole(
         variants: {
           create: [
             { name: 'control', modelVersionId: production.modelVersionId, weight: 1 - input.treatmentWeight },
-            { name: 'treatment', modelVersionId: input.challengerVersionId, weight: input.treatmentWeight },
+            { name: 'treatment', modelVersionId: challenger.id, weight: input.treatmentWeight },
           ],
         },
       },
@@ -107,7 +113,8 @@ export async function createExperimentFromConsole(
       targetType: 'Experiment',
       targetId: exp.id,
       before: null,
-      after: input,
+      // The id beside the name: what the variant rows hold.
+      after: { ...input, challengerVersionId: challenger.id },
     });
     return exp;
   });

@@ -195,13 +195,33 @@ describe('experiments', () => {
 
   it('an engineer starts an experiment of a registered version against production, and it runs', async () => {
     const eli = await signedIn(browser, 'engineer');
-    const challenger = await version('intent-exp-e2e-challenger');
+    // Older than the 50 versions the form suggests: typed by its name, it is as good as a suggested one.
+    const challenger = await prisma.modelVersion.update({
+      where: { id: (await version('intent-exp-e2e-challenger')).id },
+      data: { createdAt: new Date(Date.now() - 60 * 86_400_000) },
+    });
+    const newer = await prisma.modelVersion.createManyAndReturn({
+      data: Array.from({ length: 50 }, (_, i) => ({
+        version: `intent-exp-e2e-newer-${i}`,
+        kind: 'student-int8',
+        manifest: {},
+        sha256: `intent-exp-e2e-newer-${i}`,
+        sizeBytes: 1,
+        featurizerVersion: 1,
+        labels: ['a'],
+        metrics: {},
+        createdAt: new Date(Date.now() - 86_400_000 + i * 60_000),
+      })),
+      select: { id: true },
+    });
     await eli.goto(url('/experiments'));
     const form = eli.getByRole('form', { name: 'New experiment' });
     await form.getByText('Guardrails are always on').waitFor();
+    const challengerInput = form.getByRole('combobox', { name: 'Challenger', exact: true });
+    expect(await form.locator(`option[value="${challenger.version}"]`).count()).toBe(0);
     // A name the rule refuses: the form says which field and why, in words.
     await form.getByLabel('Name').fill('My Test');
-    await form.getByRole('combobox', { name: /^Challenger/ }).selectOption({ label: challenger.version });
+    await challengerInput.fill(challenger.version);
     await form.getByRole('button', { name: 'Start experiment' }).click();
     await expect
       .poll(() => form.getByRole('alert').textContent())
@@ -217,7 +237,18 @@ describe('experiments', () => {
     expect(alert && input && Math.abs(alert.x - input.x)).toBeLessThan(4);
     await checkPage(eli, 'experiments-bad-name');
     await form.getByLabel('Name').fill('exp-e2e-ui');
-    await form.getByRole('combobox', { name: /^Challenger/ }).selectOption({ label: challenger.version });
+    // A version name no version has: refused by the server, said under the field that named it.
+    await challengerInput.fill('intent-exp-e2e-no-such');
+    await form.getByRole('button', { name: 'Start experiment' }).click();
+    await expect
+      .poll(() => form.getByRole('alert').textContent())
+      .toBe('Challenger: no model version "intent-exp-e2e-no-such"');
+    expect(await challengerInput.getAttribute('aria-invalid')).toBe('true');
+    expect(await challengerInput.getAttribute('aria-describedby')).toBe(
+      await form.getByRole('alert').getAttribute('id'),
+    );
+    await checkPage(eli, 'experiments-bad-challenger');
+    await challengerInput.fill(challenger.version);
     await form.getByLabel('Challenger share (%)').fill('25');
     await form.getByLabel('Primary metric').selectOption('positive_feedback_rate');
     await form.getByLabel('Promote automatically when it wins').check();
@@ -240,6 +271,7 @@ describe('experiments', () => {
     expect(await prisma.auditLog.count({ where: { action: 'experiment.create', targetId: row.id } })).toBe(1);
     await checkPage(eli, 'experiments-created');
     await eli.context().close();
+    await prisma.modelVersion.deleteMany({ where: { id: { in: newer.map((v) => v.id) } } });
   });
 
   it('the experiments page says how many experiments it leaves out, and where every one is', async () => {

@@ -49,18 +49,20 @@ describe('what a console caller reads when a procedure fails', () => {
   it('input its schema refuses: each field and what was wrong with it, not the issue list as JSON', async () => {
     const e = await call('create', {
       name: 'My Test',
-      challengerVersionId: 'not-a-uuid',
+      challenger: ' ',
       treatmentWeight: 0.5,
       primaryMetric: 'positive_feedback_rate',
       autoPromote: false,
     });
     expect(e.status).toBe(400);
-    expect(e.message).toBe('name: lower-case letters, digits and dashes; challengerVersionId: Invalid UUID');
+    expect(e.message).toBe(
+      'name: lower-case letters, digits and dashes; challenger: name a registered model version',
+    );
     expect(e.data.field).toBe('name');
     // The same as data, so a form names each field as its label does without taking the message apart.
     expect(e.data.issues).toEqual([
       { field: 'name', message: 'lower-case letters, digits and dashes' },
-      { field: 'challengerVersionId', message: 'Invalid UUID' },
+      { field: 'challenger', message: 'name a registered model version' },
     ]);
   });
 

@@ -15,7 +15,7 @@ const METRICS: [TMetricOption, string][] = [
 /** The form's fields as its labels name them; the server names them by their input key. */
 const FIELD = {
   name: 'Name',
-  challengerVersionId: 'Challenger',
+  challenger: 'Challenger',
   treatmentWeight: 'Challenger share',
   primaryMetric: 'Primary metric',
   autoPromote: 'Promote automatically',
@@ -25,16 +25,24 @@ const isField = (field: string | undefined): field is TField => !!field && Objec
 
 /**
  * The server's message with each field named as its label here: "Name: lower-case letters…". Refused input
- * comes as issues (field and message apart); any other error's message is shown as it is.
+ * comes as issues (field and message apart); an operation's refusal of one field ("no model version …") is
+ * named by that field too; any other error's message is shown as it is.
  */
-const errorText = (e: { message: string; data?: { issues?: TFieldIssue[] | undefined } | null }) =>
-  e.data?.issues
-    ? e.data.issues
-        .map((i) => (i.field ? `${isField(i.field) ? FIELD[i.field] : i.field}: ${i.message}` : i.message))
-        .join('; ')
-    : e.message;
+const errorText = (e: {
+  message: string;
+  data?: { field?: string | undefined; issues?: TFieldIssue[] | undefined } | null;
+}) => {
+  const label = (field: string) => (isField(field) ? FIELD[field] : field);
+  if (e.data?.issues)
+    return e.data.issues.map((i) => (i.field ? `${label(i.field)}: ${i.message}` : i.message)).join('; ');
+  return e.data?.field ? `${label(e.data.field)}: ${e.message}` : e.message;
+};
 
-/** Starts an A/B test of a registered version against production: weights, primary metric, autoPromote. */
+/**
+ * Starts an A/B test of a registered version against production: weights, primary metric, autoPromote. The
+ * challenger is any registered version by its name, checked by the server (an unknown one is named under
+ * the field): `challengers` are suggestions only, the latest, so an older version is typed, not missing.
+ */
 export function CreateExperiment(props: {
   production: string | null;
   challengers: { id: string; version: string }[];
@@ -43,7 +51,7 @@ export function CreateExperiment(props: {
   const trpc = useTRPC();
   const router = useRouter();
   const [name, setName] = useState('');
-  const [challenger, setChallenger] = useState(props.challengers[0]?.id ?? '');
+  const [challenger, setChallenger] = useState(props.challengers[0]?.version ?? '');
   const [share, setShare] = useState(20);
   const [metric, setMetric] = useState<TMetricOption>('escalation_rate');
   const [autoPromote, setAutoPromote] = useState(false);
@@ -78,7 +86,7 @@ export function CreateExperiment(props: {
         e.preventDefault();
         create.mutate({
           name,
-          challengerVersionId: challenger,
+          challenger,
           treatmentWeight: share / 100,
           primaryMetric: metric,
           autoPromote,
@@ -111,16 +119,32 @@ export function CreateExperiment(props: {
             </small>
           ) : null}
         </div>
-        <label>
-          Challenger
-          <select value={challenger} onChange={(e) => setChallenger(e.target.value)}>
+        <div className="field">
+          <label>
+            Challenger
+            <input
+              value={challenger}
+              onChange={(e) => setChallenger(e.target.value)}
+              list="new-experiment-challengers"
+              required
+              size={28}
+              autoComplete="off"
+              spellCheck={false}
+              aria-invalid={fieldOfError === 'challenger' || undefined}
+              aria-describedby={fieldOfError === 'challenger' ? 'new-experiment-challenger-error' : undefined}
+            />
+          </label>
+          <datalist id="new-experiment-challengers">
             {props.challengers.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.version}
-              </option>
+              <option key={v.id} value={v.version} />
             ))}
-          </select>
-        </label>
+          </datalist>
+          {fieldOfError === 'challenger' ? (
+            <small id="new-experiment-challenger-error" role="alert" className="error">
+              {message}
+            </small>
+          ) : null}
+        </div>
         <label>
           Challenger share (%)
           <input
@@ -148,11 +172,11 @@ export function CreateExperiment(props: {
           <input type="checkbox" checked={autoPromote} onChange={(e) => setAutoPromote(e.target.checked)} />{' '}
           Promote automatically when it wins
         </label>
-        <button type="submit" disabled={create.isPending || !challenger}>
+        <button type="submit" disabled={create.isPending || !challenger.trim()}>
           Start experiment
         </button>
       </div>
-      {message && fieldOfError !== 'name' ? (
+      {message && fieldOfError !== 'name' && fieldOfError !== 'challenger' ? (
         <p role="alert" className="error">
           {message}
         </p>
