@@ -5,9 +5,9 @@ export {
   reviewInboxCounts,
   reviewInboxList,
   reviewInboxSql,
-  reviewModelVersions,
   type TInboxRow,
 } from './review-inbox-list.ts';
+export { reviewModelVersion, reviewModelVersions } from './review-model-version.ts';
 export {
   REVIEW_REASONS,
   type TEntitySpan,

@@ -52,12 +52,3 @@ export async function reviewInboxCounts(prisma: PrismaClient): Promise<Record<st
   });
   return Object.fromEntries(rows.map((r) => [r.reason, r._count._all]));
 }
-
-/** Model versions that answered turns under review, for the filter. */
-export async function reviewModelVersions(prisma: PrismaClient) {
-  return prisma.modelVersion.findMany({
-    orderBy: { createdAt: 'desc' },
-    take: 50,
-    select: { id: true, version: true },
-  });
-}

@@ -1,7 +1,7 @@
 'use client';
 import type { TReviewFilters } from '@acsa/pipelines/review/types';
 import { REVIEW_REASONS } from '@acsa/pipelines/review/types';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { EmptyState } from '@/components/empty-state';
@@ -13,17 +13,42 @@ const PAGE = 100;
 
 type TProps = {
   initial: TReviewFilters;
+  /** The name of `initial`'s version, '' for any. */
+  initialVersion: string;
   counts: Record<string, number>;
   intents: string[];
+  /** The latest versions, the Model version field's suggestions: it takes any other by its name. */
   versions: { id: string; version: string }[];
 };
 
-export function ReviewInbox({ initial, counts, intents, versions }: TProps) {
+export function ReviewInbox({ initial, initialVersion, counts, intents, versions }: TProps) {
   const trpc = useTRPC();
+  const qc = useQueryClient();
   const [filters, setFilters] = useState(initial);
+  const [versionText, setVersionText] = useState(initialVersion);
+  const [applied, setApplied] = useState(initialVersion);
+  const [versionError, setVersionError] = useState<string | null>(null);
+  /** The typed name as the filter: a suggestion's at once, any other as the server finds it, or refuses. */
+  const applyVersion = async (text: string) => {
+    const name = text.trim();
+    if (name === applied && !versionError) return;
+    setVersionError(null);
+    const suggested = versions.find((v) => v.version === name);
+    try {
+      const found = name
+        ? (suggested ?? (await qc.fetchQuery(trpc.review.modelVersion.queryOptions({ version: name }))))
+        : null;
+      const id = found?.id ?? null;
+      setApplied(name);
+      setFilters((f) => ({ ...f, modelVersionId: id }));
+    } catch (e) {
+      setVersionError(`Model version: ${(e as Error).message}`);
+    }
+  };
   // One row past the page says whether the page is all there is.
   const inbox = useQuery(trpc.review.inbox.queryOptions({ filters, limit: PAGE + 1 }));
-  const rows = inbox.data?.slice(0, PAGE);
+  // While the typed version is refused, the turns below would read as that version's: none are shown.
+  const rows = versionError ? undefined : inbox.data?.slice(0, PAGE);
   const more = (inbox.data?.length ?? 0) > PAGE;
   const toggle = (r: (typeof REVIEW_REASONS)[number]) =>
     setFilters((f) => ({
@@ -63,26 +88,50 @@ export function ReviewInbox({ initial, counts, intents, versions }: TProps) {
             ))}
           </select>
         </label>
-        <label>
-          Model version
-          <select
-            value={filters.modelVersionId ?? ''}
-            onChange={(e) => setFilters((f) => ({ ...f, modelVersionId: e.target.value || null }))}
-          >
-            <option value="">Any version</option>
+        <div className="field">
+          <label>
+            Model version
+            <input
+              value={versionText}
+              placeholder="Any version"
+              list="review-versions"
+              size={28}
+              maxLength={200}
+              autoComplete="off"
+              spellCheck={false}
+              aria-invalid={versionError ? true : undefined}
+              aria-describedby={versionError ? 'review-version-error' : undefined}
+              onChange={(e) => {
+                setVersionText(e.target.value);
+                // A suggestion picked, or the field cleared: at once. A name being typed: on Enter or leaving.
+                const v = e.target.value.trim();
+                if (!v || versions.some((s) => s.version === v)) void applyVersion(v);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') void applyVersion(versionText);
+              }}
+              onBlur={() => void applyVersion(versionText)}
+            />
+          </label>
+          <datalist id="review-versions">
             {versions.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.version}
-              </option>
+              <option key={v.id} value={v.version} />
             ))}
-          </select>
-        </label>
-        <Link className="button" href={`/review/label${filtersToSearch(filters)}`}>
-          Start labeling
-        </Link>
+          </datalist>
+          {versionError ? (
+            <small id="review-version-error" role="alert" className="error">
+              {versionError}
+            </small>
+          ) : null}
+        </div>
+        {versionError ? null : (
+          <Link className="button" href={`/review/label${filtersToSearch(filters)}`}>
+            Start labeling
+          </Link>
+        )}
       </div>
-      {inbox.isPending ? <p aria-busy="true">Loading the inbox…</p> : null}
-      {inbox.isError ? (
+      {inbox.isPending && !versionError ? <p aria-busy="true">Loading the inbox…</p> : null}
+      {inbox.isError && !versionError ? (
         <p role="alert" className="error">
           The inbox could not be loaded: {inbox.error.message}
         </p>

@@ -2,6 +2,7 @@ import 'server-only';
 import {
   nextLabelTasks,
   reviewInboxList,
+  reviewModelVersion,
   skipItem,
   submitLabel,
   undoLastLabel,
@@ -16,6 +17,10 @@ export const reviewRouter = {
   inbox: reviewerProcedure
     .input(z.object({ filters: ZReviewFilters, limit: z.number().int().max(200).optional() }))
     .query(({ ctx, input }) => reviewInboxList(ctx.prisma, input)),
+  /** The inbox filter's typed version name, checked: an unknown one is refused naming the field. */
+  modelVersion: reviewerProcedure
+    .input(z.object({ version: z.string().trim().min(1).max(200) }))
+    .query(({ ctx, input }) => reviewModelVersion(ctx.prisma, input.version)),
   next: reviewerProcedure
     .input(
       z.object({

@@ -1,5 +1,11 @@
+import { isAppError } from '@acsa/core/errors';
 import { hasRole } from '@acsa/pipelines/access';
-import { reviewInboxCounts, reviewModelVersions, shopIntentNames } from '@acsa/pipelines/review';
+import {
+  reviewInboxCounts,
+  reviewModelVersion,
+  reviewModelVersions,
+  shopIntentNames,
+} from '@acsa/pipelines/review';
 import { NewLabelsBanner } from '@/features/datasets/new-labels-banner';
 import { filtersFromSearch } from '@/features/review/filters';
 import { ReviewInbox } from '@/features/review/review-inbox';
@@ -10,12 +16,29 @@ export const metadata = { title: 'Review inbox · ACSA console' };
 
 type TProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
+/**
+ * The name a shared link's version id shows in the filter, which may be older than its suggestions; an id no
+ * version has shows as it is (the inbox then lists no turns for it, as before).
+ */
+async function initialVersion(id: string | null | undefined): Promise<string> {
+  if (!id) return '';
+  return reviewModelVersion(db(), id).then(
+    (v) => v.version,
+    (e: unknown) => {
+      if (isAppError(e) && e.code === 'NOT_FOUND') return id;
+      throw e;
+    },
+  );
+}
+
 export default async function ReviewPage({ searchParams }: TProps) {
   const user = await requireRole('REVIEWER');
-  const [counts, versions, intents] = await Promise.all([
+  const initial = filtersFromSearch(await searchParams);
+  const [counts, versions, intents, version] = await Promise.all([
     reviewInboxCounts(db()),
     reviewModelVersions(db()),
     shopIntentNames(db()),
+    initialVersion(initial.modelVersionId),
   ]);
   return (
     <>
@@ -26,7 +49,8 @@ export default async function ReviewPage({ searchParams }: TProps) {
       </p>
       <NewLabelsBanner canRetrain={hasRole(user.role, 'ENGINEER')} />
       <ReviewInbox
-        initial={filtersFromSearch(await searchParams)}
+        initial={initial}
+        initialVersion={version}
         counts={counts}
         intents={intents}
         versions={versions}
