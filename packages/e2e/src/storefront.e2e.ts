@@ -67,7 +67,11 @@ describe('the demo shop and its chat widget', () => {
     ).toBe('launcher');
     await page.keyboard.press('Enter');
     await widget().getByRole('dialog').waitFor();
+    // An empty conversation says what the agent can help with; the first message takes its place.
+    const hint = widget().getByText('Ask about an order (its number helps), a delivery, a return or refund');
+    expect(await hint.isVisible()).toBe(true);
     expect(await ask('where is my order 10042?')).toMatch(/email/i);
+    expect(await hint.isVisible()).toBe(false);
     expect(await ask('alex.morgan@example.com')).toContain(tracking);
     await checkPage(page, 'storefront-widget-tracking');
 
@@ -388,12 +392,15 @@ describe('the demo shop and its chat widget', () => {
     const before = await agentMessages().count();
     await say('what is your refund policy?');
     await widget().getByText('Reconnecting to support').waitFor();
+    // Nobody is "typing" while serving is away: the status says what is happening.
+    expect(await widget().locator('.typing').isVisible()).toBe(false);
     await checkPage(page, 'storefront-widget-reconnecting');
     await stack.restartServing();
     await expect.poll(() => agentMessages().count(), { timeout: 30_000 }).toBe(before + 1);
     expect(await agentMessages().last().textContent()).toMatch(/refund/i);
     await expect.poll(() => widget().getByText('Reconnecting to support').count()).toBe(0);
-    // The reply links to the help article it draws on, on the shop's own help pages.
+    // The reply links to the help article it draws on, on the shop's own help pages, under "Read more:".
+    expect(await widget().locator('.msg.agent').last().textContent()).toContain('Read more:');
     const link = widget().locator('.msg.agent').last().getByRole('link').first();
     expect(await link.getAttribute('href')).toMatch(new RegExp(`^${stack.origin}/help/`));
   });

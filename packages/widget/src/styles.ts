@@ -23,7 +23,10 @@ h2{margin:0;font-size:16px}
 .agent{align-self:flex-start;background:#f3f4f6;color:#111827;border-bottom-left-radius:4px}
 .system{align-self:center;background:transparent;color:#4b5563;font-size:13px;text-align:center}
 .msg a{color:#1e3a8a;font-weight:600}
-.links{margin:6px 0 0;padding:0 0 0 16px}
+.links{margin:2px 0 0;padding:0 0 0 16px}
+.more{display:block;margin-top:6px;font-size:13px;color:#4b5563}
+.empty{margin:8px 4px;color:#4b5563;font-size:13px;text-align:center}
+.empty[hidden]{display:none}
 .typing{padding:0 16px 8px;color:#4b5563;font-size:13px}
 .typing[hidden],.note[hidden],.rate[hidden]{display:none}
 .note{margin:0 14px 8px;padding:8px 12px;border-radius:8px;background:#ecfdf5;color:#065f46;font-size:13px}

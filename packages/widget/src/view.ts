@@ -9,7 +9,8 @@ const PANEL = `
 <section class="panel" id="acsa-panel" role="dialog" aria-labelledby="acsa-title" hidden>
   <header><h2 id="acsa-title"></h2><button class="close" type="button" aria-label="Close chat">×</button></header>
   <p class="status" role="status"></p>
-  <div class="log" role="log" aria-live="polite" aria-label="Conversation" tabindex="0"><ol></ol></div>
+  <div class="log" role="log" aria-live="polite" aria-label="Conversation" tabindex="0">
+    <p class="empty">Ask about an order (its number helps), a delivery, a return or refund, or a product.</p><ol></ol></div>
   <div class="typing" hidden>The assistant is typing…</div>
   <p class="note" role="note" hidden>A person from our team will follow up: they have our whole conversation.</p>
   <div class="quick" role="group" aria-label="Suggested answers"></div>
@@ -37,6 +38,7 @@ export function mountView(host: HTMLElement, title: string) {
     status: q<HTMLElement>('.status'),
     log: q<HTMLElement>('.log'),
     messages: q<HTMLOListElement>('.log ol'),
+    empty: q<HTMLElement>('.log .empty'),
     typing: q<HTMLElement>('.typing'),
     note: q<HTMLElement>('.note'),
     quick: q<HTMLElement>('.quick'),
@@ -59,6 +61,10 @@ export function messageItem(m: TMessage): HTMLLIElement {
   li.append(who, m.text);
   const links = (m.links ?? []).filter((l) => /^https?:\/\//.test(l.url));
   if (links.length > 0) {
+    const label = document.createElement('span');
+    label.className = 'more';
+    label.textContent = 'Read more:';
+    li.append(label);
     const ul = document.createElement('ul');
     ul.className = 'links';
     for (const l of links) {

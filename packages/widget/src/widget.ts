@@ -60,6 +60,8 @@ export function createWidget(o: TWidgetOptions) {
     apiKey: o.apiKey,
     ...o.retry,
     onConnection: (c) => {
+      // Nobody is typing while serving is away: the status says what is happening instead.
+      v.typing.hidden = !busy || c !== 'online';
       // "Reconnecting" while it tries; once it gave up, not a promise it no longer keeps.
       v.status.textContent =
         c === 'reconnecting'
@@ -82,6 +84,7 @@ export function createWidget(o: TWidgetOptions) {
     v.rate.hidden = state.rating !== 'asked';
     v.csat.hidden = state.rating !== 'csat';
     v.typing.hidden = !busy;
+    v.empty.hidden = state.messages.length > 0;
     v.send.disabled = busy;
     // Last, once the notes and buttons below it have taken their room: the newest message in view.
     renderMessages();
