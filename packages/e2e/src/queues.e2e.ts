@@ -59,6 +59,12 @@ describe('queues and dead letters', () => {
     );
     await row.getByText('Payload').click();
     expect(await row.locator('pre').textContent()).toContain('"email": "[email]"');
+    // The letter's box sits on its first line, the job's name, not between its two lines.
+    const tick = await row.getByRole('checkbox', { name: `Select dead letter ${letter.id}` }).boundingBox();
+    const name = await row.getByText('sync-order', { exact: true }).boundingBox();
+    const middle = (tick?.y ?? 0) + (tick?.height ?? 0) / 2;
+    expect(middle).toBeGreaterThan(name?.y ?? Number.NaN);
+    expect(middle).toBeLessThan((name?.y ?? 0) + (name?.height ?? 0));
     await checkPage(eli, 'queues');
 
     await row.getByRole('button', { name: `Replay dead letter ${letter.id}` }).click();
@@ -113,13 +119,14 @@ describe('queues and dead letters', () => {
     // Someone else replays one in the meantime: the other still goes through, and the page says which failed.
     await (await dlq.getJob(String(evaluate.id)))?.remove();
     await replay.click();
-    await eli
-      .getByRole('status')
-      .filter({
-        hasText: `Replayed 1 of 2 dead letters: “step” (${runId}:train) on acsa.e2e-many.v1. Failed: “step” (${runId}:evaluate) on acsa.e2e-many.v1: it is no longer a dead letter (replayed or removed meanwhile).`,
-      })
-      .waitFor();
-    expect(await eli.getByRole('status').textContent()).not.toContain(`"${evaluate.id}"`);
+    // Said as an alert, in the yellow of the console's alerts: in the blue status line it read as success.
+    const partial = eli.getByRole('alert').filter({ hasText: /^Replayed 1 of 2/ });
+    await partial.waitFor();
+    expect(await partial.textContent()).toBe(
+      `Replayed 1 of 2 dead letters: “step” (${runId}:train) on acsa.e2e-many.v1. Failed: “step” (${runId}:evaluate) on acsa.e2e-many.v1: it is no longer a dead letter (replayed or removed meanwhile).`,
+    );
+    expect(await partial.textContent()).not.toContain(`"${evaluate.id}"`);
+    expect(await eli.getByRole('status').textContent()).toBe('');
     await expect.poll(() => listed().count()).toBe(0);
     expect((await open('acsa.e2e-many.v1').getJobCounts('waiting')).waiting).toBe(1);
     await checkPage(eli, 'queues-replayed-selected');
@@ -170,10 +177,26 @@ describe('queues and dead letters', () => {
       await eli.goto(url('/queues?q=bulk-'));
       await eli.locator('li[data-letter]').first().waitFor();
       expect(await shown.textContent()).toBe(
-        'The latest 100 of more that match: a whole job or run id narrows it.',
+        'The latest 100 of more than 100 that match: a whole job or run id narrows it.',
       );
       expect(await eli.locator('li[data-letter]').count()).toBe(100);
+      // A hundred letters are ticked at once, with the keyboard, and cleared the same way.
+      const all = eli.getByRole('checkbox', { name: 'Select all shown' });
+      const replay = eli.getByRole('button', { name: /^Replay selected/ });
+      await all.focus();
+      await eli.keyboard.press('Space');
+      await expect.poll(() => replay.textContent()).toBe('Replay selected (100)');
+      expect(await eli.locator('li[data-letter] input[type="checkbox"]:checked').count()).toBe(100);
+      // One unticked by hand: "all" is no longer true of them.
+      await eli.locator('li[data-letter] input[type="checkbox"]').first().uncheck();
+      await expect.poll(() => replay.textContent()).toBe('Replay selected (99)');
+      expect(await all.isChecked()).toBe(false);
       await checkPage(eli, 'queues-more-search');
+      await all.focus();
+      await eli.keyboard.press('Space');
+      await expect.poll(() => replay.textContent()).toBe('Replay selected (100)');
+      await eli.keyboard.press('Space');
+      await expect.poll(() => replay.textContent()).toBe('Replay selected (0)');
       // The oldest letter, left out of the list, is found by its job id.
       await eli.goto(url('/queues?q=bulk-0'));
       await expect.poll(() => eli.locator('li[data-letter]').count()).toBe(1);
@@ -279,6 +302,9 @@ describe('queues and dead letters', () => {
       expect(await unanswered.textContent()).toBe(
         `Could not replay “sync-order” (sync-10077) on acsa.e2e-jobs.v1: Redis at 127.0.0.1:${redisPort} did not answer within 10 s: nothing was replayed; try again.`,
       );
+      // Not in the red of the letter's own error under it: the two read as two things.
+      const colour = (el: Element) => getComputedStyle(el).color;
+      expect(await unanswered.evaluate(colour)).not.toBe(await row.locator('p.error').evaluate(colour));
       await checkPage(eli, 'queues-replay-redis-silent');
       expect(await open(QUEUES.deadLetters).getJob(String(letter.id))).toBeTruthy();
 

@@ -33,7 +33,8 @@ export function ReplayButton({ id, job }: TProps) {
         {replay.isPending ? 'Replaying…' : 'Replay'}
       </button>
       {replay.error ? (
-        <p role="alert" className="error">
+        // Yellow, not the red of the letter's own error below it: this is the replay that failed.
+        <p role="alert" className="alert">
           Could not replay {jobLabel(job)}: {whyNotReplayed(replay.error.message)}.
         </p>
       ) : null}

@@ -1,11 +1,14 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useSayStatus } from '@/components/page-status';
 import { useTRPC } from '@/components/trpc';
 import { jobLabel, type TJobLabel, whyNotReplayed } from './replay-words';
 
+const letterBoxes = (form: HTMLFormElement) => [
+  ...form.querySelectorAll<HTMLInputElement>('input[type="checkbox"][name="letter"]'),
+];
 const checkedIn = (form: HTMLFormElement) =>
   new FormData(form).getAll('letter').filter((v): v is string => typeof v === 'string');
 
@@ -17,7 +20,8 @@ type TProps = {
 
 /**
  * "Replay selected": replays every letter ticked in the form `formId` in one request. Each is replayed and
- * audited on its own, so the status line says which failed and why while the others went through.
+ * audited on its own, so the status line says which failed and why while the others went through; a
+ * replay with any failure is said as an alert, not as the confirmation a full one is.
  */
 export function ReplaySelected({ formId, letters }: TProps) {
   const trpc = useTRPC();
@@ -44,6 +48,7 @@ export function ReplaySelected({ formId, letters }: TProps) {
         const unrecorded = r.replayed.filter((x) => x.unrecorded).map((x) => name(x.id));
         say(
           `Replayed ${r.replayed.length} of ${r.replayed.length + r.failed.length} dead letters${replayed ? `: ${replayed}` : ''}.${failed ? ` Failed: ${failed}.` : ''}${unrecorded.length ? ` Replayed but missing from the audit log (tell an admin): ${unrecorded.join(', ')}.` : ''}`,
+          failed || unrecorded.length ? 'alert' : undefined,
         );
         setSelected([]);
         router.refresh();
@@ -52,6 +57,7 @@ export function ReplaySelected({ formId, letters }: TProps) {
   );
   return (
     <>
+      <SelectAll formId={formId} selected={selected.length} shown={letters.length} onChange={setSelected} />
       <button
         type="button"
         disabled={replay.isPending || selected.length === 0}
@@ -60,10 +66,42 @@ export function ReplaySelected({ formId, letters }: TProps) {
         {replay.isPending ? 'Replaying…' : `Replay selected (${selected.length})`}
       </button>
       {replay.error ? (
-        <p role="alert" className="error">
+        <p role="alert" className="alert">
           {replay.error.message}
         </p>
       ) : null}
     </>
+  );
+}
+
+type TSelectAllProps = {
+  formId: string;
+  selected: number;
+  shown: number;
+  onChange: (ids: string[]) => void;
+};
+
+/** Ticks or clears every letter the page shows; half-ticked ("mixed") while only some are. */
+function SelectAll({ formId, selected, shown, onChange }: TSelectAllProps) {
+  const box = useRef<HTMLInputElement>(null);
+  const some = selected > 0 && selected < shown;
+  useEffect(() => {
+    if (box.current) box.current.indeterminate = some;
+  }, [some]);
+  return (
+    <label className="inline">
+      <input
+        ref={box}
+        type="checkbox"
+        checked={shown > 0 && selected === shown}
+        onChange={(e) => {
+          const form = document.getElementById(formId);
+          if (!(form instanceof HTMLFormElement)) return;
+          for (const letter of letterBoxes(form)) letter.checked = e.target.checked;
+          onChange(checkedIn(form));
+        }}
+      />
+      Select all shown
+    </label>
   );
 }

@@ -131,7 +131,7 @@ export default async function QueuesPage({ searchParams }: TProps) {
               <form id="dead-letters" className="stack">
                 {q && data.more ? (
                   <p className="muted" data-testid="letters-shown">
-                    The latest {SHOWN} of more that match: a whole job or run id narrows it.
+                    The latest {SHOWN} of more than {SHOWN} that match: a whole job or run id narrows it.
                   </p>
                 ) : !q && data.total > data.letters.length ? (
                   <p className="muted" data-testid="letters-shown">
@@ -139,7 +139,8 @@ export default async function QueuesPage({ searchParams }: TProps) {
                     find an older one.
                   </p>
                 ) : null}
-                <div className="row actions">
+                {/* Centred: "Select all shown" is a line high, its button taller. */}
+                <div className="row actions" style={{ alignItems: 'center' }}>
                   <ReplaySelected
                     formId="dead-letters"
                     letters={data.letters.map((l) => ({
@@ -153,7 +154,8 @@ export default async function QueuesPage({ searchParams }: TProps) {
                 <ul className="stack">
                   {data.letters.map((l) => (
                     <li key={l.id} className="card" data-letter={l.id}>
-                      <div className="row">
+                      {/* Top-aligned: the box sits on the letter's first line, its name, not between lines. */}
+                      <div className="row top">
                         <input
                           type="checkbox"
                           name="letter"
