@@ -91,7 +91,7 @@ describe('conversations', () => {
     await page.goto(url('/conversations?q=kettle'));
     const caption = page.getByTestId('search-caption');
     expect(await caption.textContent()).toBe(
-      'The latest 50 of more that match: add words, or search an email or order number, to narrow it',
+      'The latest 50 of more than 50 that match: add words, or search an email or order number, to narrow it',
     );
     expect(await page.locator('tbody tr').count()).toBe(50);
     await page.goto(url('/conversations?q=kettle 50 leaks'));

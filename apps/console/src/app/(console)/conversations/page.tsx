@@ -52,7 +52,7 @@ export default async function ConversationsPage({ searchParams }: TProps) {
         <table>
           <caption className="muted" data-testid="search-caption">
             {more
-              ? `The latest ${SHOWN} of more that match: add words, or search an email or order number, to narrow it`
+              ? `The latest ${SHOWN} of more than ${SHOWN} that match: add words, or search an email or order number, to narrow it`
               : `${plural(hits.length, 'conversation')}, latest first`}
           </caption>
           <thead>
