@@ -1,3 +1,4 @@
+import { bareModelVersion } from '@acsa/db/testing';
 import { hashPassword } from '@acsa/pipelines/access';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -198,6 +199,10 @@ describe('sign-in and roles', () => {
       .poll(() => held.getByRole('status').textContent())
       .toBe(`desk@example.com may sign in from ${office} now.`);
     await checkPage(ada, 'admin-address-held');
+    // The audit log says what changed, with no "[]" for an empty list nor a line for "nothing → nothing".
+    await ada.goto(url('/audit?action=auth.sign-in-unlock'));
+    const unlock = ada.locator('tbody tr').filter({ hasText: 'desk@example.com' }).first();
+    expect(await unlock.locator('ul').textContent()).toBe(`passesHold: — → ${office}`);
     await ada.context().close();
 
     await signIn('desk@example.com');
@@ -258,6 +263,23 @@ describe('sign-in and roles', () => {
         data: { from: null, to: '0193b6a0-2222-7000-8000-0000b0a38f2f', toVersion: 3, reason: 'gate passed' },
       },
     });
+    // A rollback from a version still registered: named by the server, not by the end of its id.
+    const rolledBack = await bareModelVersion(prisma, 'intent-audit-e2e');
+    await prisma.auditLog.create({
+      data: {
+        actorType: 'USER',
+        actor: 'engineer@example.com',
+        action: 'model.alias.rollback',
+        targetType: 'ModelAlias',
+        targetId: 'production',
+        data: {
+          from: rolledBack.id,
+          to: '0193b6a0-2222-7000-8000-0000b0a38f2f',
+          toVersion: 3,
+          reason: 'e2e',
+        },
+      },
+    });
     await page.goto(url('/audit'));
     expect(await page.getByRole('cell', { name: 'auth.sign-in', exact: true }).count()).toBeGreaterThan(0);
     // Password checks (one per sign-in try) are left out until asked for, and the choice is kept.
@@ -272,7 +294,11 @@ describe('sign-in and roles', () => {
     // The alias is named whole, not by the end of its name.
     const alias = page.locator('tbody tr').filter({ hasText: 'model.alias.promote' }).first();
     expect(await alias.locator('td:nth-child(4)').textContent()).toBe('model alias production');
-    expect(await alias.textContent()).toContain('toVersion: 3');
+    // Each version by its name: the one the entry holds for `to`, the server's for `from`.
+    expect(await alias.locator('ul').textContent()).toBe('to: 3from: —reason: gate passed');
+    const rollback = page.locator('tbody tr').filter({ hasText: 'model.alias.rollback' }).first();
+    expect(await rollback.locator('ul').textContent()).toBe('to: 3from: intent-audit-e2ereason: e2e');
+    await prisma.modelVersion.delete({ where: { id: rolledBack.id } });
     // One line per moment, and a table that fits the window.
     const when = page.locator('tbody tr td:first-child time').first();
     expect((await when.boundingBox())?.height).toBeLessThan(30);
@@ -296,14 +322,19 @@ describe('sign-in and roles', () => {
       })),
     });
     await prisma.$disconnect();
-    await page.goto(url('/audit?actor=e2e-pager'));
+    // "Who" matches any part of what its column shows, in any case.
+    const who = page.getByLabel('Who (any part)');
+    expect(await who.getAttribute('placeholder')).toBe('engineer@, system:…');
+    await who.fill('E2E-PAGER');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL((u) => u.searchParams.get('actor') === 'E2E-PAGER');
     expect(await page.locator('tbody tr').count()).toBe(50);
     expect(await page.locator('tbody tr').first().textContent()).toContain('dl-59');
     const older = page.getByRole('link', { name: 'Older entries' });
     await older.focus();
     await page.keyboard.press('Enter');
     await page.waitForURL((u) => u.searchParams.has('before'));
-    expect(new URL(page.url()).searchParams.get('actor')).toBe('e2e-pager');
+    expect(new URL(page.url()).searchParams.get('actor')).toBe('E2E-PAGER');
     expect(await page.locator('tbody tr').count()).toBe(10);
     expect(await page.locator('tbody tr').last().textContent()).toContain('dl-0');
     expect(await page.getByRole('link', { name: 'Older entries' }).count()).toBe(0);

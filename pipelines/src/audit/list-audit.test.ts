@@ -1,4 +1,5 @@
-import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import { moveAlias } from '@acsa/db/registry';
+import { bareModelVersion, createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_ATTEMPT } from '../access/audit-actions.ts';
 import { listAudit } from './list-audit.ts';
@@ -54,5 +55,20 @@ describe('the audit log', () => {
       'auth.sign-in',
     ]);
     expect(await actions({ action: 'auth', passwordChecks: true })).toHaveLength(8);
+  });
+
+  it('names the versions an alias move holds by id, so the page never shows the end of a uuid for them', async () => {
+    const [v1, v2] = [
+      await bareModelVersion(db.prisma, 'audit-v1'),
+      await bareModelVersion(db.prisma, 'audit-v2'),
+    ];
+    const actor = { type: 'SYSTEM' as const, display: 'system:test' };
+    for (const v of [v1, v2])
+      await moveAlias(db.prisma, { alias: 'production', toVersionId: v.id, kind: 'PROMOTE', actor });
+    const [latest] = await listAudit(db.prisma, { action: 'model.alias', limit: 1 });
+    expect(latest?.data).toMatchObject({ from: v1.id, to: v2.id });
+    expect(latest?.versionNames).toEqual({ [v1.id]: 'audit-v1', [v2.id]: 'audit-v2' });
+    // Other entries hold no version ids.
+    expect((await listAudit(db.prisma, { action: 'auth' }))[0]?.versionNames).toEqual({});
   });
 });

@@ -20,11 +20,19 @@ export type TAuditFilter = {
 
 const cursor = (id: string | undefined) => (id && /^\d{1,19}$/.test(id) ? BigInt(id) : null);
 
+/** The version ids an alias move's entry holds (`from`, `to`: moveAlias writes ids, and only `to`'s name). */
+const versionIdsIn = (r: { targetType: string; data: unknown }) => {
+  if (r.targetType !== 'ModelAlias' || typeof r.data !== 'object' || r.data === null) return [];
+  const { from, to } = r.data as Record<string, unknown>;
+  return [from, to].filter((v): v is string => typeof v === 'string' && isUuid(v));
+};
+
 /**
  * The latest audit entries, newest first, optionally narrowed by actor, action and target, and paged by id:
  * ids grow with every insert, so "older than the last id shown" is a stable page boundary while new
  * entries keep arriving (an offset would shift under them). Each entry carries `targetName`, the user's
- * email for a User target whose entry does not say it, so the page never has to print a bare uuid.
+ * email for a User target whose entry does not say it, and `versionNames`, the name of each model version
+ * an alias move names by id, so the page never has to print a bare uuid. One query each for the page.
  */
 export async function listAudit(prisma: PrismaClient, opts: TAuditFilter = {}) {
   const before = cursor(opts.beforeId);
@@ -45,14 +53,31 @@ export async function listAudit(prisma: PrismaClient, opts: TAuditFilter = {}) {
       rows.flatMap((r) => (r.targetType === 'User' && r.targetId && isUuid(r.targetId) ? [r.targetId] : [])),
     ),
   ];
-  const users = userIds.length
-    ? await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } })
-    : [];
+  const versionIds = [...new Set(rows.flatMap(versionIdsIn))];
+  const [users, versions] = await Promise.all([
+    userIds.length
+      ? prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } })
+      : [],
+    versionIds.length
+      ? prisma.modelVersion.findMany({
+          where: { id: { in: versionIds } },
+          select: { id: true, version: true },
+        })
+      : [],
+  ]);
   const emails = new Map(users.map((u) => [u.id, u.email]));
+  const names = new Map(versions.map((v) => [v.id, v.version]));
   return rows.map((r) => ({
     ...r,
     id: r.id.toString(),
     targetName: r.targetType === 'User' && r.targetId ? (emails.get(r.targetId) ?? null) : null,
+    // A version since deleted keeps its id: the page shows the end of it.
+    versionNames: Object.fromEntries(
+      versionIdsIn(r).flatMap((id) => {
+        const name = names.get(id);
+        return name ? [[id, name]] : [];
+      }),
+    ) as Record<string, string>,
   }));
 }
 

@@ -11,6 +11,8 @@ type TAuditRow = {
   targetId: string | null;
   targetName: string | null;
   data: unknown;
+  /** Names of the model versions the entry holds by id (an alias move's from and to). */
+  versionNames: Record<string, string>;
 };
 
 /** One page of audit entries: who, what, on what (by its name), and what changed, the JSON on demand. */
@@ -55,7 +57,7 @@ export function AuditTable({ rows }: { rows: TAuditRow[] }) {
               {targetTypeWords(r.targetType)} <strong>{targetLabel(r)}</strong>
             </td>
             <td>
-              <Change data={r.data} />
+              <Change data={r.data} names={r.versionNames} />
             </td>
           </tr>
         ))}
@@ -64,8 +66,8 @@ export function AuditTable({ rows }: { rows: TAuditRow[] }) {
   );
 }
 
-function Change({ data }: { data: unknown }) {
-  const lines = changeSummary(data);
+function Change({ data, names }: { data: unknown; names: Record<string, string> }) {
+  const lines = changeSummary(data, names);
   // Sign-in and sign-out change no record: nothing to show before and after.
   if (lines.length === 0) return <span className="muted">—</span>;
   return (

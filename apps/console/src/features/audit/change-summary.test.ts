@@ -12,6 +12,28 @@ describe('changeSummary', () => {
     expect(
       changeSummary({ before: { revokedAt: null }, after: { revokedAt: '2026-12-06T19:05:09.123Z' } }),
     ).toEqual(['revokedAt: — → 2026-12-06 19:05 UTC']);
+    // An empty list is nothing, as null is: no "[]", and no line for a change from one to the other.
+    expect(
+      changeSummary({
+        before: { failedFrom: [], passesHold: null, tags: ['a'] },
+        after: { failedFrom: null, passesHold: '203.0.113.64', tags: [] },
+      }),
+    ).toEqual(['passesHold: — → 203.0.113.64', 'tags: a → —']);
+  });
+
+  it('names an alias move’s versions: `to` by the name the entry holds, `from` by the one the server found', () => {
+    const from = '0193b6a0-1111-7000-8000-000000000001';
+    const to = '0193b6a0-2222-7000-8000-0000b0a38f2f';
+    expect(
+      changeSummary(
+        { from, to, toVersion: 'intent-2026.12.01-1', reason: 'gate passed' },
+        {
+          [from]: 'intent-2026.11.25-1',
+        },
+      ),
+    ).toEqual(['from: intent-2026.11.25-1', 'to: intent-2026.12.01-1', 'reason: gate passed']);
+    // A version the server no longer finds: the end of its id, as every page shows ids.
+    expect(changeSummary({ from, to: null, reason: null })).toEqual(['from: 00000001', 'to: —', 'reason: —']);
   });
 
   it('names a record made by its key fields, and reads other entries field by field', () => {
@@ -21,9 +43,6 @@ describe('changeSummary', () => {
         after: { id: 'k', name: 'shop web', kind: 'PUBLISHABLE', scopes: ['chat'] },
       }),
     ).toEqual(['created: name shop web, kind PUBLISHABLE']);
-    expect(
-      changeSummary({ from: '0193b6a0-1111-7000-8000-000000000001', to: null, toVersion: 3, reason: null }),
-    ).toEqual(['from: 00000001', 'to: —', 'toVersion: 3', 'reason: —']);
     expect(changeSummary({})).toEqual([]);
   });
 });

@@ -22,31 +22,46 @@ const isObject = (v: unknown): v is TJson => typeof v === 'object' && v !== null
 /** A uuid by its last 8 digits, as every page shows ids (never a name: only uuids are cut). */
 export const shortId = (id: string) => (UUID.test(id) ? lastDigits(id) : id);
 
-export function show(v: unknown): string {
+/** Names for ids an entry holds (a model version's, as the server resolved them), shown in their place. */
+type TNames = Record<string, string>;
+
+/** A value as the summary reads it: nothing, an empty list alike, is "—". */
+export function show(v: unknown, names: TNames = {}): string {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'string') return ISO.test(v) ? utc(v) : shortId(v);
-  if (Array.isArray(v)) return v.length ? v.map(show).join(', ') : '[]';
+  if (typeof v === 'string') return names[v] ?? (ISO.test(v) ? utc(v) : shortId(v));
+  if (Array.isArray(v)) return v.length ? v.map((x) => show(x, names)).join(', ') : '—';
   if (isObject(v)) return '{…}';
   return String(v);
 }
 
-export function changeSummary(data: unknown): string[] {
+/**
+ * `names`: the version names the server resolved for the page. An alias move's entry names its target
+ * version itself (`toVersion`): that name stands for `to` on one line, rather than an id and a name on two.
+ */
+export function changeSummary(data: unknown, names: TNames = {}): string[] {
   if (!isObject(data)) return [];
   const { before, after } = data;
   const paired = 'before' in data && 'after' in data;
   if (paired && isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !NOISE.has(k));
-    return keys
-      .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
-      .slice(0, MAX_LINES)
-      .map((k) => `${k}: ${show(before[k])} → ${show(after[k])}`);
+    return (
+      keys
+        .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+        .map((k) => ({ k, from: show(before[k], names), to: show(after[k], names) }))
+        // [] → null changes nothing a reader could see: "— → —" would be a line saying nothing.
+        .filter(({ from, to }) => !(from === '—' && to === '—'))
+        .slice(0, MAX_LINES)
+        .map(({ k, from, to }) => `${k}: ${from} → ${to}`)
+    );
   }
   if (paired && isObject(after)) return [`created: ${keyFields(after)}`];
   if (paired && isObject(before)) return [`deleted: ${keyFields(before)}`];
+  const named = typeof data.to === 'string' && data.toVersion != null;
+  const all = named ? { ...names, [data.to as string]: String(data.toVersion) } : names;
   return Object.entries(data)
-    .filter(([k, v]) => !NOISE.has(k) && !isObject(v))
+    .filter(([k, v]) => !NOISE.has(k) && !isObject(v) && !(named && k === 'toVersion'))
     .slice(0, MAX_LINES)
-    .map(([k, v]) => `${k}: ${show(v)}`);
+    .map(([k, v]) => `${k}: ${show(v, all)}`);
 }
 
 function keyFields(record: TJson): string {

@@ -45,9 +45,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         className={`row actions filters ${styles.filter}`}
         aria-label="Filter the audit log"
       >
+        {/* Matches any part of the Who column as shown (an email, system:trainer, cli:login), any case; never
+            a person's display name, which that column does not show. */}
         <label>
-          Who (part of the name)
-          <input name="actor" defaultValue={filter.actor ?? ''} placeholder="engineer@" />
+          Who (any part)
+          <input name="actor" defaultValue={filter.actor ?? ''} placeholder="engineer@, system:…" />
         </label>
         <label>
           What
