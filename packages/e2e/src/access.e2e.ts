@@ -191,10 +191,14 @@ describe('sign-in and roles', () => {
     expect(await held.textContent()).toMatch(
       /203\.0\.113\.64: 30 failed sign-ins for 30 emails; everyone signing in from there is held until \d{2}:\d{2} UTC\./,
     );
+    // The button says whom it lets in, and from where.
+    expect(
+      await held.getByRole('button', { name: `Let a colleague sign in from ${office}` }).isDisabled(),
+    ).toBe(true);
     await held
       .getByLabel(`Colleague to let through from ${office}`)
       .selectOption({ label: 'desk@example.com' });
-    await held.getByRole('button', { name: 'Let them sign in from here' }).click();
+    await held.getByRole('button', { name: `Let desk@example.com sign in from ${office}` }).click();
     await expect
       .poll(() => held.getByRole('status').textContent())
       .toBe(`desk@example.com may sign in from ${office} now.`);

@@ -36,6 +36,7 @@ function HeldAddress({ held, users }: { held: THeld; users: { id: string; email:
     trpc.admin.clearSignInFailures.mutationOptions({ onSuccess: () => router.refresh() }),
   );
   const released = users.find((u) => u.id === release.variables?.userId);
+  const chosen = users.find((u) => u.id === userId);
   return (
     <form
       aria-label={`Let a colleague sign in from ${held.address}`}
@@ -63,7 +64,7 @@ function HeldAddress({ held, users }: { held: THeld; users: { id: string; email:
           ))}
         </select>
         <button type="submit" className="secondary" disabled={!userId || release.isPending}>
-          Let them sign in from here
+          Let {chosen?.email ?? 'a colleague'} sign in from {held.address}
         </button>
         {release.isSuccess && released ? (
           <span role="status" className="muted">
