@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@acsa/db';
 import { bareModelVersion } from '@acsa/db/testing';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, launch, signedIn, url } from './browser.ts';
 import { testPrisma } from './database.ts';
@@ -18,6 +18,18 @@ afterAll(async () => {
 });
 
 const version = (name: string) => bareModelVersion(prisma, name);
+
+/** Whether an input's placeholder fits inside it: Chromium cuts a longer one at the edge, with no ellipsis. */
+const placeholderFits = (input: Locator) =>
+  input.evaluate((el: HTMLInputElement) => {
+    const style = getComputedStyle(el);
+    const ctx = document.createElement('canvas').getContext('2d');
+    if (!ctx) throw new Error('no 2d canvas');
+    ctx.font = style.font;
+    const room =
+      el.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight);
+    return ctx.measureText(el.placeholder).width <= room;
+  });
 
 /** Holds `table` ACCESS EXCLUSIVE in a transaction of its own until `release()`. */
 async function holdTable(table: string) {
@@ -160,7 +172,29 @@ describe('experiments', () => {
     expect(await section.textContent()).toContain(
       `Running since ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     );
-    const escalated = section.getByTestId('interval-chart-escalated sessions');
+    // One name per metric, in sentence case, wherever the page says it: header, primary metric, chart.
+    expect(await section.locator('thead th').allTextContents()).toEqual(
+      expect.arrayContaining(['Escalation rate', 'Positive feedback', 'Accuracy on reviewed turns']),
+    );
+    expect(await section.textContent()).toContain('Primary metric: Escalation rate (lower wins).');
+    expect(await section.locator('figcaption').allTextContents()).toEqual([
+      'Escalation rate (95 % interval)',
+      'Positive feedback (95 % interval)',
+      'Accuracy on reviewed turns (95 % interval)',
+    ]);
+    // The charts stand apart from the table above them, as blocks do on every other page.
+    const [table, charts] = [
+      await section.locator('table').boundingBox(),
+      await section.locator('figure').first().boundingBox(),
+    ];
+    expect(table && charts && charts.y - (table.y + table.height)).toBeGreaterThanOrEqual(12);
+    // The reason's placeholder is read whole, and the rule for it is said beside it.
+    const why = section.getByLabel('Why');
+    expect(await placeholderFits(why)).toBe(true);
+    expect(await section.getByText('Stop and Conclude wait for a reason').textContent()).toContain(
+      '3 characters or more',
+    );
+    const escalated = section.getByTestId('interval-chart-Escalation rate');
     await escalated.locator('.recharts-errorBar').first().waitFor();
     // Each whisker is centred on its bar's top (the rate lies inside its interval), not drawn mid-animation.
     const bars = await escalated.locator('.recharts-bar-rectangle path').all();
@@ -171,7 +205,7 @@ describe('experiments', () => {
       const box = await whisker.boundingBox();
       expect(bar && box && Math.abs(box.y + box.height / 2 - bar.y)).toBeLessThan(4);
     }
-    expect(await section.getByTestId('interval-chart-accuracy on reviewed turns').textContent()).toContain(
+    expect(await section.getByTestId('interval-chart-Accuracy on reviewed turns').textContent()).toContain(
       'No reviewed turns yet: accuracy appears once reviewers label turns of this experiment.',
     );
     // One at a time: in place of the form, what to do first.
@@ -249,13 +283,19 @@ describe('experiments', () => {
     );
     await checkPage(eli, 'experiments-bad-challenger');
     await challengerInput.fill(challenger.version);
+    // The metrics by the names the results below use, each with the way it wins.
+    expect(await form.getByLabel('Primary metric').locator('option').allTextContents()).toEqual([
+      'Escalation rate (lower wins)',
+      'Positive feedback (higher wins)',
+      'Accuracy on reviewed turns (higher wins)',
+    ]);
     await form.getByLabel('Challenger share (%)').fill('25');
     await form.getByLabel('Primary metric').selectOption('positive_feedback_rate');
     await form.getByLabel('Promote automatically when it wins').check();
     await form.getByRole('button', { name: 'Start experiment' }).click();
     const section = eli.locator('section[data-experiment="exp-e2e-ui"]');
     await section.getByText('running', { exact: true }).waitFor();
-    expect(await section.textContent()).toContain('Primary metric: positive feedback');
+    expect(await section.textContent()).toContain('Primary metric: Positive feedback (higher wins).');
     expect(await section.locator('tr[data-variant="treatment"]').textContent()).toContain(
       'intent-exp-e2e-challenger · 25 %',
     );

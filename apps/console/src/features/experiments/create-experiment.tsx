@@ -4,13 +4,9 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useTRPC } from '@/components/trpc';
 import type { TFieldIssue } from '@/server/error-shape';
+import { metricWithWinner, PRIMARY_METRIC, type TPrimaryMetric } from './metric-labels';
 
-type TMetricOption = 'escalation_rate' | 'positive_feedback_rate' | 'accuracy';
-const METRICS: [TMetricOption, string][] = [
-  ['escalation_rate', 'Escalation rate (lower wins)'],
-  ['positive_feedback_rate', 'Positive feedback (higher wins)'],
-  ['accuracy', 'Accuracy on reviewed turns (higher wins)'],
-];
+const METRICS = Object.keys(PRIMARY_METRIC) as TPrimaryMetric[];
 
 /** The form's fields as its labels name them; the server names them by their input key. */
 const FIELD = {
@@ -53,7 +49,7 @@ export function CreateExperiment(props: {
   const [name, setName] = useState('');
   const [challenger, setChallenger] = useState(props.challengers[0]?.version ?? '');
   const [share, setShare] = useState(20);
-  const [metric, setMetric] = useState<TMetricOption>('escalation_rate');
+  const [metric, setMetric] = useState<TPrimaryMetric>('escalation_rate');
   const [autoPromote, setAutoPromote] = useState(false);
   const create = useMutation(
     trpc.experiments.create.mutationOptions({
@@ -160,10 +156,10 @@ export function CreateExperiment(props: {
       <div className="row actions">
         <label>
           Primary metric
-          <select value={metric} onChange={(e) => setMetric(e.target.value as TMetricOption)}>
-            {METRICS.map(([value, label]) => (
+          <select value={metric} onChange={(e) => setMetric(e.target.value as TPrimaryMetric)}>
+            {METRICS.map((value) => (
               <option key={value} value={value}>
-                {label}
+                {metricWithWinner(PRIMARY_METRIC[value])}
               </option>
             ))}
           </select>

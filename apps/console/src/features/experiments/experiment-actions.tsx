@@ -33,12 +33,12 @@ export function ExperimentActions(props: {
           value={reason}
           onChange={(e) => setReason(e.target.value)}
           maxLength={500}
-          placeholder="what the results showed: 3 characters or more"
+          placeholder="what the results showed"
           aria-describedby={ready ? undefined : hintId}
         />
         {ready ? null : (
           <small id={hintId} className="muted">
-            Stop and Conclude wait for a reason.
+            Stop and Conclude wait for a reason of 3 characters or more.
           </small>
         )}
       </label>

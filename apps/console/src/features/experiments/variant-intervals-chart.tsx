@@ -20,6 +20,7 @@ export function VariantIntervalsChart({
   points,
   empty,
 }: {
+  /** The metric's name (METRIC_LABEL), in sentence case as every chart caption in the console. */
   title: string;
   points: TVariantInterval[];
   /** What fills the chart, said while nothing has. */

@@ -3,29 +3,26 @@ import {
   experimentChoices,
   experimentsOverview,
   SEQUENTIAL_TAU,
+  type TMetric,
 } from '@acsa/pipelines/experiments';
 import { EmptyState } from '@/components/empty-state';
 import { pct, pp, utc } from '@/components/format';
 import { CreateExperiment } from '@/features/experiments/create-experiment';
 import { ExperimentActions } from '@/features/experiments/experiment-actions';
+import { METRIC_LABEL, metricWithWinner } from '@/features/experiments/metric-labels';
 import { VariantIntervalsChart } from '@/features/experiments/variant-intervals-chart';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
 
 export const metadata = { title: 'Experiments · ACSA console' };
 
-const METRIC = {
-  escalationRate: 'escalated sessions',
-  positiveFeedbackRate: 'positive feedback',
-  accuracy: 'accuracy on reviewed turns',
-} as const;
 /** What fills each metric's chart, said while nothing has. */
 const EMPTY = {
   escalationRate: 'No sessions yet: the rate appears once the variants answer customers.',
   positiveFeedbackRate:
     'No feedback yet: the rate appears once customers rate conversations this experiment served.',
   accuracy: 'No reviewed turns yet: accuracy appears once reviewers label turns of this experiment.',
-} as const satisfies Record<keyof typeof METRIC, string>;
+} as const satisfies Record<TMetric, string>;
 // `nowrap`: a header, a variant's name and a p-value read as one unit; the comparison column wraps.
 const p = (x: number) => (x < 0.001 ? '< 0.001' : x.toFixed(3));
 
@@ -86,7 +83,7 @@ export default async function ExperimentsPage() {
               {e.experiment.name} <span className="badge">{e.experiment.status.toLowerCase()}</span>
             </h2>
             <p className="muted">
-              Primary metric: {METRIC[e.metric]}.{' '}
+              Primary metric: {metricWithWinner(e.metric)}.{' '}
               {e.experiment.stoppedAt
                 ? `Ran ${utc(e.experiment.startedAt)} – ${utc(e.experiment.stoppedAt)}.`
                 : `Running since ${utc(e.experiment.startedAt)}.`}
@@ -110,9 +107,9 @@ export default async function ExperimentsPage() {
                 <tr>
                   <th scope="col">Variant</th>
                   <th scope="col">Sessions · turns</th>
-                  <th scope="col">Escalated</th>
-                  <th scope="col">Positive feedback</th>
-                  <th scope="col">Accuracy (reviewed)</th>
+                  <th scope="col">{METRIC_LABEL.escalationRate}</th>
+                  <th scope="col">{METRIC_LABEL.positiveFeedbackRate}</th>
+                  <th scope="col">{METRIC_LABEL.accuracy}</th>
                   <th scope="col">vs control on the primary metric</th>
                   <th scope="col" className="nowrap">
                     Sequential p
@@ -166,11 +163,12 @@ export default async function ExperimentsPage() {
                 })}
               </tbody>
             </table>
-            <div className="charts">
-              {(Object.keys(METRIC) as (keyof typeof METRIC)[]).map((m) => (
+            {/* Apart from the table as blocks are on every page (16 px, globals' table + table). */}
+            <div className="charts" style={{ marginTop: 16 }}>
+              {(Object.keys(METRIC_LABEL) as TMetric[]).map((m) => (
                 <VariantIntervalsChart
                   key={m}
-                  title={METRIC[m]}
+                  title={METRIC_LABEL[m]}
                   empty={EMPTY[m]}
                   points={e.variants.map((v) => ({
                     variant: v.name,
