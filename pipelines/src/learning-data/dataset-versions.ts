@@ -40,14 +40,18 @@ export async function countDatasetVersions(prisma: PrismaClient): Promise<number
   return prisma.datasetVersion.count();
 }
 
-/** What every dataset version holds, newest first: counts per split, intent and source. */
+/**
+ * What every dataset version holds, newest first: counts per split, intent and source. The console takes the
+ * default 30; `limit` is what `acsa data list --limit N` asks for, uncapped, because the page sends engineers
+ * there for every version: a cap would make its "--limit N lists every one" untrue.
+ */
 export async function listDatasetVersions(
   prisma: PrismaClient,
   opts: { limit?: number } = {},
 ): Promise<TDatasetVersionView[]> {
   const versions = await prisma.datasetVersion.findMany({
     orderBy: { createdAt: 'desc' },
-    take: Math.min(opts.limit ?? 30, 100),
+    take: opts.limit ?? 30,
     select: {
       id: true,
       version: true,

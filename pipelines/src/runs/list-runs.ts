@@ -10,19 +10,26 @@ const countRuns = async (prisma: PrismaClient) => prisma.trainingRun.count();
 export type TRunList = { items: TRunListItem[]; total: number };
 
 /**
- * The runs list as the console shows it: the latest runs and how many there are in all, so a list cut at
- * its limit says so (a count of this small table costs next to nothing).
+ * The runs list as the console and `acsa runs list` show it: the latest runs and how many there are in all,
+ * so a list cut at its limit says so (a count of this small table costs next to nothing).
  */
-export async function listRunsWithTotal(prisma: PrismaClient): Promise<TRunList> {
-  const [items, total] = await Promise.all([listRuns(prisma), countRuns(prisma)]);
+export async function listRunsWithTotal(
+  prisma: PrismaClient,
+  opts: { limit?: number } = {},
+): Promise<TRunList> {
+  const [items, total] = await Promise.all([listRuns(prisma, opts), countRuns(prisma)]);
   return { items, total };
 }
 
-/** Retraining runs, newest first: what started them, how far they got, what the gate said, what they made. */
+/**
+ * Retraining runs, newest first: what started them, how far they got, what the gate said, what they made.
+ * The console takes the default 50; `limit` is what `acsa runs list --limit N` asks for, uncapped, because
+ * the page sends engineers there for every run: a cap would make its "--limit N lists every one" untrue.
+ */
 export async function listRuns(prisma: PrismaClient, opts: { limit?: number } = {}) {
   const runs = await prisma.trainingRun.findMany({
     orderBy: { createdAt: 'desc' },
-    take: Math.min(opts.limit ?? 50, 200),
+    take: opts.limit ?? 50,
     select: {
       id: true,
       status: true,

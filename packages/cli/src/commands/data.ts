@@ -6,6 +6,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
 import { connectDatabase } from '../services.ts';
+import { registerList } from './data-list.ts';
 
 /** Smaller files import in well under a second: a bar would only flicker. */
 const PROGRESS_FROM_BYTES = 1_000_000;
@@ -184,7 +185,9 @@ async function importWith(options: {
 }
 
 export function register(program: Command): void {
-  const data = program.command('data').description('Labelled datasets: import files as new dataset versions');
+  const data = program
+    .command('data')
+    .description('Labelled datasets: import files as new dataset versions, list the versions');
   data
     .command('import')
     .description(
@@ -216,4 +219,5 @@ export function register(program: Command): void {
     .option('--dry-run', 'check and count, write nothing')
     .option('--json', 'print the result as one JSON object (last line of stdout)')
     .action((file: string, flags: TImportFlags) => importFile(file, flags));
+  registerList(data);
 }

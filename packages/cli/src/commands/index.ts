@@ -6,6 +6,7 @@ import { register as evalModel } from './eval.ts';
 import { register as experiments } from './experiments.ts';
 import { register as models } from './models.ts';
 import { register as retrain } from './retrain.ts';
+import { register as runs } from './runs.ts';
 import { register as train } from './train.ts';
 import { register as users } from './users.ts';
 
@@ -17,6 +18,7 @@ export const commands: Array<(program: Command) => void> = [
   evalModel,
   models,
   retrain,
+  runs,
   dlq,
   experiments,
   users,
