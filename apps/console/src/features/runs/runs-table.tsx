@@ -45,8 +45,10 @@ export function RunsTable({ initial }: { initial: TRunList }) {
   return (
     <table>
       {total > items.length ? (
+        // The page keeps to the latest, polled every few seconds; the CLI lists every run, as Models does.
         <caption className="muted" data-testid="runs-shown">
-          The latest {items.length} of {total} runs.
+          The latest {items.length} of {total} runs: <code>acsa runs list --limit {total}</code> lists every
+          one.
         </caption>
       ) : null}
       <thead>

@@ -26,8 +26,10 @@ export default async function DatasetsPage() {
       ) : (
         <table>
           {total > versions.length ? (
+            // The page keeps to the latest; the CLI lists every version, as Models does.
             <caption className="muted" data-testid="versions-shown">
-              The latest {versions.length} of {total} dataset versions.
+              The latest {versions.length} of {total} dataset versions:{' '}
+              <code>acsa data list --limit {total}</code> lists every one.
             </caption>
           ) : null}
           <thead>
