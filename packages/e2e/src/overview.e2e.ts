@@ -102,6 +102,25 @@ describe('the overview', () => {
     // Four charts, each drawn (recharts renders an SVG once it has measured its box).
     await expect.poll(() => eli.locator('figure.chart .recharts-cartesian-grid').count()).toBe(4);
     expect(await eli.locator('figure.chart .recharts-bar-rectangle').count()).toBeGreaterThan(0);
+    // Each hour of a rate is a dot, so two hours of data are two points on each line, not a stray dash.
+    const rates = eli.locator('figure.chart').filter({ hasText: 'Escalation and low-confidence rate' });
+    expect(await rates.locator('.recharts-line-dots circle').count()).toBeGreaterThanOrEqual(4);
+    // The hours on the axis are evenly spaced, first to last, with no wider gap before the last.
+    const ticks = await rates
+      .locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value')
+      .evaluateAll((els) =>
+        els.map((e) => e.getBoundingClientRect().x + e.getBoundingClientRect().width / 2),
+      );
+    expect(ticks).toHaveLength(5);
+    const gaps = ticks.slice(1).map((x, i) => x - (ticks[i] ?? 0));
+    expect(Math.max(...gaps) - Math.min(...gaps)).toBeLessThan(2);
+    // The last hour's label is whole, not cut by the chart's edge.
+    const last = rates.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').last();
+    expect(
+      await last.evaluate(
+        (e) => e.getBoundingClientRect().right <= (e.ownerSVGElement?.getBoundingClientRect().right ?? 0),
+      ),
+    ).toBe(true);
     await eli.getByText('The numbers behind the charts').click();
     expect(await eli.getByRole('row', { name: /intent-overview-e2e 20/ }).textContent()).toMatch(
       /20.*ms.*ms/,
