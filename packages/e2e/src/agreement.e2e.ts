@@ -95,8 +95,14 @@ describe('overlap, agreement and adjudication', () => {
     await eli.reload();
     await expect.poll(() => eli.getByTestId('kappa').textContent()).toBe('0.40');
     expect(await eli.getByTestId('alpha').textContent()).toBe('0.42');
+    // The figures come with their scale: 0.42 is read as too low, not guessed at.
+    expect(await eli.getByTestId('agreement-scale').textContent()).toBe(
+      "α and κ run from 0 (no better than chance) to 1 (always the same label): 0.8 or more is reliable, 0.667 to 0.8 tentative, below that too low to trust the labels (Krippendorff's thresholds).",
+    );
     const card = eli.getByRole('listitem', { name: 'Disagreement on: is my refund on its way or lost?' });
     await card.waitFor();
+    // The model's % is its confidence, and says so.
+    await card.getByText('Model: track_order, 50 % confident').waitFor();
     expect(await eli.getByRole('listitem', { name: /^Disagreement on/ }).count()).toBe(3);
     await checkPage(eli, 'agreement-after');
     await card.getByRole('button', { name: /^get_refund/ }).click();

@@ -51,10 +51,28 @@ describe('escalations queue', () => {
       ],
       { escalateLast: true, customerId: customer.id, at: new Date(Date.now() - 25 * 60_000) },
     );
+    // The model's top intents, as serving stores them at the hand-over.
+    const handedOver = await prisma.escalation.findFirstOrThrow({
+      where: { conversation: { customerId: customer.id } },
+    });
+    await prisma.escalation.update({
+      where: { id: handedOver.id },
+      data: {
+        context: {
+          ...(handedOver.context as object),
+          topK: [
+            { intent: 'contact_human_agent', confidence: 0.71 },
+            { intent: 'track_order', confidence: 0.24 },
+          ],
+        },
+      },
+    });
     const rae = await signedIn(browser, 'reviewer');
     await rae.goto(url('/escalations'));
     const card = rae.getByRole('article').filter({ hasText: 'Alex Morgan' });
     await card.getByRole('button', { name: 'Take' }).waitFor();
+    // The % is said to be the model's confidence, not left to be read as a share of something.
+    await card.getByText("contact_human_agent 71 %, track_order 24 % (the model's confidence)").waitFor();
     await checkPage(rae, 'escalations-open');
     await card.getByRole('button', { name: 'Take' }).click();
     await card.getByText('taken by you').waitFor();

@@ -35,6 +35,11 @@ export function AgreementView({ intents }: { intents: string[] }) {
               Overall Krippendorff's α <strong data-testid="alpha">{fmt(r.alpha)}</strong> over {r.items}{' '}
               turns labeled by two or more reviewers.
             </p>
+            <p className="muted" data-testid="agreement-scale">
+              α and κ run from 0 (no better than chance) to 1 (always the same label): 0.8 or more is
+              reliable, 0.667 to 0.8 tentative, below that too low to trust the labels (Krippendorff's
+              thresholds).
+            </p>
             <table>
               <caption className="muted">Cohen's κ per pair of reviewers</caption>
               <thead>
@@ -106,7 +111,9 @@ export function AgreementView({ intents }: { intents: string[] }) {
               <p className="utterance">{item.message.text}</p>
               <p className="muted">
                 Model: {item.message.intent ?? '—'}
-                {item.message.confidence != null ? ` · ${Math.round(item.message.confidence * 100)} %` : ''}
+                {item.message.confidence != null
+                  ? `, ${Math.round(item.message.confidence * 100)} % confident`
+                  : ''}
               </p>
               <div className="row actions">
                 {[...new Set(item.labels.map((l) => l.intent))].map((intent) => (

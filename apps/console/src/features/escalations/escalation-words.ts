@@ -1,5 +1,6 @@
 import type { TEscalationView } from '@acsa/pipelines/escalations';
-import { utc } from '@/components/format';
+// Relative, as the unit tests (no Next.js alias) import this file.
+import { utc } from '../../components/format';
 
 /** What serving stored at hand-over, as the card reads it (older escalations may lack any of it). */
 export type TEscalationContext = {
@@ -33,14 +34,18 @@ export const resolvedLine = (e: TEscalationView) =>
   `resolved${e.assignee ? ` by ${e.assignee.name}` : ''} ${utc(e.resolvedAt)}`;
 
 /**
- * The top intents the model saw, each with its share. A share under 1 % is noise a person need not read
- * (it would print as "0 %"), so it is left out.
+ * The top intents the model saw, each with its confidence, said as such once: a bare "100 %" read as a
+ * share of something else. A confidence under 1 % is noise a person need not read (it would print as
+ * "0 %"), so it is left out.
  */
 export function intentsLine(ctx: TEscalationContext): string {
   const top = (ctx.topK ?? [])
     .map((k) => ({ intent: k.intent, p: k.confidence ?? k.p }))
     .filter((k) => typeof k.p !== 'number' || k.p >= 0.01)
-    .slice(0, 3)
-    .map((k) => (typeof k.p === 'number' ? `${k.intent} ${Math.round(k.p * 100)} %` : k.intent));
-  return top.join(', ') || (ctx.intents ?? []).join(', ') || 'none';
+    .slice(0, 3);
+  const line = top
+    .map((k) => (typeof k.p === 'number' ? `${k.intent} ${Math.round(k.p * 100)} %` : k.intent))
+    .join(', ');
+  if (line) return top.some((k) => typeof k.p === 'number') ? `${line} (the model's confidence)` : line;
+  return (ctx.intents ?? []).join(', ') || 'none';
 }
