@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { clock, pct, utc } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
 import { OtherRunActive } from './other-run-active';
-import { cancelNote, progressNote, snapshotSummary, stepLabel } from './run-summary';
+import { cancelNote, progressNote, snapshotSummary, stepLabel, stepNote } from './run-summary';
 
 type TRunPart = Omit<TRunState, 'logs'>;
 const ACTIVE = ['QUEUED', 'RUNNING'];
@@ -111,26 +111,29 @@ export function RunLive({ initial }: { initial: TRunState }) {
             </tr>
           </thead>
           <tbody>
-            {steps.map((s) => (
-              <tr key={s.name} data-step={s.name}>
-                <th scope="row">{s.name}</th>
-                <td>
-                  {stepLabel(s, run.status)}
-                  {s.error ? (
-                    // A step stopped by a cancel did not fail: its note is not an error.
-                    <div className={run.status === 'CANCELLED' ? 'muted' : 'error'}>{s.error}</div>
-                  ) : null}
-                </td>
-                <td>{Math.round(s.progress)} %</td>
-                <td>{s.attempts}</td>
-                <td>
-                  <Moment at={s.startedAt} />
-                </td>
-                <td>
-                  <Moment at={s.finishedAt} />
-                </td>
-              </tr>
-            ))}
+            {steps.map((s) => {
+              const note = stepNote(s, run.status);
+              return (
+                <tr key={s.name} data-step={s.name}>
+                  <th scope="row">{s.name}</th>
+                  <td>
+                    {stepLabel(s, run.status)}
+                    {note ? (
+                      // A step stopped by a cancel did not fail: its note is not an error.
+                      <div className={run.status === 'CANCELLED' ? 'muted' : 'error'}>{note}</div>
+                    ) : null}
+                  </td>
+                  <td>{Math.round(s.progress)} %</td>
+                  <td>{s.attempts}</td>
+                  <td>
+                    <Moment at={s.startedAt} />
+                  </td>
+                  <td>
+                    <Moment at={s.finishedAt} />
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </section>
@@ -166,6 +169,8 @@ function RunControls({ runId, active }: { runId: string; active: boolean }) {
     }),
   );
   const error = cancel.error ?? replay.error;
+  const ready = reason.trim().length >= 3;
+  const hintId = `why-cancel-${runId}`;
   return (
     <div className="row actions">
       {active ? (
@@ -178,9 +183,22 @@ function RunControls({ runId, active }: { runId: string; active: boolean }) {
         >
           <label>
             Why cancel
-            <input value={reason} onChange={(e) => setReason(e.target.value)} minLength={3} required />
+            <input
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              minLength={3}
+              maxLength={500}
+              required
+              placeholder="3 characters or more"
+              aria-describedby={ready ? undefined : hintId}
+            />
+            {ready ? null : (
+              <small id={hintId} className="hint">
+                Cancel run waits for a reason.
+              </small>
+            )}
           </label>
-          <button type="submit" className="secondary" disabled={cancel.isPending || reason.trim().length < 3}>
+          <button type="submit" className="secondary" disabled={cancel.isPending || !ready}>
             Cancel run
           </button>
         </form>

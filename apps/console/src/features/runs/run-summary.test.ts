@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cancelNote, progressNote, snapshotSummary, stepLabel } from './run-summary';
+import { cancelNote, progressNote, snapshotSummary, stepLabel, stepNote } from './run-summary';
 
 const steps = (snapshot: { status: 'PENDING' | 'RUNNING' | 'SKIPPED' | 'SUCCEEDED'; progress: number }) => [
   { name: 'snapshot', ...snapshot },
@@ -27,6 +27,16 @@ describe('run summary', () => {
     expect(stepLabel({ status: 'SKIPPED', attempts: 0 }, 'CANCELLED')).toBe('skipped');
     expect(stepLabel({ status: 'SKIPPED', attempts: 1 }, 'REJECTED')).toBe('skipped (gate refused)');
     expect(stepLabel({ status: 'RUNNING', attempts: 1 }, 'RUNNING')).toBe('running');
+  });
+
+  it('says a step was stopped by the cancel once: no note repeating "stopped (run cancelled)"', () => {
+    const stopped = { status: 'SKIPPED' as const, attempts: 1, error: 'stopped: the run was cancelled' };
+    expect(stepNote(stopped, 'CANCELLED')).toBeNull();
+    expect(stepNote({ ...stopped, error: 'CRM refused: 503' }, 'CANCELLED')).toBe('CRM refused: 503');
+    expect(stepNote({ status: 'FAILED', attempts: 3, error: 'out of memory' }, 'FAILED')).toBe(
+      'out of memory',
+    );
+    expect(stepNote({ status: 'SUCCEEDED', attempts: 1, error: null }, 'SUCCEEDED')).toBeNull();
   });
 
   it('reads a cancel as who and why, and only for a cancelled run', () => {

@@ -18,6 +18,22 @@ export function stepLabel(step: Pick<TStep, 'status' | 'attempts'>, runStatus: T
   return runStatus === 'CANCELLED' ? 'stopped (run cancelled)' : 'skipped (gate refused)';
 }
 
+/** What the trainer notes on a step a cancel stopped (step-tracker: `stopped: ${StepCancelledError}`). */
+const STOPPED_BY_CANCEL = 'stopped: the run was cancelled';
+
+/**
+ * The note under a step's status: its error, unless it only repeats the status ("stopped (run cancelled)"
+ * over "stopped: the run was cancelled"). A note that says more, such as what the step hit before, stays.
+ */
+export function stepNote(
+  step: Pick<TStep, 'status' | 'attempts' | 'error'>,
+  runStatus: TRun['status'],
+): string | null {
+  if (!step.error) return null;
+  const stoppedByCancel = step.status === 'SKIPPED' && step.attempts > 0 && runStatus === 'CANCELLED';
+  return stoppedByCancel && step.error.trim() === STOPPED_BY_CANCEL ? null : step.error;
+}
+
 /** The snapshot line: the dataset version once the step has made it, else how far the step is. */
 export function snapshotSummary(
   run: Pick<TRun, 'dataset'>,
