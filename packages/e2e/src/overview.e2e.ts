@@ -118,7 +118,7 @@ describe('the overview', () => {
     const last = rates.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').last();
     expect(
       await last.evaluate(
-        (e) => e.getBoundingClientRect().right <= (e.ownerSVGElement?.getBoundingClientRect().right ?? 0),
+        (e) => e.getBoundingClientRect().right <= (e.closest('svg')?.getBoundingClientRect().right ?? 0),
       ),
     ).toBe(true);
     await eli.getByText('The numbers behind the charts').click();
