@@ -231,7 +231,7 @@ describe('training runs', () => {
     await rae.context().close();
   });
 
-  it('the runs list says how many runs it leaves out', async () => {
+  it('the runs list says how many runs it leaves out, and how to list every one', async () => {
     // Older than any other spec's runs: more than the list's 50 in all, whatever ran before.
     const long = Date.now() - 30 * 86_400_000;
     const seeded = await prisma.trainingRun.createManyAndReturn({
@@ -248,8 +248,10 @@ describe('training runs', () => {
     try {
       const eli = await signedIn(browser, 'engineer');
       await eli.goto(url('/runs'));
+      // The older ones are a command away, as on the Models and Experiments pages.
+      const total = await prisma.trainingRun.count();
       expect(await eli.getByTestId('runs-shown').textContent()).toBe(
-        `The latest 50 of ${await prisma.trainingRun.count()} runs.`,
+        `The latest 50 of ${total} runs: acsa runs list --limit ${total} lists every one.`,
       );
       expect(await eli.locator('tbody tr').count()).toBe(50);
       await checkPage(eli, 'runs-more');
