@@ -57,6 +57,7 @@ const MINIMUM_ROLE: Record<string, Role> = {
   'queues.replayDeadLetter': 'ENGINEER',
   'queues.replayDeadLetters': 'ENGINEER',
   'review.inbox': 'REVIEWER',
+  'review.modelVersion': 'REVIEWER',
   'review.next': 'REVIEWER',
   'review.label': 'REVIEWER',
   'review.skip': 'REVIEWER',
