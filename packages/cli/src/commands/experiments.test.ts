@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { registerModelVersion } from '@acsa/db/registry';
 import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from './experiments.ts';
+import { cliInProcess } from './run-in-process.ts';
 
 let db: TestDatabase;
 const ids: Record<string, string> = {};
@@ -41,18 +41,7 @@ beforeAll(async () => {
 });
 afterAll(() => db?.drop());
 
-async function acsa(...args: string[]): Promise<string> {
-  const program = new Command('acsa').exitOverride();
-  register(program);
-  const out: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  try {
-    await program.parseAsync(['node', 'acsa', ...args]);
-    return out.join('\n');
-  } finally {
-    log.mockRestore();
-  }
-}
+const acsa = cliInProcess(register);
 
 describe('acsa experiments', () => {
   it('lists, shows, stops and concludes, promoting the winner', async () => {

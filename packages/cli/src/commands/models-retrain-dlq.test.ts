@@ -10,11 +10,11 @@ import {
 import { QUEUES } from '@acsa/pipelines';
 import { sendToDeadLetters } from '@acsa/pipelines/dead-letters';
 import { Queue } from 'bullmq';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register as registerDlq } from './dlq.ts';
 import { register as registerModels } from './models.ts';
 import { register as registerRetrain } from './retrain.ts';
+import { cliInProcess } from './run-in-process.ts';
 
 let db: TestDatabase;
 let redis: TestRedis;
@@ -44,21 +44,7 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([db?.drop(), redis?.cleanup()]));
 
-/** Runs `acsa …` in-process and returns what it printed on stdout. */
-async function acsa(...args: string[]): Promise<string> {
-  const program = new Command('acsa').exitOverride();
-  for (const r of [registerModels, registerRetrain, registerDlq]) r(program);
-  const out: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-  try {
-    await program.parseAsync(['node', 'acsa', ...args]);
-    return out.join('\n');
-  } finally {
-    log.mockRestore();
-    err.mockRestore();
-  }
-}
+const acsa = cliInProcess(registerModels, registerRetrain, registerDlq);
 
 describe('acsa models', () => {
   it('promotes, lists, rolls back and shows, recording who did it and why', async () => {

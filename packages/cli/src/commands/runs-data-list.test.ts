@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register as registerData } from './data.ts';
+import { cliInProcess } from './run-in-process.ts';
 import { register as registerRuns } from './runs.ts';
 
 let db: TestDatabase;
@@ -41,19 +41,7 @@ beforeAll(async () => {
 });
 afterAll(() => db?.drop());
 
-/** Runs `acsa …` in-process and returns what it printed on stdout. */
-async function acsa(...args: string[]): Promise<string> {
-  const program = new Command('acsa').exitOverride();
-  for (const r of [registerRuns, registerData]) r(program);
-  const out: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  try {
-    await program.parseAsync(['node', 'acsa', ...args]);
-    return out.join('\n');
-  } finally {
-    log.mockRestore();
-  }
-}
+const acsa = cliInProcess(registerRuns, registerData);
 
 describe('acsa runs list', () => {
   it('lists the newest 50 runs, ends with how many it left out, and --limit lists every one', async () => {
