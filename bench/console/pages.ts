@@ -15,7 +15,7 @@ import { createTestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { servingReplicaKeys, type TServingHeartbeat } from '@acsa/pipelines';
 import { driftView, driftWindow, overview } from '@acsa/pipelines/analytics';
 import { compareModels, registryView, servingReplicas } from '@acsa/pipelines/registry';
-import { listRuns } from '@acsa/pipelines/runs';
+import { listRunsWithTotal } from '@acsa/pipelines/runs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { seedRegistry } from './seed-registry.ts';
@@ -86,7 +86,7 @@ try {
       'registry page: 16 serving replicas (polled every 2 s)',
       () => servingReplicas({ prisma: db.prisma, redis }, { prefix: REPLICA_PREFIX }),
     ],
-    ['runs list (50)', () => listRuns(db.prisma)],
+    ['runs list (50, with its total: what the page polls)', () => listRunsWithTotal(db.prisma)],
   ];
   const rows: string[] = [];
   for (const [name, run] of cases) {

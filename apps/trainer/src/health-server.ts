@@ -3,6 +3,15 @@ import { answerScrape, type TMetricsSource } from '@acsa/core/metrics-http';
 
 export type THealthCheck = () => Promise<Record<string, unknown>>;
 
+/** A URL's percent-decoded part, or the part as written when it does not decode (a bare `%`). */
+function decodedOr(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 /**
  * A bare health endpoint: the trainer has no API of its own, but orchestrators need probes, and Prometheus a
  * `/metrics` to scrape (when `metrics` is given). `/healthz` runs `check` (Redis and PostgreSQL answer);
@@ -18,7 +27,7 @@ export function createHealthServer(
   // As written in the URL and as decoded: a driver may echo either.
   const passwords = secretUrls.flatMap((u) => {
     const raw = URL.canParse(u) ? new URL(u).password : '';
-    return raw ? [...new Set([raw, decodeURIComponent(raw)])] : [];
+    return raw ? [...new Set([raw, decodedOr(raw)])] : [];
   });
   /** One line of the failure's words, with no password in it. */
   const publicReason = (err: unknown) => {

@@ -161,7 +161,7 @@ describe('the overview', () => {
       const from = new Date(thisHour - 24 * HOUR);
       const total = await prisma.driftReport.count({ where: { alert: true, createdAt: { gte: from } } });
       expect(await eli.getByTestId('alerts-shown').textContent()).toBe(
-        `The latest 20 of ${total} alerts: Drift lists every window of the last 7 days, alerts marked.`,
+        `The latest 20 of ${total} alerts: Drift lists the drift windows, alerts marked.`,
       );
       expect(await eli.locator('li.alert').count()).toBe(20);
       expect(

@@ -208,7 +208,7 @@ describe('shadow', () => {
       const section = eli.locator('section[data-version="intent-shadow-e2e-many"]');
       await section.getByText('Latest disagreements (20 of 25)').click();
       expect(await section.getByTestId('disagreements-shown').textContent()).toBe(
-        'The latest 20 of 25 disagreements in these 7 days. Each went to the review inbox, where those not yet labeled wait.',
+        'The latest 20 of 25 disagreements in these 7 days. The review inbox holds those it took as disagreements until they are labeled.',
       );
       expect(
         await section

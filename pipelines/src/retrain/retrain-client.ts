@@ -218,10 +218,12 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
     await withTransaction(
       prisma,
       async (tx) => {
-        await tx.trainingRun.update({
-          where: { id: run.id },
+        // Only while still active: a run that ended meanwhile, or one another request failed first, is left.
+        const { count } = await tx.trainingRun.updateMany({
+          where: { id: run.id, status: { in: ACTIVE } },
           data: { status: 'FAILED', error, finishedAt: new Date() },
         });
+        if (count === 0) return;
         await tx.trainingLog.create({
           data: {
             runId: run.id,

@@ -3,7 +3,7 @@ import { registerModelVersion } from '@acsa/db/registry';
 import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from './experiments.ts';
-import { cliInProcess } from './run-in-process.ts';
+import { cliInProcess } from './in-process.test-helper.ts';
 
 let db: TestDatabase;
 const ids: Record<string, string> = {};

@@ -12,9 +12,9 @@ import { sendToDeadLetters } from '@acsa/pipelines/dead-letters';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register as registerDlq } from './dlq.ts';
+import { cliInProcess } from './in-process.test-helper.ts';
 import { register as registerModels } from './models.ts';
 import { register as registerRetrain } from './retrain.ts';
-import { cliInProcess } from './run-in-process.ts';
 
 let db: TestDatabase;
 let redis: TestRedis;

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register as registerData } from './data.ts';
-import { cliInProcess } from './run-in-process.ts';
+import { cliInProcess } from './in-process.test-helper.ts';
 import { register as registerRuns } from './runs.ts';
 
 let db: TestDatabase;

@@ -16,7 +16,7 @@ export type TLatencyBar = { version: string; p50Ms: number; p95Ms: number; turns
 
 const CHART = { width: '100%', height: 220 } as const;
 const AXIS = { fontSize: 12, fill: '#57606a' };
-/** Room on the right for half the last hour's label ("12-07 09h"), which sits on the window's last hour. */
+/** Room on the right for half of a label ("12-07 09h") near the window's end, which would be cut off. */
 const HOURS_MARGIN = { top: 8, right: 36, left: 0, bottom: 0 };
 /** A rate's hours as dots too: an hour between empty ones has no line to draw, and would not show. */
 const DOT = { r: 3, strokeDasharray: 'none' } as const;

@@ -3,7 +3,7 @@ import type { TReviewFilters } from '@acsa/pipelines/review/types';
 import { REVIEW_REASONS } from '@acsa/pipelines/review/types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { EmptyState } from '@/components/empty-state';
 import { useTRPC } from '@/components/trpc';
 import { filtersToSearch, REASON_LABELS } from './filters';
@@ -28,21 +28,25 @@ export function ReviewInbox({ initial, initialVersion, counts, intents, versions
   const [versionText, setVersionText] = useState(initialVersion);
   const [applied, setApplied] = useState(initialVersion);
   const [versionError, setVersionError] = useState<string | null>(null);
+  /** The name asked for last: an answer about an earlier one, arriving after, is dropped. */
+  const latest = useRef('');
   /** The typed name as the filter: a suggestion's at once, any other as the server finds it, or refuses. */
   const applyVersion = async (text: string) => {
     const name = text.trim();
     if (name === applied && !versionError) return;
+    latest.current = name;
     setVersionError(null);
     const suggested = versions.find((v) => v.version === name);
     try {
       const found = name
         ? (suggested ?? (await qc.fetchQuery(trpc.review.modelVersion.queryOptions({ version: name }))))
         : null;
+      if (latest.current !== name) return;
       const id = found?.id ?? null;
       setApplied(name);
       setFilters((f) => ({ ...f, modelVersionId: id }));
     } catch (e) {
-      setVersionError(`Model version: ${(e as Error).message}`);
+      if (latest.current === name) setVersionError(`Model version: ${(e as Error).message}`);
     }
   };
   // One row past the page says whether the page is all there is.

@@ -60,7 +60,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             {o.alertTotal > o.alerts.length ? (
               <p className="muted" data-testid="alerts-shown">
                 The latest {o.alerts.length} of {o.alertTotal} alerts: <Link href="/drift">Drift</Link> lists
-                every window of the last 7 days, alerts marked.
+                the drift windows, alerts marked.
               </p>
             ) : null}
             <ul className="stack">

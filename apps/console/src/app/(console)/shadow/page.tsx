@@ -136,8 +136,8 @@ export default async function ShadowPage() {
                 {v.disagreementTotal > v.disagreements.length ? (
                   <p className="muted" data-testid="disagreements-shown">
                     The latest {v.disagreements.length} of {v.disagreementTotal} disagreements in these 7
-                    days. Each went to the <Link href="/review?reason=DISAGREEMENT">review inbox</Link>, where
-                    those not yet labeled wait.
+                    days. The <Link href="/review?reason=DISAGREEMENT">review inbox</Link> holds those it took
+                    as disagreements until they are labeled.
                   </p>
                 ) : null}
                 <ul className="stack">
