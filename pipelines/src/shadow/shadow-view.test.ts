@@ -163,4 +163,42 @@ describe('shadow view', () => {
       d: null,
     });
   });
+
+  it("lists each version's own most frequent disagreements, however many another version has", async () => {
+    const prod = await version('sv-pairs-prod');
+    const busy = await version('sv-pairs-busy');
+    const quiet = await version('sv-pairs-quiet');
+    // The busy version disagrees on 210 kinds of message, each twice; the quiet one once, on one kind.
+    const kinds = Array.from({ length: 210 }, (_, i) => `intent_${String(i).padStart(3, '0')}`);
+    const { userMessageIds } = await makeConversation(
+      db.prisma,
+      [...kinds, ...kinds, 'zz_last'].map((intent, i) => ({
+        text: `pairs ${i}`,
+        intent,
+        confidence: 0.8,
+        modelVersionId: prod.id,
+      })),
+    );
+    await db.prisma.shadowPrediction.createMany({
+      data: userMessageIds.map((messageId, i) => ({
+        messageId,
+        modelVersionId: i < 420 ? busy.id : quiet.id,
+        intent: 'something_else',
+        confidence: 0.6,
+        topK: [],
+        outOfScope: false,
+        lowConfidence: false,
+        latencyMs: 2,
+      })),
+    });
+    const view = await shadowView(db.prisma);
+    const pairsOf = (name: string) => view.versions.find((v) => v.version === name)?.pairs;
+    expect(pairsOf('sv-pairs-busy')).toHaveLength(15);
+    expect(pairsOf('sv-pairs-busy')?.[0]).toEqual({
+      production: 'intent_000',
+      shadow: 'something_else',
+      n: 2,
+    });
+    expect(pairsOf('sv-pairs-quiet')).toEqual([{ production: 'zz_last', shadow: 'something_else', n: 1 }]);
+  });
 });

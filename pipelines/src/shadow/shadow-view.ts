@@ -35,6 +35,9 @@ type TDisagreementRow = {
 /** Latest disagreements listed per shadow version; `disagreementTotal` says how many there were. */
 const LATEST_DISAGREEMENTS = 20;
 
+/** The disagreements that recur most, per version. */
+const TOP_PAIRS = 15;
+
 /**
  * How each shadow model fared beside production on the same customer messages over the last `days`:
  * how often it picked the same intent, its out-of-scope and low-confidence rates against production's,
@@ -60,12 +63,19 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
       LEFT JOIN "ReviewItem" r ON r."messageId" = s."messageId"
       WHERE s."createdAt" >= ${since} AND s."modelVersionId" IS DISTINCT FROM m."modelVersionId"
       GROUP BY 1`,
+    // Each version's own most frequent pairs: cut at 200 across all versions, a version with less traffic
+    // than another could show fewer than its TOP_PAIRS, or none.
     prisma.$queryRaw<{ modelVersionId: string; production: string | null; shadow: string; n: number }[]>`
-      SELECT s."modelVersionId", m.intent AS production, s.intent AS shadow, count(*)::int AS n
-      FROM "ShadowPrediction" s JOIN "Message" m ON m.id = s."messageId"
-      WHERE s."createdAt" >= ${since} AND s.intent IS DISTINCT FROM m.intent
-        AND s."modelVersionId" IS DISTINCT FROM m."modelVersionId"
-      GROUP BY 1, 2, 3 ORDER BY n DESC, 2, 3 LIMIT 200`,
+      SELECT "modelVersionId", production, shadow, n FROM (
+        SELECT s."modelVersionId", m.intent AS production, s.intent AS shadow, count(*)::int AS n,
+               row_number() OVER (PARTITION BY s."modelVersionId" ORDER BY count(*) DESC, m.intent, s.intent) AS rank
+        FROM "ShadowPrediction" s JOIN "Message" m ON m.id = s."messageId"
+        WHERE s."createdAt" >= ${since} AND s.intent IS DISTINCT FROM m.intent
+          AND s."modelVersionId" IS DISTINCT FROM m."modelVersionId"
+        GROUP BY 1, 2, 3
+      ) ranked
+      WHERE rank <= ${TOP_PAIRS}
+      ORDER BY n DESC, production, shadow`,
     // The latest disagreements of each version, not of the latest predictions of all: those were cut at 200,
     // so a version whose disagreements lay behind 200 agreeing turns listed none. The summary scans the
     // same rows.
@@ -146,7 +156,6 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
         productionAccuracy: share(s.productionRight, s.reviewed),
         pairs: pairs
           .filter((p) => p.modelVersionId === s.modelVersionId)
-          .slice(0, 15)
           .map(({ production, shadow, n }) => ({ production, shadow, n })),
         /** Every disagreement in the window; `disagreements` lists the latest of them. */
         disagreementTotal: s.n - s.agree,
