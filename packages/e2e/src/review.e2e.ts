@@ -72,6 +72,9 @@ describe('review inbox and labeling', () => {
     await checkPage(page, 'review-inbox');
     const caption = page.getByTestId('inbox-caption');
     expect(await caption.textContent()).toBe('14 of 14 waiting, most uncertain first');
+    // The model's guess says its number is a confidence, as on the agreement page.
+    const turn0 = page.getByRole('row').filter({ hasText: 'turn 0: my order 10040 please' });
+    expect(await turn0.getByRole('cell').nth(2).textContent()).toMatch(/^[a-z_]+, 40 % confident$/);
     // Narrowed by intent, the count is of the rows that match, not of everything waiting.
     await page.getByLabel('Predicted intent').selectOption('track_order');
     await expect.poll(() => caption.textContent()).toBe('4 waiting, most uncertain first');

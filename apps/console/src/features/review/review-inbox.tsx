@@ -173,7 +173,7 @@ export function ReviewInbox({ initial, initialVersion, counts, intents, versions
                 <td>{r.text}</td>
                 <td>
                   {r.intent ?? '—'}
-                  {r.confidence != null ? ` · ${Math.round(r.confidence * 100)} %` : ''}
+                  {r.confidence != null ? `, ${Math.round(r.confidence * 100)} % confident` : ''}
                 </td>
                 <td>{REASON_LABELS[r.reason as keyof typeof REASON_LABELS] ?? r.reason}</td>
                 <td>{r.modelVersion ?? '—'}</td>
