@@ -1,5 +1,7 @@
 /** The chat API as the widget uses it: JSON over fetch, retried with backoff while serving is away. */
 
+import { randomHex } from './random.ts';
+
 export type TQuickReply = { label: string; text: string };
 export type TLink = { title: string; url: string };
 export type TChatReply = {
@@ -36,13 +38,8 @@ export type TClientOptions = {
   maxAttempts?: number;
 };
 
-/** A new random id per message (randomUUID needs a secure context; a plain http page gets the same from bytes). */
-export function messageKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
-    '',
-  );
-}
+/** A new random id per message, its Idempotency-Key: 128 bits. */
+export const messageKey = () => randomHex(16);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,3 +1,5 @@
+import { randomHex } from './random.ts';
+
 /** The conversation kept across page loads (localStorage), so a shopper who navigates keeps talking. */
 
 export type TMessage = {
@@ -26,8 +28,7 @@ export type TSaved = {
 
 const KEEP = 60;
 
-const newSessionId = () =>
-  `w-${Date.now().toString(36)}-${Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+const newSessionId = () => `w-${Date.now().toString(36)}-${randomHex(8)}`;
 
 export const freshConversation = (customer: string | null, open = false): TSaved => ({
   sessionId: newSessionId(),
