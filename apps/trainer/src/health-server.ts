@@ -1,16 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { answerScrape, type TMetricsSource } from '@acsa/core/metrics-http';
+import { withoutPasswords } from '@acsa/db';
 
 export type THealthCheck = () => Promise<Record<string, unknown>>;
-
-/** A URL's percent-decoded part, or the part as written when it does not decode (a bare `%`). */
-function decodedOr(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-}
 
 /**
  * A bare health endpoint: the trainer has no API of its own, but orchestrators need probes, and Prometheus a
@@ -24,17 +16,12 @@ export function createHealthServer(
   /** The URLs the trainer connects with: their passwords never appear in an answer, which is public. */
   secretUrls: string[] = [],
 ): Server {
-  // As written in the URL and as decoded: a driver may echo either.
-  const passwords = secretUrls.flatMap((u) => {
-    const raw = URL.canParse(u) ? new URL(u).password : '';
-    return raw ? [...new Set([raw, decodedOr(raw)])] : [];
-  });
   /** One line of the failure's words, with no password in it. */
-  const publicReason = (err: unknown) => {
-    let line = (err instanceof Error ? err.message : String(err)).trim().split('\n')[0]?.slice(0, 300) ?? '';
-    for (const p of passwords) line = line.replaceAll(p, '***');
-    return line;
-  };
+  const publicReason = (err: unknown) =>
+    withoutPasswords(
+      (err instanceof Error ? err.message : String(err)).trim().split('\n')[0]?.slice(0, 300) ?? '',
+      secretUrls,
+    );
   return createServer((req, res) => {
     if (metrics && req.method === 'GET' && req.url === '/metrics') {
       answerScrape(res, metrics);

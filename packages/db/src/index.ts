@@ -4,4 +4,4 @@ export { bulkInsert } from './bulk-insert.ts';
 export { type CreatePrismaOptions, createPrisma } from './client.ts';
 export { isRetryableError, isUniqueViolation, sqlStateOf } from './errors.ts';
 export { type TransactionClient, type WithTransactionOptions, withTransaction } from './transaction.ts';
-export { databaseName, redactUrl, withDatabase } from './url.ts';
+export { databaseName, redactUrl, withDatabase, withoutPasswords } from './url.ts';

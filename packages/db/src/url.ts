@@ -23,6 +23,26 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * `text` with the password of each URL replaced, as the URL writes it and as decoded (a driver may echo
+ * either; one with a bare `%` does not decode and is taken as written): for public answers and messages.
+ */
+export function withoutPasswords(text: string, urls: string[]): string {
+  let out = text;
+  for (const url of urls) {
+    const raw = URL.canParse(url) ? new URL(url).password : '';
+    if (!raw) continue;
+    let decoded = raw;
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      // Not percent-encoding: the password is as written.
+    }
+    for (const p of new Set([raw, decoded])) out = out.replaceAll(p, '***');
+  }
+  return out;
+}
+
 /** Quotes an SQL identifier (database names cannot be bound as parameters). */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

@@ -1,5 +1,5 @@
 import 'server-only';
-import { createPrisma, type PrismaClient } from '@acsa/db';
+import { createPrisma, type PrismaClient, withoutPasswords } from '@acsa/db';
 import { loadEnv } from '../env';
 
 /**
@@ -63,8 +63,7 @@ export async function checkDatabase(): Promise<TDatabaseHealth> {
 function publicMessage(err: unknown, url: string): string {
   const message = err instanceof Error ? err.message : String(err);
   const driver = /Message: `([^`]*)`/.exec(message)?.[1];
-  let line = (driver ?? message.trim().split('\n').at(-1) ?? 'unknown error').slice(0, 300);
-  const password = URL.canParse(url) ? decodeURIComponent(new URL(url).password) : '';
-  if (password) line = line.replaceAll(password, '***');
-  return line;
+  return withoutPasswords((driver ?? message.trim().split('\n').at(-1) ?? 'unknown error').slice(0, 300), [
+    url,
+  ]);
 }
