@@ -80,3 +80,28 @@ export class Recorder {
     };
   }
 }
+
+/** Per 250 ms of the run (by when each turn was due): turns, p99 and max latency, and the wall clock. */
+export function latencyTimeline(rec: Recorder): () => string {
+  const buckets = new Map<number, number[]>();
+  const t0 = performance.now();
+  const wall0 = Date.now();
+  rec.listener = (s) => {
+    const b = Math.floor((s.scheduled - t0) / 250);
+    const list = buckets.get(b) ?? [];
+    list.push(s.done - s.scheduled);
+    buckets.set(b, list);
+  };
+  return () => {
+    const lines = ['t_ms\twall\tturns\tp99_ms\tmax_ms'];
+    for (const [b, list] of [...buckets].sort((x, y) => x[0] - y[0])) {
+      const sorted = list.sort((x, y) => x - y);
+      const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? 0;
+      const wall = new Date(wall0 + b * 250).toISOString().slice(11, 23);
+      lines.push(
+        `${b * 250}\t${wall}\t${list.length}\t${p99.toFixed(1)}\t${(sorted.at(-1) ?? 0).toFixed(1)}`,
+      );
+    }
+    return `${lines.join('\n')}\n`;
+  };
+}
