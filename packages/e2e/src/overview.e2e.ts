@@ -47,22 +47,23 @@ async function seedTraffic() {
       { conversationId: conversation.id, rating: 4, createdAt: new Date(lastHour.getTime() + 6 * 60_000) },
     ],
   });
-  await prisma.driftReport.create({
-    data: {
-      modelVersionId: v.id,
-      windowStart: lastHour,
-      windowEnd: thisHour,
-      n: 30,
-      intentPsi: 0.71,
-      intentJs: 0.1,
-      confidencePsi: 0.05,
-      lengthPsi: 0.05,
-      unknownTokenRate: 0.01,
-      details: { breaches: [{ metric: 'intentPsi', value: 0.71, threshold: 0.25 }] },
-      alert: true,
-    },
-  });
+  await prisma.driftReport.create({ data: intentAlert(v.id, lastHour, thisHour) });
 }
+
+/** A drift window of `modelVersionId` whose intent PSI breached its threshold: an alert. */
+const intentAlert = (modelVersionId: string, windowStart: Date, windowEnd: Date) => ({
+  modelVersionId,
+  windowStart,
+  windowEnd,
+  n: 30,
+  intentPsi: 0.71,
+  intentJs: 0.1,
+  confidencePsi: 0.05,
+  lengthPsi: 0.05,
+  unknownTokenRate: 0.01,
+  details: { breaches: [{ metric: 'intentPsi', value: 0.71, threshold: 0.25 }] },
+  alert: true,
+});
 
 describe('the overview', () => {
   it('shows turns, rates, CSAT and latency per version in charts, and the open drift alert', async () => {
@@ -140,17 +141,7 @@ describe('the overview', () => {
     const thisHour = Math.floor(Date.now() / HOUR) * HOUR;
     await prisma.driftReport.createMany({
       data: Array.from({ length: 25 }, (_, i) => ({
-        modelVersionId: v.id,
-        windowStart: new Date(thisHour - (i + 1) * HOUR),
-        windowEnd: new Date(thisHour - i * HOUR),
-        n: 30,
-        intentPsi: 0.71,
-        intentJs: 0.1,
-        confidencePsi: 0.05,
-        lengthPsi: 0.05,
-        unknownTokenRate: 0.01,
-        details: { breaches: [{ metric: 'intentPsi', value: 0.71, threshold: 0.25 }] },
-        alert: true,
+        ...intentAlert(v.id, new Date(thisHour - (i + 1) * HOUR), new Date(thisHour - i * HOUR)),
         createdAt: new Date(Date.now() - i * 60_000),
       })),
     });
