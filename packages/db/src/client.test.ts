@@ -1,5 +1,6 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrisma } from './client.ts';
+import { createPrisma, SilenceWatch } from './client.ts';
 import {
   createTestDatabase,
   silentServer,
@@ -111,6 +112,41 @@ describe('createPrisma limits', () => {
       expect(await prisma.$queryRaw`SELECT 6 AS six`).toEqual([{ six: 6 }]);
     } finally {
       await prisma.$disconnect();
+      await relay.close();
+    }
+  }, 20_000);
+
+  it('drops a silent connection even when the new server gave its pid to a younger backend', async () => {
+    const relay = await tcpRelay(db.url);
+    const dropped: number[] = [];
+    const watch = new SilenceWatch({
+      config: { connectionString: db.url },
+      afterMs: 200,
+      onDrop: (d) => dropped.push(d.pid),
+    });
+    const old = new pg.Client({ connectionString: relay.url() });
+    old.on('error', () => undefined);
+    await old.connect();
+    watch.connected(old);
+    // The old server goes away with its backends; a backend opened a second later holds the pid the new
+    // server might give it (pids are per server: after a failover one of them can match).
+    await new Promise((r) => setTimeout(r, 1_500));
+    const young = new pg.Client({ connectionString: db.url });
+    await young.connect();
+    try {
+      relay.silence({ failover: true });
+      const youngPid = (young as unknown as { processID: number }).processID;
+      (old as unknown as { processID: number }).processID = youngPid;
+      const waiting = old.query('SELECT 1').catch((e: unknown) => e);
+      watch.started(old);
+      const started = performance.now();
+      expect(await waiting).toBeInstanceOf(Error);
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(dropped).toEqual([youngPid]);
+      // The younger backend itself is left alone.
+      expect((await young.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
+    } finally {
+      await young.end();
       await relay.close();
     }
   }, 20_000);

@@ -37,9 +37,12 @@ export type CreatePrismaOptions = {
  * 15 minutes). A statement still running is left alone however long it takes, so this suits statements with
  * no time limit. A server that cannot be asked tells nothing: its connections wait on. Behind a pooler
  * (PgBouncer), which answers for backends it hides, the watch gives up: it cannot tell them apart.
+ * Exported for its test; createPrisma's checkSilentAfterMs is the way to use it.
  */
-class SilenceWatch {
+export class SilenceWatch {
   private readonly waiting = new Map<pg.Client, { since: number; count: number }>();
+  /** When each connection was established, by this process's clock (see check: a pid can be reused). */
+  private readonly connectedAt = new WeakMap<pg.Client, number>();
   private checking = false;
   private hidden = false;
 
@@ -51,6 +54,10 @@ class SilenceWatch {
     },
   ) {
     setInterval(() => void this.check(), Math.max(100, Math.round(o.afterMs / 2))).unref();
+  }
+
+  connected(client: pg.Client): void {
+    this.connectedAt.set(client, performance.now());
   }
 
   started(client: pg.Client): void {
@@ -80,9 +87,17 @@ class SilenceWatch {
     probe.on('error', () => undefined);
     try {
       await probe.connect();
+      // A backend is this connection's only if it is at least as old: after a failover the new server may
+      // give another backend the same pid, and that one started after this connection (less a second for the
+      // probe's own way there, compared as durations so the two clocks need not agree).
       const { rows } = await probe.query<{ me: number; alive: number[] }>(
-        'SELECT pg_backend_pid() AS me, array(SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[])) AS alive',
-        [stuck.map(pidOf)],
+        `SELECT pg_backend_pid() AS me, array(
+           SELECT a.pid FROM pg_stat_activity a JOIN unnest($1::int[], $2::float8[]) AS s(pid, age) ON a.pid = s.pid
+           WHERE a.backend_start <= clock_timestamp() - make_interval(secs => s.age - 1)) AS alive`,
+        [
+          stuck.map(pidOf),
+          stuck.map((c) => (performance.now() - (this.connectedAt.get(c) ?? performance.now())) / 1000),
+        ],
       );
       probe.end().catch(() => undefined);
       const [{ me, alive }] = rows as [{ me: number; alive: number[] }];
@@ -127,6 +142,7 @@ function clientClass(o: { answerLimited: boolean; watch: SilenceWatch | null }):
   return class ManagedClient extends pg.Client {
     constructor(config?: string | pg.ClientConfig) {
       super(config);
+      this.once('connect', () => o.watch?.connected(this));
       const query = this.query.bind(this) as (...args: unknown[]) => unknown;
       (this as { query: unknown }).query = (...args: unknown[]) => {
         // The pool's own query (Prisma's statements outside a transaction) passes a callback. The pool
