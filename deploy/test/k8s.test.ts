@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testServiceUrls } from '@acsa/db/testing';
@@ -7,12 +8,14 @@ import Fastify from 'fastify';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../../apps/serving/src/env.ts';
 import { hasKubectl, kubectlKustomize, miniKustomize, readYaml, type TObject } from './kustomize-build.ts';
+import { ingressAdmits, ingressPoliciesOf, type TPeer } from './network-policy.ts';
 
 const K8S = fileURLToPath(new URL('../k8s/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -23,6 +26,7 @@ const MODELS: Record<string, new (o: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'batch/v1/Job': Job,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'v1/ConfigMap': ConfigMap,
   'v1/Namespace': Namespace,
@@ -204,6 +208,69 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       );
       expect(pdbs, d.metadata.name).toHaveLength(1);
     }
+  });
+
+  it('admits shoppers and reviewers through the ingress, Prometheus to the metrics, and only the apps to PgBouncer', () => {
+    const pods = [...deployments(objects), ...objects.filter((o) => o.kind === 'Job')];
+    const peer = (o: TObject): TPeer => ({
+      namespace: o.metadata.namespace ?? 'default',
+      labels: o.spec.template.metadata.labels,
+    });
+    const target = (app: string, portName: string) => {
+      const d = find(objects, 'Deployment', app);
+      // biome-ignore lint/suspicious/noExplicitAny: validated above.
+      const port = d.spec.template.spec.containers[0].ports.find((p: any) => p.name === portName);
+      expect(port, `${app} has a port named ${portName}`).toBeTruthy();
+      return { ...peer(d), port };
+    };
+    const admits = (from: TPeer, to: ReturnType<typeof target>) => ingressAdmits(objects, from, to);
+    // A pod no policy selects takes connections from every pod of the cluster.
+    for (const d of deployments(objects))
+      expect(ingressPoliciesOf(objects, peer(d)), d.metadata.name).toHaveLength(1);
+
+    const namespace = peer(find(objects, 'Deployment', 'serving')).namespace;
+    const ingress = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+    const prometheus = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+    const stray = { namespace, labels: { 'app.kubernetes.io/name': 'debug-shell' } };
+    const elsewhere = { namespace: 'shop-frontend', labels: { app: 'storefront' } };
+    // The storefront's API and the console, from an ingress controller in any namespace.
+    expect(admits(ingress, target('serving', 'http'))).toBe(true);
+    expect(admits(ingress, target('console', 'http'))).toBe(true);
+    // Every port a scrape job keeps (its regex names the app and the port): Prometheus, and no one else.
+    const scrape = readFileSync(path.join(ROOT, 'deploy/observability/prometheus-scrape.yaml'), 'utf8');
+    const scraped = [...scrape.matchAll(/regex: ([\w-]+);([\w-]+)/g)].map((m) => [m[1], m[2]] as const);
+    expect(scraped).toEqual([
+      ['serving', 'metrics'],
+      ['trainer', 'http'],
+    ]);
+    for (const [app, port] of scraped) {
+      expect(admits(prometheus, target(app, port)), `Prometheus to ${app}:${port}`).toBe(true);
+      for (const other of [ingress, stray, elsewhere])
+        expect(
+          admits(other, target(app, port)),
+          `${other.labels['app.kubernetes.io/name'] ?? 'storefront'} to ${app}:${port}`,
+        ).toBe(false);
+    }
+    // PgBouncer: exactly the pods whose database URL names one of its pools (as the dev Secret's URLs do).
+    const secret = build('dev').find((o) => o.kind === 'Secret') as TObject;
+    const pooled = new Set(
+      Object.entries(secret.data as Record<string, string>)
+        .filter(([, v]) => /^postgres(ql)?:/.test(Buffer.from(v, 'base64').toString()))
+        .filter(([, v]) => new URL(Buffer.from(v, 'base64').toString()).hostname === 'pgbouncer')
+        .map(([k]) => k),
+    );
+    expect(pooled.size).toBeGreaterThanOrEqual(3);
+    for (const o of pods) {
+      const { initContainers = [], containers } = o.spec.template.spec;
+      const usesPool = [...initContainers, ...containers].some((c: { env?: TEnv[] }) =>
+        (c.env ?? []).some((e) => pooled.has(e.valueFrom?.secretKeyRef?.key ?? '')),
+      );
+      expect(
+        admits(peer(o), target('pgbouncer', 'pgbouncer')),
+        `${o.kind} ${o.metadata.name} to PgBouncer`,
+      ).toBe(usesPool);
+    }
+    expect(admits(stray, target('pgbouncer', 'pgbouncer'))).toBe(false);
   });
 
   it('names the database servers PgBouncer’s pools reach (production: Services for the managed ones)', () => {
