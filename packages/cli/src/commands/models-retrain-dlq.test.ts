@@ -67,6 +67,24 @@ describe('acsa models', () => {
     await expect(acsa('models', 'show', 'm9')).rejects.toThrow('no model version "m9"');
   });
 
+  it('promote and rollback refuse an --alias a person does not move, naming those they do, and move nothing', async () => {
+    const moves = () => db.prisma.aliasHistory.count();
+    const before = await moves();
+    const refused = '--alias: "prod" is not an alias moved by hand (aliases: production, shadow)';
+    await expect(acsa('models', 'promote', 'm1', '--alias', 'prod')).rejects.toMatchObject({
+      message: refused,
+      exitCode: 1,
+    });
+    await expect(acsa('models', 'rollback', '--alias', 'prod')).rejects.toThrow(refused);
+    // An experiment's variant moves with its experiment: a history row for it is one serving never reads.
+    await expect(
+      acsa('models', 'promote', 'm1', '--alias', 'experiment:e1:treatment', '--json'),
+    ).rejects.toThrow('--alias: "experiment:e1:treatment" is not an alias moved by hand');
+    expect(await db.prisma.modelAlias.count({ where: { name: { not: 'production' } } })).toBe(0);
+    expect(await moves()).toBe(before);
+    expect(await acsa('models', 'promote', 'm1', '--alias', 'shadow')).toBe('shadow: (none) → m1');
+  });
+
   it('list ends with how many versions it left out and the --limit that lists them all', async () => {
     const cut = (await acsa('models', 'list', '--limit', '1')).split('\n');
     expect(cut.filter((l) => /^m\d /.test(l))).toHaveLength(1);

@@ -33,6 +33,20 @@ const actor = () => ({ type: 'USER' as const, display: `cli:${userInfo().usernam
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
 const day = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 
+/**
+ * `--alias` as one of the aliases a person moves by hand (the console's CONSOLE_ALIASES), checked before
+ * anything is connected. Any other name was accepted: a typo created a new alias serving never reads, and
+ * an experiment variant's alias moved out from under its experiment.
+ */
+async function movableAlias(alias: string): Promise<string> {
+  const { CONSOLE_ALIASES } = await import('@acsa/pipelines/registry');
+  if (!(CONSOLE_ALIASES as readonly string[]).includes(alias))
+    throw new CliError(
+      `--alias: ${JSON.stringify(alias)} is not an alias moved by hand (aliases: ${CONSOLE_ALIASES.join(', ')})`,
+    );
+  return alias;
+}
+
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -126,39 +140,38 @@ export function register(program: Command): void {
     .command('promote')
     .description('Point an alias (production by default) at a version; recorded and announced')
     .argument('<version>', 'version name or id')
-    .option('--alias <name>', 'alias to move', 'production')
+    .option('--alias <name>', 'alias to move: production | shadow', 'production')
     .option('--reason <text>', 'why, kept in the alias history')
     .option('--json', 'print one JSON object')
-    .action((ref: string, flags: TMoveFlags) =>
-      connect(({ prisma, registry, redis }) =>
+    .action(async (ref: string, flags: TMoveFlags) => {
+      const alias = await movableAlias(flags.alias);
+      await connect(({ prisma, registry, redis }) =>
         guarded(async () =>
           printMove(
             await registry.promoteVersion(
               { prisma, redis },
-              { ref, alias: flags.alias, actor: actor(), reason: flags.reason },
+              { ref, alias, actor: actor(), reason: flags.reason },
             ),
             flags,
           ),
         ),
-      ),
-    );
+      );
+    });
   models
     .command('rollback')
     .description('Move an alias one step back, to where it pointed before its latest move')
-    .option('--alias <name>', 'alias to move', 'production')
+    .option('--alias <name>', 'alias to move: production | shadow', 'production')
     .option('--reason <text>', 'why, kept in the alias history')
     .option('--json', 'print one JSON object')
-    .action((flags: TMoveFlags) =>
-      connect(({ prisma, registry, redis }) =>
+    .action(async (flags: TMoveFlags) => {
+      const alias = await movableAlias(flags.alias);
+      await connect(({ prisma, registry, redis }) =>
         guarded(async () =>
           printMove(
-            await registry.rollbackAlias(
-              { prisma, redis },
-              { alias: flags.alias, actor: actor(), reason: flags.reason },
-            ),
+            await registry.rollbackAlias({ prisma, redis }, { alias, actor: actor(), reason: flags.reason }),
             flags,
           ),
         ),
-      ),
-    );
+      );
+    });
 }
