@@ -1,5 +1,5 @@
-import type { PrismaClient } from '@acsa/db';
-import { moveAlias, RegistryError, type TActor, type TAliasMove } from '@acsa/db/registry';
+import { type PrismaClient, withTransaction } from '@acsa/db';
+import { moveAlias, moveAliasIn, RegistryError, type TActor, type TAliasMove } from '@acsa/db/registry';
 import type { Redis } from 'ioredis';
 import { announceAliasMove } from '../alias-announce.ts';
 import { PRODUCTION_ALIAS } from './aliases.ts';
@@ -71,32 +71,40 @@ export function rollbackTarget(
   return undefined;
 }
 
-/** Moves an alias one step back: to the version it pointed at before its latest move still in effect. */
+/**
+ * Moves an alias one step back: to the version it pointed at before its latest move still in effect. The
+ * history is read with the alias row locked, in the move's transaction: read before it, a promotion landing
+ * in between was missing from it, and the rollback moved away from that new version to a target worked out
+ * from the older history, undoing two decisions instead of one.
+ */
 export async function rollbackAlias(deps: TRegistryDeps, input: TMoveOptions): Promise<TMoveResult> {
   const alias = input.alias ?? PRODUCTION_ALIAS;
-  const history = await deps.prisma.aliasHistory.findMany({
-    where: { alias },
-    orderBy: { id: 'desc' },
-    select: { kind: true, fromVersionId: true },
-  });
-  const target = rollbackTarget(history);
-  if (target === undefined) throw new RegistryError(`alias "${alias}" has no move to roll back`);
-  if (target === null)
-    throw new RegistryError(
-      `alias "${alias}" pointed at nothing before its first move; nothing to roll back to`,
-    );
-  const move = await moveAlias(deps.prisma, {
-    alias,
-    toVersionId: target,
-    kind: 'ROLLBACK',
-    actor: input.actor,
-    reason: input.reason ?? null,
-    expectedFrom: input.expectedFrom,
+  const move = await withTransaction(deps.prisma, async (tx) => {
+    await tx.$queryRaw`SELECT 1 FROM "ModelAlias" WHERE name = ${alias} FOR UPDATE`;
+    const history = await tx.aliasHistory.findMany({
+      where: { alias },
+      orderBy: { id: 'desc' },
+      select: { kind: true, fromVersionId: true },
+    });
+    const target = rollbackTarget(history);
+    if (target === undefined) throw new RegistryError(`alias "${alias}" has no move to roll back`);
+    if (target === null)
+      throw new RegistryError(
+        `alias "${alias}" pointed at nothing before its first move; nothing to roll back to`,
+      );
+    return moveAliasIn(tx, {
+      alias,
+      toVersionId: target,
+      kind: 'ROLLBACK',
+      actor: input.actor,
+      reason: input.reason ?? null,
+      expectedFrom: input.expectedFrom,
+    });
   });
   return {
     ...move,
     fromVersion: await versionName(deps.prisma, move.fromVersionId),
-    toVersion: (await versionName(deps.prisma, target)) ?? target,
+    toVersion: (await versionName(deps.prisma, move.toVersionId)) ?? move.toVersionId,
     announced: await announced(deps, move),
   };
 }
