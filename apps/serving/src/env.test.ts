@@ -14,6 +14,20 @@ it('believes no proxy unless told which', () => {
   expect(loadEnv({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1']);
 });
 
+it('takes a proxy list written with spaces after the commas, and names a bad entry', () => {
+  expect(loadEnv({ TRUST_PROXY: '10.0.0.0/8, 172.16.0.0/12 , ::1, loopback' }).TRUST_PROXY).toEqual([
+    '10.0.0.0/8',
+    '172.16.0.0/12',
+    '::1',
+    'loopback',
+  ]);
+  expect(() => loadEnv({ TRUST_PROXY: '10.0.0.0/8, proxy.internal' })).toThrow(
+    /TRUST_PROXY: "proxy.internal" is not an IP address/,
+  );
+  expect(() => loadEnv({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY: "10.0.0.0\/33"/);
+  expect(() => loadEnv({ TRUST_PROXY: '10.0.0.0/8,' })).toThrow(/TRUST_PROXY: "" is not/);
+});
+
 it('reads from the primary unless a replica is named, and names a bad replica URL', () => {
   expect(loadEnv({}).DATABASE_REPLICA_URL).toBeUndefined();
   expect(loadEnv({ DATABASE_REPLICA_URL: '' }).DATABASE_REPLICA_URL).toBeUndefined();

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { baseEnvShape, blankToUndefined as blank, parseEnv, parseEnvOrExit, zPort } from '@acsa/core/env';
 import { otelEnvShape } from '@acsa/core/tracing';
@@ -18,6 +19,20 @@ const flag = (fallback: boolean) =>
   z
     .preprocess(blank, z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false'))
     .transform((v) => v === 'true' || v === '1');
+
+/** The named ranges proxy-addr (Fastify's trustProxy) knows besides addresses and CIDRs. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** What proxy-addr accepts in a trust list: an address, a CIDR, an IPv4 address/netmask, or a range name. */
+function isProxyAddress(part: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(part)) return true;
+  const [address = '', range, ...rest] = part.split('/');
+  const kind = isIP(address);
+  if (kind === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d+$/.test(range)) return Number(range) > 0 && Number(range) <= (kind === 4 ? 32 : 128);
+  return kind === 4 && isIP(range) === 4;
+}
 
 const ZServingSettings = z.object({
   ...baseEnvShape,
@@ -43,7 +58,20 @@ const ZServingSettings = z.object({
     z
       .string()
       .default('false')
-      .transform((v): boolean | string[] => (v === 'false' ? false : v === 'true' ? true : v.split(','))),
+      .transform((v, ctx): boolean | string[] => {
+        if (v === 'false') return false;
+        if (v === 'true') return true;
+        // Trimmed and checked here: Fastify's proxy-addr threw 'invalid IP address' at start for
+        // '10.0.0.0/8, 172.16.0.0/12' without naming the variable.
+        const parts = v.split(',').map((p) => p.trim());
+        const bad = parts.find((p) => !isProxyAddress(p));
+        if (bad === undefined) return parts;
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${bad}" is not an IP address, CIDR (e.g. 10.0.0.0/8) or one of ${PROXY_RANGE_NAMES.join(', ')}`,
+        });
+        return z.NEVER;
+      }),
   ),
   /**
    * A streaming replica for knowledge reads (orders, products, articles). Writes, and reads of an order
