@@ -1,7 +1,13 @@
 import { AppError } from '@acsa/core/errors';
-import { type PrismaClient, type TransactionClient, withTransaction } from '@acsa/db';
+import {
+  type PrismaClient,
+  type TActor as TAuditActor,
+  type TransactionClient,
+  withTransaction,
+  writeAudit,
+} from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
-import { auditIn } from '../audit/audited.ts';
+import { auditActorOf } from '../audit/audit-actor.ts';
 import { ACTIVE_RUN_STATUSES } from '../runs/run-state.ts';
 import {
   ReplayNoAnswerError,
@@ -24,7 +30,7 @@ const asAppError = (e: unknown) => {
  * or replaying a run is (at most one runs at a time: two would train side by side, each promoting from
  * what it saw).
  */
-export async function refuseBesideActiveRun(
+async function refuseBesideActiveRun(
   db: Pick<TransactionClient, 'trainingRun'>,
   plan: TReplayResult,
 ): Promise<void> {
@@ -41,8 +47,10 @@ export async function refuseBesideActiveRun(
 }
 
 /**
- * The console's replay: `acsa dlq replay ID`, audited as the engineer who pressed it. The letter's payload
- * is not copied into the audit log (it may hold what the listing masks); the queue and job ids are.
+ * A replay of the console's and of `acsa dlq replay ID`: audited as the engineer who pressed it, or as the
+ * CLI's user (`cli:<login>`, with no user row, as `acsa models promote` and `acsa users add` are recorded).
+ * The letter's payload is not copied into the audit log (it may hold what the listing masks); the queue and
+ * job ids are.
  *
  * The replay happens in Redis, the entry in PostgreSQL: the entry is written first, in a transaction left
  * open while the job is queued again and committed after, so an entry that cannot be written stops the
@@ -55,7 +63,7 @@ export async function refuseBesideActiveRun(
  */
 export async function replayDeadLetterFromConsole(
   prisma: PrismaClient,
-  actor: TActor,
+  by: TActor | TAuditActor,
   deps: TQueueDeps,
   id: string,
   options: Pick<TReplayOptions, 'timeoutMs'> & {
@@ -63,13 +71,16 @@ export async function replayDeadLetterFromConsole(
     beforeSend?: () => Promise<void>;
   } = {},
 ): Promise<TReplayResult> {
+  // A console user as auditIn names them (email, and the id the entry points at); the CLI as it names itself.
+  const actor = 'role' in by ? auditActorOf(by) : by;
   const record = (tx: TransactionClient, plan: TReplayResult & { unanswered?: string }) =>
-    auditIn(tx, actor, {
+    writeAudit(tx, {
+      actor,
       action: 'dead-letter.replay',
       targetType: 'DeadLetter',
       targetId: id,
-      before: null,
-      after: plan,
+      // As auditIn stores it: plain JSON, fields left undefined dropped.
+      data: { before: null, after: JSON.parse(JSON.stringify(plan)) },
     });
   const done: { plan?: TReplayResult; result?: TReplayResult } = {};
   try {

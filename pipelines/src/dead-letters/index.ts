@@ -1,7 +1,6 @@
 // Server-only: dead letters (BullMQ).
 export { attachDeadLetters, isFinalFailure, sendToDeadLetters } from './attach-dead-letters.ts';
 export {
-  refuseBesideActiveRun,
   replayDeadLetterFromConsole,
   replayDeadLettersFromConsole,
   type TReplayManyResult,

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
 import { leftOutLine, parseLimit } from '../list-limit.ts';
@@ -14,6 +15,8 @@ async function withQueues<T>(
     connection.disconnect();
   }
 }
+
+const actor = () => ({ type: 'USER' as const, display: `cli:${userInfo().username}` });
 
 export function register(program: Command): void {
   const dlq = program.command('dlq').description('Dead letters: jobs that exhausted their retries');
@@ -55,26 +58,22 @@ export function register(program: Command): void {
     );
   dlq
     .command('replay')
-    .description('Run a dead letter’s job again (in place when the job is still kept) and drop the letter')
+    .description(
+      'Run a dead letter’s job again (in place when the job is still kept) and drop the letter; audited as cli:<login>',
+    )
     .argument('<id>', 'dead letter id, from `acsa dlq list`')
     .option('--json', 'print one JSON object')
     .action((id: string, flags: { json?: boolean }) =>
       withQueues(async (deps) => {
-        const { refuseBesideActiveRun, replayDeadLetter } = await import('@acsa/pipelines/dead-letters');
-        let prisma: Awaited<ReturnType<typeof connectDatabase>> | null = null;
-        const r = await replayDeadLetter(deps, id, {
-          // A step of a retraining run resumes its run: not beside another active one (the database is
-          // asked only for such a step).
-          beforeReplay: async (plan) => {
-            if (!plan.runId) return;
-            prisma = await connectDatabase();
-            await refuseBesideActiveRun(prisma, plan);
-          },
-        })
+        const { replayDeadLetterFromConsole } = await import('@acsa/pipelines/dead-letters');
+        // The console's replay: audited (`dead-letter.replay`, by `cli:<login>`), and a step of a retraining
+        // run refused while another run is active. An entry that cannot be written stops the replay.
+        const prisma = await connectDatabase();
+        const r = await replayDeadLetterFromConsole(prisma, actor(), deps, id)
           .catch((e: Error) => {
             throw e instanceof CliError ? e : new CliError(e.message);
           })
-          .finally(() => (prisma as { $disconnect(): Promise<void> } | null)?.$disconnect());
+          .finally(() => prisma.$disconnect());
         if (flags.json) return console.log(JSON.stringify(r));
         console.log(
           r.how === 'retried'

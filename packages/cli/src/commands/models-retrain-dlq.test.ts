@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { registerModelVersion } from '@acsa/db/registry';
 import {
   createTestDatabase,
@@ -202,6 +203,56 @@ describe('acsa retrain and dlq', () => {
       expect(all).not.toContain('… and');
     } finally {
       await Promise.all(letters.map((l) => l.remove()));
+      await dlq.close();
+    }
+  });
+
+  it('replay is in the audit log as the console’s is, by cli:<login>; a refused one leaves no entry', async () => {
+    const dlq = new Queue(QUEUES.deadLetters, {
+      connection: redis.redis.duplicate({ keyPrefix: '' }),
+      prefix: `${redis.prefix}bull`,
+    });
+    const letter = (jobId: string, data: object) =>
+      dlq.add('dead', {
+        v: 1,
+        queue: QUEUES.interactions,
+        jobId,
+        name: 'interaction',
+        data,
+        error: 'boom',
+        stack: null,
+        attemptsMade: 3,
+        failedAt: new Date().toISOString(),
+      });
+    const entries = (id: string) =>
+      db.prisma.auditLog.findMany({ where: { action: 'dead-letter.replay', targetId: id } });
+    const gone = await letter('cli-audit-gone', { text: 'hi' });
+    await db.prisma.trainingRun.create({ data: { trigger: 'LABELS', mode: 'NONE', status: 'RUNNING' } });
+    const ofRun = await letter('cli-audit-step', { v: 1, runId: crypto.randomUUID(), step: 'train' });
+    try {
+      await expect(acsa('dlq', 'replay', String(ofRun.id))).rejects.toThrow(/is active: replaying this step/);
+      expect(await entries(String(ofRun.id))).toEqual([]);
+      const r = JSON.parse(await acsa('dlq', 'replay', String(gone.id), '--json'));
+      expect(r).toMatchObject({ how: 're-added', queue: QUEUES.interactions });
+      expect(await entries(String(gone.id))).toEqual([
+        expect.objectContaining({
+          actorType: 'USER',
+          actorId: null,
+          actor: `cli:${userInfo().username}`,
+          targetType: 'DeadLetter',
+          // What it was about to do, as the console records it: the failed job's id, not the new one's.
+          data: {
+            before: null,
+            after: { how: 're-added', queue: QUEUES.interactions, jobId: 'cli-audit-gone' },
+          },
+        }),
+      ]);
+    } finally {
+      await db.prisma.trainingRun.updateMany({
+        where: { status: { in: ['QUEUED', 'RUNNING'] } },
+        data: { status: 'CANCELLED' },
+      });
+      await ofRun.remove();
       await dlq.close();
     }
   });
