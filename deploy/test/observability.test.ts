@@ -10,6 +10,7 @@ import { createMetrics } from '../../apps/serving/src/http/metrics.ts';
 import { trainerMetricsRegistry } from '../../apps/trainer/src/metrics.ts';
 import { readYaml } from './kustomize-build.ts';
 import { needsTool } from './needs-tool.ts';
+import { durationSeconds, rangeWindows } from './promql-ranges.ts';
 
 const DIR = fileURLToPath(new URL('../observability/', import.meta.url));
 type TRule = {
@@ -280,4 +281,65 @@ describe('Prometheus scrape jobs for Kubernetes', () => {
       }
     },
   );
+});
+
+describe('rate windows against scrape intervals', () => {
+  // rate(), irate() and increase() need two samples in their window, or the series is absent: the HPA's
+  // custom metric goes empty and alerts cannot fire. Two samples need a window of 2x the interval only
+  // when no scrape is ever late or missed; 4x (Prometheus's and Grafana's advice) survives one missed
+  // scrape and the window's misalignment with the scrapes.
+  const MIN_SAMPLES_PER_WINDOW = 4;
+  /** prometheus.yml's global default where neither the job nor a global block sets one. */
+  const PROMETHEUS_DEFAULT_INTERVAL = '1m';
+  const scrape = parse(readFileSync(`${DIR}prometheus-scrape.yaml`, 'utf8')) as {
+    global?: { scrape_interval?: string };
+    scrape_configs: { job_name: string; scrape_interval?: string }[];
+  };
+  const intervalOf = (app: keyof typeof APPS) =>
+    durationSeconds(
+      scrape.scrape_configs.find((j) => j.job_name === APPS[app].job)?.scrape_interval ??
+        scrape.global?.scrape_interval ??
+        PROMETHEUS_DEFAULT_INTERVAL,
+    );
+
+  /** Every expression that takes a window, with the app whose job scrapes its metric. */
+  function expressions(): { where: string; app: keyof typeof APPS; expr: string }[] {
+    const out: { where: string; app: keyof typeof APPS; expr: string }[] = [];
+    for (const g of rules.groups)
+      for (const r of g.rules)
+        out.push({
+          where: `alert ${r.alert}`,
+          app: g.name === 'acsa-serving' ? 'serving' : 'trainer',
+          expr: r.expr,
+        });
+    let app: keyof typeof APPS = 'serving';
+    for (const p of dashboard.panels as { type: string; title: string; targets?: { expr: string }[] }[]) {
+      if (p.type === 'row') app = p.title === 'Serving' ? 'serving' : 'trainer';
+      for (const t of p.targets ?? []) out.push({ where: `panel ${p.title}`, app, expr: t.expr });
+    }
+    const [adapter] = readYaml(
+      fileURLToPath(new URL('../k8s/prometheus-adapter/rules.yaml', import.meta.url)),
+    );
+    const config = parse(String(adapter?.data['config.yaml'])) as { rules: { metricsQuery: string }[] };
+    for (const r of config.rules)
+      out.push({ where: 'prometheus-adapter rule', app: 'serving', expr: r.metricsQuery });
+    return out;
+  }
+
+  it(`are each at least ${MIN_SAMPLES_PER_WINDOW}x the scrape interval of the job the metric comes from`, () => {
+    const all = expressions();
+    expect(all.some((e) => e.where === 'prometheus-adapter rule')).toBe(true);
+    const found: string[] = [];
+    for (const { where, app, expr } of all) {
+      const windows = rangeWindows(expr);
+      // A range selector the parser did not see would go unchecked.
+      expect(windows.length, `${where}: ${expr}`).toBe((expr.match(/\[/g) ?? []).length);
+      for (const { fn, window } of windows)
+        if (durationSeconds(window) < MIN_SAMPLES_PER_WINDOW * intervalOf(app))
+          found.push(
+            `${where}: ${fn}(...[${window}]) under ${MIN_SAMPLES_PER_WINDOW}x ${APPS[app].job}'s ${intervalOf(app)} s`,
+          );
+    }
+    expect(found).toEqual([]);
+  });
 });
