@@ -25,6 +25,14 @@ afterAll(() => Promise.all([db?.drop(), redis?.cleanup()]));
 
 /** Runs the installed CLI as a person would, against this file's own database and Redis namespace. */
 function acsa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return acsaWith({}, ...args);
+}
+
+/** `acsa`, with some of its environment changed (`env`). */
+function acsaWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     execFile(
       process.execPath,
@@ -36,6 +44,7 @@ function acsa(...args: string[]): Promise<{ code: number; stdout: string; stderr
           DATABASE_URL: db.url,
           REDIS_URL: redis.url,
           QUEUE_PREFIX: `${redis.prefix}bull`,
+          ...env,
         },
       },
       (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
@@ -76,6 +85,16 @@ describe('acsa retrain, refusing what it cannot do', () => {
     expect([direct.code, direct.stderr.trim()]).toEqual([
       1,
       'error: --weight applies to --mode experiment only',
+    ]);
+    expect(await queued()).toEqual([0, 0]);
+  }, 30_000);
+
+  it('refuses a --reason over 500 characters, naming the flag and the limit, and queues nothing', async () => {
+    const { code, stdout, stderr } = await acsa('retrain', '--reason', 'x'.repeat(501));
+    expect([code, stdout, stderr.trim()]).toEqual([
+      1,
+      '',
+      'error: --reason: at most 500 characters, got 501',
     ]);
     expect(await queued()).toEqual([0, 0]);
   }, 30_000);

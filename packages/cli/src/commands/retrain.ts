@@ -109,10 +109,20 @@ function weightOf(flags: TFlags): number | null {
 }
 
 async function retrain(flags: TFlags): Promise<void> {
-  const [{ createRetrainClient }, { SNAPSHOT_DATASET, ZRetrainConfig }] = await Promise.all([
+  const [{ createRetrainClient, ZRetrainRequest }, { SNAPSHOT_DATASET, ZRetrainConfig }] = await Promise.all([
     import('@acsa/pipelines/retrain'),
     import('@acsa/pipelines'),
   ]);
+  // Checked here, by the request's own schema: after connecting, it failed as a raw ZodError dump.
+  const reason = ZRetrainRequest.shape.reason.safeParse(flags.reason);
+  if (!reason.success) {
+    const issue = reason.error.issues[0]!;
+    throw new CliError(
+      issue.code === 'too_big'
+        ? `--reason: at most ${issue.maximum} characters, got ${flags.reason?.length}`
+        : `--reason: ${issue.message}`,
+    );
+  }
   const weight = weightOf(flags);
   const config = ZRetrainConfig.safeParse({
     mode: flags.mode,
@@ -176,7 +186,7 @@ export function register(program: Command): void {
       [],
     )
     .option('--refreeze-test', 'rebuild the frozen test split from the datasets')
-    .option('--reason <text>', 'why, kept with the run')
+    .option('--reason <text>', 'why, kept with the run (at most 500 characters)')
     .option('--wait', 'follow the run to its end with a progress bar; exit 2 if the gate refuses')
     .option('--json', 'print one JSON object (no progress bar)')
     .action((flags: TFlags) => retrain(flags));
