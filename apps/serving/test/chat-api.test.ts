@@ -174,6 +174,28 @@ describe('chat conversations against the seeded shop', () => {
     expect(await h.db.prisma.conversation.count({ where: { sessionId: { in: others } } })).toBe(6);
   });
 
+  it('answers and stores a message cut mid-emoji (a lone surrogate) with U+FFFD in its place', async () => {
+    const s = newSession();
+    // Cut before the low half, as a storefront truncating by UTF-16 length does: the turn writer's jsonb
+    // refused it, a 500 on every retry.
+    const first = await shop.post({ sessionId: s, text: 'where is my order? \ud83d' });
+    expect(first.statusCode, first.body).toBe(200);
+    shop.tokens.set(s, first.json().sessionToken);
+    const res = await h.serving.app.inject({
+      method: 'POST',
+      url: '/v1/feedback',
+      headers: { authorization: `Bearer ${API_KEY}` },
+      payload: { sessionId: s, sessionToken: shop.tokens.get(s), rating: 4, comment: 'ok \ude00 thanks' },
+    });
+    expect(res.statusCode, res.body).toBe(204);
+    const conv = await h.db.prisma.conversation.findFirstOrThrow({
+      where: { sessionId: s },
+      include: { messages: { orderBy: { seq: 'asc' } }, feedback: true },
+    });
+    expect(conv.messages[0]?.text).toBe('where is my order? \ufffd');
+    expect(conv.feedback[0]?.comment).toBe('ok \ufffd thanks');
+  });
+
   it('stores feedback for the conversation', async () => {
     const s = newSession();
     await chat(s, 'thanks for the help');

@@ -3,6 +3,15 @@ import { z } from 'zod';
 // PostgreSQL text cannot hold NUL: refused here as the client's mistake, not failed later as ours.
 const NO_NUL = [(t: string) => !t.includes('\u0000'), 'must not contain NUL characters'] as const;
 
+/**
+ * A lone UTF-16 surrogate (text cut mid-emoji by a storefront that truncates, e.g. 'hi \ud83d') becomes
+ * U+FFFD rather than a 400: unlike NUL it is a storefront's slip, not a shopper's request, and refusing it would
+ * fail the shopper's message on every retry while the NLU never read half an emoji anyway. Left as it was,
+ * PostgreSQL's jsonb refused it in the turn writer (a 500 "can be retried", forever), and `pg` silently turned
+ * it into U+FFFD in text columns; every free-text field of a request goes through this.
+ */
+const wellFormed = (t: string) => t.toWellFormed();
+
 const ZSessionToken = z
   .string()
   .regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be the sessionToken a previous reply of this session carried')
@@ -19,6 +28,7 @@ export const makeChatSchemas = (maxTextLength: number) => {
       .regex(/^[A-Za-z0-9._:-]+$/, 'may hold only letters, digits and . _ : -'),
     text: z
       .string()
+      .overwrite(wellFormed)
       .max(maxTextLength, `must be at most ${maxTextLength} characters`)
       .refine((t) => t.trim().length > 0, 'must not be empty')
       .refine(...NO_NUL),
@@ -33,6 +43,7 @@ export const makeChatSchemas = (maxTextLength: number) => {
       thumbs: z.enum(['up', 'down']).optional(),
       comment: z
         .string()
+        .overwrite(wellFormed)
         .max(2000)
         .refine(...NO_NUL)
         .optional(),
