@@ -97,6 +97,14 @@ describe('acsa retrain, refusing what it cannot do', () => {
       'error: --reason: at most 500 characters, got 501',
     ]);
     expect(await queued()).toEqual([0, 0]);
+    // Told before connecting: with no database to reach, the reason is still what is named.
+    const nowhere = await acsaWith(
+      { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/acsa' },
+      'retrain',
+      '--reason',
+      'x'.repeat(501),
+    );
+    expect(nowhere.stderr.trim()).toBe('error: --reason: at most 500 characters, got 501');
   }, 30_000);
 
   it('queues a run on datasets that exist', async () => {
