@@ -125,3 +125,78 @@ describe('acsa retrain, refusing what it cannot do', () => {
     expect((await queued())[1]).toBeGreaterThan(0);
   }, 30_000);
 });
+
+describe('acsa retrain --wait, on how the run ended', () => {
+  /**
+   * `acsa retrain --mode MODE --wait --json`, with this test as its trainer: once the CLI has queued the run,
+   * the run succeeds with `promote` as its promote step's result.
+   */
+  async function waitOn(mode: string, promote: object) {
+    await db.prisma.trainingRun.updateMany({
+      where: { status: { in: ['QUEUED', 'RUNNING'] } },
+      data: { status: 'CANCELLED' },
+    });
+    let ended = false;
+    const waiting = acsa('retrain', '--mode', mode, '--preset', 'small', '--wait', '--json').finally(() => {
+      ended = true;
+    });
+    for (;;) {
+      const run = await db.prisma.trainingRun.findFirst({ where: { status: 'QUEUED' } });
+      if (run) {
+        await db.prisma.trainingStep.updateMany({
+          where: { runId: run.id, name: 'promote' },
+          data: { status: 'SUCCEEDED', output: promote },
+        });
+        await db.prisma.trainingRun.update({
+          where: { id: run.id },
+          data: { status: 'SUCCEEDED', gatePassed: true, progress: 100, finishedAt: new Date() },
+        });
+        break;
+      }
+      if (ended) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return waiting;
+  }
+
+  it('exits 3 and says why when the gate passed but nothing was promoted; 0 for mode none', async () => {
+    const moved =
+      'registered, not promoted: production is m2 now, not m1 as the gate compared; promote it from Models if it should still go';
+    const direct = await waitOn('direct', {
+      mode: 'direct',
+      promoted: false,
+      alias: null,
+      experimentId: null,
+      message: moved,
+    });
+    expect([direct.code, direct.stderr.trim()]).toEqual([
+      3,
+      `error: the gate passed but nothing was promoted: ${moved}`,
+    ]);
+    expect(JSON.parse(direct.stdout).run).toMatchObject({ status: 'SUCCEEDED', promotion: moved });
+
+    const busy =
+      'experiment retrain-1 is still running; the candidate is registered but not in an experiment';
+    const experiment = await waitOn('experiment', {
+      mode: 'experiment',
+      promoted: false,
+      alias: null,
+      experimentId: null,
+      message: busy,
+    });
+    expect([experiment.code, experiment.stderr.trim()]).toEqual([
+      3,
+      `error: the gate passed but nothing was promoted: ${busy}`,
+    ]);
+
+    // Registering only is what mode none asks for.
+    const none = await waitOn('none', {
+      mode: 'none',
+      promoted: false,
+      alias: null,
+      experimentId: null,
+      message: 'registered only (mode none)',
+    });
+    expect([none.code, none.stderr]).toEqual([0, '']);
+  }, 60_000);
+});

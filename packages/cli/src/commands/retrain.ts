@@ -5,6 +5,9 @@ import { assertRedisAnswers, connectDatabase, openRedis, queuePrefix } from '../
 import { checkDatasetNames } from './retrain-datasets.ts';
 
 const POLL_MS = 1_000;
+/** `--wait`'s exit codes beyond 0 and 1 (an error, or a run that failed or was cancelled): scripts branch on them. */
+const EXIT_GATE_REFUSED = 2;
+const EXIT_NOT_PROMOTED = 3;
 /** A run still queued after this long means no trainer is taking work: say so instead of waiting mutely. */
 const NO_TRAINER_HINT_MS = 30_000;
 
@@ -32,6 +35,13 @@ type TRunView = {
   error: string | null;
   version: string | null;
   promotion: string | null;
+  /**
+   * Whether the promote step moved the candidate where the run's mode asked (null: no result recorded). A
+   * passed gate can still promote nothing: production moved since the gate compared, or another experiment
+   * is running; mode none never promotes.
+   */
+  promoted: boolean | null;
+  mode: string | null;
   step: string | null;
 };
 
@@ -40,7 +50,11 @@ async function view(prisma: import('@acsa/db').PrismaClient, id: string): Promis
     where: { id },
     include: { steps: { orderBy: { position: 'asc' } }, candidates: { select: { version: true } } },
   });
-  const promote = run.steps.find((s) => s.name === 'promote')?.output as { message?: string } | null;
+  const promote = run.steps.find((s) => s.name === 'promote')?.output as {
+    message?: string;
+    promoted?: boolean;
+    mode?: string;
+  } | null;
   return {
     id: run.id,
     status: run.status,
@@ -50,6 +64,8 @@ async function view(prisma: import('@acsa/db').PrismaClient, id: string): Promis
     error: run.error,
     version: run.candidates[0]?.version ?? null,
     promotion: promote?.message ?? null,
+    promoted: promote?.promoted ?? null,
+    mode: promote?.mode ?? null,
     step: run.steps.find((s) => s.status === 'RUNNING')?.name ?? null,
   };
 }
@@ -159,9 +175,15 @@ async function retrain(flags: TFlags): Promise<void> {
     const v = await waitForRun(prisma, result.runId, !flags.json);
     console.log(flags.json ? JSON.stringify({ ...result, run: v }) : report(v));
     if (v.status === 'REJECTED')
-      throw new CliError(`the gate refused the candidate: ${v.gate?.reasons?.join('; ')}`, 2);
+      throw new CliError(`the gate refused the candidate: ${v.gate?.reasons?.join('; ')}`, EXIT_GATE_REFUSED);
     if (v.status !== 'SUCCEEDED')
       throw new CliError(`run ${v.id} ${v.status.toLowerCase()}: ${v.error ?? 'no error recorded'}`);
+    // Exit 0 would tell a script the candidate is serving; it is only registered, for a person to move.
+    if (v.promoted === false && v.mode !== 'none')
+      throw new CliError(
+        `the gate passed but nothing was promoted: ${v.promotion ?? 'no reason recorded'}`,
+        EXIT_NOT_PROMOTED,
+      );
   } finally {
     await client.close();
     connection.disconnect();
@@ -187,7 +209,20 @@ export function register(program: Command): void {
     )
     .option('--refreeze-test', 'rebuild the frozen test split from the datasets')
     .option('--reason <text>', 'why, kept with the run (at most 500 characters)')
-    .option('--wait', 'follow the run to its end with a progress bar; exit 2 if the gate refuses')
+    .option(
+      '--wait',
+      'follow the run to its end with a progress bar; exit 2 if the gate refuses, 3 if it passes but nothing is promoted',
+    )
     .option('--json', 'print one JSON object (no progress bar)')
+    .addHelpText(
+      'after',
+      `
+Exit codes with --wait:
+  0  the run succeeded and the candidate went where --mode asked (mode none: registered only)
+  1  an error, or the run failed or was cancelled
+  ${EXIT_GATE_REFUSED}  the gate refused the candidate
+  ${EXIT_NOT_PROMOTED}  the gate passed but nothing was promoted: production moved since the gate compared
+     (direct), or another experiment is running (experiment); the candidate stays registered`,
+    )
     .action((flags: TFlags) => retrain(flags));
 }
