@@ -83,4 +83,38 @@ describe('acsa experiments', () => {
     expect(all.split('\n')).toHaveLength(total);
     expect(all).not.toContain('… and');
   });
+
+  it('conclude says so when production moved since the experiment started, and leaves it there', async () => {
+    const m3 = await registerModelVersion(db.prisma, {
+      version: 'm3',
+      kind: 'student-int8',
+      onnx: new TextEncoder().encode('m3'),
+      manifest: {
+        model: { sha256: createHash('sha256').update('m3').digest('hex') },
+        labels: ['a'],
+        featurizer: { version: 1 },
+      },
+    });
+    await db.prisma.experiment.create({
+      data: {
+        name: 'retrain-2',
+        status: 'RUNNING',
+        startedAt: new Date(Date.now() - 3_600_000),
+        variants: {
+          create: [
+            { name: 'control', modelVersionId: ids.m2!, weight: 0.5 },
+            { name: 'treatment', modelVersionId: ids.m1!, weight: 0.5 },
+          ],
+        },
+      },
+    });
+    // Promoted by hand (or a direct retrain) while retrain-2 runs against m2.
+    await db.prisma.modelAlias.update({ where: { name: 'production' }, data: { modelVersionId: m3.id } });
+    expect(await acsa('experiments', 'conclude', 'retrain-2', '--winner', 'treatment')).toBe(
+      'retrain-2 stopped: production had moved to m3 since experiment "retrain-2" started on m2, so the winner treatment (m1) was not promoted; promote it by hand (Models, or acsa models promote) if it should still go',
+    );
+    const production = await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } });
+    expect(production.modelVersionId).toBe(m3.id);
+    expect(await acsa('experiments', 'list')).toMatch(/^retrain-2\s+stopped .*treatment=m1 \(0\.5\)$/m);
+  });
 });

@@ -151,6 +151,9 @@ export function register(program: Command): void {
           redis,
         });
         if (flags.json) return console.log(JSON.stringify(r));
+        // Not promoted (production moved since the experiment started): the status it ended in, and why.
+        if (!r.promoted)
+          return console.log(`${r.experiment.name} ${r.experiment.status.toLowerCase()}: ${r.message}`);
         console.log(
           `${r.experiment.name} concluded: ${r.winner.name} won; ${r.move.changed ? 'production now serves its model' : 'production already served its model'}`,
         );
