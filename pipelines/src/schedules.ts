@@ -7,6 +7,11 @@ export const SCHEDULES = {
   labelCheck: { id: 'retrain-label-check', everyMs: 5 * 60_000 },
   /** Running experiments' sequential check: rolls back, promotes or proposes (decideExperiments). */
   experimentCheck: { id: 'experiment-check', everyMs: 60_000 },
+  /**
+   * The active run's check: failed when it can never end by itself (RetrainClient.failStuck), so a run whose
+   * end went unrecorded does not block retraining until the next trigger notices.
+   */
+  runCheck: { id: 'retrain-run-check', everyMs: 60_000 },
   /** A retrain on a calendar, whatever the labels and drift say: Sundays 03:00 UTC. */
   retrain: { id: 'retrain-schedule', pattern: '0 3 * * 0' },
 } as const;

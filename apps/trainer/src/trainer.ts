@@ -137,6 +137,7 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
       createTriggerProcessor({
         prisma,
         requestRetrain,
+        failStuckRun: () => retrain.failStuck(),
         labelThreshold: options.triggers.labelThreshold,
         redis,
         logger,
@@ -159,7 +160,7 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
     async close() {
       await cancels.close();
       await Promise.all(workers.map((w) => w.close()));
-      await tracker.idle();
+      await tracker.close();
       await Promise.all([retrain.close(), deadLetters.close(), triggersQueue?.close()]);
       redis.disconnect();
       connection.disconnect();

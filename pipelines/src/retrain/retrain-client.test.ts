@@ -5,7 +5,7 @@ import {
   type TestRedis,
   testServiceUrls,
 } from '@acsa/db/testing';
-import { Job, Queue } from 'bullmq';
+import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../queues.ts';
@@ -105,5 +105,60 @@ describe('retrain requests', () => {
     await expect(
       client.request({ trigger: 'MANUAL', config: { mode: 'sideways' as 'direct' } }),
     ).rejects.toThrow(/mode/);
+  });
+
+  it('fails a run whose step failed for good unrecorded, with its dead letter, and leaves one that can still end', async () => {
+    const prefix = `${redis.prefix}bull`;
+    const active = await db.prisma.trainingRun.findFirstOrThrow({ where: { status: 'QUEUED' } });
+    await db.prisma.trainingRun.update({
+      where: { id: active.id },
+      data: { createdAt: new Date(Date.now() - 3_600_000) },
+    });
+    // Its steps wait in the queue: it can still end.
+    expect(await client.failStuck()).toBeNull();
+
+    // Its first step fails for good, and nothing records it (PostgreSQL away, the trainer killed).
+    const worker = new Worker<unknown, unknown>(
+      QUEUES.retrain,
+      async () => {
+        throw new UnrecoverableError('disk full');
+      },
+      { connection, prefix },
+    );
+    const snapshot = `${active.id}-snapshot`;
+    await expect
+      .poll(async () => (await Job.fromId(queue, snapshot))?.getState(), { timeout: 10_000 })
+      .toBe('failed');
+    await worker.close();
+    // Just failed: the trainer that saw it may still be recording it.
+    expect(await client.failStuck()).toBeNull();
+    expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: active.id } })).toMatchObject({
+      status: 'QUEUED',
+    });
+
+    // Two minutes on, still unrecorded.
+    await connection.hset(`${prefix}:${QUEUES.retrain}:${snapshot}`, 'finishedOn', Date.now() - 120_000);
+    const why = 'its snapshot step failed (disk full) and that was never recorded';
+    expect(await client.failStuck()).toEqual({ runId: active.id, why });
+    expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: active.id } })).toMatchObject({
+      status: 'FAILED',
+      error: why,
+    });
+    expect(
+      (await db.prisma.trainingLog.findMany({ where: { runId: active.id, level: 'error' } })).map(
+        (l) => l.message,
+      ),
+    ).toEqual([`failed: ${why}; found by the trainer's check of the active run`]);
+    // The step's dead letter, as the trainer would have sent it, so it can be replayed.
+    const letters = new Queue(QUEUES.deadLetters, { connection, prefix });
+    try {
+      const sent = await letters.getJobs(['waiting', 'delayed']);
+      expect(sent.map((j) => [j.data.jobId, j.data.error])).toEqual([[snapshot, 'disk full']]);
+    } finally {
+      await letters.close();
+    }
+    // Nothing more to do, and the next request starts a run.
+    expect(await client.failStuck()).toBeNull();
+    expect((await client.request({ trigger: 'MANUAL' })).started).toBe(true);
   });
 });

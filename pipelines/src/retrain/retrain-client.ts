@@ -3,6 +3,7 @@ import type { PrismaClient, PromotionMode, RunStatus, TransactionClient } from '
 import { withTransaction } from '@acsa/db';
 import { type ConnectionOptions, Job } from 'bullmq';
 import { z } from 'zod';
+import { sendToDeadLetters } from '../dead-letters/attach-dead-letters.ts';
 import { retrainCancelChannel } from './cancel-signal.ts';
 import { ZRetrainConfig, ZRunTrigger } from './config.ts';
 import { retrainFlow } from './flow.ts';
@@ -12,7 +13,7 @@ import {
   retrainLink,
   type TRetrainConnection,
 } from './retrain-link.ts';
-import { RETRAIN_STEPS, stepJobId } from './steps.ts';
+import { RETRAIN_STEPS, STEP_POLICY, stepJobId } from './steps.ts';
 
 export const ZRetrainRequest = z.object({
   trigger: ZRunTrigger,
@@ -70,6 +71,13 @@ export type TRetrainClient = {
   removeUnstarted(runId: string): Promise<boolean>;
   /** Tells every trainer that a run was cancelled: the one executing its step stops it. */
   signalCancel(runId: string): Promise<void>;
+  /**
+   * Fails the active run if it can never end by itself (see whyStuck): its jobs are gone from the queue, or
+   * one of its steps failed for the last time while that could not be recorded (PostgreSQL away, the
+   * trainer killed). The trainer asks every minute; a request finding such a run does the same before it
+   * starts its own. Returns the run it failed and why, or null.
+   */
+  failStuck(): Promise<{ runId: string; why: string } | null>;
   /** Drops the connection without waiting for Redis (a silent one would never answer a QUIT). */
   close(): Promise<void>;
 };
@@ -86,6 +94,12 @@ const queued = (runId: string): TRetrainRequestResult => ({
  * enqueue's deadline, and told to people as "a minute" when an enqueue got no answer (`request`).
  */
 const ENQUEUE_GRACE_MS = 60_000;
+/**
+ * A step that failed for the last time this long ago, its run still active: the trainer that saw it fail
+ * records that within milliseconds, and retries for minutes while PostgreSQL is away, so by now it could
+ * not (it was killed, or is still retrying).
+ */
+const UNRECORDED_FAILURE_MS = 60_000;
 
 /** Redis did not answer: where, within what, and what that means for the run (`consequence`). */
 const unanswered = (e: RetrainNoAnswerError, consequence: string) =>
@@ -111,17 +125,30 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
     });
 
   /**
-   * An active run whose jobs vanished (Redis flushed or lost) would block retraining forever. Unanswered,
-   * the run is not replaced: its steps may still be queued, and a second run beside it is what the one
-   * active run is there to prevent.
+   * Why an active run can never end by itself, or null while it can: its jobs vanished (Redis flushed or
+   * lost), or a step of it failed for the last time and that was never recorded, so the run stays active
+   * and would block retraining forever. Such a step also gets its dead letter here (written once: its id
+   * is the failure's), should the trainer have died before sending it. Unanswered, the run is not
+   * replaced: its steps may still be queued, and a second run beside it is what the one active run is
+   * there to prevent.
    */
-  async function isLost(run: { id: string; status: RunStatus; createdAt: Date }): Promise<boolean> {
-    if (Date.now() - run.createdAt.getTime() < ENQUEUE_GRACE_MS) return false;
-    const job = await ask(
-      ({ root }) => Job.fromId(root, stepJobId(run.id, 'promote')),
-      `run ${run.id} is ${run.status.toLowerCase()}, and whether its steps are still queued could not be checked: no second run was started, try again`,
-    );
-    return job === undefined;
+  async function whyStuck(run: { id: string; status: RunStatus; createdAt: Date }): Promise<string | null> {
+    if (Date.now() - run.createdAt.getTime() < ENQUEUE_GRACE_MS) return null;
+    return ask(async ({ root, cpu, deadLetters }) => {
+      if (!(await Job.fromId(root, stepJobId(run.id, 'promote')))) return 'its jobs are gone from the queue';
+      for (const step of RETRAIN_STEPS) {
+        const job = await Job.fromId(
+          STEP_POLICY[step].queue === cpu.name ? cpu : root,
+          stepJobId(run.id, step),
+        );
+        if (!job?.finishedOn || Date.now() - job.finishedOn < UNRECORDED_FAILURE_MS) continue;
+        if ((await job.getState()) !== 'failed') continue;
+        const reason = job.failedReason || 'no reason given';
+        await sendToDeadLetters(deadLetters, job, new Error(reason));
+        return `its ${step} step failed (${reason}) and that was never recorded`;
+      }
+      return null;
+    }, `run ${run.id} is ${run.status.toLowerCase()}, and whether its steps are still queued could not be checked: no second run was started, try again`);
   }
 
   /**
@@ -205,41 +232,33 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
   }
 
   /**
-   * An active run whose jobs are gone (Redis flushed or lost) is failed by the request that found it, which
-   * then starts its own: the run's log says why, and a person's request records that it failed that run.
+   * A stuck run (whyStuck) is failed by whoever found it: a request, which then starts its own run, or the
+   * trainer's check. The run's log says why and by whom, and a person's request records that it failed
+   * that run.
    */
-  async function failLost(
+  async function failStuck(
     run: { id: string; status: RunStatus },
-    input: TRetrainRequest,
+    why: string,
+    by: string,
     record?: TRequestRecord,
-  ) {
-    const error = 'its jobs are gone from the queue';
-    const by = `a ${input.trigger.toLowerCase()} request${input.reason ? ` (${input.reason})` : ''}`;
-    await withTransaction(
+  ): Promise<boolean> {
+    return withTransaction(
       prisma,
       async (tx) => {
         // Only while still active: a run that ended meanwhile, or one another request failed first, is left.
         const { count } = await tx.trainingRun.updateMany({
           where: { id: run.id, status: { in: ACTIVE } },
-          data: { status: 'FAILED', error, finishedAt: new Date() },
+          data: { status: 'FAILED', error: why, finishedAt: new Date() },
         });
-        if (count === 0) return;
+        if (count === 0) return false;
         await tx.trainingLog.create({
-          data: {
-            runId: run.id,
-            level: 'error',
-            message: `failed: ${error}; found by ${by}, which starts a run of its own`,
-          },
+          data: { runId: run.id, level: 'error', message: `failed: ${why}; found by ${by}` },
         });
         await record?.(tx, {
           before: { status: run.status },
-          after: {
-            started: false,
-            runId: run.id,
-            status: 'FAILED',
-            message: `run ${run.id} failed: ${error}`,
-          },
+          after: { started: false, runId: run.id, status: 'FAILED', message: `run ${run.id} failed: ${why}` },
         });
+        return true;
       },
       { isolationLevel: 'ReadCommitted' },
     );
@@ -253,8 +272,10 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
         const claimed = await claim(input, record);
         const { run } = claimed;
         if (!claimed.created) {
-          if (attempt === 0 && (await isLost(run))) {
-            await failLost(run, input, record);
+          const why = attempt === 0 ? await whyStuck(run) : null;
+          if (why) {
+            const by = `a ${input.trigger.toLowerCase()} request${input.reason ? ` (${input.reason})` : ''}, which starts a run of its own`;
+            await failStuck(run, why, by, record);
             continue;
           }
           const found: TRetrainRequestResult = {
@@ -321,6 +342,18 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
         ({ redis }) => redis.publish(retrainCancelChannel(options.prefix), runId),
         `the trainers were not told at once that run ${runId} was cancelled`,
       );
+    },
+    async failStuck() {
+      const run = await prisma.trainingRun.findFirst({
+        where: { status: { in: ACTIVE } },
+        orderBy: { createdAt: 'asc' },
+        select: { id: true, status: true, createdAt: true },
+      });
+      const why = run ? await whyStuck(run) : null;
+      if (!run || !why) return null;
+      return (await failStuck(run, why, "the trainer's check of the active run"))
+        ? { runId: run.id, why }
+        : null;
     },
     close: link.close,
   };

@@ -40,7 +40,15 @@ export class RetrainConnectionClosedError extends Error {
   }
 }
 
-export type TRetrainConnection = { redis: Redis; flows: FlowProducer; root: Queue };
+export type TRetrainConnection = {
+  redis: Redis;
+  flows: FlowProducer;
+  /** The light steps' queue, which holds each flow's root (its promote step). */
+  root: Queue;
+  /** The CPU-heavy steps' queue (train, evaluate). */
+  cpu: Queue;
+  deadLetters: Queue;
+};
 
 export type TRetrainLink = {
   /** `op` within the deadline, or a RetrainNoAnswerError once it passed (the connection is then dropped). */
@@ -52,7 +60,7 @@ export type TRetrainLink = {
 type TOpen = TRetrainConnection & { dropped: boolean; everReady: boolean };
 
 /**
- * The retrain client's way to Redis: one connection of its own, shared by its flow producer and its queue
+ * The retrain client's way to Redis: one connection of its own, shared by its flow producer and its queues
  * (BullMQ never closes a shared connection, so closing them sends nothing), every operation bounded by a
  * deadline instead of an ioredis command timeout, which would fail a flow's MULTI that Redis may still
  * apply. A silent socket (a failover whose old address drops packets) never recovers by itself: once a
@@ -76,9 +84,12 @@ export function retrainLink(o: {
     // Failures reach the operations that meet them; the events would only be printed.
     redis.on('error', () => undefined);
     const flows = new FlowProducer({ connection: redis, prefix: o.prefix });
-    const root = new Queue(QUEUES.retrain, { connection: redis, prefix: o.prefix });
-    root.on('error', () => undefined);
-    const c: TOpen = { redis, flows, root, dropped: false, everReady: false };
+    const [root, cpu, deadLetters] = [QUEUES.retrain, QUEUES.retrainCpu, QUEUES.deadLetters].map((name) => {
+      const queue = new Queue(name, { connection: redis, prefix: o.prefix });
+      queue.on('error', () => undefined);
+      return queue;
+    }) as [Queue, Queue, Queue];
+    const c: TOpen = { redis, flows, root, cpu, deadLetters, dropped: false, everReady: false };
     redis.once('ready', () => {
       c.everReady = true;
     });
@@ -90,7 +101,7 @@ export function retrainLink(o: {
     if (current === c) current = null;
     // Started first: their close awaits nothing Redis must answer (an initialising connection is left
     // alone; a ready one was answered already), and the disconnect ends any wait for readiness.
-    const closing = Promise.allSettled([c.flows.close(), c.root.close()]);
+    const closing = Promise.allSettled([c.flows, c.root, c.cpu, c.deadLetters].map((x) => x.close()));
     c.redis.disconnect();
     await closing;
   };

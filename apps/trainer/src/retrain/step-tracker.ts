@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@acsa/core/logger';
 import type { PrismaClient } from '@acsa/db';
 import {
@@ -19,19 +20,29 @@ type TStepJob = { runId: string; step: TRetrainStep };
  * Mirrors the life of every step job into PostgreSQL (TrainingStep, TrainingRun progress and status,
  * TrainingLog) from the worker's events, for in-process and sandboxed steps alike: a sandboxed step has
  * no database connection of its own. Writes for one run are applied in event order. A step that fails for
- * the last time fails its run and goes to the dead-letter queue. A step stopped because its run was
+ * the last time goes to the dead-letter queue and fails its run (tried again while PostgreSQL is away). A step stopped because its run was
  * cancelled is closed as skipped, and `onCancelled` clears up after the run (its remaining jobs, its
  * files) once the step's job has left the worker.
  */
 export class StepTracker {
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly deadLetters: Queue,
     private readonly logger: Logger,
-    private readonly options: { onCancelled?: (runId: string) => Promise<void> } = {},
+    private readonly options: {
+      onCancelled?: (runId: string) => Promise<void>;
+      /** How a step's final failure is tried again while PostgreSQL is away (tests shorten it). */
+      recordRetry?: { attempts: number; delayMs: number; maxDelayMs: number };
+    } = {},
   ) {}
+
+  /** About 10 minutes of tries: 1, 2, 4, … 30 s apart. */
+  private get retry() {
+    return this.options.recordRetry ?? { attempts: 25, delayMs: 1_000, maxDelayMs: 30_000 };
+  }
 
   attach(worker: Worker): void {
     worker.on('active', (job) => this.on(job, (s) => this.active(job, s)));
@@ -56,6 +67,12 @@ export class StepTracker {
 
   /** Resolves once every event received so far is written (tests and shutdown wait on it). */
   async idle(): Promise<void> {
+    while (this.chains.size) await Promise.all(this.chains.values());
+  }
+
+  /** As idle, but a step's failure that PostgreSQL does not take is not tried again: the trainer stops. */
+  async close(): Promise<void> {
+    this.closing.abort();
     while (this.chains.size) await Promise.all(this.chains.values());
   }
 
@@ -168,16 +185,35 @@ export class StepTracker {
   private async failed(job: Job, s: TStepJob, error: Error) {
     if (isStepCancelled(error)) return this.cancelled(s, error);
     const final = await isFinalFailure(job);
+    if (!final) return this.recordFailure(job, s, error, false);
+    // The dead letter first: it needs only Redis, which just told of the failure, so the step can be
+    // replayed whatever becomes of the rest. Then the run is failed in PostgreSQL, tried again for minutes
+    // if it is away: left active, the run would block retraining (the trainer's check of the active run,
+    // RetrainClient.failStuck, fails it a minute later should this trainer die meanwhile).
+    await sendToDeadLetters(this.deadLetters, job, error);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.recordFailure(job, s, error, true);
+      } catch (e) {
+        // Closing, this trainer stops trying: the check of the active run fails the run in its place.
+        if (attempt >= this.retry.attempts || this.closing.signal.aborted) throw e;
+        this.logger.warn(
+          { runId: s.runId, step: s.step, err: (e as Error).message, attempt },
+          'could not record the step’s failure; trying again',
+        );
+        const delayMs = Math.min(this.retry.maxDelayMs, this.retry.delayMs * 2 ** (attempt - 1));
+        await sleep(delayMs, undefined, { signal: this.closing.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  private async recordFailure(job: Job, s: TStepJob, error: Error, final: boolean) {
     const message = error.message || String(error);
-    await this.prisma.trainingStep.update({
-      where: { runId_name: { runId: s.runId, name: s.step } },
-      data: {
-        status: final ? 'FAILED' : 'PENDING',
-        error: message,
-        ...(final ? { finishedAt: new Date() } : {}),
-      },
-    });
     if (!final) {
+      await this.prisma.trainingStep.update({
+        where: { runId_name: { runId: s.runId, name: s.step } },
+        data: { status: 'PENDING', error: message },
+      });
       await this.log(s, 'warn', `${s.step}: attempt ${job.attemptsMade} failed (${message}); retrying`);
       return;
     }
@@ -186,12 +222,22 @@ export class StepTracker {
       job.attemptsMade < (job.opts.attempts ?? 1)
         ? 'without a retry (retrying cannot mend it)'
         : `after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'}`;
-    await this.log(s, 'error', `${s.step} failed ${how}: ${message}`);
-    await this.prisma.trainingRun.updateMany({
-      where: { id: s.runId, status: { in: ['QUEUED', 'RUNNING'] } },
-      data: { status: 'FAILED', error: `${s.step}: ${message}`, finishedAt: new Date() },
-    });
-    await sendToDeadLetters(this.deadLetters, job, error);
+    const line = `${s.step} failed ${how}: ${message}`;
+    // One transaction, so a try that PostgreSQL dropped halfway leaves nothing for the next to write twice.
+    await this.prisma.$transaction([
+      this.prisma.trainingStep.update({
+        where: { runId_name: { runId: s.runId, name: s.step } },
+        data: { status: 'FAILED', error: message, finishedAt: new Date() },
+      }),
+      this.prisma.trainingLog.create({
+        data: { runId: s.runId, step: s.step, level: 'error', message: line },
+      }),
+      this.prisma.trainingRun.updateMany({
+        where: { id: s.runId, status: { in: ['QUEUED', 'RUNNING'] } },
+        data: { status: 'FAILED', error: `${s.step}: ${message}`, finishedAt: new Date() },
+      }),
+    ]);
+    this.logger.error({ runId: s.runId, step: s.step }, line);
   }
 
   private async cancelled(s: TStepJob, error: Error) {

@@ -38,4 +38,11 @@ export async function upsertTriggerSchedules(
       { name: 'experiment-check', data: experimentJob, opts: keep },
     );
   else await queue.removeJobScheduler(SCHEDULES.experimentCheck.id);
+  // Always: a stuck run blocks every trigger, the button included.
+  const runJob: TTriggerJob = { v: 1, kind: 'run-check' };
+  await queue.upsertJobScheduler(
+    SCHEDULES.runCheck.id,
+    { every: SCHEDULES.runCheck.everyMs },
+    { name: 'run-check', data: runJob, opts: keep },
+  );
 }

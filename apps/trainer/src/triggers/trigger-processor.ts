@@ -8,12 +8,14 @@ import type { Redis } from 'ioredis';
 import { checkLabelTrigger } from './label-trigger.ts';
 
 /**
- * The triggers queue's processor, all from job schedulers: label-count checks, scheduled retrains, and the
- * running experiments' automatic decisions.
+ * The triggers queue's processor, all from job schedulers: label-count checks, scheduled retrains, the
+ * running experiments' automatic decisions, and the active run's check.
  */
 export function createTriggerProcessor(deps: {
   prisma: PrismaClient;
   requestRetrain: (input: TRetrainRequest) => Promise<TRetrainRequestResult>;
+  /** RetrainClient.failStuck: fails the active run if it can never end by itself. */
+  failStuckRun: () => Promise<{ runId: string; why: string } | null>;
   labelThreshold: number;
   /** Where experiment decisions announce alias moves, so serving re-routes at once. */
   redis?: Redis | null;
@@ -32,6 +34,11 @@ export function createTriggerProcessor(deps: {
           c.decision.action === 'none' ? '' : c.decision.reason,
         );
       return checks.map((c) => ({ experiment: c.name, action: c.decision.action, outcome: c.outcome }));
+    }
+    if (t.kind === 'run-check') {
+      const failed = await deps.failStuckRun();
+      if (failed) deps.logger.error({ run: failed.runId }, `retraining run failed: ${failed.why}`);
+      return { failed: failed?.runId ?? null };
     }
     if (t.kind === 'label-check') {
       const check = await checkLabelTrigger({ ...deps, threshold: deps.labelThreshold });

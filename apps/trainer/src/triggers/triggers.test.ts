@@ -127,6 +127,7 @@ describe('retraining triggers', () => {
       expect(schedulers.map((s) => [s.key, s.every ?? s.pattern]).sort()).toEqual([
         [SCHEDULES.experimentCheck.id, 30_000],
         [SCHEDULES.labelCheck.id, 60_000],
+        [SCHEDULES.runCheck.id, SCHEDULES.runCheck.everyMs],
         [SCHEDULES.retrain.id, '0 3 * * 0'],
       ]);
       await upsertTriggerSchedules(queue, {
@@ -134,13 +135,15 @@ describe('retraining triggers', () => {
         retrainCron: null,
         experimentCheckEveryMs: null,
       });
-      expect(await queue.getJobSchedulers()).toEqual([]);
+      // The active run's check stays: a stuck run would block the button too.
+      expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([SCHEDULES.runCheck.id]);
     } finally {
       await queue.close();
     }
     const process = createTriggerProcessor({
       prisma: db.prisma,
       requestRetrain: client.request,
+      failStuckRun: client.failStuck,
       labelThreshold: 5,
       logger: createLogger({ name: 'test', level: 'silent' }),
     });
@@ -151,6 +154,11 @@ describe('retraining triggers', () => {
     expect(run).toMatchObject({ trigger: 'SCHEDULE', mode: 'SHADOW' });
     // No experiment runs here: the check decides nothing (experiments/auto-decide.test.ts covers decisions).
     expect(await process({ data: { v: 1, kind: 'experiment-check' } } as Job)).toEqual([]);
+    // The run just queued can still end: the run check leaves it.
+    expect(await process({ data: { v: 1, kind: 'run-check' } } as Job)).toEqual({ failed: null });
+    expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: result.runId } })).toMatchObject({
+      status: 'QUEUED',
+    });
     await expect(process({ data: { v: 1, kind: 'sometimes' } } as Job)).rejects.toThrow(
       /invalid trigger payload/,
     );
