@@ -26,10 +26,12 @@ export function retrainFlow(runId: string, options: TFlowOptions = {}): FlowJob 
         jobId: stepJobId(runId, step),
         attempts: policy.attempts,
         backoff: { type: 'exponential', delay: options.backoffMs ?? DEFAULT_STEP_BACKOFF_MS },
-        // Completed steps are kept a week for inspection; failed ones a month, so a dead letter can
-        // still be replayed in place (and the flow resume) long after the failure.
+        // Completed steps are kept a week for inspection. Failed ones are kept, so a dead letter can be
+        // replayed in place (and the flow resume) however long after: a failed step removed would also
+        // release the step after it, which BullMQ holds only while its child is there, and the failed run
+        // would wake with its next step and no input. A failed run's jobs are a few kilobytes.
         removeOnComplete: { age: 7 * DAY_S },
-        removeOnFail: { age: 30 * DAY_S },
+        removeOnFail: false,
       },
       ...(child ? { children: [child] } : {}),
     };
