@@ -14,7 +14,14 @@ import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from 'ku
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../../apps/serving/src/env.ts';
-import { hasKubectl, kubectlKustomize, miniKustomize, readYaml, type TObject } from './kustomize-build.ts';
+import {
+  configMapHash,
+  hasKubectl,
+  kubectlKustomize,
+  miniKustomize,
+  readYaml,
+  type TObject,
+} from './kustomize-build.ts';
 import { ingressAdmits, ingressPoliciesOf, type TPeer } from './network-policy.ts';
 
 const K8S = fileURLToPath(new URL('../k8s/', import.meta.url));
@@ -51,6 +58,12 @@ const find = (objects: TObject[], kind: string, name: string) => {
 };
 type TEnv = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
 const deployments = (objects: TObject[]) => objects.filter((o) => o.kind === 'Deployment');
+/** The ConfigMap PgBouncer's pods mount as their pgbouncer.ini. */
+const pgbouncerConfig = (objects: TObject[]) => {
+  const volumes = find(objects, 'Deployment', 'pgbouncer').spec.template.spec.volumes;
+  const name = volumes.find((v: { name: string }) => v.name === 'config')?.configMap?.name;
+  return find(objects, 'ConfigMap', name);
+};
 const envOf = (d: TObject, name: string) =>
   // biome-ignore lint/suspicious/noExplicitAny: env entries of a validated manifest.
   d.spec.template.spec.containers[0].env.find((e: any) => e.name === name);
@@ -274,13 +287,32 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
   });
 
   it('names the database servers PgBouncer’s pools reach (production: Services for the managed ones)', () => {
-    const ini = String(find(objects, 'ConfigMap', 'pgbouncer').data['pgbouncer.ini']);
+    const ini = String(pgbouncerConfig(objects).data['pgbouncer.ini']);
     const hosts = new Set([...ini.matchAll(/host=([\w.-]+)/g)].map((m) => m[1]));
     expect([...hosts].sort()).toEqual(['postgres-primary', 'postgres-replica']);
     // The dev overlay's cluster runs them beside the apps; production names the managed servers.
     if (overlay === 'production')
       for (const host of hosts)
         expect(find(objects, 'Service', host as string).spec.type, host).toBe('ExternalName');
+  });
+
+  it('rolls PgBouncer’s pods when pgbouncer.ini changes: the ConfigMap they mount is named for its content', () => {
+    // A subPath mount never sees a ConfigMap's new data: only a new name in the pod template restarts them.
+    const configMap = pgbouncerConfig(objects);
+    expect(configMap.data['pgbouncer.ini']).toBe(
+      readFileSync(path.join(K8S, 'base', 'pgbouncer.ini'), 'utf8'),
+    );
+    expect(configMap.metadata.name).toBe(`pgbouncer-${configMapHash(configMap.data)}`);
+  });
+
+  it('runs a PgBouncer release of 1.21 or later, named by its version', () => {
+    // Serving's named prepared statements need max_prepared_statements (1.21); an untagged image is
+    // whatever :latest is on the day a node pulls it.
+    const { image } = find(objects, 'Deployment', 'pgbouncer').spec.template.spec.containers[0];
+    const [, major, minor] =
+      /^[^@]+:v?(\d+)\.(\d+)\.\d+(?:-[\w.]+)?(?:@sha256:[0-9a-f]{64})?$/.exec(image) ?? [];
+    expect(major, `${image} names a version`).toBeDefined();
+    expect(Number(major) * 1000 + Number(minor), image).toBeGreaterThanOrEqual(1021);
   });
 
   it('applies the migrations straight to the primary, and starts no app before they are all in', () => {
@@ -361,6 +393,12 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(Object.keys(secret?.data ?? {})).toContain(ref.key);
     }
   });
+});
+
+it('suffixes a generated ConfigMap with the hash kubectl kustomize gives it', () => {
+  // As kubectl 1.32 (kustomize 5.5) names `configMapGenerator: [{ name: x, files: [f.txt] }]`, f.txt "a\n":
+  // the check of the pgbouncer-<hash> name above holds where no kubectl is installed to compare builds.
+  expect(configMapHash({ 'f.txt': 'a\n' })).toBe('hmd6g274gg');
 });
 
 it('declares the prometheus-adapter rule the serving HPA reads', () => {

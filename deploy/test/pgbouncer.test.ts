@@ -11,11 +11,11 @@ import { CONSOLE_DB_LIMITS } from '../../apps/console/src/server/db-limits.ts';
 import { createPool } from '../../apps/serving/src/db/pool.ts';
 import { createReplicaPool } from '../../apps/serving/src/knowledge/read-router.ts';
 import { TRAINER_DB_LIMITS } from '../../apps/trainer/src/db-limits.ts';
-import { readYaml } from './kustomize-build.ts';
 import { needsTool } from './needs-tool.ts';
 
 const PGBOUNCER = process.env.PGBOUNCER ?? '/usr/sbin/pgbouncer';
-const MANIFEST = fileURLToPath(new URL('../k8s/base/pgbouncer.yaml', import.meta.url));
+/** The manifests' pgbouncer.ini, which kustomization.yaml's configMapGenerator makes PgBouncer's ConfigMap. */
+const INI = fileURLToPath(new URL('../k8s/base/pgbouncer.ini', import.meta.url));
 
 /** PgBouncer's version, e.g. [1, 18], or null where it is not installed. */
 function installedVersion(): [number, number] | null {
@@ -41,8 +41,7 @@ async function freePort(): Promise<number> {
  * cluster's scram-sha-256 needs the Secret's userlist). Everything else is the manifest's, as written.
  */
 function localIni(database: URL, port: number, dir: string): string {
-  const configMap = readYaml(MANIFEST).find((o) => o.kind === 'ConfigMap');
-  let ini = String(configMap?.data['pgbouncer.ini']);
+  let ini = readFileSync(INI, 'utf8');
   ini = ini.replace(
     /host=postgres-(primary|replica) port=5432 dbname=acsa/g,
     `host=${database.hostname} port=${database.port || 5432} dbname=${database.pathname.slice(1)}`,
