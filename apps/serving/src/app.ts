@@ -21,6 +21,7 @@ import { createEarlyRefusals } from './http/early-refusal.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { createMetrics, type TMetrics } from './http/metrics.ts';
 import { RateLimiter } from './http/rate-limit.ts';
+import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id.ts';
 import { registerRoutes } from './http/routes.ts';
 import { createKnowledge } from './knowledge/index.ts';
 import { createReplicaPool } from './knowledge/read-router.ts';
@@ -210,8 +211,14 @@ export async function createServingApp({
   const app = Fastify({
     serverFactory: (handler) =>
       createServer((req, res) => {
+        // Every answer carries its request id, those sent without Fastify too (early refusals, its 503
+        // while closing): it is what a storefront developer quotes to us about a failed request.
+        res.setHeader(REQUEST_ID_HEADER, requestIdOf(req));
         if (!refuseEarly(req, res)) handler(req, res);
       }),
+    // Fastify's own ids count per process (req-1, req-2, …): every worker and replica repeats them.
+    genReqId: requestIdOf,
+    requestIdHeader: false,
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: env.BODY_LIMIT_BYTES,
@@ -219,6 +226,10 @@ export async function createServingApp({
     return503OnClosing: true,
   });
   installErrorHandler(app);
+  // The server above sets it already; this covers answers made without it (app.inject).
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
   // The API speaks JSON only: a text/plain body is a client mistake to name (415), not a string to parse.
   app.removeContentTypeParser('text/plain');
   app.addHook('onResponse', async (request, reply) => {

@@ -63,7 +63,12 @@ describe('publishable keys and CORS', () => {
     const res = await chat(PUBLISHABLE, SHOP, { sessionId: 'w-1', text: 'what is your refund policy?' });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(SHOP);
-    expect(res.headers.get('access-control-expose-headers')).toBe('retry-after, idempotent-replayed');
+    // …and the id of a failed request, to report it.
+    expect(res.headers.get('access-control-expose-headers')?.split(/,\s*/).sort()).toEqual([
+      'idempotent-replayed',
+      'retry-after',
+      'x-request-id',
+    ]);
 
     const denied = await preflight(ELSEWHERE);
     expect(denied.status).toBe(403);

@@ -83,5 +83,15 @@ export const ZChatResponse = z.object({
 export type TChatResponse = z.infer<typeof ZChatResponse>;
 
 export const ZErrorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional().describe('The request field or header at fault'),
+    requestId: z
+      .string()
+      .optional()
+      .describe(
+        'On 5xx answers: the id of this request (as in its X-Request-Id header), to quote when reporting the failure',
+      ),
+  }),
 });

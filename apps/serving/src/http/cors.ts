@@ -31,10 +31,10 @@ export class OriginIndex {
   async grant(origin: string | undefined): Promise<TCorsGrant | null> {
     if (!origin || !(await this.allows(origin))) return null;
     // Exposed: the widget waits as long as a 429 or 503 says before trying again; a page may tell a replayed
-    // answer (Idempotency-Key) from a new one.
+    // answer (Idempotency-Key) from a new one, and show the request id of a failed one to report it.
     return {
       'access-control-allow-origin': origin,
-      'access-control-expose-headers': 'retry-after, idempotent-replayed',
+      'access-control-expose-headers': 'retry-after, idempotent-replayed, x-request-id',
       vary: 'Origin',
     };
   }

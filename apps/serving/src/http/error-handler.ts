@@ -28,9 +28,19 @@ export function fromZod(error: ZodError): AppError {
 }
 
 /**
- * Every error leaves as `{ error: { code, message, field? } }`. Client mistakes that Fastify catches itself
- * (bad JSON, wrong content type, body too large) keep their 4xx; only our own failures are 5xx, logged
- * with the request id and never echoed with internals.
+ * The body of an error answer. A 5xx is ours to explain, so it names the request (the `x-request-id` every
+ * answer carries, and the `reqId` of its log lines) for the storefront developer to quote; a 4xx says
+ * what to change instead.
+ */
+export function errorBody(e: AppError, requestId: string) {
+  const body = e.toJSON();
+  return e.status >= 500 ? { error: { ...body.error, requestId } } : body;
+}
+
+/**
+ * Every error leaves as `{ error: { code, message, field?, requestId? } }`. Client mistakes that Fastify
+ * catches itself (bad JSON, wrong content type, body too large) keep their 4xx; only our own failures are
+ * 5xx, logged with the request id and never echoed with internals.
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | ZodError, request, reply) => {
@@ -51,7 +61,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       e = new AppError('INTERNAL', 'something went wrong on our side; the request can be retried');
     }
     if (e.retryAfter) reply.header('retry-after', String(e.retryAfter));
-    void reply.status(ERROR_CODES[e.code]).send(e.toJSON());
+    void reply.status(ERROR_CODES[e.code]).send(errorBody(e, request.id));
   });
   app.setNotFoundHandler((request, reply) => {
     void reply

@@ -4,7 +4,18 @@ import { type makeChatSchemas, ZChatResponse, ZErrorResponse } from '../chat/cha
 const json = (schema: z.ZodType) => ({
   'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
 });
-const error = (description: string) => ({ description, content: json(ZErrorResponse) });
+const requestIdHeader = {
+  'X-Request-Id': {
+    description:
+      "This request's id: the caller's own X-Request-Id when it is 8 to 64 of A–Z a–z 0–9 . _ : -, else a new UUID",
+    schema: { type: 'string' },
+  },
+};
+const error = (description: string) => ({
+  description,
+  headers: requestIdHeader,
+  content: json(ZErrorResponse),
+});
 
 /** The OpenAPI 3.1 document, built from the same zod schemas that validate requests. */
 export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, version: string) {
@@ -15,6 +26,7 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
     '413': error('Body too large'),
     '415': error('Body is not application/json'),
     '429': error('Rate limited; see Retry-After'),
+    '500': error('Our failure: quote `error.requestId` when reporting it'),
   };
   return {
     openapi: '3.1.0',
@@ -27,7 +39,8 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
         'it carries the token. A turn with a `sessionId` alone, an unknown or expired token, or the token of ' +
         'a conversation that belongs to another customer (`customerToken`) starts a new conversation with a ' +
         'new token: nothing the other conversation verified or said reaches it. Feedback names its ' +
-        'conversation by `sessionId` and `sessionToken`.',
+        'conversation by `sessionId` and `sessionToken`. Every answer carries an `X-Request-Id` header, and ' +
+        'a 5xx answer its `error.requestId` too: quote it when reporting a failure.',
     },
     components: {
       securitySchemes: {
@@ -65,6 +78,7 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
             '200': {
               description: "The agent's reply",
               headers: {
+                ...requestIdHeader,
                 'Idempotent-Replayed': {
                   description:
                     'true: this is the answer given to an earlier attempt with this Idempotency-Key',
@@ -87,7 +101,7 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
           summary: "CSAT rating (1–5) or thumbs for the session's conversation",
           requestBody: { required: true, content: json(schemas.ZFeedbackRequest) },
           responses: {
-            '204': { description: 'Stored' },
+            '204': { description: 'Stored', headers: requestIdHeader },
             ...common,
             '404': error('No conversation of this sessionId holds this sessionToken'),
           },

@@ -12,6 +12,7 @@ import { sessionTokenHash } from '../chat/session-token.ts';
 import { sql, type TDb } from '../db/sql.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
 import { admitAndCount, countRefusedBodies, type TAdmitOptions, type TAdmitted } from './admission.ts';
+import { errorBody } from './error-handler.ts';
 import { openApiDocument } from './openapi.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -133,11 +134,13 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
   );
 
   app.get('/healthz', async () => ({ status: 'ok', service: 'serving', version: d.version }));
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', async (request, reply) => {
     const model = d.registry.production;
     if (!model) {
       reply.header('retry-after', '5');
-      return reply.status(503).send(new AppError('MODEL_NOT_READY', 'no model is loaded yet').toJSON());
+      return reply
+        .status(503)
+        .send(errorBody(new AppError('MODEL_NOT_READY', 'no model is loaded yet'), request.id));
     }
     return { status: 'ready', modelVersion: model.version };
   });
