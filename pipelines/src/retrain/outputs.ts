@@ -72,6 +72,8 @@ export const ZEvaluateOutput = z.object({
   testRows: z.number().int(),
   candidate: ZEvalSummary,
   production: ZEvalSummary.nullable(),
+  /** Production's model, which the snapshot found, could not be loaded: the gate refuses to judge without it. */
+  productionNotLoaded: z.object({ version: z.string(), error: z.string() }).optional(),
 });
 export type TEvaluateOutput = z.infer<typeof ZEvaluateOutput>;
 

@@ -39,12 +39,12 @@ export async function evaluateStep(ctx: TFlowContext, report: TReporter): Promis
     throw new UnrecoverableError('the snapshot has no test rows: nothing to judge a candidate on');
   const candidate = await IntentClassifier.load(train.bundleDir);
   let production: IntentClassifier | null = null;
+  let productionNotLoaded: TEvaluateOutput['productionNotLoaded'];
   if (snap.production) {
+    const { version } = snap.production;
     production = await IntentClassifier.load(snap.production.bundleDir).catch((e: Error) => {
-      report.log(
-        `production ${snap.production?.version} could not be loaded (${e.message}); no comparison`,
-        'warn',
-      );
+      report.log(`production ${version} could not be loaded (${e.message}); the gate will refuse`, 'warn');
+      productionNotLoaded = { version, error: e.message };
       return null;
     });
   }
@@ -67,7 +67,12 @@ export async function evaluateStep(ctx: TFlowContext, report: TReporter): Promis
       report.log(
         `production: accuracy ${(p.accuracy * 100).toFixed(2)} %, macro-F1 ${(p.macroF1 * 100).toFixed(2)} %, p99 ${p.p99LatencyMs.toFixed(2)} ms`,
       );
-    return { testRows: rows.length, candidate: summary(c), production: p ? summary(p) : null };
+    return {
+      testRows: rows.length,
+      candidate: summary(c),
+      production: p ? summary(p) : null,
+      ...(productionNotLoaded ? { productionNotLoaded } : {}),
+    };
   } finally {
     await Promise.all([candidate.release(), production?.release()]);
   }

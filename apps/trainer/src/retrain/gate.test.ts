@@ -99,4 +99,23 @@ describe('the promotion gate', () => {
     expect(d.checks.at(-1)).toMatchObject({ check: 'compare.production', passed: true });
     expect(d.production).toBeNull();
   });
+
+  it('refuses a candidate it could not judge against a production model that exists but would not load', () => {
+    const d = decideGate(
+      {
+        testRows: 600,
+        candidate: model(),
+        production: null,
+        productionNotLoaded: {
+          version: 'intent-2026.12.01-ab12',
+          error: 'model.onnx: protobuf parsing failed',
+        },
+      },
+      DEFAULT_GATE_THRESHOLDS,
+    );
+    expect(d.passed).toBe(false);
+    expect(d.reasons).toEqual([
+      'production intent-2026.12.01-ab12 could not be loaded to compare with (model.onnx: protobuf parsing failed); not judged against it',
+    ]);
+  });
 });

@@ -106,7 +106,17 @@ export function decideGate(evaluation: TEvaluateOutput, t: TGateThresholds): TGa
       message: `size ${(c.sizeBytes / 1e6).toFixed(1)} MB ${c.sizeBytes <= t.maxSizeBytes ? '≤' : '>'} budget ${(t.maxSizeBytes / 1e6).toFixed(1)} MB`,
     },
   ];
+  const unloaded = evaluation.productionNotLoaded;
   if (p) checks.push(...compare(c, p, t), ...intentRegressions(c, p, t));
+  else if (unloaded)
+    // Production exists but could not be judged beside the candidate: a candidate is not promoted unjudged.
+    checks.push({
+      check: 'compare.production',
+      passed: false,
+      value: null,
+      limit: null,
+      message: `production ${unloaded.version} could not be loaded to compare with (${unloaded.error}); not judged against it`,
+    });
   else
     checks.push({
       check: 'compare.production',
