@@ -19,12 +19,21 @@ let ns: TestRedis;
 let production: string;
 const ids: Record<string, { id: string; control: string; treatment: string }> = {};
 
-/** A running experiment with one alias per variant, as the promote step leaves it, and its sessions. */
+/**
+ * A running experiment with one alias per variant, as the promote step leaves it, and its sessions. Its
+ * control is `opts.control` (a version id), else a version of its own; one that is to be concluded must
+ * start on production's version, as real experiments do: a conclusion moves production only from there.
+ */
 async function experiment(
   name: string,
-  opts: { autoPromote: boolean; sessions: number; escalated: { control: number; treatment: number } },
+  opts: {
+    autoPromote: boolean;
+    sessions: number;
+    escalated: { control: number; treatment: number };
+    control?: string;
+  },
 ) {
-  const control = await fakeModelVersion(db.prisma, `${name}-control`);
+  const control = opts.control ? { id: opts.control } : await fakeModelVersion(db.prisma, `${name}-control`);
   const treatment = await fakeModelVersion(db.prisma, `${name}-treatment`);
   const exp = await db.prisma.experiment.create({
     data: {
@@ -71,7 +80,7 @@ beforeAll(async () => {
   });
   // Escalations 5 % vs 20 %: a clear winner on the primary metric, promoted or only proposed.
   const winner = { sessions: 400, escalated: { control: 80, treatment: 20 } };
-  await experiment('b-winner-auto', { autoPromote: true, ...winner });
+  await experiment('b-winner-auto', { autoPromote: true, control: production, ...winner });
   await experiment('c-winner-proposed', { autoPromote: false, ...winner });
   // Too few sessions to say anything, however different.
   await experiment('d-too-few', {
