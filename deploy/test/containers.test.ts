@@ -7,6 +7,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SERVING_NODE_OPTIONS } from '../../apps/serving/node-options.mjs';
+import { unreadConsoleVariables } from './console-env.ts';
 import { lintDockerfile, missingCopySources, parseDockerfile } from './dockerfile-lint.ts';
 import { needsTool } from './needs-tool.ts';
 
@@ -171,6 +172,12 @@ describe('compose.yaml', () => {
     expect(compose.services.serving.ports).toEqual(['8080:8080']);
     expect(compose.services.serving.expose).toEqual(['9464']);
     expect(compose.services.serving.environment.METRICS_PORT ?? '9464').toBe('9464');
+  });
+
+  it('sets on the console only variables its code reads', () => {
+    const names = Object.keys(compose.services.console.environment).filter((k) => k !== '<<');
+    expect(names).toContain('AUTH_SECRET');
+    expect(unreadConsoleVariables(names)).toEqual([]);
   });
 
   it('holds no secret: each one is required from the environment', () => {

@@ -14,6 +14,7 @@ import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from 'ku
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../../apps/serving/src/env.ts';
+import { unreadConsoleVariables } from './console-env.ts';
 import {
   configMapHash,
   hasKubectl,
@@ -115,6 +116,13 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
         }
       }
     }
+  });
+
+  it('sets on the console only variables its code reads', () => {
+    const names = find(objects, 'Deployment', 'console').spec.template.spec.containers[0].env.map(
+      (e: TEnv) => e.name,
+    );
+    expect(unreadConsoleVariables(names)).toEqual([]);
   });
 
   it('restarts a pod only when its process stops answering, never for a database or Redis outage', () => {

@@ -16,9 +16,8 @@ it('needs AUTH_SECRET in production, of 32+ characters, and names what is wrong'
 });
 
 it('takes an empty value as unset, as the trainer and the CLI do', () => {
-  const env = loadEnv({ SERVING_URL: '', QUEUE_PREFIX: '', SERVING_REDIS_PREFIX: '' });
+  const env = loadEnv({ QUEUE_PREFIX: '', SERVING_REDIS_PREFIX: '' });
   expect(env).toMatchObject({
-    SERVING_URL: 'http://127.0.0.1:8080',
     QUEUE_PREFIX: loadEnv({}).QUEUE_PREFIX,
     SERVING_REDIS_PREFIX: 'acsa:',
   });

@@ -6,8 +6,6 @@ export const ZConsoleEnv = z
   .object({
     ...baseEnvShape,
     PORT: zPort(3000),
-    /** Where the console links to the serving API (docs, health). */
-    SERVING_URL: z.preprocess(blankToUndefined, z.string().url().default('http://127.0.0.1:8080')),
     /** BullMQ key prefix of the trainer's queues: the retrain button enqueues where the trainer listens. */
     QUEUE_PREFIX: z.preprocess(blankToUndefined, z.string().min(1).default(DEFAULT_QUEUE_PREFIX)),
     /** Serving's REDIS_PREFIX: where its replicas report what they answer with (the registry page lists them). */

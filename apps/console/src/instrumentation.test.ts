@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { register } from './instrumentation';
 
 /** The console's variables, blank (as unset), so what the runner's own environment holds plays no part. */
-const BLANK = ['DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL', 'SERVING_URL', 'QUEUE_PREFIX', 'CONSOLE_URL'];
+const BLANK = ['DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL', 'QUEUE_PREFIX', 'CONSOLE_URL'];
 
 /** Runs register() as `next start` would, with `env`; what it printed, and the code it exited with. */
 async function start(env: Record<string, string>, runtime = 'nodejs') {
