@@ -218,6 +218,19 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     }
   });
 
+  it('leaves the replica count of an autoscaled Deployment to its autoscaler, and sets it on the others', () => {
+    // A GitOps sync (server-side apply) writes spec.replicas back at each sync, undoing every scale-up.
+    const scaled = objects
+      .filter((o) => o.kind === 'HorizontalPodAutoscaler' || o.kind === 'ScaledObject')
+      .map((o) => o.spec.scaleTargetRef)
+      .filter((ref) => (ref.kind ?? 'Deployment') === 'Deployment')
+      .map((ref) => ref.name as string);
+    expect(scaled.sort()).toEqual(['serving', 'trainer']);
+    for (const d of deployments(objects))
+      if (scaled.includes(d.metadata.name)) expect(d.spec.replicas, d.metadata.name).toBeUndefined();
+      else expect(d.spec.replicas, d.metadata.name).toBeGreaterThanOrEqual(1);
+  });
+
   it('has a disruption budget for every app, selecting its pods', () => {
     for (const d of deployments(objects)) {
       const pdbs = objects.filter(
