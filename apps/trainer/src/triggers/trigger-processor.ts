@@ -44,6 +44,11 @@ export function createTriggerProcessor(deps: {
       const check = await checkLabelTrigger({ ...deps, threshold: deps.labelThreshold });
       if (check.result)
         deps.logger.info({ labels: check.count, run: check.result.runId }, check.result.message);
+      else if (check.heldUntil)
+        deps.logger.warn(
+          { labels: check.count, failedInARow: check.failedInARow },
+          `${check.count} new labels, but the last ${check.failedInARow} run(s) failed: the next starts after ${check.heldUntil.toISOString()}`,
+        );
       return {
         labels: check.count,
         runId: check.result?.runId ?? null,

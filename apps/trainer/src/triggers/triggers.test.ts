@@ -85,6 +85,32 @@ describe('retraining triggers', () => {
     await finishActiveRuns();
   });
 
+  it('holds the next label run back after runs failed one after another, longer with each', async () => {
+    const deps = { prisma: db.prisma, requestRetrain: client.request, threshold: 5 };
+    const failedRun = (finishedAt: Date) =>
+      db.prisma.trainingRun.create({
+        data: { trigger: 'LABELS', mode: 'DIRECT', status: 'FAILED', error: 'train: disk full', finishedAt },
+      });
+    const at = (minutesAfter: number, from: Date) => () => new Date(from.getTime() + minutesAfter * 60_000);
+    await label(5);
+    const first = await failedRun(new Date());
+    expect(await checkLabelTrigger({ ...deps, now: at(10, first.finishedAt!) })).toMatchObject({
+      count: 5,
+      result: null,
+      failedInARow: 1,
+      heldUntil: new Date(first.finishedAt!.getTime() + 15 * 60_000),
+    });
+    // Another failure: 30 minutes after it, not 15.
+    const second = await failedRun(new Date());
+    expect(await checkLabelTrigger({ ...deps, now: at(20, second.finishedAt!) })).toMatchObject({
+      result: null,
+      failedInARow: 2,
+    });
+    const started = await checkLabelTrigger({ ...deps, now: at(31, second.finishedAt!) });
+    expect(started.result).toMatchObject({ started: true });
+    await finishActiveRuns();
+  });
+
   it('turns a drift alert into a run with the alert as its reason, once while a run is active', async () => {
     const production = '0190a0b0-0000-7000-8000-000000000002';
     const onDrift = retrainOnDrift(client.request, async () => production);
