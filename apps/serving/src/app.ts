@@ -12,7 +12,7 @@ import { IdempotencyStore } from './chat/idempotency.ts';
 import { SessionStore } from './chat/session-store.ts';
 import { guardPool } from './db/pg-breaker.ts';
 import { createPool, PG_LIMITS } from './db/pool.ts';
-import { createDb, sql } from './db/sql.ts';
+import { createDb } from './db/sql.ts';
 import { decideTurn } from './dialogue/index.ts';
 import type { TServingEnv } from './env.ts';
 import { InteractionPublisher } from './events/interaction-publisher.ts';
@@ -29,6 +29,7 @@ import { ModelRegistry } from './models/model-registry.ts';
 import { watchRegistry } from './models/registry-watcher.ts';
 import { startReplicaHeartbeat } from './models/replica-heartbeat.ts';
 import { NluService } from './nlu/nlu-service.ts';
+import { watchProductNames } from './nlu/product-names.ts';
 import { createTurnWriter } from './persist/turn-store.ts';
 import { createShadowScorer } from './shadow/shadow-scorer.ts';
 import { createShadowStore } from './shadow/shadow-store.ts';
@@ -53,6 +54,8 @@ export type TAppOptions = {
   logger: Logger;
   /** Namespaces every Redis key and the BullMQ prefix (tests run side by side on one Redis). */
   redisPrefix?: string;
+  /** How often the product names the NLU recognises are read again; PRODUCT_REFRESH_MS unless a test says. */
+  productRefreshMs?: number;
 };
 
 /** How long the hot path's Redis commands may take. */
@@ -104,6 +107,7 @@ export async function createServingApp({
   env,
   logger,
   redisPrefix = 'acsa:',
+  productRefreshMs,
 }: TAppOptions): Promise<TServingApp> {
   // Off unless OTEL_* asks (then each worker exports its own spans); a test may have started it already.
   const tracing = await startTracing({ serviceName: 'acsa-serving', env });
@@ -138,7 +142,8 @@ export async function createServingApp({
     onRejected: () => metrics.dbRefused.inc(),
   });
   if (tracingEnabled()) tracePool(pool, 'primary');
-  const registry = new ModelRegistry(createDb(registryPool), logger, {
+  const registryDb = createDb(registryPool);
+  const registry = new ModelRegistry(registryDb, logger, {
     enabled: env.MICROBATCH,
     maxBatch: env.MICROBATCH_MAX,
     maxWaitMs: env.MICROBATCH_WAIT_MS,
@@ -149,8 +154,14 @@ export async function createServingApp({
     metrics.swaps.inc();
     logger.info({ version }, 'now serving');
   };
-  const products = await db.query<{ name: string }>(sql`SELECT name FROM "Product" WHERE active`);
-  const nlu = new NluService({ cacheSize: env.NLU_CACHE_SIZE, productNames: products.map((p) => p.name) });
+  const nlu = new NluService({ cacheSize: env.NLU_CACHE_SIZE, productNames: [] });
+  // On the registry's connections, as the registry's poll is: a background read, off the turns' pool.
+  const products = await watchProductNames({
+    db: registryDb,
+    nlu,
+    logger,
+    ...(productRefreshMs ? { refreshMs: productRefreshMs } : {}),
+  });
   const replicaPool = env.DATABASE_REPLICA_URL
     ? createReplicaPool(env.DATABASE_REPLICA_URL, 10, (e) =>
         logger.warn({ err: e.message }, 'postgres replica pool error'),
@@ -290,6 +301,7 @@ export async function createServingApp({
     flushShadows: () => shadowStore.flush(),
     async close() {
       await app.close();
+      products.stop();
       await heartbeat.stop();
       await watcher.stop();
       await publisher.close();
