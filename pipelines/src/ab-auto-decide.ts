@@ -11,15 +11,20 @@ export type TExperimentCheck = {
   experimentId: string;
   name: string;
   decision: TDecision;
-  /** What was done: stopped (rolled back), promoted, proposed, or nothing (no decision, or already proposed). */
+  /**
+   * What was done: promoted, proposed, stopped (rolled back; or, with a `promote` decision, its winner not
+   * promoted because production had moved since the experiment started, with why as the decision's reason),
+   * or nothing (no decision, or already proposed).
+   */
   outcome: 'stopped' | 'promoted' | 'proposed' | 'none';
 };
 
 /**
  * Looks at every running experiment and acts on decideExperiment's rule: a challenger worse on a guardrail
  * is rolled back (stopExperiment: its aliases removed, all traffic on production again); a winner is
- * promoted (concludeExperiment) when the experiment has autoPromote, else proposed once in the audit log
- * and nothing moves. Stop and conclude record the reason with its figures in the alias history and audit.
+ * promoted (concludeExperiment) when the experiment has autoPromote and production is still on its control
+ * (else the experiment only stops), or else proposed once in the audit log and nothing moves. Stop and
+ * conclude record the reason with its figures in the alias history and audit.
  * One experiment failing to load or act does not keep the others from being checked; its error is thrown
  * after the rest, so the scheduled job shows it failed.
  */
@@ -50,8 +55,14 @@ export async function decideExperiments(
         const { changed } = await stopExperiment(prisma, common);
         checks.push({ ...check, outcome: changed ? 'stopped' : 'none' });
       } else if (exp.autoPromote) {
-        await concludeExperiment(prisma, { ...common, winner: decision.variant });
-        checks.push({ ...check, outcome: 'promoted' });
+        const { promoted, message } = await concludeExperiment(prisma, {
+          ...common,
+          winner: decision.variant,
+        });
+        // Production moved away from the control meanwhile: the experiment ended with no winner. The message
+        // becomes the reason, which the trainer logs, so its log says so rather than showing the evidence.
+        if (promoted) checks.push({ ...check, outcome: 'promoted' });
+        else checks.push({ ...check, decision: { ...decision, reason: message }, outcome: 'stopped' });
       } else {
         const proposed = await propose(prisma, exp, actor, decision);
         checks.push({ ...check, outcome: proposed ? 'proposed' : 'none' });

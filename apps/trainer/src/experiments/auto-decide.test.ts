@@ -7,6 +7,7 @@ import {
 } from '@acsa/db/testing';
 import { experimentAlias } from '@acsa/pipelines';
 import { decideExperiments } from '@acsa/pipelines/experiments';
+import { promoteVersion } from '@acsa/pipelines/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeModelVersion, insertTurns, type TTurnSpec } from '../analytics/turn-fixtures.ts';
 
@@ -18,6 +19,8 @@ let db: TestDatabase;
 let ns: TestRedis;
 let production: string;
 const ids: Record<string, { id: string; control: string; treatment: string }> = {};
+// Escalations 5 % vs 20 %: a clear winner on the primary metric, promoted, only proposed, or refused.
+const winner = { sessions: 400, escalated: { control: 80, treatment: 20 } };
 
 /**
  * A running experiment with one alias per variant, as the promote step leaves it, and its sessions. Its
@@ -78,8 +81,6 @@ beforeAll(async () => {
     sessions: 300,
     escalated: { control: 30, treatment: 90 },
   });
-  // Escalations 5 % vs 20 %: a clear winner on the primary metric, promoted or only proposed.
-  const winner = { sessions: 400, escalated: { control: 80, treatment: 20 } };
   await experiment('b-winner-auto', { autoPromote: true, control: production, ...winner });
   await experiment('c-winner-proposed', { autoPromote: false, ...winner });
   // Too few sessions to say anything, however different.
@@ -172,5 +173,42 @@ describe('automatic experiment decisions', () => {
       ['d-too-few', 'none'],
     ]);
     expect(await db.prisma.auditLog.count({ where: { action: 'experiment.propose' } })).toBe(1);
+  });
+
+  it('stops a winner with autoPromote and promotes nothing when production moved since it started', async () => {
+    const productionAlias = () =>
+      db.prisma.modelAlias.findUniqueOrThrow({
+        where: { name: 'production' },
+        include: { modelVersion: true },
+      });
+    const startedOn = await productionAlias();
+    await experiment('e-winner-production-moved', {
+      autoPromote: true,
+      control: startedOn.modelVersionId,
+      ...winner,
+    });
+    // While it runs, a direct retrain promotes another version.
+    const retrained = await fakeModelVersion(db.prisma, 'intent-retrained');
+    const trainer = { type: 'SYSTEM' as const, display: 'system:trainer' };
+    await promoteVersion({ prisma: db.prisma, redis: null }, { ref: retrained.id, actor: trainer });
+
+    const checks = await decideExperiments(db.prisma, { redis: ns.redis });
+
+    // What the trainer logs: the outcome, and the decision's reason saying why nothing was promoted.
+    const why = `production had moved to intent-retrained since experiment "e-winner-production-moved" started on ${startedOn.modelVersion.version}, so the winner treatment (e-winner-production-moved-treatment) was not promoted; promote it by hand (Models, or acsa models promote) if it should still go`;
+    expect(checks.find((c) => c.name === 'e-winner-production-moved')).toMatchObject({
+      decision: { action: 'promote', variant: 'treatment', reason: why },
+      outcome: 'stopped',
+    });
+    expect((await productionAlias()).modelVersionId).toBe(retrained.id);
+    const exp = await db.prisma.experiment.findUniqueOrThrow({
+      where: { id: ids['e-winner-production-moved']!.id },
+    });
+    expect(exp).toMatchObject({ status: 'STOPPED', winnerVariantId: null });
+    expect(
+      await db.prisma.modelAlias.count({
+        where: { name: { startsWith: 'experiment:e-winner-production-moved' } },
+      }),
+    ).toBe(0);
   });
 });
