@@ -263,16 +263,21 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(ingressPoliciesOf(objects, peer(d)), d.metadata.name).toHaveLength(1);
 
     const namespace = peer(find(objects, 'Deployment', 'serving')).namespace;
-    const ingress = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
-    const prometheus = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
-    const stray = { namespace, labels: { 'app.kubernetes.io/name': 'debug-shell' } };
-    const elsewhere = { namespace: 'shop-frontend', labels: { app: 'storefront' } };
+    const ingress: TPeer = {
+      namespace: 'ingress-nginx',
+      labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+    };
+    const prometheus: TPeer = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+    const stray: TPeer = { namespace, labels: { 'app.kubernetes.io/name': 'debug-shell' } };
+    const elsewhere: TPeer = { namespace: 'shop-frontend', labels: { app: 'storefront' } };
     // The storefront's API and the console, from an ingress controller in any namespace.
     expect(admits(ingress, target('serving', 'http'))).toBe(true);
     expect(admits(ingress, target('console', 'http'))).toBe(true);
     // Every port a scrape job keeps (its regex names the app and the port): Prometheus, and no one else.
     const scrape = readFileSync(path.join(ROOT, 'deploy/observability/prometheus-scrape.yaml'), 'utf8');
-    const scraped = [...scrape.matchAll(/regex: ([\w-]+);([\w-]+)/g)].map((m) => [m[1], m[2]] as const);
+    const scraped = [...scrape.matchAll(/regex: ([\w-]+);([\w-]+)/g)].map(
+      (m) => [m[1] ?? '', m[2] ?? ''] as const,
+    );
     expect(scraped).toEqual([
       ['serving', 'metrics'],
       ['trainer', 'http'],
