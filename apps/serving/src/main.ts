@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { createLogger } from '@acsa/core/logger';
 import type { TMetricsSource } from '@acsa/core/metrics-http';
+import { superviseWorkers } from './cluster/supervise-workers.ts';
 import { loadEnvOrExit } from './env.ts';
 import { reportToPrimary, workerMetrics } from './http/metrics.ts';
 import { createMetricsServer, listenMetrics } from './http/metrics-server.ts';
@@ -25,24 +26,21 @@ async function serveMetrics(source: TMetricsSource): Promise<void> {
 if (env.SERVING_WORKERS > 1 && cluster.isPrimary) {
   logger.info({ workers: env.SERVING_WORKERS, port: env.PORT }, 'starting serving workers');
   await serveMetrics(workerMetrics());
-  for (let i = 0; i < env.SERVING_WORKERS; i++) cluster.fork();
-  let stopping = false;
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
-    logger.error({ pid: worker.process.pid, code, signal }, 'serving worker died; starting another');
-    cluster.fork();
-  });
+  const supervisor = superviseWorkers({ cluster, workers: env.SERVING_WORKERS, logger });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      stopping = true;
+      supervisor.stop();
       // The signal itself, not worker.kill(): that disconnects the worker first, which closes its
       // connections under the turns in flight. Each worker drains, then exits; the primary waits for all
       // (a worker whose primary is gone exits at once) and gives up a second after the workers' own limit.
       for (const w of Object.values(cluster.workers ?? {}))
         if (w?.process.pid) process.kill(w.process.pid, 'SIGTERM');
       setTimeout(() => process.exit(0), env.SHUTDOWN_TIMEOUT_MS + 1_000).unref();
+      const noneLeft = () => Object.keys(cluster.workers ?? {}).length === 0;
+      // None at all while a crashed one waits out its backoff: nothing to wait for.
+      if (noneLeft()) process.exit(0);
       cluster.on('exit', () => {
-        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+        if (noneLeft()) process.exit(0);
       });
     });
   }
