@@ -98,8 +98,20 @@ describe('queues and dead letters', () => {
         attemptsMade: 3,
         failedAt: new Date().toISOString(),
       });
-    const train = await letter(`${runId}:train`, { v: 1, runId, step: 'train' });
-    const evaluate = await letter(`${runId}:evaluate`, { v: 1, runId, step: 'evaluate' });
+    // A run's step is replayed where it failed, within its run's flow (one whose job is gone is refused).
+    const steps = open('acsa.e2e-many.v1');
+    await steps.add('train', { v: 1, runId, step: 'train' }, { jobId: `${runId}-train` });
+    const failing = new Worker(
+      'acsa.e2e-many.v1',
+      async () => {
+        throw new UnrecoverableError('worker lost');
+      },
+      { connection: { url: testServiceUrls().redisUrl }, prefix: inject('queuePrefix') },
+    );
+    await expect.poll(() => steps.getJobState(`${runId}-train`)).toBe('failed');
+    await failing.close();
+    const train = await letter(`${runId}-train`, { v: 1, runId, step: 'train' });
+    const evaluate = await letter(`${runId}-evaluate`, { v: 1, runId, step: 'evaluate' });
     const other = await letter('sync-20077', { order: 20077 });
 
     await eli.goto(url('/queues'));
@@ -123,12 +135,12 @@ describe('queues and dead letters', () => {
     const partial = eli.getByRole('alert').filter({ hasText: /^Replayed 1 of 2/ });
     await partial.waitFor();
     expect(await partial.textContent()).toBe(
-      `Replayed 1 of 2 dead letters: “step” (${runId}:train) on acsa.e2e-many.v1. Failed: “step” (${runId}:evaluate) on acsa.e2e-many.v1: it is no longer a dead letter (replayed or removed meanwhile).`,
+      `Replayed 1 of 2 dead letters: “step” (${runId}-train) on acsa.e2e-many.v1. Failed: “step” (${runId}-evaluate) on acsa.e2e-many.v1: it is no longer a dead letter (replayed or removed meanwhile).`,
     );
     expect(await partial.textContent()).not.toContain(`"${evaluate.id}"`);
     expect(await eli.getByRole('status').textContent()).toBe('');
     await expect.poll(() => listed().count()).toBe(0);
-    expect((await open('acsa.e2e-many.v1').getJobCounts('waiting')).waiting).toBe(1);
+    expect(await steps.getJobState(`${runId}-train`)).toBe('waiting');
     await checkPage(eli, 'queues-replayed-selected');
 
     await eli.goto(url('/queues?q=sync-20077'));

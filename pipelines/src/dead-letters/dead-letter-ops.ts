@@ -136,6 +136,12 @@ export async function replayDeadLetter(
       await ask(original.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }));
       result = retried;
     } else {
+      // A run's step runs within its run's flow, on the output of the step before it: added alone it would
+      // run without that input, and its run would wake with nothing after it.
+      if (ofRun.runId)
+        throw new Error(
+          `job ${letter.jobId} on ${letter.queue} is gone from the queue, and a step of run ${ofRun.runId} runs only within its run; nothing to replay: start a new run`,
+        );
       const plan = { how: 're-added' as const, queue: letter.queue, jobId: letter.jobId, ...ofRun };
       await options.beforeReplay?.(plan);
       sent = plan;

@@ -5,7 +5,7 @@ import {
   type TestRedis,
   testServiceUrls,
 } from '@acsa/db/testing';
-import { Queue } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TActor } from '../access/roles.ts';
@@ -101,18 +101,23 @@ describe('queues and dead letters in the console', () => {
       'missing-letter',
       String(sync.id),
     ]);
-    expect(result.replayed.map((r) => [r.id, r.how])).toEqual([
-      [String(train.id), 're-added'],
-      [String(sync.id), 're-added'],
-    ]);
+    expect(result.replayed.map((r) => [r.id, r.how])).toEqual([[String(sync.id), 're-added']]);
+    // A run's step whose job is gone is not added alone: it would run without the step before it.
     expect(result.failed).toEqual([
+      {
+        id: String(train.id),
+        error: `job job-train-77 on acsa.console-many.v1 is gone from the queue, and a step of run ${runId} runs only within its run; nothing to replay: start a new run`,
+      },
       { id: 'missing-letter', error: expect.stringMatching(/^no dead letter/) },
     ]);
-    expect(await open('acsa.console-many.v1').getJobCounts('waiting')).toEqual({ waiting: 2 });
+    expect(await open('acsa.console-many.v1').getJobCounts('waiting')).toEqual({ waiting: 1 });
     const audits = await db.prisma.auditLog.findMany({
       where: { action: 'dead-letter.replay', targetId: { in: [String(train.id), String(sync.id)] } },
     });
-    expect(audits).toHaveLength(2);
+    expect(audits.map((a) => a.targetId)).toEqual([String(sync.id)]);
+    // The letter stays, for a look at what failed.
+    expect((await listDeadLetters(deps, { q: '0000abcd' })).map((l) => l.id)).toEqual([String(train.id)]);
+    await dlq.remove(String(train.id));
   });
 
   it('replays a letter only with its audit entry, and reports a replayed letter replayed', async () => {
@@ -248,6 +253,18 @@ describe('queues and dead letters in the console', () => {
     const active = await db.prisma.trainingRun.create({
       data: { trigger: 'LABELS', mode: 'DIRECT', status: 'RUNNING', startedAt: new Date() },
     });
+    // The step's job, failed for good where the trainer left it.
+    const steps = open('acsa.console-run-step.v1');
+    await steps.add('train', { v: 1, runId: failed.id, step: 'train' }, { jobId: 'run-step-train' });
+    const worker = new Worker<unknown, unknown>(
+      'acsa.console-run-step.v1',
+      async () => {
+        throw new UnrecoverableError('boom');
+      },
+      deps,
+    );
+    await expect.poll(() => steps.getJobState('run-step-train')).toBe('failed');
+    await worker.close();
     const letter = await open(QUEUES.deadLetters).add('dead', {
       v: 1,
       queue: 'acsa.console-run-step.v1',
@@ -273,7 +290,7 @@ describe('queues and dead letters in the console', () => {
     // Once the other run has ended, the step is replayed and its run resumes.
     await db.prisma.trainingRun.update({ where: { id: active.id }, data: { status: 'SUCCEEDED' } });
     const replayed = await replayDeadLetterFromConsole(db.prisma, eli, deps, id);
-    expect(replayed).toMatchObject({ how: 're-added', runId: failed.id });
-    expect(await open('acsa.console-run-step.v1').getJobCounts('waiting')).toEqual({ waiting: 1 });
+    expect(replayed).toMatchObject({ how: 'retried', runId: failed.id });
+    expect(await steps.getJobState('run-step-train')).toBe('waiting');
   });
 });
