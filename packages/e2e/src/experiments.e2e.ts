@@ -221,9 +221,74 @@ describe('experiments', () => {
     await section.getByRole('button', { name: 'Conclude: production serves treatment' }).click();
     await section.getByText('concluded', { exact: true }).waitFor();
     await section.getByText('winner', { exact: true }).waitFor();
+    // What the click did, said at the top of the page as a confirmation.
+    expect(await eli.getByRole('status').filter({ hasText: 'exp-e2e concluded' }).textContent()).toBe(
+      'exp-e2e concluded: production now serves treatment (intent-exp-e2e-treatment).',
+    );
     const production = await prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } });
     expect(production.modelVersionId).toBe(treatment.id);
     await checkPage(eli, 'experiments-concluded');
+    await eli.context().close();
+  });
+
+  it('concluding after production moved on leaves production, stops the experiment and says why', async () => {
+    const eli = await signedIn(browser, 'engineer');
+    const control = await version('intent-exp-e2e-moved-control');
+    const treatment = await version('intent-exp-e2e-moved-treatment');
+    const retrained = await version('intent-exp-e2e-moved-retrained');
+    const startedAt = new Date(Date.now() - 2 * 3_600_000);
+    await prisma.modelAlias.upsert({
+      where: { name: 'production' },
+      create: { name: 'production', modelVersionId: control.id },
+      update: { modelVersionId: control.id },
+    });
+    await prisma.experiment.create({
+      data: {
+        name: 'exp-e2e-moved',
+        status: 'RUNNING',
+        startedAt,
+        variants: {
+          create: [
+            { name: 'control', modelVersionId: control.id, weight: 0.5 },
+            { name: 'treatment', modelVersionId: treatment.id, weight: 0.5 },
+          ],
+        },
+      },
+    });
+    const at = new Date(startedAt.getTime() + 60_000);
+    await traffic('control', control.id, 200, 40, at);
+    await traffic('treatment', treatment.id, 200, 20, at);
+    // While it runs, a direct retrain promotes another version.
+    await prisma.modelAlias.update({ where: { name: 'production' }, data: { modelVersionId: retrained.id } });
+
+    await eli.goto(url('/experiments'));
+    const section = eli.locator('section[data-experiment="exp-e2e-moved"]');
+    await section.getByLabel('Why').fill('treatment escalates half as often');
+    await section.getByLabel('Winner').selectOption('treatment');
+    await section.getByRole('button', { name: 'Conclude: production serves treatment' }).click();
+
+    const why =
+      'production had moved to intent-exp-e2e-moved-retrained since experiment "exp-e2e-moved" started on intent-exp-e2e-moved-control, so the winner treatment (intent-exp-e2e-moved-treatment) was not promoted; promote it by hand (Models, or acsa models promote) if it should still go';
+    // The person who clicked is told, as an alert (a look needed), not as a confirmation.
+    const said = eli.getByRole('alert').filter({ hasText: 'exp-e2e-moved' });
+    await said.waitFor();
+    expect(await said.textContent()).toBe(`exp-e2e-moved stopped without a winner: ${why}.`);
+    await section.getByText('stopped', { exact: true }).waitFor();
+    expect(await section.getByText('winner', { exact: true }).count()).toBe(0);
+    // And the experiment keeps saying why it stopped, for whoever opens the page later.
+    const reason = section.getByTestId('stop-reason');
+    await reason.waitFor();
+    expect(await reason.textContent()).toMatch(
+      /^Stopped without a winner: engineer@example\.com concluded it at \d{4}-\d\d-\d\d \d\d:\d\d UTC, but /,
+    );
+    expect(await reason.textContent()).toContain(`${why}.`);
+    const production = await prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } });
+    expect(production.modelVersionId).toBe(retrained.id);
+    await checkPage(eli, 'experiments-not-promoted');
+
+    await eli.reload();
+    await section.getByTestId('stop-reason').waitFor();
+    expect(await eli.getByRole('alert').filter({ hasText: 'exp-e2e-moved' }).count()).toBe(0);
     await eli.context().close();
   });
 

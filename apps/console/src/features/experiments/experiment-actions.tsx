@@ -2,9 +2,14 @@
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { useSayStatus } from '@/components/page-status';
 import { useTRPC } from '@/components/trpc';
 
-/** Stop (traffic back to production) or conclude with a winner (production serves it), with a reason. */
+/**
+ * Stop (traffic back to production) or conclude with a winner (production serves it), with a reason. What a
+ * conclusion did is said in the page's status line: it is refused (the experiment only stops) when
+ * production moved since the experiment started, and then the line, an alert, says why and what to do.
+ */
 export function ExperimentActions(props: {
   experimentId: string;
   name: string;
@@ -15,12 +20,21 @@ export function ExperimentActions(props: {
   const router = useRouter();
   const [reason, setReason] = useState('');
   const [winner, setWinner] = useState(props.variants[props.variants.length - 1] ?? '');
+  const say = useSayStatus();
   const onSuccess = () => {
     setReason('');
     router.refresh();
   };
   const stop = useMutation(trpc.experiments.stop.mutationOptions({ onSuccess }));
-  const conclude = useMutation(trpc.experiments.conclude.mutationOptions({ onSuccess }));
+  const conclude = useMutation(
+    trpc.experiments.conclude.mutationOptions({
+      onSuccess: (r) => {
+        if (r.promoted) say(`${props.name} concluded: ${r.message}.`);
+        else say(`${props.name} stopped without a winner: ${r.message}.`, 'alert');
+        onSuccess();
+      },
+    }),
+  );
   if (props.status === 'CONCLUDED' || props.status === 'DRAFT') return null;
   const error = stop.error ?? conclude.error;
   const ready = reason.trim().length >= 3;

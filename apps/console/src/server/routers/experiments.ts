@@ -31,6 +31,14 @@ export const experimentsRouter = {
         ctx.user,
         input,
       );
-      return { status: r.experiment.status, winner: r.winner.name, moved: r.move.changed };
+      // promoted false: production had moved since the experiment started, and the message says so and
+      // what to do; the person who clicked Conclude is told, not left with a bare "stopped" badge.
+      return {
+        status: r.experiment.status,
+        winner: r.winner.name,
+        moved: r.move.changed,
+        promoted: r.promoted,
+        message: r.message,
+      };
     }),
 } satisfies TRPCRouterRecord;

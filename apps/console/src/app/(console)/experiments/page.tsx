@@ -7,9 +7,11 @@ import {
 } from '@acsa/pipelines/experiments';
 import { EmptyState } from '@/components/empty-state';
 import { pct, pp, utc } from '@/components/format';
+import { PageStatus } from '@/components/page-status';
 import { CreateExperiment } from '@/features/experiments/create-experiment';
 import { ExperimentActions } from '@/features/experiments/experiment-actions';
 import { METRIC_LABEL, metricWithWinner } from '@/features/experiments/metric-labels';
+import { refusedConclusions } from '@/features/experiments/refused-conclusions';
 import { VariantIntervalsChart } from '@/features/experiments/variant-intervals-chart';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -40,14 +42,15 @@ function shownLine(shown: number, running: number): string {
 
 export default async function ExperimentsPage() {
   await requireRole('ENGINEER');
-  const [experiments, total, choices] = await Promise.all([
+  const [experiments, total, choices, refused] = await Promise.all([
     experimentsOverview(db()),
     countExperiments(db()),
     experimentChoices(db()),
+    refusedConclusions(db()),
   ]);
   const running = experiments.filter((e) => e.experiment.status === 'RUNNING').length;
   return (
-    <>
+    <PageStatus>
       <h1>Experiments</h1>
       <p className="lede">
         A/B tests of a candidate against production, split by session. The sequential p-value (mixture SPRT, τ
@@ -73,120 +76,129 @@ export default async function ExperimentsPage() {
           passes the gate.
         </EmptyState>
       ) : (
-        experiments.map((e) => (
-          <section
-            key={e.experiment.id}
-            aria-labelledby={`exp-${e.experiment.id}`}
-            data-experiment={e.experiment.name}
-          >
-            <h2 id={`exp-${e.experiment.id}`}>
-              {e.experiment.name} <span className="badge">{e.experiment.status.toLowerCase()}</span>
-            </h2>
-            <p className="muted">
-              Primary metric: {metricWithWinner(e.metric)}.{' '}
-              {e.experiment.stoppedAt
-                ? `Ran ${utc(e.experiment.startedAt)} – ${utc(e.experiment.stoppedAt)}.`
-                : `Running since ${utc(e.experiment.startedAt)}.`}
-              {e.sampleRatio.mismatch ? null : ` Sample ratio fine (p = ${p(e.sampleRatio.pValue)}).`}
-            </p>
-            {e.sampleRatio.mismatch ? (
-              <p
-                role="alert"
-                className="banner error"
-                data-testid="srm-warning"
-                style={{ background: '#fff8c5', borderColor: '#d4a72c' }}
-              >
-                Sample ratio mismatch (p = {p(e.sampleRatio.pValue)}): sessions per variant are{' '}
-                {e.sampleRatio.observed.join(' / ')} against an expected{' '}
-                {e.sampleRatio.expected.map((x) => x.toFixed(0)).join(' / ')}. Assignment is broken: do not
-                trust the differences.
+        experiments.map((e) => {
+          const stoppedBy = e.experiment.status === 'STOPPED' ? refused.get(e.experiment.id) : undefined;
+          return (
+            <section
+              key={e.experiment.id}
+              aria-labelledby={`exp-${e.experiment.id}`}
+              data-experiment={e.experiment.name}
+            >
+              <h2 id={`exp-${e.experiment.id}`}>
+                {e.experiment.name} <span className="badge">{e.experiment.status.toLowerCase()}</span>
+              </h2>
+              <p className="muted">
+                Primary metric: {metricWithWinner(e.metric)}.{' '}
+                {e.experiment.stoppedAt
+                  ? `Ran ${utc(e.experiment.startedAt)} – ${utc(e.experiment.stoppedAt)}.`
+                  : `Running since ${utc(e.experiment.startedAt)}.`}
+                {e.sampleRatio.mismatch ? null : ` Sample ratio fine (p = ${p(e.sampleRatio.pValue)}).`}
               </p>
-            ) : null}
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Variant</th>
-                  <th scope="col">Sessions · turns</th>
-                  <th scope="col">{METRIC_LABEL.escalationRate}</th>
-                  <th scope="col">{METRIC_LABEL.positiveFeedbackRate}</th>
-                  <th scope="col">{METRIC_LABEL.accuracy}</th>
-                  <th scope="col">vs control on the primary metric</th>
-                  <th scope="col" className="nowrap">
-                    Sequential p
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {e.variants.map((v) => {
-                  const cmp = v.vsControl?.[e.metric] ?? null;
-                  return (
-                    <tr key={v.id} data-variant={v.name}>
-                      <th scope="row" className="nowrap">
-                        {v.name}
-                        {e.experiment.winnerVariantId === v.id ? (
-                          <span className="badge status-resolved">winner</span>
-                        ) : null}
-                        <div className="muted">
-                          {v.version} · {(v.weight * 100).toFixed(0)} %
-                        </div>
-                      </th>
-                      <td>
-                        {v.sessions} · {v.turns}
-                      </td>
-                      <td>{pct(v.escalationRate.rate)}</td>
-                      <td>{pct(v.positiveFeedbackRate.rate)}</td>
-                      <td>{pct(v.accuracy.rate)}</td>
-                      <td>
-                        {v.name === e.control ? (
-                          'control'
-                        ) : cmp ? (
-                          // The difference and its interval each read as one unit: broken, "−5.1" and "pp]"
-                          // would sit on two lines.
-                          <>
-                            <span className="nowrap">{pp(cmp.diff).text}</span>{' '}
-                            <span className="nowrap">
-                              [{pp(cmp.interval[0]).text}, {pp(cmp.interval[1]).text}]
-                            </span>
-                            , <span className="nowrap">z-test p {p(cmp.pValue)}</span>
-                          </>
-                        ) : (
-                          'no data yet'
-                        )}
-                      </td>
-                      <td data-testid={`sequential-${v.name}`} className="nowrap">
-                        {v.sequential
-                          ? `${p(v.sequential.pValue)}${v.sequential.decided ? ' — decided' : ' — keep running'}`
-                          : '—'}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-            {/* Apart from the table as blocks are on every page (16 px, globals' table + table). */}
-            <div className="charts" style={{ marginTop: 16 }}>
-              {(Object.keys(METRIC_LABEL) as TMetric[]).map((m) => (
-                <VariantIntervalsChart
-                  key={m}
-                  title={METRIC_LABEL[m]}
-                  empty={EMPTY[m]}
-                  points={e.variants.map((v) => ({
-                    variant: v.name,
-                    rate: v[m].rate,
-                    interval: v.intervals[m],
-                  }))}
-                />
-              ))}
-            </div>
-            <ExperimentActions
-              experimentId={e.experiment.id}
-              name={e.experiment.name}
-              status={e.experiment.status}
-              variants={e.variants.map((v) => v.name)}
-            />
-          </section>
-        ))
+              {stoppedBy ? (
+                <div className="banner alert" role="note" data-testid="stop-reason">
+                  Stopped without a winner: {stoppedBy.actor} concluded it at {utc(stoppedBy.at)}, but{' '}
+                  {stoppedBy.message}.
+                </div>
+              ) : null}
+              {e.sampleRatio.mismatch ? (
+                <p
+                  role="alert"
+                  className="banner error"
+                  data-testid="srm-warning"
+                  style={{ background: '#fff8c5', borderColor: '#d4a72c' }}
+                >
+                  Sample ratio mismatch (p = {p(e.sampleRatio.pValue)}): sessions per variant are{' '}
+                  {e.sampleRatio.observed.join(' / ')} against an expected{' '}
+                  {e.sampleRatio.expected.map((x) => x.toFixed(0)).join(' / ')}. Assignment is broken: do not
+                  trust the differences.
+                </p>
+              ) : null}
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Variant</th>
+                    <th scope="col">Sessions · turns</th>
+                    <th scope="col">{METRIC_LABEL.escalationRate}</th>
+                    <th scope="col">{METRIC_LABEL.positiveFeedbackRate}</th>
+                    <th scope="col">{METRIC_LABEL.accuracy}</th>
+                    <th scope="col">vs control on the primary metric</th>
+                    <th scope="col" className="nowrap">
+                      Sequential p
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {e.variants.map((v) => {
+                    const cmp = v.vsControl?.[e.metric] ?? null;
+                    return (
+                      <tr key={v.id} data-variant={v.name}>
+                        <th scope="row" className="nowrap">
+                          {v.name}
+                          {e.experiment.winnerVariantId === v.id ? (
+                            <span className="badge status-resolved">winner</span>
+                          ) : null}
+                          <div className="muted">
+                            {v.version} · {(v.weight * 100).toFixed(0)} %
+                          </div>
+                        </th>
+                        <td>
+                          {v.sessions} · {v.turns}
+                        </td>
+                        <td>{pct(v.escalationRate.rate)}</td>
+                        <td>{pct(v.positiveFeedbackRate.rate)}</td>
+                        <td>{pct(v.accuracy.rate)}</td>
+                        <td>
+                          {v.name === e.control ? (
+                            'control'
+                          ) : cmp ? (
+                            // The difference and its interval each read as one unit: broken, "−5.1" and "pp]"
+                            // would sit on two lines.
+                            <>
+                              <span className="nowrap">{pp(cmp.diff).text}</span>{' '}
+                              <span className="nowrap">
+                                [{pp(cmp.interval[0]).text}, {pp(cmp.interval[1]).text}]
+                              </span>
+                              , <span className="nowrap">z-test p {p(cmp.pValue)}</span>
+                            </>
+                          ) : (
+                            'no data yet'
+                          )}
+                        </td>
+                        <td data-testid={`sequential-${v.name}`} className="nowrap">
+                          {v.sequential
+                            ? `${p(v.sequential.pValue)}${v.sequential.decided ? ' — decided' : ' — keep running'}`
+                            : '—'}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+              {/* Apart from the table as blocks are on every page (16 px, globals' table + table). */}
+              <div className="charts" style={{ marginTop: 16 }}>
+                {(Object.keys(METRIC_LABEL) as TMetric[]).map((m) => (
+                  <VariantIntervalsChart
+                    key={m}
+                    title={METRIC_LABEL[m]}
+                    empty={EMPTY[m]}
+                    points={e.variants.map((v) => ({
+                      variant: v.name,
+                      rate: v[m].rate,
+                      interval: v.intervals[m],
+                    }))}
+                  />
+                ))}
+              </div>
+              <ExperimentActions
+                experimentId={e.experiment.id}
+                name={e.experiment.name}
+                status={e.experiment.status}
+                variants={e.variants.map((v) => v.name)}
+              />
+            </section>
+          );
+        })
       )}
-    </>
+    </PageStatus>
   );
 }
