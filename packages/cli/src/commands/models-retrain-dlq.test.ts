@@ -10,7 +10,7 @@ import {
 } from '@acsa/db/testing';
 import { QUEUES } from '@acsa/pipelines';
 import { sendToDeadLetters } from '@acsa/pipelines/dead-letters';
-import { Queue } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register as registerDlq } from './dlq.ts';
 import { cliInProcess } from './in-process.test-helper.ts';
@@ -207,6 +207,28 @@ describe('acsa retrain and dlq', () => {
     }
   });
 
+  /** A job of `queue` failed for good, where a step's job stays after its last attempt. */
+  async function failedJob(queue: string, jobId: string, data: object) {
+    const connection = redis.redis.duplicate({ keyPrefix: '', maxRetriesPerRequest: null });
+    const prefix = `${redis.prefix}bull`;
+    const q = new Queue(queue, { connection, prefix });
+    const worker = new Worker<unknown, unknown>(
+      queue,
+      async (job) => {
+        if (job.id === jobId) throw new UnrecoverableError('boom');
+      },
+      { connection, prefix },
+    );
+    try {
+      await q.add('step', data, { jobId });
+      await expect.poll(() => q.getJobState(jobId)).toBe('failed');
+    } finally {
+      await worker.close();
+      await q.close();
+      connection.disconnect();
+    }
+  }
+
   it('replay is in the audit log as the console’s is, by cli:<login>; a refused one leaves no entry', async () => {
     const dlq = new Queue(QUEUES.deadLetters, {
       connection: redis.redis.duplicate({ keyPrefix: '' }),
@@ -228,7 +250,9 @@ describe('acsa retrain and dlq', () => {
       db.prisma.auditLog.findMany({ where: { action: 'dead-letter.replay', targetId: id } });
     const gone = await letter('cli-audit-gone', { text: 'hi' });
     await db.prisma.trainingRun.create({ data: { trigger: 'LABELS', mode: 'NONE', status: 'RUNNING' } });
-    const ofRun = await letter('cli-audit-step', { v: 1, runId: crypto.randomUUID(), step: 'train' });
+    const step = { v: 1, runId: crypto.randomUUID(), step: 'train' };
+    await failedJob(QUEUES.interactions, 'cli-audit-step', step);
+    const ofRun = await letter('cli-audit-step', step);
     try {
       await expect(acsa('dlq', 'replay', String(ofRun.id))).rejects.toThrow(/is active: replaying this step/);
       expect(await entries(String(ofRun.id))).toEqual([]);
@@ -272,6 +296,7 @@ describe('acsa retrain and dlq', () => {
       },
     });
     await db.prisma.trainingRun.create({ data: { trigger: 'LABELS', mode: 'NONE', status: 'RUNNING' } });
+    await failedJob(QUEUES.retrainCpu, 'cli-run-step-train', { v: 1, runId: failed.id, step: 'train' });
     const letter = await dlq.add('dead', {
       v: 1,
       queue: QUEUES.retrainCpu,
@@ -293,7 +318,7 @@ describe('acsa retrain and dlq', () => {
         where: { status: { in: ['QUEUED', 'RUNNING'] } },
         data: { status: 'CANCELLED' },
       });
-      expect(await acsa('dlq', 'replay', String(letter.id))).toMatch(/its payload was added/);
+      expect(await acsa('dlq', 'replay', String(letter.id))).toMatch(/is back on .* with fresh attempts/);
     } finally {
       await dlq.close();
     }
