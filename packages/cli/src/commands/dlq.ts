@@ -1,5 +1,5 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { cliActor } from '../cli-actor.ts';
 import { CliError } from '../cli-error.ts';
 import { leftOutLine, parseLimit } from '../list-limit.ts';
 import { assertRedisAnswers, connectDatabase, openRedis, queuePrefix } from '../services.ts';
@@ -15,8 +15,6 @@ async function withQueues<T>(
     connection.disconnect();
   }
 }
-
-const actor = () => ({ type: 'USER' as const, display: `cli:${userInfo().username}` });
 
 export function register(program: Command): void {
   const dlq = program.command('dlq').description('Dead letters: jobs that exhausted their retries');
@@ -69,7 +67,7 @@ export function register(program: Command): void {
         // The console's replay: audited (`dead-letter.replay`, by `cli:<login>`), and a step of a retraining
         // run refused while another run is active. An entry that cannot be written stops the replay.
         const prisma = await connectDatabase();
-        const r = await replayDeadLetterFromConsole(prisma, actor(), deps, id)
+        const r = await replayDeadLetterFromConsole(prisma, cliActor(), deps, id)
           .catch((e: Error) => {
             throw e instanceof CliError ? e : new CliError(e.message);
           })

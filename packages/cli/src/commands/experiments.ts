@@ -1,5 +1,5 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { cliActor } from '../cli-actor.ts';
 import { CliError } from '../cli-error.ts';
 import { leftOutLine, parseLimit } from '../list-limit.ts';
 import { openRegistryServices } from '../services.ts';
@@ -29,7 +29,6 @@ async function connect<T>(work: (c: TOpened) => Promise<T>): Promise<T> {
   }
 }
 
-const actor = () => ({ type: 'USER' as const, display: `cli:${userInfo().username}` });
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)} %`;
 const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
@@ -121,7 +120,7 @@ export function register(program: Command): void {
         const experimentId = await experiments.resolveExperiment(prisma, ref);
         const r = await experiments.stopExperiment(prisma, {
           experimentId,
-          actor: actor(),
+          actor: cliActor(),
           reason: flags.reason,
           redis,
         });
@@ -146,7 +145,7 @@ export function register(program: Command): void {
         const r = await experiments.concludeExperiment(prisma, {
           experimentId,
           winner: flags.winner,
-          actor: actor(),
+          actor: cliActor(),
           reason: flags.reason,
           redis,
         });

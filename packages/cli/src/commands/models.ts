@@ -1,5 +1,5 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { cliActor } from '../cli-actor.ts';
 import { CliError } from '../cli-error.ts';
 import { leftOutLine, parseLimit } from '../list-limit.ts';
 import { openRegistryServices } from '../services.ts';
@@ -29,7 +29,6 @@ async function open() {
   return { ...services, registry };
 }
 
-const actor = () => ({ type: 'USER' as const, display: `cli:${userInfo().username}` });
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
 const day = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 
@@ -150,7 +149,7 @@ export function register(program: Command): void {
           printMove(
             await registry.promoteVersion(
               { prisma, redis },
-              { ref, alias, actor: actor(), reason: flags.reason },
+              { ref, alias, actor: cliActor(), reason: flags.reason },
             ),
             flags,
           ),
@@ -168,7 +167,10 @@ export function register(program: Command): void {
       await connect(({ prisma, registry, redis }) =>
         guarded(async () =>
           printMove(
-            await registry.rollbackAlias({ prisma, redis }, { alias, actor: actor(), reason: flags.reason }),
+            await registry.rollbackAlias(
+              { prisma, redis },
+              { alias, actor: cliActor(), reason: flags.reason },
+            ),
             flags,
           ),
         ),

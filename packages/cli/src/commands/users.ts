@@ -1,5 +1,5 @@
-import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
+import { cliActor } from '../cli-actor.ts';
 import { CliError } from '../cli-error.ts';
 import { cliEnv } from '../env.ts';
 import { connectDatabase } from '../services.ts';
@@ -69,11 +69,7 @@ export function register(program: Command): void {
           );
         const prisma = await connectDatabase();
         try {
-          const user = await addUser(
-            prisma,
-            { type: 'USER', display: `cli:${userInfo().username}` },
-            input,
-          ).catch((e: Error & { code?: string }) => {
+          const user = await addUser(prisma, cliActor(), input).catch((e: Error & { code?: string }) => {
             throw e.name === 'AppError' ? new CliError(e.message) : e;
           });
           console.log(
