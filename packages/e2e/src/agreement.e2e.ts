@@ -97,7 +97,7 @@ describe('overlap, agreement and adjudication', () => {
     expect(await eli.getByTestId('alpha').textContent()).toBe('0.42');
     // The figures come with their scale: 0.42 is read as too low, not guessed at.
     expect(await eli.getByTestId('agreement-scale').textContent()).toBe(
-      "α and κ run from 0 (no better than chance) to 1 (always the same label): 0.8 or more is reliable, 0.667 to 0.8 tentative, below that too low to trust the labels (Krippendorff's thresholds).",
+      "α and κ are 1 when reviewers always give the same label and 0 when they agree no more than chance would; below 0 they disagree more than chance. 0.8 or more is reliable, 0.667 to 0.8 tentative, below that too low to trust the labels (Krippendorff's thresholds).",
     );
     const card = eli.getByRole('listitem', { name: 'Disagreement on: is my refund on its way or lost?' });
     await card.waitFor();

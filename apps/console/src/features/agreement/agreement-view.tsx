@@ -36,9 +36,9 @@ export function AgreementView({ intents }: { intents: string[] }) {
               turns labeled by two or more reviewers.
             </p>
             <p className="muted" data-testid="agreement-scale">
-              α and κ run from 0 (no better than chance) to 1 (always the same label): 0.8 or more is
-              reliable, 0.667 to 0.8 tentative, below that too low to trust the labels (Krippendorff's
-              thresholds).
+              α and κ are 1 when reviewers always give the same label and 0 when they agree no more than
+              chance would; below 0 they disagree more than chance. 0.8 or more is reliable, 0.667 to 0.8
+              tentative, below that too low to trust the labels (Krippendorff's thresholds).
             </p>
             <table>
               <caption className="muted">Cohen's κ per pair of reviewers</caption>
