@@ -1,7 +1,13 @@
 import { AppError, isAppError } from '@acsa/core/errors';
-import type { PrismaClient, RunStatus } from '@acsa/db';
+import {
+  type PrismaClient,
+  type RunStatus,
+  type TActor as TAuditActor,
+  withTransaction,
+  writeAudit,
+} from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
-import { audited } from '../audit/audited.ts';
+import { auditActorOf } from '../audit/audit-actor.ts';
 import { type TPromotionMode, type TTrainingPreset, ZRetrainConfig } from '../retrain/config.ts';
 import type { TRetrainClient } from '../retrain/retrain-client.ts';
 import { auditedRequest } from './audited-request.ts';
@@ -60,13 +66,20 @@ export async function replayRun(prisma: PrismaClient, actor: TActor, client: TRe
  * left of the run. Marking comes first, so a step that ends at this moment finds the run cancelled and
  * runs nothing further; the row lock taken here orders the cancel with the register and promote steps'
  * transactions, which refuse a cancelled run. When Redis does not answer in time: see the two calls to it.
+ *
+ * `by` is the engineer who pressed Cancel in the console, or `acsa runs cancel` (`cli:<login>`, with no user
+ * row, as `acsa dlq replay` and `acsa users add` are recorded); the run's note and log name them as the
+ * audit log does. Returns the run as cancelled and `stopping`: null when no step was executing, else the
+ * step whose trainer is told to stop (its name, or null when no step row says RUNNING yet).
  */
 export async function cancelRun(
   prisma: PrismaClient,
-  actor: TActor,
+  by: TActor | TAuditActor,
   client: TRetrainClient,
   input: { runId: string; reason: string },
 ) {
+  // A console user as auditIn names them (email, and the id the entry points at); the CLI as it names itself.
+  const actor = 'role' in by ? auditActorOf(by) : by;
   const reason = input.reason.trim();
   if (reason.length < 3)
     throw new AppError('BAD_REQUEST', 'say why (3 characters at least)', { field: 'reason' });
@@ -87,38 +100,47 @@ export async function cancelRun(
       },
     );
   }));
-  const cancelled = await audited(prisma, actor, async (tx) => {
-    const [before] = await tx.$queryRaw<{ status: RunStatus }[]>`
-      SELECT status::text AS status FROM "TrainingRun" WHERE id = ${input.runId}::uuid FOR UPDATE`;
-    // The last step closed the run between the check above and this lock.
-    if (!before || !isActiveRun(before.status))
-      throw new AppError('CONFLICT', `this run already ended (${before?.status.toLowerCase() ?? 'gone'})`);
-    const message = `cancelled by ${actor.email}: ${reason}`;
-    const after = await tx.trainingRun.update({
-      where: { id: input.runId },
-      data: { status: 'CANCELLED', error: message, finishedAt: new Date() },
-      select: { id: true, status: true, error: true },
-    });
-    await tx.trainingStep.updateMany({
-      where: { runId: input.runId, status: 'PENDING' },
-      data: { status: 'SKIPPED' },
-    });
-    const executing = await tx.trainingStep.findFirst({
-      where: { runId: input.runId, status: 'RUNNING' },
-      select: { name: true },
-    });
-    await tx.trainingLog.create({
-      data: {
-        runId: input.runId,
-        level: 'warn',
-        message: stepRunning ? `${message}; stopping ${executing?.name ?? 'the running step'}` : message,
-      },
-    });
-    return {
-      result: after,
-      audit: { action: 'retrain.cancel', targetType: 'TrainingRun', targetId: input.runId, before, after },
-    };
-  });
+  const cancelled = await withTransaction(
+    prisma,
+    async (tx) => {
+      const [before] = await tx.$queryRaw<{ status: RunStatus }[]>`
+        SELECT status::text AS status FROM "TrainingRun" WHERE id = ${input.runId}::uuid FOR UPDATE`;
+      // The last step closed the run between the check above and this lock.
+      if (!before || !isActiveRun(before.status))
+        throw new AppError('CONFLICT', `this run already ended (${before?.status.toLowerCase() ?? 'gone'})`);
+      const message = `cancelled by ${actor.display}: ${reason}`;
+      const after = await tx.trainingRun.update({
+        where: { id: input.runId },
+        data: { status: 'CANCELLED', error: message, finishedAt: new Date() },
+        select: { id: true, status: true, error: true },
+      });
+      await tx.trainingStep.updateMany({
+        where: { runId: input.runId, status: 'PENDING' },
+        data: { status: 'SKIPPED' },
+      });
+      const executing = await tx.trainingStep.findFirst({
+        where: { runId: input.runId, status: 'RUNNING' },
+        select: { name: true },
+      });
+      await tx.trainingLog.create({
+        data: {
+          runId: input.runId,
+          level: 'warn',
+          message: stepRunning ? `${message}; stopping ${executing?.name ?? 'the running step'}` : message,
+        },
+      });
+      await writeAudit(tx, {
+        actor,
+        action: 'retrain.cancel',
+        targetType: 'TrainingRun',
+        targetId: input.runId,
+        // The entry audited() wrote before this took a CLI actor too; `stopping` is the caller's, not the run's.
+        data: { before: { status: before.status }, after: { ...after } },
+      });
+      return { ...after, stopping: stepRunning ? { step: executing?.name ?? null } : null };
+    },
+    { isolationLevel: 'ReadCommitted' },
+  );
   // After the commit: a trainer told earlier could look and still find the run active. Unanswered, the
   // cancel stands as its entry records it: the run is CANCELLED in PostgreSQL, which every trainer checks
   // before a step and, for a signal it missed, every few seconds during one; the step stops at that check

@@ -65,9 +65,25 @@ describe('retraining runs from the console', () => {
       runId: started.runId,
       reason: 'wrong preset',
     });
-    expect(cancelled).toMatchObject({
+    expect(cancelled).toEqual({
+      id: started.runId,
       status: 'CANCELLED',
       error: `cancelled by ${eli.email}: wrong preset`,
+      stopping: null,
+    });
+    // The engineer by bare email with the id the entry points at; what `stopping` says is not in it.
+    expect(
+      await db.prisma.auditLog.findFirstOrThrow({
+        where: { action: 'retrain.cancel', targetId: started.runId },
+      }),
+    ).toMatchObject({
+      actorType: 'USER',
+      actorId: eli.id,
+      actor: eli.email,
+      data: {
+        before: { status: 'QUEUED' },
+        after: { id: started.runId, status: 'CANCELLED', error: `cancelled by ${eli.email}: wrong preset` },
+      },
     });
     // Every step left the queues: nothing will run.
     expect(await Job.fromId(queue, stepJobId(started.runId, 'promote'))).toBeUndefined();
@@ -107,7 +123,11 @@ describe('retraining runs from the console', () => {
         data: { status: 'RUNNING' },
       });
       const cancelled = await cancelRun(db.prisma, eli, client, { runId: replay.runId, reason: 'too slow' });
-      expect(cancelled).toMatchObject({ status: 'CANCELLED', error: `cancelled by ${eli.email}: too slow` });
+      expect(cancelled).toMatchObject({
+        status: 'CANCELLED',
+        error: `cancelled by ${eli.email}: too slow`,
+        stopping: { step: 'snapshot' },
+      });
       await expect.poll(() => signals).toEqual([replay.runId]);
       const steps = await db.prisma.trainingStep.findMany({
         where: { runId: replay.runId },

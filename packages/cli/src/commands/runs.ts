@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { leftOutLine, parseLimit } from '../list-limit.ts';
 import { connectDatabase } from '../services.ts';
+import { registerCancel } from './runs-cancel.ts';
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '—');
 const gate = (passed: boolean | null) => (passed === null ? '—' : passed ? 'passed' : 'refused');
@@ -38,4 +39,5 @@ export function register(program: Command): void {
         await prisma.$disconnect();
       }
     });
+  registerCancel(runs);
 }
