@@ -77,11 +77,13 @@ export async function startTrainerApp({
   const lost = (e: Error) => logger.error({ err: e.message }, 'dead letter not written');
   const analytics = startAnalytics({ prisma, connection, prefix, logger });
   attachDeadLetters(analytics.worker, deadLetters, lost);
-  const onDrift = retrainOnDrift(
-    trainer.requestRetrain,
-    async () =>
+  const onDrift = retrainOnDrift({
+    prisma,
+    requestRetrain: trainer.requestRetrain,
+    productionVersionId: async () =>
       (await prisma.modelAlias.findUnique({ where: { name: PRODUCTION_ALIAS } }))?.modelVersionId ?? null,
-  );
+    cooldownMs: env.DRIFT_RETRAIN_COOLDOWN_MS,
+  });
   const drift = startDriftWorker({
     prisma,
     connection,
@@ -89,7 +91,12 @@ export async function startTrainerApp({
     logger,
     onAlert: async (alert) => {
       const r = await onDrift(alert);
-      if (r)
+      if (r?.held)
+        logger.warn(
+          { run: r.runId, version: alert.modelVersion, reportId: alert.reportId },
+          `drift alert, no retrain: ${r.message}`,
+        );
+      else if (r)
         logger.warn(
           { run: r.runId, started: r.started, version: alert.modelVersion },
           'drift alert: retraining',

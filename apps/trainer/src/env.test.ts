@@ -8,6 +8,7 @@ describe('trainer env', () => {
       QUEUE_PREFIX: 'acsa:bull',
       TRAINER_CONCURRENCY: 2,
       LABEL_TRIGGER_COUNT: 200,
+      DRIFT_RETRAIN_COOLDOWN_MS: 86_400_000,
       RETRAIN_CRON: '0 3 * * 0',
       RETRAIN_AUTO_MODE: 'direct',
       RETRAIN_PRESET: 'full',

@@ -14,6 +14,7 @@ import {
 } from '@acsa/pipelines';
 import { z } from 'zod';
 import { DEFAULT_TRAINER_NICE } from './nice.ts';
+import { DEFAULT_DRIFT_RETRAIN_COOLDOWN_MS } from './triggers/drift-trigger.ts';
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
 const int = (fallback: number, min = 0) =>
@@ -79,6 +80,11 @@ export const ZTrainerEnv = z.object({
   LABEL_CHECK_EVERY_MS: int(SCHEDULES.labelCheck.everyMs, 1000),
   /** How often running experiments are checked and decided (rolled back, promoted, proposed); 0 turns it off. */
   EXPERIMENT_CHECK_EVERY_MS: int(SCHEDULES.experimentCheck.everyMs),
+  /**
+   * After a drift run started, drift alerts start no other for this long, and after it only once labels
+   * were made since (see drift-trigger.ts); 0 leaves only the labels' rule.
+   */
+  DRIFT_RETRAIN_COOLDOWN_MS: int(DEFAULT_DRIFT_RETRAIN_COOLDOWN_MS),
   /** Cron pattern (UTC) for scheduled retrains; "off" turns them off. */
   RETRAIN_CRON: z.preprocess(blank, z.string().default(SCHEDULES.retrain.pattern)),
   /** What runs started by labels, drift or the schedule do with a candidate that passes the gate. */

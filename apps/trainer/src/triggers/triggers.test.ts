@@ -113,7 +113,11 @@ describe('retraining triggers', () => {
 
   it('turns a drift alert into a run with the alert as its reason, once while a run is active', async () => {
     const production = '0190a0b0-0000-7000-8000-000000000002';
-    const onDrift = retrainOnDrift(client.request, async () => production);
+    const onDrift = retrainOnDrift({
+      prisma: db.prisma,
+      requestRetrain: client.request,
+      productionVersionId: async () => production,
+    });
     // The shadow's (or an experiment variant's) drift is for the drift page: no run by itself.
     expect(
       await onDrift({ ...shadowAlert(), modelVersionId: '0190a0b0-0000-7000-8000-00000000000f' }),
@@ -140,6 +144,45 @@ describe('retraining triggers', () => {
     expect(run.logs.map((l) => l.message).join('\n')).toMatch(
       /drift on intent-2026\.11\.26-abc .*intentPsi 0\.710 > 0\.250/,
     );
+    await finishActiveRuns();
+  });
+
+  it('holds a lasting drift back: no second drift run within the cooldown, nor after it without new labels', async () => {
+    const production = '0190a0b0-0000-7000-8000-000000000002';
+    const last = await db.prisma.trainingRun.findFirstOrThrow({
+      where: { trigger: 'DRIFT' },
+      orderBy: { createdAt: 'desc' },
+    });
+    expect(last.status).toBe('SUCCEEDED');
+    const hour = 3_600_000;
+    const at = (ms: number) => () => new Date(last.createdAt.getTime() + ms);
+    const onDrift = (now: () => Date) =>
+      retrainOnDrift({
+        prisma: db.prisma,
+        requestRetrain: client.request,
+        productionVersionId: async () => production,
+        cooldownMs: 24 * hour,
+        now,
+      });
+    const alert = { ...shadowAlert(), modelVersionId: production, windowStart: '2026-11-26T05:00:00.000Z' };
+    const nextAfter = new Date(last.createdAt.getTime() + 24 * hour);
+    // The first run ended, the drift goes on: the next hour's alert starts nothing and says why.
+    const held = await onDrift(at(2 * hour))(alert);
+    expect(held).toMatchObject({ started: false, runId: last.id, held: { nextAfter } });
+    expect(held?.message).toBe(
+      `drift run ${last.id} started at ${last.createdAt.toISOString()}: the next may start after ${nextAfter.toISOString()}`,
+    );
+    // After the cooldown, retraining on the same data could not clear the drift: it waits for labels.
+    expect(await onDrift(at(25 * hour))(alert)).toMatchObject({
+      started: false,
+      held: { waitingForLabels: true },
+    });
+    expect(await db.prisma.trainingRun.count({ where: { trigger: 'DRIFT' } })).toBe(1);
+    await label(1);
+    const next = await onDrift(at(25 * hour))(alert);
+    expect(next).toMatchObject({ started: true });
+    expect(next?.held).toBeUndefined();
+    expect(await db.prisma.trainingRun.count({ where: { trigger: 'DRIFT' } })).toBe(2);
     await finishActiveRuns();
   });
 
