@@ -1,5 +1,5 @@
 import { AppError } from '@acsa/core/errors';
-import type { PrismaClient } from '@acsa/db';
+import { Prisma, type PrismaClient } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
 import { audited } from '../audit/audited.ts';
 import { assertKnownIntent } from '../review/label-checks.ts';
@@ -36,13 +36,24 @@ export async function adjudicate(
   input: { reviewItemId: string; intent: string },
 ) {
   return audited(prisma, actor, async (tx) => {
+    // Locked as label actions lock it (label-actions.ts lockItem): an undo or a label landing between this
+    // read and the write below would otherwise be overwritten, leaving an IN_PROGRESS item marked
+    // adjudicated that no list shows once its labels disagree again.
+    await tx.$queryRaw(
+      Prisma.sql`SELECT 1 FROM "ReviewItem" WHERE id = ${input.reviewItemId}::uuid FOR UPDATE`,
+    );
     const before = await tx.reviewItem.findUnique({
       where: { id: input.reviewItemId },
-      select: { id: true, needsAdjudication: true, adjudicatedAt: true, finalIntent: true },
+      select: { id: true, status: true, needsAdjudication: true, adjudicatedAt: true, finalIntent: true },
     });
     if (!before) throw new AppError('NOT_FOUND', 'no such review item');
-    if (!before.needsAdjudication || before.adjudicatedAt)
-      throw new AppError('CONFLICT', 'this item is not waiting for adjudication');
+    if (before.adjudicatedAt)
+      throw new AppError('CONFLICT', 'this turn changed meanwhile: another engineer has adjudicated it');
+    if (before.status !== 'LABELED' || !before.needsAdjudication)
+      throw new AppError(
+        'CONFLICT',
+        'this turn changed meanwhile: a label was taken back or it was settled, so it no longer waits for adjudication',
+      );
     await assertKnownIntent(tx, input.intent);
     const after = await tx.reviewItem.update({
       where: { id: input.reviewItemId },
@@ -52,7 +63,7 @@ export async function adjudicate(
         adjudicatedById: actor.id,
         adjudicatedAt: new Date(),
       },
-      select: { id: true, needsAdjudication: true, adjudicatedAt: true, finalIntent: true },
+      select: { id: true, status: true, needsAdjudication: true, adjudicatedAt: true, finalIntent: true },
     });
     return {
       result: after,

@@ -42,23 +42,33 @@ async function lockItem(tx: TransactionClient, reviewItemId: string) {
 async function settle(tx: TransactionClient, reviewItemId: string) {
   const item = await tx.reviewItem.findUniqueOrThrow({
     where: { id: reviewItemId },
-    select: { requiredLabels: true, labels: { select: { intent: true } } },
+    select: {
+      requiredLabels: true,
+      finalIntent: true,
+      adjudicatedAt: true,
+      labels: { select: { intent: true } },
+    },
   });
   const intents = new Set(item.labels.map((l) => l.intent));
   const done = item.labels.length >= item.requiredLabels;
+  // An adjudication is final (undo refuses it, adjudicate needs a LABELED item under the lock), so settle
+  // keeps its intent and never asks for adjudication again: needsAdjudication with adjudicatedAt set is an
+  // item the adjudication list (adjudicatedAt null) never shows, done or not. Items adjudicated mid-undo
+  // before adjudicate took the lock are IN_PROGRESS with adjudicatedAt set; their next label lands here.
+  const adjudicated = item.adjudicatedAt !== null;
   return tx.reviewItem.update({
     where: { id: reviewItemId },
     data: done
       ? {
           status: 'LABELED',
           resolvedAt: new Date(),
-          finalIntent: intents.size === 1 ? [...intents][0] : null,
-          needsAdjudication: intents.size > 1,
+          finalIntent: adjudicated ? item.finalIntent : intents.size === 1 ? [...intents][0] : null,
+          needsAdjudication: !adjudicated && intents.size > 1,
         }
       : {
           status: item.labels.length > 0 ? 'IN_PROGRESS' : 'OPEN',
           resolvedAt: null,
-          finalIntent: null,
+          finalIntent: adjudicated ? item.finalIntent : null,
           needsAdjudication: false,
         },
     select: { id: true, status: true, finalIntent: true, needsAdjudication: true },
