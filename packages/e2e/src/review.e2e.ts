@@ -204,6 +204,29 @@ describe('review inbox and labeling', () => {
     await page.context().close();
   });
 
+  it('a turn someone else finished meanwhile leaves the queue with a notice instead of coming back', async () => {
+    await prisma.reviewItem.deleteMany();
+    for (let i = 0; i < 2; i++)
+      await makeConversation(prisma, [
+        { text: `taken ${i}: refund please`, intent: 'get_refund', confidence: 0.3 },
+      ]);
+    const page = await signedIn(browser, 'reviewer');
+    await page.goto(url('/review/label'));
+    await page.locator('[data-review-item]').waitFor();
+    const turn = await shown(page);
+    const text = await page.locator('.utterance').textContent();
+    // Others' labels settled it while it sat on this reviewer's screen: the save is refused as CONFLICT.
+    await prisma.reviewItem.update({ where: { id: turn! }, data: { status: 'LABELED' } });
+    await pressAndWaitForNext(page, 'Enter');
+    await expect.poll(() => page.getByTestId('saving').textContent()).toBe('all saved');
+    await expect
+      .poll(() => page.locator('.labeling [role=alert]').textContent())
+      .toContain(`The label of "${text}" was not needed: someone else finished that turn`);
+    expect(await shown(page)).not.toBe(turn);
+    expect(await prisma.label.count({ where: { reviewItemId: turn! } })).toBe(0);
+    await page.context().close();
+  });
+
   it('with nothing to label, or turns that could not be loaded, the page looks again and shows a turn that arrives', async () => {
     await prisma.reviewItem.deleteMany();
     const page = await signedIn(browser, 'reviewer');

@@ -29,35 +29,47 @@ export async function nextLabelTasks(
   const userId = input.user.id;
   const limit = Math.min(Math.max(input.limit ?? 5, 1), 20);
   const exclude = input.exclude ?? [];
-  const rows = await prisma.$queryRaw<{ id: string }[]>(
-    openItemsInOrder(
-      input.filters,
-      limit,
-      Prisma.sql`NOT (ri.id = ANY(${exclude}::uuid[]))
-        AND NOT EXISTS (SELECT 1 FROM "ReviewAssignment" a
-          WHERE a."reviewItemId" = ri.id AND a."userId" = ${userId}::uuid AND a."completedAt" IS NOT NULL)
-        AND (SELECT count(*) FROM "ReviewAssignment" a
-          WHERE a."reviewItemId" = ri.id AND a."userId" <> ${userId}::uuid
-            AND ((a."completedAt" IS NOT NULL AND a."skippedAt" IS NULL)
-              OR (a."completedAt" IS NULL AND a."assignedAt" > now() - make_interval(mins => ${CLAIM_TTL_MINUTES}))))
-          < ri."requiredLabels"`,
-    ),
-  );
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  await prisma.$transaction(async (tx) => {
+  const stillWanted = Prisma.sql`NOT (ri.id = ANY(${exclude}::uuid[]))
+    AND NOT EXISTS (SELECT 1 FROM "ReviewAssignment" a
+      WHERE a."reviewItemId" = ri.id AND a."userId" = ${userId}::uuid AND a."completedAt" IS NOT NULL)
+    AND (SELECT count(*) FROM "ReviewAssignment" a
+      WHERE a."reviewItemId" = ri.id AND a."userId" <> ${userId}::uuid
+        AND ((a."completedAt" IS NOT NULL AND a."skippedAt" IS NULL)
+          OR (a."completedAt" IS NULL AND a."assignedAt" > now() - make_interval(mins => ${CLAIM_TTL_MINUTES}))))
+      < ri."requiredLabels"`;
+  // Finding and claiming hold the items' row locks from the first read to the commit, and skip rows another
+  // claim (or label, or skip: they lock the item too) holds: two reviewers asking at once get disjoint items.
+  // The second read sees claims committed after the first read's snapshot but before its lock was granted;
+  // without it both could still take an item, the later one having read the earlier one's claim as absent.
+  const ids = await prisma.$transaction(async (tx) => {
+    const found = await tx.$queryRaw<{ id: string }[]>(
+      openItemsInOrder(input.filters, limit, stillWanted, { lockSkipLocked: true }),
+    );
+    if (found.length === 0) return [];
+    const held = found.map((r) => r.id);
+    const wanted = new Set(
+      (
+        await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+          SELECT ri.id FROM "ReviewItem" ri WHERE ri.id = ANY(${held}::uuid[])
+            AND ri.status IN ('OPEN', 'IN_PROGRESS') AND ${stillWanted}`)
+      ).map((r) => r.id),
+    );
+    const claimed = held.filter((id) => wanted.has(id));
+    if (claimed.length === 0) return [];
     await tx.$executeRaw(Prisma.sql`
       INSERT INTO "ReviewAssignment" (id, "reviewItemId", "userId", "assignedAt")
-      SELECT gen_random_uuid(), x, ${userId}::uuid, now() FROM unnest(${ids}::uuid[]) x
+      SELECT gen_random_uuid(), x, ${userId}::uuid, now() FROM unnest(${claimed}::uuid[]) x
       ON CONFLICT ("reviewItemId", "userId") DO UPDATE SET "assignedAt" = now()`);
     await writeAudit(tx, {
       actor: auditActorOf(input.user),
       action: 'review.claim',
       targetType: 'ReviewItem',
-      targetId: ids.length === 1 ? (ids[0] ?? null) : null,
-      data: { items: ids },
+      targetId: claimed.length === 1 ? (claimed[0] ?? null) : null,
+      data: { items: claimed },
     });
+    return claimed;
   });
+  if (ids.length === 0) return [];
   return loadTasks(prisma, ids);
 }
 

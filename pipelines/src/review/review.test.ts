@@ -1,4 +1,10 @@
-import { bareModelVersion, createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
+import {
+  bareModelVersion,
+  createTestDatabase,
+  raceBehindLock,
+  type TestDatabase,
+  testServiceUrls,
+} from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TActor } from '../access/roles.ts';
 import { makeConversation, makeUser } from '../workbench-fixtures.ts';
@@ -228,5 +234,25 @@ describe('labeling', () => {
       finalIntent: null,
       needsAdjudication: true,
     });
+  });
+
+  it('two reviewers asking at once are handed different turns, never the same one', async () => {
+    await db.prisma.reviewItem.deleteMany();
+    await db.prisma.reviewSettings.update({ where: { id: 1 }, data: { overlapShare: 0 } });
+    await makeConversation(db.prisma, [
+      { text: 'first', intent: 'get_refund', confidence: 0.2 },
+      { text: 'second', intent: 'track_order', confidence: 0.4 },
+    ]);
+    // Both read which turns are free while claims cannot be written yet: what each read, it read before the
+    // other claimed anything.
+    const results = await raceBehindLock(
+      db.prisma,
+      (tx) => tx.$executeRaw`LOCK TABLE "ReviewAssignment" IN SHARE MODE`,
+      [rae, rob].map((user) => () => nextLabelTasks(db.prisma, { user, filters: none, limit: 1 })),
+    );
+    const handed = results.map((r) => (r.status === 'fulfilled' ? r.value.map((t) => t.text) : r.reason));
+    expect(handed.flat().sort()).toEqual(['first', 'second']);
+    const claims = await db.prisma.reviewAssignment.groupBy({ by: ['reviewItemId'], _count: true });
+    expect(claims.map((c) => c._count)).toEqual([1, 1]);
   });
 });

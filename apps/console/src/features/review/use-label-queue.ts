@@ -15,6 +15,9 @@ export type TQueuedTask = TLabelTask & { draft?: { intent: string; entities: TEn
 
 type TDone = { task: TQueuedTask; kind: 'label' | 'skip'; saved?: boolean };
 
+/** The server refused a write as CONFLICT (a tRPC error's `data.code`). */
+const isConflict = (e: Error) => (e as { data?: { code?: string } }).data?.code === 'CONFLICT';
+
 /** The start of a turn's text, to name it in a message. */
 const quote = (text: string) => `"${clip(text, 41)}"`;
 
@@ -23,7 +26,8 @@ const quote = (text: string) => `"${clip(text, 41)}"`;
  * left), and a label moves on to the next turn at once while its save runs behind: saves go one after
  * another, in order, so an undo always reaches the server after the label it takes back. A label the server
  * refuses (a network blip, a claim that lapsed) is reported naming its turn, and the turn comes back in front
- * with the intent and entities chosen, to save again; errors clear with the next write that succeeds.
+ * with the intent and entities chosen, to save again — unless the refusal is a CONFLICT (the turn is settled),
+ * which drops the turn with a notice; errors clear with the next write that succeeds.
  */
 export function useLabelQueue(filters: TReviewFilters) {
   const client = useTRPCClient();
@@ -40,19 +44,23 @@ export function useLabelQueue(filters: TReviewFilters) {
   const writes = useRef<Promise<unknown>>(Promise.resolve());
   const fetching = useRef(false);
 
-  const write = useCallback((what: string, run: () => Promise<unknown>, onRefused?: () => void) => {
-    setSaving((n) => n + 1);
-    writes.current = writes.current
-      .then(run)
-      .then(
-        () => setErrors([]),
-        (e: Error) => {
-          onRefused?.();
-          setErrors((list) => [...list.slice(-4), `${what}: ${e.message}`]);
-        },
-      )
-      .finally(() => setSaving((n) => n - 1));
-  }, []);
+  /** `onRefused` may return the notice to show instead of `what: <the server's message>`. */
+  const write = useCallback(
+    (what: string, run: () => Promise<unknown>, onRefused?: (e: Error) => string | undefined) => {
+      setSaving((n) => n + 1);
+      writes.current = writes.current
+        .then(run)
+        .then(
+          () => setErrors([]),
+          (e: Error) => {
+            const notice = onRefused?.(e) ?? `${what}: ${e.message}`;
+            setErrors((list) => [...list.slice(-4), notice]);
+          },
+        )
+        .finally(() => setSaving((n) => n - 1));
+    },
+    [],
+  );
 
   const fetchMore = useCallback(async () => {
     if (fetching.current) return;
@@ -127,16 +135,23 @@ export function useLabelQueue(filters: TReviewFilters) {
           await client.review.label.mutate({ reviewItemId: task.reviewItemId, intent, entities });
           entry.saved = true;
         },
-        () => {
+        (e) => {
           // Taken back by z meanwhile: already on screen again.
           const at = history.current.indexOf(entry);
           if (at < 0) return;
           history.current.splice(at, 1);
           setDone((n) => Math.max(0, n - 1));
+          // CONFLICT: the turn is settled (others gave the labels it needs, or this reviewer labeled it in
+          // another tab). Saving again can only be refused again, so it leaves the queue instead of coming back.
+          if (isConflict(e)) {
+            setQueue((q) => q.filter((t) => t.reviewItemId !== task.reviewItemId));
+            return `The label of ${quote(task.text)} was not needed: someone else finished that turn (${e.message})`;
+          }
           setQueue((q) => [
             { ...task, draft: { intent, entities } },
             ...q.filter((t) => t.reviewItemId !== task.reviewItemId),
           ]);
+          return undefined;
         },
       );
     },
