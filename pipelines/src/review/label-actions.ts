@@ -36,6 +36,25 @@ async function lockItem(tx: TransactionClient, reviewItemId: string) {
 }
 
 /**
+ * How many people could still label the item: every active user may (labeling needs the reviewer role, the
+ * lowest), less those who labeled or skipped it. Live claims still count as could-label.
+ */
+function labellersLeft(tx: TransactionClient, reviewItemId: string) {
+  return tx.user.count({
+    where: { disabledAt: null, assignments: { none: { reviewItemId, completedAt: { not: null } } } },
+  });
+}
+
+/** Nobody labeled the item and nobody is left who could: it closes, and leaves the inbox. */
+function closeSkipped(tx: TransactionClient, reviewItemId: string) {
+  return tx.reviewItem.update({
+    where: { id: reviewItemId },
+    data: { status: 'SKIPPED', resolvedAt: new Date(), finalIntent: null, needsAdjudication: false },
+    select: { id: true, status: true, finalIntent: true, needsAdjudication: true },
+  });
+}
+
+/**
  * Settles an item from its labels: short of `requiredLabels` it stays in progress; with enough, labels that
  * agree make the final intent, and labels that disagree send it to adjudication (an engineer decides).
  */
@@ -50,7 +69,14 @@ async function settle(tx: TransactionClient, reviewItemId: string) {
     },
   });
   const intents = new Set(item.labels.map((l) => l.intent));
-  const done = item.labels.length >= item.requiredLabels;
+  // Once nobody is left who could label it (everyone labeled or skipped), waiting cannot help: with some
+  // labels it settles on those (an overlap item on a one-reviewer team takes its one label as final;
+  // requiredLabels stays, and agreement counts only items with two labels or more), with none it closes as
+  // SKIPPED. Undo makes its author a possible labeller again, so an undone label reopens the item.
+  const short = item.labels.length < item.requiredLabels;
+  const nobodyLeft = short && (await labellersLeft(tx, reviewItemId)) === 0;
+  if (nobodyLeft && item.labels.length === 0) return closeSkipped(tx, reviewItemId);
+  const done = !short || nobodyLeft;
   // An adjudication is final (undo refuses it, adjudicate needs a LABELED item under the lock), so settle
   // keeps its intent and never asks for adjudication again: needsAdjudication with adjudicatedAt set is an
   // item the adjudication list (adjudicatedAt null) never shows, done or not. Items adjudicated mid-undo
@@ -132,7 +158,10 @@ export async function submitLabel(
   });
 }
 
-/** The reviewer passes on a turn: it is not shown to them again and stays open for others. */
+/**
+ * The reviewer passes on a turn: it is not shown to them again and stays open for others, unless nobody else
+ * could label it: then it settles on the labels it has or, with none, closes as SKIPPED (see `settle`).
+ */
 export async function skipItem(prisma: PrismaClient, actor: TActor, reviewItemId: string) {
   return audited(prisma, actor, async (tx) => {
     const item = await lockItem(tx, reviewItemId);
@@ -142,14 +171,17 @@ export async function skipItem(prisma: PrismaClient, actor: TActor, reviewItemId
       create: { reviewItemId, userId: actor.id, completedAt: now, skippedAt: now },
       update: { completedAt: now, skippedAt: now },
     });
+    // A settled item stays as it was settled: a late skip must not move its resolvedAt or decision.
+    const open = item.status === 'OPEN' || item.status === 'IN_PROGRESS';
+    const after = open ? await settle(tx, reviewItemId) : { status: item.status };
     return {
-      result: { reviewItemId },
+      result: { reviewItemId, status: after.status },
       audit: {
         action: 'review.skip',
         targetType: 'ReviewItem',
         targetId: reviewItemId,
         before: { status: item.status },
-        after: { skippedBy: actor.email },
+        after: { skippedBy: actor.email, status: after.status },
       },
     };
   });

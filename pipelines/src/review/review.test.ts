@@ -256,3 +256,56 @@ describe('labeling', () => {
     expect(claims.map((c) => c._count)).toEqual([1, 1]);
   });
 });
+
+describe('items nobody is left to label close', () => {
+  it('a turn every reviewer skipped closes as SKIPPED and leaves the inbox; one with a label settles on it', async () => {
+    await db.prisma.reviewItem.deleteMany();
+    await db.prisma.reviewSettings.update({ where: { id: 1 }, data: { overlapShare: 1 } });
+    await makeConversation(db.prisma, [
+      { text: 'nobody wants me', intent: 'get_refund', confidence: 0.2 },
+      { text: 'one label is all', intent: 'track_order', confidence: 0.4 },
+    ]);
+    const everyone = await db.prisma.user.findMany({ select: { id: true, email: true, role: true } });
+    const byText = async (text: string) =>
+      db.prisma.reviewItem.findFirstOrThrow({ where: { message: { text } }, include: { labels: true } });
+    const unwanted = await byText('nobody wants me');
+    const settled = await byText('one label is all');
+
+    // Two labels wanted: Rae labels, everyone else skips; the last skip leaves nobody who could add a label.
+    await submitLabel(db.prisma, rae, { reviewItemId: settled.id, intent: 'track_order', entities: [] });
+    for (const u of everyone) {
+      await skipItem(db.prisma, u, unwanted.id);
+      if (u.id !== rae.id) await skipItem(db.prisma, u, settled.id);
+    }
+    expect(await byText('nobody wants me')).toMatchObject({ status: 'SKIPPED', finalIntent: null });
+    expect(await byText('one label is all')).toMatchObject({
+      status: 'LABELED',
+      finalIntent: 'track_order',
+      needsAdjudication: false,
+    });
+    expect(await reviewInboxList(db.prisma, { filters: none })).toEqual([]);
+    const closing = await db.prisma.auditLog.findFirstOrThrow({
+      where: { action: 'review.skip', targetId: unwanted.id },
+      orderBy: { id: 'desc' },
+    });
+    expect(closing.data).toMatchObject({ after: { status: 'SKIPPED' } });
+    // Until the last one skips, a turn stays open for whoever has not.
+    expect(everyone.length).toBeGreaterThan(1);
+  });
+
+  it('a two-label turn on a team with one reviewer settles on that one label', async () => {
+    await db.prisma.reviewItem.deleteMany();
+    await db.prisma.user.updateMany({ where: { id: { not: rae.id } }, data: { disabledAt: new Date() } });
+    await makeConversation(db.prisma, [{ text: 'a team of one', intent: 'get_refund', confidence: 0.2 }]);
+    const [task] = await nextLabelTasks(db.prisma, { user: rae, filters: none });
+    await submitLabel(db.prisma, rae, {
+      reviewItemId: task!.reviewItemId,
+      intent: 'get_refund',
+      entities: [],
+    });
+    expect(await db.prisma.reviewItem.findUniqueOrThrow({ where: { id: task!.reviewItemId } })).toMatchObject(
+      { requiredLabels: 2, status: 'LABELED', finalIntent: 'get_refund' },
+    );
+    await db.prisma.user.updateMany({ data: { disabledAt: null } });
+  });
+});
