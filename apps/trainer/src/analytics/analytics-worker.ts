@@ -29,10 +29,19 @@ export type TAnalyticsOptions = {
 };
 
 /**
+ * A batch job's payload cut down to its rejected events. Valid events exist only where the job parsed as a
+ * batch, so `events` is its array here; the reason's `#index` stays the event's place in the original batch.
+ */
+function onlyRejected(data: unknown, rejected: readonly { index: number }[]): { events: unknown[] } {
+  const batch = data as { events: unknown[] };
+  return { ...batch, events: rejected.map((r) => batch.events[r.index]) };
+}
+
+/**
  * Consumes serving's interaction events, a batch per job: counts each turn into per-version, per-variant
  * hourly stats (the turn's review item, if it needs one, was made when serving stored it). Every event is validated on its own and the valid ones are recorded even when others are
  * not; an invalid event can never succeed, so the job then fails at once, without retries, naming each one
- * (the dead letter keeps the batch; on replay the receipts count its good events once).
+ * (the failed job and its dead letter keep only the invalid events, so no replay counts a good one again).
  */
 export function startAnalytics(o: TAnalyticsOptions): {
   worker: Worker;
@@ -73,7 +82,16 @@ export function startAnalytics(o: TAnalyticsOptions): {
               .map((r) => `#${r.index} ${r.reason}`)
               .join('; ')}`;
             o.logger.warn({ jobId: job.id, reason, recorded: events.length }, 'interaction events rejected');
-            throw new UnrecoverableError(reason);
+            // The failed job, its dead letter and any replay keep only what was refused: receipts are pruned
+            // after `receiptTtlMs` while letters stay, so a replay of the whole batch would count its good
+            // events again. Stored before the throw; if this write fails the job retries, and the receipts
+            // (minutes old) keep the good events counted once.
+            if (events.length) await job.updateData(onlyRejected(job.data, rejected));
+            throw new UnrecoverableError(
+              events.length
+                ? `${reason} (the ${events.length} valid event${events.length > 1 ? 's were' : ' was'} recorded; this job keeps only the invalid)`
+                : reason,
+            );
           }
           return { recorded: recorded.counted };
         },
