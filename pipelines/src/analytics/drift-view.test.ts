@@ -74,6 +74,25 @@ describe('drift view', () => {
     expect(view.versions.find((v) => v.version === 'dv-shadow')?.aliases).toEqual(['shadow']);
     expect(view.versions.find((v) => v.version === 'dv-new')?.aliases).toEqual([]);
   });
+
+  it('keeps the newest windows when there are more than it reads, and says how many it left out', async () => {
+    const busy = await version('dv-busy');
+    await report(busy.id, 6, 0.05);
+    await report(busy.id, 7, 0.05);
+    await report(busy.id, 11, 0.7, true);
+    const all = await driftView(db.prisma, { now });
+    expect([all.shown, all.total]).toEqual([7, 7]);
+    const cut = await driftView(db.prisma, { now, limit: 3 });
+    expect([cut.shown, cut.total]).toEqual([3, 7]);
+    // The newest three windows (10:00 twice, 11:00 with its alert), oldest first; 06:00–09:00 are left out.
+    const kept = cut.versions.flatMap((v) => v.windows.map((w) => [v.version, w.start.getUTCHours()]));
+    expect(kept.sort()).toEqual([
+      ['dv-busy', 11],
+      ['dv-new', 10],
+      ['dv-shadow', 10],
+    ]);
+    expect(cut.versions[0]).toMatchObject({ version: 'dv-busy', alerts: 1 });
+  });
 });
 
 describe('applied thresholds', () => {

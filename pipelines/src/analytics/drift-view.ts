@@ -57,18 +57,34 @@ export const breachesOf = (details: unknown): TBreach[] => {
 };
 
 /**
+ * The most windows one view reads (about 7 monitored versions over 30 days of hourly windows). Past it the
+ * newest are kept, since the latest windows and alerts are what the page is for, and `shown`/`total` say so.
+ */
+export const DRIFT_VIEW_LIMIT = 5_000;
+
+/**
  * Drift windows of the last `days`, per model version (the version with the newest window first), oldest
  * window first for a chart: every figure the drift check measured, whether it alerted and why, and the
- * aliases (production, shadow, experiment variants) pointing at each version now.
+ * aliases (production, shadow, experiment variants) pointing at each version now. At most `limit` windows,
+ * the newest; `shown` < `total` when some older ones were left out.
  */
-export async function driftView(prisma: PrismaClient, opts: { days?: number; now?: Date } = {}) {
+export async function driftView(
+  prisma: PrismaClient,
+  opts: { days?: number; now?: Date; limit?: number } = {},
+) {
   const since = new Date((opts.now ?? new Date()).getTime() - Math.min(opts.days ?? 7, 90) * DAY);
-  const reports = await prisma.driftReport.findMany({
-    where: { windowStart: { gte: since } },
-    orderBy: { windowStart: 'asc' },
-    take: 5_000,
-    include: { modelVersion: { select: { version: true } } },
-  });
+  const limit = opts.limit ?? DRIFT_VIEW_LIMIT;
+  const where = { windowStart: { gte: since } };
+  const reports = (
+    await prisma.driftReport.findMany({
+      where,
+      // Newest first so the cut drops the oldest windows; reversed for the charts' oldest-first order.
+      orderBy: [{ windowStart: 'desc' }, { id: 'desc' }],
+      take: limit,
+      include: { modelVersion: { select: { version: true } } },
+    })
+  ).reverse();
+  const total = reports.length < limit ? reports.length : await prisma.driftReport.count({ where });
   const aliases = await prisma.modelAlias.findMany({
     where: { modelVersionId: { in: [...new Set(reports.map((r) => r.modelVersionId))] } },
     orderBy: { name: 'asc' },
@@ -82,6 +98,8 @@ export async function driftView(prisma: PrismaClient, opts: { days?: number; now
   }
   return {
     since,
+    shown: reports.length,
+    total,
     thresholds: DEFAULT_DRIFT_THRESHOLDS,
     versions: [...byVersion.entries()]
       .map(([id, v]) => ({

@@ -46,6 +46,12 @@ export default async function DriftPage({ searchParams }: TProps) {
         </EmptyState>
       ) : (
         <>
+          {view.total > view.shown ? (
+            <p className="muted" data-testid="drift-windows-shown">
+              The latest {view.shown} of {view.total} drift windows in the last 7 days: older windows, and
+              versions with only older ones, are left out.
+            </p>
+          ) : null}
           {chosen ? (
             <DriftWindowPanel w={chosen} />
           ) : (
