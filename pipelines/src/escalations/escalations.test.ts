@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TActor } from '../access/roles.ts';
 import { makeConversation, makeUser } from '../workbench-fixtures.ts';
 import { handBackEscalation, resolveEscalation, takeEscalation } from './escalation-actions.ts';
-import { listEscalations, listResolvedEscalations } from './list-escalations.ts';
+import { listEscalations, listResolvedEscalations, TRANSCRIPT_TURNS } from './list-escalations.ts';
 
 let db: TestDatabase;
 let rae: TActor;
@@ -126,5 +126,30 @@ describe('a guest who gave an email after the hand-over', () => {
     const after = await view();
     expect(after?.contactEmail).toBe('sam.lee@example.com');
     expect(JSON.stringify(after)).not.toContain('hash-of-token');
+  });
+});
+
+describe('a conversation longer than the transcript', () => {
+  it('shows its last messages and counts every one, gaps in seq included', async () => {
+    const long = await makeConversation(
+      db.prisma,
+      [{ text: 'a long story', intent: 'complaint', confidence: 0.5 }],
+      { escalateLast: true, at: new Date(t0.getTime() + 3_600_000) },
+    );
+    await db.prisma.message.createMany({
+      data: Array.from({ length: 119 }, (_, i) => ({
+        conversationId: long.conversationId,
+        seq: i + 2,
+        role: i % 2 ? ('AGENT' as const) : ('USER' as const),
+        text: `more ${i}`,
+      })),
+    });
+    await db.prisma.message.deleteMany({ where: { conversationId: long.conversationId, seq: 50 } });
+    const card = (await listEscalations(db.prisma, { limit: 200 })).find(
+      (e) => e.conversationId === long.conversationId,
+    );
+    expect(card?.transcript).toHaveLength(TRANSCRIPT_TURNS);
+    expect(card?.transcript.at(-1)?.seq).toBe(120);
+    expect(card?.messageCount).toBe(120);
   });
 });

@@ -62,7 +62,6 @@ const SELECT = {
         take: TRANSCRIPT_TURNS,
         select: { seq: true, role: true, text: true, intent: true, confidence: true, createdAt: true },
       },
-      _count: { select: { messages: true } },
     },
   },
 } as const;
@@ -72,13 +71,37 @@ type TRow = Awaited<ReturnType<typeof findRows>>[number];
 const findRows = (prisma: PrismaClient, args: { where: object; orderBy: object; take: number }) =>
   prisma.escalation.findMany({ ...args, select: SELECT });
 
+/**
+ * How many messages each listed conversation holds. A conversation shorter than the transcript is all in
+ * it; only the longer ones are counted, each on the (conversationId, seq) index. Prisma's
+ * `_count: { messages }` grouped the whole Message table instead (745 ms at 2.4M rows, on a page polled
+ * every 15 s). Not `max(seq) + 1`: nothing keeps seq gap-free once a message is deleted.
+ */
+async function messageCounts(prisma: PrismaClient, rows: TRow[]): Promise<Map<string, number>> {
+  const counts = new Map(rows.map((r) => [r.conversation.id, r.conversation.messages.length]));
+  const long = rows.filter((r) => r.conversation.messages.length >= TRANSCRIPT_TURNS);
+  if (!long.length) return counts;
+  const groups = await prisma.message.groupBy({
+    by: ['conversationId'],
+    where: { conversationId: { in: [...new Set(long.map((r) => r.conversation.id))] } },
+    _count: { _all: true },
+  });
+  for (const g of groups) counts.set(g.conversationId, g._count._all);
+  return counts;
+}
+
+async function toViews(prisma: PrismaClient, rows: TRow[]): Promise<TEscalationView[]> {
+  const counts = await messageCounts(prisma, rows);
+  return rows.map((r) => toView(r, counts.get(r.conversation.id) ?? r.conversation.messages.length));
+}
+
 /** The dialogue state's email slot, when it holds one. */
 function emailIn(state: unknown): string | null {
   const email = (state as { slots?: { email?: unknown } } | null)?.slots?.email;
   return typeof email === 'string' ? email : null;
 }
 
-const toView = ({ conversation, context, ...e }: TRow): TEscalationView => ({
+const toView = ({ conversation, context, ...e }: TRow, messageCount: number): TEscalationView => ({
   ...e,
   conversationId: conversation.id,
   sessionId: conversation.sessionId,
@@ -95,7 +118,7 @@ const toView = ({ conversation, context, ...e }: TRow): TEscalationView => ({
       at: m.createdAt,
     }))
     .reverse(),
-  messageCount: conversation._count.messages,
+  messageCount,
 });
 
 /**
@@ -112,7 +135,7 @@ export async function listEscalations(
     orderBy: resolved ? { resolvedAt: 'desc' } : { createdAt: 'asc' },
     take: Math.min(opts.limit ?? 50, 200),
   });
-  return rows.map(toView);
+  return toViews(prisma, rows);
 }
 
 /** How many escalations are still to be handled (open or taken), however many a page shows. */
@@ -161,5 +184,8 @@ export async function listResolvedEscalations(
   });
   const page = rows.slice(0, size);
   const last = page.at(-1);
-  return { items: page.map(toView), older: rows.length > size && last ? cursorOf(last) : null };
+  return {
+    items: await toViews(prisma, page),
+    older: rows.length > size && last ? cursorOf(last) : null,
+  };
 }
