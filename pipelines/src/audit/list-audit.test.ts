@@ -2,7 +2,7 @@ import { moveAlias } from '@acsa/db/registry';
 import { bareModelVersion, createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_ATTEMPT } from '../access/audit-actions.ts';
-import { listAudit } from './list-audit.ts';
+import { auditVocabulary, listAudit } from './list-audit.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -55,6 +55,13 @@ describe('the audit log', () => {
       'auth.sign-in',
     ]);
     expect(await actions({ action: 'auth', passwordChecks: true })).toHaveLength(8);
+  });
+
+  it('offers each action and target type recorded once, in order, for the filter', async () => {
+    expect(await auditVocabulary(db.prisma)).toEqual({
+      actions: ['auth.sign-in', SIGN_IN_ATTEMPT, 'auth.sign-out', 'user.role'],
+      targetTypes: ['User'],
+    });
   });
 
   it('names the versions an alias move holds by id, so the page never shows the end of a uuid for them', async () => {

@@ -1,5 +1,5 @@
 import { isUuid } from '@acsa/core/ids';
-import type { PrismaClient } from '@acsa/db';
+import { Prisma, type PrismaClient } from '@acsa/db';
 import { SIGN_IN_ATTEMPT } from '../access/audit-actions.ts';
 
 export type TAuditFilter = {
@@ -81,15 +81,28 @@ export async function listAudit(prisma: PrismaClient, opts: TAuditFilter = {}) {
   }));
 }
 
-/** The actions and target types recorded so far, for the filter's choices. */
+/**
+ * A column's distinct values, read as a loose index scan: each step asks its index (action, at) or
+ * (targetType, targetId) for the first value after the last one, so the cost grows with the number of
+ * values (tens), not of rows. Prisma's `distinct` fetched every AuditLog row and deduplicated in memory;
+ * a plain SELECT DISTINCT still reads the whole table. Dropping either index makes this a scan per value.
+ */
+function distinctValues(prisma: PrismaClient, column: 'action' | 'targetType'): Promise<{ v: string }[]> {
+  const c = Prisma.raw(`"${column}"`);
+  return prisma.$queryRaw<{ v: string }[]>(Prisma.sql`
+    WITH RECURSIVE d(v) AS (
+      (SELECT ${c} FROM "AuditLog" ORDER BY ${c} LIMIT 1)
+      UNION ALL
+      SELECT (SELECT l.${c} FROM "AuditLog" l WHERE l.${c} > d.v ORDER BY l.${c} LIMIT 1) FROM d WHERE d.v IS NOT NULL
+    )
+    SELECT v FROM d WHERE v IS NOT NULL`);
+}
+
+/** The actions and target types recorded so far, for the filter's choices, in order. */
 export async function auditVocabulary(prisma: PrismaClient) {
   const [actions, targets] = await Promise.all([
-    prisma.auditLog.findMany({ distinct: ['action'], select: { action: true }, orderBy: { action: 'asc' } }),
-    prisma.auditLog.findMany({
-      distinct: ['targetType'],
-      select: { targetType: true },
-      orderBy: { targetType: 'asc' },
-    }),
+    distinctValues(prisma, 'action'),
+    distinctValues(prisma, 'targetType'),
   ]);
-  return { actions: actions.map((a) => a.action), targetTypes: targets.map((t) => t.targetType) };
+  return { actions: actions.map((a) => a.v), targetTypes: targets.map((t) => t.v) };
 }
