@@ -173,8 +173,11 @@ export async function listResolvedEscalations(
     where: {
       status: 'RESOLVED',
       resolvedAt: { not: null },
+      // The redundant `lte` bounds the index scan (resolvedAt DESC, id DESC): PostgreSQL cannot seek on the
+      // OR alone, and an older page would read every newer row first.
       ...(from
         ? {
+            AND: [{ resolvedAt: { lte: from.when } }],
             OR: [{ resolvedAt: { lt: from.when } }, { resolvedAt: from.when, id: { lt: from.id } }],
           }
         : {}),
