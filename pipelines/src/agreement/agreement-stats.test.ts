@@ -36,6 +36,14 @@ describe('agreement statistics', () => {
       ]),
     ).toBe(1);
     expect(krippendorffAlpha([['A']])).toBeNull();
+    // Units of three labels weigh each disagreeing pair 1/(m − 1): o_AB + o_BA = 2 + 2, n = 5,
+    // n_A = 3, n_B = 2: α = 1 − 4 · 4 / (2 · 3 · 2) = −1/3.
+    expect(
+      krippendorffAlpha([
+        ['A', 'A', 'B'],
+        ['A', 'B'],
+      ]),
+    ).toBeCloseTo(-1 / 3, 10);
   });
 
   it('per intent: positive specific agreement', () => {
