@@ -26,8 +26,9 @@ export const ZDriftThresholds = z.object({
   minMessages: z.number().int().positive(),
   /**
    * Chance of a false alarm from sampling alone. Two samples of one distribution differ by chance, more so
-   * when they are small (31 intents over 200 turns give a PSI near 0.3 with no drift at all), so each
-   * threshold is raised to the value sampling noise exceeds only this often.
+   * when they are small (31 intents over 100 turns give a PSI near 0.3 with no drift at all), so each
+   * threshold is raised to the value sampling noise exceeds only this often. The floor is χ²-based and
+   * holds because PSI and JS smooth counts (Jeffreys); measured in the trainer's window-drift-noise test.
    */
   falseAlarmP: z.number().positive().max(0.5),
 });

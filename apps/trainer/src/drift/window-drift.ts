@@ -78,12 +78,16 @@ export class WindowDrift {
     const conf = histogram(this.confidences, ref.confidenceHistogram.edges);
     const len = histogram(this.lengths, ref.lengthHistogram.edges);
     const empty = this.n === 0;
+    // The reference was taken on the dev split: its confidence histogram counts every row once.
+    const referenceN = ref.confidenceHistogram.counts.reduce((s, c) => s + c, 0);
+    // PSI and JS smooth counts, not shares; a manifest without its row count is taken as an exact reference.
+    const refCounts = refShares.map((s) => s * (referenceN || 1e6));
     const used = (a: readonly number[], b: readonly number[]) =>
       a.filter((x, i) => x > 0 || (b[i] ?? 0) > 0).length;
     return {
       n: this.n,
-      intentPsi: empty ? 0 : psi(refShares, live),
-      intentJs: empty ? 0 : jensenShannon(refShares, live),
+      intentPsi: empty ? 0 : psi(refCounts, live),
+      intentJs: empty ? 0 : jensenShannon(refCounts, live),
       confidencePsi: this.confidences.length ? psi(ref.confidenceHistogram.counts, conf.counts) : 0,
       lengthPsi: empty ? 0 : psi(ref.lengthHistogram.counts, len.counts),
       unknownTokenRate: this.tokens ? this.unknown / this.tokens : 0,
@@ -93,8 +97,7 @@ export class WindowDrift {
         length: ksBinned(ref.lengthHistogram.counts, len.counts),
       },
       sampling: {
-        // The reference was taken on the dev split: its confidence histogram counts every row once.
-        referenceN: ref.confidenceHistogram.counts.reduce((s, c) => s + c, 0),
+        referenceN,
         categories: {
           intent: used(refShares, live),
           confidence: used(ref.confidenceHistogram.counts, conf.counts),

@@ -58,10 +58,19 @@ describe('out-of-scope metrics', () => {
 describe('drift statistics', () => {
   it('is zero for identical distributions and grows with the shift', () => {
     expect(psi([10, 20, 30], [10, 20, 30])).toBeCloseTo(0);
-    // Hand value: (0.2−0.5)·ln(0.2/0.5) + (0.8−0.5)·ln(0.8/0.5) ≈ 0.416 (smoothing moves it slightly).
-    expect(psi([50, 50], [20, 80])).toBeCloseTo(0.416, 2);
-    expect(jensenShannon([1, 0], [0, 1])).toBeCloseTo(1);
+    // Hand value: (0.2−0.5)·ln(0.2/0.5) + (0.8−0.5)·ln(0.8/0.5) ≈ 0.416; half a count a bin (Jeffreys)
+    // makes the live shares 20.5/101 and 80.5/101: 0.406.
+    expect(psi([50, 50], [20, 80])).toBeCloseTo(0.406, 3);
+    expect(psi([5_000, 5_000], [2_000, 8_000])).toBeCloseTo(0.416, 3);
+    expect(jensenShannon([1e6, 0], [0, 1e6])).toBeCloseTo(1, 4);
     expect(jensenShannon([1, 1], [1, 1])).toBeCloseTo(0);
+  });
+  it('weighs a bin a small window missed by what the window can tell, not by a fixed floor', () => {
+    // A 3 % share absent from 100 turns: 0.5/(100 + 1) ≈ 0.5 %, so (0.03 − 0.005)·ln(0.03/0.005) ≈ 0.045
+    // (a 1e-4 floor gave 0.03·ln(0.03/1e-4) ≈ 0.17, enough to alert on noise).
+    expect(psi([300, 9_700], [0, 100])).toBeCloseTo(0.045, 2);
+    // The same miss over 10 000 turns is real evidence.
+    expect(psi([300, 9_700], [0, 10_000])).toBeGreaterThan(0.15);
   });
   it('bins values and takes percentiles', () => {
     expect(histogram([0, 0.5, 1, 2, 5], [0, 1, 2, 3]).counts).toEqual([2, 1, 2]);
