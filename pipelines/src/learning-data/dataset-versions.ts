@@ -35,6 +35,26 @@ async function runsThroughSnapshots(prisma: PrismaClient, ids: string[]): Promis
   return new Map(rows.map((r) => [r.id, Number(r.runs)]));
 }
 
+type TGroupRow = { datasetVersionId: string; intent: string; source: string; split: string; n: number };
+
+/**
+ * Examples per (intent, source, split) of each version in `ids`. One grouped scan per version, LATERAL, so
+ * each reads Example_datasetVersionId_intent_source_split_idx index-only and in group order (a streaming
+ * GroupAggregate, whatever the planner makes of an IN list). Still proportional to those versions' size:
+ * the page's cost follows what it shows, not the whole table.
+ */
+async function exampleCounts(prisma: PrismaClient, ids: string[]): Promise<TGroupRow[]> {
+  return prisma.$queryRaw<TGroupRow[]>`
+    SELECT v.id::text AS "datasetVersionId", g.intent, g.source::text AS source, g.split::text AS split, g.n
+    FROM unnest(${ids}::uuid[]) AS v(id)
+    CROSS JOIN LATERAL (
+      SELECT intent, source, split, count(*)::int AS n
+      FROM "Example" e
+      WHERE e."datasetVersionId" = v.id
+      GROUP BY intent, source, split
+    ) g`;
+}
+
 /** How many dataset versions there are in all, however many a list shows (a small table). */
 export async function countDatasetVersions(prisma: PrismaClient): Promise<number> {
   return prisma.datasetVersion.count();
@@ -67,17 +87,13 @@ export async function listDatasetVersions(
   const ids = versions.map((v) => v.id);
   const [viaSnapshots, groups] = await Promise.all([
     runsThroughSnapshots(prisma, ids),
-    prisma.example.groupBy({
-      by: ['datasetVersionId', 'intent', 'source', 'split'],
-      where: { datasetVersionId: { in: ids } },
-      _count: { _all: true },
-    }),
+    exampleCounts(prisma, ids),
   ]);
   return versions.map((v) => {
     const mine = groups.filter((g) => g.datasetVersionId === v.id);
     const sum = (key: 'intent' | 'source' | 'split') => {
       const m = new Map<string, number>();
-      for (const g of mine) m.set(g[key], (m.get(g[key]) ?? 0) + g._count._all);
+      for (const g of mine) m.set(g[key], (m.get(g[key]) ?? 0) + g.n);
       return m;
     };
     const splits = sum('split');
