@@ -59,6 +59,28 @@ async function holdTable(table: string) {
 }
 
 /** `sessions` one-turn conversations served by a variant, the first `escalated` of them handed over. */
+/** An experiment running since `startedAt`, half and half, as one starts: production serving its control. */
+async function runningExperiment(name: string, controlId: string, treatmentId: string, startedAt: Date) {
+  await prisma.modelAlias.upsert({
+    where: { name: 'production' },
+    create: { name: 'production', modelVersionId: controlId },
+    update: { modelVersionId: controlId },
+  });
+  await prisma.experiment.create({
+    data: {
+      name,
+      status: 'RUNNING',
+      startedAt,
+      variants: {
+        create: [
+          { name: 'control', modelVersionId: controlId, weight: 0.5 },
+          { name: 'treatment', modelVersionId: treatmentId, weight: 0.5 },
+        ],
+      },
+    },
+  });
+}
+
 async function traffic(
   variant: string,
   modelVersionId: string,
@@ -138,25 +160,7 @@ describe('experiments', () => {
     const control = await version('intent-exp-e2e-control');
     const treatment = await version('intent-exp-e2e-treatment');
     const startedAt = new Date(Date.now() - 2 * 3_600_000);
-    // As an experiment starts: production serves the control.
-    await prisma.modelAlias.upsert({
-      where: { name: 'production' },
-      create: { name: 'production', modelVersionId: control.id },
-      update: { modelVersionId: control.id },
-    });
-    await prisma.experiment.create({
-      data: {
-        name: 'exp-e2e',
-        status: 'RUNNING',
-        startedAt,
-        variants: {
-          create: [
-            { name: 'control', modelVersionId: control.id, weight: 0.5 },
-            { name: 'treatment', modelVersionId: treatment.id, weight: 0.5 },
-          ],
-        },
-      },
-    });
+    await runningExperiment('exp-e2e', control.id, treatment.id, startedAt);
     const at = new Date(startedAt.getTime() + 60_000);
     await traffic('control', control.id, 400, 80, at);
     await traffic('treatment', treatment.id, 400, 40, at);
@@ -237,24 +241,7 @@ describe('experiments', () => {
     const treatment = await version('intent-exp-e2e-moved-treatment');
     const retrained = await version('intent-exp-e2e-moved-retrained');
     const startedAt = new Date(Date.now() - 2 * 3_600_000);
-    await prisma.modelAlias.upsert({
-      where: { name: 'production' },
-      create: { name: 'production', modelVersionId: control.id },
-      update: { modelVersionId: control.id },
-    });
-    await prisma.experiment.create({
-      data: {
-        name: 'exp-e2e-moved',
-        status: 'RUNNING',
-        startedAt,
-        variants: {
-          create: [
-            { name: 'control', modelVersionId: control.id, weight: 0.5 },
-            { name: 'treatment', modelVersionId: treatment.id, weight: 0.5 },
-          ],
-        },
-      },
-    });
+    await runningExperiment('exp-e2e-moved', control.id, treatment.id, startedAt);
     const at = new Date(startedAt.getTime() + 60_000);
     await traffic('control', control.id, 200, 40, at);
     await traffic('treatment', treatment.id, 200, 20, at);
