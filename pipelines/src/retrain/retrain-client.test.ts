@@ -12,6 +12,7 @@ import { QUEUES } from '../queues.ts';
 import { auditedRequest } from '../runs/audited-request.ts';
 import { makeUser } from '../workbench-fixtures.ts';
 import { createRetrainClient, type TRetrainClient } from './retrain-client.ts';
+import { FAILURE_RECORDING_MS } from './steps.ts';
 
 let db: TestDatabase;
 let redis: TestRedis;
@@ -136,14 +137,24 @@ describe('retrain requests', () => {
       status: 'QUEUED',
     });
 
-    // Two minutes on, still unrecorded.
-    await connection.hset(`${prefix}:${QUEUES.retrain}:${snapshot}`, 'finishedOn', Date.now() - 120_000);
+    // Past the time its trainer keeps trying to record it, still unrecorded (that trainer died).
+    await connection.hset(
+      `${prefix}:${QUEUES.retrain}:${snapshot}`,
+      'finishedOn',
+      Date.now() - FAILURE_RECORDING_MS - 120_000,
+    );
     const why = 'its snapshot step failed (disk full) and that was never recorded';
     expect(await client.failStuck()).toEqual({ runId: active.id, why });
     expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: active.id } })).toMatchObject({
       status: 'FAILED',
       error: why,
     });
+    // Its step closed as the trainer would have closed it.
+    expect(
+      await db.prisma.trainingStep.findUniqueOrThrow({
+        where: { runId_name: { runId: active.id, name: 'snapshot' } },
+      }),
+    ).toMatchObject({ status: 'FAILED', error: 'disk full' });
     expect(
       (await db.prisma.trainingLog.findMany({ where: { runId: active.id, level: 'error' } })).map(
         (l) => l.message,

@@ -13,7 +13,7 @@ import {
   retrainLink,
   type TRetrainConnection,
 } from './retrain-link.ts';
-import { RETRAIN_STEPS, STEP_POLICY, stepJobId } from './steps.ts';
+import { FAILURE_RECORDING_MS, RETRAIN_STEPS, STEP_POLICY, stepJobId, type TRetrainStep } from './steps.ts';
 
 export const ZRetrainRequest = z.object({
   trigger: ZRunTrigger,
@@ -96,10 +96,10 @@ const queued = (runId: string): TRetrainRequestResult => ({
 const ENQUEUE_GRACE_MS = 60_000;
 /**
  * A step that failed for the last time this long ago, its run still active: the trainer that saw it fail
- * records that within milliseconds, and retries for minutes while PostgreSQL is away, so by now it could
- * not (it was killed, or is still retrying).
+ * records that within milliseconds, and keeps trying for FAILURE_RECORDING_MS while PostgreSQL is away, so
+ * by now it never will (it was killed, or gave up).
  */
-const UNRECORDED_FAILURE_MS = 60_000;
+const UNRECORDED_FAILURE_MS = FAILURE_RECORDING_MS + 60_000;
 
 /** Redis did not answer: where, within what, and what that means for the run (`consequence`). */
 const unanswered = (e: RetrainNoAnswerError, consequence: string) =>
@@ -132,10 +132,15 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
    * replaced: its steps may still be queued, and a second run beside it is what the one active run is
    * there to prevent.
    */
-  async function whyStuck(run: { id: string; status: RunStatus; createdAt: Date }): Promise<string | null> {
+  async function whyStuck(run: {
+    id: string;
+    status: RunStatus;
+    createdAt: Date;
+  }): Promise<{ why: string; step?: TRetrainStep; error?: string } | null> {
     if (Date.now() - run.createdAt.getTime() < ENQUEUE_GRACE_MS) return null;
     return ask(async ({ root, cpu, deadLetters }) => {
-      if (!(await Job.fromId(root, stepJobId(run.id, 'promote')))) return 'its jobs are gone from the queue';
+      if (!(await Job.fromId(root, stepJobId(run.id, 'promote'))))
+        return { why: 'its jobs are gone from the queue' };
       for (const step of RETRAIN_STEPS) {
         const job = await Job.fromId(
           STEP_POLICY[step].queue === cpu.name ? cpu : root,
@@ -145,7 +150,11 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
         if ((await job.getState()) !== 'failed') continue;
         const reason = job.failedReason || 'no reason given';
         await sendToDeadLetters(deadLetters, job, new Error(reason));
-        return `its ${step} step failed (${reason}) and that was never recorded`;
+        return {
+          why: `its ${step} step failed (${reason}) and that was never recorded`,
+          step,
+          error: reason,
+        };
       }
       return null;
     }, `run ${run.id} is ${run.status.toLowerCase()}, and whether its steps are still queued could not be checked: no second run was started, try again`);
@@ -238,7 +247,7 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
    */
   async function failStuck(
     run: { id: string; status: RunStatus },
-    why: string,
+    { why, step, error }: { why: string; step?: TRetrainStep; error?: string },
     by: string,
     record?: TRequestRecord,
   ): Promise<boolean> {
@@ -251,6 +260,12 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
           data: { status: 'FAILED', error: why, finishedAt: new Date() },
         });
         if (count === 0) return false;
+        // The step as its trainer would have closed it (one finished already stays as it is).
+        if (step)
+          await tx.trainingStep.updateMany({
+            where: { runId: run.id, name: step, status: { in: ['PENDING', 'RUNNING'] } },
+            data: { status: 'FAILED', error: error ?? null, finishedAt: new Date() },
+          });
         await tx.trainingLog.create({
           data: { runId: run.id, level: 'error', message: `failed: ${why}; found by ${by}` },
         });
@@ -272,10 +287,10 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
         const claimed = await claim(input, record);
         const { run } = claimed;
         if (!claimed.created) {
-          const why = attempt === 0 ? await whyStuck(run) : null;
-          if (why) {
+          const stuck = attempt === 0 ? await whyStuck(run) : null;
+          if (stuck) {
             const by = `a ${input.trigger.toLowerCase()} request${input.reason ? ` (${input.reason})` : ''}, which starts a run of its own`;
-            await failStuck(run, why, by, record);
+            await failStuck(run, stuck, by, record);
             continue;
           }
           const found: TRetrainRequestResult = {
@@ -349,10 +364,10 @@ export function createRetrainClient(options: TRetrainClientOptions): TRetrainCli
         orderBy: { createdAt: 'asc' },
         select: { id: true, status: true, createdAt: true },
       });
-      const why = run ? await whyStuck(run) : null;
-      if (!run || !why) return null;
-      return (await failStuck(run, why, "the trainer's check of the active run"))
-        ? { runId: run.id, why }
+      const stuck = run ? await whyStuck(run) : null;
+      if (!run || !stuck) return null;
+      return (await failStuck(run, stuck, "the trainer's check of the active run"))
+        ? { runId: run.id, why: stuck.why }
         : null;
     },
     close: link.close,

@@ -51,6 +51,13 @@ export function stepTimeouts(overrides: Partial<TStepTimeouts> = {}): TStepTimeo
 export const DEFAULT_STEP_BACKOFF_MS = 5_000;
 
 /**
+ * How long the trainer that saw a step fail for good keeps trying to record it while PostgreSQL is away
+ * (StepTracker). The retrain client takes such a failure for unrecorded (the trainer died) only a minute
+ * after this, so the two never record one failure twice.
+ */
+export const FAILURE_RECORDING_MS = 10 * 60_000;
+
+/**
  * How the trainer's workers notice a step whose worker died (BullMQ's stalled-job check): a worker renews
  * its lock on a step every `lockDurationMs / 2`; a step whose lock has lapsed is taken back by the next
  * check (every `stalledIntervalMs`) and run again from the start, so a dead trainer's step resumes within

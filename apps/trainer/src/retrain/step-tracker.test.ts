@@ -40,7 +40,7 @@ describe('a step failing for good while PostgreSQL is away', () => {
     const prisma = createPrisma({ url: relay.url(), max: 2, connectTimeoutMs: 1_000 });
     const deadLetters = new Queue(QUEUES.deadLetters, { connection, prefix });
     const tracker = new StepTracker(prisma, deadLetters, createLogger({ name: 'test', level: 'silent' }), {
-      recordRetry: { attempts: 100, delayMs: 100, maxDelayMs: 200 },
+      recordRetry: { forMs: 20_000, delayMs: 100, maxDelayMs: 200 },
     });
     await relay.cut();
     const worker = new Worker<unknown, unknown>(

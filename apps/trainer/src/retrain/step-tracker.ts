@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@acsa/core/logger';
 import type { PrismaClient } from '@acsa/db';
 import {
+  FAILURE_RECORDING_MS,
   parseStepJobId,
   runProgress,
   type TRetrainStep,
@@ -34,14 +35,14 @@ export class StepTracker {
     private readonly logger: Logger,
     private readonly options: {
       onCancelled?: (runId: string) => Promise<void>;
-      /** How a step's final failure is tried again while PostgreSQL is away (tests shorten it). */
-      recordRetry?: { attempts: number; delayMs: number; maxDelayMs: number };
+      /** How a step's final failure is tried again while PostgreSQL is away, and for how long (tests shorten it). */
+      recordRetry?: { forMs: number; delayMs: number; maxDelayMs: number };
     } = {},
   ) {}
 
-  /** About 10 minutes of tries: 1, 2, 4, … 30 s apart. */
+  /** Tries 1, 2, 4, … 30 s apart for FAILURE_RECORDING_MS, after which the retrain client's check takes over. */
   private get retry() {
-    return this.options.recordRetry ?? { attempts: 25, delayMs: 1_000, maxDelayMs: 30_000 };
+    return this.options.recordRetry ?? { forMs: FAILURE_RECORDING_MS, delayMs: 1_000, maxDelayMs: 30_000 };
   }
 
   attach(worker: Worker): void {
@@ -191,17 +192,18 @@ export class StepTracker {
     // if it is away: left active, the run would block retraining (the trainer's check of the active run,
     // RetrainClient.failStuck, fails it a minute later should this trainer die meanwhile).
     await sendToDeadLetters(this.deadLetters, job, error);
+    const giveUpAt = Date.now() + this.retry.forMs;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.recordFailure(job, s, error, true);
       } catch (e) {
         // Closing, this trainer stops trying: the check of the active run fails the run in its place.
-        if (attempt >= this.retry.attempts || this.closing.signal.aborted) throw e;
+        const delayMs = Math.min(this.retry.maxDelayMs, this.retry.delayMs * 2 ** (attempt - 1));
+        if (Date.now() + delayMs > giveUpAt || this.closing.signal.aborted) throw e;
         this.logger.warn(
           { runId: s.runId, step: s.step, err: (e as Error).message, attempt },
           'could not record the step’s failure; trying again',
         );
-        const delayMs = Math.min(this.retry.maxDelayMs, this.retry.delayMs * 2 ** (attempt - 1));
         await sleep(delayMs, undefined, { signal: this.closing.signal }).catch(() => undefined);
       }
     }
