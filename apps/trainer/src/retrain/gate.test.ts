@@ -115,7 +115,7 @@ describe('the promotion gate', () => {
     );
     expect(d.passed).toBe(false);
     expect(d.reasons).toEqual([
-      'production intent-2026.12.01-ab12 could not be loaded to compare with (model.onnx: protobuf parsing failed); not judged against it',
+      'production intent-2026.12.01-ab12 could not be loaded to compare with (model.onnx: protobuf parsing failed); not judged against it: roll production back to a version that loads (acsa models rollback, or Models in the console), then retrain',
     ]);
   });
 });

@@ -115,7 +115,7 @@ export function decideGate(evaluation: TEvaluateOutput, t: TGateThresholds): TGa
       passed: false,
       value: null,
       limit: null,
-      message: `production ${unloaded.version} could not be loaded to compare with (${unloaded.error}); not judged against it`,
+      message: `production ${unloaded.version} could not be loaded to compare with (${unloaded.error}); not judged against it: roll production back to a version that loads (acsa models rollback, or Models in the console), then retrain`,
     });
   else
     checks.push({
