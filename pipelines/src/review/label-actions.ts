@@ -35,13 +35,23 @@ async function lockItem(tx: TransactionClient, reviewItemId: string) {
   return item;
 }
 
+/** An engineer or admin who labeled or skipped a turn this recently is one of the team's labellers. */
+const LABELLER_ACTIVE_MS = 30 * 24 * 3_600_000;
+
 /**
- * How many people could still label the item: every active user may (labeling needs the reviewer role, the
- * lowest), less those who labeled or skipped it. Live claims still count as could-label.
+ * How many people could still label the item, less those who labeled or skipped it (live claims still
+ * count as could-label). Every role may label, but engineers and admins mostly do not: they count only
+ * when they labeled or skipped a turn in the last 30 days, or an item would wait for ever on someone who
+ * never reviews. Every active reviewer counts, new ones included.
  */
 function labellersLeft(tx: TransactionClient, reviewItemId: string) {
+  const since = new Date(Date.now() - LABELLER_ACTIVE_MS);
   return tx.user.count({
-    where: { disabledAt: null, assignments: { none: { reviewItemId, completedAt: { not: null } } } },
+    where: {
+      disabledAt: null,
+      assignments: { none: { reviewItemId, completedAt: { not: null } } },
+      OR: [{ role: 'REVIEWER' }, { assignments: { some: { completedAt: { gte: since } } } }],
+    },
   });
 }
 

@@ -273,7 +273,13 @@ describe('items nobody is left to label close', () => {
 
     // Two labels wanted: Rae labels, everyone else skips; the last skip leaves nobody who could add a label.
     await submitLabel(db.prisma, rae, { reviewItemId: settled.id, intent: 'track_order', entities: [] });
-    for (const u of everyone) {
+    expect(everyone.length).toBeGreaterThan(1);
+    for (const [i, u] of everyone.entries()) {
+      // Until the last one skips, each turn stays open for whoever has not.
+      if (i === everyone.length - 1) {
+        expect((await byText('nobody wants me')).status).toBe('OPEN');
+        expect((await byText('one label is all')).status).toBe('IN_PROGRESS');
+      }
       await skipItem(db.prisma, u, unwanted.id);
       if (u.id !== rae.id) await skipItem(db.prisma, u, settled.id);
     }
@@ -289,13 +295,13 @@ describe('items nobody is left to label close', () => {
       orderBy: { id: 'desc' },
     });
     expect(closing.data).toMatchObject({ after: { status: 'SKIPPED' } });
-    // Until the last one skips, a turn stays open for whoever has not.
-    expect(everyone.length).toBeGreaterThan(1);
   });
 
-  it('a two-label turn on a team with one reviewer settles on that one label', async () => {
+  it('a two-label turn on a team with one reviewer, and an engineer who never labels, settles on that one label', async () => {
     await db.prisma.reviewItem.deleteMany();
     await db.prisma.user.updateMany({ where: { id: { not: rae.id } }, data: { disabledAt: new Date() } });
+    // Engineers may label; one who has not labeled or skipped a turn in 30 days is not waited for.
+    await makeUser(db.prisma, 'ENGINEER', 'never-labels');
     await makeConversation(db.prisma, [{ text: 'a team of one', intent: 'get_refund', confidence: 0.2 }]);
     const [task] = await nextLabelTasks(db.prisma, { user: rae, filters: none });
     await submitLabel(db.prisma, rae, {
