@@ -110,8 +110,13 @@ describe('acsa experiments', () => {
     });
     // Promoted by hand (or a direct retrain) while retrain-2 runs against m2.
     await db.prisma.modelAlias.update({ where: { name: 'production' }, data: { modelVersionId: m3.id } });
-    expect(await acsa('experiments', 'conclude', 'retrain-2', '--winner', 'treatment')).toBe(
-      'retrain-2 stopped: production had moved to m3 since experiment "retrain-2" started on m2, so the winner treatment (m1) was not promoted; promote it by hand (Models, or acsa models promote) if it should still go',
+    // Exit 3, as `acsa retrain --wait` when nothing was promoted: a script must not take it for a promotion.
+    await expect(acsa('experiments', 'conclude', 'retrain-2', '--winner', 'treatment')).rejects.toMatchObject(
+      {
+        message:
+          'retrain-2 stopped: production had moved to m3 since experiment "retrain-2" started on m2, so the winner treatment (m1) was not promoted; promote it by hand (Models, or acsa models promote) if it should still go',
+        exitCode: 3,
+      },
     );
     const production = await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } });
     expect(production.modelVersionId).toBe(m3.id);

@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import { cliActor } from '../cli-actor.ts';
 import { CliError } from '../cli-error.ts';
+
+/** As `acsa retrain --wait`: the conclusion stands, but production was not moved. */
+const EXIT_NOT_PROMOTED = 3;
+
 import { leftOutLine, parseLimit } from '../list-limit.ts';
 import { openRegistryServices } from '../services.ts';
 
@@ -134,7 +138,9 @@ export function register(program: Command): void {
     );
   cmd
     .command('conclude')
-    .description('Conclude an experiment and promote the winning variant’s model to production')
+    .description(
+      'Conclude an experiment and promote the winning variant’s model to production; exit 3 if production moved since the experiment started, so nothing was promoted',
+    )
     .argument('<experiment>', 'experiment name or id')
     .requiredOption('--winner <variant>', 'the winning variant (name or id)')
     .option('--reason <text>', 'why, kept in the alias history')
@@ -149,10 +155,16 @@ export function register(program: Command): void {
           reason: flags.reason,
           redis,
         });
-        if (flags.json) return console.log(JSON.stringify(r));
-        // Not promoted (production moved since the experiment started): the status it ended in, and why.
+        if (flags.json) console.log(JSON.stringify(r));
+        // Not promoted (production moved since the experiment started): the status it ended in, and why,
+        // with the exit code `acsa retrain --wait` gives when nothing was promoted, so a script cannot
+        // take it for a promotion.
         if (!r.promoted)
-          return console.log(`${r.experiment.name} ${r.experiment.status.toLowerCase()}: ${r.message}`);
+          throw new CliError(
+            `${r.experiment.name} ${r.experiment.status.toLowerCase()}: ${r.message}`,
+            EXIT_NOT_PROMOTED,
+          );
+        if (flags.json) return;
         console.log(
           `${r.experiment.name} concluded: ${r.winner.name} won; ${r.move.changed ? 'production now serves its model' : 'production already served its model'}`,
         );
