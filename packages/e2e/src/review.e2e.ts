@@ -221,7 +221,7 @@ describe('review inbox and labeling', () => {
     await expect.poll(() => page.getByTestId('saving').textContent()).toBe('all saved');
     await expect
       .poll(() => page.locator('.labeling [role=alert]').textContent())
-      .toContain(`The label of "${text}" was not needed: someone else finished that turn`);
+      .toContain(`The label of "${text}" was not saved: this turn already has the labels it needs`);
     expect(await shown(page)).not.toBe(turn);
     expect(await prisma.label.count({ where: { reviewItemId: turn! } })).toBe(0);
     await page.context().close();

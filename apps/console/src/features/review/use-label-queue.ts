@@ -145,7 +145,8 @@ export function useLabelQueue(filters: TReviewFilters) {
           // another tab). Saving again can only be refused again, so it leaves the queue instead of coming back.
           if (isConflict(e)) {
             setQueue((q) => q.filter((t) => t.reviewItemId !== task.reviewItemId));
-            return `The label of ${quote(task.text)} was not needed: someone else finished that turn (${e.message})`;
+            // Said as the server says it: someone else finished the turn, or this reviewer labeled it already.
+            return `The label of ${quote(task.text)} was not saved: ${e.message}`;
           }
           setQueue((q) => [
             { ...task, draft: { intent, entities } },
