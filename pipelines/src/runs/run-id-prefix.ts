@@ -1,7 +1,11 @@
 import { AppError } from '@acsa/core/errors';
 import type { PrismaClient } from '@acsa/db';
 
-/** As few characters of a run id as a person may type: 8 hex digits leave a collision among runs unlikely. */
+/**
+ * As few characters of a run id as a person may type. Run ids are UUIDv7, whose first 8 hex digits are a
+ * time bucket of about a minute: two runs started that close share them, and such a prefix is refused as
+ * ambiguous (more of the id tells them apart).
+ */
 const RUN_ID_PREFIX_MIN = 8;
 
 const LOWEST = '00000000-0000-0000-0000-000000000000';
