@@ -1,16 +1,11 @@
 -- Indexes the console's pages read by (a review on 2.4M messages, 60k escalations, 493k shadow
--- predictions found each one a sequential scan).
+-- predictions found each one a sequential scan). One table per migration: each migration is one
+-- transaction, and an index build holds writes to its table until that transaction ends, so a table is
+-- held only for its own builds (the feedback and shadow indexes follow in migrations of their own).
 
--- The experiments page joins escalations and feedback to each message.
+-- The experiments page joins escalations to each message.
 -- CreateIndex
 CREATE INDEX "Escalation_messageId_idx" ON "Escalation"("messageId");
-
--- CreateIndex
-CREATE INDEX "Feedback_messageId_idx" ON "Feedback"("messageId");
-
--- The shadow page filters on createdAt alone; (modelVersionId, createdAt) cannot serve that.
--- CreateIndex
-CREATE INDEX "ShadowPrediction_createdAt_idx" ON "ShadowPrediction"("createdAt");
 
 -- Resolved escalations paged latest first by keyset (resolvedAt, id): partial, as the active queue has
 -- its own (status, createdAt). The schema cannot express the WHERE: it declares the columns only, and
