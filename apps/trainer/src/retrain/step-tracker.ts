@@ -189,8 +189,8 @@ export class StepTracker {
     if (!final) return this.recordFailure(job, s, error, false);
     // The dead letter first: it needs only Redis, which just told of the failure, so the step can be
     // replayed whatever becomes of the rest. Then the run is failed in PostgreSQL, tried again for minutes
-    // if it is away: left active, the run would block retraining (the trainer's check of the active run,
-    // RetrainClient.failStuck, fails it a minute later should this trainer die meanwhile).
+    // if it is away: left active, the run would block retraining (should this trainer die or give up, the
+    // check of the active run, RetrainClient.failStuck, fails it a minute after FAILURE_RECORDING_MS).
     await sendToDeadLetters(this.deadLetters, job, error);
     const giveUpAt = Date.now() + this.retry.forMs;
     for (let attempt = 1; ; attempt++) {
