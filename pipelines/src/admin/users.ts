@@ -1,17 +1,10 @@
 import { AppError } from '@acsa/core/errors';
-import {
-  type PrismaClient,
-  type Role,
-  type TActor as TAuditActor,
-  type TransactionClient,
-  withTransaction,
-  writeAudit,
-} from '@acsa/db';
+import type { PrismaClient, Role, TransactionClient } from '@acsa/db';
 import { z } from 'zod';
 import { hashPassword } from '../access/password.ts';
 import type { TActor } from '../access/roles.ts';
 import { failedSignIns, heldAddresses, SIGN_IN_UNLOCK } from '../access/sign-in-guard.ts';
-import { auditActorOf } from '../audit/audit-actor.ts';
+import type { TAnyActor } from '../audit/audit-actor.ts';
 import { audited } from '../audit/audited.ts';
 import { handBackAllHeldBy } from '../escalations/escalation-actions.ts';
 
@@ -174,34 +167,31 @@ const UNIQUE_VIOLATION = 'P2002';
  * setUserPassword). `by` is who added them: an admin in the console, or `acsa users add` (the first admin of
  * a new installation). The audit entry holds the user, never the password.
  */
-export async function addUser(prisma: PrismaClient, by: TActor | TAuditActor, raw: TNewUser) {
+export async function addUser(prisma: PrismaClient, by: TAnyActor, raw: TNewUser) {
   const input = ZNewUser.parse(raw);
-  const actor = 'role' in by ? auditActorOf(by) : by;
   const password = await hashPassword(input.password);
-  return withTransaction(
-    prisma,
-    async (tx) => {
-      const user = await tx.user
-        .create({ data: { email: input.email, name: input.name, role: input.role }, select: PUBLIC })
-        .catch((e: unknown) => {
-          if ((e as { code?: string }).code === UNIQUE_VIOLATION)
-            throw new AppError('CONFLICT', `${input.email} is a user already`, { field: 'email' });
-          throw e;
-        });
-      await tx.account.create({
-        data: { providerId: 'credential', accountId: user.id, userId: user.id, password },
+  return audited(prisma, by, async (tx) => {
+    const user = await tx.user
+      .create({ data: { email: input.email, name: input.name, role: input.role }, select: PUBLIC })
+      .catch((e: unknown) => {
+        if ((e as { code?: string }).code === UNIQUE_VIOLATION)
+          throw new AppError('CONFLICT', `${input.email} is a user already`, { field: 'email' });
+        throw e;
       });
-      await writeAudit(tx, {
-        actor,
+    await tx.account.create({
+      data: { providerId: 'credential', accountId: user.id, userId: user.id, password },
+    });
+    return {
+      result: user,
+      audit: {
         action: 'user.add',
         targetType: 'User',
         targetId: user.id,
-        data: { before: null, after: { email: user.email, name: user.name, role: user.role } },
-      });
-      return user;
-    },
-    { isolationLevel: 'ReadCommitted' },
-  );
+        before: null,
+        after: { email: user.email, name: user.name, role: user.role },
+      },
+    };
+  });
 }
 
 /**

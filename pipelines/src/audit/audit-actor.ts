@@ -10,3 +10,12 @@ export const auditActorOf = (actor: Pick<TActor, 'id' | 'email'>): TAuditActor =
   id: actor.id,
   display: actor.email,
 });
+
+/**
+ * Who did it: a signed-in console user, or an actor already named for the audit log (the CLI's
+ * `cli:<login>`, which has no user row; the trainer).
+ */
+export type TAnyActor = TActor | TAuditActor;
+
+/** A console user as auditActorOf names them; any other actor as it names itself. */
+export const asAuditActor = (by: TAnyActor): TAuditActor => ('role' in by ? auditActorOf(by) : by);

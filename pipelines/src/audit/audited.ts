@@ -1,7 +1,6 @@
 import type { Prisma, PrismaClient, TransactionClient } from '@acsa/db';
 import { withTransaction, writeAudit } from '@acsa/db';
-import type { TActor } from '../access/roles.ts';
-import { auditActorOf } from './audit-actor.ts';
+import { asAuditActor, type TAnyActor } from './audit-actor.ts';
 
 export type TAuditEntry = {
   action: string;
@@ -20,7 +19,7 @@ const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as Prisma.Inp
  */
 export async function audited<T>(
   prisma: PrismaClient,
-  actor: TActor,
+  actor: TAnyActor,
   work: (tx: TransactionClient) => Promise<{ result: T; audit: TAuditEntry }>,
 ): Promise<T> {
   return withTransaction(
@@ -38,9 +37,9 @@ export async function audited<T>(
  * Writes one more entry, shaped as audited() writes its own, in a transaction already open: for a change
  * that moves other rows too (disabling a user hands back their escalations), each of which keeps its entry.
  */
-export async function auditIn(tx: TransactionClient, actor: TActor, audit: TAuditEntry): Promise<void> {
+export async function auditIn(tx: TransactionClient, actor: TAnyActor, audit: TAuditEntry): Promise<void> {
   await writeAudit(tx, {
-    actor: auditActorOf(actor),
+    actor: asAuditActor(actor),
     action: audit.action,
     targetType: audit.targetType,
     targetId: audit.targetId,

@@ -1,13 +1,7 @@
 import { AppError } from '@acsa/core/errors';
-import {
-  type PrismaClient,
-  type TActor as TAuditActor,
-  type TransactionClient,
-  withTransaction,
-  writeAudit,
-} from '@acsa/db';
-import type { TActor } from '../access/roles.ts';
-import { auditActorOf } from '../audit/audit-actor.ts';
+import { type PrismaClient, type TransactionClient, withTransaction } from '@acsa/db';
+import type { TAnyActor } from '../audit/audit-actor.ts';
+import { auditIn } from '../audit/audited.ts';
 import { ACTIVE_RUN_STATUSES } from '../runs/run-state.ts';
 import {
   ReplayNoAnswerError,
@@ -63,7 +57,7 @@ async function refuseBesideActiveRun(
  */
 export async function replayDeadLetterFromConsole(
   prisma: PrismaClient,
-  by: TActor | TAuditActor,
+  by: TAnyActor,
   deps: TQueueDeps,
   id: string,
   options: Pick<TReplayOptions, 'timeoutMs'> & {
@@ -71,16 +65,13 @@ export async function replayDeadLetterFromConsole(
     beforeSend?: () => Promise<void>;
   } = {},
 ): Promise<TReplayResult> {
-  // A console user as auditIn names them (email, and the id the entry points at); the CLI as it names itself.
-  const actor = 'role' in by ? auditActorOf(by) : by;
   const record = (tx: TransactionClient, plan: TReplayResult & { unanswered?: string }) =>
-    writeAudit(tx, {
-      actor,
+    auditIn(tx, by, {
       action: 'dead-letter.replay',
       targetType: 'DeadLetter',
       targetId: id,
-      // As auditIn stores it: plain JSON, fields left undefined dropped.
-      data: { before: null, after: JSON.parse(JSON.stringify(plan)) },
+      before: null,
+      after: plan,
     });
   const done: { plan?: TReplayResult; result?: TReplayResult } = {};
   try {
@@ -142,7 +133,7 @@ export type TReplayManyResult = {
  */
 export async function replayDeadLettersFromConsole(
   prisma: PrismaClient,
-  actor: TActor,
+  actor: TAnyActor,
   deps: TQueueDeps,
   ids: string[],
   options: Pick<TReplayOptions, 'timeoutMs'> = {},

@@ -1,13 +1,8 @@
 import { AppError, isAppError } from '@acsa/core/errors';
-import {
-  type PrismaClient,
-  type RunStatus,
-  type TActor as TAuditActor,
-  withTransaction,
-  writeAudit,
-} from '@acsa/db';
+import type { PrismaClient, RunStatus } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
-import { auditActorOf } from '../audit/audit-actor.ts';
+import { asAuditActor, type TAnyActor } from '../audit/audit-actor.ts';
+import { audited } from '../audit/audited.ts';
 import { type TPromotionMode, type TTrainingPreset, ZRetrainConfig } from '../retrain/config.ts';
 import type { TRetrainClient } from '../retrain/retrain-client.ts';
 import { auditedRequest } from './audited-request.ts';
@@ -74,12 +69,10 @@ export async function replayRun(prisma: PrismaClient, actor: TActor, client: TRe
  */
 export async function cancelRun(
   prisma: PrismaClient,
-  by: TActor | TAuditActor,
+  by: TAnyActor,
   client: TRetrainClient,
   input: { runId: string; reason: string },
 ) {
-  // A console user as auditIn names them (email, and the id the entry points at); the CLI as it names itself.
-  const actor = 'role' in by ? auditActorOf(by) : by;
   const reason = input.reason.trim();
   if (reason.length < 3)
     throw new AppError('BAD_REQUEST', 'say why (3 characters at least)', { field: 'reason' });
@@ -100,47 +93,39 @@ export async function cancelRun(
       },
     );
   }));
-  const cancelled = await withTransaction(
-    prisma,
-    async (tx) => {
-      const [before] = await tx.$queryRaw<{ status: RunStatus }[]>`
+  const cancelled = await audited(prisma, by, async (tx) => {
+    const [before] = await tx.$queryRaw<{ status: RunStatus }[]>`
         SELECT status::text AS status FROM "TrainingRun" WHERE id = ${input.runId}::uuid FOR UPDATE`;
-      // The last step closed the run between the check above and this lock.
-      if (!before || !isActiveRun(before.status))
-        throw new AppError('CONFLICT', `this run already ended (${before?.status.toLowerCase() ?? 'gone'})`);
-      const message = `cancelled by ${actor.display}: ${reason}`;
-      const after = await tx.trainingRun.update({
-        where: { id: input.runId },
-        data: { status: 'CANCELLED', error: message, finishedAt: new Date() },
-        select: { id: true, status: true, error: true },
-      });
-      await tx.trainingStep.updateMany({
-        where: { runId: input.runId, status: 'PENDING' },
-        data: { status: 'SKIPPED' },
-      });
-      const executing = await tx.trainingStep.findFirst({
-        where: { runId: input.runId, status: 'RUNNING' },
-        select: { name: true },
-      });
-      await tx.trainingLog.create({
-        data: {
-          runId: input.runId,
-          level: 'warn',
-          message: stepRunning ? `${message}; stopping ${executing?.name ?? 'the running step'}` : message,
-        },
-      });
-      await writeAudit(tx, {
-        actor,
-        action: 'retrain.cancel',
-        targetType: 'TrainingRun',
-        targetId: input.runId,
-        // The entry audited() wrote before this took a CLI actor too; `stopping` is the caller's, not the run's.
-        data: { before: { status: before.status }, after: { ...after } },
-      });
-      return { ...after, stopping: stepRunning ? { step: executing?.name ?? null } : null };
-    },
-    { isolationLevel: 'ReadCommitted' },
-  );
+    // The last step closed the run between the check above and this lock.
+    if (!before || !isActiveRun(before.status))
+      throw new AppError('CONFLICT', `this run already ended (${before?.status.toLowerCase() ?? 'gone'})`);
+    const message = `cancelled by ${asAuditActor(by).display}: ${reason}`;
+    const after = await tx.trainingRun.update({
+      where: { id: input.runId },
+      data: { status: 'CANCELLED', error: message, finishedAt: new Date() },
+      select: { id: true, status: true, error: true },
+    });
+    await tx.trainingStep.updateMany({
+      where: { runId: input.runId, status: 'PENDING' },
+      data: { status: 'SKIPPED' },
+    });
+    const executing = await tx.trainingStep.findFirst({
+      where: { runId: input.runId, status: 'RUNNING' },
+      select: { name: true },
+    });
+    await tx.trainingLog.create({
+      data: {
+        runId: input.runId,
+        level: 'warn',
+        message: stepRunning ? `${message}; stopping ${executing?.name ?? 'the running step'}` : message,
+      },
+    });
+    return {
+      // `stopping` is the caller's, not the run's: the entry holds the run as cancelled.
+      result: { ...after, stopping: stepRunning ? { step: executing?.name ?? null } : null },
+      audit: { action: 'retrain.cancel', targetType: 'TrainingRun', targetId: input.runId, before, after },
+    };
+  });
   // After the commit: a trainer told earlier could look and still find the run active. Unanswered, the
   // cancel stands as its entry records it: the run is CANCELLED in PostgreSQL, which every trainer checks
   // before a step and, for a signal it missed, every few seconds during one; the step stops at that check
