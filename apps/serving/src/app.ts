@@ -237,10 +237,6 @@ export async function createServingApp({
     return503OnClosing: true,
   });
   installErrorHandler(app);
-  // The server above sets it already; this covers answers made without it (app.inject).
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header(REQUEST_ID_HEADER, request.id);
-  });
   // The API speaks JSON only: a text/plain body is a client mistake to name (415), not a string to parse.
   app.removeContentTypeParser('text/plain');
   app.addHook('onResponse', async (request, reply) => {
