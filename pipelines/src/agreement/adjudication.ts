@@ -1,7 +1,8 @@
 import { AppError } from '@acsa/core/errors';
-import { Prisma, type PrismaClient } from '@acsa/db';
+import type { PrismaClient } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
 import { audited } from '../audit/audited.ts';
+import { lockReviewItem } from '../review/label-actions.ts';
 import { assertKnownIntent } from '../review/label-checks.ts';
 
 /**
@@ -36,12 +37,10 @@ export async function adjudicate(
   input: { reviewItemId: string; intent: string },
 ) {
   return audited(prisma, actor, async (tx) => {
-    // Locked as label actions lock it (label-actions.ts lockItem): an undo or a label landing between this
-    // read and the write below would otherwise be overwritten, leaving an IN_PROGRESS item marked
-    // adjudicated that no list shows once its labels disagree again.
-    await tx.$queryRaw(
-      Prisma.sql`SELECT 1 FROM "ReviewItem" WHERE id = ${input.reviewItemId}::uuid FOR UPDATE`,
-    );
+    // Locked as label actions lock it: an undo or a label landing between this read and the write below
+    // would otherwise be overwritten, leaving an IN_PROGRESS item marked adjudicated that no list shows once
+    // its labels disagree again.
+    await lockReviewItem(tx, input.reviewItemId);
     const before = await tx.reviewItem.findUnique({
       where: { id: input.reviewItemId },
       select: { id: true, status: true, needsAdjudication: true, adjudicatedAt: true, finalIntent: true },

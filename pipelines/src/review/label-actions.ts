@@ -5,9 +5,17 @@ import { audited } from '../audit/audited.ts';
 import { assertKnownIntent, checkedSpans } from './label-checks.ts';
 import type { TEntitySpan } from './review-types.ts';
 
+/**
+ * Takes the item's row lock for the rest of the transaction: every change to an item's labels or outcome
+ * (a label, a skip, an undo, an adjudication) takes it first, so they apply one after another.
+ */
+export async function lockReviewItem(tx: TransactionClient, reviewItemId: string): Promise<void> {
+  await tx.$queryRaw(Prisma.sql`SELECT 1 FROM "ReviewItem" WHERE id = ${reviewItemId}::uuid FOR UPDATE`);
+}
+
 /** Locks the item so two labels arriving together settle it once, and returns what the label needs. */
 async function lockItem(tx: TransactionClient, reviewItemId: string) {
-  await tx.$queryRaw(Prisma.sql`SELECT 1 FROM "ReviewItem" WHERE id = ${reviewItemId}::uuid FOR UPDATE`);
+  await lockReviewItem(tx, reviewItemId);
   const item = await tx.reviewItem.findUnique({
     where: { id: reviewItemId },
     select: {
