@@ -3,9 +3,12 @@
 // snapshot/evaluate steps, a year of hourly drift reports (8,760 per monitored version: production and two
 // others), a year of hourly turn counts and 30 days of customer turns. Times each page's server function as
 // its tRPC procedure runs it (the @acsa/pipelines function through Prisma and the pg adapter, no HTTP) and
-// writes the figures and query plans to bench/console/results/pages.md.
+// writes the figures and query plans to bench/console/results/pages.md. On top, the people's half of the year
+// (seed-operations.ts): escalations, labels with overlap, audit entries, dataset examples and a shadow model's
+// predictions, for the escalations, agreement, audit, datasets and shadow pages.
 //
 //   npx tsx bench/console/pages.ts [--versions 1000] [--messages 200000] [--runs 40]
+//     [--audit 300000] [--example-versions 30] [--labeled-items 60000]
 //
 // Uses DATABASE_URL's server (a throwaway copy of the migrated template, dropped at the end).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,11 +16,21 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createTestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { servingReplicaKeys, type TServingHeartbeat } from '@acsa/pipelines';
+import { agreementReport } from '@acsa/pipelines/agreement';
 import { driftView, driftWindow, overview } from '@acsa/pipelines/analytics';
+import { auditVocabulary, listAudit } from '@acsa/pipelines/audit';
+import {
+  countActiveEscalations,
+  listEscalations,
+  listResolvedEscalations,
+} from '@acsa/pipelines/escalations';
+import { listDatasetVersions } from '@acsa/pipelines/learning-data';
 import { compareModels, registryView, servingReplicas } from '@acsa/pipelines/registry';
 import { listRunsWithTotal } from '@acsa/pipelines/runs';
+import { shadowView } from '@acsa/pipelines/shadow';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { seedOperations } from './seed-operations.ts';
 import { seedRegistry } from './seed-registry.ts';
 
 const { values } = parseArgs({
@@ -25,6 +38,9 @@ const { values } = parseArgs({
     versions: { type: 'string', default: '1000' },
     messages: { type: 'string', default: '200000' },
     runs: { type: 'string', default: '40' },
+    audit: { type: 'string', default: '300000' },
+    'example-versions': { type: 'string', default: '30' },
+    'labeled-items': { type: 'string', default: '60000' },
   },
 });
 const VERSIONS = Number(values.versions);
@@ -42,6 +58,12 @@ try {
   say(`seeding ${VERSIONS} versions, a year of drift reports, ${values.messages} turns`);
   const counts = await seedRegistry(sql, { versions: VERSIONS, messages: Number(values.messages) });
   say(`seeded: ${JSON.stringify(counts)}`);
+  const operations = await seedOperations(sql, {
+    audit: Number(values.audit),
+    exampleVersions: Number(values['example-versions']),
+    labeledItems: Number(values['labeled-items']),
+  });
+  say(`seeded: ${JSON.stringify(operations)}`);
   const newest = `intent-bench-${VERSIONS}`;
   const previous = `intent-bench-${VERSIONS - 1}`;
 
@@ -87,6 +109,29 @@ try {
       () => servingReplicas({ prisma: db.prisma, redis }, { prefix: REPLICA_PREFIX }),
     ],
     ['runs list (50, with its total: what the page polls)', () => listRunsWithTotal(db.prisma)],
+    [
+      'escalations: the queue (50 oldest still to handle) and its count',
+      () => Promise.all([listEscalations(db.prisma), countActiveEscalations(db.prisma)]),
+    ],
+    [
+      'escalations: resolved, the third page (keyset)',
+      async () => {
+        const first = await listResolvedEscalations(db.prisma);
+        const second = await listResolvedEscalations(db.prisma, { before: first.older ?? undefined });
+        return listResolvedEscalations(db.prisma, { before: second.older ?? undefined });
+      },
+    ],
+    ['agreement: κ per reviewer pair, α, per intent', () => agreementReport(db.prisma)],
+    [
+      'audit: newest page, its filters (vocabulary)',
+      () => Promise.all([listAudit(db.prisma), auditVocabulary(db.prisma)]),
+    ],
+    [
+      "audit: one person's model changes",
+      () => listAudit(db.prisma, { actor: 'person33@', action: 'model.' }),
+    ],
+    ['datasets: 30 versions with counts per split, intent and source', () => listDatasetVersions(db.prisma)],
+    ['shadow: 7 days beside production', () => shadowView(db.prisma)],
   ];
   const rows: string[] = [];
   for (const [name, run] of cases) {
@@ -145,6 +190,22 @@ try {
       [weekAgo],
     ),
     await explain(
+      'agreement: label pairs on the overlap items',
+      `WITH unit AS (
+         SELECT l."reviewItemId" AS id, count(*)::int AS m FROM "Label" l JOIN "ReviewItem" r ON r.id = l."reviewItemId"
+         WHERE r."requiredLabels" >= 2 GROUP BY l."reviewItemId" HAVING count(*) >= 2)
+       SELECT u.m, l1."userId", l2."userId", l1.intent, l2.intent, count(*)::int
+       FROM unit u JOIN "Label" l1 ON l1."reviewItemId" = u.id
+       JOIN "Label" l2 ON l2."reviewItemId" = u.id AND l1."userId" < l2."userId"
+       GROUP BY 1, 2, 3, 4, 5`,
+    ),
+    await explain(
+      'datasets: counts per version, intent, source and split',
+      `SELECT "datasetVersionId", intent, source, split, count(*)::int FROM "Example"
+       WHERE "datasetVersionId" IN (SELECT id FROM "DatasetVersion" ORDER BY "createdAt" DESC LIMIT 30)
+       GROUP BY 1, 2, 3, 4`,
+    ),
+    await explain(
       'runs: newest first',
       `SELECT id, status, config FROM "TrainingRun" ORDER BY "createdAt" DESC LIMIT 50`,
     ),
@@ -159,9 +220,9 @@ try {
     [
       '# Engineer pages at scale',
       '',
-      `\`npx tsx bench/console/pages.ts --versions ${VERSIONS} --messages ${values.messages} --runs ${RUNS}\`, ${new Date().toISOString()}`,
+      `\`npx tsx bench/console/pages.ts --versions ${VERSIONS} --messages ${values.messages} --runs ${RUNS} --audit ${values.audit} --example-versions ${values['example-versions']} --labeled-items ${values['labeled-items']}\`, ${new Date().toISOString()}`,
       '',
-      `Data: ${JSON.stringify(counts)}`,
+      `Data: ${JSON.stringify({ ...counts, ...operations })}`,
       '',
       `Peak RSS of the process ${peakRss} MB; load average ${load} (two cores, shared with other engineers' work).`,
       '',
