@@ -33,24 +33,41 @@ export async function listApiKeys(prisma: PrismaClient) {
   return rows.map(({ createdBy, ...r }) => ({ ...r, createdBy: createdBy?.email ?? null }));
 }
 
-/** An origin as browsers send it: scheme://host[:port], http or https, nothing after. */
+/**
+ * An origin in the form browsers send it (`new URL(x).origin`: scheme and host lowercased, default port
+ * dropped, a non-ASCII domain in punycode), since serving compares the request's Origin with the stored
+ * ones exactly: `https://Shop.example:443` is stored as `https://shop.example`, and one stored otherwise
+ * would never match. What cannot be an origin is refused saying what is wrong with it.
+ */
 function origin(raw: string): string {
+  const typed = raw.trim();
+  const refuse = (why: string) =>
+    new AppError('BAD_REQUEST', `"${typed}" ${why}`, { field: 'allowedOrigins' });
+  // Browsers send one exact origin, and serving matches it exactly: a pattern would never match anything.
+  if (typed.includes('*'))
+    throw refuse(
+      'has a wildcard, and wildcards are not supported: list each origin the widget runs on (e.g. https://shop.example https://www.shop.example)',
+    );
+  if (typed === 'null')
+    throw refuse(
+      'is what sandboxed and file:// pages send, and no key can be bound to it: give the origin of the page the widget is on',
+    );
   let url: URL;
   try {
-    url = new URL(raw.trim());
+    url = new URL(typed);
   } catch {
-    throw new AppError('BAD_REQUEST', `"${raw}" is not an origin (scheme://host[:port])`, {
-      field: 'allowedOrigins',
-    });
+    throw refuse('is not an origin: write it as scheme://host[:port], e.g. https://shop.example');
   }
-  if (!['http:', 'https:'].includes(url.protocol) || url.origin !== raw.trim().replace(/\/$/, ''))
-    throw new AppError(
-      'BAD_REQUEST',
-      `"${raw}" is not an origin: use scheme://host[:port] with nothing after`,
-      {
-        field: 'allowedOrigins',
-      },
+  if (!['http:', 'https:'].includes(url.protocol))
+    throw refuse(`is not a web origin: it must start with https:// or http://, not ${url.protocol}//`);
+  if (url.username || url.password)
+    throw refuse('has a user name or password: give scheme://host[:port] only');
+  if (url.pathname !== '/')
+    throw refuse(
+      `has a path (${url.pathname}): an origin is scheme://host[:port] only, without the page's path`,
     );
+  if (url.search || url.hash || /[?#]/.test(typed))
+    throw refuse('has a query or fragment (? or #): an origin is scheme://host[:port] only');
   return url.origin;
 }
 
