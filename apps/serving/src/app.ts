@@ -16,7 +16,7 @@ import { createDb } from './db/sql.ts';
 import { decideTurn } from './dialogue/index.ts';
 import type { TServingEnv } from './env.ts';
 import { InteractionPublisher } from './events/interaction-publisher.ts';
-import { installCors, OriginIndex } from './http/cors.ts';
+import { installCors } from './http/cors.ts';
 import { createEarlyRefusals } from './http/early-refusal.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { createMetrics, type TMetrics } from './http/metrics.ts';
@@ -212,10 +212,8 @@ export async function createServingApp({
   // 503 with Retry-After at once, not a 500 after a connect attempt.
   guardPool(authPool, { onRejected: () => metrics.dbRefused.inc() });
   const auth = new ApiKeyAuth(createDb(authPool));
-  const origins = new OriginIndex(db);
   const refuseEarly = createEarlyRefusals({
     auth,
-    origins,
     behindProxy: env.TRUST_PROXY !== false,
     onRefusal: (status) => metrics.errors.inc({ code: String(status) }),
   });
@@ -244,7 +242,7 @@ export async function createServingApp({
     if (reply.statusCode >= 500)
       request.log.warn({ url: request.url, status: reply.statusCode }, 'server error');
   });
-  installCors(app, origins);
+  installCors(app);
   registerRoutes(app, {
     db,
     sessions,

@@ -279,9 +279,13 @@ function originRefusal(principal: TApiKeyPrincipal, origin: string | undefined):
       'a publishable API key is accepted only from a web page of its allowed origins, and this request names no Origin',
       { field: 'origin' },
     );
+  // Read by the page itself (CORS grants every origin, http/cors.ts): it is how a storefront developer
+  // learns that the widget runs on an origin the key does not list (www., staging, another port).
   if (!principal.allowedOrigins.includes(origin))
-    return new AppError('FORBIDDEN', `this publishable API key is not allowed from ${origin}`, {
-      field: 'origin',
-    });
+    return new AppError(
+      'FORBIDDEN',
+      `this publishable API key is not allowed from ${origin}: a key is used only from the origins it lists, matched exactly (scheme, host and port; www. is another origin). Use a key that lists ${origin}, or make one in the console (Admin, API keys) with it among its allowed origins`,
+      { field: 'origin' },
+    );
   return null;
 }

@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiKeyAuth } from '../auth/api-keys.ts';
-import type { OriginIndex, TCorsGrant } from './cors.ts';
+import { corsGrant } from './cors.ts';
 
 export type TEarlyRefusalOptions = {
   auth: ApiKeyAuth;
-  origins: OriginIndex;
   /** Behind a proxy the socket's address is the proxy's: then only known-bad keys are refused here. */
   behindProxy: boolean;
   onRefusal(status: number): void;
@@ -15,7 +14,7 @@ export type TEarlyRefusalOptions = {
  * Fastify's routing, body parsing and hooks: a flood of random keys must not take the event loop from
  * valid keys' turns (bench/serving/auth-flood.ts). Returns whether it answered the request.
  */
-export function createEarlyRefusals({ auth, origins, behindProxy, onRefusal }: TEarlyRefusalOptions) {
+export function createEarlyRefusals({ auth, behindProxy, onRefusal }: TEarlyRefusalOptions) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'POST' || !req.url?.startsWith('/v1/')) return false;
     const refusal = auth.refuseEarly(
@@ -24,22 +23,20 @@ export function createEarlyRefusals({ auth, origins, behindProxy, onRefusal }: T
     );
     if (!refusal) return false;
     onRefusal(refusal.status);
-    const write = (cors: TCorsGrant | null) => {
+    const answer = () => {
       if (res.destroyed) return;
       res.writeHead(refusal.status, {
         'content-type': 'application/json; charset=utf-8',
         // Sized, as every answer of serving is: with writeHead and no length Node sends it chunked.
         'content-length': Buffer.byteLength(refusal.body),
         ...(refusal.retryAfter ? { 'retry-after': String(refusal.retryAfter) } : {}),
-        ...cors,
+        // The CORS hook never runs for these, yet a page must read them as it reads any other answer:
+        // without the grant a revoked key's 401 looks like an outage to the widget, and a 429's
+        // Retry-After is hidden.
+        ...corsGrant(req.headers.origin),
       });
       res.end(refusal.body);
     };
-    // The CORS hook never runs for these, yet a page of an allowed origin must read them as it reads any
-    // other answer: without the grant a revoked key's 401 looks like an outage to the widget, and a 429's
-    // Retry-After is hidden. Without an Origin (not a browser) the answer stays synchronous.
-    const grant = req.headers.origin ? origins.grant(req.headers.origin) : null;
-    const answer = () => (grant ? void grant.then(write, () => write(null)) : write(null));
     if (!refusal.holdMs) {
       answer();
       return true;

@@ -50,8 +50,9 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
           description:
             "Storefront API key. A secret key is for the shop's server and is refused on a request with an " +
             'Origin header (from a browser). A publishable key may sit in a web page: it is accepted only with ' +
-            'an Origin it allows (CORS grants only those), for chat and feedback, rate-limited per client ' +
-            'address as well as per session and key.',
+            'an Origin it lists (matched exactly), for chat and feedback, rate-limited per client address as ' +
+            'well as per session and key. CORS is granted to every origin, without credentials, so that a page ' +
+            'on an origin its key does not list reads the 403 that names the origin instead of a network error.',
         },
       },
     },
