@@ -7,6 +7,7 @@ import { failedSignIns, heldAddresses, SIGN_IN_UNLOCK } from '../access/sign-in-
 import type { TAnyActor } from '../audit/audit-actor.ts';
 import { audited } from '../audit/audited.ts';
 import { handBackAllHeldBy } from '../escalations/escalation-actions.ts';
+import { followLabellerChange, isLabeller } from '../review/labeller-changes.ts';
 
 const PUBLIC = { id: true, email: true, name: true, role: true, createdAt: true, disabledAt: true } as const;
 
@@ -83,7 +84,11 @@ async function keepAnAdmin(tx: TransactionClient, userId: string) {
   if (others === 0) throw new AppError('CONFLICT', 'this is the last active admin: make another admin first');
 }
 
-/** Gives a user another role (takes effect on their next request: roles are read per request). */
+/**
+ * Gives a user another role (takes effect on their next request: roles are read per request). A user who
+ * becomes a labeller (a reviewer) reopens the turns closed for want of one; one who stops being one settles
+ * the turns that were waiting only on them (review/labeller-changes.ts).
+ */
 export async function setUserRole(
   prisma: PrismaClient,
   actor: TActor,
@@ -93,21 +98,30 @@ export async function setUserRole(
     const before = await tx.user.findUnique({ where: { id: input.userId }, select: PUBLIC });
     if (!before) throw new AppError('NOT_FOUND', 'no such user');
     if (before.role === 'ADMIN' && input.role !== 'ADMIN') await keepAnAdmin(tx, input.userId);
+    const wasLabeller = await isLabeller(tx, input.userId);
     const after = await tx.user.update({
       where: { id: input.userId },
       data: { role: input.role },
       select: PUBLIC,
     });
+    const review = await followLabellerChange(tx, actor, { userId: input.userId, wasLabeller });
     return {
       result: after,
-      audit: { action: 'user.role', targetType: 'User', targetId: input.userId, before, after },
+      audit: {
+        action: 'user.role',
+        targetType: 'User',
+        targetId: input.userId,
+        before,
+        after: { ...after, ...review },
+      },
     };
   });
 }
 
 /**
  * Disables a user (their sessions end now, and the escalations they hold go back to the queue, since
- * nobody else may resolve them) or enables them again. Nobody disables themselves.
+ * nobody else may resolve them) or enables them again. Nobody disables themselves. Review turns follow as
+ * for a role change: waiting only on a disabled labeller they settle; a re-enabled one reopens them.
  */
 export async function setUserDisabled(
   prisma: PrismaClient,
@@ -120,15 +134,23 @@ export async function setUserDisabled(
     const before = await tx.user.findUnique({ where: { id: input.userId }, select: PUBLIC });
     if (!before) throw new AppError('NOT_FOUND', 'no such user');
     if (input.disabled && before.role === 'ADMIN') await keepAnAdmin(tx, input.userId);
+    const wasLabeller = await isLabeller(tx, input.userId);
     const after = await tx.user.update({
       where: { id: input.userId },
       data: { disabledAt: input.disabled ? (before.disabledAt ?? new Date()) : null },
       select: PUBLIC,
     });
+    const review = await followLabellerChange(tx, actor, { userId: input.userId, wasLabeller });
     if (!input.disabled)
       return {
         result: after,
-        audit: { action: 'user.enable', targetType: 'User', targetId: input.userId, before, after },
+        audit: {
+          action: 'user.enable',
+          targetType: 'User',
+          targetId: input.userId,
+          before,
+          after: { ...after, ...review },
+        },
       };
     await tx.session.deleteMany({ where: { userId: input.userId } });
     const escalationsHandedBack = await handBackAllHeldBy(tx, actor, input.userId);
@@ -139,7 +161,7 @@ export async function setUserDisabled(
         targetType: 'User',
         targetId: input.userId,
         before,
-        after: { ...after, escalationsHandedBack },
+        after: { ...after, escalationsHandedBack, ...review },
       },
     };
   });
@@ -165,7 +187,8 @@ const UNIQUE_VIOLATION = 'P2002';
 /**
  * Adds a console user who signs in with `password` (the admin passes it on; they may be given another with
  * setUserPassword). `by` is who added them: an admin in the console, or `acsa users add` (the first admin of
- * a new installation). The audit entry holds the user, never the password.
+ * a new installation). The audit entry holds the user, never the password. A new reviewer reopens the turns
+ * closed for want of a labeller (review/labeller-changes.ts).
  */
 export async function addUser(prisma: PrismaClient, by: TAnyActor, raw: TNewUser) {
   const input = ZNewUser.parse(raw);
@@ -181,6 +204,7 @@ export async function addUser(prisma: PrismaClient, by: TAnyActor, raw: TNewUser
     await tx.account.create({
       data: { providerId: 'credential', accountId: user.id, userId: user.id, password },
     });
+    const review = await followLabellerChange(tx, by, { userId: user.id, wasLabeller: false });
     return {
       result: user,
       audit: {
@@ -188,7 +212,7 @@ export async function addUser(prisma: PrismaClient, by: TAnyActor, raw: TNewUser
         targetType: 'User',
         targetId: user.id,
         before: null,
-        after: { email: user.email, name: user.name, role: user.role },
+        after: { email: user.email, name: user.name, role: user.role, ...review },
       },
     };
   });

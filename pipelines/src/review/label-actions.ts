@@ -47,23 +47,35 @@ async function lockItem(tx: TransactionClient, reviewItemId: string) {
 const LABELLER_ACTIVE_MS = 30 * 24 * 3_600_000;
 
 /**
+ * Who may still be waited for, on any item: enabled, and a reviewer or an engineer/admin who labeled or
+ * skipped a turn in the last 30 days. One definition for `labellersLeft` and for the user changes that
+ * reopen or settle items (review/labeller-changes.ts), so the two never disagree on who counts.
+ */
+export function labellerWhere(): Prisma.UserWhereInput {
+  const since = new Date(Date.now() - LABELLER_ACTIVE_MS);
+  return {
+    disabledAt: null,
+    OR: [{ role: 'REVIEWER' }, { assignments: { some: { completedAt: { gte: since } } } }],
+  };
+}
+
+/**
  * How many people could still label the item, less those who labeled or skipped it (live claims still
  * count as could-label). Every role may label, but engineers and admins mostly do not: they count only
  * when they labeled or skipped a turn in the last 30 days, or an item would wait for ever on someone who
  * never reviews. Every active reviewer counts, new ones included.
  */
 function labellersLeft(tx: TransactionClient, reviewItemId: string) {
-  const since = new Date(Date.now() - LABELLER_ACTIVE_MS);
   return tx.user.count({
-    where: {
-      disabledAt: null,
-      assignments: { none: { reviewItemId, completedAt: { not: null } } },
-      OR: [{ role: 'REVIEWER' }, { assignments: { some: { completedAt: { gte: since } } } }],
-    },
+    where: { ...labellerWhere(), assignments: { none: { reviewItemId, completedAt: { not: null } } } },
   });
 }
 
-/** Nobody labeled the item and nobody is left who could: it closes, and leaves the inbox. */
+/**
+ * Nobody labeled the item and nobody is left who could: it closes, and leaves the inbox. The only writer of
+ * a review item's SKIPPED: review/labeller-changes.ts reopens SKIPPED items without labels when a labeller
+ * joins, on that ground. A SKIPPED for any other reason needs a way to tell it apart (a column) first.
+ */
 function closeSkipped(tx: TransactionClient, reviewItemId: string) {
   return tx.reviewItem.update({
     where: { id: reviewItemId },
@@ -76,7 +88,7 @@ function closeSkipped(tx: TransactionClient, reviewItemId: string) {
  * Settles an item from its labels: short of `requiredLabels` it stays in progress; with enough, labels that
  * agree make the final intent, and labels that disagree send it to adjudication (an engineer decides).
  */
-async function settle(tx: TransactionClient, reviewItemId: string) {
+export async function settle(tx: TransactionClient, reviewItemId: string) {
   const item = await tx.reviewItem.findUniqueOrThrow({
     where: { id: reviewItemId },
     select: {
