@@ -24,6 +24,7 @@ import {
   listEscalations,
   listResolvedEscalations,
 } from '@acsa/pipelines/escalations';
+import { experimentsOverview } from '@acsa/pipelines/experiments';
 import { listDatasetVersions } from '@acsa/pipelines/learning-data';
 import { compareModels, registryView, servingReplicas } from '@acsa/pipelines/registry';
 import { listRunsWithTotal } from '@acsa/pipelines/runs';
@@ -132,6 +133,7 @@ try {
     ],
     ['datasets: 30 versions with counts per split, intent and source', () => listDatasetVersions(db.prisma)],
     ['shadow: 7 days beside production', () => shadowView(db.prisma)],
+    ['experiments: the 20 latest with their results', () => experimentsOverview(db.prisma)],
   ];
   const rows: string[] = [];
   for (const [name, run] of cases) {
@@ -152,6 +154,50 @@ try {
   const explain = async (title: string, text: string, params: readonly unknown[] = []) =>
     `### ${title}\n\n\`\`\`\n${(await sql.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, [...params])).rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`;
   const weekAgo = new Date(Date.now() - 7 * 86_400_000);
+  // One ended experiment's counts, as variantCounts reads them: traffic, ratings and reviewed turns.
+  const experimentPlans = async () => {
+    const e = await db.prisma.experiment.findFirstOrThrow({
+      where: { status: 'CONCLUDED' },
+      orderBy: { createdAt: 'desc' },
+      include: { variants: true },
+    });
+    const args = [
+      e.variants.map((v) => v.name),
+      e.variants.map((v) => v.modelVersionId),
+      e.startedAt,
+      e.stoppedAt,
+    ];
+    const msgs = `SELECT m.id, m.variant, m.intent, m.seq, m."conversationId"
+      FROM "Message" m JOIN unnest($1::text[], $2::uuid[]) AS v(name, vid) ON m.variant = v.name AND m."modelVersionId" = v.vid
+      WHERE m.role = 'USER' AND m."createdAt" >= $3 AND m."createdAt" < $4`;
+    return [
+      await explain(
+        'experiments: one ended experiment’s traffic',
+        `WITH msgs AS (${msgs})
+         SELECT variant, count(DISTINCT "conversationId")::int, count(*)::int,
+                count(DISTINCT "conversationId") FILTER (WHERE EXISTS (SELECT 1 FROM "Escalation" e WHERE e."messageId" = msgs.id))::int
+         FROM msgs GROUP BY variant`,
+        args,
+      ),
+      await explain(
+        'experiments: its ratings',
+        `WITH msgs AS (${msgs})
+         SELECT msgs.variant, count(*)::int FROM msgs
+         JOIN "Message" a ON a."conversationId" = msgs."conversationId" AND a.seq = msgs.seq + 1
+         JOIN "Feedback" f ON f."messageId" = a.id GROUP BY msgs.variant`,
+        args,
+      ),
+      await explain(
+        'experiments: its reviewed turns',
+        `WITH msgs AS (${msgs})
+         SELECT msgs.variant, msgs.intent, r."finalIntent",
+                (SELECT json_agg(json_build_object('intent', l.intent)) FROM "Label" l WHERE l."messageId" = msgs.id)
+         FROM msgs LEFT JOIN "ReviewItem" r ON r."messageId" = msgs.id
+         WHERE r."finalIntent" IS NOT NULL OR EXISTS (SELECT 1 FROM "Label" l WHERE l."messageId" = msgs.id)`,
+        args,
+      ),
+    ];
+  };
   const plans = [
     await explain(
       'registry: versions newest first',
@@ -205,6 +251,7 @@ try {
        WHERE "datasetVersionId" IN (SELECT id FROM "DatasetVersion" ORDER BY "createdAt" DESC LIMIT 30)
        GROUP BY 1, 2, 3, 4`,
     ),
+    ...(await experimentPlans()),
     await explain(
       'runs: newest first',
       `SELECT id, status, config FROM "TrainingRun" ORDER BY "createdAt" DESC LIMIT 50`,

@@ -2,7 +2,7 @@
 // escalations of one conversation in 50 (the newest 300 still open or taken, the rest resolved over the
 // month), labels on the review items serving's trigger opened (one in five an overlap item with two labels,
 // one pair in eight disagreeing), a year of audit entries, the examples of the newest dataset versions, and
-// a shadow model's predictions for the last week's customer turns.
+// a shadow model's predictions for the last week's customer turns, and twenty A/B experiments over the month.
 import type pg from 'pg';
 
 export type TOperationsSize = {
@@ -133,6 +133,27 @@ export async function seedOperations(sql: pg.Client, o: TOperationsSize) {
            m.confidence, '[]'::jsonb, false, m.confidence < 0.7, 1.5, m."createdAt" + interval '50 milliseconds'
     FROM "Message" m
     WHERE m.role = 'USER' AND m."createdAt" >= now() - interval '7 days';`);
+  // Twenty experiments, one after another over the month (36 hours each, the newest still running): the
+  // customer turns of each window split by conversation between control (production) and treatment (the
+  // challenger), and a rating on the reply of one conversation in twenty.
+  await sql.query(`
+    INSERT INTO "Experiment" (id, name, status, "primaryMetric", "createdAt", "startedAt", "stoppedAt")
+    SELECT ('00000000-0000-7000-8004-' || lpad(to_hex(i), 12, '0'))::uuid, 'bench-experiment-' || i,
+           (CASE WHEN i = 20 THEN 'RUNNING' WHEN i % 3 = 0 THEN 'STOPPED' ELSE 'CONCLUDED' END)::"ExperimentStatus",
+           'escalation_rate', now() - ((21 - i) * 36 || ' hours')::interval, now() - ((21 - i) * 36 || ' hours')::interval,
+           CASE WHEN i < 20 THEN now() - ((20 - i) * 36 || ' hours')::interval END
+    FROM generate_series(1, 20) i;
+    INSERT INTO "ExperimentVariant" (id, "experimentId", name, "modelVersionId", weight)
+    SELECT gen_random_uuid(), e.id, v.name, (SELECT "modelVersionId" FROM "ModelAlias" WHERE name = v.alias), 0.5
+    FROM "Experiment" e CROSS JOIN (VALUES ('control', 'production'), ('treatment', 'challenger')) v(name, alias);
+    UPDATE "Message" m SET variant = v.name, "modelVersionId" = v."modelVersionId"
+    FROM "Experiment" e JOIN "ExperimentVariant" v ON v."experimentId" = e.id
+    WHERE m."createdAt" >= e."startedAt" AND m."createdAt" < coalesce(e."stoppedAt", now())
+      AND v.name = CASE WHEN abs(hashtext(m."conversationId"::text)) % 2 = 0 THEN 'control' ELSE 'treatment' END;
+    INSERT INTO "Feedback" (id, "conversationId", "messageId", thumbs, "createdAt")
+    SELECT gen_random_uuid(), m."conversationId", m.id, abs(hashtext(m.id::text)) % 4 <> 0, m."createdAt" + interval '1 minute'
+    FROM "Message" m
+    WHERE m.role = 'AGENT' AND m.seq = 1 AND abs(hashtext(m."conversationId"::text)) % 20 = 0;`);
   await sql.query('VACUUM ANALYZE');
   return (
     await sql.query(`SELECT (SELECT count(*) FROM "Escalation")::int AS escalations,
@@ -140,6 +161,8 @@ export async function seedOperations(sql: pg.Client, o: TOperationsSize) {
                             (SELECT count(*) FROM "Label")::int AS labels,
                             (SELECT count(*) FROM "AuditLog")::int AS "auditEntries",
                             (SELECT count(*) FROM "Example")::int AS examples,
-                            (SELECT count(*) FROM "ShadowPrediction")::int AS "shadowPredictions"`)
+                            (SELECT count(*) FROM "ShadowPrediction")::int AS "shadowPredictions",
+                            (SELECT count(*) FROM "Message" WHERE variant IS NOT NULL)::int AS "experimentMessages",
+                            (SELECT count(*) FROM "Feedback")::int AS feedback`)
   ).rows[0] as Record<string, number>;
 }
