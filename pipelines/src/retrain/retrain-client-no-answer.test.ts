@@ -134,24 +134,33 @@ describe('the retrain client when Redis does not answer', () => {
     expect(await (await Job.fromId(queue, stepJobId(next.runId, 'snapshot')))?.getState()).toBe('waiting');
   }, 15_000);
 
-  it('refuses a cancel it cannot take off the queue, recording nothing; a cancel whose signal is unanswered stands', async () => {
+  it('cancels a run whose steps Redis does not take off the queue, saying so; a cancel whose signal is unanswered stands', async () => {
     const client = consoleClient();
-    const { runId } = await client.request({ trigger: 'MANUAL' });
+    const silent = await client.request({ trigger: 'MANUAL' });
     relay.silence();
-    const refused = await rejectionOf(cancelRun(db.prisma, eli, client, { runId, reason: 'wrong preset' }));
-    expect(refused).toMatchObject({ code: 'UNAVAILABLE' });
-    expect(refused.message).toBe(
-      `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: run ${runId}'s steps that had not started may still be queued; the run is not cancelled (nothing was recorded): try again`,
-    );
-    expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
-      status: 'QUEUED',
+    // Recorded first, so the cancel stands: the steps left queued are refused by the trainer that takes one.
+    expect(
+      await cancelRun(db.prisma, eli, client, { runId: silent.runId, reason: 'wrong preset' }),
+    ).toMatchObject({ status: 'CANCELLED' });
+    expect(
+      await db.prisma.auditLog.count({ where: { action: 'retrain.cancel', targetId: silent.runId } }),
+    ).toBe(1);
+    const notes = await db.prisma.trainingLog.findMany({
+      where: { runId: silent.runId },
+      orderBy: { id: 'asc' },
     });
-    expect(await db.prisma.auditLog.count({ where: { action: 'retrain.cancel', targetId: runId } })).toBe(0);
+    expect(notes.map((l) => l.message).slice(1)).toEqual([
+      `cancelled by ${eli.email}: wrong preset`,
+      `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: run ${silent.runId}'s steps that had not started may still be queued; the run is cancelled all the same: a trainer refuses its steps`,
+      `the job queue (Redis at 127.0.0.1:${port()}) did not answer within 1 s: the trainers were not told at once that run ${silent.runId} was cancelled; the trainer running the step stops it when it next checks the run`,
+    ]);
 
-    // Heard again, with a trainer executing the first step: the cancel goes through, and Redis goes silent
-    // before the trainers are told. The cancel stands (the trainer finds it in PostgreSQL) and the run's
-    // log says the step stops at the trainer's next check.
+    // Heard again, with a trainer executing the first step of another run: the cancel goes through, and
+    // Redis goes silent before the trainers are told. The cancel stands (the trainer finds it in
+    // PostgreSQL) and the run's log says the step stops at the trainer's next check.
     relay.hear({ cut: false });
+    await queue.obliterate({ force: true });
+    const { runId } = await client.request({ trigger: 'MANUAL' });
     const step = holdNextStep(redis.url, prefix());
     try {
       await step.taken;

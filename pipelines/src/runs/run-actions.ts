@@ -55,12 +55,14 @@ export async function replayRun(prisma: PrismaClient, actor: TActor, client: TRe
 }
 
 /**
- * Cancels an active run at any point, audited with its reason. Steps not started leave the queues; when one
- * is executing (BullMQ cannot take a running job off its queue), the run is marked cancelled all the same
- * and every trainer is told: the one running the step stops it, cleans up after it and removes what is
- * left of the run. Marking comes first, so a step that ends at this moment finds the run cancelled and
- * runs nothing further; the row lock taken here orders the cancel with the register and promote steps'
- * transactions, which refuse a cancelled run. When Redis does not answer in time: see the two calls to it.
+ * Cancels an active run at any point, audited with its reason. The run is marked cancelled with its entry
+ * first, and only then do its steps not started leave the queues: a cancel whose transaction fails (the
+ * entry refused, PostgreSQL gone) leaves the run as it was, queued steps included, never a run that reads
+ * RUNNING with nothing left to run. When a step is executing (BullMQ cannot take a running job off its
+ * queue), every trainer is told: the one running it stops it, cleans up after it and removes what is left
+ * of the run. A step that starts meanwhile finds the run cancelled and refuses it (the trainers' stopReason),
+ * and the row lock taken here orders the cancel with the register and promote steps' transactions, which
+ * refuse a cancelled run. When Redis does not answer in time: see the two calls to it.
  *
  * `by` is the engineer who pressed Cancel in the console, or `acsa runs cancel` (`cli:<login>`, with no user
  * row, as `acsa dlq replay` and `acsa users add` are recorded); the run's note and log name them as the
@@ -80,26 +82,13 @@ export async function cancelRun(
   if (!run) throw new AppError('NOT_FOUND', 'no such run');
   if (!isActiveRun(run.status))
     throw new AppError('CONFLICT', `this run already ended (${run.status.toLowerCase()})`);
-  // Unanswered, nothing is recorded and the run stays active, as its record says. Its unstarted steps may
-  // have left the queues all the same (a removal Redis received is applied): a retry then removes nothing
-  // and cancels the run, and until then a request after the grace period replaces it as lost.
-  const stepRunning = !(await client.removeUnstarted(input.runId).catch((e: unknown) => {
-    if (!isAppError(e) || e.code !== 'UNAVAILABLE') throw e;
-    throw new AppError(
-      'UNAVAILABLE',
-      `${e.message}; the run is not cancelled (nothing was recorded): try again`,
-      {
-        cause: e,
-      },
-    );
-  }));
-  const cancelled = await audited(prisma, by, async (tx) => {
+  const message = `cancelled by ${asAuditActor(by).display}: ${reason}`;
+  const { after, executing } = await audited(prisma, by, async (tx) => {
     const [before] = await tx.$queryRaw<{ status: RunStatus }[]>`
         SELECT status::text AS status FROM "TrainingRun" WHERE id = ${input.runId}::uuid FOR UPDATE`;
     // The last step closed the run between the check above and this lock.
     if (!before || !isActiveRun(before.status))
       throw new AppError('CONFLICT', `this run already ended (${before?.status.toLowerCase() ?? 'gone'})`);
-    const message = `cancelled by ${asAuditActor(by).display}: ${reason}`;
     const after = await tx.trainingRun.update({
       where: { id: input.runId },
       data: { status: 'CANCELLED', error: message, finishedAt: new Date() },
@@ -113,36 +102,37 @@ export async function cancelRun(
       where: { runId: input.runId, status: 'RUNNING' },
       select: { name: true },
     });
-    await tx.trainingLog.create({
-      data: {
-        runId: input.runId,
-        level: 'warn',
-        message: stepRunning ? `${message}; stopping ${executing?.name ?? 'the running step'}` : message,
-      },
-    });
+    await tx.trainingLog.create({ data: { runId: input.runId, level: 'warn', message } });
     return {
-      // `stopping` is the caller's, not the run's: the entry holds the run as cancelled.
-      result: { ...after, stopping: stepRunning ? { step: executing?.name ?? null } : null },
+      result: { after, executing: executing?.name ?? null },
       audit: { action: 'retrain.cancel', targetType: 'TrainingRun', targetId: input.runId, before, after },
     };
   });
-  // After the commit: a trainer told earlier could look and still find the run active. Unanswered, the
-  // cancel stands as its entry records it: the run is CANCELLED in PostgreSQL, which every trainer checks
-  // before a step and, for a signal it missed, every few seconds during one; the step stops at that check
-  // instead of at once, as the run's log says.
-  if (stepRunning)
-    await client.signalCancel(input.runId).catch(async (e: unknown) => {
+  // After the commit. Unanswered, the cancel stands as its entry records it: the run is CANCELLED in
+  // PostgreSQL, which every trainer checks before a step (steps left queued are refused, and the first one
+  // refused removes the rest) and, for a signal it missed, every few seconds during one; an executing step
+  // stops at that check instead of at once, as the run's log says. A log line that cannot be written must
+  // not report the committed cancel failed.
+  const note = (line: string) =>
+    prisma.trainingLog
+      .create({ data: { runId: input.runId, level: 'warn', message: line } })
+      .catch(() => undefined);
+  const signal = () =>
+    client.signalCancel(input.runId).catch(async (e: unknown) => {
       if (!isAppError(e) || e.code !== 'UNAVAILABLE') throw e;
-      // The cancel is committed and recorded: a log line that cannot be written must not report it failed.
-      await prisma.trainingLog
-        .create({
-          data: {
-            runId: input.runId,
-            level: 'warn',
-            message: `${e.message}; the trainer running the step stops it when it next checks the run`,
-          },
-        })
-        .catch(() => undefined);
+      await note(`${e.message}; the trainer running the step stops it when it next checks the run`);
     });
-  return cancelled;
+  const removed = await client.removeUnstarted(input.runId).catch(async (e: unknown) => {
+    if (!isAppError(e) || e.code !== 'UNAVAILABLE') throw e;
+    await note(`${e.message}; the run is cancelled all the same: a trainer refuses its steps`);
+    return null;
+  });
+  if (removed === false) {
+    await note(`stopping ${executing ?? 'the running step'}`);
+    await signal();
+    return { ...after, stopping: { step: executing } };
+  }
+  // null: Redis did not say whether a step is executing; told all the same, so one that is stops at once.
+  if (removed === null) await signal();
+  return { ...after, stopping: removed === null && executing ? { step: executing } : null };
 }

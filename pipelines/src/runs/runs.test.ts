@@ -135,11 +135,15 @@ describe('retraining runs from the console', () => {
       });
       // The executing step is the trainer's to close once it has stopped; the rest will never run.
       expect(steps.map((s) => s.status)).toEqual(['RUNNING', ...Array(5).fill('SKIPPED')]);
-      const log = await db.prisma.trainingLog.findFirstOrThrow({
+      const logs = await db.prisma.trainingLog.findMany({
         where: { runId: replay.runId },
         orderBy: { id: 'desc' },
+        take: 2,
       });
-      expect(log.message).toBe(`cancelled by ${eli.email}: too slow; stopping snapshot`);
+      expect(logs.map((l) => l.message)).toEqual([
+        'stopping snapshot',
+        `cancelled by ${eli.email}: too slow`,
+      ]);
       await expect(
         cancelRun(db.prisma, eli, client, { runId: replay.runId, reason: 'again' }),
       ).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -147,6 +151,32 @@ describe('retraining runs from the console', () => {
       await step.close();
       listener.disconnect();
     }
+  });
+
+  it('leaves a run and its queued steps as they were when its cancel cannot be recorded', async () => {
+    const started = await startRun(db.prisma, eli, client, { mode: 'shadow', preset: 'small' });
+    expect(started).toMatchObject({ started: true });
+    await withAuditRefused(db.prisma, 'retrain.cancel', async () => {
+      await expect(
+        cancelRun(db.prisma, eli, client, { runId: started.runId, reason: 'wrong preset' }),
+      ).rejects.toThrow(/audit log refused/);
+    });
+    // Still active, and still able to run: its steps wait on the queue.
+    expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: started.runId } })).toMatchObject({
+      status: 'QUEUED',
+      error: null,
+    });
+    expect(await Job.fromId(queue, stepJobId(started.runId, 'snapshot'))).toBeDefined();
+    expect(await Job.fromId(queue, stepJobId(started.runId, 'promote'))).toBeDefined();
+
+    // Tried again once the entry can be written: cancelled, recorded, and nothing left to run.
+    expect(
+      await cancelRun(db.prisma, eli, client, { runId: started.runId, reason: 'wrong preset' }),
+    ).toMatchObject({ status: 'CANCELLED', stopping: null });
+    expect(
+      await db.prisma.auditLog.count({ where: { action: 'retrain.cancel', targetId: started.runId } }),
+    ).toBe(1);
+    expect(await Job.fromId(queue, stepJobId(started.runId, 'snapshot'))).toBeUndefined();
   });
 
   it('stores a started run with its audit entry or not at all, and records a run that could not be queued', async () => {
