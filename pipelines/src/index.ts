@@ -64,7 +64,7 @@ export * from './retrain/config.ts';
 export * from './retrain/jobs.ts';
 export * from './retrain/outputs.ts';
 export * from './retrain/steps.ts';
-export { DEFAULT_LABEL_TRIGGER_COUNT, SCHEDULES } from './schedules.ts';
+export { DEFAULT_LABEL_TRIGGER_COUNT, DEFAULT_RUN_DIR_RETENTION_DAYS, SCHEDULES } from './schedules.ts';
 export {
   heartbeatTtlMs,
   SERVING_HEARTBEAT_MAX_TTL_MS,

@@ -12,9 +12,18 @@ export const SCHEDULES = {
    * end went unrecorded does not block retraining until the next trigger notices.
    */
   runCheck: { id: 'retrain-run-check', everyMs: 60_000 },
+  /**
+   * Removes the working directories of runs that ended more than RUN_DIR_RETENTION_DAYS ago (they are kept
+   * that long so a failed step can be replayed from the dead-letter queue). Hourly: a directory outlives its
+   * retention by an hour at most.
+   */
+  runDirSweep: { id: 'retrain-run-dir-sweep', everyMs: 60 * 60_000 },
   /** A retrain on a calendar, whatever the labels and drift say: Sundays 03:00 UTC. */
   retrain: { id: 'retrain-schedule', pattern: '0 3 * * 0' },
 } as const;
 
 /** New labels since the last run that start a retrain on their own. */
 export const DEFAULT_LABEL_TRIGGER_COUNT = 200;
+
+/** Days a finished run's working directory is kept (for dead-letter replays) before the trainer removes it. */
+export const DEFAULT_RUN_DIR_RETENTION_DAYS = 14;

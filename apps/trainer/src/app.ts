@@ -68,6 +68,7 @@ export async function startTrainerApp({
       labelCheckEveryMs: env.LABEL_TRIGGER_COUNT > 0 ? env.LABEL_CHECK_EVERY_MS : null,
       experimentCheckEveryMs: env.EXPERIMENT_CHECK_EVERY_MS || null,
       retrainCron: env.RETRAIN_CRON === 'off' ? null : env.RETRAIN_CRON,
+      runDirRetentionDays: env.RUN_DIR_RETENTION_DAYS,
     },
   });
   // Analytics and drift workers block on Redis: their own connection, which waits out reconnects.

@@ -15,6 +15,7 @@ describe('trainer env', () => {
       STEP_TIMEOUTS_MS: {},
       WORKER_LOCK_DURATION_MS: 30_000,
       WORKER_MAX_STALLED_COUNT: 2,
+      RUN_DIR_RETENTION_DAYS: 14,
     });
     expect(env.TRAINER_WORK_DIR).toMatch(/var\/trainer$/);
   });
@@ -28,6 +29,12 @@ describe('trainer env', () => {
       /STEP_TIMEOUTS_MS: "train=1h" is not step=milliseconds with a step among snapshot, train/,
     );
     expect(() => loadEnv({ STEP_TIMEOUTS_MS: 'trian=1000' })).toThrow(/STEP_TIMEOUTS_MS: "trian=1000"/);
+  });
+
+  it('keeps ended runs’ directories a whole number of days, one at least', () => {
+    expect(loadEnv({ RUN_DIR_RETENTION_DAYS: '30' }).RUN_DIR_RETENTION_DAYS).toBe(30);
+    expect(() => loadEnv({ RUN_DIR_RETENTION_DAYS: '0' })).toThrow(/RUN_DIR_RETENTION_DAYS/);
+    expect(() => loadEnv({ RUN_DIR_RETENTION_DAYS: '2 weeks' })).toThrow(/RUN_DIR_RETENTION_DAYS/);
   });
 
   it('names every bad variable', () => {

@@ -4,6 +4,7 @@ import { otelEnvShape } from '@acsa/core/tracing';
 import {
   DEFAULT_LABEL_TRIGGER_COUNT,
   DEFAULT_QUEUE_PREFIX,
+  DEFAULT_RUN_DIR_RETENTION_DAYS,
   DEFAULT_STALLED_CHECK,
   DEFAULT_STEP_BACKOFF_MS,
   SCHEDULES,
@@ -66,6 +67,11 @@ export const ZTrainerEnv = z.object({
    * at nice 0, 61 ms at nice 10 (bench/serving/results/2026-12-06-everything.md).
    */
   TRAINER_NICE: int(DEFAULT_TRAINER_NICE, 0).pipe(z.number().max(19)),
+  /**
+   * Days a run's directory under TRAINER_WORK_DIR is kept after the run ended (failed runs' are what a
+   * dead-letter replay of their step resumes from); then the trainer removes it, and such a replay is refused.
+   */
+  RUN_DIR_RETENTION_DAYS: int(DEFAULT_RUN_DIR_RETENTION_DAYS, 1),
   /** Light steps (snapshot, gate, register, promote) at once; CPU steps always run one at a time. */
   TRAINER_CONCURRENCY: int(2, 1),
   STEP_BACKOFF_MS: int(DEFAULT_STEP_BACKOFF_MS, 0),

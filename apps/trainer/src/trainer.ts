@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '@acsa/core/logger';
 import type { PrismaClient } from '@acsa/db';
 import {
+  DEFAULT_RUN_DIR_RETENTION_DAYS,
   DEFAULT_STALLED_CHECK,
   QUEUES,
   stepTimeouts,
@@ -24,6 +25,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createLightProcessor } from './retrain/light-processor.ts';
 import { createRunCancels } from './retrain/run-cancels.ts';
+import { sweepRunDirs } from './retrain/run-dir-sweep.ts';
 import { runDir } from './retrain/run-guard.ts';
 import { StepTracker } from './retrain/step-tracker.ts';
 import { StepWorker } from './retrain/step-worker.ts';
@@ -50,6 +52,8 @@ export type TTrainerOptions = {
     retrainCron: string | null;
     /** Running experiments' automatic decisions; null or absent: none. */
     experimentCheckEveryMs?: number | null;
+    /** Days an ended run's directory is kept for dead-letter replays; DEFAULT_RUN_DIR_RETENTION_DAYS. */
+    runDirRetentionDays?: number;
   } | null;
   /** Heap for each sandboxed training process, in MB. */
   cpuHeapMb?: number;
@@ -131,6 +135,7 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
 
   let triggersQueue: Queue | null = null;
   if (options.triggers) {
+    const retentionDays = options.triggers.runDirRetentionDays ?? DEFAULT_RUN_DIR_RETENTION_DAYS;
     triggersQueue = new Queue(QUEUES.retrainTriggers, { connection, prefix });
     const triggers = new Worker(
       QUEUES.retrainTriggers,
@@ -138,6 +143,12 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
         prisma,
         requestRetrain,
         failStuckRun: () => retrain.failStuck(),
+        sweepRunDirs: () =>
+          sweepRunDirs({
+            prisma,
+            workDir: options.workDir,
+            retentionDays,
+          }),
         labelThreshold: options.triggers.labelThreshold,
         redis,
         logger,

@@ -40,6 +40,27 @@ async function refuseBesideActiveRun(
     );
 }
 
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * A step replayed resumes its run from the run's working directory (its data files, bundles), which the
+ * trainer removes once the run ended RUN_DIR_RETENTION_DAYS ago: such a replay could only fail again.
+ * The row lock orders this check with the trainer's sweep, which marks the run before removing anything.
+ */
+async function refuseRemovedRunDir(db: TransactionClient, plan: TReplayResult): Promise<void> {
+  if (!plan.runId) return;
+  const [run] = await db.$queryRaw<{ finishedAt: Date | null; workDirRemovedAt: Date | null }[]>`
+    SELECT "finishedAt", "workDirRemovedAt" FROM "TrainingRun" WHERE id = ${plan.runId}::uuid FOR UPDATE`;
+  if (!run?.workDirRemovedAt) return;
+  const days = run.finishedAt
+    ? Math.floor((run.workDirRemovedAt.getTime() - run.finishedAt.getTime()) / DAY_MS)
+    : null;
+  throw new AppError(
+    'CONFLICT',
+    `run ${plan.runId.slice(0, 8)}'s working directory was removed ${days === null ? '' : `${days} days after the run ended `}(RUN_DIR_RETENTION_DAYS), and replaying its step needs it: nothing was replayed and the dead letter is kept; start a new retraining run`,
+  );
+}
+
 /**
  * A replay of the console's and of `acsa dlq replay ID`: audited as the engineer who pressed it, or as the
  * CLI's user (`cli:<login>`, with no user row, as `acsa models promote` and `acsa users add` are recorded).
@@ -82,6 +103,7 @@ export async function replayDeadLetterFromConsole(
         done.result = await replayDeadLetter(deps, id, {
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
           beforeReplay: async (plan) => {
+            await refuseRemovedRunDir(tx, plan);
             await refuseBesideActiveRun(tx, plan);
             await record(tx, plan);
             done.plan = plan;

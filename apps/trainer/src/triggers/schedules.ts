@@ -45,4 +45,11 @@ export async function upsertTriggerSchedules(
     { every: SCHEDULES.runCheck.everyMs },
     { name: 'run-check', data: runJob, opts: keep },
   );
+  // Always: failed runs' directories are kept for replays, and would otherwise fill the disk.
+  const sweepJob: TTriggerJob = { v: 1, kind: 'run-dir-sweep' };
+  await queue.upsertJobScheduler(
+    SCHEDULES.runDirSweep.id,
+    { every: SCHEDULES.runDirSweep.everyMs },
+    { name: 'run-dir-sweep', data: sweepJob, opts: keep },
+  );
 }

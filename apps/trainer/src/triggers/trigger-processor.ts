@@ -9,13 +9,15 @@ import { checkLabelTrigger } from './label-trigger.ts';
 
 /**
  * The triggers queue's processor, all from job schedulers: label-count checks, scheduled retrains, the
- * running experiments' automatic decisions, and the active run's check.
+ * running experiments' automatic decisions, the active run's check, and the sweep of ended runs' directories.
  */
 export function createTriggerProcessor(deps: {
   prisma: PrismaClient;
   requestRetrain: (input: TRetrainRequest) => Promise<TRetrainRequestResult>;
   /** RetrainClient.failStuck: fails the active run if it can never end by itself. */
   failStuckRun: () => Promise<{ runId: string; why: string } | null>;
+  /** Removes the directories of runs ended past their retention (sweepRunDirs); absent: none. */
+  sweepRunDirs?: () => Promise<{ dirs: number; bytes: number }>;
   labelThreshold: number;
   /** Where experiment decisions announce alias moves, so serving re-routes at once. */
   redis?: Redis | null;
@@ -39,6 +41,14 @@ export function createTriggerProcessor(deps: {
       const failed = await deps.failStuckRun();
       if (failed) deps.logger.error({ run: failed.runId }, `retraining run failed: ${failed.why}`);
       return { failed: failed?.runId ?? null };
+    }
+    if (t.kind === 'run-dir-sweep') {
+      const swept = (await deps.sweepRunDirs?.()) ?? { dirs: 0, bytes: 0 };
+      deps.logger.info(
+        { dirs: swept.dirs, bytes: swept.bytes },
+        `run directories swept: ${swept.dirs} removed, ${(swept.bytes / 1e6).toFixed(1)} MB freed`,
+      );
+      return { dirs: swept.dirs, bytes: swept.bytes };
     }
     if (t.kind === 'label-check') {
       const check = await checkLabelTrigger({ ...deps, threshold: deps.labelThreshold });

@@ -197,6 +197,7 @@ describe('retraining triggers', () => {
         [SCHEDULES.experimentCheck.id, 30_000],
         [SCHEDULES.labelCheck.id, 60_000],
         [SCHEDULES.runCheck.id, SCHEDULES.runCheck.everyMs],
+        [SCHEDULES.runDirSweep.id, SCHEDULES.runDirSweep.everyMs],
         [SCHEDULES.retrain.id, '0 3 * * 0'],
       ]);
       await upsertTriggerSchedules(queue, {
@@ -204,8 +205,12 @@ describe('retraining triggers', () => {
         retrainCron: null,
         experimentCheckEveryMs: null,
       });
-      // The active run's check stays: a stuck run would block the button too.
-      expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([SCHEDULES.runCheck.id]);
+      // The active run's check stays: a stuck run would block the button too; and the sweep of ended runs'
+      // directories, which would otherwise fill the disk.
+      expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual([
+        SCHEDULES.runCheck.id,
+        SCHEDULES.runDirSweep.id,
+      ]);
     } finally {
       await queue.close();
     }
