@@ -100,11 +100,34 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
       '/v1/feedback': {
         post: {
           summary: "CSAT rating (1–5) or thumbs for the session's conversation",
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', minLength: 16, maxLength: 255, pattern: '^[\\x21-\\x7e]{16,255}$' },
+              description:
+                'A new random UUID per feedback, the same on each retry of it: a retry of feedback already ' +
+                'stored is answered 204 again, marked `Idempotent-Replayed: true`, and counted once. Kept as ' +
+                'long as the feedback, per conversation. Visible ASCII, 16 to 255 characters.',
+            },
+          ],
           requestBody: { required: true, content: json(schemas.ZFeedbackRequest) },
           responses: {
-            '204': { description: 'Stored', headers: requestIdHeader },
+            '204': {
+              description: 'Stored (or, for a retry with its Idempotency-Key, stored before)',
+              headers: {
+                ...requestIdHeader,
+                'Idempotent-Replayed': {
+                  description:
+                    'true: this feedback was stored by an earlier attempt with this Idempotency-Key',
+                  schema: { type: 'string' },
+                },
+              },
+            },
             ...common,
             '404': error('No conversation of this sessionId holds this sessionToken'),
+            '422': error('The Idempotency-Key was sent before with other feedback'),
           },
         },
       },

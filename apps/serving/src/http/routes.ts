@@ -1,5 +1,4 @@
 import { AppError } from '@acsa/core/errors';
-import { uuidv7 } from '@acsa/core/ids';
 import { contextFrom, SpanKind, withSpan } from '@acsa/core/tracing';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -9,8 +8,9 @@ import type { createTurnHandler } from '../chat/handle-turn.ts';
 import { IDEMPOTENCY_HEADER, IdempotencyStore } from '../chat/idempotency.ts';
 import type { SessionStore } from '../chat/session-store.ts';
 import { sessionTokenHash } from '../chat/session-token.ts';
-import { sql, type TDb } from '../db/sql.ts';
+import type { TDb } from '../db/sql.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
+import { storeFeedback } from '../persist/feedback-store.ts';
 import { admitAndCount, countRefusedBodies, type TAdmitOptions, type TAdmitted } from './admission.ts';
 import { errorBody } from './error-handler.ts';
 import { openApiDocument } from './openapi.ts';
@@ -112,22 +112,11 @@ export function registerRoutes(app: FastifyInstance, d: TRouteDeps): void {
       request,
       { scope: 'feedback', schema: d.schemas.ZFeedbackRequest },
       async ({ principal, body }) => {
-        // The session's latest conversation and its last agent message, in one statement with the insert.
-        const [stored] = await d.db.query<{ id: string }>(sql`
-      WITH conv AS (
-        SELECT c.id, (SELECT m.id FROM "Message" m WHERE m."conversationId" = c.id AND m.role = 'AGENT'
-                      ORDER BY m.seq DESC LIMIT 1) AS "messageId"
-        FROM "Conversation" c WHERE c."sessionId" = ${body.sessionId} AND c."apiKeyId" = ${principal.id}::uuid
-          AND c.state->>'sessionTokenHash' = ${sessionTokenHash(body.sessionToken)}
-        ORDER BY c."lastMessageAt" DESC LIMIT 1)
-      INSERT INTO "Feedback" (id, "conversationId", "messageId", rating, thumbs, comment, "createdAt")
-      SELECT ${uuidv7()}::uuid, conv.id, conv."messageId", ${body.rating ?? null}::int,
-             ${body.thumbs === undefined ? null : body.thumbs === 'up'}::boolean, ${body.comment ?? null}, now() AT TIME ZONE 'UTC'
-      FROM conv RETURNING id`);
-        if (!stored)
-          throw new AppError('NOT_FOUND', 'no conversation of this sessionId holds this sessionToken', {
-            field: 'sessionToken',
-          });
+        // Checked once the request is counted, as chat's is. A retry with the key is answered as the
+        // first attempt was (204), marked as chat's replays are.
+        const key = IdempotencyStore.parse(request.headers[IDEMPOTENCY_HEADER]) ?? null;
+        const { replayed } = await storeFeedback(d.db, principal.id, body, key);
+        if (replayed) reply.header('idempotent-replayed', 'true');
         return reply.status(204).send();
       },
     ),
