@@ -25,20 +25,27 @@ export class ApiError extends Error {
   }
 }
 
-/** `offline`: every attempt of a message failed; it was not sent, and serving is still away. */
-export type TConnection = 'online' | 'reconnecting' | 'offline';
+/**
+ * `busy`: serving is there but asked to wait (429); `offline`: every attempt of a message failed; it was not
+ * sent, and serving is still away.
+ */
+export type TConnection = 'online' | 'busy' | 'reconnecting' | 'offline';
 
 export type TClientOptions = {
   apiUrl: string;
   apiKey: string;
   onConnection(state: TConnection): void;
-  /** Waits between attempts, doubled from `firstDelayMs` up to `maxDelayMs`. */
+  /** Waits between attempts, doubled from `firstDelayMs` up to `maxDelayMs`, jittered. */
   firstDelayMs?: number;
   maxDelayMs?: number;
   maxAttempts?: number;
+  /** How long one attempt may take, body included, before it is dropped and tried again. */
+  attemptTimeoutMs?: number;
+  /** A number in [0, 1) for the jitter (Math.random; tests fix it). */
+  random?: () => number;
 };
 
-/** A new random id per message, its Idempotency-Key: 128 bits. */
+/** A new random id per message (and per feedback), its Idempotency-Key: 128 bits. */
 export const messageKey = () => randomHex(16);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,49 +53,96 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** 409: another message of the session was still being answered; 429: wait as told; 5xx: serving away. */
 const retryable = (status: number) => status === 409 || status === 429 || status >= 500;
 
+/**
+ * A turn takes well under a second and serving gives up on its own statements after 3 s: an attempt still
+ * unanswered after 20 s is a stalled connection (a phone between cells), which the browser would otherwise
+ * wait on for minutes with Send disabled. Shorter, and a slow but live answer would be dropped and asked
+ * for again.
+ */
+const ATTEMPT_TIMEOUT_MS = 20_000;
+/** The longest Retry-After taken as it is: a longer one is waited in steps, each attempt asking again. */
+const MAX_TOLD_MS = 30_000;
+
+type TAnswer = {
+  status: number;
+  json: { error?: { message?: string; field?: string } } | null;
+  retryAfter: string | null;
+};
+
+const parse = (text: string) => {
+  try {
+    return JSON.parse(text) as TAnswer['json'];
+  } catch {
+    return null;
+  }
+};
+
+/** Browsers before 2022 have no AbortSignal.timeout: there an attempt waits as long as the browser does. */
+const deadline = (ms: number) =>
+  typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(ms) : undefined;
+
 export function createClient(o: TClientOptions) {
   const first = o.firstDelayMs ?? 500;
   const max = o.maxDelayMs ?? 8_000;
   const attempts = o.maxAttempts ?? 12;
+  const timeoutMs = o.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS;
+  const random = o.random ?? Math.random;
 
-  async function post<T>(
-    path: string,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<T | null> {
+  async function post<T>(path: string, body: unknown, headers: Record<string, string>): Promise<T | null> {
     let delay = first;
     for (let attempt = 1; ; attempt++) {
-      let res: Response | null = null;
+      let answer: TAnswer | null = null;
+      let timedOut = false;
       try {
-        res = await fetch(`${o.apiUrl}${path}`, {
+        const res = await fetch(`${o.apiUrl}${path}`, {
           method: 'POST',
           headers: { authorization: `Bearer ${o.apiKey}`, 'content-type': 'application/json', ...headers },
           body: JSON.stringify(body),
+          signal: deadline(timeoutMs),
         });
-      } catch {
-        // The network or the server is down: retried below.
+        // Read under the same deadline: an answer whose body stalls is as lost as one that never came.
+        const text = await res.text();
+        answer = { status: res.status, json: parse(text), retryAfter: res.headers.get('retry-after') };
+      } catch (e) {
+        // The network or the server is down, or the attempt ran out of time: retried below.
+        timedOut = e instanceof DOMException && e.name === 'TimeoutError';
       }
-      if (res && !retryable(res.status)) {
+      // A 2xx whose body did not arrive whole is retried: with the same key serving sends the answer again.
+      const lost = answer !== null && answer.status < 300 && answer.status !== 204 && answer.json === null;
+      if (answer && !lost && !retryable(answer.status)) {
         o.onConnection('online');
-        if (res.status === 204) return null;
-        const json = (await res.json().catch(() => null)) as
-          | (T & { error?: { message?: string; field?: string } })
-          | null;
-        if (!res.ok)
+        if (answer.status === 204) return null;
+        if (answer.status >= 300)
           throw new ApiError(
-            res.status,
-            json?.error?.message ?? `the server answered ${res.status}`,
-            json?.error?.field,
+            answer.status,
+            answer.json?.error?.message ?? `the server answered ${answer.status}`,
+            answer.json?.error?.field,
           );
-        return json;
+        return answer.json as T;
       }
       if (attempt >= attempts) {
+        // Serving is there and said why it did not answer (busy, or the message still being answered): that
+        // is said, not that it cannot be reached; sent again later, with its key, it may go through.
+        if (answer && (answer.status === 409 || answer.status === 429)) {
+          o.onConnection('online');
+          throw new ApiError(
+            answer.status,
+            answer.json?.error?.message ?? 'support is busy; try again in a moment',
+            answer.json?.error?.field,
+          );
+        }
         o.onConnection('offline');
-        throw new ApiError(res?.status ?? 0, 'the support service cannot be reached');
+        throw new ApiError(
+          answer?.status ?? 0,
+          timedOut ? 'the support service did not answer in time' : 'the support service cannot be reached',
+        );
       }
-      if (res?.status !== 409) o.onConnection('reconnecting');
-      const told = Number(res?.headers.get('retry-after'));
-      await sleep(told > 0 ? Math.min(told * 1000, 30_000) : delay);
+      if (answer?.status === 429) o.onConnection('busy');
+      else if (answer?.status !== 409) o.onConnection('reconnecting');
+      // Equal jitter: between half the backoff and all of it, so that the widgets a restart of serving cut off
+      // together do not all come back together; never sooner than a Retry-After says.
+      const told = Math.min(Number(answer?.retryAfter) * 1000 || 0, MAX_TOLD_MS);
+      await sleep(Math.max(told, delay / 2) + random() * (delay / 2));
       delay = Math.min(delay * 2, max);
     }
   }
@@ -99,8 +153,11 @@ export function createClient(o: TClientOptions) {
       turn: { sessionId: string; sessionToken?: string; text: string; customerToken?: string },
       key = messageKey(),
     ) => post<TChatReply>('/v1/chat', turn, { 'idempotency-key': key }) as Promise<TChatReply>,
-    feedback: (f: { sessionId: string; sessionToken: string; thumbs?: 'up' | 'down'; rating?: number }) =>
-      post<null>('/v1/feedback', f).then(() => undefined),
+    // A rating whose answer was lost is sent again with its key: serving counts it once.
+    feedback: (
+      f: { sessionId: string; sessionToken: string; thumbs?: 'up' | 'down'; rating?: number },
+      key = messageKey(),
+    ) => post<null>('/v1/feedback', f, { 'idempotency-key': key }).then(() => undefined),
   };
 }
 export type TClient = ReturnType<typeof createClient>;
