@@ -17,6 +17,12 @@ let page: Page;
 let tracking: string;
 
 const widget = () => page.locator('[data-acsa-widget]');
+/** What has the keyboard focus in the widget: the message box's id, or a button's accessible name. */
+const focused = (on: Page = page) =>
+  on.evaluate(() => {
+    const el = document.querySelector('[data-acsa-widget]')?.shadowRoot?.activeElement;
+    return el ? el.id || el.getAttribute('aria-label') || el.textContent : null;
+  });
 const agentMessages = () => widget().locator('.msg.agent');
 async function say(text: string) {
   await widget().getByLabel('Your message').fill(text);
@@ -104,6 +110,22 @@ describe('the demo shop and its chat widget', () => {
   it('asks for a rating at the end: thumbs down makes a review item, then a 1-5 score from the keyboard', async () => {
     const before = await stack.shop.db.prisma.reviewItem.count({ where: { reason: 'NEGATIVE_FEEDBACK' } });
     await ask('thank you!');
+    // The first thumbs is refused (as serving refuses a session it does not know): the question is asked
+    // again, with the focus back on its buttons, not lost to the page.
+    await page.route('**/v1/feedback', (route) =>
+      route.request().method() !== 'POST'
+        ? route.continue()
+        : route.fulfill({
+            status: 400,
+            headers: { 'access-control-allow-origin': stack.origin },
+            contentType: 'application/json',
+            body: JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'refused for the test' } }),
+          }),
+    );
+    await widget().getByRole('button', { name: 'No, it was not helpful' }).click();
+    await expect.poll(focused).toBe('Yes, it was helpful');
+    expect(await widget().getByRole('group', { name: 'Was this chat helpful?' }).isVisible()).toBe(true);
+    await page.unroute('**/v1/feedback');
     await widget().getByRole('button', { name: 'No, it was not helpful' }).click();
     await expect
       .poll(
@@ -137,6 +159,8 @@ describe('the demo shop and its chat widget', () => {
           .count(),
       )
       .toBe(0);
+    // Rated from the keyboard, the shopper is back in the message box, not on the page's body.
+    await expect.poll(focused).toBe('acsa-input');
     await checkPage(page, 'storefront-widget-rated');
   });
 
@@ -239,15 +263,19 @@ describe('the demo shop and its chat widget', () => {
     await expect
       .poll(() => line.textContent())
       .toBe(
-        'Your message could not be sent: your sign-in with the shop has expired. Reload the page, then send it again.',
+        'Your message could not be sent: your sign-in with the shop has expired. Once you are signed in again, choose "Send again".',
       );
     expect(await page.evaluate(() => (window as unknown as { expiredSignIns: number }).expiredSignIns)).toBe(
       1,
     );
     expect(await agentMessages().count()).toBe(before);
     await checkPage(page, 'storefront-widget-sign-in-expired');
-    // The demo shop answered the event with a fresh token: sent again, it is answered.
-    expect(await ask('where is my order 10042?')).toContain(tracking);
+    // The demo shop answered the event with a fresh token: the message kept is sent again, and answered.
+    const users = await widget().locator('.msg.user').count();
+    await widget().getByRole('button', { name: 'Send again' }).click();
+    await expect.poll(() => agentMessages().count()).toBe(before + 1);
+    expect(await agentMessages().last().textContent()).toContain(tracking);
+    expect(await widget().locator('.msg.user').count()).toBe(users);
   });
 
   it('says an answer that is slow in coming is slow, then shows it', async () => {
@@ -327,9 +355,101 @@ describe('the demo shop and its chat widget', () => {
     expect(answers).toBe(1);
   });
 
+  it('answers a message sent just before the shopper left the page, on the next page, once', async () => {
+    // Serving stores and answers the message, but the page is gone before the answer arrives (a link
+    // followed, a reload): the next page sends it again with its key and shows the answer serving gave.
+    const text = 'how do I return a damaged item?';
+    let reached = false;
+    await page.route('**/v1/chat', async (route) => {
+      if (route.request().method() !== 'POST' || reached) return route.continue();
+      await route.fetch();
+      reached = true;
+    });
+    await say(text);
+    await expect.poll(() => reached).toBe(true);
+    await page.unroute('**/v1/chat');
+    const replayed: string[] = [];
+    const onResponse = (r: Response) => {
+      if (r.url().endsWith('/v1/chat') && r.request().method() === 'POST')
+        replayed.push(r.headers()['idempotent-replayed'] ?? 'no');
+    };
+    page.on('response', onResponse);
+    await page.reload();
+    const user = widget().locator('.msg.user', { hasText: text });
+    await user.waitFor();
+    await expect
+      .poll(() => user.evaluate((li) => li.nextElementSibling?.className ?? null), { timeout: 20_000 })
+      .toBe('msg agent');
+    page.off('response', onResponse);
+    expect(replayed).toEqual(['true']);
+    expect(await user.count()).toBe(1);
+    expect(await widget().getByRole('button', { name: 'Send again' }).count()).toBe(0);
+    expect(await stack.shop.db.prisma.message.count({ where: { role: 'USER', text } })).toBe(1);
+    await checkPage(page, 'storefront-widget-left-while-sending');
+  });
+
+  it('says a message serving was too busy to take in its own words, offers "Send again", with the same key', async () => {
+    const shopper = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+    await shopper.clock.install();
+    await shopper.goto(stack.origin);
+    const w = shopper.locator('[data-acsa-widget]');
+    await w.getByRole('button', { name: 'Chat with us' }).click();
+    const limit = "this session's limit of 10 messages a minute is reached";
+    const keys: string[] = [];
+    let busy = true;
+    await shopper.route('**/v1/chat', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push((await route.request().headerValue('idempotency-key')) ?? '');
+      if (!busy) return route.continue();
+      await route.fulfill({
+        status: 429,
+        headers: {
+          'access-control-allow-origin': stack.origin,
+          'access-control-expose-headers': 'retry-after',
+          'retry-after': '1',
+        },
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'RATE_LIMITED', message: limit, field: 'sessionId' } }),
+      });
+    });
+    const statuses = new Set<string>();
+    const status = async () => {
+      const s = (await w.locator('.status').textContent()) ?? '';
+      statuses.add(s);
+      return s;
+    };
+    await w.getByLabel('Your message').fill('do you have gift cards?');
+    await w.getByLabel('Your message').press('Enter');
+    await expect.poll(status).toBe('Support is busy: your message is sent in a moment…');
+    await expect
+      .poll(
+        async () => {
+          await shopper.clock.runFor(10_000);
+          await status();
+          return w.locator('.msg.system').count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+    expect(await w.locator('.msg.system').textContent()).toBe(
+      `Your message could not be sent: ${limit}. Please try again.`,
+    );
+    // Serving was there all along: never "reconnecting", nor "cannot be reached".
+    expect([...statuses].filter((s) => /Reconnecting|cannot be reached/.test(s))).toEqual([]);
+    expect(await status()).toBe('');
+    await checkPage(shopper, 'storefront-widget-busy');
+    busy = false;
+    await w.getByRole('button', { name: 'Send again' }).click();
+    await expect.poll(() => w.locator('.msg.agent').count(), { timeout: 20_000 }).toBe(1);
+    expect(keys.length).toBeGreaterThan(2);
+    expect(new Set(keys).size).toBe(1);
+    expect(await w.locator('.msg.user').count()).toBe(1);
+    await shopper.context().close();
+  });
+
   it('offers a message it gave up on as "Send again", and serving answers it once', async () => {
     const shopper = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    // The widget waits 0.5, 1, 2, 4 then 8 s between its 12 attempts: the page's clock runs them at once.
+    // The widget waits about 0.5, 1, 2, 4 then 8 s between its 12 attempts: the page's clock runs them at once.
     await shopper.clock.install();
     await shopper.goto(stack.origin);
     const w = shopper.locator('[data-acsa-widget]');

@@ -21,6 +21,11 @@ export type TSaved = {
    * key it was sent with, so that an attempt serving did answer is not answered twice.
    */
   unsent?: { text: string; shown: string; key: string } | null;
+  /**
+   * The message on its way, saved before it is sent: one still here when a page loads was not answered on
+   * the page that sent it (left meanwhile), and is sent again with its key.
+   */
+  pending?: { text: string; shown: string; key: string } | null;
   /** The feedback prompts: thumbs asked, then the 1–5 satisfaction score asked, then done. */
   rating: 'asked' | 'csat' | 'given' | null;
   open: boolean;

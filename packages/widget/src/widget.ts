@@ -18,23 +18,32 @@ export type TWidgetOptions = {
  */
 export const TOKEN_EXPIRED_EVENT = 'acsa-customer-token-expired';
 
+/** A sign-in the shop gave that serving no longer takes (expired): another token from the page fixes it. */
+const signInExpired = (e: unknown) =>
+  e instanceof ApiError && e.status === 401 && e.field === 'customerToken';
+
 /**
- * Why a message was not sent, for the shopper: "try again" only where trying again can help (serving away
- * or failing), never for an answer no retry changes. An expired sign-in is said in words, not as serving's
- * "invalid customerToken: expired", and the page is told.
+ * The same message may go through later: serving away or failing, busy (429) or still answering another
+ * message (409), or the shopper's sign-in expired (the page gives a fresh token, `setCustomerToken`). Never
+ * for an answer no retry changes.
+ */
+const mayRetry = (e: unknown) =>
+  e instanceof ApiError &&
+  (e.status === 0 || e.status === 409 || e.status === 429 || e.status >= 500 || signInExpired(e));
+
+/**
+ * Why a message was not sent, for the shopper: "try again" only where trying again can help. An expired
+ * sign-in is said in words, not as serving's "invalid customerToken: expired", and the page is told.
  */
 function notSent(e: unknown): string {
-  if (e instanceof ApiError && e.status === 401 && e.field === 'customerToken') {
+  if (signInExpired(e)) {
     window.dispatchEvent(new CustomEvent(TOKEN_EXPIRED_EVENT));
-    return 'Your message could not be sent: your sign-in with the shop has expired. Reload the page, then send it again.';
+    return 'Your message could not be sent: your sign-in with the shop has expired. Once you are signed in again, choose "Send again".';
   }
   if (!(e instanceof ApiError))
     return 'Your message could not be sent: something went wrong. Please try again.';
   return `Your message could not be sent: ${e.message}.${mayRetry(e) ? ' Please try again.' : ''}`;
 }
-
-/** Serving away or failing: the same message may go through later. */
-const mayRetry = (e: unknown) => e instanceof ApiError && (e.status === 0 || e.status >= 500);
 
 /** After this long without an answer, the shopper is told it is slow (not left with "typing…" for ever). */
 export const SLOW_MS = 10_000;
@@ -66,9 +75,11 @@ export function createWidget(o: TWidgetOptions) {
       v.status.textContent =
         c === 'reconnecting'
           ? 'Reconnecting to support…'
-          : c === 'offline'
-            ? 'Support cannot be reached right now.'
-            : '';
+          : c === 'busy'
+            ? 'Support is busy: your message is sent in a moment…'
+            : c === 'offline'
+              ? 'Support cannot be reached right now.'
+              : '';
       v.log.scrollTop = v.log.scrollHeight;
     },
   });
@@ -159,6 +170,9 @@ export function createWidget(o: TWidgetOptions) {
     state.quickReplies = [];
     state.unsent = null;
     if (!again) state.messages.push({ from: 'user', text: shown });
+    // Saved with the message, before it is sent: a page left while it was on its way (a link followed) sends
+    // it again on the next one, with its key, instead of showing it there with no answer and no way to send it.
+    state.pending = { text, shown, key };
     render();
     const slow = setTimeout(() => {
       v.typing.textContent = 'This is taking longer than usual…';
@@ -179,6 +193,7 @@ export function createWidget(o: TWidgetOptions) {
       state.messages.push({ from: 'system', text: notSent(e) });
       if (mayRetry(e)) state.unsent = { text, shown, key };
     } finally {
+      state.pending = null;
       clearTimeout(slow);
       v.typing.textContent = TYPING;
       busy = false;
@@ -198,15 +213,34 @@ export function createWidget(o: TWidgetOptions) {
     state.rating = step === 'asked' ? 'csat' : 'given';
     if (f === null && step === 'csat') thank();
     render();
+    // The button pressed is hidden now: the focus goes on to what comes next, not to the page's body.
+    focusRating();
     if (f === null) return;
     try {
       await client.feedback({ sessionId: state.sessionId, sessionToken: state.sessionToken, ...f });
       if (step === 'csat') thank();
+      render();
+      // Only where it was lost meanwhile: a shopper already typing or on the next score keeps their place.
+      if (focusLost()) focusRating();
     } catch {
+      // The question is asked again: the focus goes back to its buttons.
       state.rating = step;
+      render();
+      focusRating();
     }
-    render();
-    if (state.rating === 'csat') v.csat.querySelector('button')?.focus();
+  }
+
+  /** Nothing has the focus, or a part of the widget now hidden has it (the button that was pressed). */
+  function focusLost() {
+    const at = document.activeElement;
+    if (!at || at === document.body) return true;
+    return at === host && host.shadowRoot?.activeElement?.closest('[hidden]') != null;
+  }
+
+  /** The first button of the question now asked, or the message box once none is. */
+  function focusRating() {
+    const group = state.rating === 'asked' ? v.rate : state.rating === 'csat' ? v.csat : null;
+    (group?.querySelector('button') ?? v.input).focus();
   }
 
   function button(label: string, onClick: () => void) {
@@ -239,6 +273,10 @@ export function createWidget(o: TWidgetOptions) {
   v.panel.hidden = !state.open;
   v.launcher.setAttribute('aria-expanded', String(state.open));
   render();
+  // The last page was left while a message was on its way: sent again with its key, serving replays the
+  // answer it gave (or answers it now if it never got there).
+  const pending = state.pending;
+  if (pending) void send(pending.text, pending.shown, pending.key);
 
   return {
     open: () => setOpen(true),
