@@ -6,6 +6,8 @@ declare module 'jstat' {
       inv(p: number, mean: number, sd: number): number;
     };
     chisquare: { cdf(x: number, dof: number): number; inv(p: number, dof: number): number };
+    /** The regularised incomplete beta function I_x(a, b). */
+    ibeta(x: number, a: number, b: number): number;
   };
   export default jStat;
 }

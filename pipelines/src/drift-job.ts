@@ -23,13 +23,29 @@ export const ZDriftAlert = z.object({
   windowStart: z.string().datetime(),
   windowEnd: z.string().datetime(),
   n: z.number().int(),
-  breaches: z.array(z.object({ metric: z.string(), value: z.number(), threshold: z.number() })),
+  breaches: z.array(
+    z.object({
+      metric: z.string(),
+      value: z.number(),
+      threshold: z.number(),
+      /** An `intentShare` breach's intent: `value` is its window share, `threshold` its reference share. */
+      intent: z.string().optional(),
+      p: z.number().optional(),
+    }),
+  ),
 });
 export type TDriftAlert = z.infer<typeof ZDriftAlert>;
 
-/** One line for a retraining run's reason: "drift on intent-2026.11.26-1: intentPsi 0.78 > 0.64, …". */
+/**
+ * One line for a retraining run's reason: "drift on intent-2026.11.26-1: intentPsi 0.78 > 0.64, intentShare
+ * track_order 0.047 → 0.089, …" (an intent's share moves either way, so it reads as from → to).
+ */
 export function driftAlertReason(a: TDriftAlert): string {
-  const parts = a.breaches.map((b) => `${b.metric} ${b.value.toFixed(3)} > ${b.threshold.toFixed(3)}`);
+  const parts = a.breaches.map((b) =>
+    b.intent === undefined
+      ? `${b.metric} ${b.value.toFixed(3)} > ${b.threshold.toFixed(3)}`
+      : `${b.metric} ${b.intent} ${b.threshold.toFixed(3)} → ${b.value.toFixed(3)}`,
+  );
   return `drift on ${a.modelVersion} (${a.windowStart} – ${a.windowEnd}, ${a.n} turns): ${parts.join(', ')}`.slice(
     0,
     500,

@@ -77,3 +77,43 @@ describe('Kolmogorov–Smirnov breaches', () => {
     expect(effectiveThresholds(quiet)).toMatchObject({ confidenceKs: 0.1, lengthKs: 0.1 });
   });
 });
+
+describe('one intent’s share', () => {
+  const ten = 'abcdefghij'.split('');
+  const sampling = { referenceN: 2000, categories: { intent: 10, confidence: 10, length: 10 } };
+  const window = (live: Record<string, number>, reference: Record<string, number>) => {
+    const intents = Object.keys(reference).map((name) => ({
+      name,
+      reference: reference[name]!,
+      live: live[name] ?? 0,
+    }));
+    return { ...quiet, n: intents.reduce((s, i) => s + i.live, 0), sampling, intents };
+  };
+  const even = Object.fromEntries(ten.map((k) => [k, 0.1]));
+
+  it('alerts on one intent doubling, naming it with its reference and window shares', () => {
+    const live = Object.fromEntries(ten.map((k) => [k, k === 'c' ? 600 : 266]));
+    const breaches = driftBreaches(window(live, even));
+    expect(breaches).toEqual([
+      { metric: 'intentShare', intent: 'c', value: 600 / 2994, threshold: 0.1, p: expect.any(Number) },
+    ]);
+    expect(breaches[0]!.p).toBeLessThan(DEFAULT_DRIFT_THRESHOLDS.falseAlarmP);
+    // The same shares over 150 messages are within what chance does (Holm over ten intents).
+    const small = Object.fromEntries(ten.map((k) => [k, k === 'c' ? 30 : 13]));
+    expect(driftBreaches(window(small, even))).toEqual([]);
+  });
+
+  it('keeps quiet on moves too small to act on, however significant', () => {
+    // 50 % → 52 % over 100,000 messages: significant, but ×1.04.
+    expect(driftBreaches(window({ a: 52_000, b: 48_000 }, { a: 0.5, b: 0.5 }))).toEqual([]);
+    // 0.4 % → 0.9 %: ×2.25 and significant against a reference of 100,000 rows, but half a point.
+    const rare = {
+      ...window({ a: 900, b: 99_100 }, { a: 0.004, b: 0.996 }),
+      sampling: { ...sampling, referenceN: 100_000 },
+    };
+    expect(driftBreaches(rare, { ...DEFAULT_DRIFT_THRESHOLDS, intentShareDifference: 0.01 })).toEqual([]);
+    expect(
+      driftBreaches(rare, { ...DEFAULT_DRIFT_THRESHOLDS, intentShareDifference: 0.004 }).map((b) => b.intent),
+    ).toEqual(['a']);
+  });
+});

@@ -2,6 +2,7 @@
 import { ksCriticalD, type TKsResult } from '@acsa/ml/drift';
 import jStat from 'jstat';
 import { z } from 'zod';
+import { intentShifts, type TIntentCount } from './drift-intent-shares.ts';
 
 /**
  * When a drift window raises an alert. PSI follows the usual rule of thumb (< 0.1 stable, 0.1–0.25
@@ -31,6 +32,18 @@ export const ZDriftThresholds = z.object({
    * holds because PSI and JS smooth counts (Jeffreys); measured in the trainer's window-drift-noise test.
    */
   falseAlarmP: z.number().positive().max(0.5),
+  /**
+   * One intent's share of a window against its reference share: an exact test per intent, Holm-corrected
+   * over the window's intents at `falseAlarmP`, alerts only when the share also moved by at least this
+   * ratio either way (×1.5 or ÷1.5) and by at least `intentShareDifference` (0.01 = 1 point). PSI and JS
+   * sum over every intent, so one intent doubling (4 % → 8 %, "where is my order" in a carrier outage)
+   * moves them by ~0.03 and never alerts; this test does, from about 1,000 messages. The ratio keeps the
+   * large intents (11 % → 12.5 %) quiet once windows are big enough for any move to be significant; the
+   * point keeps the rare ones (0.4 % → 0.8 %: a few messages an hour) quiet. Lowering either alerts on
+   * smaller moves, and the retraining alerts can trigger with them.
+   */
+  intentShareRatio: z.number().min(1),
+  intentShareDifference: z.number().nonnegative().max(1),
 });
 export type TDriftThresholds = z.infer<typeof ZDriftThresholds>;
 
@@ -44,6 +57,8 @@ export const DEFAULT_DRIFT_THRESHOLDS: TDriftThresholds = {
   unknownTokenRateIncrease: 0.15,
   minMessages: 100,
   falseAlarmP: 0.001,
+  intentShareRatio: 1.5,
+  intentShareDifference: 0.01,
 };
 
 type TDistributionMetric =
@@ -73,9 +88,15 @@ export type TDriftFigures = {
   sampling?: TDriftSampling;
   /** Two-sample KS of the confidence and length histograms; reports older than it have none. */
   ks?: { confidence: TKsResult; length: TKsResult };
+  /** Each intent's reference share and window count; reports older than the per-intent test have none. */
+  intents?: readonly TIntentCount[];
 };
 
-export type TDriftBreach = { metric: string; value: number; threshold: number };
+/**
+ * A figure over its threshold. An `intentShare` breach names its `intent`: its `value` is the intent's share
+ * of the window, its `threshold` the reference share it moved from, `p` the Holm-adjusted p-value.
+ */
+export type TDriftBreach = { metric: string; value: number; threshold: number; intent?: string; p?: number };
 
 /**
  * The PSI that two samples of the same distribution exceed with probability p. For small differences
@@ -133,5 +154,20 @@ export function driftBreaches(
       { metric: 'confidenceKs', value: f.ks.confidence.d, threshold: e.confidenceKs },
       { metric: 'lengthKs', value: f.ks.length.d, threshold: e.lengthKs },
     );
-  return checks.filter((c) => c.value > c.threshold);
+  const over = checks.filter((c) => c.value > c.threshold);
+  const moved = intentShifts(f.intents ?? [], f.sampling?.referenceN ?? 0, f.n, {
+    ratio: t.intentShareRatio,
+    difference: t.intentShareDifference,
+    p: t.falseAlarmP,
+  });
+  return [
+    ...over,
+    ...moved.map((m) => ({
+      metric: 'intentShare',
+      intent: m.intent,
+      value: m.live,
+      threshold: m.reference,
+      p: m.p,
+    })),
+  ];
 }

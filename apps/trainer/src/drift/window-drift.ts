@@ -84,6 +84,7 @@ export class WindowDrift {
     const refCounts = refShares.map((s) => s * (referenceN || 1e6));
     const used = (a: readonly number[], b: readonly number[]) =>
       a.filter((x, i) => x > 0 || (b[i] ?? 0) > 0).length;
+    const intents = names.map((name, i) => ({ name, reference: refShares[i]!, live: live[i]! }));
     return {
       n: this.n,
       intentPsi: empty ? 0 : psi(refCounts, live),
@@ -92,6 +93,7 @@ export class WindowDrift {
       lengthPsi: empty ? 0 : psi(ref.lengthHistogram.counts, len.counts),
       unknownTokenRate: this.tokens ? this.unknown / this.tokens : 0,
       referenceUnknownTokenRate: ref.unknownTokenRate,
+      intents,
       ks: {
         confidence: ksBinned(ref.confidenceHistogram.counts, conf.counts),
         length: ksBinned(ref.lengthHistogram.counts, len.counts),
@@ -105,7 +107,7 @@ export class WindowDrift {
         },
       },
       details: {
-        intents: names.map((name, i) => ({ name, reference: refShares[i]!, live: live[i]! })),
+        intents,
         confidence: { edges: conf.edges, reference: ref.confidenceHistogram.counts, live: conf.counts },
         length: { edges: len.edges, reference: ref.lengthHistogram.counts, live: len.counts },
         tokens: this.tokens,
