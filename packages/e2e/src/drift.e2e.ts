@@ -57,8 +57,18 @@ describe('drift', () => {
               ...DEFAULT_DRIFT_THRESHOLDS,
               effective: effectiveThresholds({ n: 400, sampling, ks }),
             },
+            // The alerting hour also saw track_order double (4 % → 8 %), which the per-intent test names.
             ...(psi > intentLimit
-              ? { breaches: [{ metric: 'intentPsi', value: psi, threshold: intentLimit }] }
+              ? {
+                  intents: [
+                    { name: 'track_order', reference: 0.04, live: 32 },
+                    { name: 'refund', reference: 0.96, live: 368 },
+                  ],
+                  breaches: [
+                    { metric: 'intentPsi', value: psi, threshold: intentLimit },
+                    { metric: 'intentShare', intent: 'track_order', value: 0.08, threshold: 0.04, p: 1e-5 },
+                  ],
+                }
               : {}),
           },
           alert: psi > intentLimit,
@@ -104,9 +114,9 @@ describe('drift', () => {
     await section.getByText('Every window (5)').click();
     const rows = section.locator('tbody tr');
     // The alert says what shifted, by name; its figures on hover.
-    expect(await rows.first().locator('td').last().textContent()).toBe('intent mix');
+    expect(await rows.first().locator('td').last().textContent()).toBe('intent mix, track_order share');
     expect(await rows.first().locator('td').last().locator('span').getAttribute('title')).toBe(
-      'intent mix (PSI) 0.41 > 0.30',
+      'intent mix (PSI) 0.41 > 0.30, track_order share 4.0 % → 8.0 %',
     );
     expect(await rows.nth(2).locator('td').last().textContent()).toBe('—');
     await eli
@@ -114,6 +124,19 @@ describe('drift', () => {
       .getByText('No KS figures for these windows')
       .waitFor();
     await checkPage(eli, 'drift');
+    // The alerting window names the intent that moved, and its chart marks it.
+    const alerting = await prisma.driftReport.findFirstOrThrow({
+      where: { modelVersionId: v.id, alert: true },
+    });
+    await eli.goto(url(`/drift?window=${alerting.id}`));
+    const panel = eli.locator(`section[data-window="${alerting.id}"]`);
+    expect(await panel.getByRole('list', { name: 'Over threshold' }).textContent()).toContain(
+      'track_order share 4.0 % → 8.0 %',
+    );
+    await expect
+      .poll(() => panel.getByTestId('intent-shares').textContent())
+      .toContain('track_order (moved)');
+    await checkPage(eli, 'drift-intent-share');
     await eli.context().close();
   });
 });

@@ -6,7 +6,8 @@ const DAY = 86_400_000;
 
 export type TDriftView = Awaited<ReturnType<typeof driftView>>;
 
-type TBreach = { metric: string; value: number; threshold: number };
+/** `intent` on an `intentShare` breach: `value` is its window share, `threshold` its reference share. */
+type TBreach = { metric: string; value: number; threshold: number; intent?: string };
 
 type TKs = { d: number; p: number; n1: number; n2: number };
 

@@ -53,6 +53,8 @@ export async function driftWindow(prisma: PrismaClient, reportId: string) {
   const intents = d.intents ?? [];
   const liveShares = shares(intents.map((i) => i.live));
   const runs = await runsFromDriftReport(prisma, r.id);
+  const breaches = breachesOf(r.details);
+  const moved = new Set(breaches.flatMap((b) => (b.metric === 'intentShare' && b.intent ? [b.intent] : [])));
   return {
     id: r.id,
     version: r.modelVersion.version,
@@ -70,9 +72,15 @@ export async function driftWindow(prisma: PrismaClient, reportId: string) {
     },
     ks: d.ks ?? null,
     effectiveThresholds: appliedThresholds(r.details) as Record<string, number>,
-    breaches: breachesOf(r.details),
+    breaches,
+    // `moved`: the intent-share test alerted on it, so the chart shows it however small its bars.
     intents: intents
-      .map((i, k) => ({ name: i.name, reference: i.reference, live: liveShares[k] ?? 0 }))
+      .map((i, k) => ({
+        name: i.name,
+        reference: i.reference,
+        live: liveShares[k] ?? 0,
+        moved: moved.has(i.name),
+      }))
       .sort((a, b) => Math.max(b.reference, b.live) - Math.max(a.reference, a.live)),
     confidence: binsOf(d.confidence, 1),
     length: binsOf(d.length, 0),

@@ -5,7 +5,8 @@ const HOUR = 3_600_000;
 
 export type TOverview = Awaited<ReturnType<typeof overview>>;
 
-type TBreach = { metric: string; value: number; threshold: number };
+/** `intent` on an `intentShare` breach: `value` is its window share, `threshold` its reference share. */
+type TBreach = { metric: string; value: number; threshold: number; intent?: string };
 
 function breachesOf(details: unknown): TBreach[] {
   const list = (details as { breaches?: unknown } | null)?.breaches;

@@ -27,6 +27,16 @@ describe('drift alert text', () => {
     );
   });
 
+  it('names the intent whose share moved, from its reference share to the window’s, either way', () => {
+    const up = { metric: 'intentShare', intent: 'track_order', value: 0.089, threshold: 0.047 };
+    const down = { metric: 'intentShare', intent: 'refund', value: 0.01, threshold: 0.05 };
+    expect(breachText(up)).toBe('track_order share 4.7 % → 8.9 %');
+    expect(breachText(down)).toBe('refund share 5.0 % → 1.0 %');
+    expect(breachedMeasures([{ metric: 'intentPsi', value: 1, threshold: 0.5 }, up, down])).toBe(
+      'intent mix, track_order share, refund share',
+    );
+  });
+
   it('says so when an alert kept no breaches', () => {
     expect(breachesText([], 'thresholds crossed')).toBe('thresholds crossed');
   });

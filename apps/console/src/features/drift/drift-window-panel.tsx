@@ -38,7 +38,7 @@ export function DriftWindowPanel({ w }: { w: TDriftWindow }) {
       {w.breaches.length ? (
         <ul aria-label="Over threshold">
           {w.breaches.map((b) => (
-            <li key={b.metric}>{breachText(b)}</li>
+            <li key={`${b.metric} ${b.intent ?? ''}`}>{breachText(b)}</li>
           ))}
         </ul>
       ) : (

@@ -2,7 +2,8 @@
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { niceTicks, pct, pctTick } from '@/components/format';
 
-export type TShareRow = { name: string; reference: number; live: number };
+/** `moved`: the intent-share test alerted on this intent. */
+export type TShareRow = { name: string; reference: number; live: number; moved?: boolean };
 
 const AXIS = { fontSize: 12, fill: '#57606a' };
 const REFERENCE = '#8c959f';
@@ -16,10 +17,16 @@ const referenceFirst = (item: { value?: unknown }) => (item.value === 'reference
 /** Intents whose share is largest on either side; the rest would be bars too thin to read. */
 const TOP_INTENTS = 12;
 
-/** Reference against live share of each intent in one window, largest first, as horizontal bars. */
+/**
+ * Reference against live share of each intent in one window, largest first, as horizontal bars. An intent
+ * whose share moved is always drawn, marked "(moved)", even when it is too small to be among the largest.
+ */
 export function IntentShares({ rows }: { rows: TShareRow[] }) {
-  const shown = rows.slice(0, TOP_INTENTS);
-  const rest = rows.slice(TOP_INTENTS);
+  const top = new Set(rows.slice(0, TOP_INTENTS));
+  const shown = rows
+    .filter((r) => top.has(r) || r.moved)
+    .map((r) => ({ ...r, label: r.moved ? `${r.name} (moved)` : r.name }));
+  const rest = rows.filter((r) => !top.has(r) && !r.moved);
   const sum = (k: 'reference' | 'live') => rest.reduce((s, r) => s + r[k], 0);
   const ticks = shareTicks(shown);
   return (
@@ -41,7 +48,7 @@ export function IntentShares({ rows }: { rows: TShareRow[] }) {
           domain={[0, ticks.at(-1) ?? 1]}
           ticks={ticks}
         />
-        <YAxis type="category" dataKey="name" tick={AXIS} width={190} interval={0} />
+        <YAxis type="category" dataKey="label" tick={AXIS} width={190} interval={0} />
         <Tooltip formatter={(v) => (typeof v === 'number' ? pct(v) : '—')} />
         <Legend itemSorter={referenceFirst} />
         <Bar dataKey="reference" name="reference" fill={REFERENCE} isAnimationActive={false} />
