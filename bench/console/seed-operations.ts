@@ -110,7 +110,7 @@ export async function seedOperations(sql: pg.Client, o: TOperationsSize) {
   await sql.query(`
     INSERT INTO "AuditLog" ("actorType", "actorId", actor, action, "targetType", "targetId", data, at)
     SELECT 'USER', ${user(`1 + i % ${REVIEWERS + ENGINEERS}`)}, 'person' || (1 + i % ${REVIEWERS + ENGINEERS}) || '@example.com',
-           (${actions})[1 + (i * 7) % ${AUDIT_ACTIONS.length}], 'ReviewItem', gen_random_uuid()::text,
+           (${actions})[1 + (i / ${REVIEWERS + ENGINEERS}) % ${AUDIT_ACTIONS.length}], 'ReviewItem', gen_random_uuid()::text,
            jsonb_build_object('intent', 'track_order', 'note', 'seeded'),
            now() - ((${o.audit} - i) * ${(365 * 86_400) / o.audit} || ' seconds')::interval
     FROM generate_series(1, ${o.audit}) i;`);
