@@ -133,6 +133,13 @@ try {
     ],
     ['datasets: 30 versions with counts per split, intent and source', () => listDatasetVersions(db.prisma)],
     ['shadow: 7 days beside production', () => shadowView(db.prisma)],
+    [
+      'experiments: the 20 latest, ended ones counted afresh (nothing stored: a first visit, or a backfill)',
+      async () => {
+        await sql.query(`UPDATE "Experiment" SET results = NULL, "resultsAt" = NULL`);
+        return experimentsOverview(db.prisma);
+      },
+    ],
     ['experiments: the 20 latest with their results', () => experimentsOverview(db.prisma)],
   ];
   const rows: string[] = [];
@@ -170,7 +177,10 @@ try {
     const msgs = `SELECT m.id, m.variant, m.intent, m.seq, m."conversationId"
       FROM "Message" m JOIN unnest($1::text[], $2::uuid[]) AS v(name, vid) ON m.variant = v.name AND m."modelVersionId" = v.vid
       WHERE m.role = 'USER' AND m."createdAt" >= $3 AND m."createdAt" < $4`;
-    return [
+    // As variantCounts runs them: JIT off for the transaction (its compile time outweighed the query).
+    await sql.query('BEGIN');
+    await sql.query('SET LOCAL jit = off');
+    const plans = [
       await explain(
         'experiments: one ended experiment’s traffic',
         `WITH msgs AS (${msgs})
@@ -182,21 +192,30 @@ try {
       await explain(
         'experiments: its ratings',
         `WITH msgs AS (${msgs})
-         SELECT msgs.variant, count(*)::int FROM msgs
-         JOIN "Message" a ON a."conversationId" = msgs."conversationId" AND a.seq = msgs.seq + 1
-         JOIN "Feedback" f ON f."messageId" = a.id GROUP BY msgs.variant`,
+         SELECT msgs.variant, coalesce(sum(fb.rated), 0)::int, coalesce(sum(fb.positive), 0)::int
+         FROM msgs CROSS JOIN LATERAL (
+           SELECT count(*) FILTER (WHERE f.thumbs IS NOT NULL OR f.rating IS NOT NULL) AS rated,
+                  count(*) FILTER (WHERE f.thumbs OR f.rating >= 4) AS positive
+           FROM "Feedback" f
+           WHERE f."messageId" = (SELECT a.id FROM "Message" a
+                                  WHERE a."conversationId" = msgs."conversationId" AND a.seq = msgs.seq + 1)) fb
+         GROUP BY msgs.variant`,
         args,
       ),
       await explain(
         'experiments: its reviewed turns',
         `WITH msgs AS (${msgs})
-         SELECT msgs.variant, msgs.intent, r."finalIntent",
-                (SELECT json_agg(json_build_object('intent', l.intent)) FROM "Label" l WHERE l."messageId" = msgs.id)
-         FROM msgs LEFT JOIN "ReviewItem" r ON r."messageId" = msgs.id
-         WHERE r."finalIntent" IS NOT NULL OR EXISTS (SELECT 1 FROM "Label" l WHERE l."messageId" = msgs.id)`,
+         SELECT msgs.variant, msgs.intent, x."finalIntent", x.labels
+         FROM msgs CROSS JOIN LATERAL (
+           SELECT (SELECT r."finalIntent" FROM "ReviewItem" r WHERE r."messageId" = msgs.id) AS "finalIntent",
+                  (SELECT json_agg(json_build_object('intent', l.intent)) FROM "Label" l WHERE l."messageId" = msgs.id) AS labels
+           OFFSET 0) x
+         WHERE x."finalIntent" IS NOT NULL OR x.labels IS NOT NULL`,
         args,
       ),
     ];
+    await sql.query('COMMIT');
+    return plans;
   };
   const plans = [
     await explain(

@@ -33,6 +33,7 @@ function results(arms: TArm[], primaryMetric = 'escalation_rate'): TExperimentRe
       stoppedAt: null,
     },
     window: null,
+    countedAt: null,
     control: 'control',
     variants,
     sampleRatio: sampleRatioCheck(

@@ -7,6 +7,7 @@ export {
   stopExperimentFromConsole,
   type TExperimentsOverview,
 } from './ab-console.ts';
+export { countedAgo } from './ab-counted-ago.ts';
 export {
   createExperimentFromConsole,
   experimentChoices,
@@ -37,4 +38,10 @@ export {
   type TVariantResult,
 } from './ab-results.ts';
 export { SEQUENTIAL_TAU, sequentialTest, type TSequentialTest } from './ab-sequential.ts';
+export {
+  RESULTS_FROZEN_AFTER_MS,
+  RESULTS_REFRESH_MS,
+  RESULTS_SETTLE_MS,
+  refreshExperimentResults,
+} from './ab-stored-results.ts';
 export { type TVariantCounts, type TVariantKey, variantCounts } from './ab-variant-counts.ts';

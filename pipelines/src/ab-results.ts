@@ -7,6 +7,7 @@ import {
   type TProportionComparison,
   type TSampleRatioCheck,
 } from './ab-stats.ts';
+import { countAndStore, isEnded, RESULTS_SETTLE_MS, storedCounts } from './ab-stored-results.ts';
 import { type TVariantCounts, variantCounts } from './ab-variant-counts.ts';
 
 export type TRate = TProportion & { rate: number | null };
@@ -40,6 +41,12 @@ export type TExperimentResults = {
     stoppedAt: Date | null;
   };
   window: { from: Date; to: Date } | null;
+  /**
+   * When the counts were made, for an ended experiment: its stored counts' time, or this read's while its
+   * traffic settles. Ratings and labels keep arriving after the stop, so they may be up to a day old (30
+   * days after the stop, final). Null while it runs: counted on every read.
+   */
+  countedAt: Date | null;
   control: string | null;
   variants: TVariantResult[];
   /** Sessions per variant against the weights; when it flags a mismatch, no difference can be trusted. */
@@ -56,6 +63,8 @@ export const controlOf = <T extends { name: string }>(variants: readonly T[]): T
  * A/B results of one experiment over its running window (start → stop, or now while it runs): per variant
  * n, escalation rate, positive-feedback rate and accuracy on reviewed turns; each compared with the
  * control (two-proportion z-test, 95 % interval), and a sample-ratio check of the sessions per variant.
+ * An ended experiment's counts are stored (see countedAt), so the experiments page does not recount 20
+ * experiments over a month of turns on every visit.
  */
 export async function experimentResults(
   prisma: PrismaClient,
@@ -69,10 +78,22 @@ export async function experimentResults(
     },
   });
   if (!exp) throw new AppError('NOT_FOUND', `no experiment ${experimentId}`, { field: 'experimentId' });
-  const window = exp.startedAt ? { from: exp.startedAt, to: exp.stoppedAt ?? opts.now ?? new Date() } : null;
-  const counts = window
-    ? await variantCounts(prisma, exp.variants, window)
-    : new Map<string, TVariantCounts>();
+  const now = opts.now ?? new Date();
+  const window = exp.startedAt ? { from: exp.startedAt, to: exp.stoppedAt ?? now } : null;
+  let counts = new Map<string, TVariantCounts>();
+  let countedAt: Date | null = null;
+  const stored = storedCounts(exp.results, exp.variants);
+  if (window && isEnded(exp.status, exp.stoppedAt) && stored && exp.resultsAt) {
+    [counts, countedAt] = [stored, exp.resultsAt];
+  } else if (window && isEnded(exp.status, exp.stoppedAt)) {
+    // Ended with nothing stored (just now, or before counts were stored at all): counted here, and stored
+    // once its traffic is final; the trainer keeps them fresh from then on (refreshExperimentResults).
+    const ended = { ...exp, startedAt: window.from, stoppedAt: exp.stoppedAt };
+    ({ counts, countedAt } =
+      now.getTime() - exp.stoppedAt.getTime() > RESULTS_SETTLE_MS
+        ? await countAndStore(prisma, ended, now)
+        : { counts: await variantCounts(prisma, exp.variants, window), countedAt: now });
+  } else if (window) counts = await variantCounts(prisma, exp.variants, window);
   const control = controlOf(exp.variants);
   const rows = exp.variants.map((v) => {
     const c = counts.get(v.name);
@@ -98,6 +119,7 @@ export async function experimentResults(
       stoppedAt: exp.stoppedAt,
     },
     window,
+    countedAt,
     control: control?.name ?? null,
     variants: rows.map((r) => ({
       id: r.v.id,

@@ -18,6 +18,12 @@ export const SCHEDULES = {
    * retention by an hour at most.
    */
   runDirSweep: { id: 'retrain-run-dir-sweep', everyMs: 60 * 60_000 },
+  /**
+   * Recounts ended experiments' stored results once they are a day old, for 30 days after the stop
+   * (refreshExperimentResults), so late ratings and labels show. Hourly: a count is a day and an hour old
+   * at most, and an experiment that just ended is stored within the hour even if nobody opens the page.
+   */
+  experimentResults: { id: 'experiment-results', everyMs: 60 * 60_000 },
   /** A retrain on a calendar, whatever the labels and drift say: Sundays 03:00 UTC. */
   retrain: { id: 'retrain-schedule', pattern: '0 3 * * 0' },
 } as const;

@@ -231,6 +231,8 @@ describe('experiments', () => {
     );
     const production = await prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } });
     expect(production.modelVersionId).toBe(treatment.id);
+    // Ended: its counts are no longer live, and the card says how old they are.
+    expect(await section.getByTestId('counted-at').textContent()).toBe(' Results counted just now.');
     await checkPage(eli, 'experiments-concluded');
     await eli.context().close();
   });

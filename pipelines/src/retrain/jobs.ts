@@ -19,6 +19,7 @@ export const ZTriggerJob = z.discriminatedUnion('kind', [
   z.object({ v: z.literal(1), kind: z.literal('experiment-check') }),
   z.object({ v: z.literal(1), kind: z.literal('run-check') }),
   z.object({ v: z.literal(1), kind: z.literal('run-dir-sweep') }),
+  z.object({ v: z.literal(1), kind: z.literal('experiment-results') }),
   z.object({ v: z.literal(1), kind: z.literal('scheduled-retrain'), mode: ZPromotionMode.optional() }),
 ]);
 export type TTriggerJob = z.infer<typeof ZTriggerJob>;

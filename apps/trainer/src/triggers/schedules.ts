@@ -52,4 +52,11 @@ export async function upsertTriggerSchedules(
     { every: SCHEDULES.runDirSweep.everyMs },
     { name: 'run-dir-sweep', data: sweepJob, opts: keep },
   );
+  // Always: the experiments page reads ended experiments' stored counts, which only this keeps fresh.
+  const resultsJob: TTriggerJob = { v: 1, kind: 'experiment-results' };
+  await queue.upsertJobScheduler(
+    SCHEDULES.experimentResults.id,
+    { every: SCHEDULES.experimentResults.everyMs },
+    { name: 'experiment-results', data: resultsJob, opts: keep },
+  );
 }

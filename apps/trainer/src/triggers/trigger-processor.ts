@@ -1,7 +1,7 @@
 import type { Logger } from '@acsa/core/logger';
 import type { PrismaClient } from '@acsa/db';
 import { ZTriggerJob } from '@acsa/pipelines';
-import { decideExperiments } from '@acsa/pipelines/experiments';
+import { decideExperiments, refreshExperimentResults } from '@acsa/pipelines/experiments';
 import type { TRetrainRequest, TRetrainRequestResult } from '@acsa/pipelines/retrain';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -9,7 +9,8 @@ import { checkLabelTrigger } from './label-trigger.ts';
 
 /**
  * The triggers queue's processor, all from job schedulers: label-count checks, scheduled retrains, the
- * running experiments' automatic decisions, the active run's check, and the sweep of ended runs' directories.
+ * running experiments' automatic decisions, the active run's check, the sweep of ended runs' directories,
+ * and the refresh of ended experiments' stored results.
  */
 export function createTriggerProcessor(deps: {
   prisma: PrismaClient;
@@ -49,6 +50,15 @@ export function createTriggerProcessor(deps: {
         `run directories swept: ${swept.dirs} removed, ${(swept.bytes / 1e6).toFixed(1)} MB freed`,
       );
       return { dirs: swept.dirs, bytes: swept.bytes };
+    }
+    if (t.kind === 'experiment-results') {
+      const counted = await refreshExperimentResults(deps.prisma);
+      if (counted.length)
+        deps.logger.info(
+          { experiments: counted.map((c) => c.name) },
+          `ended experiments' results counted: ${counted.length}`,
+        );
+      return { counted: counted.map((c) => c.name) };
     }
     if (t.kind === 'label-check') {
       const check = await checkLabelTrigger({ ...deps, threshold: deps.labelThreshold });

@@ -195,6 +195,7 @@ describe('retraining triggers', () => {
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers.map((s) => [s.key, s.every ?? s.pattern]).sort()).toEqual([
         [SCHEDULES.experimentCheck.id, 30_000],
+        [SCHEDULES.experimentResults.id, SCHEDULES.experimentResults.everyMs],
         [SCHEDULES.labelCheck.id, 60_000],
         [SCHEDULES.runCheck.id, SCHEDULES.runCheck.everyMs],
         [SCHEDULES.runDirSweep.id, SCHEDULES.runDirSweep.everyMs],
@@ -205,9 +206,11 @@ describe('retraining triggers', () => {
         retrainCron: null,
         experimentCheckEveryMs: null,
       });
-      // The active run's check stays: a stuck run would block the button too; and the sweep of ended runs'
-      // directories, which would otherwise fill the disk.
+      // The active run's check stays: a stuck run would block the button too; the sweep of ended runs'
+      // directories, which would otherwise fill the disk; and the refresh of ended experiments' counts,
+      // which the experiments page reads instead of counting.
       expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual([
+        SCHEDULES.experimentResults.id,
         SCHEDULES.runCheck.id,
         SCHEDULES.runDirSweep.id,
       ]);
@@ -228,6 +231,8 @@ describe('retraining triggers', () => {
     expect(run).toMatchObject({ trigger: 'SCHEDULE', mode: 'SHADOW' });
     // No experiment runs here: the check decides nothing (experiments/auto-decide.test.ts covers decisions).
     expect(await process({ data: { v: 1, kind: 'experiment-check' } } as Job)).toEqual([]);
+    // Nor any ended one to count (pipelines' ab-stored-results.test.ts covers the refresh).
+    expect(await process({ data: { v: 1, kind: 'experiment-results' } } as Job)).toEqual({ counted: [] });
     // The run just queued can still end: the run check leaves it.
     expect(await process({ data: { v: 1, kind: 'run-check' } } as Job)).toEqual({ failed: null });
     expect(await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: result.runId } })).toMatchObject({

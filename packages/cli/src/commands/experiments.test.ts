@@ -60,6 +60,10 @@ describe('acsa experiments', () => {
     );
     const production = await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } });
     expect(production.modelVersionId).toBe(ids.m2);
+    // Ended: its counts are stored and recounted daily, and the first line says when they were made.
+    expect((await acsa('experiments', 'show', 'retrain-1')).split('\n')[0]).toMatch(
+      /^retrain-1\s+concluded .* control: control\s+\(counted just now\)$/,
+    );
     await expect(acsa('experiments', 'show', 'nope')).rejects.toThrow('no experiment "nope"');
     await expect(acsa('experiments', 'conclude', 'retrain-1', '--winner', 'control')).rejects.toThrow(
       /already concluded with another winner/,

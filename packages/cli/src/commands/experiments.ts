@@ -40,10 +40,12 @@ const day = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', '
 
 type TResults = Awaited<ReturnType<TOpened['experiments']['experimentResults']>>;
 
-function printResults(r: TResults) {
+function printResults(r: TResults, countedAgo: (at: Date | null) => string | null) {
   const e = r.experiment;
+  // An ended experiment's counts are stored and recounted daily: say when, so nobody takes them for live.
+  const counted = countedAgo(r.countedAt);
   console.log(
-    `${e.name}  ${e.status.toLowerCase()}  ${day(e.startedAt)} → ${day(e.stoppedAt)}  control: ${r.control}`,
+    `${e.name}  ${e.status.toLowerCase()}  ${day(e.startedAt)} → ${day(e.stoppedAt)}  control: ${r.control}${counted ? `  (${counted})` : ''}`,
   );
   console.log(
     `${'variant'.padEnd(12)}${'version'.padEnd(30)}${'weight'.padStart(7)}${'sessions'.padStart(10)}${'escalated'.padStart(11)}${'positive'.padStart(10)}${'accuracy'.padStart(10)}`,
@@ -110,7 +112,7 @@ export function register(program: Command): void {
           await experiments.resolveExperiment(prisma, ref),
         );
         if (flags.json) return console.log(JSON.stringify(r));
-        printResults(r);
+        printResults(r, (at) => experiments.countedAgo(at));
       }),
     );
   cmd

@@ -1,5 +1,6 @@
 import {
   countExperiments,
+  countedAgo,
   experimentChoices,
   experimentsOverview,
   SEQUENTIAL_TAU,
@@ -92,6 +93,13 @@ export default async function ExperimentsPage() {
                 {e.experiment.stoppedAt
                   ? `Ran ${utc(e.experiment.startedAt)} – ${utc(e.experiment.stoppedAt)}.`
                   : `Running since ${utc(e.experiment.startedAt)}.`}
+                {/* Ended: stored counts, recounted daily for late ratings and labels; say how old they are. */}
+                {e.countedAt ? (
+                  <span data-testid="counted-at" title={utc(e.countedAt)}>
+                    {' '}
+                    Results {countedAgo(e.countedAt)}.
+                  </span>
+                ) : null}
                 {e.sampleRatio.mismatch ? null : ` Sample ratio fine (p = ${p(e.sampleRatio.pValue)}).`}
               </p>
               {stoppedBy ? (
