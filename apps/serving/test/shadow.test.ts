@@ -67,5 +67,18 @@ describe('shadow traffic', () => {
     expect(users.map((u) => [u.role, u.modelVersion?.version])).toEqual(
       texts.map(() => ['USER', 'bootstrap-test-1']),
     );
+    // Each carries what production made of the same message, as its message holds it: the shadow page
+    // compares the two from this row alone.
+    const sides = await h.db.prisma.$queryRaw<{ stored: unknown[]; message: unknown[] }[]>`
+      SELECT json_build_array(s."productionIntent", s."productionOutOfScope", pv.version) AS stored,
+             json_build_array(m.intent, m."outOfScope", mv.version) AS message
+      FROM "ShadowPrediction" s JOIN "Message" m ON m.id = s."messageId"
+      LEFT JOIN "ModelVersion" pv ON pv.id = s."productionModelVersionId"
+      LEFT JOIN "ModelVersion" mv ON mv.id = m."modelVersionId"
+      ORDER BY m."createdAt"`;
+    expect(sides.map((r) => r.stored)).toEqual(
+      replies.map((r) => [r.intent, r.intent === 'out_of_scope', 'bootstrap-test-1']),
+    );
+    expect(sides.map((r) => r.stored)).toEqual(sides.map((r) => r.message));
   });
 });

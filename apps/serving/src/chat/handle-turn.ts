@@ -193,7 +193,12 @@ export function createTurnHandler(deps: TTurnDeps) {
           traceparent: currentTraceparent(),
         }),
       );
-      deps.shadow?.mirror(route.model, { messageId: userMessageId, text: body.text, at: now });
+      deps.shadow?.mirror(route.model, {
+        messageId: userMessageId,
+        text: body.text,
+        at: now,
+        production: { intent: understanding.intent, outOfScope: understanding.outOfScope },
+      });
       deps.onTurn?.({
         intent: understanding.intent,
         escalated: Boolean(escalationId),

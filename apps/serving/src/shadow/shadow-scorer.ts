@@ -5,6 +5,17 @@ import type { NluService } from '../nlu/nlu-service.ts';
 import type { TShadowStore } from './shadow-store.ts';
 
 /**
+ * A stored customer turn, with what production made of it as its message holds it: stored beside the
+ * shadow's prediction, so the shadow page compares the two without reading Message.
+ */
+export type TMirroredTurn = {
+  messageId: string;
+  text: string;
+  at: Date;
+  production: { intent: string; outOfScope: boolean };
+};
+
+/**
  * Mirrors each turn to the `shadow` alias's model when there is one: after the reply is on its way (next
  * turn of the event loop), the shadow classifies the same text through its own micro-batcher and cache,
  * and its prediction is stored beside the turn. It never changes or delays a reply; its failures are
@@ -16,12 +27,12 @@ export function createShadowScorer(deps: {
   store: TShadowStore;
   logger: Logger;
 }) {
-  async function score(shadow: LoadedModel, messageId: string, text: string, at: Date) {
+  async function score(shadow: LoadedModel, answeredBy: string, turn: TMirroredTurn) {
     const started = performance.now();
     try {
-      const p = await deps.nlu.classify(shadow, text);
+      const p = await deps.nlu.classify(shadow, turn.text);
       deps.store.record({
-        messageId,
+        messageId: turn.messageId,
         modelVersionId: shadow.versionId,
         intent: p.intent,
         confidence: p.confidence,
@@ -29,7 +40,10 @@ export function createShadowScorer(deps: {
         outOfScope: p.outOfScope,
         lowConfidence: p.lowConfidence,
         latencyMs: performance.now() - started,
-        at,
+        at: turn.at,
+        productionIntent: turn.production.intent,
+        productionOutOfScope: turn.production.outOfScope,
+        productionModelVersionId: answeredBy,
       });
     } catch (e) {
       deps.logger.warn({ err: (e as Error).message, version: shadow.version }, 'shadow scoring failed');
@@ -40,9 +54,10 @@ export function createShadowScorer(deps: {
 
   return {
     /** Called once the turn (and so its message) is stored; `answered` is the model that replied. */
-    mirror(answered: LoadedModel, turn: { messageId: string; text: string; at: Date }): void {
+    mirror(answered: LoadedModel, turn: TMirroredTurn): void {
       const shadow = deps.registry.shadowOf(answered);
-      if (shadow) setImmediate(() => void score(shadow, turn.messageId, turn.text, turn.at));
+      // Production's model version as its message holds it (Message.modelVersionId): the one that replied.
+      if (shadow) setImmediate(() => void score(shadow, answered.versionId, turn));
     },
   };
 }

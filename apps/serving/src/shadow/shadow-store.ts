@@ -11,16 +11,23 @@ export type TShadowPrediction = {
   lowConfidence: boolean;
   latencyMs: number;
   at: Date;
+  /** What production predicted for the same message, as its Message row holds it (intent, outOfScope, model). */
+  productionIntent: string;
+  productionOutOfScope: boolean;
+  productionModelVersionId: string;
 };
 
 const FLUSH_MS = 100;
 const MAX_ROWS = 500;
 
 const SQL = `
-INSERT INTO "ShadowPrediction" ("messageId", "modelVersionId", intent, confidence, "topK", "outOfScope", "lowConfidence", "latencyMs", "createdAt")
-SELECT "messageId", "modelVersionId", intent, confidence, "topK", "outOfScope", "lowConfidence", "latencyMs", at
+INSERT INTO "ShadowPrediction" ("messageId", "modelVersionId", intent, confidence, "topK", "outOfScope", "lowConfidence", "latencyMs", "createdAt",
+  "productionIntent", "productionOutOfScope", "productionModelVersionId")
+SELECT "messageId", "modelVersionId", intent, confidence, "topK", "outOfScope", "lowConfidence", "latencyMs", at,
+  "productionIntent", "productionOutOfScope", "productionModelVersionId"
 FROM jsonb_to_recordset($1::jsonb) AS x("messageId" uuid, "modelVersionId" uuid, intent text, confidence float8,
-  "topK" jsonb, "outOfScope" boolean, "lowConfidence" boolean, "latencyMs" float8, at timestamp(3))
+  "topK" jsonb, "outOfScope" boolean, "lowConfidence" boolean, "latencyMs" float8, at timestamp(3),
+  "productionIntent" text, "productionOutOfScope" boolean, "productionModelVersionId" uuid)
 ON CONFLICT DO NOTHING`;
 
 /**
