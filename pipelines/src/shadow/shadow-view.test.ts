@@ -164,6 +164,68 @@ describe('shadow view', () => {
     });
   });
 
+  it("counts a turn alike whether its row carries production's side (serving) or not (an older serving)", async () => {
+    const prod = await version('sv-side-prod');
+    const shadow = await version('sv-side-shadow');
+    // [text, production's intent, its out-of-scope, the version that answered, the shadow's intent, side stored]
+    const turns: [string, string, boolean, string, string, boolean][] = [
+      ['side a', 'track_order', false, prod.id, 'track_order', true],
+      ['side b', 'cancel_order', false, prod.id, 'get_refund', true],
+      ['side c', 'out_of_scope', true, prod.id, 'get_refund', false],
+      ['side d', 'cancel_order', false, prod.id, 'get_refund', false],
+      // Answered by the shadow's own version: compared with itself, counted nowhere, either way.
+      ['side e', 'greeting', false, shadow.id, 'track_order', true],
+      ['side f', 'greeting', false, shadow.id, 'track_order', false],
+    ];
+    const { userMessageIds } = await makeConversation(
+      db.prisma,
+      turns.map(([text, intent, outOfScope, modelVersionId]) => ({
+        text,
+        intent,
+        outOfScope,
+        confidence: 0.8,
+        modelVersionId,
+      })),
+    );
+    const at = Date.now() - 60_000;
+    await db.prisma.shadowPrediction.createMany({
+      data: turns.map(([, intent, outOfScope, answeredBy, shadowIntent, stored], i) => ({
+        messageId: userMessageIds[i]!,
+        modelVersionId: shadow.id,
+        intent: shadowIntent,
+        confidence: 0.7,
+        topK: [],
+        outOfScope: false,
+        lowConfidence: false,
+        latencyMs: 2,
+        createdAt: new Date(at + i * 1000),
+        ...(stored
+          ? {
+              productionIntent: intent,
+              productionOutOfScope: outOfScope,
+              productionModelVersionId: answeredBy,
+            }
+          : {}),
+      })),
+    });
+    const v = (await shadowView(db.prisma)).versions.find((x) => x.version === 'sv-side-shadow');
+    expect(v).toMatchObject({
+      n: 4,
+      agreement: 0.25,
+      productionOutOfScope: 0.25,
+      disagreementTotal: 3,
+      pairs: [
+        { production: 'cancel_order', shadow: 'get_refund', n: 2 },
+        { production: 'out_of_scope', shadow: 'get_refund', n: 1 },
+      ],
+    });
+    expect(v?.disagreements.map((d) => [d.text, d.production.intent, d.shadow.intent])).toEqual([
+      ['side d', 'cancel_order', 'get_refund'],
+      ['side c', 'out_of_scope', 'get_refund'],
+      ['side b', 'cancel_order', 'get_refund'],
+    ]);
+  });
+
   it("lists each version's own most frequent disagreements, however many another version has", async () => {
     const prod = await version('sv-pairs-prod');
     const busy = await version('sv-pairs-busy');

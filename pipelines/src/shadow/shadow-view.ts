@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@acsa/db';
+import { Prisma, type PrismaClient } from '@acsa/db';
 import { PRODUCTION_ALIAS, SHADOW_ALIAS } from '../registry/aliases.ts';
 
 const DAY = 86_400_000;
@@ -46,59 +46,73 @@ const TOP_PAIRS = 15;
  */
 export async function shadowView(prisma: PrismaClient, opts: { days?: number; now?: Date } = {}) {
   const since = new Date((opts.now ?? new Date()).getTime() - Math.min(opts.days ?? 7, 90) * DAY);
-  const [summary, pairs, latest, aliases] = await Promise.all([
+  const compared = comparedSince(since);
+  const [summary, pairs, aliases] = await Promise.all([
     prisma.$queryRaw<TSummaryRow[]>`
+      WITH s AS (${compared})
       SELECT s."modelVersionId",
              count(*)::int AS n,
-             count(*) FILTER (WHERE s.intent = m.intent)::int AS agree,
+             count(*) FILTER (WHERE s.intent = s."productionIntent")::int AS agree,
              count(*) FILTER (WHERE s."outOfScope")::int AS "shadowOos",
-             count(*) FILTER (WHERE m."outOfScope")::int AS "productionOos",
+             count(*) FILTER (WHERE s."productionOutOfScope")::int AS "productionOos",
              count(*) FILTER (WHERE s."lowConfidence")::int AS "shadowLow",
              avg(s."latencyMs")::float8 AS "shadowLatencyMs",
              count(r."finalIntent")::int AS reviewed,
              count(*) FILTER (WHERE r."finalIntent" = s.intent)::int AS "shadowRight",
-             count(*) FILTER (WHERE r."finalIntent" = m.intent)::int AS "productionRight"
-      FROM "ShadowPrediction" s
-      JOIN "Message" m ON m.id = s."messageId"
+             count(*) FILTER (WHERE r."finalIntent" = s."productionIntent")::int AS "productionRight"
+      FROM s
       LEFT JOIN "ReviewItem" r ON r."messageId" = s."messageId"
-      WHERE s."createdAt" >= ${since} AND s."modelVersionId" IS DISTINCT FROM m."modelVersionId"
       GROUP BY 1`,
     // Each version's own most frequent pairs: cut at 200 across all versions, a version with less traffic
     // than another could show fewer than its TOP_PAIRS, or none.
     prisma.$queryRaw<{ modelVersionId: string; production: string | null; shadow: string; n: number }[]>`
+      WITH s AS (${compared})
       SELECT "modelVersionId", production, shadow, n FROM (
-        SELECT s."modelVersionId", m.intent AS production, s.intent AS shadow, count(*)::int AS n,
-               row_number() OVER (PARTITION BY s."modelVersionId" ORDER BY count(*) DESC, m.intent, s.intent) AS rank
-        FROM "ShadowPrediction" s JOIN "Message" m ON m.id = s."messageId"
-        WHERE s."createdAt" >= ${since} AND s.intent IS DISTINCT FROM m.intent
-          AND s."modelVersionId" IS DISTINCT FROM m."modelVersionId"
+        SELECT s."modelVersionId", s."productionIntent" AS production, s.intent AS shadow, count(*)::int AS n,
+               row_number() OVER (PARTITION BY s."modelVersionId"
+                                  ORDER BY count(*) DESC, s."productionIntent", s.intent) AS rank
+        FROM s
+        WHERE s.intent IS DISTINCT FROM s."productionIntent"
         GROUP BY 1, 2, 3
       ) ranked
       WHERE rank <= ${TOP_PAIRS}
       ORDER BY n DESC, production, shadow`,
-    // The latest disagreements of each version, not of the latest predictions of all: those were cut at 200,
-    // so a version whose disagreements lay behind 200 agreeing turns listed none. The summary scans the
-    // same rows.
-    prisma.$queryRaw<TDisagreementRow[]>`
-      SELECT "modelVersionId", intent, confidence, "createdAt", "messageId", text, "productionIntent",
-             "productionConfidence", "conversationId", "finalIntent", "reviewStatus"
-      FROM (
-        SELECT s."modelVersionId", s.intent, s.confidence, s."createdAt", m.id AS "messageId", m.text,
-               m.intent AS "productionIntent", m.confidence AS "productionConfidence", m."conversationId",
-               r."finalIntent", r.status::text AS "reviewStatus",
-               row_number() OVER (PARTITION BY s."modelVersionId" ORDER BY s."createdAt" DESC, m.id) AS rank
-        FROM "ShadowPrediction" s
-        JOIN "Message" m ON m.id = s."messageId"
-        LEFT JOIN "ReviewItem" r ON r."messageId" = s."messageId"
-        WHERE s."createdAt" >= ${since} AND s.intent IS DISTINCT FROM m.intent
-          AND s."modelVersionId" IS DISTINCT FROM m."modelVersionId"
-      ) latest
-      WHERE rank <= ${LATEST_DISAGREEMENTS}
-      ORDER BY "createdAt" DESC, "messageId"`,
     prisma.modelAlias.findMany({
       where: { name: { in: [PRODUCTION_ALIAS, SHADOW_ALIAS] } },
       select: { name: true, modelVersionId: true, modelVersion: { select: { version: true } } },
     }),
+  ]);
+  const versionIds = summary.map((s) => s.modelVersionId);
+  const [latest, versionNames] = await Promise.all([
+    // The latest disagreements of each version, not of the latest predictions of all: those were cut at 200,
+    // so a version whose disagreements lay behind 200 agreeing turns listed none. Each version's are read
+    // newest first through ShadowPrediction(modelVersionId, createdAt), stopping at LATEST_DISAGREEMENTS, and
+    // only those are joined to their messages (by key) for the text. The versions are the summary's: a
+    // disagreement is one of its rows.
+    prisma.$queryRaw<TDisagreementRow[]>`
+      SELECT l."modelVersionId", l.intent, l.confidence, l."createdAt", m.id AS "messageId", m.text,
+             m.intent AS "productionIntent", m.confidence AS "productionConfidence", m."conversationId",
+             r."finalIntent", r.status::text AS "reviewStatus"
+      FROM unnest(${versionIds}::uuid[]) AS v(id)
+      CROSS JOIN LATERAL (
+        SELECT s."modelVersionId", s.intent, s.confidence, s."createdAt", s."messageId"
+        FROM "ShadowPrediction" s
+        WHERE s."modelVersionId" = v.id AND s."createdAt" >= ${since}
+          -- Production's side from the message only for rows that lack it (see comparedSince): CASE runs
+          -- the subquery for those alone (a join would probe Message for every row read).
+          AND CASE WHEN s."productionIntent" IS NOT NULL
+                   THEN s.intent IS DISTINCT FROM s."productionIntent"
+                        AND s."modelVersionId" IS DISTINCT FROM s."productionModelVersionId"
+                   ELSE EXISTS (SELECT FROM "Message" pm
+                                WHERE pm.id = s."messageId" AND s.intent IS DISTINCT FROM pm.intent
+                                  AND s."modelVersionId" IS DISTINCT FROM pm."modelVersionId") END
+        ORDER BY s."createdAt" DESC, s."messageId"
+        LIMIT ${LATEST_DISAGREEMENTS}
+      ) l
+      JOIN "Message" m ON m.id = l."messageId"
+      LEFT JOIN "ReviewItem" r ON r."messageId" = l."messageId"
+      ORDER BY l."createdAt" DESC, m.id`,
+    prisma.modelVersion.findMany({ where: { id: { in: versionIds } }, select: { id: true, version: true } }),
   ]);
   const alias = aliases.find((a) => a.name === SHADOW_ALIAS);
   const productionId = aliases.find((a) => a.name === PRODUCTION_ALIAS)?.modelVersionId ?? null;
@@ -113,14 +127,7 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
       })
     : null;
   const versionOf = (name: string) => aliases.find((a) => a.name === name)?.modelVersion.version ?? null;
-  const names = new Map(
-    (
-      await prisma.modelVersion.findMany({
-        where: { id: { in: summary.map((s) => s.modelVersionId) } },
-        select: { id: true, version: true },
-      })
-    ).map((v) => [v.id, v.version]),
-  );
+  const names = new Map(versionNames.map((v) => [v.id, v.version]));
   const share = (x: number, n: number) => (n ? x / n : null);
   return {
     since,
@@ -183,6 +190,29 @@ export async function shadowView(prisma: PrismaClient, opts: { days?: number; no
       }))
       .sort((a, b) => Number(b.inShadowNow) - Number(a.inShadowNow) || b.n - a.n),
   };
+}
+
+/**
+ * The shadow's predictions since `since` beside production's on the same message, leaving out those where
+ * production answered with the shadow's own version (they compare a model with itself). Production's side is
+ * stored on the row by serving (and was backfilled by migration shadow_prediction_production_side), so the
+ * page reads ShadowPrediction alone: joining Message meant a seq scan of every message. Rows written by a
+ * serving older than that migration (a rolling deploy) lack it, and take it from their message, by key; a
+ * row whose message has no intent lands there too, and reads the same null from it.
+ */
+function comparedSince(since: Date) {
+  return Prisma.sql`
+    SELECT s."messageId", s."modelVersionId", s.intent, s."outOfScope", s."lowConfidence", s."latencyMs",
+           s."productionIntent", s."productionOutOfScope"
+    FROM "ShadowPrediction" s
+    WHERE s."createdAt" >= ${since} AND s."productionIntent" IS NOT NULL
+      AND s."modelVersionId" IS DISTINCT FROM s."productionModelVersionId"
+    UNION ALL
+    SELECT s."messageId", s."modelVersionId", s.intent, s."outOfScope", s."lowConfidence", s."latencyMs",
+           m.intent, m."outOfScope"
+    FROM "ShadowPrediction" s JOIN "Message" m ON m.id = s."messageId"
+    WHERE s."createdAt" >= ${since} AND s."productionIntent" IS NULL
+      AND s."modelVersionId" IS DISTINCT FROM m."modelVersionId"`;
 }
 
 function reviewState(
