@@ -177,9 +177,7 @@ try {
     const msgs = `SELECT m.id, m.variant, m.intent, m.seq, m."conversationId"
       FROM "Message" m JOIN unnest($1::text[], $2::uuid[]) AS v(name, vid) ON m.variant = v.name AND m."modelVersionId" = v.vid
       WHERE m.role = 'USER' AND m."createdAt" >= $3 AND m."createdAt" < $4`;
-    // As variantCounts runs them: JIT off for the transaction (its compile time outweighed the query).
-    await sql.query('BEGIN');
-    await sql.query('SET LOCAL jit = off');
+    // As variantCounts runs them: plain reads, JIT as the server has it.
     const plans = [
       await explain(
         'experiments: one ended experiment’s traffic',
@@ -214,7 +212,6 @@ try {
         args,
       ),
     ];
-    await sql.query('COMMIT');
     return plans;
   };
   const plans = [
