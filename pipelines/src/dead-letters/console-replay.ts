@@ -45,13 +45,19 @@ const DAY_MS = 24 * 60 * 60_000;
 /**
  * A step replayed resumes its run from the run's working directory (its data files, bundles), which the
  * trainer removes once the run ended RUN_DIR_RETENTION_DAYS ago: such a replay could only fail again.
- * The row lock orders this check with the trainer's sweep, which marks the run before removing anything.
+ * The row lock orders this check with the trainer's sweep, which marks the run before removing anything; a
+ * replay that goes ahead stamps the run (replayedAt), so a sweep that read it as expired just before leaves
+ * its directory for another retention period.
  */
 async function refuseRemovedRunDir(db: TransactionClient, plan: TReplayResult): Promise<void> {
   if (!plan.runId) return;
   const [run] = await db.$queryRaw<{ finishedAt: Date | null; workDirRemovedAt: Date | null }[]>`
     SELECT "finishedAt", "workDirRemovedAt" FROM "TrainingRun" WHERE id = ${plan.runId}::uuid FOR UPDATE`;
-  if (!run?.workDirRemovedAt) return;
+  if (!run?.workDirRemovedAt) {
+    // Seen by the sweep, which waits for this lock and then re-reads the row: it keeps the directory.
+    await db.$executeRaw`UPDATE "TrainingRun" SET "replayedAt" = now() AT TIME ZONE 'UTC' WHERE id = ${plan.runId}::uuid`;
+    return;
+  }
   const days = run.finishedAt
     ? Math.floor((run.workDirRemovedAt.getTime() - run.finishedAt.getTime()) / DAY_MS)
     : null;

@@ -1,2 +1,3 @@
 -- AlterTable
-ALTER TABLE "TrainingRun" ADD COLUMN     "workDirRemovedAt" TIMESTAMP(3);
+ALTER TABLE "TrainingRun" ADD COLUMN     "replayedAt" TIMESTAMP(3),
+ADD COLUMN     "workDirRemovedAt" TIMESTAMP(3);

@@ -167,4 +167,27 @@ describe('the sweep of ended runs’ directories', () => {
       runIds: [],
     });
   });
+
+  it('keeps the directory of a run whose step was replayed just before the sweep marked it', async () => {
+    await db.prisma.trainingRun.updateMany({
+      where: { status: 'RUNNING' },
+      data: { status: 'CANCELLED', finishedAt: new Date() },
+    });
+    const old = await runWithDir('FAILED', 20);
+    const letter = await deadLetterOf(old.id, 'raced-train');
+    // The sweep has read the run as expired (a sweep between its read and its mark is what this holds):
+    // a replay commits in between, and the sweep's mark then finds the run replayed.
+    const read = await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: old.id } });
+    expect(read.workDirRemovedAt).toBeNull();
+    expect(await replayDeadLetterFromConsole(db.prisma, cli, deps, letter)).toMatchObject({
+      how: 'retried',
+      runId: old.id,
+    });
+    const swept = await sweepRunDirs({ prisma: db.prisma, workDir, retentionDays: 14 });
+    expect(swept.runIds).not.toContain(old.id);
+    expect(existsSync(old.dir)).toBe(true);
+    const after = await db.prisma.trainingRun.findUniqueOrThrow({ where: { id: old.id } });
+    expect(after.workDirRemovedAt).toBeNull();
+    expect(after.replayedAt).not.toBeNull();
+  });
 });

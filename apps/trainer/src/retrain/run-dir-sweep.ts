@@ -28,8 +28,8 @@ async function sizeOf(p: string): Promise<number> {
 /**
  * Removes the working directories of runs that ended more than `retentionDays` ago. Failed runs' are kept
  * that long because a failed step replayed from the dead-letter queue resumes its run from them; past it,
- * the run is marked (`workDirRemovedAt`, and a line in its log) before its directory goes, so a replay
- * racing the sweep is refused rather than resuming on missing files. A directory whose run is unknown, or
+ * the run is marked (`workDirRemovedAt`, and a line in its log) before its directory goes, so a later replay
+ * is refused rather than resuming on missing files, and a replay just before keeps it (replayedAt). A directory whose run is unknown, or
  * still active, is left alone. Several trainers may sweep the shared directory at once: removal is forced.
  */
 export async function sweepRunDirs(o: {
@@ -45,38 +45,43 @@ export async function sweepRunDirs(o: {
   });
   const ids = names.filter((n) => UUID.test(n));
   if (!ids.length) return { dirs: 0, bytes: 0, runIds: [] };
+  const cutoff = new Date(now.getTime() - o.retentionDays * DAY_MS);
   const expired = await o.prisma.trainingRun.findMany({
-    where: {
-      id: { in: ids },
-      status: { in: ENDED },
-      finishedAt: { lt: new Date(now.getTime() - o.retentionDays * DAY_MS) },
-    },
-    select: { id: true, finishedAt: true, workDirRemovedAt: true },
+    where: { id: { in: ids }, status: { in: ENDED }, finishedAt: { lt: cutoff } },
+    select: { id: true, workDirRemovedAt: true },
   });
-  const unmarked = expired.filter((r) => !r.workDirRemovedAt);
-  if (unmarked.length)
-    await withTransaction(
-      o.prisma,
-      async (tx) => {
-        await tx.trainingRun.updateMany({
-          where: { id: { in: unmarked.map((r) => r.id) }, workDirRemovedAt: null },
-          data: { workDirRemovedAt: now },
-        });
-        await tx.trainingLog.createMany({
-          data: unmarked.map((r) => ({
-            runId: r.id,
-            level: 'info',
-            message: `working directory removed ${Math.floor((now.getTime() - r.finishedAt!.getTime()) / DAY_MS)} days after the run ended (RUN_DIR_RETENTION_DAYS ${o.retentionDays}): its steps can no longer be replayed`,
-          })),
-        });
-      },
-      { isolationLevel: 'ReadCommitted' },
-    );
+  // Marked by one conditional UPDATE, which takes each row's lock and re-reads it: a dead-letter replay that
+  // committed since the read above (it locks the row and stamps replayedAt) or a run that resumed no longer
+  // matches, and its directory stays. Only what this marks, or an earlier sweep marked, is removed.
+  const unmarked = expired.filter((r) => !r.workDirRemovedAt).map((r) => r.id);
+  const marked = unmarked.length
+    ? await withTransaction(
+        o.prisma,
+        async (tx) => {
+          const rows = await tx.$queryRaw<{ id: string; finishedAt: Date }[]>`
+            UPDATE "TrainingRun" SET "workDirRemovedAt" = ${now}
+            WHERE id = ANY(${unmarked}::uuid[]) AND "workDirRemovedAt" IS NULL
+              AND status::text = ANY(${ENDED}::text[]) AND "finishedAt" < ${cutoff}
+              AND ("replayedAt" IS NULL OR "replayedAt" < ${cutoff})
+            RETURNING id::text, "finishedAt"`;
+          await tx.trainingLog.createMany({
+            data: rows.map((r) => ({
+              runId: r.id,
+              level: 'info',
+              message: `working directory removed ${Math.floor((now.getTime() - r.finishedAt.getTime()) / DAY_MS)} days after the run ended (RUN_DIR_RETENTION_DAYS ${o.retentionDays}): its steps can no longer be replayed`,
+            })),
+          });
+          return rows.map((r) => r.id);
+        },
+        { isolationLevel: 'ReadCommitted' },
+      )
+    : [];
+  const removable = [...expired.filter((r) => r.workDirRemovedAt).map((r) => r.id), ...marked];
   let bytes = 0;
-  for (const r of expired) {
-    const dir = runDir(o.workDir, r.id);
+  for (const id of removable) {
+    const dir = runDir(o.workDir, id);
     bytes += await sizeOf(dir);
     await rm(dir, { recursive: true, force: true });
   }
-  return { dirs: expired.length, bytes, runIds: expired.map((r) => r.id) };
+  return { dirs: removable.length, bytes, runIds: removable };
 }
