@@ -7,7 +7,7 @@ import { failedSignIns, heldAddresses, SIGN_IN_UNLOCK } from '../access/sign-in-
 import type { TAnyActor } from '../audit/audit-actor.ts';
 import { audited } from '../audit/audited.ts';
 import { handBackAllHeldBy } from '../escalations/escalation-actions.ts';
-import { followLabellerChange, isLabeller } from '../review/labeller-changes.ts';
+import { followLabellerChange, isLabeller, type TFollowOptions } from '../review/labeller-changes.ts';
 
 const PUBLIC = { id: true, email: true, name: true, role: true, createdAt: true, disabledAt: true } as const;
 
@@ -84,17 +84,30 @@ async function keepAnAdmin(tx: TransactionClient, userId: string) {
   if (others === 0) throw new AppError('CONFLICT', 'this is the last active admin: make another admin first');
 }
 
+type TUserChangeOptions = { review?: TFollowOptions };
+
+/**
+ * Whether the user is a labeller now, read in the change's transaction. The review inbox follows the change
+ * only after it commits (review/labeller-changes.ts), in batches of its own: a user change commits whatever
+ * the size of the inbox, and a batch that fails is logged and leaves the change standing.
+ */
+async function labellerChange(tx: TransactionClient, userId: string, wasLabeller: boolean) {
+  return { userId, wasLabeller, isLabeller: await isLabeller(tx, userId) };
+}
+
 /**
  * Gives a user another role (takes effect on their next request: roles are read per request). A user who
  * becomes a labeller (a reviewer) reopens the turns closed for want of one; one who stops being one settles
- * the turns that were waiting only on them (review/labeller-changes.ts).
+ * the turns that were waiting only on them (review/labeller-changes.ts), once the change has committed:
+ * the request waits for those batches, but their failure never undoes the change.
  */
 export async function setUserRole(
   prisma: PrismaClient,
   actor: TActor,
   input: { userId: string; role: Role },
+  options: TUserChangeOptions = {},
 ) {
-  return audited(prisma, actor, async (tx) => {
+  const { user, change } = await audited(prisma, actor, async (tx) => {
     const before = await tx.user.findUnique({ where: { id: input.userId }, select: PUBLIC });
     if (!before) throw new AppError('NOT_FOUND', 'no such user');
     if (before.role === 'ADMIN' && input.role !== 'ADMIN') await keepAnAdmin(tx, input.userId);
@@ -104,18 +117,13 @@ export async function setUserRole(
       data: { role: input.role },
       select: PUBLIC,
     });
-    const review = await followLabellerChange(tx, actor, { userId: input.userId, wasLabeller });
     return {
-      result: after,
-      audit: {
-        action: 'user.role',
-        targetType: 'User',
-        targetId: input.userId,
-        before,
-        after: { ...after, ...review },
-      },
+      result: { user: after, change: await labellerChange(tx, input.userId, wasLabeller) },
+      audit: { action: 'user.role', targetType: 'User', targetId: input.userId, before, after },
     };
   });
+  await followLabellerChange(prisma, actor, change, options.review);
+  return user;
 }
 
 /**
@@ -127,10 +135,11 @@ export async function setUserDisabled(
   prisma: PrismaClient,
   actor: TActor,
   input: { userId: string; disabled: boolean },
+  options: TUserChangeOptions = {},
 ) {
   if (input.disabled && input.userId === actor.id)
     throw new AppError('CONFLICT', 'you cannot disable yourself: ask another admin');
-  return audited(prisma, actor, async (tx) => {
+  const { user, change } = await audited(prisma, actor, async (tx) => {
     const before = await tx.user.findUnique({ where: { id: input.userId }, select: PUBLIC });
     if (!before) throw new AppError('NOT_FOUND', 'no such user');
     if (input.disabled && before.role === 'ADMIN') await keepAnAdmin(tx, input.userId);
@@ -140,31 +149,27 @@ export async function setUserDisabled(
       data: { disabledAt: input.disabled ? (before.disabledAt ?? new Date()) : null },
       select: PUBLIC,
     });
-    const review = await followLabellerChange(tx, actor, { userId: input.userId, wasLabeller });
+    const result = { user: after, change: await labellerChange(tx, input.userId, wasLabeller) };
     if (!input.disabled)
       return {
-        result: after,
-        audit: {
-          action: 'user.enable',
-          targetType: 'User',
-          targetId: input.userId,
-          before,
-          after: { ...after, ...review },
-        },
+        result,
+        audit: { action: 'user.enable', targetType: 'User', targetId: input.userId, before, after },
       };
     await tx.session.deleteMany({ where: { userId: input.userId } });
     const escalationsHandedBack = await handBackAllHeldBy(tx, actor, input.userId);
     return {
-      result: after,
+      result,
       audit: {
         action: 'user.disable',
         targetType: 'User',
         targetId: input.userId,
         before,
-        after: { ...after, escalationsHandedBack, ...review },
+        after: { ...after, escalationsHandedBack },
       },
     };
   });
+  await followLabellerChange(prisma, actor, change, options.review);
+  return user;
 }
 
 /** A console password: long enough that the sign-in limits make guessing it hopeless. */
@@ -190,10 +195,15 @@ const UNIQUE_VIOLATION = 'P2002';
  * a new installation). The audit entry holds the user, never the password. A new reviewer reopens the turns
  * closed for want of a labeller (review/labeller-changes.ts).
  */
-export async function addUser(prisma: PrismaClient, by: TAnyActor, raw: TNewUser) {
+export async function addUser(
+  prisma: PrismaClient,
+  by: TAnyActor,
+  raw: TNewUser,
+  options: TUserChangeOptions = {},
+) {
   const input = ZNewUser.parse(raw);
   const password = await hashPassword(input.password);
-  return audited(prisma, by, async (tx) => {
+  const { user, change } = await audited(prisma, by, async (tx) => {
     const user = await tx.user
       .create({ data: { email: input.email, name: input.name, role: input.role }, select: PUBLIC })
       .catch((e: unknown) => {
@@ -204,18 +214,19 @@ export async function addUser(prisma: PrismaClient, by: TAnyActor, raw: TNewUser
     await tx.account.create({
       data: { providerId: 'credential', accountId: user.id, userId: user.id, password },
     });
-    const review = await followLabellerChange(tx, by, { userId: user.id, wasLabeller: false });
     return {
-      result: user,
+      result: { user, change: await labellerChange(tx, user.id, false) },
       audit: {
         action: 'user.add',
         targetType: 'User',
         targetId: user.id,
         before: null,
-        after: { email: user.email, name: user.name, role: user.role, ...review },
+        after: { email: user.email, name: user.name, role: user.role },
       },
     };
   });
+  await followLabellerChange(prisma, by, change, options.review);
+  return user;
 }
 
 /**

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TActor } from '../access/roles.ts';
 import { addUser, setUserDisabled, setUserRole } from '../admin/users.ts';
 import { makeConversation, makeUser } from '../workbench-fixtures.ts';
-import { skipItem, submitLabel } from './label-actions.ts';
+import { settle, skipItem, submitLabel } from './label-actions.ts';
 import { nextLabelTasks } from './label-queue.ts';
 import { reviewInboxList } from './review-inbox-list.ts';
 
@@ -79,10 +79,11 @@ describe('a turn closed because nobody could label it', () => {
     });
     expect(reopen).toMatchObject({ actor: ada.email });
     expect(reopen.data).toMatchObject({ before: { status: 'SKIPPED' }, after: { status: 'OPEN' } });
+    // The user change commits first, on its own; the turns follow it, each with its own entry.
     const add = await db.prisma.auditLog.findFirstOrThrow({
       where: { action: 'user.add', targetId: nia.id },
     });
-    expect(add.data).toMatchObject({ after: { reviewItemsReopened: 1 } });
+    expect(add.id).toBeLessThan(reopen.id);
   });
 
   it('is back when an engineer becomes a reviewer, or a reviewer is enabled again (not one they skipped)', async () => {
@@ -156,7 +157,7 @@ describe('a turn waiting only on a user who is disabled or no longer reviews', (
     const disable = await db.prisma.auditLog.findFirstOrThrow({
       where: { action: 'user.disable', targetId: rob.id },
     });
-    expect(disable.data).toMatchObject({ after: { reviewItemsSettled: 2 } });
+    for (const entry of settled) expect(disable.id).toBeLessThan(entry.id);
 
     // Rae moves to engineering having labeled this month: engineers who label still count, nothing moves.
     await setUserRole(db.prisma, ada, { userId: rae.id, role: 'ENGINEER' });
@@ -173,5 +174,102 @@ describe('a turn waiting only on a user who is disabled or no longer reviews', (
       status: 'LABELED',
       finalIntent: 'cancel_order',
     });
+  });
+});
+
+/** `n` uncertain customer turns, one open review item each (opened by the Message trigger). */
+async function openItems(n: number) {
+  const c = await db.prisma.conversation.create({
+    data: { sessionId: `s-bulk-${Math.random().toString(36).slice(2, 10)}`, status: 'OPEN' },
+  });
+  await db.prisma.message.createMany({
+    data: Array.from({ length: n }, (_, i) => ({
+      conversationId: c.id,
+      seq: i,
+      role: 'USER' as const,
+      text: `bulk turn ${i}`,
+      intent: 'get_refund',
+      confidence: 0.2,
+    })),
+  });
+  const items = await db.prisma.reviewItem.findMany({
+    where: { message: { conversationId: c.id }, status: 'OPEN' },
+    select: { id: true },
+  });
+  expect(items).toHaveLength(n);
+  return items.map((i) => i.id);
+}
+
+const countByStatus = async () =>
+  Object.fromEntries(
+    (await db.prisma.reviewItem.groupBy({ by: ['status'], _count: true })).map((g) => [g.status, g._count]),
+  );
+
+describe('the last labeller leaving an inbox larger than one batch', () => {
+  it('is disabled at once, and every open turn settles after, in batches, each audited', async () => {
+    await overlap(0);
+    const rae = await makeUser(db.prisma, 'REVIEWER', 'rae');
+    const ids = await openItems(450);
+
+    await setUserDisabled(db.prisma, ada, { userId: rae.id, disabled: true }, { review: { batchSize: 200 } });
+
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { id: rae.id } });
+    expect(user.disabledAt).not.toBeNull();
+    expect(await countByStatus()).toEqual({ SKIPPED: 450 });
+    const disable = await db.prisma.auditLog.findFirstOrThrow({
+      where: { action: 'user.disable', targetId: rae.id },
+    });
+    const settled = await db.prisma.auditLog.findMany({
+      where: { action: 'review.settle', targetId: { in: ids } },
+    });
+    expect(settled.map((l) => l.targetId).sort()).toEqual([...ids].sort());
+    // The user change committed before the first turn moved: it never waits on the inbox's size.
+    for (const entry of settled) expect(entry.id).toBeGreaterThan(disable.id);
+    expect(settled[0]?.data).toMatchObject({
+      before: { status: 'OPEN' },
+      after: { status: 'SKIPPED', user: rae.id },
+    });
+  });
+
+  it('stays disabled when a batch fails; the batches before it stand, the rest wait for the next leaver', async () => {
+    await overlap(0);
+    const rae = await makeUser(db.prisma, 'REVIEWER', 'rae');
+    const ids = await openItems(450);
+    const settles = () =>
+      db.prisma.auditLog.count({ where: { action: 'review.settle', targetId: { in: ids } } });
+    const logged: unknown[] = [];
+    let calls = 0;
+
+    await setUserDisabled(
+      db.prisma,
+      ada,
+      { userId: rae.id, disabled: true },
+      {
+        review: {
+          batchSize: 200,
+          logger: { error: (o: unknown) => logged.push(o) },
+          settleItem: (tx, id) => {
+            calls += 1;
+            if (calls > 250) throw new Error('the connection dropped');
+            return settle(tx, id);
+          },
+        },
+      },
+    );
+
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { id: rae.id } })).disabledAt).not.toBeNull();
+    expect(await db.prisma.auditLog.count({ where: { action: 'user.disable', targetId: rae.id } })).toBe(1);
+    // The first batch committed; the second rolled back whole, its 50 settled turns with it.
+    expect(await countByStatus()).toEqual({ SKIPPED: 200, OPEN: 250 });
+    expect(await settles()).toBe(200);
+    expect(logged).toEqual([
+      expect.objectContaining({ userId: rae.id, action: 'review.settle', moved: 200 }),
+    ]);
+
+    // Ned, a reviewer who comes and goes again, settles what the failed sweep left when he leaves.
+    const ned = await makeUser(db.prisma, 'REVIEWER', 'ned');
+    await setUserDisabled(db.prisma, ada, { userId: ned.id, disabled: true });
+    expect(await countByStatus()).toEqual({ SKIPPED: 450 });
+    expect(await settles()).toBe(450);
   });
 });
