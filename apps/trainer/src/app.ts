@@ -12,6 +12,7 @@ import type { TTrainerEnv } from './env.ts';
 import { createTrainerMetrics, type TTrainerMetrics } from './metrics.ts';
 import { createTrainer, type TTrainer } from './trainer.ts';
 import { retrainOnDrift } from './triggers/drift-trigger.ts';
+import { keepScheduled } from './triggers/schedules.ts';
 import { startSearchIndexUpkeep } from './upkeep/search-index.ts';
 
 export type TTrainerApp = {
@@ -111,6 +112,11 @@ export async function startTrainerApp({
   });
   attachDeadLetters(drift.worker, deadLetters, lost);
   await scheduleDriftChecks({ connection, prefix });
+  keepScheduled(
+    connection,
+    () => scheduleDriftChecks({ connection, prefix }),
+    (e) => logger.warn({ err: e.message }, 'drift schedule not put back after a Redis reconnect'),
+  );
   const metrics = createTrainerMetrics({ prisma, connection, prefix });
   const searchIndex = startSearchIndexUpkeep({ prisma, logger });
   return {

@@ -29,7 +29,7 @@ import { sweepRunDirs } from './retrain/run-dir-sweep.ts';
 import { runDir } from './retrain/run-guard.ts';
 import { StepTracker } from './retrain/step-tracker.ts';
 import { StepWorker } from './retrain/step-worker.ts';
-import { upsertTriggerSchedules } from './triggers/schedules.ts';
+import { keepScheduled, upsertTriggerSchedules } from './triggers/schedules.ts';
 import { createTriggerProcessor } from './triggers/trigger-processor.ts';
 
 const CPU_PROCESSOR = fileURLToPath(new URL('./retrain/cpu-processor.ts', import.meta.url));
@@ -159,7 +159,11 @@ export async function createTrainer(options: TTrainerOptions): Promise<TTrainer>
       logger.error({ err: e.message }, 'dead letter not written'),
     );
     workers.push(triggers);
-    await upsertTriggerSchedules(triggersQueue, options.triggers);
+    const schedule = upsertTriggerSchedules.bind(null, triggersQueue, options.triggers);
+    await schedule();
+    keepScheduled(connection, schedule, (e) =>
+      logger.warn({ err: e.message }, 'schedules not put back after a Redis reconnect'),
+    );
   }
   for (const w of workers)
     w.on('error', (e) => logger.error({ queue: w.name, err: e.message }, 'worker error'));

@@ -1,5 +1,6 @@
 import { SCHEDULES, type TTriggerJob } from '@acsa/pipelines';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 
 /**
  * Puts the trigger schedules in place. Upserting is idempotent, so every trainer replica may do it at
@@ -59,4 +60,23 @@ export async function upsertTriggerSchedules(
     { every: SCHEDULES.experimentResults.everyMs },
     { name: 'experiment-results', data: resultsJob, opts: keep },
   );
+}
+
+/**
+ * Puts schedules back each time `connection` is ready again after a reconnect. BullMQ keeps its job
+ * schedulers in Redis, so a Redis that comes back without its data (restarted with no persistence, or a
+ * failover to a replica that had not caught up) comes back with none: no run check, no drift check, no
+ * sweep, until a trainer restarts. Measured by bench/faults (Redis killed and restarted empty while a run
+ * was training): its jobs went with the data, and with the run check gone nothing failed the run. `upsert`
+ * is idempotent, so a ready that lost nothing costs one round trip per schedule. Returns the listener's
+ * removal.
+ */
+export function keepScheduled(
+  connection: Redis,
+  upsert: () => Promise<unknown>,
+  onError: (e: Error) => void,
+): () => void {
+  const again = () => void upsert().catch(onError);
+  connection.on('ready', again);
+  return () => connection.off('ready', again);
 }

@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retrainOnDrift } from './drift-trigger.ts';
 import { checkLabelTrigger } from './label-trigger.ts';
-import { upsertTriggerSchedules } from './schedules.ts';
+import { keepScheduled, upsertTriggerSchedules } from './schedules.ts';
 import { createTriggerProcessor } from './trigger-processor.ts';
 
 let db: TestDatabase;
@@ -241,5 +241,34 @@ describe('retraining triggers', () => {
     await expect(process({ data: { v: 1, kind: 'sometimes' } } as Job)).rejects.toThrow(
       /invalid trigger payload/,
     );
+  });
+
+  it('puts the schedules back when Redis comes back without them', async () => {
+    const own = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const prefix = `${redis.prefix}bull-kept`;
+    const queue = new Queue(QUEUES.retrainTriggers, { connection: own, prefix });
+    const off = { labelCheckEveryMs: null, retrainCron: null, experimentCheckEveryMs: null };
+    const errors: Error[] = [];
+    const stop = keepScheduled(
+      own,
+      () => upsertTriggerSchedules(queue, off),
+      (e) => errors.push(e),
+    );
+    const always = [SCHEDULES.experimentResults.id, SCHEDULES.runCheck.id, SCHEDULES.runDirSweep.id];
+    const keys = async () => (await queue.getJobSchedulers()).map((s) => s.key).sort();
+    try {
+      await upsertTriggerSchedules(queue, off);
+      expect(await keys()).toEqual(always);
+      // Redis restarted without its data: the schedulers are gone, and the connection comes back.
+      await own.del(...(await own.keys(`${prefix}:*`)));
+      expect(await keys()).toEqual([]);
+      own.disconnect(true);
+      await expect.poll(keys, { timeout: 10_000 }).toEqual(always);
+      expect(errors).toEqual([]);
+    } finally {
+      stop();
+      await queue.close();
+      own.disconnect();
+    }
   });
 });
