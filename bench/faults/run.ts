@@ -188,6 +188,7 @@ async function main() {
         : {}),
     };
 
+  let trainerRun: Awaited<ReturnType<NonNullable<typeof trainer>['outcome']>> | null = null;
   for (const name of wanted) {
     const fault = faults[name];
     if (!fault) throw new Error(`no fault ${name}`);
@@ -278,10 +279,16 @@ async function main() {
     log(
       `${name}: ${JSON.stringify(row)} (t ${((performance.now() - t0) / 1000).toFixed(0)} s, load ${load()})`,
     );
+    // Faults in turn: the next one starts once the interrupted run has ended. On a slow machine its second
+    // attempt was still training when Redis was killed and restarted empty, which took the run's jobs with it.
+    if (name === 'trainer' && trainer) {
+      trainerRun = await trainer.outcome();
+      log(`trainer: the interrupted run ended ${trainerRun.status}`);
+    }
     await sleep(3_000);
   }
 
-  const run = trainer ? await trainer.outcome() : null;
+  const run = trainerRun ?? (trainer ? await trainer.outcome() : null);
   if (run) log(`trainer: the interrupted run ${JSON.stringify(run)}`);
   // The outbox drains (serving relays every 2 s) and analytics records every stored turn's event.
   log('waiting for the outbox to drain and analytics to record every stored turn');
