@@ -17,6 +17,15 @@ const error = (description: string) => ({
   content: json(ZErrorResponse),
 });
 
+/** The optional Idempotency-Key header, as IdempotencyStore.parse accepts it (chat/idempotency.ts). */
+const idempotencyKeyHeader = (description: string) => ({
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', minLength: 16, maxLength: 255, pattern: '^[\\x21-\\x7e]{16,255}$' },
+  description,
+});
+
 /** The OpenAPI 3.1 document, built from the same zod schemas that validate requests. */
 export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, version: string) {
   const common = {
@@ -62,17 +71,12 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
         post: {
           summary: 'One chat turn: the shopper says something, the agent answers',
           parameters: [
-            {
-              name: 'Idempotency-Key',
-              in: 'header',
-              required: false,
-              schema: { type: 'string', minLength: 16, maxLength: 255, pattern: '^[\\x21-\\x7e]{16,255}$' },
-              description:
-                'A new random UUID per message, the same on each retry of it: a retry of a message already ' +
+            idempotencyKeyHeader(
+              'A new random UUID per message, the same on each retry of it: a retry of a message already ' +
                 'answered (the same text) gets that answer again, marked `Idempotent-Replayed: true`, instead of ' +
                 'a second turn. Answers are kept 24 h, sealed by this key: it must not be guessable. Visible ' +
                 'ASCII, 16 to 255 characters.',
-            },
+            ),
           ],
           requestBody: { required: true, content: json(schemas.ZChatRequest) },
           responses: {
@@ -101,16 +105,11 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
         post: {
           summary: "CSAT rating (1–5) or thumbs for the session's conversation",
           parameters: [
-            {
-              name: 'Idempotency-Key',
-              in: 'header',
-              required: false,
-              schema: { type: 'string', minLength: 16, maxLength: 255, pattern: '^[\\x21-\\x7e]{16,255}$' },
-              description:
-                'A new random UUID per feedback, the same on each retry of it: a retry of feedback already ' +
+            idempotencyKeyHeader(
+              'A new random UUID per feedback, the same on each retry of it: a retry of feedback already ' +
                 'stored is answered 204 again, marked `Idempotent-Replayed: true`, and counted once. Kept as ' +
                 'long as the feedback, per conversation. Visible ASCII, 16 to 255 characters.',
-            },
+            ),
           ],
           requestBody: { required: true, content: json(schemas.ZFeedbackRequest) },
           responses: {
