@@ -124,15 +124,6 @@ export async function seedOperations(sql: pg.Client, o: TOperationsSize) {
     FROM (SELECT id FROM "DatasetVersion" ORDER BY version DESC LIMIT ${o.exampleVersions}) v
     CROSS JOIN generate_series(1, 19200) i;`);
 
-  // The challenger as the shadow model over the last week's customer turns, disagreeing on one in ten.
-  await sql.query(`
-    INSERT INTO "ShadowPrediction" ("messageId", "modelVersionId", intent, confidence, "topK", "outOfScope",
-                                    "lowConfidence", "latencyMs", "createdAt")
-    SELECT m.id, (SELECT "modelVersionId" FROM "ModelAlias" WHERE name = 'challenger'),
-           CASE WHEN abs(hashtext(m.id::text)) % 10 = 0 THEN 'complaint' ELSE m.intent END,
-           m.confidence, '[]'::jsonb, false, m.confidence < 0.7, 1.5, m."createdAt" + interval '50 milliseconds'
-    FROM "Message" m
-    WHERE m.role = 'USER' AND m."createdAt" >= now() - interval '7 days';`);
   // Twenty experiments, one after another over the month (36 hours each, the newest still running): the
   // customer turns of each window split by conversation between control (production) and treatment (the
   // challenger), and a rating on the reply of one conversation in twenty.
@@ -154,6 +145,18 @@ export async function seedOperations(sql: pg.Client, o: TOperationsSize) {
     SELECT gen_random_uuid(), m."conversationId", m.id, abs(hashtext(m.id::text)) % 4 <> 0, m."createdAt" + interval '1 minute'
     FROM "Message" m
     WHERE m.role = 'AGENT' AND m.seq = 1 AND abs(hashtext(m."conversationId"::text)) % 20 = 0;`);
+  // The challenger as the shadow model over the last week's customer turns, disagreeing on one in ten, with
+  // production's side as serving stores it beside each (after the experiments: they set the turns' versions).
+  await sql.query(`
+    INSERT INTO "ShadowPrediction" ("messageId", "modelVersionId", intent, confidence, "topK", "outOfScope",
+                                    "lowConfidence", "latencyMs", "createdAt", "productionIntent",
+                                    "productionOutOfScope", "productionModelVersionId")
+    SELECT m.id, (SELECT "modelVersionId" FROM "ModelAlias" WHERE name = 'challenger'),
+           CASE WHEN abs(hashtext(m.id::text)) % 10 = 0 THEN 'complaint' ELSE m.intent END,
+           m.confidence, '[]'::jsonb, false, m.confidence < 0.7, 1.5, m."createdAt" + interval '50 milliseconds',
+           m.intent, m."outOfScope", m."modelVersionId"
+    FROM "Message" m
+    WHERE m.role = 'USER' AND m."createdAt" >= now() - interval '7 days';`);
   await sql.query('VACUUM ANALYZE');
   return (
     await sql.query(`SELECT (SELECT count(*) FROM "Escalation")::int AS escalations,
