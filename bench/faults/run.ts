@@ -228,9 +228,13 @@ async function main() {
 
     const phase = (s: TSample) =>
       s.scheduled < faultAt ? 'before' : s.scheduled < endAt ? 'during' : 'after';
-    const p99 = (p: string) =>
-      percentiles(Float64Array.from(samples.filter((s) => phase(s) === p).map((s) => s.done - s.scheduled)))
-        .p99;
+    // NaN for a phase no turn was due in (printed "—"): the trainer's restart can outlast the load.
+    const p99 = (p: string) => {
+      const due = samples.filter((s) => phase(s) === p);
+      return due.length
+        ? percentiles(Float64Array.from(due.map((s) => s.done - s.scheduled))).p99
+        : Number.NaN;
+    };
     const failed: Record<string, number> = {};
     for (const s of samples)
       if (s.reply.status !== 200 && s.reply.status !== 503) {
@@ -329,7 +333,7 @@ async function main() {
           Object.entries(r.failed)
             .map(([k, v]) => `${k}: ${v}`)
             .join(', ') || '0'
-        } | ${r.recoveryS?.toFixed(2)} | ${r.p99.before.toFixed(1)} / ${r.p99.during.toFixed(1)} / ${r.p99.after.toFixed(1)} | ${r.refusedP99Ms.toFixed(1)} | ${r.eventsMissing} |`,
+        } | ${r.recoveryS?.toFixed(2)} | ${[r.p99.before, r.p99.during, r.p99.after].map((v) => (Number.isNaN(v) ? '—' : v.toFixed(1))).join(' / ')} | ${r.refusedP99Ms.toFixed(1)} | ${r.eventsMissing} |`,
     ),
     '',
     `p99 (ms) of the turns due in each second, fault from second ${BEFORE} to ${BEFORE + FAULT}:`,
