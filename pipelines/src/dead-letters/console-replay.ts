@@ -49,13 +49,17 @@ const DAY_MS = 24 * 60 * 60_000;
  * replay that goes ahead stamps the run (replayedAt), so a sweep that read it as expired just before leaves
  * its directory for another retention period.
  */
+/** A replayed step's run keeps its directory for another retention period (the sweep reads replayedAt). */
+const stampReplayed = (db: TransactionClient, runId: string) =>
+  db.$executeRaw`UPDATE "TrainingRun" SET "replayedAt" = now() AT TIME ZONE 'UTC' WHERE id = ${runId}::uuid`;
+
 async function refuseRemovedRunDir(db: TransactionClient, plan: TReplayResult): Promise<void> {
   if (!plan.runId) return;
   const [run] = await db.$queryRaw<{ finishedAt: Date | null; workDirRemovedAt: Date | null }[]>`
     SELECT "finishedAt", "workDirRemovedAt" FROM "TrainingRun" WHERE id = ${plan.runId}::uuid FOR UPDATE`;
   if (!run?.workDirRemovedAt) {
     // Seen by the sweep, which waits for this lock and then re-reads the row: it keeps the directory.
-    await db.$executeRaw`UPDATE "TrainingRun" SET "replayedAt" = now() AT TIME ZONE 'UTC' WHERE id = ${plan.runId}::uuid`;
+    await stampReplayed(db, plan.runId);
     return;
   }
   const days = run.finishedAt
@@ -92,14 +96,18 @@ export async function replayDeadLetterFromConsole(
     beforeSend?: () => Promise<void>;
   } = {},
 ): Promise<TReplayResult> {
-  const record = (tx: TransactionClient, plan: TReplayResult & { unanswered?: string }) =>
-    auditIn(tx, by, {
+  // Stamps the run again: when the replay's own transaction could not commit, the entry written after it is
+  // what keeps the sweep off the directory of a run whose step was queued again.
+  const record = async (tx: TransactionClient, plan: TReplayResult & { unanswered?: string }) => {
+    if (plan.runId) await stampReplayed(tx, plan.runId);
+    return auditIn(tx, by, {
       action: 'dead-letter.replay',
       targetType: 'DeadLetter',
       targetId: id,
       before: null,
       after: plan,
     });
+  };
   const done: { plan?: TReplayResult; result?: TReplayResult } = {};
   try {
     // One attempt: a transaction run again would replay the letter again.

@@ -265,6 +265,12 @@ describe('the last labeller leaving an inbox larger than one batch', () => {
     expect(logged).toEqual([
       expect.objectContaining({ userId: rae.id, action: 'review.settle', moved: 200 }),
     ]);
+    // The admin reads it on the audit page, not only in the server's log.
+    const incomplete = await db.prisma.auditLog.findMany({
+      where: { action: 'review.settle.incomplete', targetId: rae.id },
+    });
+    expect(incomplete).toHaveLength(1);
+    expect(incomplete[0]?.data).toMatchObject({ after: { moved: 200, error: 'the connection dropped' } });
 
     // Ned, a reviewer who comes and goes again, settles what the failed sweep left when he leaves.
     const ned = await makeUser(db.prisma, 'REVIEWER', 'ned');

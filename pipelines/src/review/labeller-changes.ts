@@ -111,11 +111,23 @@ async function inBatches(prisma: PrismaClient, actor: TAnyActor, sweep: TSweep, 
       cursor = batch.ids.at(-1);
     }
   } catch (err) {
-    (options.logger ?? defaultLogger()).error(
-      { err, userId: sweep.userId, action: sweep.action, moved },
+    const message =
       sweep.action === 'review.settle'
         ? `open review items left unsettled after a user change (${moved} settled first): a label or skip on one, or the next labeller leaving, settles them`
-        : `skipped review items left closed after a user change (${moved} reopened first): the next labeller joining reopens them`,
+        : `skipped review items left closed after a user change (${moved} reopened first): the next labeller joining reopens them`;
+    const logger = options.logger ?? defaultLogger();
+    logger.error({ err, userId: sweep.userId, action: sweep.action, moved }, message);
+    // In the audit log too, under the person who made the change: the page they read, not the server's log.
+    await withTransaction(prisma, (tx) =>
+      auditIn(tx, actor, {
+        action: `${sweep.action}.incomplete`,
+        targetType: 'User',
+        targetId: sweep.userId,
+        before: null,
+        after: { moved, error: (err as Error).message, message },
+      }),
+    ).catch((e) =>
+      logger.error({ err: e, userId: sweep.userId }, 'the incomplete follow-up was not audited'),
     );
     return { moved, complete: false };
   }
