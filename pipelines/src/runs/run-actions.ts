@@ -66,8 +66,9 @@ export async function replayRun(prisma: PrismaClient, actor: TActor, client: TRe
  *
  * `by` is the engineer who pressed Cancel in the console, or `acsa runs cancel` (`cli:<login>`, with no user
  * row, as `acsa dlq replay` and `acsa users add` are recorded); the run's note and log name them as the
- * audit log does. Returns the run as cancelled and `stopping`: null when no step was executing, else the
- * step whose trainer is told to stop (its name, or null when no step row says RUNNING yet).
+ * audit log does. Returns the run as cancelled and `stopping`: the step whose trainer is told to stop, or null
+ * when no step row says RUNNING (the trainers are told in every case: one executing a step just started
+ * stops it too).
  */
 export async function cancelRun(
   prisma: PrismaClient,
@@ -102,7 +103,13 @@ export async function cancelRun(
       where: { runId: input.runId, status: 'RUNNING' },
       select: { name: true },
     });
-    await tx.trainingLog.create({ data: { runId: input.runId, level: 'warn', message } });
+    await tx.trainingLog.create({
+      data: {
+        runId: input.runId,
+        level: 'warn',
+        message: executing ? `${message}; stopping ${executing.name}` : message,
+      },
+    });
     return {
       result: { after, executing: executing?.name ?? null },
       audit: { action: 'retrain.cancel', targetType: 'TrainingRun', targetId: input.runId, before, after },
@@ -122,17 +129,13 @@ export async function cancelRun(
       if (!isAppError(e) || e.code !== 'UNAVAILABLE') throw e;
       await note(`${e.message}; the trainer running the step stops it when it next checks the run`);
     });
-  const removed = await client.removeUnstarted(input.runId).catch(async (e: unknown) => {
+  // Told first, right after the commit: the trainer executing a step of the run stops it at once (one not
+  // executing any ignores it), before anything else of the cancel takes time. Then the steps not started
+  // leave the queues (BullMQ keeps a flow whose step is executing: the trainer that stops it removes them).
+  await signal();
+  await client.removeUnstarted(input.runId).catch(async (e: unknown) => {
     if (!isAppError(e) || e.code !== 'UNAVAILABLE') throw e;
     await note(`${e.message}; the run is cancelled all the same: a trainer refuses its steps`);
-    return null;
   });
-  if (removed === false) {
-    await note(`stopping ${executing ?? 'the running step'}`);
-    await signal();
-    return { ...after, stopping: { step: executing } };
-  }
-  // null: Redis did not say whether a step is executing; told all the same, so one that is stops at once.
-  if (removed === null) await signal();
-  return { ...after, stopping: removed === null && executing ? { step: executing } : null };
+  return { ...after, stopping: executing ? { step: executing } : null };
 }
