@@ -25,7 +25,7 @@ describe('admin', () => {
     // A path is not an origin: refused with why.
     await form.getByLabel('Allowed origins (space or comma between)').fill('https://shop.example/checkout');
     await form.getByRole('button', { name: 'Create key' }).click();
-    await ada.getByRole('alert').filter({ hasText: 'is not an origin' }).waitFor();
+    await ada.getByRole('alert').filter({ hasText: 'has a path (/checkout)' }).waitFor();
     await form
       .getByLabel('Allowed origins (space or comma between)')
       .fill('https://shop.example, http://127.0.0.1:3100');

@@ -55,7 +55,13 @@ export function ServingReplicas({ shownProduction }: { shownProduction: string |
   const wantedProduction = q.data?.wanted.find((w) => w.alias === 'production')?.version ?? null;
   const refreshedFor = useRef<string | null>(null);
   useEffect(() => {
-    if (!q.data || wantedProduction === shownProduction || refreshedFor.current === wantedProduction) return;
+    if (!q.data) return;
+    // Caught up: a later move back to a version refreshed for before (v2, back to v1, v2 again) is a new move.
+    if (wantedProduction === shownProduction) {
+      refreshedFor.current = null;
+      return;
+    }
+    if (refreshedFor.current === wantedProduction) return;
     refreshedFor.current = wantedProduction;
     router.refresh();
   }, [q.data, wantedProduction, shownProduction, router]);
