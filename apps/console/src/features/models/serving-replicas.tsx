@@ -51,20 +51,17 @@ export function ServingReplicas({ shownProduction }: { shownProduction: string |
   const router = useRouter();
   const q = useQuery({ ...trpc.models.replicas.queryOptions(), refetchInterval: REFRESH_MS });
   // Production moved since the page was drawn (a run's promotion, the CLI, a colleague): the Aliases table
-  // and badges above are drawn again, once per move, instead of contradicting this panel until a reload.
+  // and badges above are drawn again instead of contradicting this panel until a reload.
   const wantedProduction = q.data?.wanted.find((w) => w.alias === 'production')?.version ?? null;
-  const refreshedFor = useRef<string | null>(null);
+  // Asked again on a later poll while the page still shows another version (at most every 5 s): a refresh
+  // drawn from a read that raced the move, or lost, must not leave the table behind for good.
+  const refreshedAt = useRef(0);
   useEffect(() => {
-    if (!q.data) return;
-    // Caught up: a later move back to a version refreshed for before (v2, back to v1, v2 again) is a new move.
-    if (wantedProduction === shownProduction) {
-      refreshedFor.current = null;
-      return;
-    }
-    if (refreshedFor.current === wantedProduction) return;
-    refreshedFor.current = wantedProduction;
+    if (!q.dataUpdatedAt || wantedProduction === shownProduction) return;
+    if (Date.now() - refreshedAt.current < 5_000) return;
+    refreshedAt.current = Date.now();
     router.refresh();
-  }, [q.data, wantedProduction, shownProduction, router]);
+  }, [q.dataUpdatedAt, wantedProduction, shownProduction, router]);
   if (q.error)
     return (
       <p role="alert" className="error">
