@@ -24,7 +24,7 @@ import {
   listEscalations,
   listResolvedEscalations,
 } from '@acsa/pipelines/escalations';
-import { experimentsOverview } from '@acsa/pipelines/experiments';
+import { experimentsOverview, VARIANT_COUNT_SQL } from '@acsa/pipelines/experiments';
 import { listDatasetVersions } from '@acsa/pipelines/learning-data';
 import { compareModels, registryView, servingReplicas } from '@acsa/pipelines/registry';
 import { listRunsWithTotal } from '@acsa/pipelines/runs';
@@ -174,43 +174,11 @@ try {
       e.startedAt,
       e.stoppedAt,
     ];
-    const msgs = `SELECT m.id, m.variant, m.intent, m.seq, m."conversationId"
-      FROM "Message" m JOIN unnest($1::text[], $2::uuid[]) AS v(name, vid) ON m.variant = v.name AND m."modelVersionId" = v.vid
-      WHERE m.role = 'USER' AND m."createdAt" >= $3 AND m."createdAt" < $4`;
-    // As variantCounts runs them: plain reads, JIT as the server has it.
+    // As variantCounts runs them: its very statements, plain reads, JIT as the server has it.
     const plans = [
-      await explain(
-        'experiments: one ended experiment’s traffic',
-        `WITH msgs AS (${msgs})
-         SELECT variant, count(DISTINCT "conversationId")::int, count(*)::int,
-                count(DISTINCT "conversationId") FILTER (WHERE EXISTS (SELECT 1 FROM "Escalation" e WHERE e."messageId" = msgs.id))::int
-         FROM msgs GROUP BY variant`,
-        args,
-      ),
-      await explain(
-        'experiments: its ratings',
-        `WITH msgs AS (${msgs})
-         SELECT msgs.variant, coalesce(sum(fb.rated), 0)::int, coalesce(sum(fb.positive), 0)::int
-         FROM msgs CROSS JOIN LATERAL (
-           SELECT count(*) FILTER (WHERE f.thumbs IS NOT NULL OR f.rating IS NOT NULL) AS rated,
-                  count(*) FILTER (WHERE f.thumbs OR f.rating >= 4) AS positive
-           FROM "Feedback" f
-           WHERE f."messageId" = (SELECT a.id FROM "Message" a
-                                  WHERE a."conversationId" = msgs."conversationId" AND a.seq = msgs.seq + 1)) fb
-         GROUP BY msgs.variant`,
-        args,
-      ),
-      await explain(
-        'experiments: its reviewed turns',
-        `WITH msgs AS (${msgs})
-         SELECT msgs.variant, msgs.intent, x."finalIntent", x.labels
-         FROM msgs CROSS JOIN LATERAL (
-           SELECT (SELECT r."finalIntent" FROM "ReviewItem" r WHERE r."messageId" = msgs.id) AS "finalIntent",
-                  (SELECT json_agg(json_build_object('intent', l.intent)) FROM "Label" l WHERE l."messageId" = msgs.id) AS labels
-           OFFSET 0) x
-         WHERE x."finalIntent" IS NOT NULL OR x.labels IS NOT NULL`,
-        args,
-      ),
+      await explain('experiments: one ended experiment’s traffic', VARIANT_COUNT_SQL.traffic, args),
+      await explain('experiments: its ratings', VARIANT_COUNT_SQL.ratings, args),
+      await explain('experiments: its reviewed turns', VARIANT_COUNT_SQL.reviewed, args),
     ];
     return plans;
   };

@@ -44,4 +44,9 @@ export {
   RESULTS_SETTLE_MS,
   refreshExperimentResults,
 } from './ab-stored-results.ts';
-export { type TVariantCounts, type TVariantKey, variantCounts } from './ab-variant-counts.ts';
+export {
+  type TVariantCounts,
+  type TVariantKey,
+  VARIANT_COUNT_SQL,
+  variantCounts,
+} from './ab-variant-counts.ts';
