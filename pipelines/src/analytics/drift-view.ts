@@ -1,13 +1,11 @@
 import type { PrismaClient } from '@acsa/db';
 import { z } from 'zod';
 import { DEFAULT_DRIFT_THRESHOLDS } from '../drift-thresholds.ts';
+import { breachesOf } from './drift-breaches.ts';
 
 const DAY = 86_400_000;
 
 export type TDriftView = Awaited<ReturnType<typeof driftView>>;
-
-/** `intent` on an `intentShare` breach: `value` is its window share, `threshold` its reference share. */
-type TBreach = { metric: string; value: number; threshold: number; intent?: string };
 
 type TKs = { d: number; p: number; n1: number; n2: number };
 
@@ -45,17 +43,9 @@ export function appliedThresholds(details: unknown) {
   );
   const applied = kept.success ? kept.data : ZKeptThresholds.parse(DEFAULT_DRIFT_THRESHOLDS);
   for (const b of breachesOf(details))
-    if (b.metric in applied && typeof b.threshold === 'number')
-      applied[b.metric as keyof typeof applied] = b.threshold;
+    if (b.metric in applied) applied[b.metric as keyof typeof applied] = b.threshold;
   return applied;
 }
-
-export const breachesOf = (details: unknown): TBreach[] => {
-  const list = (details as { breaches?: unknown } | null)?.breaches;
-  return Array.isArray(list)
-    ? list.filter((b): b is TBreach => typeof b?.metric === 'string' && typeof b?.value === 'number')
-    : [];
-};
 
 /**
  * The most windows one view reads (about 7 monitored versions over 30 days of hourly windows). Past it the

@@ -1,7 +1,8 @@
 import type { PrismaClient } from '@acsa/db';
 import { runsFromDriftReport } from '../runs/retrain-from-drift.ts';
 import { isActiveRun } from '../runs/run-state.ts';
-import { appliedThresholds, breachesOf } from './drift-view.ts';
+import { breachesOf } from './drift-breaches.ts';
+import { appliedThresholds } from './drift-view.ts';
 
 export type TDriftWindow = NonNullable<Awaited<ReturnType<typeof driftWindow>>>;
 

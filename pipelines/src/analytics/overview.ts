@@ -1,21 +1,10 @@
 import type { PrismaClient } from '@acsa/db';
+import { breachesOf } from './drift-breaches.ts';
 import { NO_MODEL_VERSION } from './turn-stats.ts';
 
 const HOUR = 3_600_000;
 
 export type TOverview = Awaited<ReturnType<typeof overview>>;
-
-/** `intent` on an `intentShare` breach: `value` is its window share, `threshold` its reference share. */
-type TBreach = { metric: string; value: number; threshold: number; intent?: string };
-
-function breachesOf(details: unknown): TBreach[] {
-  const list = (details as { breaches?: unknown } | null)?.breaches;
-  if (!Array.isArray(list)) return [];
-  return list.filter(
-    (b): b is TBreach =>
-      typeof b?.metric === 'string' && typeof b?.value === 'number' && typeof b?.threshold === 'number',
-  );
-}
 
 type THourRow = { hour: Date; turns: number; escalations: number; lowConfidence: number };
 
