@@ -16,6 +16,19 @@ const error = (description: string) => ({
   headers: requestIdHeader,
   content: json(ZErrorResponse),
 });
+/**
+ * An answer to wait out and send again (409, 429, 503): the widget's client waits at least Retry-After, so a
+ * client written from this document should too.
+ */
+const retryLater = (description: string) => ({
+  ...error(description),
+  headers: {
+    ...requestIdHeader,
+    'Retry-After': { description: 'Seconds to wait before sending again', schema: { type: 'integer' } },
+  },
+});
+/** The shop database's circuit breaker (db/pg-breaker.ts) answers UNAVAILABLE while it is open or busy. */
+const DB_UNAVAILABLE = 'the shop database is unavailable or busy (`error.code` UNAVAILABLE)';
 
 /** The optional Idempotency-Key header, as IdempotencyStore.parse accepts it (chat/idempotency.ts). */
 const idempotencyKeyHeader = (description: string) => ({
@@ -34,7 +47,7 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
     '403': error('The API key lacks the scope, or is used from an origin it does not allow'),
     '413': error('Body too large'),
     '415': error('Body is not application/json'),
-    '429': error('Rate limited; see Retry-After'),
+    '429': retryLater('Rate limited; see Retry-After'),
     '500': error('Our failure: quote `error.requestId` when reporting it'),
   };
   return {
@@ -93,11 +106,11 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
               content: json(ZChatResponse),
             },
             ...common,
-            '409': error(
+            '409': retryLater(
               'Another message of the session is still being answered (or this one, sent again with its Idempotency-Key: see Retry-After)',
             ),
             '422': error('The Idempotency-Key was sent before with another text'),
-            '503': error('No model loaded yet; see Retry-After'),
+            '503': retryLater(`No model loaded yet, or ${DB_UNAVAILABLE}; see Retry-After`),
           },
         },
       },
@@ -127,6 +140,7 @@ export function openApiDocument(schemas: ReturnType<typeof makeChatSchemas>, ver
             ...common,
             '404': error('No conversation of this sessionId holds this sessionToken'),
             '422': error('The Idempotency-Key was sent before with other feedback'),
+            '503': retryLater(`The feedback was not stored: ${DB_UNAVAILABLE}; see Retry-After`),
           },
         },
       },
