@@ -1,3 +1,4 @@
+import { moveAlias } from '@acsa/db/registry';
 import { bareModelVersion, createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concludeExperiment } from './ab-lifecycle.ts';
@@ -50,8 +51,15 @@ const rows = async () => ({
 
 describe('concluding an experiment after production moved on', () => {
   it('leaves the newer production, ends the experiment stopped with no winner, and says why', async () => {
-    // A direct retrain promotes e3 while the experiment (e1 against e2) runs.
-    await promoteVersion(deps(), { ref: 'e3', actor: trainer, reason: 'retraining run: gate passed' });
+    // Production moves to e3 underneath the experiment (e1 against e2) without stopping it: a bare registry
+    // move, since a direct retrain holds back while an experiment runs and a move by hand stops it.
+    await moveAlias(db.prisma, {
+      alias: 'production',
+      toVersionId: ids.e3!,
+      kind: 'PROMOTE',
+      actor: trainer,
+      reason: 'retraining run: gate passed',
+    });
 
     const r = await concludeExperiment(db.prisma, {
       experimentId,

@@ -110,6 +110,56 @@ export async function stopExperiment(
   return { experiment, changed: ended !== null };
 }
 
+/** The running experiment a move of production would stop, by name; null when none runs. */
+export async function runningExperimentName(db: PrismaClient | TransactionClient): Promise<string | null> {
+  const running = await db.experiment.findFirst({
+    where: { status: 'RUNNING' },
+    orderBy: { startedAt: { sort: 'desc', nulls: 'last' } },
+    select: { name: true },
+  });
+  return running?.name ?? null;
+}
+
+export type TStoppedByMove = { names: string[]; aliases: string[] };
+
+/**
+ * Stops, in the caller's transaction, every running experiment because a person moved production by hand.
+ * While one runs, serving sends every session to its variants and production answers no one, so an
+ * emergency rollback that left it running changed nothing a customer sees. Each stop is recorded as any
+ * other (`experiment.stop`, the variants' alias removals), with the move named in its reason. The caller
+ * announces `aliases` after commit (announceStopped).
+ */
+export async function stopForProductionMoveIn(
+  tx: TransactionClient,
+  o: Omit<TLifecycle, 'experimentId' | 'redis'> & { move: 'promotion' | 'rollback'; toVersion: string },
+): Promise<TStoppedByMove> {
+  const running = await tx.experiment.findMany({
+    where: { status: 'RUNNING' },
+    include: { variants: { select: { name: true } } },
+  });
+  const stopped: TStoppedByMove = { names: [], aliases: [] };
+  const reason = `production moved by hand (${o.move} to ${o.toVersion})${o.reason ? `: ${o.reason}` : ''}`;
+  for (const exp of running) {
+    const ended = await endSplitIn(
+      tx,
+      exp,
+      { ...o, experimentId: exp.id, reason },
+      'experiment.stop',
+      { stoppedBy: `production.${o.move}` },
+      { status: 'STOPPED' },
+    );
+    if (!ended) continue;
+    stopped.names.push(exp.name);
+    stopped.aliases.push(...ended);
+  }
+  return stopped;
+}
+
+/** Tells serving replicas, after commit, that the experiments stopForProductionMoveIn stopped are over. */
+export function announceStopped(redis: Redis | null | undefined, stopped: TStoppedByMove): Promise<void> {
+  return announceAll(redis, stopped.aliases);
+}
+
 /** Where production points, with its row locked until the transaction ends; null: at nothing. */
 async function lockedProduction(tx: TransactionClient) {
   const rows = await tx.$queryRaw<{ modelVersionId: string; version: string }[]>`

@@ -1,6 +1,18 @@
-import { type PrismaClient, withTransaction } from '@acsa/db';
-import { moveAlias, moveAliasIn, RegistryError, type TActor, type TAliasMove } from '@acsa/db/registry';
+import { type PrismaClient, type TransactionClient, withTransaction } from '@acsa/db';
+import {
+  moveAliasIn,
+  RegistryError,
+  type TActor,
+  type TAliasMove,
+  type TAliasMoveInput,
+} from '@acsa/db/registry';
 import type { Redis } from 'ioredis';
+import {
+  announceStopped,
+  runningExperimentName,
+  stopForProductionMoveIn,
+  type TStoppedByMove,
+} from '../ab-lifecycle.ts';
 import { announceAliasMove } from '../alias-announce.ts';
 import { PRODUCTION_ALIAS } from './aliases.ts';
 import { resolveVersion } from './resolve-version.ts';
@@ -18,41 +30,105 @@ type TMoveOptions = {
   reason?: string | null;
   /** The version the alias was seen at, checked under the alias lock (see TAliasMoveInput). */
   expectedFrom?: string | null;
+  /**
+   * The running experiment the person was told this move stops (null: none), checked in the move's
+   * transaction: one started since they confirmed would otherwise be stopped without their knowing.
+   * Left out (the CLI), whatever runs is stopped and the result names it.
+   */
+  expectedExperiment?: string | null;
 };
 
-export type TMoveResult = TAliasMove & { fromVersion: string | null; toVersion: string; announced: boolean };
+export type TMoveResult = TAliasMove & {
+  fromVersion: string | null;
+  toVersion: string;
+  announced: boolean;
+  /** Experiments this move of production stopped (see stopForProductionMoveIn); empty for other aliases. */
+  stoppedExperiments: string[];
+};
 
 async function announced(deps: TRegistryDeps, move: TAliasMove): Promise<boolean> {
   if (!move.changed || !deps.redis) return false;
   return announceAliasMove(deps.redis, move.alias, move.toVersionId);
 }
 
-async function versionName(prisma: PrismaClient, id: string | null): Promise<string | null> {
+async function versionName(
+  prisma: PrismaClient | TransactionClient,
+  id: string | null,
+): Promise<string | null> {
   if (!id) return null;
   const row = await prisma.modelVersion.findUnique({ where: { id }, select: { version: true } });
   return row?.version ?? null;
 }
 
-/** Points an alias (production by default) at a version; recorded in the alias history and audit log. */
+/**
+ * The move, and when it moved production, the stop of any running experiment, in one transaction: while
+ * an experiment runs serving routes every session to its variants, and a production nobody is served by
+ * is not what a person promoting or rolling back by hand expects. The alias row is locked first, as
+ * concludeExperiment locks it, so the two cannot deadlock.
+ */
+async function moveAndStopIn(
+  tx: TransactionClient,
+  input: TAliasMoveInput & { expectedExperiment?: string | null; toVersion: string },
+): Promise<{ move: TAliasMove; stopped: TStoppedByMove }> {
+  const { expectedExperiment, toVersion, ...moveInput } = input;
+  const move = await moveAliasIn(tx, moveInput);
+  const none: TStoppedByMove = { names: [], aliases: [] };
+  if (input.alias !== PRODUCTION_ALIAS || !move.changed) return { move, stopped: none };
+  if (expectedExperiment !== undefined) {
+    const running = await runningExperimentName(tx);
+    if (running !== expectedExperiment)
+      throw new RegistryError(
+        running
+          ? `experiment "${running}" started since you looked, and moving production would stop it; reload and decide again`
+          : `experiment "${expectedExperiment}" is no longer running; reload and decide again`,
+      );
+  }
+  const stopped = await stopForProductionMoveIn(tx, {
+    actor: input.actor,
+    reason: input.reason,
+    move: input.kind === 'ROLLBACK' ? 'rollback' : 'promotion',
+    toVersion,
+  });
+  return { move, stopped };
+}
+
+async function result(
+  deps: TRegistryDeps,
+  done: { move: TAliasMove; stopped: TStoppedByMove },
+  toVersion: string,
+): Promise<TMoveResult> {
+  await announceStopped(deps.redis, done.stopped);
+  return {
+    ...done.move,
+    fromVersion: await versionName(deps.prisma, done.move.fromVersionId),
+    toVersion,
+    announced: await announced(deps, done.move),
+    stoppedExperiments: done.stopped.names,
+  };
+}
+
+/**
+ * Points an alias (production by default) at a version; recorded in the alias history and audit log. A
+ * move of production stops a running experiment in the same transaction (moveAndStopIn).
+ */
 export async function promoteVersion(
   deps: TRegistryDeps,
   input: TMoveOptions & { ref: string },
 ): Promise<TMoveResult> {
   const target = await resolveVersion(deps.prisma, input.ref);
-  const move = await moveAlias(deps.prisma, {
-    alias: input.alias ?? PRODUCTION_ALIAS,
-    toVersionId: target.id,
-    kind: 'PROMOTE',
-    actor: input.actor,
-    reason: input.reason ?? null,
-    expectedFrom: input.expectedFrom,
-  });
-  return {
-    ...move,
-    fromVersion: await versionName(deps.prisma, move.fromVersionId),
-    toVersion: target.version,
-    announced: await announced(deps, move),
-  };
+  const done = await withTransaction(deps.prisma, (tx) =>
+    moveAndStopIn(tx, {
+      alias: input.alias ?? PRODUCTION_ALIAS,
+      toVersionId: target.id,
+      toVersion: target.version,
+      kind: 'PROMOTE',
+      actor: input.actor,
+      reason: input.reason ?? null,
+      expectedFrom: input.expectedFrom,
+      expectedExperiment: input.expectedExperiment,
+    }),
+  );
+  return result(deps, done, target.version);
 }
 
 /**
@@ -75,11 +151,12 @@ export function rollbackTarget(
  * Moves an alias one step back: to the version it pointed at before its latest move still in effect. The
  * history is read with the alias row locked, in the move's transaction: read before it, a promotion landing
  * in between was missing from it, and the rollback moved away from that new version to a target worked out
- * from the older history, undoing two decisions instead of one.
+ * from the older history, undoing two decisions instead of one. A rollback of production stops a running
+ * experiment in the same transaction, as a promotion does.
  */
 export async function rollbackAlias(deps: TRegistryDeps, input: TMoveOptions): Promise<TMoveResult> {
   const alias = input.alias ?? PRODUCTION_ALIAS;
-  const move = await withTransaction(deps.prisma, async (tx) => {
+  const done = await withTransaction(deps.prisma, async (tx) => {
     await tx.$queryRaw`SELECT 1 FROM "ModelAlias" WHERE name = ${alias} FOR UPDATE`;
     const history = await tx.aliasHistory.findMany({
       where: { alias },
@@ -92,19 +169,16 @@ export async function rollbackAlias(deps: TRegistryDeps, input: TMoveOptions): P
       throw new RegistryError(
         `alias "${alias}" pointed at nothing before its first move; nothing to roll back to`,
       );
-    return moveAliasIn(tx, {
+    return moveAndStopIn(tx, {
       alias,
       toVersionId: target,
+      toVersion: (await versionName(tx, target)) ?? target,
       kind: 'ROLLBACK',
       actor: input.actor,
       reason: input.reason ?? null,
       expectedFrom: input.expectedFrom,
+      expectedExperiment: input.expectedExperiment,
     });
   });
-  return {
-    ...move,
-    fromVersion: await versionName(deps.prisma, move.fromVersionId),
-    toVersion: (await versionName(deps.prisma, move.toVersionId)) ?? move.toVersionId,
-    announced: await announced(deps, move),
-  };
+  return result(deps, done, (await versionName(deps.prisma, done.move.toVersionId)) ?? done.move.toVersionId);
 }

@@ -51,6 +51,7 @@ describe('two engineers moving production from the same page at the same moment'
       alias: 'production',
       reason: 'start',
       expectedFrom: null,
+      expectedExperiment: null,
     });
     const before = await moves();
 
@@ -61,6 +62,7 @@ describe('two engineers moving production from the same page at the same moment'
           alias: 'production',
           reason: 'mine',
           expectedFrom: 'r-v0',
+          expectedExperiment: null,
         }),
       () =>
         promoteFromConsole(deps(), eve, {
@@ -68,6 +70,7 @@ describe('two engineers moving production from the same page at the same moment'
           alias: 'production',
           reason: 'hers',
           expectedFrom: 'r-v0',
+          expectedExperiment: null,
         }),
     ]);
 
@@ -98,9 +101,15 @@ describe('two engineers moving production from the same page at the same moment'
           alias: 'production',
           reason: 'newer',
           expectedFrom: seen,
+          expectedExperiment: null,
         }),
       () =>
-        rollbackFromConsole(deps(), eve, { alias: 'production', reason: 'regressed', expectedFrom: seen }),
+        rollbackFromConsole(deps(), eve, {
+          alias: 'production',
+          reason: 'regressed',
+          expectedFrom: seen,
+          expectedExperiment: null,
+        }),
     ]);
 
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);

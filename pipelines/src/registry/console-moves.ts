@@ -19,6 +19,11 @@ type TConfirmedMove = {
    * by someone else in between refuses this one instead of silently moving from a version nobody looked at.
    */
   expectedFrom: string | null;
+  /**
+   * The running experiment the dialog said this move stops (null: it said none runs). A move of production
+   * stops a running experiment; one that started after the dialog was drawn refuses the move instead.
+   */
+  expectedExperiment: string | null;
 };
 
 /**
@@ -77,6 +82,7 @@ export async function promoteFromConsole(
       actor: auditActorOf(actor),
       reason,
       expectedFrom: input.expectedFrom,
+      expectedExperiment: input.expectedExperiment,
     }),
   );
 }
@@ -94,6 +100,7 @@ export async function rollbackFromConsole(
       actor: auditActorOf(actor),
       reason,
       expectedFrom: input.expectedFrom,
+      expectedExperiment: input.expectedExperiment,
     }),
   );
 }

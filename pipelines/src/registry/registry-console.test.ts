@@ -166,6 +166,7 @@ describe('the registry in the console', () => {
         alias: 'production',
         reason: ' ',
         expectedFrom: null,
+        expectedExperiment: null,
       }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const first = await promoteFromConsole(deps, eli, {
@@ -173,6 +174,7 @@ describe('the registry in the console', () => {
       alias: 'production',
       reason: 'first model',
       expectedFrom: null,
+      expectedExperiment: null,
     });
     expect(first).toMatchObject({ fromVersion: null, toVersion: 'd-v1', changed: true, announced: false });
     // Someone looking at a stale page (production at nothing) is refused.
@@ -182,6 +184,7 @@ describe('the registry in the console', () => {
         alias: 'production',
         reason: 'stale',
         expectedFrom: null,
+        expectedExperiment: null,
       }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     await promoteFromConsole(deps, eli, {
@@ -189,6 +192,7 @@ describe('the registry in the console', () => {
       alias: 'production',
       reason: 'better dev',
       expectedFrom: 'd-v1',
+      expectedExperiment: null,
     });
     await expect(
       promoteFromConsole(deps, eli, {
@@ -196,6 +200,7 @@ describe('the registry in the console', () => {
         alias: 'production',
         reason: 'x y z',
         expectedFrom: 'd-v2',
+        expectedExperiment: null,
       }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
@@ -214,10 +219,16 @@ describe('the registry in the console', () => {
       alias: 'production',
       reason: 'refund answers regressed',
       expectedFrom: 'd-v2',
+      expectedExperiment: null,
     });
     expect(back).toMatchObject({ fromVersion: 'd-v2', toVersion: 'd-v1' });
     await expect(
-      rollbackFromConsole(deps, eli, { alias: 'production', reason: 'again', expectedFrom: 'd-v1' }),
+      rollbackFromConsole(deps, eli, {
+        alias: 'production',
+        reason: 'again',
+        expectedFrom: 'd-v1',
+        expectedExperiment: null,
+      }),
     ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/nothing to roll back to/) });
 
     const history = (await registryView(db.prisma)).history;

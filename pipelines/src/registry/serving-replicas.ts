@@ -38,6 +38,11 @@ export type TServingReplicas = {
   windowSeconds: number;
   /** What serving should answer with: production, shadow and the running experiment's variants. */
   wanted: TWanted[];
+  /**
+   * The running experiment, by name: while it runs serving sends every session to its variants and
+   * production answers no one, and a move of production by hand stops it (promoteVersion).
+   */
+  experiment: string | null;
   replicas: TServingReplica[];
 };
 
@@ -60,7 +65,9 @@ async function readHeartbeats(redis: Redis, prefix: string, now = Date.now()) {
 }
 
 /** The versions serving should load, read as serving reads them (model-registry.ts desired()). */
-async function wantedVersions(prisma: PrismaClient): Promise<TWanted[]> {
+async function wantedVersions(
+  prisma: PrismaClient,
+): Promise<{ wanted: TWanted[]; experiment: string | null }> {
   const [aliases, experiment] = await Promise.all([
     prisma.modelAlias.findMany({
       where: { name: { in: [PRODUCTION_ALIAS, SHADOW_ALIAS] } },
@@ -78,7 +85,7 @@ async function wantedVersions(prisma: PrismaClient): Promise<TWanted[]> {
       },
     }),
   ]);
-  return [
+  const wanted = [
     ...aliases
       .sort((a, b) => (a.name === PRODUCTION_ALIAS ? -1 : b.name === PRODUCTION_ALIAS ? 1 : 0))
       .map((a) => ({ alias: a.name, version: a.modelVersion.version, versionId: a.modelVersionId })),
@@ -88,6 +95,7 @@ async function wantedVersions(prisma: PrismaClient): Promise<TWanted[]> {
       versionId: v.modelVersionId,
     })),
   ];
+  return { wanted, experiment: experiment?.name ?? null };
 }
 
 /** Each replica's report set against what it should answer with, alias by alias. */
@@ -114,14 +122,14 @@ export async function servingReplicas(
   opts: { prefix: string; now?: number },
 ): Promise<TServingReplicas> {
   const now = opts.now ?? Date.now();
-  const wanted = await wantedVersions(deps.prisma);
+  const { wanted, experiment } = await wantedVersions(deps.prisma);
   const windowSeconds = SERVING_HEARTBEAT_MAX_TTL_MS / 1000;
   let beats: TServingHeartbeat[];
   try {
     if (!deps.redis) throw new Error('no Redis');
     beats = await readHeartbeats(deps.redis, opts.prefix, now);
   } catch {
-    return { reachable: false, windowSeconds, wanted, replicas: [] };
+    return { reachable: false, windowSeconds, wanted, experiment, replicas: [] };
   }
   const replicas = beats
     .sort((a, b) => a.replicaId.localeCompare(b.replicaId))
@@ -135,5 +143,5 @@ export async function servingReplicas(
       pollSeconds: Math.ceil(b.pollMs / 1000),
       aliases: compareReplica(wanted, b),
     }));
-  return { reachable: true, windowSeconds, wanted, replicas };
+  return { reachable: true, windowSeconds, wanted, experiment, replicas };
 }

@@ -1,3 +1,4 @@
+import { moveAlias } from '@acsa/db/registry';
 import {
   createTestDatabase,
   createTestRedis,
@@ -7,7 +8,6 @@ import {
 } from '@acsa/db/testing';
 import { experimentAlias } from '@acsa/pipelines';
 import { decideExperiments } from '@acsa/pipelines/experiments';
-import { promoteVersion } from '@acsa/pipelines/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeModelVersion, insertTurns, type TTurnSpec } from '../analytics/turn-fixtures.ts';
 
@@ -187,10 +187,17 @@ describe('automatic experiment decisions', () => {
       control: startedOn.modelVersionId,
       ...winner,
     });
-    // While it runs, a direct retrain promotes another version.
+    // While it runs, production moves without stopping it: a bare registry move (a direct retrain now holds
+    // its candidate back while an experiment runs, and a move by hand stops the experiment; this guard is
+    // for whatever still moves it underneath).
     const retrained = await fakeModelVersion(db.prisma, 'intent-retrained');
     const trainer = { type: 'SYSTEM' as const, display: 'system:trainer' };
-    await promoteVersion({ prisma: db.prisma, redis: null }, { ref: retrained.id, actor: trainer });
+    await moveAlias(db.prisma, {
+      alias: 'production',
+      toVersionId: retrained.id,
+      kind: 'PROMOTE',
+      actor: trainer,
+    });
 
     const checks = await decideExperiments(db.prisma, { redis: ns.redis });
 

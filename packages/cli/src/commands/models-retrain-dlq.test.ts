@@ -120,6 +120,35 @@ describe('acsa models', () => {
       '--limit must be a positive integer, got "0"',
     );
   });
+
+  it('a rollback of production stops a running experiment and says so', async () => {
+    const [m1, m2] = await Promise.all(
+      ['m1', 'm2'].map((version) => db.prisma.modelVersion.findUniqueOrThrow({ where: { version } })),
+    );
+    await acsa('models', 'promote', 'm2', '--reason', 'to roll back');
+    const exp = await db.prisma.experiment.create({
+      data: {
+        name: 'cli-running',
+        status: 'RUNNING',
+        startedAt: new Date(),
+        variants: {
+          create: [
+            { name: 'control', modelVersionId: m2.id, weight: 0.5 },
+            { name: 'treatment', modelVersionId: m1.id, weight: 0.5 },
+          ],
+        },
+      },
+    });
+    expect(await acsa('models', 'rollback', '--reason', 'refunds broken')).toBe(
+      [
+        'production: m2 → m1; experiment cli-running stopped',
+        '  experiment cli-running was running and sent all traffic to its variants: stopped, so production answers every session now',
+      ].join('\n'),
+    );
+    expect(await db.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } })).toMatchObject({
+      status: 'STOPPED',
+    });
+  });
 });
 
 describe('acsa retrain and dlq', () => {

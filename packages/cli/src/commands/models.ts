@@ -56,12 +56,26 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 function printMove(
-  m: { alias: string; fromVersion: string | null; toVersion: string; changed: boolean; announced: boolean },
+  m: {
+    alias: string;
+    fromVersion: string | null;
+    toVersion: string;
+    changed: boolean;
+    announced: boolean;
+    stoppedExperiments: string[];
+  },
   flags: TJson,
 ) {
   if (flags.json) return console.log(JSON.stringify(m));
   if (!m.changed) return console.log(`${m.alias} already points at ${m.toVersion}; nothing moved`);
-  console.log(`${m.alias}: ${m.fromVersion ?? '(none)'} → ${m.toVersion}`);
+  // The console's dialog words: a move of production stops a running experiment, which had sent every
+  // session to its variants, so nobody reads "production moved" and expects customers already had it.
+  const stopped = m.stoppedExperiments.map((name) => `; experiment ${name} stopped`).join('');
+  console.log(`${m.alias}: ${m.fromVersion ?? '(none)'} → ${m.toVersion}${stopped}`);
+  for (const name of m.stoppedExperiments)
+    console.log(
+      `  experiment ${name} was running and sent all traffic to its variants: stopped, so production answers every session now`,
+    );
   if (!m.announced)
     console.log('  (not announced on Redis: serving replicas pick it up on their next registry poll)');
 }
@@ -137,7 +151,9 @@ export function register(program: Command): void {
     );
   models
     .command('promote')
-    .description('Point an alias (production by default) at a version; recorded and announced')
+    .description(
+      'Point an alias (production by default) at a version; recorded and announced. Moving production stops a running experiment',
+    )
     .argument('<version>', 'version name or id')
     .option('--alias <name>', 'alias to move: production | shadow', 'production')
     .option('--reason <text>', 'why, kept in the alias history')
@@ -158,7 +174,9 @@ export function register(program: Command): void {
     });
   models
     .command('rollback')
-    .description('Move an alias one step back, to where it pointed before its latest move')
+    .description(
+      'Move an alias one step back, to where it pointed before its latest move. Moving production stops a running experiment',
+    )
     .option('--alias <name>', 'alias to move: production | shadow', 'production')
     .option('--reason <text>', 'why, kept in the alias history')
     .option('--json', 'print one JSON object')

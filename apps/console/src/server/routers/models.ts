@@ -15,6 +15,8 @@ const ZConfirmedMove = z.object({
   alias: z.enum(CONSOLE_ALIASES),
   reason: z.string().max(500),
   expectedFrom: z.string().max(200).nullable(),
+  // The experiment the dialog said the move stops; see promoteFromConsole.
+  expectedExperiment: z.string().max(200).nullable(),
 });
 
 export const modelsRouter = {
