@@ -1,5 +1,5 @@
 // Server-only: the reviewers' inbox and labeling (PostgreSQL through @acsa/db).
-export { skipItem, submitLabel, undoLastLabel } from './label-actions.ts';
+export { skipItem, submitLabel, undoLabel, undoLastLabel } from './label-actions.ts';
 export { CLAIM_TTL_MINUTES, nextLabelTasks } from './label-queue.ts';
 export {
   reviewInboxCounts,

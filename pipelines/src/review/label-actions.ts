@@ -218,35 +218,60 @@ export async function skipItem(prisma: PrismaClient, actor: TActor, reviewItemId
 }
 
 /**
- * Takes back the actor's latest label (the `z` key): the label is deleted, the item reopens for them, and
- * whatever it settled is unsettled. A label an engineer has adjudicated over stays: that decision is final.
+ * Takes back one of the actor's labels (the `z` key): the label is deleted, the item reopens for them, and
+ * whatever it settled is unsettled. The browser names the label it undoes (the id `submitLabel` returned):
+ * "the newest label" was the newest on the server, so with two tabs open `z` in one deleted the other's.
+ * Refused when the label is gone (undone already, or its turn removed) or not the actor's (NOT_FOUND), or
+ * when an engineer has adjudicated over it (CONFLICT): that decision is final.
  */
-export async function undoLastLabel(prisma: PrismaClient, actor: TActor) {
+export async function undoLabel(prisma: PrismaClient, actor: TActor, input: { labelId: string }) {
   return audited(prisma, actor, async (tx) => {
-    const last = await tx.label.findFirst({
-      where: { userId: actor.id, reviewItemId: { not: null } },
-      orderBy: { createdAt: 'desc' },
-      select: { id: true, intent: true, entities: true, reviewItemId: true, createdAt: true },
-    });
-    if (!last?.reviewItemId) throw new AppError('NOT_FOUND', 'you have no label to undo');
-    const item = await lockItem(tx, last.reviewItemId);
+    const find = () =>
+      tx.label.findUnique({
+        where: { id: input.labelId },
+        select: { id: true, userId: true, intent: true, entities: true, reviewItemId: true, createdAt: true },
+      });
+    const found = await find();
+    if (!found?.reviewItemId)
+      throw new AppError('NOT_FOUND', 'this label is gone: it was undone already or its turn was removed');
+    if (found.userId !== actor.id)
+      throw new AppError('NOT_FOUND', "this label is another reviewer's: only its author can undo it");
+    const item = await lockItem(tx, found.reviewItemId);
+    // Read again under the item's lock: an undo in another tab may have deleted it since the first read.
+    const label = await find();
+    if (!label) throw new AppError('NOT_FOUND', 'this label is gone: it was undone already in another tab');
     if (item.adjudicatedAt)
       throw new AppError('CONFLICT', 'an engineer has adjudicated this turn; the decision stands');
-    await tx.label.delete({ where: { id: last.id } });
+    await tx.label.delete({ where: { id: label.id } });
     await tx.reviewAssignment.update({
       where: { reviewItemId_userId: { reviewItemId: item.id, userId: actor.id } },
       data: { completedAt: null, skippedAt: null, assignedAt: new Date() },
     });
     const after = await settle(tx, item.id);
+    const { userId: _, ...undone } = label;
     return {
-      result: { reviewItemId: item.id, intent: last.intent },
+      result: { reviewItemId: item.id, labelId: label.id, intent: label.intent },
       audit: {
         action: 'label.undo',
         targetType: 'ReviewItem',
         targetId: item.id,
-        before: { label: last, status: item.status },
+        before: { label: undone, status: item.status },
         after,
       },
     };
   });
+}
+
+/**
+ * Takes back the actor's newest label, for callers that hold no label id (tests, scripts). The console
+ * never uses it: with two tabs open the newest label may be the other tab's (see `undoLabel`).
+ */
+export async function undoLastLabel(prisma: PrismaClient, actor: TActor) {
+  const last = await prisma.label.findFirst({
+    where: { userId: actor.id, reviewItemId: { not: null } },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true },
+  });
+  if (!last) throw new AppError('NOT_FOUND', 'you have no label to undo');
+  return undoLabel(prisma, actor, { labelId: last.id });
 }

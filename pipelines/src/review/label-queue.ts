@@ -13,7 +13,8 @@ const CONTEXT_TURNS = 4;
  * labels counting this reviewer's claim: others' finished labels plus others' live claims stay under
  * `requiredLabels`, so an overlap item (two labels) goes to two different people and an ordinary one to
  * one. Never an item this reviewer already labeled or skipped, never one in `exclude` (what the browser
- * already holds: it prefetches the next batch while the reviewer works). Returned items are claimed.
+ * already holds: it prefetches the next batch while the reviewer works). Returned items are claimed, and the
+ * caller's claims on the `exclude` items are renewed.
  * Labels others gave are not part of a task: nobody sees another's label before giving theirs. Claiming is a
  * change (a POST, not a GET a prefetch could send), audited as `review.claim` with the items claimed.
  */
@@ -42,6 +43,13 @@ export async function nextLabelTasks(
   // The second read sees claims committed after the first read's snapshot but before its lock was granted;
   // without it both could still take an item, the later one having read the earlier one's claim as absent.
   const ids = await prisma.$transaction(async (tx) => {
+    // The turns the browser still holds are claimed for as long as it holds them: it asks for more while the
+    // reviewer works through them, so a slow reviewer's later turns are not handed to someone else when their
+    // claims pass CLAIM_TTL_MINUTES (one of the two would lose the work). Only the caller's own, unfinished.
+    if (exclude.length)
+      await tx.$executeRaw(Prisma.sql`
+        UPDATE "ReviewAssignment" SET "assignedAt" = now()
+        WHERE "userId" = ${userId}::uuid AND "completedAt" IS NULL AND "reviewItemId" = ANY(${exclude}::uuid[])`);
     const found = await tx.$queryRaw<{ id: string }[]>(
       openItemsInOrder(input.filters, limit, stillWanted, { lockSkipLocked: true }),
     );

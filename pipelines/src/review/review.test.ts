@@ -8,8 +8,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TActor } from '../access/roles.ts';
 import { makeConversation, makeUser } from '../workbench-fixtures.ts';
-import { skipItem, submitLabel, undoLastLabel } from './label-actions.ts';
-import { nextLabelTasks } from './label-queue.ts';
+import { skipItem, submitLabel, undoLabel, undoLastLabel } from './label-actions.ts';
+import { CLAIM_TTL_MINUTES, nextLabelTasks } from './label-queue.ts';
 import { reviewInboxList } from './review-inbox-list.ts';
 
 let db: TestDatabase;
@@ -200,6 +200,81 @@ describe('labeling', () => {
       orderBy: { id: 'asc' },
     });
     expect(audit.map((a) => a.action)).toEqual(['label.create', 'review.skip', 'label.undo']);
+  });
+
+  it("undo takes back the label it names, only its author's, and says why when it cannot", async () => {
+    await db.prisma.reviewItem.deleteMany();
+    await makeConversation(db.prisma, [
+      { text: 'tab one', intent: 'get_refund', confidence: 0.2 },
+      { text: 'tab two', intent: 'track_order', confidence: 0.3 },
+    ]);
+    const [one, two] = await nextLabelTasks(db.prisma, { user: rae, filters: none });
+    // Two tabs: X in the first, then Y in the second; z in the first undoes X, and Y stays.
+    const x = await submitLabel(db.prisma, rae, {
+      reviewItemId: one!.reviewItemId,
+      intent: 'get_refund',
+      entities: [],
+    });
+    const y = await submitLabel(db.prisma, rae, {
+      reviewItemId: two!.reviewItemId,
+      intent: 'track_order',
+      entities: [],
+    });
+    await expect(undoLabel(db.prisma, rob, { labelId: x.labelId })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: "this label is another reviewer's: only its author can undo it",
+    });
+    const undone = await undoLabel(db.prisma, rae, { labelId: x.labelId });
+    expect(undone).toMatchObject({
+      reviewItemId: one!.reviewItemId,
+      labelId: x.labelId,
+      intent: 'get_refund',
+    });
+    expect((await db.prisma.label.findMany()).map((l) => l.id)).toEqual([y.labelId]);
+    expect(await db.prisma.reviewItem.findUniqueOrThrow({ where: { id: one!.reviewItemId } })).toMatchObject({
+      status: 'OPEN',
+    });
+    await expect(undoLabel(db.prisma, rae, { labelId: x.labelId })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'this label is gone: it was undone already or its turn was removed',
+    });
+    // An adjudicated turn keeps its label: the engineer's decision stands.
+    await db.prisma.reviewItem.update({
+      where: { id: two!.reviewItemId },
+      data: { adjudicatedAt: new Date() },
+    });
+    await expect(undoLabel(db.prisma, rae, { labelId: y.labelId })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    const undos = await db.prisma.auditLog.findMany({
+      where: { action: 'label.undo' },
+      orderBy: { id: 'desc' },
+    });
+    expect(undos[0]).toMatchObject({ actorId: rae.id, targetId: one!.reviewItemId });
+  });
+
+  it('asking for more renews the claims of the turns the browser still holds, however old', async () => {
+    await db.prisma.reviewItem.deleteMany();
+    await makeConversation(db.prisma, [
+      { text: 'held long', intent: 'get_refund', confidence: 0.2 },
+      { text: 'next one', intent: 'track_order', confidence: 0.3 },
+    ]);
+    const [held] = await nextLabelTasks(db.prisma, { user: rae, filters: none, limit: 1 });
+    // A slow reviewer: the turn waited in her browser past the claim's lifetime.
+    const lapsed = new Date(Date.now() - (CLAIM_TTL_MINUTES + 1) * 60_000);
+    await db.prisma.reviewAssignment.updateMany({ where: { userId: rae.id }, data: { assignedAt: lapsed } });
+    const more = await nextLabelTasks(db.prisma, {
+      user: rae,
+      filters: none,
+      exclude: [held!.reviewItemId],
+    });
+    expect(more.map((t) => t.text)).toEqual(['next one']);
+    const claim = await db.prisma.reviewAssignment.findFirstOrThrow({
+      where: { userId: rae.id, reviewItemId: held!.reviewItemId },
+    });
+    expect(claim.assignedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    // Still hers: not handed to Rob.
+    expect(await nextLabelTasks(db.prisma, { user: rob, filters: none })).toEqual([]);
   });
 
   it('an overlap item goes to two different reviewers; labels that disagree wait for adjudication', async () => {

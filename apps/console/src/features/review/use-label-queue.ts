@@ -13,7 +13,8 @@ const LOADING = 'loading turns: ';
 /** A turn to label; `draft`: what the reviewer chose for it before its save was refused. */
 export type TQueuedTask = TLabelTask & { draft?: { intent: string; entities: TEntitySpan[] } };
 
-type TDone = { task: TQueuedTask; kind: 'label' | 'skip'; saved?: boolean };
+/** `labelId`: the label the server saved, the one `z` takes back (unset while unsaved, or if refused). */
+type TDone = { task: TQueuedTask; kind: 'label' | 'skip'; labelId?: string };
 
 /** The server refused a write as CONFLICT (a tRPC error's `data.code`). */
 const isConflict = (e: Error) => (e as { data?: { code?: string } }).data?.code === 'CONFLICT';
@@ -132,8 +133,12 @@ export function useLabelQueue(filters: TReviewFilters) {
       write(
         `The label of ${quote(task.text)} was not saved (it is back, as you chose it)`,
         async () => {
-          await client.review.label.mutate({ reviewItemId: task.reviewItemId, intent, entities });
-          entry.saved = true;
+          const saved = await client.review.label.mutate({
+            reviewItemId: task.reviewItemId,
+            intent,
+            entities,
+          });
+          entry.labelId = saved.labelId;
         },
         (e) => {
           // Taken back by z meanwhile: already on screen again.
@@ -167,10 +172,21 @@ export function useLabelQueue(filters: TReviewFilters) {
       setQueue((q) => [last.task, ...q]);
       setDone((n) => Math.max(0, n - 1));
       // Writes run in order: by now the label's save has finished, and a refused one has nothing to undo.
+      // The undo names this tab's label: the reviewer's newest on the server may be another tab's.
       if (last.kind === 'label')
-        write('undoing the last label', async () => {
-          if (last.saved) await client.review.undo.mutate();
-        });
+        write(
+          'undoing the last label',
+          async () => {
+            if (last.labelId) await client.review.undo.mutate({ labelId: last.labelId });
+          },
+          (e) => {
+            // Refused: the label stands (an engineer adjudicated over it) or is not this tab's to take back
+            // (undone in another tab, which shows the turn again itself). Either way the turn is not open here.
+            setQueue((q) => q.filter((t) => t.reviewItemId !== last.task.reviewItemId));
+            setDone((n) => n + 1);
+            return `Your label of ${quote(last.task.text)} was not undone: ${e.message}`;
+          },
+        );
     },
   };
 }

@@ -5,7 +5,7 @@ import {
   reviewModelVersion,
   skipItem,
   submitLabel,
-  undoLastLabel,
+  undoLabel,
   ZEntitySpan,
   ZReviewFilters,
 } from '@acsa/pipelines/review';
@@ -42,5 +42,8 @@ export const reviewRouter = {
   skip: reviewerProcedure
     .input(z.object({ reviewItemId: z.uuid() }))
     .mutation(({ ctx, input }) => skipItem(ctx.prisma, ctx.user, input.reviewItemId)),
-  undo: reviewerProcedure.mutation(({ ctx }) => undoLastLabel(ctx.prisma, ctx.user)),
+  /** Undoes the label this tab saved (the id `label` returned), never merely the reviewer's newest. */
+  undo: reviewerProcedure
+    .input(z.object({ labelId: z.uuid() }))
+    .mutation(({ ctx, input }) => undoLabel(ctx.prisma, ctx.user, input)),
 } satisfies TRPCRouterRecord;
