@@ -1,5 +1,5 @@
 'use client';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useId, useRef, useState } from 'react';
 import { useSayStatus } from '@/components/page-status';
@@ -21,6 +21,9 @@ type TProps =
 /**
  * Promote or roll back, confirmed in a dialog that names the move (alias: from → to) and asks why. The
  * server refuses the move if the alias moved since this page was drawn, so nobody confirms a stale picture.
+ * A move of production stops a running experiment (it sends every session to its variants, so production
+ * answers no one while it runs): the dialog says so before confirming, and the server refuses if another
+ * experiment is running than the one it named.
  */
 export function AliasMove(props: TProps) {
   const trpc = useTRPC();
@@ -30,16 +33,22 @@ export function AliasMove(props: TProps) {
   const [alias, setAlias] = useState<TAlias>(props.alias ?? 'production');
   const [reason, setReason] = useState('');
   const announce = useSayStatus();
+  // The running experiment, as the replicas panel reads it (the same cached query, polled there); asked
+  // again when the dialog opens, so the warning is about now.
+  const serving = useQuery(trpc.models.replicas.queryOptions());
+  const experiment = serving.data?.experiment ?? null;
   const onSuccess = (m: {
     alias: string;
     fromVersion: string | null;
     toVersion: string;
     announced: boolean;
+    stoppedExperiments: string[];
   }) => {
     dialog.current?.close();
     setReason('');
+    const stopped = m.stoppedExperiments.map((name) => `; experiment ${name} stopped`).join('');
     announce(
-      `${m.alias}: ${m.fromVersion ?? '(none)'} → ${m.toVersion}. ${
+      `${m.alias}: ${m.fromVersion ?? '(none)'} → ${m.toVersion}${stopped}. ${
         m.announced
           ? 'Announced to serving: each running replica swaps within seconds (Serving replicas shows which version each one runs).'
           : 'Redis did not answer: running replicas pick it up on their next registry poll.'
@@ -55,8 +64,12 @@ export function AliasMove(props: TProps) {
   const to = props.kind === 'promote' ? props.version : props.to;
   const label =
     props.kind === 'promote' ? (props.label ?? `Promote ${props.version}…`) : `Roll back ${props.alias}…`;
+  const stops = alias === 'production' && from !== to ? experiment : null;
+  // Unknown until the replicas query answers: confirming then could stop an experiment nobody was told of.
+  const checking = alias === 'production' && serving.data === undefined;
   const submit = () => {
-    const common = { alias, reason, expectedFrom: from };
+    if (checking) return;
+    const common = { alias, reason, expectedFrom: from, expectedExperiment: stops };
     if (props.kind === 'promote') promote.mutate({ ...common, version: props.version });
     else rollback.mutate(common);
   };
@@ -84,6 +97,7 @@ export function AliasMove(props: TProps) {
         aria-describedby={disabledReason ? `${ids}-why-disabled` : undefined}
         onClick={() => {
           move.reset();
+          void serving.refetch();
           dialog.current?.showModal();
         }}
       >
@@ -122,6 +136,17 @@ export function AliasMove(props: TProps) {
               {alias} already points at {to}: nothing would move.
             </p>
           ) : null}
+          {stops ? (
+            <p className="warning-text" data-testid="move-stops-experiment">
+              Experiment {stops} is running and sends all traffic to its variants: this will stop it.
+            </p>
+          ) : null}
+          {checking ? <p className="muted">Checking whether an experiment is running…</p> : null}
+          {serving.error && alias === 'production' ? (
+            <p role="alert" className="error">
+              Could not check for a running experiment: {serving.error.message}
+            </p>
+          ) : null}
           <label>
             Why (kept in the alias history)
             <textarea
@@ -132,7 +157,13 @@ export function AliasMove(props: TProps) {
               value={reason}
               onChange={(e) => setReason(e.target.value)}
               onKeyDown={(e) => {
-                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && reason.trim().length >= 3 && from !== to)
+                if (
+                  e.key === 'Enter' &&
+                  (e.ctrlKey || e.metaKey) &&
+                  reason.trim().length >= 3 &&
+                  from !== to &&
+                  !checking
+                )
                   submit();
               }}
             />
@@ -146,7 +177,10 @@ export function AliasMove(props: TProps) {
             </p>
           ) : null}
           <div className="row actions">
-            <button type="submit" disabled={move.isPending || reason.trim().length < 3 || from === to}>
+            <button
+              type="submit"
+              disabled={move.isPending || reason.trim().length < 3 || from === to || checking}
+            >
               {move.isPending ? 'Moving…' : `Confirm: ${alias} → ${to}`}
             </button>
             <button type="button" className="secondary" onClick={() => dialog.current?.close()}>

@@ -95,6 +95,12 @@ export function ServingReplicas({ shownProduction }: { shownProduction: string |
           ? `${onProduction} of ${plural(v.replicas.length, 'replica')} answer${onProduction === 1 ? 's' : ''} with production's ${production.version}.`
           : `${plural(v.replicas.length, 'replica')} reporting; no production alias.`}
       </p>
+      {v.experiment ? (
+        <p className="warning-text" data-testid="replicas-experiment">
+          Experiment {v.experiment} is running: its variants answer every session, and production takes no
+          traffic until it ends. Promoting or rolling back production stops it.
+        </p>
+      ) : null}
       <table>
         <thead>
           <tr>
