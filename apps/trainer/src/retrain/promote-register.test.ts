@@ -5,6 +5,7 @@ import { createLogger } from '@acsa/core/logger';
 import { createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import type { TFlowContext, TRetrainConfigInput } from '@acsa/pipelines';
 import { ZRetrainConfig } from '@acsa/pipelines';
+import { stopExperiment } from '@acsa/pipelines/experiments';
 import { rollbackAlias } from '@acsa/pipelines/registry';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { registerBundleDir } from '../../test/fixtures.ts';
@@ -158,6 +159,36 @@ describe('register and promote steps', () => {
     expect((await db.prisma.aliasHistory.findFirstOrThrow({ where: { alias: 'shadow' } })).kind).toBe(
       'SHADOW',
     );
+  });
+
+  it('keeps a direct run’s candidate out of production while an experiment runs, and leaves the experiment running', async () => {
+    const running = await db.prisma.experiment.findFirstOrThrow({ where: { status: 'RUNNING' } });
+    const run = await runWith({ mode: 'direct' });
+    const candidate = await registerBundleDir(db.prisma, inject('smallBundle'), 'cand-during-experiment');
+    const logged: [string, string][] = [];
+    const out = await promoteStep(
+      deps,
+      run.id,
+      {
+        ...context(true),
+        register: { skipped: false, versionId: candidate, version: 'cand-during-experiment' },
+      },
+      { ...report, log: (line: string, level = 'info') => void logged.push([line, level]) },
+    );
+    const why = `registered, not promoted: experiment ${running.name} is running and sends all traffic to its variants, so production would serve no one; promote it from Models (which stops the experiment) or after the experiment ends`;
+    expect(out).toMatchObject({ mode: 'direct', promoted: false, alias: null, message: why });
+    expect(logged).toEqual([[why, 'warn']]);
+    expect(
+      (await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } })).modelVersionId,
+    ).toBe(productionId);
+    expect(await db.prisma.experiment.findUniqueOrThrow({ where: { id: running.id } })).toMatchObject({
+      status: 'RUNNING',
+    });
+    // The tests below promote directly: the experiment ends here, as a person would end it.
+    await stopExperiment(db.prisma, {
+      experimentId: running.id,
+      actor: { type: 'USER', display: 'ops@example.com' },
+    });
   });
 
   it('closes a rejected run with its register and promote steps skipped and no alias moved', async () => {

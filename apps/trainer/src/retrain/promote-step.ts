@@ -152,6 +152,17 @@ async function promote(
       // Only from the production the gate compared with: had someone moved it since (a rollback for
       // complaints, another promotion), the candidate would replace a version it was never compared with,
       // undoing that decision. It stays registered, for a person to promote.
+      // Nor while an experiment runs: serving sends every session to its variants, so the move would
+      // reach no customer, and concluding the experiment afterwards would find production off its control
+      // and refuse the winner. Stopping a person's experiment is a person's call (a move by hand does it).
+      const running = await tx.experiment.findFirst({ where: { status: 'RUNNING' }, select: { name: true } });
+      if (running)
+        return {
+          ...base,
+          promoted: false,
+          alias: null,
+          message: `registered, not promoted: experiment ${running.name} is running and sends all traffic to its variants, so production would serve no one; promote it from Models (which stops the experiment) or after the experiment ends`,
+        };
       let m: TAliasMove;
       try {
         m = await move(PRODUCTION_ALIAS, a.versionId, 'PROMOTE', a.comparedWith ?? undefined);
