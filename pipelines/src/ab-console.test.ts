@@ -36,6 +36,11 @@ describe('experiments in the console', () => {
   it('shows results with the sequential test on the primary metric; stops and concludes with a reason', async () => {
     const [exp] = await experimentsOverview(db.prisma);
     expect(exp).toMatchObject({ metric: 'escalationRate', control: 'control' });
+    // The automatic check's decision, not a bare p-value: here it waits for sessions.
+    expect(exp?.decision).toEqual({
+      verdict: 'too few sessions: "control" 0, "treatment" 0 of 100',
+      detail: null,
+    });
     // No sessions yet: nothing can be said.
     expect(exp?.variants.map((v) => [v.name, v.sequential])).toEqual([
       ['control', null],

@@ -1,6 +1,7 @@
 import { AppError } from '@acsa/core/errors';
 import type { PrismaClient } from '@acsa/db';
 import type { Redis } from 'ioredis';
+import { decideExperiment, decisionVerdict } from './ab-decide.ts';
 import { concludeExperiment, stopExperiment } from './ab-lifecycle.ts';
 import { listExperiments } from './ab-list.ts';
 import { experimentResults, type TMetric, type TRate } from './ab-results.ts';
@@ -25,8 +26,10 @@ const intervals = (v: Record<TMetric, TRate>) =>
 export type TExperimentsOverview = Awaited<ReturnType<typeof experimentsOverview>>;
 
 /**
- * The latest experiments with their results, and for each treatment the sequential test on the
- * experiment's primary metric: the figure that says whether it may be stopped now.
+ * The latest experiments with their results, the automatic check's decision on them (decideExperiment:
+ * its alpha split, minimum sessions and sample-ratio check, and the direction), and for each treatment the
+ * sequential p-value on the primary metric as a detail. The p-value alone said "decided" for a treatment
+ * significantly worse, or at an alpha the check does not use.
  */
 export async function experimentsOverview(prisma: PrismaClient, opts: { limit?: number } = {}) {
   const list = await listExperiments(prisma, { limit: opts.limit ?? 20 });
@@ -38,6 +41,7 @@ export async function experimentsOverview(prisma: PrismaClient, opts: { limit?: 
       return {
         ...r,
         metric,
+        decision: decisionVerdict(decideExperiment(r)),
         variants: r.variants.map((v) => ({
           ...v,
           intervals: intervals(v),

@@ -7,7 +7,8 @@ import {
 } from '@acsa/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { experimentsOverview } from './ab-console.ts';
-import { createExperimentFromConsole, experimentChoices } from './ab-create.ts';
+import { createExperimentFromConsole, experimentChoices, ZCreateExperiment } from './ab-create.ts';
+import { ACCURACY_UNDECIDABLE } from './ab-decide.ts';
 import type { TActor } from './access/roles.ts';
 import { makeUser } from './workbench-fixtures.ts';
 
@@ -88,6 +89,25 @@ describe('creating an experiment from the console', () => {
       accuracy: null,
     });
     expect((await experimentChoices(db.prisma)).running).toBe('c1-vs-p1');
+  });
+
+  it('refuses autoPromote on accuracy, naming the field and the reason, before anything is written', async () => {
+    const accuracy = { ...spec('acc-auto'), primaryMetric: 'accuracy' as const };
+    const parsed = ZCreateExperiment.safeParse(accuracy);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['autoPromote'],
+        message: `not with accuracy as primary metric: ${ACCURACY_UNDECIDABLE}`,
+      }),
+    ]);
+    const before = await db.prisma.experiment.count();
+    await expect(createExperimentFromConsole({ prisma: db.prisma }, eli, accuracy)).rejects.toThrow(
+      /not with accuracy as primary metric/,
+    );
+    expect(await db.prisma.experiment.count()).toBe(before);
+    // Accuracy decided by a person stays possible.
+    expect(ZCreateExperiment.safeParse({ ...accuracy, autoPromote: false }).success).toBe(true);
   });
 
   it('refuses a second experiment while one runs, and production as its own challenger', async () => {

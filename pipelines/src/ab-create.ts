@@ -3,6 +3,7 @@ import { type PrismaClient, withTransaction } from '@acsa/db';
 import { moveAliasIn, type TAliasMove } from '@acsa/db/registry';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { ACCURACY_UNDECIDABLE } from './ab-decide.ts';
 import type { TActor } from './access/roles.ts';
 import { announceAliasMove } from './alias-announce.ts';
 import { auditActorOf } from './audit/audit-actor.ts';
@@ -12,18 +13,23 @@ import { experimentAlias, PRODUCTION_ALIAS } from './registry/aliases.ts';
 /** The metrics an experiment may be decided on, as stored in `Experiment.primaryMetric`. */
 export const PRIMARY_METRICS = ['escalation_rate', 'positive_feedback_rate', 'accuracy'] as const;
 
-export const ZCreateExperiment = z.object({
-  name: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes'),
-  /** The challenger by its version name: any registered version, not only the latest the form suggests. */
-  challenger: z.string().trim().min(1, 'name a registered model version').max(200),
-  /** The challenger's share of sessions; production keeps the rest as control. */
-  treatmentWeight: z.number().min(0.01).max(0.99),
-  primaryMetric: z.enum(PRIMARY_METRICS),
-  autoPromote: z.boolean(),
-});
+export const ZCreateExperiment = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes'),
+    /** The challenger by its version name: any registered version, not only the latest the form suggests. */
+    challenger: z.string().trim().min(1, 'name a registered model version').max(200),
+    /** The challenger's share of sessions; production keeps the rest as control. */
+    treatmentWeight: z.number().min(0.01).max(0.99),
+    primaryMetric: z.enum(PRIMARY_METRICS),
+    autoPromote: z.boolean(),
+  })
+  .refine((e) => !(e.autoPromote && e.primaryMetric === 'accuracy'), {
+    path: ['autoPromote'],
+    message: `not with accuracy as primary metric: ${ACCURACY_UNDECIDABLE}`,
+  });
 export type TCreateExperiment = z.infer<typeof ZCreateExperiment>;
 
 /**

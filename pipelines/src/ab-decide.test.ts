@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DECISION_ALPHA, decideExperiment } from './ab-decide.ts';
+import { ACCURACY_UNDECIDABLE, DECISION_ALPHA, decideExperiment, decisionVerdict } from './ab-decide.ts';
 import type { TExperimentResults, TVariantResult } from './ab-results.ts';
 import { sampleRatioCheck } from './ab-stats.ts';
 
@@ -141,12 +141,64 @@ describe('automatic experiment decision', () => {
           { name: 'treatment', sessions: 95, escalated: 60 },
         ]),
       ),
-    ).toMatchObject({ action: 'none', why: 'too few sessions: "control" 90, "treatment" 95 < 100' });
+    ).toMatchObject({ action: 'none', why: 'too few sessions: "control" 90, "treatment" 95 of 100' });
     expect(
       decideExperiment(
         results([control, { name: 'treatment', sessions: 1000, escalated: 110, rated: 300, positive: 205 }]),
       ),
     ).toEqual({ action: 'none', why: 'no significant difference yet' });
+  });
+
+  it('puts the decision in words with its direction: a treatment significantly worse is a roll back, not "decided"', () => {
+    const worse = decideExperiment(
+      results([control, { name: 'treatment', sessions: 1000, escalated: 250, rated: 300, positive: 210 }]),
+    );
+    expect(decisionVerdict(worse)).toEqual({
+      verdict: '"treatment" worse on guardrail escalation rate: roll back',
+      detail: expect.stringMatching(
+        /^rolled back: guardrail escalation rate 25\.0 % of 1000 for "treatment"/,
+      ),
+    });
+    const better = decideExperiment(
+      results([control, { name: 'treatment', sessions: 1000, escalated: 50, rated: 300, positive: 215 }]),
+    );
+    expect(decisionVerdict(better).verdict).toBe('"treatment" better on escalation rate: may promote');
+    expect(decisionVerdict({ action: 'none', why: 'no significant difference yet' })).toEqual({
+      verdict: 'no significant difference yet',
+      detail: null,
+    });
+  });
+
+  it('never promotes on accuracy, says why with the figures, and still rolls back on a guardrail', () => {
+    const reviewed = (r: TExperimentResults, acc: Record<string, [number, number]>) => {
+      for (const v of r.variants) {
+        const [ok, n] = acc[v.name] ?? [0, 0];
+        v.accuracy = rate(ok, n);
+      }
+      return r;
+    };
+    // Far better on accuracy, guardrails level: reported, not acted on.
+    const d = decideExperiment(
+      reviewed(
+        results(
+          [control, { name: 'treatment', sessions: 1000, escalated: 100, rated: 300, positive: 210 }],
+          'accuracy',
+        ),
+        { control: [600, 1000], treatment: [950, 1000] },
+      ),
+    );
+    expect(d).toEqual({
+      action: 'none',
+      why: `accuracy 95.0 % of 1000 for "treatment" vs 60.0 % of 1000 for "control": ${ACCURACY_UNDECIDABLE}`,
+    });
+    // A guardrail worse is rolled back whatever the primary metric, at alpha split over the guardrails only.
+    const worse = decideExperiment(
+      results(
+        [control, { name: 'treatment', sessions: 1000, escalated: 160, rated: 300, positive: 215 }],
+        'accuracy',
+      ),
+    );
+    expect(worse).toMatchObject({ action: 'rollback', evidence: { metric: 'escalationRate', alpha: 0.025 } });
   });
 
   // Figures (seed 12, 400 runs each): A/A false decisions 1 / 400 = 0.25 % (alpha 0.05: the mixture SPRT

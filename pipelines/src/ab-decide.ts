@@ -28,6 +28,16 @@ const PRIMARY = {
   accuracy: 'accuracy',
 } as const satisfies Record<string, TMetric>;
 
+/**
+ * Why no experiment is decided automatically on accuracy. Each variant's reviewed turns are the ones its
+ * own model flagged for review (low confidence, out of scope, escalated: ab-variant-counts.ts), so a
+ * better-calibrated challenger sends fewer, harder turns and looks worse: the two rates are not measured
+ * on the same kind of turn. Said by the decision and by the refusal to create such an experiment with
+ * autoPromote (ab-create.ts).
+ */
+export const ACCURACY_UNDECIDABLE =
+  'accuracy is measured on the turns each variant’s own model sent to review, so the variants’ accuracies compare different turns; the automatic check never promotes or rolls back on it, and a person must decide';
+
 export type TDecisionEvidence = {
   variant: string;
   metric: TMetric;
@@ -61,7 +71,8 @@ function evidenceText(e: TDecisionEvidence, control: string): string {
  * SPRT's always-valid p-value (ab-sequential.ts), so checking every minute does not inflate false alarms.
  * alpha is split evenly over every (challenger, metric) test (Bonferroni), so the chance of any false
  * action over the experiment's life stays under alpha. Nothing is decided while the sample-ratio check
- * flags a mismatch (the assignment is broken, no figure can be trusted) or a variant has too few sessions.
+ * flags a mismatch (the assignment is broken, no figure can be trusted) or a variant has too few sessions,
+ * and nothing is promoted on accuracy (ACCURACY_UNDECIDABLE); its guardrails still roll back.
  */
 export function decideExperiment(results: TExperimentResults, opts: TDecideOptions = {}): TDecision {
   const minSessions = opts.minSessions ?? MIN_DECISION_SESSIONS;
@@ -77,10 +88,12 @@ export function decideExperiment(results: TExperimentResults, opts: TDecideOptio
   if (short.length)
     return {
       action: 'none',
-      why: `too few sessions: ${short.map((v) => `"${v.name}" ${v.sessions}`).join(', ')} < ${minSessions}`,
+      why: `too few sessions: ${short.map((v) => `"${v.name}" ${v.sessions}`).join(', ')} of ${minSessions}`,
     };
   const primary = PRIMARY[results.experiment.primaryMetric as keyof typeof PRIMARY] ?? null;
-  const metrics = new Set<TMetric>([...GUARDRAILS, ...(primary ? [primary] : [])]);
+  // Accuracy is never acted on (ACCURACY_UNDECIDABLE), so it takes no share of alpha from the guardrails.
+  const acted = primary && primary !== 'accuracy' ? [primary] : [];
+  const metrics = new Set<TMetric>([...GUARDRAILS, ...acted]);
   const alpha = (opts.alpha ?? DECISION_ALPHA) / (challengers.length * metrics.size);
 
   /** The challenger significantly better (`better`) or worse on `metric`, with the smallest p-value. */
@@ -117,6 +130,16 @@ export function decideExperiment(results: TExperimentResults, opts: TDecideOptio
     };
   if (!primary)
     return { action: 'none', why: `unknown primary metric "${results.experiment.primaryMetric}"` };
+  if (primary === 'accuracy') {
+    const figures = challengers
+      .map(
+        (v) =>
+          `${v.accuracy.rate === null ? '—' : pct(v.accuracy.rate)} of ${v.accuracy.n} for "${v.name}" vs ` +
+          `${control.accuracy.rate === null ? '—' : pct(control.accuracy.rate)} of ${control.accuracy.n} for "${control.name}"`,
+      )
+      .join('; ');
+    return { action: 'none', why: `accuracy ${figures}: ${ACCURACY_UNDECIDABLE}` };
+  }
   const win = strongest(primary, true);
   if (win)
     return {
@@ -126,4 +149,17 @@ export function decideExperiment(results: TExperimentResults, opts: TDecideOptio
       reason: `winner on ${evidenceText(win, control.name)}; no guardrail worse`,
     };
   return { action: 'none', why: 'no significant difference yet' };
+}
+
+/**
+ * A decision in a few words for the console and `acsa experiments show`, with its evidence as the detail:
+ * what the automatic check does on these figures, so no page calls a difference "decided" that the check
+ * would not act on (or would act on the other way).
+ */
+export function decisionVerdict(d: TDecision): { verdict: string; detail: string | null } {
+  if (d.action === 'none') return { verdict: d.why, detail: null };
+  const metric = LABEL[d.evidence.metric];
+  return d.action === 'promote'
+    ? { verdict: `"${d.variant}" better on ${metric}: may promote`, detail: d.reason }
+    : { verdict: `"${d.variant}" worse on guardrail ${metric}: roll back`, detail: d.reason };
 }

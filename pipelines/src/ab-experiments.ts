@@ -18,6 +18,7 @@ export {
 export {
   DECISION_ALPHA,
   decideExperiment,
+  decisionVerdict,
   MIN_DECISION_SESSIONS,
   type TDecision,
   type TDecisionEvidence,

@@ -53,7 +53,16 @@ describe('acsa experiments', () => {
       ['control', 0],
       ['treatment', 0],
     ]);
-    expect(await acsa('experiments', 'show', 'retrain-1')).toMatch(/sample ratio: χ² 0\.00, p = 1\.00/);
+    expect(shown.decision).toEqual({
+      verdict: 'too few sessions: "control" 0, "treatment" 0 of 100',
+      detail: null,
+    });
+    const text = await acsa('experiments', 'show', 'retrain-1');
+    expect(text).toMatch(/sample ratio: χ² 0\.00, p = 1\.00/);
+    // What the console's "Automatic check" says, from the same decision the scheduled check acts on.
+    expect(text.split('\n').at(-1)).toBe(
+      '  automatic check: too few sessions: "control" 0, "treatment" 0 of 100',
+    );
     expect(await acsa('experiments', 'stop', 'retrain-1', '--reason', 'enough')).toBe('retrain-1 stopped');
     expect(await acsa('experiments', 'conclude', 'retrain-1', '--winner', 'treatment')).toBe(
       'retrain-1 concluded: treatment won; production now serves its model',

@@ -40,7 +40,11 @@ const day = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', '
 
 type TResults = Awaited<ReturnType<TOpened['experiments']['experimentResults']>>;
 
-function printResults(r: TResults, countedAgo: (at: Date | null) => string | null) {
+function printResults(
+  r: TResults,
+  countedAgo: (at: Date | null) => string | null,
+  decision: { verdict: string; detail: string | null },
+) {
   const e = r.experiment;
   // An ended experiment's counts are stored and recounted daily: say when, so nobody takes them for live.
   const counted = countedAgo(r.countedAt);
@@ -67,6 +71,9 @@ function printResults(r: TResults, countedAgo: (at: Date | null) => string | nul
   console.log(
     `  sample ratio: χ² ${s.chiSquare.toFixed(2)}, p = ${s.pValue.toPrecision(3)}${s.mismatch ? '  MISMATCH: assignment is broken; do not trust the differences' : ''}`,
   );
+  // The console's "Automatic check" line: what the scheduled check does on these figures, not the z-tests.
+  console.log(`  automatic check: ${decision.verdict}`);
+  if (decision.detail) console.log(`    ${decision.detail}`);
 }
 
 export function register(program: Command): void {
@@ -111,8 +118,9 @@ export function register(program: Command): void {
           prisma,
           await experiments.resolveExperiment(prisma, ref),
         );
-        if (flags.json) return console.log(JSON.stringify(r));
-        printResults(r, (at) => experiments.countedAgo(at));
+        const decision = experiments.decisionVerdict(experiments.decideExperiment(r));
+        if (flags.json) return console.log(JSON.stringify({ ...r, decision }));
+        printResults(r, (at) => experiments.countedAgo(at), decision);
       }),
     );
   cmd

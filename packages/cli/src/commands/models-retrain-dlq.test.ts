@@ -122,9 +122,8 @@ describe('acsa models', () => {
   });
 
   it('a rollback of production stops a running experiment and says so', async () => {
-    const [m1, m2] = await Promise.all(
-      ['m1', 'm2'].map((version) => db.prisma.modelVersion.findUniqueOrThrow({ where: { version } })),
-    );
+    const version = (v: string) => db.prisma.modelVersion.findUniqueOrThrow({ where: { version: v } });
+    const [m1, m2] = [await version('m1'), await version('m2')];
     await acsa('models', 'promote', 'm2', '--reason', 'to roll back');
     const exp = await db.prisma.experiment.create({
       data: {

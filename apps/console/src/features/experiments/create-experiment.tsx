@@ -51,6 +51,8 @@ export function CreateExperiment(props: {
   const [share, setShare] = useState(20);
   const [metric, setMetric] = useState<TPrimaryMetric>('escalation_rate');
   const [autoPromote, setAutoPromote] = useState(false);
+  // The server refuses it too (ZCreateExperiment); said here before anyone presses Start.
+  const accuracyAuto = autoPromote && metric === 'accuracy';
   const create = useMutation(
     trpc.experiments.create.mutationOptions({
       onSuccess: () => {
@@ -168,10 +170,17 @@ export function CreateExperiment(props: {
           <input type="checkbox" checked={autoPromote} onChange={(e) => setAutoPromote(e.target.checked)} />{' '}
           Promote automatically when it wins
         </label>
-        <button type="submit" disabled={create.isPending || !challenger.trim()}>
+        <button type="submit" disabled={create.isPending || !challenger.trim() || accuracyAuto}>
           Start experiment
         </button>
       </div>
+      {accuracyAuto ? (
+        <p className="warning-text" data-testid="accuracy-auto-promote">
+          Accuracy cannot promote automatically: each variant's reviewed turns are the ones its own model sent
+          to review, so the accuracies compare different turns. Choose another primary metric, or leave
+          promotion to a person.
+        </p>
+      ) : null}
       {message && fieldOfError !== 'name' && fieldOfError !== 'challenger' ? (
         <p role="alert" className="error">
           {message}

@@ -1,8 +1,10 @@
 import {
   countExperiments,
   countedAgo,
+  DECISION_ALPHA,
   experimentChoices,
   experimentsOverview,
+  MIN_DECISION_SESSIONS,
   SEQUENTIAL_TAU,
   type TMetric,
 } from '@acsa/pipelines/experiments';
@@ -54,9 +56,11 @@ export default async function ExperimentsPage() {
     <PageStatus>
       <h1>Experiments</h1>
       <p className="lede">
-        A/B tests of a candidate against production, split by session. The sequential p-value (mixture SPRT, τ
-        = {SEQUENTIAL_TAU}) stays valid however often you look: stop when it is below 0.05, not when the
-        z-test's is. A sample-ratio mismatch means assignment is broken and no difference can be trusted.
+        A/B tests of a candidate against production, split by session. The automatic check decides on the
+        sequential p-value (mixture SPRT, τ = {SEQUENTIAL_TAU}), which stays valid however often you look, at
+        {DECISION_ALPHA} split over every test it makes, once each variant has {MIN_DECISION_SESSIONS}{' '}
+        sessions; not on the z-test's. A sample-ratio mismatch means assignment is broken and no difference
+        can be trusted.
       </p>
       <CreateExperiment
         production={choices.production?.version ?? null}
@@ -121,6 +125,10 @@ export default async function ExperimentsPage() {
                   trust the differences.
                 </p>
               ) : null}
+              <p data-testid="decision">
+                <strong>Automatic check:</strong> {e.decision.verdict}
+                {e.decision.detail ? <span className="muted"> ({e.decision.detail})</span> : null}
+              </p>
               <table>
                 <thead>
                   <tr>
@@ -130,7 +138,7 @@ export default async function ExperimentsPage() {
                     <th scope="col">{METRIC_LABEL.positiveFeedbackRate}</th>
                     <th scope="col">{METRIC_LABEL.accuracy}</th>
                     <th scope="col">vs control on the primary metric</th>
-                    <th scope="col" className="nowrap">
+                    <th scope="col" className="nowrap" title="Always-valid p-value on the primary metric">
                       Sequential p
                     </th>
                   </tr>
@@ -173,9 +181,8 @@ export default async function ExperimentsPage() {
                           )}
                         </td>
                         <td data-testid={`sequential-${v.name}`} className="nowrap">
-                          {v.sequential
-                            ? `${p(v.sequential.pValue)}${v.sequential.decided ? ' — decided' : ' — keep running'}`
-                            : '—'}
+                          {/* A detail: whether it is enough, and which way, is the automatic check's line above. */}
+                          {v.sequential ? p(v.sequential.pValue) : '—'}
                         </td>
                       </tr>
                     );
