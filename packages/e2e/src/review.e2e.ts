@@ -187,9 +187,9 @@ describe('review inbox and labeling', () => {
         await route.fulfill({ status: 503, contentType: 'text/plain', body: 'unavailable' });
       else await route.continue();
     });
+    // Focus is on the disclosure: the number key moves it to the suggestion it picks, so Enter saves that.
     const turn = await shown(page);
     await page.keyboard.press('2');
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('Enter');
     const alert = page.locator('.labeling [role=alert]');
     await expect
@@ -202,6 +202,95 @@ describe('review inbox and labeling', () => {
     await expect.poll(() => labelOf(second!)).toBe('get_refund');
     await expect.poll(() => alert.count()).toBe(0);
     await page.context().close();
+  });
+
+  it('what Enter saves is the label on screen: after a click and a number key, and on the turn after a Tab', async () => {
+    await prisma.reviewItem.deleteMany();
+    for (let i = 0; i < 4; i++)
+      await makeConversation(prisma, [
+        {
+          text: `shown ${i}: where is my parcel`,
+          intent: 'track_order',
+          confidence: 0.4,
+          topK: [
+            { intent: 'track_order', p: 0.4 },
+            { intent: 'get_refund', p: 0.3 },
+            { intent: 'cancel_order', p: 0.2 },
+          ],
+        },
+      ]);
+    const page = await signedIn(browser, 'reviewer');
+    await page.goto(url('/review/label'));
+    await page.locator('[data-review-item]').waitFor();
+    const labelOf = async (text: string | null) =>
+      (await prisma.label.findFirst({ where: { message: { text: text! } } }))?.intent ?? null;
+    const picked = () => page.getByTestId('picked').textContent();
+
+    // Click suggestion 1 (the button keeps focus), press 3: the page says suggestion 3, and Enter saves it.
+    const clicked = await page.locator('.utterance').textContent();
+    await page.locator('[data-suggestion-index="0"]').click();
+    await page.keyboard.press('3');
+    expect(await picked()).toBe('cancel_order');
+    await pressAndWaitForNext(page, 'Enter');
+    await expect.poll(() => labelOf(clicked)).toBe('cancel_order');
+
+    // Tab to suggestion 2: the page shows it picked, and Enter saves it.
+    const tabbed = await page.locator('.utterance').textContent();
+    await page.locator('[data-suggestion-index="0"]').focus();
+    await page.keyboard.press('Tab');
+    expect(await picked()).toBe('get_refund');
+    await checkPage(page, 'labeling-focused-suggestion');
+    await pressAndWaitForNext(page, 'Enter');
+    await expect.poll(() => labelOf(tabbed)).toBe('get_refund');
+
+    // The next turn does not inherit that focus: Enter saves its pre-filled first suggestion, as shown.
+    const after = await page.locator('.utterance').textContent();
+    expect(await picked()).toBe('track_order');
+    await pressAndWaitForNext(page, 'Enter');
+    await expect.poll(() => labelOf(after)).toBe('track_order');
+    await page.context().close();
+  });
+
+  it('z takes back the label this tab saved, not one saved in another tab since; a refused undo says why', async () => {
+    await prisma.reviewItem.deleteMany();
+    for (let i = 0; i < 3; i++)
+      await makeConversation(prisma, [
+        { text: `tabs ${i}: cancel my order`, intent: 'cancel_order', confidence: 0.3 + i * 0.01 },
+      ]);
+    const one = await signedIn(browser, 'reviewer');
+    await one.goto(url('/review/label'));
+    await one.locator('[data-review-item]').waitFor();
+    const x = await shown(one);
+    await pressAndWaitForNext(one, 'Enter');
+    await expect.poll(() => one.getByTestId('saving').textContent()).toBe('all saved');
+    // A second tab, same reviewer: it labels a turn after the first tab's.
+    const two = await one.context().newPage();
+    await two.goto(url('/review/label'));
+    await two.locator('[data-review-item]').waitFor();
+    const y = await shown(two);
+    expect(y).not.toBe(x);
+    await pressAndWaitForNext(two, 'Enter');
+    await expect.poll(() => two.getByTestId('saving').textContent()).toBe('all saved');
+
+    await pressAndWaitForNext(one, 'z');
+    expect(await shown(one)).toBe(x);
+    await expect.poll(() => one.getByTestId('saving').textContent()).toBe('all saved');
+    expect(await prisma.label.count({ where: { reviewItemId: x! } })).toBe(0);
+    expect(await prisma.label.count({ where: { reviewItemId: y! } })).toBe(1);
+
+    // Labeled again, then adjudicated before z: the label stands, the turn leaves the screen, the page says why.
+    await pressAndWaitForNext(one, 'Enter');
+    await expect.poll(() => one.getByTestId('saving').textContent()).toBe('all saved');
+    await prisma.reviewItem.update({ where: { id: x! }, data: { adjudicatedAt: new Date() } });
+    await one.keyboard.press('z');
+    const alert = one.locator('.labeling [role=alert]');
+    await expect
+      .poll(() => alert.textContent())
+      .toContain('was not undone: an engineer has adjudicated this turn; the decision stands');
+    expect(await shown(one)).not.toBe(x);
+    expect(await prisma.label.count({ where: { reviewItemId: x! } })).toBe(1);
+    await checkPage(one, 'labeling-undo-refused');
+    await one.context().close();
   });
 
   it('a turn someone else finished meanwhile leaves the queue with a notice instead of coming back', async () => {

@@ -29,7 +29,9 @@ export type TKeyAction =
  * type's key marks the selection. Modifier combinations are left to the browser (Ctrl+C must still copy).
  * Enter on a focused control is that control's: on a suggestion's button it saves that suggestion; on any
  * other (remove an entity, a link, a disclosure) it is left to the browser. Before, it saved the picked
- * intent whatever had focus: Tab to suggestion 3 and Enter saved suggestion 1.
+ * intent whatever had focus: Tab to suggestion 3 and Enter saved suggestion 1. That is only right while the
+ * focused suggestion is the one the page shows picked: the panel keeps them together (focusing a suggestion
+ * picks it, a number key moves focus to what it picks, a new turn's buttons start unfocused).
  */
 export function keyAction(
   e: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean },

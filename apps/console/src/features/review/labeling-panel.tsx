@@ -33,6 +33,9 @@ export function LabelingPanel({ filters, intents }: { filters: TReviewFilters; i
     setSpans({ id, list: update(entities) });
   const [searching, setSearching] = useState(false);
   const utterance = useRef<HTMLParagraphElement>(null);
+  const suggestionList = useRef<HTMLOListElement>(null);
+  const suggestionButton = (index: number) =>
+    suggestionList.current?.querySelector<HTMLButtonElement>(`[data-suggestion-index="${index}"]`);
   const pressedAt = useRef<number | null>(null);
 
   // A new turn on screen: time the move from the keypress.
@@ -67,8 +70,12 @@ export function LabelingPanel({ filters, intents }: { filters: TReviewFilters; i
       e.preventDefault();
       const moving = action.kind === 'accept' || action.kind === 'skip' || action.kind === 'out-of-scope';
       if (moving || action.kind === 'undo') pressedAt.current = performance.now();
-      if (action.kind === 'pick') setPicked(task.suggestions[action.index]?.intent ?? null);
-      else if (action.kind === 'accept' && action.index !== undefined) {
+      if (action.kind === 'pick') {
+        setPicked(task.suggestions[action.index]?.intent ?? null);
+        // Focus follows the pick: left on the suggestion clicked before, Enter saved that one while the
+        // page showed this one as the label.
+        suggestionButton(action.index)?.focus();
+      } else if (action.kind === 'accept' && action.index !== undefined) {
         const intent = task.suggestions[action.index]?.intent;
         if (intent) q.label(intent, entities);
       } else if (action.kind === 'accept' && picked) q.label(picked, entities);
@@ -119,6 +126,7 @@ export function LabelingPanel({ filters, intents }: { filters: TReviewFilters; i
           picked={picked}
           entities={entities}
           utterance={utterance}
+          suggestionList={suggestionList}
           onPick={setPicked}
           onRemoveEntity={(i) => setEntities((list) => list.filter((_, j) => j !== i))}
         />
@@ -143,11 +151,12 @@ type TTaskProps = {
   picked: string | null;
   entities: TEntitySpan[];
   utterance: React.RefObject<HTMLParagraphElement | null>;
+  suggestionList: React.RefObject<HTMLOListElement | null>;
   onPick: (intent: string) => void;
   onRemoveEntity: (index: number) => void;
 };
 
-function TaskView({ task, picked, entities, utterance, onPick, onRemoveEntity }: TTaskProps) {
+function TaskView({ task, picked, entities, utterance, suggestionList, onPick, onRemoveEntity }: TTaskProps) {
   const p = task.prediction;
   return (
     <section className="card task" aria-label="Turn to label" data-review-item={task.reviewItemId}>
@@ -159,7 +168,15 @@ function TaskView({ task, picked, entities, utterance, onPick, onRemoveEntity }:
         {p.variant ? ` (${p.variant})` : ''}
       </p>
       <Utterance text={task.text} entities={entities} innerRef={utterance} onRemove={onRemoveEntity} />
-      <ol className="suggestions" aria-label="The model's suggestions">
+      {/* Enter on a focused suggestion saves that suggestion, so what has focus must be what the page shows
+          picked: focusing one (Tab or click) picks it, and each turn's buttons are new (keyed by the turn), so
+          a button focused on the last turn cannot carry focus, and Enter, past the next turn's pre-fill. */}
+      <ol
+        key={task.reviewItemId}
+        ref={suggestionList}
+        className="suggestions"
+        aria-label="The model's suggestions"
+      >
         {task.suggestions.map((s, i) => (
           <li key={s.intent}>
             <button
@@ -168,6 +185,7 @@ function TaskView({ task, picked, entities, utterance, onPick, onRemoveEntity }:
               aria-pressed={s.intent === picked}
               data-suggestion-index={i}
               onClick={() => onPick(s.intent)}
+              onFocus={() => onPick(s.intent)}
             >
               <kbd>{i + 1}</kbd> {s.intent}
               <span className="bar" style={{ width: `${Math.round(s.p * 100)}%` }} />
