@@ -272,4 +272,44 @@ describe('escalations queue', () => {
       });
     }
   }, 90_000);
+  it('a failed load is said on both tabs instead of "nothing here", and a failed refresh is said above the cards', async () => {
+    await makeConversation(
+      prisma,
+      [{ text: 'refresh me: I want a person', intent: 'contact_human_agent', confidence: 0.7 }],
+      { escalateLast: true },
+    );
+    const page = await signedIn(browser, 'reviewer');
+    let failing = true;
+    await page.route(/\/api\/trpc\/[^?]*escalations\.list/, async (route) => {
+      if (failing) await route.fulfill({ status: 503, contentType: 'text/plain', body: 'unavailable' });
+      else await route.continue();
+    });
+    try {
+      await page.goto(url('/escalations'));
+      // The query retries a few times before it gives up.
+      await page.getByText('Escalations could not be loaded:').waitFor({ timeout: 20_000 });
+      expect(await page.getByText('No open escalations').count()).toBe(0);
+      await page.getByRole('tab', { name: 'Resolved' }).click();
+      await page.getByText('Resolved escalations could not be loaded:').waitFor({ timeout: 20_000 });
+      expect(await page.getByText('Nothing resolved yet').count()).toBe(0);
+      await checkPage(page, 'escalations-resolved-load-failed');
+
+      failing = false;
+      await page.getByRole('tab', { name: 'Open and taken' }).click();
+      const card = page.getByRole('article').filter({ hasText: 'refresh me' });
+      await card.waitFor({ timeout: 20_000 });
+      expect(await page.getByText('could not be loaded').count()).toBe(0);
+      // The next refresh (every 15 s) fails: the cards stay, said to be as last loaded.
+      failing = true;
+      await page.getByText(/^Could not refresh: /).waitFor({ timeout: 40_000 });
+      expect(await card.count()).toBe(1);
+      await checkPage(page, 'escalations-refresh-failed');
+    } finally {
+      await page.context().close();
+      await prisma.escalation.updateMany({
+        where: { status: { in: ['OPEN', 'ASSIGNED'] } },
+        data: { status: 'RESOLVED', resolvedAt: new Date(), resolutionNote: 'closed after the refresh case' },
+      });
+    }
+  }, 120_000);
 });

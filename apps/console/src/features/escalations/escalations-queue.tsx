@@ -72,7 +72,16 @@ export function EscalationsQueue({ userId }: { userId: string }) {
       ) : (
         <>
           {list.isPending ? <p aria-busy="true">Loading escalations…</p> : null}
-          {list.data?.items.length === 0 ? (
+          {/* A failed load, or a failed refetch over the cards last loaded, is said: a blank tab read as "no
+              one waiting", and stale cards as the queue now. The empty state only follows a load that worked. */}
+          {list.isError ? (
+            <p role="alert" className="error">
+              {list.data
+                ? `Could not refresh: ${list.error.message}. These are the escalations as last loaded.`
+                : `Escalations could not be loaded: ${list.error.message}`}
+            </p>
+          ) : null}
+          {list.isSuccess && list.data.items.length === 0 ? (
             <EmptyState title="No open escalations">
               New ones appear here when the agent hands a conversation over to a person.
             </EmptyState>

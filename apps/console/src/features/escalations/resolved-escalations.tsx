@@ -18,14 +18,26 @@ export function ResolvedEscalations() {
     placeholderData: keepPreviousData,
   });
   if (page.isPending) return <p aria-busy="true">Loading escalations…</p>;
+  // A failed load is said as such: "Nothing resolved yet" over a failed read told the reader a falsehood.
+  if (page.isError && !page.data)
+    return (
+      <p role="alert" className="error">
+        Resolved escalations could not be loaded: {page.error.message}
+      </p>
+    );
   const items = page.data?.items ?? [];
   const older = page.data?.older ?? null;
-  if (items.length === 0 && trail.length === 0)
+  if (page.isSuccess && items.length === 0 && trail.length === 0)
     return (
       <EmptyState title="Nothing resolved yet">Escalations you and others resolve are kept here.</EmptyState>
     );
   return (
     <>
+      {page.isError ? (
+        <p role="alert" className="error">
+          Could not refresh: {page.error.message}. These are the escalations as last loaded.
+        </p>
+      ) : null}
       <ol className="stack" aria-busy={page.isPlaceholderData}>
         {items.map((e) => (
           <li key={e.id}>
