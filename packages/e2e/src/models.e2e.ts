@@ -352,4 +352,49 @@ describe('the model registry', () => {
       await prisma.modelVersion.deleteMany({ where: { id: { in: versions.map((v) => v.id) } } });
     }
   });
+  it('rolling back production while an experiment runs says first that it stops the experiment, and stops it', async () => {
+    const [a, b] = [await register('intent-e2e-exp-a', 0.88), await register('intent-e2e-exp-b', 0.87)];
+    const ops = { type: 'SYSTEM' as const, display: 'system:e2e' };
+    for (const to of [a, b])
+      await moveAlias(prisma, { alias: 'production', toVersionId: to.id, kind: 'PROMOTE', actor: ops });
+    // Serving sends every session to the variants now; production (b) answers no one.
+    const exp = await prisma.experiment.create({
+      data: {
+        name: 'e2e-models-running',
+        status: 'RUNNING',
+        startedAt: new Date(),
+        variants: {
+          create: [
+            { name: 'control', modelVersionId: b.id, weight: 0.5 },
+            { name: 'treatment', modelVersionId: a.id, weight: 0.5 },
+          ],
+        },
+      },
+    });
+    const eli = await signedIn(browser, 'engineer');
+    await eli.goto(url('/models'));
+    await eli
+      .getByTestId('replicas-experiment')
+      .or(eli.getByText(/No serving replica has reported/))
+      .waitFor();
+    await eli.getByRole('button', { name: 'Roll back production…' }).click();
+    const dialog = eli.getByRole('dialog');
+    expect(await dialog.getByTestId('move-stops-experiment').textContent()).toBe(
+      'Experiment e2e-models-running is running and sends all traffic to its variants: this will stop it.',
+    );
+    await dialog.getByLabel('Why (kept in the alias history)').fill('b answers refunds badly');
+    await checkPage(eli, 'models-rollback-stops-experiment');
+    await dialog.getByRole('button', { name: 'Confirm: production → intent-e2e-exp-a' }).click();
+    await eli
+      .getByRole('status')
+      .filter({
+        hasText: 'production: intent-e2e-exp-b → intent-e2e-exp-a; experiment e2e-models-running stopped',
+      })
+      .waitFor();
+    expect(await production()).toBe('intent-e2e-exp-a');
+    expect(await prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } })).toMatchObject({
+      status: 'STOPPED',
+    });
+    await eli.context().close();
+  });
 });
