@@ -171,7 +171,11 @@ describe('experiments', () => {
     expect(await section.locator('tr[data-variant="treatment"]').textContent()).toMatch(
       /400 · 400.*10\.0 %.*−10\.0 pp/,
     );
-    expect(await section.getByTestId('sequential-treatment').textContent()).toMatch(/^0\.00\d — decided$/);
+    // The p-value is a detail; the verdict is the automatic check's, with its direction.
+    expect(await section.getByTestId('sequential-treatment').textContent()).toMatch(/^0\.00\d$/);
+    expect(await section.getByTestId('decision').textContent()).toMatch(
+      /^Automatic check: "treatment" better on escalation rate: may promote \(winner on escalation rate 10\.0 % of 400/,
+    );
     expect(await section.textContent()).toContain('Sample ratio fine');
     expect(await section.textContent()).toContain(
       `Running since ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
@@ -344,8 +348,16 @@ describe('experiments', () => {
       'Accuracy on reviewed turns (higher wins)',
     ]);
     await form.getByLabel('Challenger share (%)').fill('25');
-    await form.getByLabel('Primary metric').selectOption('positive_feedback_rate');
+    // Accuracy with automatic promotion: said before Start, which waits for another choice.
+    await form.getByLabel('Primary metric').selectOption('accuracy');
     await form.getByLabel('Promote automatically when it wins').check();
+    expect(await form.getByTestId('accuracy-auto-promote').textContent()).toMatch(
+      /^Accuracy cannot promote automatically: each variant's reviewed turns are the ones its own model sent to review/,
+    );
+    expect(await form.getByRole('button', { name: 'Start experiment' }).isDisabled()).toBe(true);
+    await checkPage(eli, 'experiments-accuracy-auto-promote');
+    await form.getByLabel('Primary metric').selectOption('positive_feedback_rate');
+    expect(await form.getByTestId('accuracy-auto-promote').count()).toBe(0);
     await form.getByRole('button', { name: 'Start experiment' }).click();
     const section = eli.locator('section[data-experiment="exp-e2e-ui"]');
     await section.getByText('running', { exact: true }).waitFor();
