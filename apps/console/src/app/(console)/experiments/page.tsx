@@ -57,7 +57,7 @@ export default async function ExperimentsPage() {
       <h1>Experiments</h1>
       <p className="lede">
         A/B tests of a candidate against production, split by session. The automatic check decides on the
-        sequential p-value (mixture SPRT, τ = {SEQUENTIAL_TAU}), which stays valid however often you look, at
+        sequential p-value (mixture SPRT, τ = {SEQUENTIAL_TAU}), which stays valid however often you look, at{' '}
         {DECISION_ALPHA} split over every test it makes, once each variant has {MIN_DECISION_SESSIONS}{' '}
         sessions; not on the z-test's. A sample-ratio mismatch means assignment is broken and no difference
         can be trusted.
