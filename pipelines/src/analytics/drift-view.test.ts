@@ -93,6 +93,28 @@ describe('drift view', () => {
     ]);
     expect(cut.versions[0]).toMatchObject({ version: 'dv-busy', alerts: 1 });
   });
+
+  it('charts every hour from a version’s first window, the ones without a report as gaps', async () => {
+    const gappy = await version('dv-gappy');
+    await report(gappy.id, 5, 0.05);
+    // 06:00–08:00 unreported (the trainer was down), then 09:00; nothing since.
+    await report(gappy.id, 9, 0.3, true);
+    const view = await driftView(db.prisma, { now });
+    const v = view.versions.find((x) => x.version === 'dv-gappy');
+    // Up to the hour under way (12:00, not reported until it ends).
+    expect(view.to).toEqual(hour(12));
+    expect(v?.hourly.map((h) => [h.hour.toISOString().slice(11, 13), h.window?.intentPsi ?? 'gap'])).toEqual([
+      ['05', 0.05],
+      ['06', 'gap'],
+      ['07', 'gap'],
+      ['08', 'gap'],
+      ['09', 0.3],
+      ['10', 'gap'],
+      ['11', 'gap'],
+    ]);
+    // A version first reported later starts later, rather than with hours it was never monitored in.
+    expect(view.versions.find((x) => x.version === 'dv-busy')?.hourly[0]?.hour).toEqual(hour(6));
+  });
 });
 
 describe('applied thresholds', () => {

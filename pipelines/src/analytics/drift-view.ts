@@ -2,6 +2,7 @@ import type { PrismaClient } from '@acsa/db';
 import { z } from 'zod';
 import { DEFAULT_DRIFT_THRESHOLDS } from '../drift-thresholds.ts';
 import { breachesOf } from './drift-breaches.ts';
+import { everyHour, HOUR, hourOf } from './every-hour.ts';
 
 const DAY = 86_400_000;
 
@@ -55,15 +56,20 @@ export const DRIFT_VIEW_LIMIT = 5_000;
 
 /**
  * Drift windows of the last `days`, per model version (the version with the newest window first), oldest
- * window first for a chart: every figure the drift check measured, whether it alerted and why, and the
+ * window first for a table: every figure the drift check measured, whether it alerted and why, and the
  * aliases (production, shadow, experiment variants) pointing at each version now. At most `limit` windows,
  * the newest; `shown` < `total` when some older ones were left out.
+ *
+ * For a chart, `hourly` has every hour from the version's oldest window to `to` (not included) with the
+ * window that started in it, or null where the trainer reported none (it was down, or nothing served that
+ * version), so a gap is drawn as one.
  */
 export async function driftView(
   prisma: PrismaClient,
   opts: { days?: number; now?: Date; limit?: number } = {},
 ) {
-  const since = new Date((opts.now ?? new Date()).getTime() - Math.min(opts.days ?? 7, 90) * DAY);
+  const now = opts.now ?? new Date();
+  const since = new Date(now.getTime() - Math.min(opts.days ?? 7, 90) * DAY);
   const limit = opts.limit ?? DRIFT_VIEW_LIMIT;
   const where = { windowStart: { gte: since } };
   const reports = (
@@ -87,8 +93,13 @@ export async function driftView(
     entry.windows.push(windowOf(r));
     byVersion.set(r.modelVersionId, entry);
   }
+  // Up to the hour under way, which has no report until it ends (unless a window already starts in it), so
+  // a version the trainer stopped reporting on ends in a gap rather than looking current.
+  const newest = reports.at(-1)?.windowStart ?? now;
+  const to = new Date(Math.max(hourOf(now).getTime(), hourOf(newest).getTime() + HOUR));
   return {
     since,
+    to,
     shown: reports.length,
     total,
     thresholds: DEFAULT_DRIFT_THRESHOLDS,
@@ -96,6 +107,17 @@ export async function driftView(
       .map(([id, v]) => ({
         id,
         ...v,
+        // From the version's oldest window shown: before it the version was mostly not monitored yet (or its
+        // windows were cut at the limit), and a week of empty hours squeezed a day's line into the axis' end.
+        hourly: everyHour({
+          from: v.windows[0]?.start ?? to,
+          to,
+          rows: v.windows,
+          hourOf: (w) => w.start,
+        }).map((h) => ({
+          hour: h.hour,
+          window: h.row,
+        })),
         aliases: aliases.filter((a) => a.modelVersionId === id).map((a) => a.name),
         alerts: v.windows.filter((w) => w.alert).length,
       }))

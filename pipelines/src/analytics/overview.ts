@@ -1,8 +1,7 @@
 import type { PrismaClient } from '@acsa/db';
 import { breachesOf } from './drift-breaches.ts';
+import { everyHour, HOUR, hourOf } from './every-hour.ts';
 import { NO_MODEL_VERSION } from './turn-stats.ts';
-
-const HOUR = 3_600_000;
 
 export type TOverview = Awaited<ReturnType<typeof overview>>;
 
@@ -17,7 +16,7 @@ type THourRow = { hour: Date; turns: number; escalations: number; lowConfidence:
 export async function overview(prisma: PrismaClient, opts: { hours?: number; now?: Date } = {}) {
   const hours = Math.min(Math.max(opts.hours ?? 24, 1), 24 * 14);
   const now = opts.now ?? new Date();
-  const to = new Date(Math.floor(now.getTime() / HOUR) * HOUR + HOUR);
+  const to = new Date(hourOf(now).getTime() + HOUR);
   const from = new Date(to.getTime() - (hours + 1) * HOUR);
   const [counts, csat, latency, alerts, alertTotal] = await Promise.all([
     prisma.$queryRaw<THourRow[]>`
@@ -60,11 +59,8 @@ export async function overview(prisma: PrismaClient, opts: { hours?: number; now
       await prisma.modelVersion.findMany({ where: { id: { in: ids } }, select: { id: true, version: true } })
     ).map((v) => [v.id, v.version]),
   );
-  const byHour = new Map(counts.map((c) => [c.hour.getTime(), c]));
   const csatByHour = new Map(csat.map((c) => [c.hour.getTime(), c]));
-  const hourly = Array.from({ length: hours + 1 }, (_, i) => {
-    const hour = new Date(from.getTime() + i * HOUR);
-    const c = byHour.get(hour.getTime());
+  const hourly = everyHour({ from, to, rows: counts, hourOf: (c) => c.hour }).map(({ hour, row: c }) => {
     const f = csatByHour.get(hour.getTime());
     const turns = c?.turns ?? 0;
     return {
