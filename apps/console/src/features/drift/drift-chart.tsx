@@ -1,25 +1,18 @@
 'use client';
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import type { ReactElement } from 'react';
+import {
+  CartesianGrid,
+  DefaultTooltipContent,
+  type DotItemDotProps,
+  Legend,
+  Line,
+  LineChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { niceTicks } from '@/components/format';
-
-export type TDriftPoint = {
-  label: string;
-  intentPsi: number;
-  confidencePsi: number;
-  lengthPsi: number;
-  /** The threshold the drift check held this window's figure to (raised for small samples). */
-  intentPsiLimit: number;
-  confidencePsiLimit: number;
-  lengthPsiLimit: number;
-};
-
-export type TKsPoint = {
-  label: string;
-  confidenceKs: number | null;
-  lengthKs: number | null;
-  confidenceKsLimit: number | null;
-  lengthKsLimit: number | null;
-};
+import type { TDriftPoint, TKsPoint } from './drift-points';
 
 const AXIS = { fontSize: 12, fill: '#57606a' };
 const ALERT = '#b42318';
@@ -37,6 +30,26 @@ const dashOf = (name: TName | undefined) => {
 };
 
 const decimals = (v: number) => v.toFixed(2).replace(/\.?0+$/, '');
+
+/**
+ * A mark on a figure with no figure either side of it, none elsewhere: with hours without a report drawn as
+ * gaps, a window reported alone between two has no segment to draw and would not show at all. Marks on every
+ * window of a week would bury the lines.
+ */
+const alone =
+  <T,>(points: readonly T[], key: keyof T, mark: (x: number, y: number) => ReactElement) =>
+  (d: DotItemDotProps) => {
+    const at = (i: number) => points[i]?.[key];
+    if (
+      typeof at(d.index) !== 'number' ||
+      typeof at(d.index - 1) === 'number' ||
+      typeof at(d.index + 1) === 'number'
+    )
+      return null;
+    return typeof d.cx === 'number' && typeof d.cy === 'number' ? (
+      <g key={`${String(key)}-${d.index}`}>{mark(d.cx, d.cy)}</g>
+    ) : null;
+  };
 
 /**
  * Measures whose applied thresholds are the same in every window share one threshold line: three red steps
@@ -57,7 +70,7 @@ function thresholdGroups<T>(points: T[], lines: { limit: keyof T; name: TName }[
  * actually held to, as a step per window: small windows get a higher one so sampling noise does not alert,
  * so a flat line at the configured value showed windows above it that had not alerted.
  */
-function ThresholdChart<T extends { label: string }>(props: {
+function ThresholdChart<T extends { label: string; reported: boolean }>(props: {
   caption: string;
   points: T[];
   lines: { key: keyof T & string; limit: keyof T & string; name: TName }[];
@@ -71,7 +84,7 @@ function ThresholdChart<T extends { label: string }>(props: {
     props.lines.flatMap((l) => [p[l.key], p[l.limit]] as unknown[]).filter((v) => typeof v === 'number'),
   );
   const ticks = niceTicks(Math.max(0, ...(values as number[])), props.cap);
-  const newest = props.points.at(-1);
+  const newest = props.points.findLast((p) => p.reported);
   const applied = newest
     ? props.lines
         .map(
@@ -85,7 +98,10 @@ function ThresholdChart<T extends { label: string }>(props: {
       className="card chart"
       aria-label={`${props.caption}. Alert threshold applied in the newest window (${newest?.label}): ${applied}`}
     >
-      <figcaption>{props.caption}</figcaption>
+      <figcaption>
+        {props.caption}.{' '}
+        <span className="muted">Hours in UTC; a break in a line is an hour with no report.</span>
+      </figcaption>
       <LineChart
         responsive
         style={{ width: '100%', height: 240 }}
@@ -101,7 +117,22 @@ function ThresholdChart<T extends { label: string }>(props: {
           ticks={ticks}
           tickFormatter={props.tick}
         />
-        <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : '—')} />
+        {/* Recharts hides the tooltip of an hour whose figures are all null, so an hour without a report showed
+            nothing on hover; with nulls kept until here it says so, and a reported hour lists its figures. */}
+        <Tooltip
+          filterNull={false}
+          formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : '—')}
+          content={(p) => {
+            const point = p.payload?.[0]?.payload as T | undefined;
+            return (
+              <DefaultTooltipContent
+                {...p}
+                payload={p.payload?.filter((e) => e.value != null)}
+                label={point && !point.reported ? `${p.label} UTC: no drift report` : `${p.label} UTC`}
+              />
+            );
+          }}
+        />
         {/* Each entry drawn as its line is, dashes and all: round markers made every series look alike. */}
         <Legend iconType="plainline" iconSize={22} />
         {props.lines.map((l) => (
@@ -111,7 +142,12 @@ function ThresholdChart<T extends { label: string }>(props: {
             name={l.name}
             {...SERIES[l.name]}
             strokeWidth={2}
-            dot={false}
+            // Off, as it is by default, and on purpose: a line across an hour without a report drew two
+            // windows a day apart as if they were consecutive.
+            connectNulls={false}
+            dot={alone(props.points, l.key, (x, y) => (
+              <circle cx={x} cy={y} r={2.5} fill={SERIES[l.name].stroke} />
+            ))}
             isAnimationActive={false}
           />
         ))}
@@ -125,7 +161,11 @@ function ThresholdChart<T extends { label: string }>(props: {
             stroke={ALERT}
             strokeDasharray={groups.length > 1 ? dashOf(g.names[0]) : '4 4'}
             strokeWidth={1.5}
-            dot={false}
+            connectNulls={false}
+            // A step needs a next window to run to: a lone window's threshold is a short dash across its point.
+            dot={alone(props.points, g.limit, (x, y) => (
+              <line x1={x - 8} x2={x + 8} y1={y} y2={y} stroke={ALERT} strokeWidth={1.5} />
+            ))}
             isAnimationActive={false}
           />
         ))}
@@ -138,7 +178,7 @@ function ThresholdChart<T extends { label: string }>(props: {
 export function DriftChart({ points }: { points: TDriftPoint[] }) {
   return (
     <ThresholdChart
-      caption="Population stability per window (PSI; red: the alert threshold each window was held to, higher for small ones)"
+      caption="Population stability per hour (PSI; red: the alert threshold each window was held to, higher for small ones)"
       points={points}
       lines={[
         { key: 'intentPsi', limit: 'intentPsiLimit', name: 'intents' },
@@ -157,7 +197,7 @@ export function DriftChart({ points }: { points: TDriftPoint[] }) {
  */
 export function DriftKsChart({ points }: { points: TKsPoint[] }) {
   const caption =
-    'Kolmogorov–Smirnov D per window (confidence and length; red: the alert threshold each window was held to)';
+    'Kolmogorov–Smirnov D per hour (confidence and length; red: the alert threshold each window was held to)';
   if (!points.some((p) => p.confidenceKs !== null || p.lengthKs !== null))
     return (
       <figure className="card chart" data-testid="ks-chart-empty">

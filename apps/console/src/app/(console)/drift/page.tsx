@@ -2,9 +2,10 @@ import { isUuid } from '@acsa/core/ids';
 import { driftView, driftWindow } from '@acsa/pipelines/analytics';
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
-import { hourLabel, pct, plural, utc } from '@/components/format';
+import { pct, plural, utc } from '@/components/format';
 import { DriftChart, DriftKsChart } from '@/features/drift/drift-chart';
 import { breachedMeasures, breachesText } from '@/features/drift/drift-metric-names';
+import { ksPoints, psiPoints } from '@/features/drift/drift-points';
 import { DriftWindowPanel } from '@/features/drift/drift-window-panel';
 import { requireRole } from '@/server/auth';
 import { db } from '@/server/db';
@@ -69,27 +70,8 @@ export default async function DriftPage({ searchParams }: TProps) {
                 </span>
               </h2>
               <div className="charts">
-                <DriftChart
-                  points={v.windows.map((w) => ({
-                    label: hourLabel(w.start),
-                    intentPsi: w.intentPsi,
-                    confidencePsi: w.confidencePsi,
-                    lengthPsi: w.lengthPsi,
-                    intentPsiLimit: w.thresholds.intentPsi,
-                    confidencePsiLimit: w.thresholds.confidencePsi,
-                    lengthPsiLimit: w.thresholds.lengthPsi,
-                  }))}
-                />
-                <DriftKsChart
-                  points={v.windows.map((w) => ({
-                    label: hourLabel(w.start),
-                    confidenceKs: w.confidenceKs,
-                    lengthKs: w.lengthKs,
-                    // A window without KS figures was held to no KS threshold: no step drawn there.
-                    confidenceKsLimit: w.confidenceKs === null ? null : w.thresholds.confidenceKs,
-                    lengthKsLimit: w.lengthKs === null ? null : w.thresholds.lengthKs,
-                  }))}
-                />
+                <DriftChart points={psiPoints(v.hourly)} />
+                <DriftKsChart points={ksPoints(v.hourly)} />
               </div>
               <details className="card" open={v.windows.some((w) => w.id === chosen?.id) || undefined}>
                 <summary>Every window ({v.windows.length})</summary>
