@@ -104,6 +104,41 @@ describe('an attempt nobody answers', () => {
     expect(states.at(-1)).toBe('offline');
   }, 2_000);
 
+  it('ends a message whose attempts all stall once its time budget is spent, not after every attempt', async () => {
+    const sent = serving(['hang']);
+    const { c, states } = client({ attemptTimeoutMs: 300, maxAttempts: 12, budgetMs: 150 });
+    const started = Date.now();
+    const e = await failure(c.chat(turn));
+    expect([e.status, e.message]).toEqual([0, 'the support service did not answer in time']);
+    // One attempt, given its own timeout, then no other: not 12 of them.
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(sent).toHaveLength(1);
+    expect(states.at(-1)).toBe('offline');
+  }, 3_000);
+
+  it('stops retrying a network that stays down once the next wait would pass the budget', async () => {
+    const sent = serving(['down']);
+    const { c, states } = client({ firstDelayMs: 40, maxDelayMs: 40, maxAttempts: 100, budgetMs: 200 });
+    const e = await failure(c.chat(turn));
+    expect([e.status, e.message]).toEqual([0, 'the support service cannot be reached']);
+    expect(sent.length).toBeGreaterThan(1);
+    expect(sent.length).toBeLessThan(10);
+    expect(states.at(-1)).toBe('offline');
+  }, 2_000);
+
+  it('ends a stalled attempt in a browser without AbortSignal.timeout, and tries again', async () => {
+    const timeout = Object.getOwnPropertyDescriptor(AbortSignal, 'timeout');
+    Object.defineProperty(AbortSignal, 'timeout', { value: undefined, configurable: true });
+    try {
+      const sent = serving(['hang', { status: 200, body: reply }]);
+      const { c } = client({ attemptTimeoutMs: 30 });
+      expect(await c.chat(turn, 'old-browser-0123456789')).toEqual(reply);
+      expect(sent).toHaveLength(2);
+    } finally {
+      if (timeout) Object.defineProperty(AbortSignal, 'timeout', timeout);
+    }
+  }, 2_000);
+
   it('asks again for an answer whose body was cut off, instead of taking it as empty', async () => {
     const sent = serving([
       { status: 200, body: '{"sessionToken":"to' },
