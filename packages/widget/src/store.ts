@@ -29,9 +29,20 @@ export type TSaved = {
   /** The feedback prompts: thumbs asked, then the 1–5 satisfaction score asked, then done. */
   rating: 'asked' | 'csat' | 'given' | null;
   open: boolean;
+  /** When the shopper last sent or was answered (ms since the epoch): an idle conversation is dropped. */
+  lastActive?: number;
 };
 
 const KEEP = 60;
+
+/**
+ * Serving's default session lifetime (`SESSION_TTL_SECONDS`, 1,800 s, apps/serving/src/env.ts, used by
+ * apps/serving/src/chat/session-store.ts). After it, serving would start a new conversation anyway, so the
+ * transcript and token kept here only let the next person at a shared computer read what a guest verified
+ * (an order, an email). A shop that raises the setting still loses nothing serving would have continued
+ * within these 30 minutes; one that lowers it is told "your earlier conversation had ended" as before.
+ */
+export const IDLE_MS = 30 * 60_000;
 
 const newSessionId = () => `w-${Date.now().toString(36)}-${randomHex(8)}`;
 
@@ -45,19 +56,41 @@ export const freshConversation = (customer: string | null, open = false): TSaved
   open,
 });
 
+/** A stored value as the widget wrote it, or null (none, or not JSON: another script's, or cut short). */
+export function parseSaved(raw: string | null): TSaved | null {
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as TSaved;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Idle past IDLE_MS, or saved before the widget kept the time (its age unknown, so taken as old: a guest's
+ * verified order is not worth the risk of one transcript kept across the upgrade).
+ */
+export const expired = (s: TSaved, now = Date.now()) =>
+  s.messages.length > 0 && !(typeof s.lastActive === 'number' && now - s.lastActive < IDLE_MS);
+
 export function createStore(storageKey: string) {
-  const read = (): TSaved | null => {
-    try {
-      const raw = localStorage.getItem(storageKey);
-      return raw ? (JSON.parse(raw) as TSaved) : null;
-    } catch {
-      return null;
-    }
-  };
-  return {
-    load: (customer: string | null): TSaved => {
-      const saved = read();
-      return saved && saved.customer === customer ? saved : freshConversation(customer, saved?.open);
+  const store = {
+    /**
+     * The stored conversation, whoever it belongs to (the caller compares `customer`), or null. An expired
+     * one comes back emptied of its transcript, token and pending messages, for the same customer.
+     */
+    read(now = Date.now()): TSaved | null {
+      let saved: TSaved | null = null;
+      try {
+        saved = parseSaved(localStorage.getItem(storageKey));
+      } catch {
+        // Storage blocked (private mode, a sandboxed frame): as if nothing were kept.
+      }
+      if (!saved || !expired(saved, now)) return saved;
+      // Written over at once, not when the next message is: until then it would still be in the browser.
+      const fresh = freshConversation(saved.customer, saved.open);
+      store.save(fresh);
+      return fresh;
     },
     save(state: TSaved): void {
       try {
@@ -67,6 +100,7 @@ export function createStore(storageKey: string) {
       }
     },
   };
+  return store;
 }
 
 /** The subject a customer token names, read without verifying it (serving verifies it). */

@@ -12,7 +12,10 @@ button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid #f59e
   border-radius:14px;box-shadow:0 12px 40px rgba(0,0,0,.3);overflow:hidden;font-size:14px}
 .panel[hidden]{display:none}
 header{display:flex;align-items:center;justify-content:space-between;padding:12px 16px;background:#1d4ed8;color:#fff}
-h2{margin:0;font-size:16px}
+h2{margin:0;font-size:16px;flex:1}
+.end{border:1px solid rgba(255,255,255,.7);background:transparent;color:#fff;border-radius:999px;padding:3px 10px;
+  font-size:12px;cursor:pointer;margin-right:4px}
+.end:hover{background:rgba(255,255,255,.15)}
 .close{border:0;background:transparent;color:#fff;font-size:22px;line-height:1;cursor:pointer;padding:2px 8px}
 .status{margin:0;padding:6px 16px;background:#fef3c7;color:#78350f;font-size:13px}
 .status:empty{display:none}

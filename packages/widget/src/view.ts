@@ -7,7 +7,8 @@ const PANEL = `
    stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z"/></svg>
   <span>Chat with us</span></button>
 <section class="panel" id="acsa-panel" role="dialog" aria-labelledby="acsa-title" hidden>
-  <header><h2 id="acsa-title"></h2><button class="close" type="button" aria-label="Close chat">×</button></header>
+  <header><h2 id="acsa-title"></h2><button class="end" type="button">End chat</button>
+  <button class="close" type="button" aria-label="Close chat">×</button></header>
   <p class="status" role="status"></p>
   <div class="log" role="log" aria-live="polite" aria-label="Conversation" tabindex="0">
     <p class="empty">Ask about an order (its number helps), a delivery, a return or refund, or a product.</p><ol></ol></div>
@@ -25,16 +26,37 @@ const PANEL = `
     <button type="submit">Send</button></form>
 </section>`;
 
+/**
+ * The styles as a constructed sheet where the browser has them (2023 on): a shop whose Content-Security-Policy
+ * has no `style-src 'unsafe-inline'` blocks a `<style>` element, and the widget came up unstyled there. Older
+ * browsers get the element, which such a policy still blocks (the README says so).
+ */
+function adoptStyles(root: ShadowRoot): boolean {
+  if (!('adoptedStyleSheets' in root) || typeof CSSStyleSheet.prototype.replaceSync !== 'function')
+    return false;
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLES);
+    root.adoptedStyleSheets = [sheet];
+    return true;
+  } catch {
+    // Sheets not constructible here (Safari before 16.4 has the property but not the constructor).
+    return false;
+  }
+}
+
 /** The widget's DOM in a shadow root of its own; `q` finds one of its parts. */
 export function mountView(host: HTMLElement, title: string) {
   const root = host.attachShadow({ mode: 'open' });
-  root.innerHTML = `<style>${STYLES}</style>${PANEL}`;
+  root.innerHTML = adoptStyles(root) ? PANEL : `<style>${STYLES}</style>${PANEL}`;
   const q = <T extends HTMLElement>(sel: string) => root.querySelector(sel) as T;
   q('#acsa-title').textContent = title;
   return {
     launcher: q<HTMLButtonElement>('.launcher'),
     panel: q<HTMLElement>('.panel'),
     close: q<HTMLButtonElement>('.close'),
+    /** Clears the transcript and its token here: the next person at a shared computer starts afresh. */
+    end: q<HTMLButtonElement>('.end'),
     status: q<HTMLElement>('.status'),
     log: q<HTMLElement>('.log'),
     messages: q<HTMLOListElement>('.log ol'),

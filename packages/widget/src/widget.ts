@@ -1,5 +1,5 @@
 import { ApiError, createClient, messageKey, type TChatReply } from './client.ts';
-import { createStore, customerOf, freshConversation, type TSaved } from './store.ts';
+import { createStore, customerOf, freshConversation, parseSaved, type TSaved } from './store.ts';
 import { messageItem, mountView } from './view.ts';
 
 export type TWidgetOptions = {
@@ -45,6 +45,12 @@ function notSent(e: unknown): string {
   return `Your message could not be sent: ${e.message}.${mayRetry(e) ? ' Please try again.' : ''}`;
 }
 
+/** Why a rating was not sent: asked again only where sending it again can help. */
+const notRated = (e: unknown) =>
+  e instanceof ApiError
+    ? `Your rating could not be sent: ${e.message}.${mayRetry(e) ? ' Please choose again.' : ''}`
+    : 'Your rating could not be sent: something went wrong.';
+
 /** After this long without an answer, the shopper is told it is slow (not left with "typing…" for ever). */
 export const SLOW_MS = 10_000;
 const TYPING = 'The assistant is typing…';
@@ -61,8 +67,22 @@ export function createWidget(o: TWidgetOptions) {
   const storageKey = `acsa-widget:${o.apiKey.slice(0, 16)}`;
   const store = createStore(storageKey);
   let customerToken = o.customerToken ?? null;
-  let state: TSaved = store.load(customerOf(customerToken));
+  /**
+   * Whether `state` is the stored conversation (or nothing was stored), so that saving it loses nothing. Not
+   * while the stored one is another customer's: a page that names its shopper only after load
+   * (`setCustomerToken` on `acsa-widget-ready`, as the README says) first starts the widget with no customer,
+   * and saving the empty guest conversation then wiped the shopper's, and the message still on its way.
+   */
+  let owned = false;
+  let state: TSaved = adopt(customerOf(customerToken), false);
   let busy = false;
+
+  /** The stored conversation when it is this customer's, else a new one, kept in memory until it changes. */
+  function adopt(customer: string | null, open: boolean): TSaved {
+    const saved = store.read();
+    owned = saved === null || saved.customer === customer;
+    return saved?.customer === customer ? saved : freshConversation(customer, saved?.open ?? open);
+  }
 
   const client = createClient({
     apiUrl: o.apiUrl.replace(/\/$/, ''),
@@ -84,7 +104,8 @@ export function createWidget(o: TWidgetOptions) {
     },
   });
 
-  function render(save = true) {
+  /** Draws the state; `save` only after a change the shopper made or was answered (never a mere load). */
+  function render(save = false) {
     v.note.hidden = !state.escalated;
     const unsent = state.unsent;
     v.quick.replaceChildren(
@@ -100,18 +121,24 @@ export function createWidget(o: TWidgetOptions) {
     // Last, once the notes and buttons below it have taken their room: the newest message in view.
     renderMessages();
     v.log.scrollTop = v.log.scrollHeight;
-    if (save) store.save(state);
+    if (save) {
+      owned = true;
+      store.save(state);
+    }
   }
 
   // The same conversation in another tab of the shop: what it said is taken here as it happens. Before, this
   // tab's next render (opening the panel) wrote its older transcript over the other's, and a reload lost the
   // other tab's answers. Whether the panel is open stays this tab's own.
+  // The value written is compared as it is: another customer's conversation (a second tab signed in as
+  // someone else) is not this tab's, and must not blank it.
   window.addEventListener('storage', (e) => {
-    if (e.key !== storageKey || !e.newValue) return;
-    const other = store.load(customerOf(customerToken));
-    if (other.customer !== state.customer || busy) return;
+    if (e.key !== storageKey) return;
+    const other = parseSaved(e.newValue);
+    if (!other || other.customer !== state.customer || busy) return;
     state = { ...other, open: state.open };
-    render(false);
+    owned = true;
+    render();
   });
 
   /**
@@ -135,7 +162,8 @@ export function createWidget(o: TWidgetOptions) {
     state.open = open;
     v.panel.hidden = !open;
     v.launcher.setAttribute('aria-expanded', String(open));
-    render();
+    // Where the panel was left is worth keeping, but not by writing a conversation that is not this one's.
+    render(owned);
     if (open) v.input.focus();
     else v.launcher.focus();
   }
@@ -163,42 +191,51 @@ export function createWidget(o: TWidgetOptions) {
    * `again`: the key of the unsent message sent again; it is in the transcript already, and serving answers
    * it once even if an earlier attempt did reach it.
    */
-  async function send(text: string, shown = text, again?: string) {
+  async function send(text: string, shown = text, again?: string, resumed = false) {
     if (busy || !text.trim()) return;
     busy = true;
     const key = again ?? messageKey();
+    // The conversation this message belongs to: one ended meanwhile ("End chat", another customer) does not
+    // receive its answer.
+    const conversation = state;
     state.quickReplies = [];
     state.unsent = null;
     if (!again) state.messages.push({ from: 'user', text: shown });
     // Saved with the message, before it is sent: a page left while it was on its way (a link followed) sends
     // it again on the next one, with its key, instead of showing it there with no answer and no way to send it.
     state.pending = { text, shown, key };
-    render();
+    state.lastActive = Date.now();
+    render(true);
     const slow = setTimeout(() => {
       v.typing.textContent = 'This is taking longer than usual…';
     }, SLOW_MS);
     try {
-      received(
-        await client.chat(
-          {
-            sessionId: state.sessionId,
-            ...(state.sessionToken ? { sessionToken: state.sessionToken } : {}),
-            text,
-            ...(customerToken ? { customerToken } : {}),
-          },
-          key,
-        ),
+      const reply = await client.chat(
+        {
+          sessionId: state.sessionId,
+          ...(state.sessionToken ? { sessionToken: state.sessionToken } : {}),
+          text,
+          ...(customerToken ? { customerToken } : {}),
+        },
+        key,
       );
+      if (state === conversation) received(reply);
     } catch (e) {
-      state.messages.push({ from: 'system', text: notSent(e) });
-      if (mayRetry(e)) state.unsent = { text, shown, key };
+      if (state === conversation) {
+        state.messages.push({ from: 'system', text: notSent(e) });
+        if (mayRetry(e)) state.unsent = { text, shown, key };
+      }
     } finally {
-      state.pending = null;
+      conversation.pending = null;
+      conversation.lastActive = Date.now();
       clearTimeout(slow);
       v.typing.textContent = TYPING;
       busy = false;
-      render();
-      v.input.focus();
+      render(state === conversation);
+      // Back to the message box only from the widget itself, or from a button the answer removed: a shopper
+      // who went on to the shop's own search box meanwhile keeps typing there. A message sent again on load
+      // never takes the focus from the page.
+      if (document.activeElement === host || (!resumed && focusLost())) v.input.focus();
     }
   }
 
@@ -212,20 +249,22 @@ export function createWidget(o: TWidgetOptions) {
     const thank = () => state.messages.push({ from: 'system', text: 'Thank you for your feedback.' });
     state.rating = step === 'asked' ? 'csat' : 'given';
     if (f === null && step === 'csat') thank();
-    render();
+    render(true);
     // The button pressed is hidden now: the focus goes on to what comes next, not to the page's body.
     focusRating();
     if (f === null) return;
     try {
       await client.feedback({ sessionId: state.sessionId, sessionToken: state.sessionToken, ...f });
       if (step === 'csat') thank();
-      render();
+      render(true);
       // Only where it was lost meanwhile: a shopper already typing or on the next score keeps their place.
       if (focusLost()) focusRating();
-    } catch {
-      // The question is asked again: the focus goes back to its buttons.
-      state.rating = step;
-      render();
+    } catch (e) {
+      // Said, as for a message; asked again only where sending it again can help (serving away or busy), not
+      // after a refusal no retry changes (a conversation serving no longer knows), which would ask for ever.
+      state.messages.push({ from: 'system', text: notRated(e) });
+      state.rating = mayRetry(e) ? step : 'given';
+      render(true);
       focusRating();
     }
   }
@@ -253,6 +292,13 @@ export function createWidget(o: TWidgetOptions) {
 
   v.launcher.addEventListener('click', () => setOpen(v.panel.hidden));
   v.close.addEventListener('click', () => setOpen(false));
+  // On a shared computer the next person opening the chat would read, and could continue, this one.
+  v.end.addEventListener('click', () => {
+    state = freshConversation(state.customer, true);
+    render(true);
+    v.status.textContent = '';
+    v.input.focus();
+  });
   v.panel.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') setOpen(false);
   });
@@ -270,24 +316,35 @@ export function createWidget(o: TWidgetOptions) {
       () => void rate(b.dataset.rating ? { rating: Number(b.dataset.rating) } : null),
     );
 
+  /**
+   * The last page was left while a message was on its way: sent again with its key, serving replays the
+   * answer it gave (or answers it now if it never got there). Only once the conversation is this shopper's.
+   */
+  function resume() {
+    const pending = state.pending;
+    if (pending && owned) void send(pending.text, pending.shown, pending.key, true);
+  }
+
   v.panel.hidden = !state.open;
   v.launcher.setAttribute('aria-expanded', String(state.open));
   render();
-  // The last page was left while a message was on its way: sent again with its key, serving replays the
-  // answer it gave (or answers it now if it never got there).
-  const pending = state.pending;
-  if (pending) void send(pending.text, pending.shown, pending.key);
+  resume();
 
   return {
     open: () => setOpen(true),
     close: () => setOpen(false),
-    /** The shop's signed-in shopper changed: a conversation belongs to one customer, so a new one starts. */
+    /**
+     * The page names its shopper (after load, or on sign-in or out): a conversation belongs to one customer,
+     * so this one's stored conversation is taken up, or a new one starts (stored once it has a message).
+     */
     setCustomerToken(token: string | null) {
       customerToken = token;
       const customer = customerOf(token);
       if (customer === state.customer) return;
-      state = freshConversation(customer, state.open);
+      // The panel stays as the shopper has it on this page.
+      state = { ...adopt(customer, state.open), open: state.open };
       render();
+      resume();
     },
   };
 }
