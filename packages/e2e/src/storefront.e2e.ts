@@ -692,6 +692,135 @@ describe('a shop page that signs its shopper in after load', () => {
   });
 });
 
+describe('two tabs of one browser, one conversation kept', () => {
+  let alexToken: string;
+  beforeAll(async () => {
+    const alex = await stack.shop.db.prisma.customer.findUniqueOrThrow({
+      where: { email: 'alex.morgan@example.com' },
+    });
+    alexToken = mintCustomerToken(TOKEN_SECRET, alex.id);
+  });
+  const tabs = async () => browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const ui = (tab: Page) => tab.locator('[data-acsa-widget]');
+  /** What a later page, or the next person at this computer, would find stored. */
+  const stored = (tab: Page) =>
+    tab.evaluate(
+      () => localStorage.getItem(Object.keys(localStorage).find((k) => k.startsWith('acsa-widget:'))!) ?? '',
+    );
+  const signIn = (tab: Page, token: string | null) =>
+    tab.evaluate((t) => {
+      (
+        window as unknown as { AcsaWidget: { setCustomerToken(t: string | null): void } }
+      ).AcsaWidget.setCustomerToken(t);
+    }, token);
+  async function talk(tab: Page, text: string, answer: string | RegExp) {
+    const w = ui(tab);
+    if (await w.getByRole('dialog').isHidden()) await w.getByRole('button', { name: 'Chat with us' }).click();
+    await w.getByLabel('Your message').fill(text);
+    await w.getByLabel('Your message').press('Enter');
+    await w.locator('.msg.agent', { hasText: answer }).last().waitFor();
+  }
+  /** Holds this tab's next message on its way to serving; call the result to let it go. */
+  async function hold(tab: Page): Promise<() => Promise<void>> {
+    let held: Route | null = null;
+    await tab.route('**/v1/chat', async (route) => {
+      if (route.request().method() === 'POST' && !held) held = route;
+      else await route.continue();
+    });
+    return async () => {
+      await expect.poll(() => held !== null).toBe(true);
+      await (held as Route | null)?.continue();
+      await tab.unroute('**/v1/chat');
+    };
+  }
+
+  it("a tab opening or closing its panel leaves another customer's conversation, and its message on the way", async () => {
+    const context = await tabs();
+    const alexTab = await context.newPage();
+    await alexTab.goto(stack.origin);
+    await signIn(alexTab, alexToken);
+    await talk(alexTab, 'where is my order 10042?', tracking);
+    // Another tab where nobody is signed in: a guest's message is on its way when the tab is left.
+    const guestTab = await context.newPage();
+    await guestTab.goto(stack.origin);
+    await hold(guestTab);
+    const text = 'do you have gift cards?';
+    const g = ui(guestTab);
+    if (await g.getByRole('dialog').isHidden()) await g.getByRole('button', { name: 'Chat with us' }).click();
+    await g.getByLabel('Your message').fill(text);
+    await g.getByLabel('Your message').press('Enter');
+    await expect.poll(() => stored(alexTab)).toContain(text);
+    // Alex's tab closes and opens its panel: the guest's conversation stays stored.
+    await ui(alexTab).getByRole('button', { name: 'Close chat' }).click();
+    await ui(alexTab).getByRole('button', { name: 'Chat with us' }).click();
+    expect(await stored(alexTab)).toContain(text);
+    expect(await stored(alexTab)).not.toContain(tracking);
+    await guestTab.close();
+    // The guest's next page sends the message left on its way, and shows its answer.
+    const next = await context.newPage();
+    await next.goto(stack.origin);
+    const user = ui(next).locator('.msg.user', { hasText: text });
+    await user.waitFor();
+    await expect
+      .poll(() => user.evaluate((li) => li.nextElementSibling?.className ?? null), { timeout: 20_000 })
+      .toBe('msg agent');
+    await context.close();
+  });
+
+  it("signing out clears the customer's transcript and token for the next person", async () => {
+    const context = await tabs();
+    const tab = await context.newPage();
+    await tab.goto(stack.origin);
+    await signIn(tab, alexToken);
+    await talk(tab, 'where is my order 10042?', tracking);
+    expect(await stored(tab)).toContain(tracking);
+    await signIn(tab, null);
+    expect(await ui(tab).locator('.msg').count()).toBe(0);
+    expect(await stored(tab)).not.toContain(tracking);
+    expect(JSON.parse(await stored(tab))).toMatchObject({ customer: null, messages: [] });
+    expect(JSON.parse(await stored(tab)).sessionToken).toBeUndefined();
+    await tab.reload();
+    await ui(tab).getByText('Ask about an order (its number helps)').waitFor();
+    expect(await ui(tab).locator('.msg').count()).toBe(0);
+    await context.close();
+  });
+
+  it('"End chat" stays ended when an answer arrives in another tab of the conversation', async () => {
+    const context = await tabs();
+    const first = await context.newPage();
+    await first.goto(stack.origin);
+    await talk(first, 'where is my order 10042?', /email/i);
+    const second = await context.newPage();
+    await second.goto(stack.origin);
+    await ui(second).locator('.msg.agent', { hasText: /email/i }).waitFor();
+    // The second tab's message is on its way when the first tab ends the chat.
+    const release = await hold(second);
+    await ui(second).getByLabel('Your message').fill('alex.morgan@example.com');
+    await ui(second).getByLabel('Your message').press('Enter');
+    await expect.poll(() => stored(first)).toContain('alex.morgan@example.com');
+    await ui(first).getByRole('button', { name: 'End chat' }).click();
+    await ui(first).getByText('Ask about an order (its number helps)').waitFor();
+    await release();
+    // Answered, the second tab shows the ended conversation: the answer (an order's tracking) is not read on.
+    await expect
+      .poll(
+        async () => (await ui(second).locator('.typing').isHidden()) && ui(second).locator('.msg').count(),
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await stored(first)).not.toContain('10042');
+    expect(JSON.parse(await stored(first)).sessionToken).toBeUndefined();
+    expect(await ui(first).locator('.msg').count()).toBe(0);
+    await first.reload();
+    await ui(first).getByText('Ask about an order (its number helps)').waitFor();
+    expect(await ui(first).locator('.msg').count()).toBe(0);
+    await context.close();
+  });
+});
+
 describe('a shop with a strict Content-Security-Policy', () => {
   it('shows the widget styled where the policy allows no inline styles', async () => {
     const shop = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();

@@ -44,10 +44,15 @@ describe('a conversation kept in the browser', () => {
     expect(kept.get(KEY)).not.toContain('tok-of-the-guest');
   });
 
-  it('is dropped when saved without the time of its last message (its age unknown)', () => {
+  it('saved before the widget kept the time, is kept on upgrade with its message on the way, then expires', () => {
     const store = createStore(KEY);
-    store.save(guest());
-    expect(store.read(now)?.messages).toEqual([]);
+    const pending = { text: 'and the return?', shown: 'and the return?', key: 'k-1' };
+    store.save({ ...guest(), pending });
+    expect(store.read(now)?.messages).toHaveLength(2);
+    expect(store.read(now + 10 * 60_000)?.pending).toEqual(pending);
+    // Its time taken as the upgrade's, once: idle from then on, it goes like any other.
+    expect(store.read(now + IDLE_MS + 1)?.messages).toEqual([]);
+    expect(kept.get(KEY)).not.toContain('10042');
   });
 
   it('is handed back as stored whoever it belongs to: the widget, not the store, decides whose it is', () => {

@@ -66,12 +66,9 @@ export function parseSaved(raw: string | null): TSaved | null {
   }
 }
 
-/**
- * Idle past IDLE_MS, or saved before the widget kept the time (its age unknown, so taken as old: a guest's
- * verified order is not worth the risk of one transcript kept across the upgrade).
- */
+/** Idle past IDLE_MS (one without the time is stamped by `read` first). */
 export const expired = (s: TSaved, now = Date.now()) =>
-  s.messages.length > 0 && !(typeof s.lastActive === 'number' && now - s.lastActive < IDLE_MS);
+  s.messages.length > 0 && typeof s.lastActive === 'number' && now - s.lastActive >= IDLE_MS;
 
 export function createStore(storageKey: string) {
   const store = {
@@ -86,7 +83,15 @@ export function createStore(storageKey: string) {
       } catch {
         // Storage blocked (private mode, a sandboxed frame): as if nothing were kept.
       }
-      if (!saved || !expired(saved, now)) return saved;
+      if (!saved) return null;
+      // Saved before the widget kept the time: taken as active now, once, and stored so. Dropping it lost the
+      // upgrade's conversations, the message still on its way from the last page included; from here on it
+      // expires like any other.
+      if (saved.messages.length > 0 && typeof saved.lastActive !== 'number') {
+        saved = { ...saved, lastActive: now };
+        store.save(saved);
+      }
+      if (!expired(saved, now)) return saved;
       // Written over at once, not when the next message is: until then it would still be in the browser.
       const fresh = freshConversation(saved.customer, saved.open);
       store.save(fresh);

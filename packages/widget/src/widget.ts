@@ -76,6 +76,8 @@ export function createWidget(o: TWidgetOptions) {
   let owned = false;
   let state: TSaved = adopt(customerOf(customerToken), false);
   let busy = false;
+  /** Another tab wrote the conversation while a message was on its way here: read again once it is answered. */
+  let missed = false;
 
   /** The stored conversation when it is this customer's, else a new one, kept in memory until it changes. */
   function adopt(customer: string | null, open: boolean): TSaved {
@@ -131,15 +133,42 @@ export function createWidget(o: TWidgetOptions) {
   // tab's next render (opening the panel) wrote its older transcript over the other's, and a reload lost the
   // other tab's answers. Whether the panel is open stays this tab's own.
   // The value written is compared as it is: another customer's conversation (a second tab signed in as
-  // someone else) is not this tab's, and must not blank it.
+  // someone else) is not this tab's, and must not blank it; nor may this tab write over it afterwards (opening
+  // its panel did, with the other's message still on its way lost for good), so it is not owned any more.
   window.addEventListener('storage', (e) => {
     if (e.key !== storageKey) return;
     const other = parseSaved(e.newValue);
-    if (!other || other.customer !== state.customer || busy) return;
+    if (!other) return;
+    if (other.customer !== state.customer) {
+      owned = false;
+      return;
+    }
+    if (busy) {
+      missed = true;
+      return;
+    }
     state = { ...other, open: state.open };
     owned = true;
     render();
   });
+
+  /**
+   * After a message answered here, whether another tab ended this conversation meanwhile ("End chat", or a
+   * new one started there): then the stored one is taken up instead of written over with the old transcript
+   * and token. The answer is not shown: whoever ended the conversation did so that nobody at this computer
+   * reads it on, and the next message here would store it again. The same conversation, written
+   * there meanwhile, is still written over with this tab's (as before).
+   */
+  function endedElsewhere(conversation: TSaved): boolean {
+    if (!missed) return false;
+    missed = false;
+    if (state !== conversation) return false;
+    const stored = store.read();
+    if (!stored || stored.customer !== state.customer || stored.sessionId === state.sessionId) return false;
+    state = { ...stored, open: state.open };
+    owned = true;
+    return true;
+  }
 
   /**
    * The new messages only, appended: the list is a live region, and replacing every item on each render had
@@ -231,7 +260,8 @@ export function createWidget(o: TWidgetOptions) {
       clearTimeout(slow);
       v.typing.textContent = TYPING;
       busy = false;
-      render(state === conversation);
+      const ended = endedElsewhere(conversation);
+      render(!ended && owned && state === conversation);
       // Back to the message box only from the widget itself, or from a button the answer removed: a shopper
       // who went on to the shop's own search box meanwhile keeps typing there. A message sent again on load
       // never takes the focus from the page.
@@ -256,7 +286,7 @@ export function createWidget(o: TWidgetOptions) {
     try {
       await client.feedback({ sessionId: state.sessionId, sessionToken: state.sessionToken, ...f });
       if (step === 'csat') thank();
-      render(true);
+      render(owned);
       // Only where it was lost meanwhile: a shopper already typing or on the next score keeps their place.
       if (focusLost()) focusRating();
     } catch (e) {
@@ -264,7 +294,7 @@ export function createWidget(o: TWidgetOptions) {
       // after a refusal no retry changes (a conversation serving no longer knows), which would ask for ever.
       state.messages.push({ from: 'system', text: notRated(e) });
       state.rating = mayRetry(e) ? step : 'given';
-      render(true);
+      render(owned);
       focusRating();
     }
   }
@@ -292,10 +322,11 @@ export function createWidget(o: TWidgetOptions) {
 
   v.launcher.addEventListener('click', () => setOpen(v.panel.hidden));
   v.close.addEventListener('click', () => setOpen(false));
-  // On a shared computer the next person opening the chat would read, and could continue, this one.
+  // On a shared computer the next person opening the chat would read, and could continue, this one. Stored
+  // only where this one was: another customer's, stored by another tab, is not this tab's to end.
   v.end.addEventListener('click', () => {
     state = freshConversation(state.customer, true);
-    render(true);
+    render(owned);
     v.status.textContent = '';
     v.input.focus();
   });
@@ -341,9 +372,13 @@ export function createWidget(o: TWidgetOptions) {
       customerToken = token;
       const customer = customerOf(token);
       if (customer === state.customer) return;
+      // A known customer whose conversation this tab holds signs out (or another signs in): theirs, order
+      // details and token, is not left for the next person. Unlike the first naming after load (no customer
+      // yet, then the shopper), this is unambiguous, so the new conversation is written over it at once.
+      const leaving = state.customer !== null && owned;
       // The panel stays as the shopper has it on this page.
       state = { ...adopt(customer, state.open), open: state.open };
-      render();
+      render(leaving);
       resume();
     },
   };
