@@ -237,9 +237,11 @@ export async function undoLabel(prisma: PrismaClient, actor: TActor, input: { la
     if (found.userId !== actor.id)
       throw new AppError('NOT_FOUND', "this label is another reviewer's: only its author can undo it");
     const item = await lockItem(tx, found.reviewItemId);
-    // Read again under the item's lock: an undo in another tab may have deleted it since the first read.
+    // Read again under the item's lock: an earlier undo of this label may have deleted it since the first read
+    // (the browser tries an undo again when no answer came, and the first try may still have gone through).
     const label = await find();
-    if (!label) throw new AppError('NOT_FOUND', 'this label is gone: it was undone already in another tab');
+    if (!label)
+      throw new AppError('NOT_FOUND', 'this label is gone: it was undone already (by an earlier try, say)');
     if (item.adjudicatedAt)
       throw new AppError('CONFLICT', 'an engineer has adjudicated this turn; the decision stands');
     await tx.label.delete({ where: { id: label.id } });

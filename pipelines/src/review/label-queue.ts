@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient, writeAudit } from '@acsa/db';
+import { Prisma, type PrismaClient, type TransactionClient, writeAudit } from '@acsa/db';
 import type { TActor } from '../access/roles.ts';
 import { auditActorOf } from '../audit/audit-actor.ts';
 import { openItemsInOrder } from './open-items-sql.ts';
@@ -14,9 +14,10 @@ const CONTEXT_TURNS = 4;
  * `requiredLabels`, so an overlap item (two labels) goes to two different people and an ordinary one to
  * one. Never an item this reviewer already labeled or skipped, never one in `exclude` (what the browser
  * already holds: it prefetches the next batch while the reviewer works). Returned items are claimed, and the
- * caller's claims on the `exclude` items are renewed.
+ * caller's claims on the `exclude` items are renewed (see `renewHeldClaims`).
  * Labels others gave are not part of a task: nobody sees another's label before giving theirs. Claiming is a
- * change (a POST, not a GET a prefetch could send), audited as `review.claim` with the items claimed.
+ * change (a POST, not a GET a prefetch could send), audited as `review.claim` with the items claimed and
+ * the claims renewed.
  */
 export async function nextLabelTasks(
   prisma: PrismaClient,
@@ -33,52 +34,93 @@ export async function nextLabelTasks(
   const stillWanted = Prisma.sql`NOT (ri.id = ANY(${exclude}::uuid[]))
     AND NOT EXISTS (SELECT 1 FROM "ReviewAssignment" a
       WHERE a."reviewItemId" = ri.id AND a."userId" = ${userId}::uuid AND a."completedAt" IS NOT NULL)
-    AND (SELECT count(*) FROM "ReviewAssignment" a
-      WHERE a."reviewItemId" = ri.id AND a."userId" <> ${userId}::uuid
-        AND ((a."completedAt" IS NOT NULL AND a."skippedAt" IS NULL)
-          OR (a."completedAt" IS NULL AND a."assignedAt" > now() - make_interval(mins => ${CLAIM_TTL_MINUTES}))))
-      < ri."requiredLabels"`;
-  // Finding and claiming hold the items' row locks from the first read to the commit, and skip rows another
-  // claim (or label, or skip: they lock the item too) holds: two reviewers asking at once get disjoint items.
-  // The second read sees claims committed after the first read's snapshot but before its lock was granted;
-  // without it both could still take an item, the later one having read the earlier one's claim as absent.
+    AND ${othersLeaveRoom(userId)}`;
   const ids = await prisma.$transaction(async (tx) => {
-    // The turns the browser still holds are claimed for as long as it holds them: it asks for more while the
-    // reviewer works through them, so a slow reviewer's later turns are not handed to someone else when their
-    // claims pass CLAIM_TTL_MINUTES (one of the two would lose the work). Only the caller's own, unfinished.
-    if (exclude.length)
-      await tx.$executeRaw(Prisma.sql`
-        UPDATE "ReviewAssignment" SET "assignedAt" = now()
-        WHERE "userId" = ${userId}::uuid AND "completedAt" IS NULL AND "reviewItemId" = ANY(${exclude}::uuid[])`);
-    const found = await tx.$queryRaw<{ id: string }[]>(
-      openItemsInOrder(input.filters, limit, stillWanted, { lockSkipLocked: true }),
-    );
-    if (found.length === 0) return [];
-    const held = found.map((r) => r.id);
-    const wanted = new Set(
-      (
-        await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
-          SELECT ri.id FROM "ReviewItem" ri WHERE ri.id = ANY(${held}::uuid[])
-            AND ri.status IN ('OPEN', 'IN_PROGRESS') AND ${stillWanted}`)
-      ).map((r) => r.id),
-    );
-    const claimed = held.filter((id) => wanted.has(id));
-    if (claimed.length === 0) return [];
-    await tx.$executeRaw(Prisma.sql`
-      INSERT INTO "ReviewAssignment" (id, "reviewItemId", "userId", "assignedAt")
-      SELECT gen_random_uuid(), x, ${userId}::uuid, now() FROM unnest(${claimed}::uuid[]) x
-      ON CONFLICT ("reviewItemId", "userId") DO UPDATE SET "assignedAt" = now()`);
+    const renewed = await renewHeldClaims(tx, userId, exclude);
+    const claimed = await claimNew(tx, { userId, filters: input.filters, limit, stillWanted });
+    if (claimed.length === 0 && renewed.length === 0) return [];
     await writeAudit(tx, {
       actor: auditActorOf(input.user),
       action: 'review.claim',
       targetType: 'ReviewItem',
       targetId: claimed.length === 1 ? (claimed[0] ?? null) : null,
-      data: { items: claimed },
+      data: { items: claimed, renewed },
     });
     return claimed;
   });
   if (ids.length === 0) return [];
   return loadTasks(prisma, ids);
+}
+
+/**
+ * The item still lacks labels counting one more from `userId`: others' finished labels plus others' live
+ * claims stay under `requiredLabels`. (A skip finishes an assignment without counting as a label.)
+ */
+function othersLeaveRoom(userId: string) {
+  return Prisma.sql`(SELECT count(*) FROM "ReviewAssignment" a
+      WHERE a."reviewItemId" = ri.id AND a."userId" <> ${userId}::uuid
+        AND ((a."completedAt" IS NOT NULL AND a."skippedAt" IS NULL)
+          OR (a."completedAt" IS NULL AND a."assignedAt" > now() - make_interval(mins => ${CLAIM_TTL_MINUTES}))))
+      < ri."requiredLabels"`;
+}
+
+/**
+ * The turns the browser still holds are claimed for as long as it holds them: it asks for more while the
+ * reviewer works through them, so a slow reviewer's later turns are not handed to someone else when their
+ * claims pass CLAIM_TTL_MINUTES (one of the two would lose the work). Only the caller's own unfinished
+ * claims, and only where the item still has room for them: a lapsed claim whose item went to another
+ * reviewer meanwhile stays lapsed, or a one-label item would have two holders. Returns the items renewed.
+ */
+async function renewHeldClaims(tx: TransactionClient, userId: string, held: string[]): Promise<string[]> {
+  if (held.length === 0) return [];
+  // The items' locks, in id order (as review/labeller-changes.ts takes them, so neither waits on the other
+  // for ever), before the check: a claim committed while this waited is read by the UPDATE's fresh snapshot,
+  // and a claim made after waits for this one, or skips the item (claiming skips locked rows).
+  await tx.$queryRaw(Prisma.sql`
+    SELECT ri.id FROM "ReviewItem" ri WHERE ri.id IN (
+      SELECT "reviewItemId" FROM "ReviewAssignment"
+      WHERE "userId" = ${userId}::uuid AND "completedAt" IS NULL AND "reviewItemId" = ANY(${held}::uuid[]))
+    ORDER BY ri.id FOR UPDATE`);
+  const renewed = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+    UPDATE "ReviewAssignment" ra SET "assignedAt" = now()
+    FROM "ReviewItem" ri
+    WHERE ri.id = ra."reviewItemId" AND ra."userId" = ${userId}::uuid AND ra."completedAt" IS NULL
+      AND ra."reviewItemId" = ANY(${held}::uuid[])
+      AND ri.status IN ('OPEN', 'IN_PROGRESS') AND ${othersLeaveRoom(userId)}
+    RETURNING ri.id`);
+  return renewed.map((r) => r.id);
+}
+
+/**
+ * Finds and claims up to `limit` items still wanted, most uncertain first. Finding and claiming hold the
+ * items' row locks from the first read to the commit, and skip rows another claim (or label, or skip: they
+ * lock the item too) holds: two reviewers asking at once get disjoint items. The second read sees claims
+ * committed after the first read's snapshot but before its lock was granted; without it both could still
+ * take an item, the later one having read the earlier one's claim as absent.
+ */
+async function claimNew(
+  tx: TransactionClient,
+  input: { userId: string; filters: TReviewFilters; limit: number; stillWanted: Prisma.Sql },
+): Promise<string[]> {
+  const found = await tx.$queryRaw<{ id: string }[]>(
+    openItemsInOrder(input.filters, input.limit, input.stillWanted, { lockSkipLocked: true }),
+  );
+  if (found.length === 0) return [];
+  const held = found.map((r) => r.id);
+  const wanted = new Set(
+    (
+      await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+        SELECT ri.id FROM "ReviewItem" ri WHERE ri.id = ANY(${held}::uuid[])
+          AND ri.status IN ('OPEN', 'IN_PROGRESS') AND ${input.stillWanted}`)
+    ).map((r) => r.id),
+  );
+  const claimed = held.filter((id) => wanted.has(id));
+  if (claimed.length === 0) return [];
+  await tx.$executeRaw(Prisma.sql`
+    INSERT INTO "ReviewAssignment" (id, "reviewItemId", "userId", "assignedAt")
+    SELECT gen_random_uuid(), x, ${input.userId}::uuid, now() FROM unnest(${claimed}::uuid[]) x
+    ON CONFLICT ("reviewItemId", "userId") DO UPDATE SET "assignedAt" = now()`);
+  return claimed;
 }
 
 type TStoredTopK = { intent?: unknown; confidence?: unknown; p?: unknown }[];

@@ -275,6 +275,42 @@ describe('labeling', () => {
     expect(claim.assignedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
     // Still hers: not handed to Rob.
     expect(await nextLabelTasks(db.prisma, { user: rob, filters: none })).toEqual([]);
+    // The renewal is in the audit log with the claim it came with.
+    const claims = await db.prisma.auditLog.findMany({
+      where: { action: 'review.claim', actorId: rae.id },
+      orderBy: { id: 'desc' },
+    });
+    expect(claims[0]?.data).toEqual({ items: [more[0]!.reviewItemId], renewed: [held!.reviewItemId] });
+  });
+
+  it('a lapsed claim handed to someone else meanwhile is not renewed: a one-label turn has one holder', async () => {
+    await db.prisma.reviewItem.deleteMany();
+    await makeConversation(db.prisma, [
+      { text: 'went to rob', intent: 'get_refund', confidence: 0.2 },
+      { text: 'shared turn', intent: 'track_order', confidence: 0.3 },
+    ]);
+    const [lapsedTurn, shared] = await nextLabelTasks(db.prisma, { user: rae, filters: none, limit: 2 });
+    // The second turn needs two labels: Rob's live claim leaves room for Rae's.
+    await db.prisma.reviewItem.update({ where: { id: shared!.reviewItemId }, data: { requiredLabels: 2 } });
+    const lapsed = new Date(Date.now() - (CLAIM_TTL_MINUTES + 1) * 60_000);
+    await db.prisma.reviewAssignment.updateMany({ where: { userId: rae.id }, data: { assignedAt: lapsed } });
+    const robs = await nextLabelTasks(db.prisma, { user: rob, filters: none });
+    expect(robs.map((t) => t.text)).toEqual(['went to rob', 'shared turn']);
+    // Rae's browser still holds both and asks for more.
+    await nextLabelTasks(db.prisma, {
+      user: rae,
+      filters: none,
+      exclude: [lapsedTurn!.reviewItemId, shared!.reviewItemId],
+    });
+    const raes = await db.prisma.reviewAssignment.findMany({ where: { userId: rae.id } });
+    const claimOf = (id: string) => raes.find((a) => a.reviewItemId === id)?.assignedAt.getTime();
+    expect(claimOf(lapsedTurn!.reviewItemId)).toBe(lapsed.getTime());
+    expect(claimOf(shared!.reviewItemId)).toBeGreaterThan(Date.now() - 60_000);
+    const claim = await db.prisma.auditLog.findFirstOrThrow({
+      where: { action: 'review.claim', actorId: rae.id },
+      orderBy: { id: 'desc' },
+    });
+    expect(claim.data).toEqual({ items: [], renewed: [shared!.reviewItemId] });
   });
 
   it('an overlap item goes to two different reviewers; labels that disagree wait for adjudication', async () => {
