@@ -293,6 +293,42 @@ describe('review inbox and labeling', () => {
     await one.context().close();
   });
 
+  it('an undo that got no answer can be tried again with z', async () => {
+    await prisma.reviewItem.deleteMany();
+    for (let i = 0; i < 2; i++)
+      await makeConversation(prisma, [
+        { text: `retry ${i}: cancel my order`, intent: 'cancel_order', confidence: 0.3 + i * 0.01 },
+      ]);
+    const page = await signedIn(browser, 'reviewer');
+    await page.goto(url('/review/label'));
+    await page.locator('[data-review-item]').waitFor();
+    const x = await shown(page);
+    const text = await page.locator('.utterance').textContent();
+    await pressAndWaitForNext(page, 'Enter');
+    await expect.poll(() => page.getByTestId('saving').textContent()).toBe('all saved');
+    // The first undo fails on the way (a 503 from a proxy): the label stands, the turn leaves the screen again.
+    let failed = 0;
+    await page.route(/\/api\/trpc\/[^?]*review\.undo/, async (route) => {
+      if (failed++ === 0)
+        await route.fulfill({ status: 503, contentType: 'text/plain', body: 'unavailable' });
+      else await route.continue();
+    });
+    await page.keyboard.press('z');
+    const alert = page.locator('.labeling [role=alert]');
+    await expect.poll(() => alert.textContent()).toContain(`Could not undo your label of "${text}": `);
+    expect(await alert.textContent()).toContain('Press z to try again.');
+    expect(await shown(page)).not.toBe(x);
+    expect(await prisma.label.count({ where: { reviewItemId: x! } })).toBe(1);
+    await checkPage(page, 'labeling-undo-failed');
+    // z again takes it back this time.
+    await pressAndWaitForNext(page, 'z');
+    expect(await shown(page)).toBe(x);
+    await expect.poll(() => page.getByTestId('saving').textContent()).toBe('all saved');
+    expect(await prisma.label.count({ where: { reviewItemId: x! } })).toBe(0);
+    await expect.poll(() => alert.count()).toBe(0);
+    await page.context().close();
+  });
+
   it('a turn someone else finished meanwhile leaves the queue with a notice instead of coming back', async () => {
     await prisma.reviewItem.deleteMany();
     for (let i = 0; i < 2; i++)

@@ -16,8 +16,9 @@ export type TQueuedTask = TLabelTask & { draft?: { intent: string; entities: TEn
 /** `labelId`: the label the server saved, the one `z` takes back (unset while unsaved, or if refused). */
 type TDone = { task: TQueuedTask; kind: 'label' | 'skip'; labelId?: string };
 
-/** The server refused a write as CONFLICT (a tRPC error's `data.code`). */
-const isConflict = (e: Error) => (e as { data?: { code?: string } }).data?.code === 'CONFLICT';
+/** The tRPC code the server refused a write with (`data.code`); none when no answer came (a network failure). */
+const codeOf = (e: Error) => (e as { data?: { code?: string } }).data?.code;
+const isConflict = (e: Error) => codeOf(e) === 'CONFLICT';
 
 /** The start of a turn's text, to name it in a message. */
 const quote = (text: string) => `"${clip(text, 41)}"`;
@@ -180,11 +181,18 @@ export function useLabelQueue(filters: TReviewFilters) {
             if (last.labelId) await client.review.undo.mutate({ labelId: last.labelId });
           },
           (e) => {
-            // Refused: the label stands (an engineer adjudicated over it) or is not this tab's to take back
-            // (undone in another tab, which shows the turn again itself). Either way the turn is not open here.
+            // Whatever failed, the label stands as far as this tab knows: the turn leaves the screen again.
             setQueue((q) => q.filter((t) => t.reviewItemId !== last.task.reviewItemId));
             setDone((n) => n + 1);
-            return `Your label of ${quote(last.task.text)} was not undone: ${e.message}`;
+            // Refused for good: an engineer adjudicated over the label (CONFLICT), or it is gone (NOT_FOUND:
+            // undone already, say by an earlier try whose answer was lost, or its turn removed). Trying again
+            // can only be refused again, so z moves on to the label before it.
+            const code = codeOf(e);
+            if (code === 'NOT_FOUND' || code === 'CONFLICT')
+              return `Your label of ${quote(last.task.text)} was not undone: ${e.message}`;
+            // No answer, or a failure on the server's side: the undo may work next time, so z tries it again.
+            history.current.push(last);
+            return `Could not undo your label of ${quote(last.task.text)}: ${e.message}. Press z to try again.`;
           },
         );
     },
