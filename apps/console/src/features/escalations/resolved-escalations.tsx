@@ -17,25 +17,34 @@ export function ResolvedEscalations() {
     ...trpc.escalations.list.queryOptions({ status: 'resolved', before }),
     placeholderData: keepPreviousData,
   });
-  if (page.isPending) return <p aria-busy="true">Loading escalations…</p>;
-  // A failed load is said as such: "Nothing resolved yet" over a failed read told the reader a falsehood.
-  if (page.isError && !page.data)
+  type TPage = NonNullable<typeof page.data>;
+  // The last page that loaded, with the cursors that led to it: what stays on screen, paging from where it
+  // is, when a page change fails. keepPreviousData alone shows the old page only while the new one loads; a
+  // failed load has no data, and the list and its paging buttons gave way to the error.
+  const [shown, setShown] = useState<{ trail: string[]; data: TPage } | null>(null);
+  if (page.data && !page.isPlaceholderData && shown?.data !== page.data) setShown({ trail, data: page.data });
+  if (!shown) {
+    if (!page.isError) return <p aria-busy="true">Loading escalations…</p>;
+    // A failed load is said as such: "Nothing resolved yet" over a failed read told the reader a falsehood.
     return (
       <p role="alert" className="error">
         Resolved escalations could not be loaded: {page.error.message}
       </p>
     );
-  const items = page.data?.items ?? [];
-  const older = page.data?.older ?? null;
-  if (page.isSuccess && items.length === 0 && trail.length === 0)
+  }
+  const { items, older } = shown.data;
+  if (!page.isError && items.length === 0 && shown.trail.length === 0)
     return (
       <EmptyState title="Nothing resolved yet">Escalations you and others resolve are kept here.</EmptyState>
     );
+  // The page asked for again after a failure has the same key: only a refetch asks the server again.
+  const go = (next: string[]) => (next.at(-1) === before ? void page.refetch() : setTrail(next));
   return (
     <>
       {page.isError ? (
         <p role="alert" className="error">
-          Could not refresh: {page.error.message}. These are the escalations as last loaded.
+          {page.data ? 'Could not refresh' : 'Could not load that page'}: {page.error.message}. These are the
+          escalations as last loaded.
         </p>
       ) : null}
       <ol className="stack" aria-busy={page.isPlaceholderData}>
@@ -45,13 +54,13 @@ export function ResolvedEscalations() {
           </li>
         ))}
       </ol>
-      {trail.length === 0 && !older ? null : (
+      {shown.trail.length === 0 && !older ? null : (
         <nav className="row actions" aria-label="Resolved escalations pages">
           <button
             type="button"
             className="secondary"
-            disabled={trail.length === 0 || page.isPlaceholderData}
-            onClick={() => setTrail((t) => t.slice(0, -1))}
+            disabled={shown.trail.length === 0 || page.isPlaceholderData}
+            onClick={() => go(shown.trail.slice(0, -1))}
           >
             Newer
           </button>
@@ -59,7 +68,7 @@ export function ResolvedEscalations() {
             type="button"
             className="secondary"
             disabled={!older || page.isPlaceholderData}
-            onClick={() => older && setTrail((t) => [...t, older])}
+            onClick={() => older && go([...shown.trail, older])}
           >
             Older
           </button>
