@@ -37,6 +37,7 @@ describe('experiments in the console', () => {
     const [exp] = await experimentsOverview(db.prisma);
     expect(exp).toMatchObject({ metric: 'escalationRate', control: 'control' });
     // The automatic check's decision, not a bare p-value: here it waits for sessions.
+    expect(exp?.ending).toBeNull();
     expect(exp?.decision).toEqual({
       verdict: 'too few sessions: "control" 0, "treatment" 0 of 100',
       detail: null,
@@ -55,12 +56,21 @@ describe('experiments in the console', () => {
       reason: 'enough data',
     });
     expect(stopped.experiment.status).toBe('STOPPED');
+    // Ended: the automatic check no longer acts on it, so no verdict; what happened instead, and by whom.
+    const [afterStop] = await experimentsOverview(db.prisma);
+    expect(afterStop?.decision).toBeNull();
+    expect(afterStop?.ending).toMatch(
+      new RegExp(`^Stopped by ${eli.email} at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC: enough data\\.$`),
+    );
     const concluded = await concludeExperimentFromConsole(deps, eli, {
       experimentId: exp!.experiment.id,
       winner: 'treatment',
       reason: 'fewer escalations',
     });
     expect(concluded.winner.name).toBe('treatment');
+    expect((await experimentsOverview(db.prisma))[0]?.ending).toMatch(
+      /^Concluded by .* UTC: "treatment" won \(fewer escalations\)\.$/,
+    );
     expect(
       (await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } })).modelVersionId,
     ).toBe(ids.x2);

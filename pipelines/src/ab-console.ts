@@ -2,6 +2,7 @@ import { AppError } from '@acsa/core/errors';
 import type { PrismaClient } from '@acsa/db';
 import type { Redis } from 'ioredis';
 import { decideExperiment, decisionVerdict } from './ab-decide.ts';
+import { experimentEndings } from './ab-ending.ts';
 import { concludeExperiment, stopExperiment } from './ab-lifecycle.ts';
 import { listExperiments } from './ab-list.ts';
 import { experimentResults, type TMetric, type TRate } from './ab-results.ts';
@@ -29,10 +30,13 @@ export type TExperimentsOverview = Awaited<ReturnType<typeof experimentsOverview
  * The latest experiments with their results, the automatic check's decision on them (decideExperiment:
  * its alpha split, minimum sessions and sample-ratio check, and the direction), and for each treatment the
  * sequential p-value on the primary metric as a detail. The p-value alone said "decided" for a treatment
- * significantly worse, or at an alpha the check does not use.
+ * significantly worse, or at an alpha the check does not use. The check acts only on running experiments:
+ * an ended one has no decision (a "may promote" there would promise what will never happen) but its
+ * ending, who stopped or concluded it and why (experimentEndings), where the audit log has it.
  */
 export async function experimentsOverview(prisma: PrismaClient, opts: { limit?: number } = {}) {
   const list = await listExperiments(prisma, { limit: opts.limit ?? 20 });
+  const endings = await experimentEndings(prisma, list);
   return Promise.all(
     list.map(async (e) => {
       const r = await experimentResults(prisma, e.id);
@@ -41,7 +45,8 @@ export async function experimentsOverview(prisma: PrismaClient, opts: { limit?: 
       return {
         ...r,
         metric,
-        decision: decisionVerdict(decideExperiment(r)),
+        decision: r.experiment.status === 'RUNNING' ? decisionVerdict(decideExperiment(r)) : null,
+        ending: endings.get(e.id) ?? null,
         variants: r.variants.map((v) => ({
           ...v,
           intervals: intervals(v),

@@ -23,7 +23,8 @@ export {
   type TDecision,
   type TDecisionEvidence,
 } from './ab-decide.ts';
-export { concludeExperiment, stopExperiment } from './ab-lifecycle.ts';
+export { experimentEndings } from './ab-ending.ts';
+export { concludeExperiment, runningExperimentName, stopExperiment } from './ab-lifecycle.ts';
 export {
   countExperiments,
   listExperiments,

@@ -237,6 +237,11 @@ describe('experiments', () => {
     expect(production.modelVersionId).toBe(treatment.id);
     // Ended: its counts are no longer live, and the card says how old they are.
     expect(await section.getByTestId('counted-at').textContent()).toBe(' Results counted just now.');
+    // The automatic check acts on running experiments only: an ended one says how it ended instead.
+    expect(await section.getByTestId('decision').count()).toBe(0);
+    expect(await section.getByTestId('ending').textContent()).toMatch(
+      /^Concluded by engineer@example\.com at \d{4}-\d\d-\d\d \d\d:\d\d UTC: "treatment" won \(half the escalations, sequential p < 0\.05\)\.$/,
+    );
     await checkPage(eli, 'experiments-concluded');
     await eli.context().close();
   });
@@ -275,6 +280,9 @@ describe('experiments', () => {
       /^Stopped without a winner: engineer@example\.com concluded it at \d{4}-\d\d-\d\d \d\d:\d\d UTC, but /,
     );
     expect(await reason.textContent()).toContain(`${why}.`);
+    // Said once: no verdict of a check that no longer acts on it, and no second line for the same end.
+    expect(await section.getByTestId('decision').count()).toBe(0);
+    expect(await section.getByTestId('ending').count()).toBe(0);
     const production = await prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } });
     expect(production.modelVersionId).toBe(retrained.id);
     await checkPage(eli, 'experiments-not-promoted');

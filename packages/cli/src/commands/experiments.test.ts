@@ -70,9 +70,16 @@ describe('acsa experiments', () => {
     const production = await db.prisma.modelAlias.findUniqueOrThrow({ where: { name: 'production' } });
     expect(production.modelVersionId).toBe(ids.m2);
     // Ended: its counts are stored and recounted daily, and the first line says when they were made.
-    expect((await acsa('experiments', 'show', 'retrain-1')).split('\n')[0]).toMatch(
-      /^retrain-1\s+concluded .* control: control\s+\(counted just now\)$/,
+    const ended = (await acsa('experiments', 'show', 'retrain-1')).split('\n');
+    expect(ended[0]).toMatch(/^retrain-1\s+concluded .* control: control\s+\(counted just now\)$/);
+    // The automatic check acts on running experiments only: an ended one says how it ended instead.
+    expect(ended.filter((l) => l.includes('automatic check'))).toEqual([]);
+    expect(ended.at(-1)).toMatch(
+      /^ {2}ended: Concluded by cli:\S+ at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: "treatment" won\.$/,
     );
+    expect(JSON.parse(await acsa('experiments', 'show', 'retrain-1', '--json'))).toMatchObject({
+      decision: null,
+    });
     await expect(acsa('experiments', 'show', 'nope')).rejects.toThrow('no experiment "nope"');
     await expect(acsa('experiments', 'conclude', 'retrain-1', '--winner', 'control')).rejects.toThrow(
       /already concluded with another winner/,

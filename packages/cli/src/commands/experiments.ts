@@ -43,7 +43,8 @@ type TResults = Awaited<ReturnType<TOpened['experiments']['experimentResults']>>
 function printResults(
   r: TResults,
   countedAgo: (at: Date | null) => string | null,
-  decision: { verdict: string; detail: string | null },
+  decision: { verdict: string; detail: string | null } | null,
+  ending: string | null,
 ) {
   const e = r.experiment;
   // An ended experiment's counts are stored and recounted daily: say when, so nobody takes them for live.
@@ -72,8 +73,11 @@ function printResults(
     `  sample ratio: χ² ${s.chiSquare.toFixed(2)}, p = ${s.pValue.toPrecision(3)}${s.mismatch ? '  MISMATCH: assignment is broken; do not trust the differences' : ''}`,
   );
   // The console's "Automatic check" line: what the scheduled check does on these figures, not the z-tests.
-  console.log(`  automatic check: ${decision.verdict}`);
-  if (decision.detail) console.log(`    ${decision.detail}`);
+  // It acts on running experiments only; an ended one says how it ended instead (experimentEndings).
+  if (decision) {
+    console.log(`  automatic check: ${decision.verdict}`);
+    if (decision.detail) console.log(`    ${decision.detail}`);
+  } else if (ending) console.log(`  ended: ${ending}`);
 }
 
 export function register(program: Command): void {
@@ -114,13 +118,17 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action((ref: string, flags: TJson) =>
       connect(async ({ prisma, experiments }) => {
-        const r = await experiments.experimentResults(
-          prisma,
-          await experiments.resolveExperiment(prisma, ref),
-        );
-        const decision = experiments.decisionVerdict(experiments.decideExperiment(r));
-        if (flags.json) return console.log(JSON.stringify({ ...r, decision }));
-        printResults(r, (at) => experiments.countedAgo(at), decision);
+        const id = await experiments.resolveExperiment(prisma, ref);
+        const r = await experiments.experimentResults(prisma, id);
+        const decision =
+          r.experiment.status === 'RUNNING'
+            ? experiments.decisionVerdict(experiments.decideExperiment(r))
+            : null;
+        const ending =
+          (await experiments.experimentEndings(prisma, [{ id, status: r.experiment.status }])).get(id) ??
+          null;
+        if (flags.json) return console.log(JSON.stringify({ ...r, decision, ending }));
+        printResults(r, (at) => experiments.countedAgo(at), decision, ending);
       }),
     );
   cmd

@@ -125,10 +125,16 @@ export default async function ExperimentsPage() {
                   trust the differences.
                 </p>
               ) : null}
-              <p data-testid="decision">
-                <strong>Automatic check:</strong> {e.decision.verdict}
-                {e.decision.detail ? <span className="muted"> ({e.decision.detail})</span> : null}
-              </p>
+              {/* The check acts on running experiments only; an ended one says how it ended (unless the
+                  refused conclusion above already does), or nothing when the audit log has no word of it. */}
+              {e.decision ? (
+                <p data-testid="decision">
+                  <strong>Automatic check:</strong> {e.decision.verdict}
+                  {e.decision.detail ? <span className="muted"> ({e.decision.detail})</span> : null}
+                </p>
+              ) : e.ending && !stoppedBy ? (
+                <p data-testid="ending">{e.ending}</p>
+              ) : null}
               <table>
                 <thead>
                   <tr>
