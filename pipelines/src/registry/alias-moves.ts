@@ -44,7 +44,24 @@ export type TMoveResult = TAliasMove & {
   announced: boolean;
   /** Experiments this move of production stopped (see stopForProductionMoveIn); empty for other aliases. */
   stoppedExperiments: string[];
+  /** The move in one line, as the CLI prints it and the console announces it (moveHeadline). */
+  headline: string;
 };
+
+/**
+ * "production: a → b; experiment x stopped": the stop is named in the same line as the move, so nobody
+ * reads "production moved" and takes it that customers already had the old version (while the experiment
+ * ran its variants answered every session). One wording for the CLI and the console's dialog.
+ */
+export function moveHeadline(m: {
+  alias: string;
+  fromVersion: string | null;
+  toVersion: string;
+  stoppedExperiments: string[];
+}): string {
+  const stopped = m.stoppedExperiments.map((name) => `; experiment ${name} stopped`).join('');
+  return `${m.alias}: ${m.fromVersion ?? '(none)'} → ${m.toVersion}${stopped}`;
+}
 
 async function announced(deps: TRegistryDeps, move: TAliasMove): Promise<boolean> {
   if (!move.changed || !deps.redis) return false;
@@ -98,12 +115,13 @@ async function result(
   toVersion: string,
 ): Promise<TMoveResult> {
   await announceStopped(deps.redis, done.stopped);
+  const fromVersion = await versionName(deps.prisma, done.move.fromVersionId);
+  const named = { alias: done.move.alias, fromVersion, toVersion, stoppedExperiments: done.stopped.names };
   return {
     ...done.move,
-    fromVersion: await versionName(deps.prisma, done.move.fromVersionId),
-    toVersion,
+    ...named,
     announced: await announced(deps, done.move),
-    stoppedExperiments: done.stopped.names,
+    headline: moveHeadline(named),
   };
 }
 

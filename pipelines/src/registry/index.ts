@@ -1,6 +1,7 @@
 // Server-only: registry operations the console and the CLI call (PostgreSQL through @acsa/db).
 export { RegistryError, type TActor } from '@acsa/db/registry';
 export {
+  moveHeadline,
   promoteVersion,
   rollbackAlias,
   rollbackTarget,

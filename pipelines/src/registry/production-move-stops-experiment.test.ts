@@ -1,5 +1,6 @@
 import { bareModelVersion, createTestDatabase, type TestDatabase, testServiceUrls } from '@acsa/db/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { experimentEndings } from '../ab-ending.ts';
 import { makeUser } from '../workbench-fixtures.ts';
 import { promoteVersion, rollbackAlias } from './alias-moves.ts';
 import { experimentAlias } from './aliases.ts';
@@ -63,6 +64,8 @@ describe('moving production by hand while an experiment runs', () => {
   it('a rollback stops the experiment, recorded as a stop, and says so', async () => {
     const r = await rollbackAlias(deps(), { actor: person, reason: 'p2 answers refunds badly' });
     expect(r).toMatchObject({ fromVersion: 'p2', toVersion: 'p1', stoppedExperiments: [exp.name] });
+    // The line the CLI prints and the console announces names the stop beside the move.
+    expect(r.headline).toBe(`production: p2 → p1; experiment ${exp.name} stopped`);
     expect(await statusOf(exp.id)).toBe('STOPPED');
     expect(await variantAliases(exp.name)).toBe(0);
     const why = 'production moved by hand (rollback to p1): p2 answers refunds badly';
@@ -76,10 +79,17 @@ describe('moving production by hand while an experiment runs', () => {
     });
     expect(audit).toMatchObject({ actor: person.display });
     expect(audit.data).toMatchObject({ name: exp.name, reason: why, stoppedBy: 'production.rollback' });
+    // The experiments page and `acsa experiments show` say so in place of the automatic check's verdict.
+    const ending = (await experimentEndings(db.prisma, [{ id: exp.id, status: 'STOPPED' }])).get(exp.id);
+    expect(ending).toBe(
+      `Stopped by cli:ops at ${audit.at.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${why}.`,
+    );
   });
 
   it('a promotion stops it too; a move of shadow, or one that moves nothing, leaves it running', async () => {
-    await promoteVersion(deps(), { ref: 'p3', alias: 'shadow', actor: person });
+    expect((await promoteVersion(deps(), { ref: 'p3', alias: 'shadow', actor: person })).headline).toBe(
+      'shadow: (none) → p3',
+    );
     expect(await promoteVersion(deps(), { ref: 'p2', actor: person })).toMatchObject({
       changed: false,
       stoppedExperiments: [],

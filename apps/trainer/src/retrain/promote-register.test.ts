@@ -7,7 +7,7 @@ import type { TFlowContext, TRetrainConfigInput } from '@acsa/pipelines';
 import { ZRetrainConfig } from '@acsa/pipelines';
 import { stopExperiment } from '@acsa/pipelines/experiments';
 import { rollbackAlias } from '@acsa/pipelines/registry';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { registerBundleDir } from '../../test/fixtures.ts';
 import { promoteStep } from './promote-step.ts';
 import { candidateVersionName, registerStep } from './register-step.ts';
@@ -32,6 +32,34 @@ beforeAll(async () => {
   await db.prisma.modelAlias.create({ data: { name: 'production', modelVersionId: productionId } });
 });
 afterAll(() => db?.drop());
+// Each test that needs an experiment running starts its own (runningExperiment), and none is left running
+// for the next: a direct run's promotion is held back while one runs.
+afterEach(async () => {
+  const running = await db.prisma.experiment.findMany({ where: { status: 'RUNNING' }, select: { id: true } });
+  for (const { id } of running)
+    await stopExperiment(db.prisma, {
+      experimentId: id,
+      actor: { type: 'USER', display: 'ops@example.com' },
+    });
+});
+
+/** A running experiment of production against a fresh version, as a person or an earlier run left it. */
+async function runningExperiment(name: string) {
+  const treatment = await registerBundleDir(db.prisma, inject('smallBundle'), `${name}-treatment`);
+  return db.prisma.experiment.create({
+    data: {
+      name,
+      status: 'RUNNING',
+      startedAt: new Date(),
+      variants: {
+        create: [
+          { name: 'control', modelVersionId: productionId, weight: 0.5 },
+          { name: 'treatment', modelVersionId: treatment, weight: 0.5 },
+        ],
+      },
+    },
+  });
+}
 
 async function runWith(config: TRetrainConfigInput) {
   const run = await db.prisma.trainingRun.create({
@@ -110,14 +138,19 @@ describe('register and promote steps', () => {
     const out = await promoteStep(deps, run.id, ctx, report);
     expect(out).toMatchObject({ mode: 'experiment', promoted: true });
     expect(await promoteStep(deps, run.id, ctx, report)).toEqual(out);
-    const experiments = await db.prisma.experiment.findMany({ include: { variants: true } });
+    const experiments = await db.prisma.experiment.findMany({
+      where: { status: 'RUNNING' },
+      include: { variants: true },
+    });
     expect(experiments).toHaveLength(1);
     expect(experiments[0]!.status).toBe('RUNNING');
     expect(experiments[0]!.variants.map((v) => [v.name, v.modelVersionId, v.weight]).sort()).toEqual([
       ['control', productionId, 0.8],
       ['treatment', candidate, 0.2],
     ]);
-    const moves = await db.prisma.aliasHistory.findMany({ where: { kind: 'EXPERIMENT_START' } });
+    const moves = await db.prisma.aliasHistory.findMany({
+      where: { kind: 'EXPERIMENT_START', alias: { startsWith: `experiment:${experiments[0]!.name}:` } },
+    });
     expect(moves.map((m) => m.alias).sort()).toEqual([
       `experiment:${experiments[0]!.name}:control`,
       `experiment:${experiments[0]!.name}:treatment`,
@@ -134,6 +167,8 @@ describe('register and promote steps', () => {
   });
 
   it('does not start a second experiment while one runs, and shadows a candidate in shadow mode', async () => {
+    const running = await runningExperiment('exp-busy');
+    const before = await db.prisma.experiment.count();
     const busy = await runWith({ mode: 'experiment' });
     const c1 = await registerBundleDir(db.prisma, inject('smallBundle'), 'cand-busy');
     const out = await promoteStep(
@@ -142,8 +177,11 @@ describe('register and promote steps', () => {
       { ...context(true), register: { skipped: false, versionId: c1, version: 'cand-busy' } },
       report,
     );
-    expect(out).toMatchObject({ promoted: false, message: expect.stringMatching(/is still running/) });
-    expect(await db.prisma.experiment.count()).toBe(1);
+    expect(out).toMatchObject({
+      promoted: false,
+      message: `experiment ${running.name} is still running; the candidate is registered but not in an experiment`,
+    });
+    expect(await db.prisma.experiment.count()).toBe(before);
 
     const shadow = await runWith({ mode: 'shadow' });
     const c2 = await registerBundleDir(db.prisma, inject('smallBundle'), 'cand-shadow');
@@ -162,7 +200,7 @@ describe('register and promote steps', () => {
   });
 
   it('keeps a direct run’s candidate out of production while an experiment runs, and leaves the experiment running', async () => {
-    const running = await db.prisma.experiment.findFirstOrThrow({ where: { status: 'RUNNING' } });
+    const running = await runningExperiment('exp-during-direct');
     const run = await runWith({ mode: 'direct' });
     const candidate = await registerBundleDir(db.prisma, inject('smallBundle'), 'cand-during-experiment');
     const logged: [string, string][] = [];
@@ -183,11 +221,6 @@ describe('register and promote steps', () => {
     ).toBe(productionId);
     expect(await db.prisma.experiment.findUniqueOrThrow({ where: { id: running.id } })).toMatchObject({
       status: 'RUNNING',
-    });
-    // The tests below promote directly: the experiment ends here, as a person would end it.
-    await stopExperiment(db.prisma, {
-      experimentId: running.id,
-      actor: { type: 'USER', display: 'ops@example.com' },
     });
   });
 

@@ -11,6 +11,7 @@ import {
   ZPromoteOutput,
   ZRetrainConfig,
 } from '@acsa/pipelines';
+import { runningExperimentName } from '@acsa/pipelines/experiments';
 import { need } from './flow-context.ts';
 import { lockRunNotCancelled } from './run-guard.ts';
 import { startExperiment } from './start-experiment.ts';
@@ -155,13 +156,13 @@ async function promote(
       // Nor while an experiment runs: serving sends every session to its variants, so the move would
       // reach no customer, and concluding the experiment afterwards would find production off its control
       // and refuse the winner. Stopping a person's experiment is a person's call (a move by hand does it).
-      const running = await tx.experiment.findFirst({ where: { status: 'RUNNING' }, select: { name: true } });
+      const running = await runningExperimentName(tx);
       if (running)
         return {
           ...base,
           promoted: false,
           alias: null,
-          message: `registered, not promoted: experiment ${running.name} is running and sends all traffic to its variants, so production would serve no one; promote it from Models (which stops the experiment) or after the experiment ends`,
+          message: `registered, not promoted: experiment ${running} is running and sends all traffic to its variants, so production would serve no one; promote it from Models (which stops the experiment) or after the experiment ends`,
         };
       let m: TAliasMove;
       try {

@@ -58,20 +58,18 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 function printMove(
   m: {
     alias: string;
-    fromVersion: string | null;
     toVersion: string;
     changed: boolean;
     announced: boolean;
     stoppedExperiments: string[];
+    headline: string;
   },
   flags: TJson,
 ) {
   if (flags.json) return console.log(JSON.stringify(m));
   if (!m.changed) return console.log(`${m.alias} already points at ${m.toVersion}; nothing moved`);
-  // The console's dialog words: a move of production stops a running experiment, which had sent every
-  // session to its variants, so nobody reads "production moved" and expects customers already had it.
-  const stopped = m.stoppedExperiments.map((name) => `; experiment ${name} stopped`).join('');
-  console.log(`${m.alias}: ${m.fromVersion ?? '(none)'} → ${m.toVersion}${stopped}`);
+  // The console's dialog announces the same headline (moveHeadline).
+  console.log(m.headline);
   for (const name of m.stoppedExperiments)
     console.log(
       `  experiment ${name} was running and sent all traffic to its variants: stopped, so production answers every session now`,
