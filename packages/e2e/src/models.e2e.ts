@@ -373,10 +373,12 @@ describe('the model registry', () => {
     });
     const eli = await signedIn(browser, 'engineer');
     await eli.goto(url('/models'));
-    await eli
-      .getByTestId('replicas-experiment')
-      .or(eli.getByText(/No serving replica has reported/))
-      .waitFor();
+    // Said whether or not any replica reports (here none does): the experiment is the registry's.
+    const panel = eli.getByTestId('replicas-experiment');
+    await panel.waitFor();
+    expect(await panel.textContent()).toBe(
+      'Experiment e2e-models-running is running: its variants answer every session, and production takes no traffic until it ends. Promoting or rolling back production stops it.',
+    );
     await eli.getByRole('button', { name: 'Roll back production…' }).click();
     const dialog = eli.getByRole('dialog');
     expect(await dialog.getByTestId('move-stops-experiment').textContent()).toBe(
@@ -396,5 +398,45 @@ describe('the model registry', () => {
       status: 'STOPPED',
     });
     await eli.context().close();
+  });
+  it('a move of production waits while the running experiment cannot be checked, says why, and checks again', async () => {
+    const [a, b] = [await register('intent-e2e-chk-a', 0.88), await register('intent-e2e-chk-b', 0.87)];
+    const ops = { type: 'SYSTEM' as const, display: 'system:e2e' };
+    for (const to of [a, b])
+      await moveAlias(prisma, { alias: 'production', toVersionId: to.id, kind: 'PROMOTE', actor: ops });
+    const eli = await signedIn(browser, 'engineer');
+    let failing = true;
+    await eli.route(/\/api\/trpc\/[^?]*models\.replicas/, async (route) => {
+      if (failing) await route.fulfill({ status: 503, contentType: 'text/plain', body: 'unavailable' });
+      else await route.continue();
+    });
+    try {
+      await eli.goto(url('/models'));
+      await eli.getByRole('button', { name: 'Roll back production…' }).click();
+      const dialog = eli.getByRole('dialog');
+      await dialog.getByLabel('Why (kept in the alias history)').fill('b answers refunds badly');
+      // The query retries a few times before it gives up; then the failure is said, not "Checking…".
+      const failed = dialog.getByTestId('move-experiment-check-failed');
+      await failed.waitFor({ timeout: 20_000 });
+      expect(await failed.locator('p').textContent()).toMatch(
+        /^Could not check whether an experiment is running \(.+\)\. Moving production stops a running experiment, so this move waits until the check works\.$/,
+      );
+      const confirm = dialog.getByRole('button', { name: 'Confirm: production → intent-e2e-chk-a' });
+      expect(await confirm.isDisabled()).toBe(true);
+      // Still said a poll later: the failure does not turn back into "Checking…" while the query retries.
+      await eli.waitForTimeout(2_500);
+      expect(await dialog.getByText('Checking whether an experiment is running…').count()).toBe(0);
+      expect(await failed.count()).toBe(1);
+      await checkPage(eli, 'models-move-check-failed');
+
+      failing = false;
+      await failed.getByRole('button', { name: 'Check again' }).click();
+      await failed.waitFor({ state: 'detached', timeout: 20_000 });
+      await expect.poll(() => confirm.isDisabled(), { timeout: 20_000 }).toBe(false);
+      expect(await dialog.getByTestId('move-stops-experiment').count()).toBe(0);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    } finally {
+      await eli.context().close();
+    }
   });
 });

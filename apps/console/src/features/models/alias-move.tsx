@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useId, useRef, useState } from 'react';
 import { useSayStatus } from '@/components/page-status';
 import { useTRPC } from '@/components/trpc';
+import { useLastFailure } from './use-last-failure';
 
 type TAlias = 'production' | 'shadow';
 type TProps =
@@ -37,18 +38,12 @@ export function AliasMove(props: TProps) {
   // again when the dialog opens, so the warning is about now.
   const serving = useQuery(trpc.models.replicas.queryOptions());
   const experiment = serving.data?.experiment ?? null;
-  const onSuccess = (m: {
-    alias: string;
-    fromVersion: string | null;
-    toVersion: string;
-    announced: boolean;
-    stoppedExperiments: string[];
-  }) => {
+  const onSuccess = (m: { headline: string; announced: boolean }) => {
     dialog.current?.close();
     setReason('');
-    const stopped = m.stoppedExperiments.map((name) => `; experiment ${name} stopped`).join('');
+    // The headline is the CLI's line too (moveHeadline): the move, and any experiment it stopped.
     announce(
-      `${m.alias}: ${m.fromVersion ?? '(none)'} → ${m.toVersion}${stopped}. ${
+      `${m.headline}. ${
         m.announced
           ? 'Announced to serving: each running replica swaps within seconds (Serving replicas shows which version each one runs).'
           : 'Redis did not answer: running replicas pick it up on their next registry poll.'
@@ -65,10 +60,22 @@ export function AliasMove(props: TProps) {
   const label =
     props.kind === 'promote' ? (props.label ?? `Promote ${props.version}…`) : `Roll back ${props.alias}…`;
   const stops = alias === 'production' && from !== to ? experiment : null;
-  // Unknown until the replicas query answers: confirming then could stop an experiment nobody was told of.
-  const checking = alias === 'production' && serving.data === undefined;
+  // The latest read failed: the answer kept from before (if any) may be stale. Said as a failure with a
+  // retry, not as "Checking…", which would promise an answer that is not coming.
+  const checkFailed = useLastFailure(serving);
+  const failed = alias === 'production' && checkFailed !== null;
+  // Unknown until the replicas query answers, or after a failure: confirming then could stop an experiment
+  // nobody was told of, so Confirm waits.
+  const unchecked = alias === 'production' && (serving.data === undefined || failed);
+  const checking = unchecked && !failed;
+  const [rechecking, setRechecking] = useState(false);
+  const recheck = async () => {
+    setRechecking(true);
+    await serving.refetch();
+    setRechecking(false);
+  };
   const submit = () => {
-    if (checking) return;
+    if (unchecked) return;
     const common = { alias, reason, expectedFrom: from, expectedExperiment: stops };
     if (props.kind === 'promote') promote.mutate({ ...common, version: props.version });
     else rollback.mutate(common);
@@ -142,10 +149,23 @@ export function AliasMove(props: TProps) {
             </p>
           ) : null}
           {checking ? <p className="muted">Checking whether an experiment is running…</p> : null}
-          {serving.error && alias === 'production' ? (
-            <p role="alert" className="error">
-              Could not check for a running experiment: {serving.error.message}
-            </p>
+          {failed ? (
+            <div role="alert" className="error" data-testid="move-experiment-check-failed">
+              <p>
+                Could not check whether an experiment is running ({checkFailed}). Moving production stops a
+                running experiment, so this move waits until the check works.
+              </p>
+              {/* Not serving.isFetching: the replicas panel polls the same query every 2 s, so it is
+                  nearly always fetching while reads fail, and the button would never be pressable. */}
+              <button
+                type="button"
+                className="secondary"
+                disabled={rechecking}
+                onClick={() => void recheck()}
+              >
+                {rechecking ? 'Checking again…' : 'Check again'}
+              </button>
+            </div>
           ) : null}
           <label>
             Why (kept in the alias history)
@@ -162,7 +182,7 @@ export function AliasMove(props: TProps) {
                   (e.ctrlKey || e.metaKey) &&
                   reason.trim().length >= 3 &&
                   from !== to &&
-                  !checking
+                  !unchecked
                 )
                   submit();
               }}
@@ -179,7 +199,7 @@ export function AliasMove(props: TProps) {
           <div className="row actions">
             <button
               type="submit"
-              disabled={move.isPending || reason.trim().length < 3 || from === to || checking}
+              disabled={move.isPending || reason.trim().length < 3 || from === to || unchecked}
             >
               {move.isPending ? 'Moving…' : `Confirm: ${alias} → ${to}`}
             </button>

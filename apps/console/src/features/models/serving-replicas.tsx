@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'react';
 import { EmptyState } from '@/components/empty-state';
 import { clock, plural } from '@/components/format';
 import { useTRPC } from '@/components/trpc';
+import { useLastFailure } from './use-last-failure';
 
 // Every 2 s: a promotion reaches announced replicas in about a second, and the page should show them
 // converging as it happens rather than after a reload.
@@ -62,26 +63,42 @@ export function ServingReplicas({ shownProduction }: { shownProduction: string |
     refreshedAt.current = Date.now();
     router.refresh();
   }, [q.dataUpdatedAt, wantedProduction, shownProduction, router]);
-  if (q.error)
+  // Kept while the 2 s poll asks again: the error would otherwise give way to "Reading…" on every try.
+  const failure = useLastFailure(q);
+  if (failure)
     return (
       <p role="alert" className="error">
-        Could not read the serving replicas: {q.error.message}
+        Could not read the serving replicas: {failure}
       </p>
     );
   const v = q.data;
   if (!v) return <p className="muted">Reading what serving reports…</p>;
+  // Said whatever the replicas report: the experiment is read from the registry, and with Redis down or no
+  // replica reporting, production still answers no one while it runs.
+  const experiment = v.experiment ? (
+    <p className="warning-text" data-testid="replicas-experiment">
+      Experiment {v.experiment} is running: its variants answer every session, and production takes no traffic
+      until it ends. Promoting or rolling back production stops it.
+    </p>
+  ) : null;
   if (!v.reachable)
     return (
-      <EmptyState title="Redis did not answer">
-        Serving replicas report to Redis; none can be listed until it answers again (serving keeps answering
-        meanwhile).
-      </EmptyState>
+      <>
+        {experiment}
+        <EmptyState title="Redis did not answer">
+          Serving replicas report to Redis; none can be listed until it answers again (serving keeps answering
+          meanwhile).
+        </EmptyState>
+      </>
     );
   if (v.replicas.length === 0)
     return (
-      <EmptyState title={`No serving replica has reported in the last ${v.windowSeconds} s`}>
-        Is serving running and on the same Redis (and REDIS_PREFIX as this console's SERVING_REDIS_PREFIX)?
-      </EmptyState>
+      <>
+        {experiment}
+        <EmptyState title={`No serving replica has reported in the last ${v.windowSeconds} s`}>
+          Is serving running and on the same Redis (and REDIS_PREFIX as this console's SERVING_REDIS_PREFIX)?
+        </EmptyState>
+      </>
     );
   const production = v.wanted.find((w) => w.alias === 'production');
   const onProduction = v.replicas.filter((r) =>
@@ -95,12 +112,7 @@ export function ServingReplicas({ shownProduction }: { shownProduction: string |
           ? `${onProduction} of ${plural(v.replicas.length, 'replica')} answer${onProduction === 1 ? 's' : ''} with production's ${production.version}.`
           : `${plural(v.replicas.length, 'replica')} reporting; no production alias.`}
       </p>
-      {v.experiment ? (
-        <p className="warning-text" data-testid="replicas-experiment">
-          Experiment {v.experiment} is running: its variants answer every session, and production takes no
-          traffic until it ends. Promoting or rolling back production stops it.
-        </p>
-      ) : null}
+      {experiment}
       <table>
         <thead>
           <tr>
