@@ -104,8 +104,13 @@ async function move(eli: Page, button: string, from: string, to: string, reason:
     .filter({ hasText: `production: ${from} → ${to}` })
     .waitFor();
   const served = await msUntil(SEEDED_KEY, (r) => r.status === 200 && r.modelVersion === to);
-  // The page's own refresh: the alias history names the move with its reason.
-  await eli.getByRole('listitem').filter({ hasText: reason }).waitFor();
+  // The page's own refresh: the alias history names the move with its reason. An experiment another spec
+  // left running is stopped by the move, and its variants' entries carry the same reason: the move's own.
+  await eli
+    .getByRole('listitem')
+    .filter({ hasText: reason })
+    .filter({ hasText: /production (promote|rollback):/ })
+    .waitFor();
   // Without a reload: the serving replica reports the new version, and the page marks it current.
   const replica = eli.locator('tr[data-replica]');
   await expect
