@@ -136,6 +136,8 @@ export async function stopForProductionMoveIn(
   const running = await tx.experiment.findMany({
     where: { status: 'RUNNING' },
     include: { variants: { select: { name: true } } },
+    // The headline names them in the order they started, the same on every read.
+    orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
   });
   const stopped: TStoppedByMove = { names: [], aliases: [] };
   const reason = `production moved by hand (${o.move} to ${o.toVersion})${o.reason ? `: ${o.reason}` : ''}`;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@acsa/db';
 import { bareModelVersion } from '@acsa/db/testing';
+import { stopExperiment } from '@acsa/pipelines/experiments';
 import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, launch, signedIn, url } from './browser.ts';
@@ -14,6 +15,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+  // The specs share one database: an experiment left running here would take every session from production,
+  // and the next spec's production move would stop it (a move by hand stops a running experiment).
+  if (prisma) {
+    const actor = { type: 'SYSTEM' as const, display: 'system:e2e' };
+    for (const e of await prisma.experiment.findMany({ where: { status: 'RUNNING' } }))
+      await stopExperiment(prisma, { experimentId: e.id, actor, reason: 'the experiments spec ended' });
+  }
   await prisma?.$disconnect();
 });
 

@@ -187,7 +187,12 @@ describe('the model registry', () => {
     await eli.keyboard.press('Control+Enter');
     await eli.getByRole('status').filter({ hasText: 'production: intent-e2e-v1 → intent-e2e-v2' }).waitFor();
     expect(await production()).toBe('intent-e2e-v2');
-    await eli.getByRole('listitem').filter({ hasText: 'refund F1 +14 pp on the same test rows' }).waitFor();
+    // Only the move's own entry: an experiment running meanwhile is stopped by it, under the same reason.
+    await eli
+      .getByRole('listitem')
+      .filter({ hasText: 'refund F1 +14 pp on the same test rows' })
+      .filter({ hasText: /production promote:/ })
+      .waitFor();
     await checkPage(eli, 'models-promoted');
 
     // Roll back from the alias row: one move back, to v1.
@@ -212,7 +217,11 @@ describe('the model registry', () => {
       ['PROMOTE', 'engineer@example.com', 'refund F1 +14 pp on the same test rows'],
       ['ROLLBACK', 'engineer@example.com', 'complaints about refunds'],
     ]);
-    await eli.getByRole('listitem').filter({ hasText: 'complaints about refunds' }).waitFor();
+    await eli
+      .getByRole('listitem')
+      .filter({ hasText: 'complaints about refunds' })
+      .filter({ hasText: /production rollback:/ })
+      .waitFor();
     await checkPage(eli, 'models-rolled-back');
 
     // Production moved elsewhere (the CLI, a run, a colleague) while the page is open: the Aliases table
