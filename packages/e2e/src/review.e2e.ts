@@ -329,6 +329,38 @@ describe('review inbox and labeling', () => {
     await page.context().close();
   });
 
+  it('an undo the server carried out but whose answer was lost leaves the turn on screen when z asks again', async () => {
+    await prisma.reviewItem.deleteMany();
+    for (let i = 0; i < 2; i++)
+      await makeConversation(prisma, [
+        { text: `lost ${i}: where is my parcel`, intent: 'track_order', confidence: 0.3 + i * 0.01 },
+      ]);
+    const page = await signedIn(browser, 'reviewer');
+    await page.goto(url('/review/label'));
+    await page.locator('[data-review-item]').waitFor();
+    const x = await shown(page);
+    await pressAndWaitForNext(page, 'Enter');
+    await expect.poll(() => page.getByTestId('saving').textContent()).toBe('all saved');
+    // The first undo reaches the server, which takes the label back; its answer is lost on the way back.
+    let sent = 0;
+    await page.route(/\/api\/trpc\/[^?]*review\.undo/, async (route) => {
+      if (sent++ > 0) return route.continue();
+      await route.fetch();
+      await route.fulfill({ status: 503, contentType: 'text/plain', body: 'unavailable' });
+    });
+    await page.keyboard.press('z');
+    const alert = page.locator('.labeling [role=alert]');
+    await expect.poll(() => alert.textContent()).toContain('Press z to try again.');
+    expect(await prisma.label.count({ where: { reviewItemId: x! } })).toBe(0);
+    // z again: the label is gone because the first try took it back, so the turn is back to be labeled again.
+    await pressAndWaitForNext(page, 'z');
+    expect(await shown(page)).toBe(x);
+    await expect.poll(() => page.getByTestId('saving').textContent()).toBe('all saved');
+    await expect.poll(() => alert.count()).toBe(0);
+    expect(await shown(page)).toBe(x);
+    await page.context().close();
+  });
+
   it('a turn someone else finished meanwhile leaves the queue with a notice instead of coming back', async () => {
     await prisma.reviewItem.deleteMany();
     for (let i = 0; i < 2; i++)

@@ -14,7 +14,11 @@ const LOADING = 'loading turns: ';
 export type TQueuedTask = TLabelTask & { draft?: { intent: string; entities: TEntitySpan[] } };
 
 /** `labelId`: the label the server saved, the one `z` takes back (unset while unsaved, or if refused). */
-type TDone = { task: TQueuedTask; kind: 'label' | 'skip'; labelId?: string };
+/** `undoTried`: an undo of it was sent and got no answer, so the server may have carried it out. */
+type TDone = { task: TQueuedTask; kind: 'label' | 'skip'; labelId?: string; undoTried?: boolean };
+
+/** No answer, or a failure of the server's own: the same request may work next time. */
+const TRANSIENT = new Set([undefined, 'INTERNAL_SERVER_ERROR', 'TIMEOUT', 'SERVICE_UNAVAILABLE']);
 
 /** The tRPC code the server refused a write with (`data.code`); none when no answer came (a network failure). */
 const codeOf = (e: Error) => (e as { data?: { code?: string } }).data?.code;
@@ -178,21 +182,30 @@ export function useLabelQueue(filters: TReviewFilters) {
         write(
           'undoing the last label',
           async () => {
-            if (last.labelId) await client.review.undo.mutate({ labelId: last.labelId });
+            if (!last.labelId) return;
+            try {
+              await client.review.undo.mutate({ labelId: last.labelId });
+            } catch (e) {
+              // Gone after an earlier try that got no answer: that try took it back (the server keeps no
+              // label to refuse twice), so this is the undo done, the turn on screen open for this reviewer.
+              if (last.undoTried && codeOf(e as Error) === 'NOT_FOUND') return;
+              throw e;
+            }
           },
           (e) => {
-            // Whatever failed, the label stands as far as this tab knows: the turn leaves the screen again.
+            const code = codeOf(e);
+            // The label stands as far as this tab knows: the turn leaves the screen again.
             setQueue((q) => q.filter((t) => t.reviewItemId !== last.task.reviewItemId));
             setDone((n) => n + 1);
-            // Refused for good: an engineer adjudicated over the label (CONFLICT), or it is gone (NOT_FOUND:
-            // undone already, say by an earlier try whose answer was lost, or its turn removed). Trying again
-            // can only be refused again, so z moves on to the label before it.
-            const code = codeOf(e);
-            if (code === 'NOT_FOUND' || code === 'CONFLICT')
-              return `Your label of ${quote(last.task.text)} was not undone: ${e.message}`;
             // No answer, or a failure on the server's side: the undo may work next time, so z tries it again.
-            history.current.push(last);
-            return `Could not undo your label of ${quote(last.task.text)}: ${e.message}. Press z to try again.`;
+            if (TRANSIENT.has(code)) {
+              history.current.push({ ...last, undoTried: true });
+              return `Could not undo your label of ${quote(last.task.text)}: ${e.message}. Press z to try again.`;
+            }
+            // Refused for good: an engineer adjudicated over the label (CONFLICT), it is gone (NOT_FOUND: its
+            // turn removed), or this reviewer may not (signed out, role changed). Trying again can only be
+            // refused again, so z moves on to the label before it.
+            return `Your label of ${quote(last.task.text)} was not undone: ${e.message}`;
           },
         );
     },
