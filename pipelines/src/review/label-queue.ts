@@ -73,19 +73,22 @@ function othersLeaveRoom(userId: string) {
  */
 async function renewHeldClaims(tx: TransactionClient, userId: string, held: string[]): Promise<string[]> {
   if (held.length === 0) return [];
-  // The items' locks, in id order (as review/labeller-changes.ts takes them, so neither waits on the other
-  // for ever), before the check: a claim committed while this waited is read by the UPDATE's fresh snapshot,
-  // and a claim made after waits for this one, or skips the item (claiming skips locked rows).
-  await tx.$queryRaw(Prisma.sql`
+  // The items' locks, in id order (as review/labeller-changes.ts takes them), before the check: a claim made
+  // after waits for this one, or skips the item (claiming skips locked rows). An item another transaction
+  // holds (a label, a skip, a batch of a labeller change) is skipped, not waited for: asking for turns never
+  // waits on someone else's work, and the next ask (every few turns, or 10 s while idle) renews it, well
+  // within the claim's lifetime.
+  const locked = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
     SELECT ri.id FROM "ReviewItem" ri WHERE ri.id IN (
       SELECT "reviewItemId" FROM "ReviewAssignment"
       WHERE "userId" = ${userId}::uuid AND "completedAt" IS NULL AND "reviewItemId" = ANY(${held}::uuid[]))
-    ORDER BY ri.id FOR UPDATE`);
+    ORDER BY ri.id FOR UPDATE SKIP LOCKED`);
+  if (locked.length === 0) return [];
   const renewed = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
     UPDATE "ReviewAssignment" ra SET "assignedAt" = now()
     FROM "ReviewItem" ri
     WHERE ri.id = ra."reviewItemId" AND ra."userId" = ${userId}::uuid AND ra."completedAt" IS NULL
-      AND ra."reviewItemId" = ANY(${held}::uuid[])
+      AND ra."reviewItemId" = ANY(${locked.map((r) => r.id)}::uuid[])
       AND ri.status IN ('OPEN', 'IN_PROGRESS') AND ${othersLeaveRoom(userId)}
     RETURNING ri.id`);
   return renewed.map((r) => r.id);
