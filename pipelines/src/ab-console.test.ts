@@ -53,7 +53,7 @@ describe('experiments in the console', () => {
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const stopped = await stopExperimentFromConsole(deps, eli, {
       experimentId: exp!.experiment.id,
-      reason: 'enough data',
+      reason: 'enough data.', // written as a sentence: the line still ends with one full stop
     });
     expect(stopped.experiment.status).toBe('STOPPED');
     // Ended: the automatic check no longer acts on it, so no verdict; what happened instead, and by whom.

@@ -11,11 +11,12 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : nul
 function endingLine(e: { action: string; actor: string; at: Date; data: unknown }): string {
   const d = (typeof e.data === 'object' && e.data ? e.data : {}) as Record<string, unknown>;
   const by = `by ${who(e.actor)} at ${when(e.at)}`;
-  const reason = text(d.reason);
+  // The line ends with its own full stop: a reason written as a sentence keeps one, not two.
+  const reason = text(d.reason)?.replace(/[.\s]+$/, '');
   if (e.action === 'experiment.stop') return `Stopped ${by}${reason ? `: ${reason}` : ''}.`;
   // A conclusion that could not promote its winner (production had moved) ended the experiment stopped.
   if (d.promoted === false)
-    return `Stopped without a winner ${by}, who concluded it: ${text(d.outcome) ?? 'production had moved'}.`;
+    return `Concluded without a winner ${by}: ${(text(d.outcome) ?? 'production had moved').replace(/[.\s]+$/, '')}.`;
   return `Concluded ${by}: "${text(d.winner) ?? '?'}" won${reason ? ` (${reason})` : ''}.`;
 }
 

@@ -143,7 +143,6 @@ describe('register and promote steps', () => {
       include: { variants: true },
     });
     expect(experiments).toHaveLength(1);
-    expect(experiments[0]!.status).toBe('RUNNING');
     expect(experiments[0]!.variants.map((v) => [v.name, v.modelVersionId, v.weight]).sort()).toEqual([
       ['control', productionId, 0.8],
       ['treatment', candidate, 0.2],
