@@ -76,8 +76,8 @@ async function renewHeldClaims(tx: TransactionClient, userId: string, held: stri
   // The items' locks, in id order (as review/labeller-changes.ts takes them), before the check: a claim made
   // after waits for this one, or skips the item (claiming skips locked rows). An item another transaction
   // holds (a label, a skip, a batch of a labeller change) is skipped, not waited for: asking for turns never
-  // waits on someone else's work, and the next ask (every few turns, or 10 s while idle) renews it, well
-  // within the claim's lifetime.
+  // waits on someone else's work, and the next ask (the browser asks whenever fewer than four turns are left
+  // on screen) renews it.
   const locked = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
     SELECT ri.id FROM "ReviewItem" ri WHERE ri.id IN (
       SELECT "reviewItemId" FROM "ReviewAssignment"
