@@ -438,8 +438,14 @@ describe('the model registry', () => {
       expect(await failed.count()).toBe(1);
       await checkPage(eli, 'models-move-check-failed');
 
+      // Check again while the reads still fail: it asks, and the failure stays said, ready to be asked again.
+      const again = failed.getByRole('button', { name: 'Check again' });
+      await again.click();
+      await expect.poll(() => again.isEnabled(), { timeout: 20_000 }).toBe(true);
+      expect(await failed.count()).toBe(1);
+      expect(await confirm.isDisabled()).toBe(true);
+      // Reads answer again: the next one (the panel polls every 2 s; clicking now could race it) clears it.
       failing = false;
-      await failed.getByRole('button', { name: 'Check again' }).click();
       await failed.waitFor({ state: 'detached', timeout: 20_000 });
       await expect.poll(() => confirm.isDisabled(), { timeout: 20_000 }).toBe(false);
       expect(await dialog.getByTestId('move-stops-experiment').count()).toBe(0);
