@@ -83,14 +83,17 @@ async function versionName(
  * is not what a person promoting or rolling back by hand expects. The alias row is locked first, as
  * concludeExperiment locks it, so the two cannot deadlock.
  */
+/** A move made in a transaction, what it stopped, and the name of the version it moved to. */
+type TMovedIn = { move: TAliasMove; stopped: TStoppedByMove; toVersion: string };
+
 async function moveAndStopIn(
   tx: TransactionClient,
   input: TAliasMoveInput & { expectedExperiment?: string | null; toVersion: string },
-): Promise<{ move: TAliasMove; stopped: TStoppedByMove }> {
+): Promise<TMovedIn> {
   const { expectedExperiment, toVersion, ...moveInput } = input;
   const move = await moveAliasIn(tx, moveInput);
   const none: TStoppedByMove = { names: [], aliases: [] };
-  if (input.alias !== PRODUCTION_ALIAS || !move.changed) return { move, stopped: none };
+  if (input.alias !== PRODUCTION_ALIAS || !move.changed) return { move, stopped: none, toVersion };
   if (expectedExperiment !== undefined) {
     const running = await runningExperimentName(tx);
     if (running !== expectedExperiment)
@@ -106,17 +109,18 @@ async function moveAndStopIn(
     move: input.kind === 'ROLLBACK' ? 'rollback' : 'promotion',
     toVersion,
   });
-  return { move, stopped };
+  return { move, stopped, toVersion };
 }
 
-async function result(
-  deps: TRegistryDeps,
-  done: { move: TAliasMove; stopped: TStoppedByMove },
-  toVersion: string,
-): Promise<TMoveResult> {
+async function result(deps: TRegistryDeps, done: TMovedIn): Promise<TMoveResult> {
   await announceStopped(deps.redis, done.stopped);
   const fromVersion = await versionName(deps.prisma, done.move.fromVersionId);
-  const named = { alias: done.move.alias, fromVersion, toVersion, stoppedExperiments: done.stopped.names };
+  const named = {
+    alias: done.move.alias,
+    fromVersion,
+    toVersion: done.toVersion,
+    stoppedExperiments: done.stopped.names,
+  };
   return {
     ...done.move,
     ...named,
@@ -146,7 +150,7 @@ export async function promoteVersion(
       expectedExperiment: input.expectedExperiment,
     }),
   );
-  return result(deps, done, target.version);
+  return result(deps, done);
 }
 
 /**
@@ -198,5 +202,5 @@ export async function rollbackAlias(deps: TRegistryDeps, input: TMoveOptions): P
       expectedExperiment: input.expectedExperiment,
     });
   });
-  return result(deps, done, (await versionName(deps.prisma, done.move.toVersionId)) ?? done.move.toVersionId);
+  return result(deps, done);
 }
