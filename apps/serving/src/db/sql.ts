@@ -37,12 +37,37 @@ export function compile(q: TSql): { text: string; values: unknown[] } {
  */
 export type TDb = { query<T>(q: TSql): Promise<T[]>; pool: pg.Pool };
 
+/** Names of the statements prepared on their own (see createDb); a traced statement is summarised by its text. */
+export const AUTO_STATEMENT_PREFIX = 'acsa-auto-';
+/**
+ * At most this many texts get a name, per process: the rest run unnamed. Well under PgBouncer's
+ * max_prepared_statements (deploy/k8s/base/pgbouncer.ini), and a query built with a varying number of
+ * parameters cannot fill a connection with statements.
+ */
+const MAX_NAMED = 64;
+const names = new Map<string, string>();
+
+function nameOf(text: string): string | undefined {
+  let name = names.get(text);
+  if (!name && names.size < MAX_NAMED) {
+    name = `${AUTO_STATEMENT_PREFIX}${names.size + 1}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * Every statement runs as a named (prepared) one, parsed and planned once per connection rather than on
+ * every turn: the order view's query alone is a dozen subqueries.
+ * Names are per process, one per text, so no two texts share one on any connection.
+ */
 export function createDb(pool: pg.Pool): TDb {
   return {
     pool,
     async query<T>(q: TSql): Promise<T[]> {
       const { text, values } = compile(q);
-      return (await pool.query(text, values)).rows as T[];
+      const name = nameOf(text);
+      return (await (name ? pool.query({ name, text, values }) : pool.query(text, values))).rows as T[];
     },
   };
 }

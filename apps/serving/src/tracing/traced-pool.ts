@@ -1,5 +1,6 @@
 import { withSpan } from '@acsa/core/tracing';
 import type pg from 'pg';
+import { AUTO_STATEMENT_PREFIX } from '../db/sql.ts';
 
 const SUMMARY = /\b(SELECT|INSERT|UPDATE|DELETE)\b[\s\S]*?\b(?:FROM|INTO|UPDATE)\s+("?[\w.]+"?)/i;
 
@@ -23,7 +24,10 @@ export function tracePool(pool: pg.Pool, role: 'primary' | 'replica'): void {
     return withSpan('pg.query', () => query(...args), {
       attributes: {
         'db.system.name': 'postgresql',
-        'db.query.summary': typeof first === 'object' && first.name ? first.name : statementSummary(text),
+        'db.query.summary':
+          typeof first === 'object' && first.name && !first.name.startsWith(AUTO_STATEMENT_PREFIX)
+            ? first.name
+            : statementSummary(text),
         'db.query.text': text.length > 300 ? `${text.slice(0, 300)}…` : text,
         'acsa.db.role': role,
       },
