@@ -259,6 +259,7 @@ export async function createServingApp({
         perAddressPerMinute: env.RATE_LIMIT_ADDRESS_PER_MINUTE,
       },
       `${redisPrefix}rl:`,
+      env.TURN_GATHER_MS,
     ),
     schemas: makeChatSchemas(env.MAX_TEXT_LENGTH),
   });

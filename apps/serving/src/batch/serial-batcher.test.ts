@@ -48,4 +48,24 @@ describe('createSerialBatcher', () => {
     ]);
     expect(await submit(3)).toBe(3);
   });
+  it('with linger, an item finding it idle waits for company, and leaves early once enough wait', async () => {
+    const d = doubling(1);
+    const submit = createSerialBatcher(d.send, { linger: { ms: 40, items: 3 } });
+    const started = performance.now();
+    const lone = submit(1);
+    await new Promise((r) => setTimeout(r, 15));
+    // Still gathering: nothing has been sent, and what comes now goes with the first.
+    expect(d.batches).toEqual([]);
+    expect(await Promise.all([lone, submit(2)])).toEqual([2, 4]);
+    expect(d.batches).toEqual([[1, 2]]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(39);
+
+    // Three waiting: sent at once, not after the 5 s it would wait for company.
+    const e = doubling(1);
+    const patient = createSerialBatcher(e.send, { linger: { ms: 5_000, items: 3 } });
+    const again = performance.now();
+    expect(await Promise.all([5, 6, 7].map(patient))).toEqual([10, 12, 14]);
+    expect(e.batches).toEqual([[5, 6, 7]]);
+    expect(performance.now() - again).toBeLessThan(1_000);
+  });
 });

@@ -8,12 +8,16 @@ export type TPending<I, O> = { input: I; resolve: (o: O) => void; reject: (e: un
  * load one round trip, and one wake of each process on either end, serves many callers: on these machines
  * a Redis round trip costs 60–70 µs of client CPU alone and 11–12 µs with 64 in flight
  * (`npx tsx bench/serving/round-trip.ts`).
+ * With `linger`, an item that finds the batcher idle waits up to `linger.ms` (or until `linger.items` wait)
+ * for others to go with it: fewer, fuller round trips where turns come apart, at the cost of that wait.
  * `send` settles every item it is given; if it throws, the items it left unsettled are rejected with that.
  */
 export function createSerialBatcher<I, O>(
   send: (batch: TPending<I, O>[]) => Promise<void>,
-  options: { maxInFlight?: number; maxBatch?: number } = {},
+  options: { maxInFlight?: number; maxBatch?: number; linger?: { ms: number; items: number } } = {},
 ): (input: I) => Promise<O> {
+  const linger = options.linger && options.linger.ms > 0 ? options.linger : null;
+  let lingering: NodeJS.Timeout | null = null;
   const maxInFlight = options.maxInFlight ?? 1;
   const maxBatch = options.maxBatch ?? 64;
   let queue: TPending<I, O>[] = [];
@@ -22,6 +26,8 @@ export function createSerialBatcher<I, O>(
 
   function pump() {
     scheduled = false;
+    if (lingering) clearTimeout(lingering);
+    lingering = null;
     while (inFlight < maxInFlight && queue.length) {
       const batch = queue.length <= maxBatch ? queue : queue.splice(0, maxBatch);
       if (batch === queue) queue = [];
@@ -48,6 +54,11 @@ export function createSerialBatcher<I, O>(
       queue.push({ input, resolve, reject });
       if (!scheduled && inFlight < maxInFlight) {
         scheduled = true;
+        if (linger) lingering = setTimeout(pump, linger.ms);
+        else setImmediate(pump);
+      } else if (lingering && queue.length >= (linger?.items ?? 1)) {
+        clearTimeout(lingering);
+        lingering = null;
         setImmediate(pump);
       }
     });

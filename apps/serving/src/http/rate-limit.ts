@@ -11,6 +11,11 @@ export type TRateLimits = {
 };
 
 const WINDOW_MS = 60_000;
+/**
+ * A gathering round trip leaves once this many turns wait, whatever its time: enough for the saving (the
+ * cohort shares every batch after it), and a closed loop of clients never waits out the timer.
+ */
+const GATHER_ITEMS = 8;
 
 /**
  * Counts for a batch of requests in one round trip. ARGV: the counters' expiry (ms), the number of requests,
@@ -74,6 +79,8 @@ export class RateLimiter {
     private readonly redis: Redis | null,
     private readonly limits: TRateLimits,
     private readonly prefix = 'acsa:rl:',
+    /** How long the first round trip waits, while idle, for turns to go with the first (TURN_GATHER_MS). */
+    gatherMs = 0,
   ) {
     // A defined command runs by EVALSHA: the script crosses the wire once per connection, not per turn.
     redis?.defineCommand('acsaRateCount', { lua: COUNT_SCRIPT });
@@ -106,7 +113,10 @@ export class RateLimiter {
       },
       // Uncapped: while Redis stalls (each round trip waits out the client's command timeout) one round trip
       // must take everything that queued behind it, or the queue would grow faster than it drains.
-      { maxBatch: Number.POSITIVE_INFINITY },
+      {
+        maxBatch: Number.POSITIVE_INFINITY,
+        linger: { ms: gatherMs, items: GATHER_ITEMS },
+      },
     );
   }
 
