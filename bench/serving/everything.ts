@@ -8,6 +8,8 @@
  *
  *   npx tsx bench/serving/everything.ts [--rate 800] [--duration 20] [--concurrency 64] [--step 8]
  *     [--workers N (default: serving's own default)] [--no-console] [--results FILE]
+ *     [--serving-env NAME=VALUE,… (serving's settings changed from the shipped ones, to compare)]
+ *     [--timeline FILE (latency and each process's CPU per 250 ms of the open loop)]
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import {
@@ -56,10 +58,21 @@ const { values: a } = parseArgs({
     // Diagnosis: NODE_OPTIONS added to serving's (e.g. --trace-gc, into out/serving-batch.log), and the
     // open loop's latency per 250 ms written to a file (when the tail happens, against the serving log).
     'serving-node-options': { type: 'string' },
+    'serving-env': { type: 'string' },
     timeline: { type: 'string' },
   },
 });
 const RATE = Number(a.rate);
+const servingEnv = Object.fromEntries(
+  (a['serving-env'] ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`--serving-env: "${pair}" is not NAME=VALUE`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+);
 const DURATION_S = Number(a.duration);
 const CONCURRENCY = Number(a.concurrency);
 const STEP_S = Number(a.step);
@@ -120,6 +133,41 @@ function meter(groups: TGroup[]) {
     rows.push({ name: 'rest of the machine', cpuS: Math.max(0, busy - counted), peakRssMb: 0 });
     return { rows, busyS: busy };
   };
+}
+
+/**
+ * Diagnosis (--timeline): each group's CPU in every 250 ms of the open loop, as a share of one core, so a
+ * slow stretch of turns can be laid beside whoever took the CPU then (the trainer's analytics, a GC, …).
+ */
+function cpuTimeline(groups: TGroup[]): () => string {
+  const names = groups.map((g) => g.name);
+  const rows: number[][] = [];
+  const generator = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const sample = () => [...groups.map((g) => g.pids().reduce((s, p) => s + cpuSeconds(p), 0)), generator()];
+  let last = sample();
+  let lastBusy = machineCpu().busy;
+  const timer = setInterval(() => {
+    const now = sample();
+    const busy = machineCpu().busy;
+    rows.push([...now.map((v, i) => (v - (last[i] ?? 0)) / 0.25), (busy - lastBusy) / 0.25]);
+    last = now;
+    lastBusy = busy;
+  }, 250);
+  return () => {
+    clearInterval(timer);
+    const head = [...names, 'load generator', 'machine'].map((n) => `cpu ${n}`).join('\t');
+    return [head, ...rows.map((r) => r.map((v) => v.toFixed(2)).join('\t'))].join('\n');
+  };
+}
+
+/** Two tab-separated tables side by side, row by row (the shorter padded with blanks). */
+function joinColumns(left: string, right: string): string {
+  const l = left.trimEnd().split('\n');
+  const r = right.trimEnd().split('\n');
+  return `${Array.from({ length: Math.max(l.length, r.length) }, (_, i) => `${l[i] ?? ''}\t${r[i] ?? ''}`).join('\n')}\n`;
 }
 
 const pgBackends = (dbName: string) => () =>
@@ -250,6 +298,7 @@ try {
     // As shipped: serving's own defaults for the worker count and the log level.
     extraEnv: {
       LOG_LEVEL: 'info',
+      ...servingEnv,
       ...(a['serving-node-options']
         ? { NODE_OPTIONS: `${SERVING_NODE_OPTIONS} ${a['serving-node-options']}` }
         : {}),
@@ -293,6 +342,7 @@ try {
   await new Promise((r) => setTimeout(r, 2_000));
   const openRec = new Recorder();
   const timeline = a.timeline ? latencyTimeline(openRec) : null;
+  const cpuLine = a.timeline ? cpuTimeline(groups) : null;
   const stopOpen = meter(groups);
   await openLoop({
     client,
@@ -304,7 +354,7 @@ try {
   // What analytics still has to do for these turns is part of their cost: wait for it to be recorded.
   await new Promise((r) => setTimeout(r, 1_500));
   const open = stopOpen();
-  if (a.timeline && timeline) writeFileSync(a.timeline, timeline());
+  if (a.timeline && timeline && cpuLine) writeFileSync(a.timeline, joinColumns(timeline(), cpuLine()));
   const openS = openRec.summary();
   const loadOpen = loadAverages();
   log(`open loop ${RATE}/s: ${fmt(openS)} (load ${loadOpen})`);
