@@ -45,21 +45,30 @@ export const AUTO_STATEMENT_PREFIX = 'acsa-auto-';
  * parameters cannot fill a connection with statements.
  */
 const MAX_NAMED = 64;
-const names = new Map<string, string>();
+/** Each text's name; null for a text that runs unnamed from now on (see createDb). */
+const names = new Map<string, string | null>();
 
 function nameOf(text: string): string | undefined {
   let name = names.get(text);
-  if (!name && names.size < MAX_NAMED) {
+  if (name === undefined && names.size < MAX_NAMED) {
     name = `${AUTO_STATEMENT_PREFIX}${names.size + 1}`;
     names.set(text, name);
   }
-  return name;
+  return name ?? undefined;
 }
+
+/**
+ * "cached plan must not change result type": a migration changed the type of a column a prepared statement
+ * returns. Straight to PostgreSQL the pool drops that connection and the next one prepares afresh, but behind
+ * PgBouncer the statement stays prepared on its server connections until they are recycled (an hour).
+ */
+const PLAN_CHANGED = '0A000';
 
 /**
  * Every statement runs as a named (prepared) one, parsed and planned once per connection rather than on
  * every turn: the order view's query alone is a dozen subqueries.
- * Names are per process, one per text, so no two texts share one on any connection.
+ * Names are per process, one per text, so no two texts share one on any connection. A statement a
+ * migration has outdated is answered unnamed instead of failing the turn.
  */
 export function createDb(pool: pg.Pool): TDb {
   return {
@@ -67,7 +76,16 @@ export function createDb(pool: pg.Pool): TDb {
     async query<T>(q: TSql): Promise<T[]> {
       const { text, values } = compile(q);
       const name = nameOf(text);
-      return (await (name ? pool.query({ name, text, values }) : pool.query(text, values))).rows as T[];
+      if (!name) return (await pool.query(text, values)).rows as T[];
+      try {
+        return (await pool.query({ name, text, values })).rows as T[];
+      } catch (e) {
+        if ((e as { code?: string }).code !== PLAN_CHANGED) throw e;
+        // The read is answered unnamed, and so is this text from now on in this process (names are never
+        // reused, so no connection holding the old statement meets the name again for another text).
+        names.set(text, null);
+        return (await pool.query(text, values)).rows as T[];
+      }
     },
   };
 }
