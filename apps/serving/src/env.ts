@@ -109,12 +109,14 @@ const ZServingSettings = z.object({
   MICROBATCH_MAX: int(32, 1, 1024),
   MICROBATCH_WAIT_MS: int(2, 0, 100),
   /**
-   * A turn that finds serving idle waits up to this long (or until 8 turns are waiting) for others to go
-   * with it, as one cohort, through its first Redis round trip and every batch after it. A
-   * worker's CPU per turn falls steeply as turns come closer together (2.0 ms at 200 turns/s, 0.97 at 800,
-   * 0.43 at saturation, one worker on these machines), so gathering them costs a few milliseconds of
-   * latency and saves CPU where it is scarce; under load nothing is idle and nothing waits. 0: no wait.
-   * Measured in bench/serving/results/2026-12-07-everything.md (stop 29).
+   * A request that finds the rate limit's Redis round trip idle (none in flight) waits up to this long, or
+   * until 8 wait, for others to go with it, as one cohort, through that round trip and every batch after it
+   * (a turn's NLU run, its statement, its session save). A worker's CPU per turn falls steeply as turns come
+   * closer together (2.0 ms at 200 turns/s, 0.97 at 800, 0.43 at saturation, one worker on these machines),
+   * so gathering them spends a few milliseconds of latency to save CPU where it is scarce: at 800 turns/s most
+   * cohorts wait the whole 8 ms (on top of MICROBATCH_WAIT_MS); only when a round trip is already out, or 8
+   * are waiting, does a request go without waiting. 0: no wait. Measured in
+   * bench/serving/results/2026-12-07-everything.md (stop 29).
    */
   TURN_GATHER_MS: int(8, 0, 100),
   NLU_CACHE_SIZE: int(10_000, 0),
