@@ -12,15 +12,7 @@
  *     [--timeline FILE (latency and each process's CPU per 250 ms of the open loop)]
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import {
-  appendFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,17 +23,10 @@ import { buildConsole, startConsole, stopConsole } from '../../packages/e2e/src/
 import { ChatClient } from './chat-client.ts';
 import { conversationSource } from './conversations.ts';
 import { ConversationPool, closedLoop, openLoop } from './load.ts';
-import {
-  cpuSeconds,
-  freePort,
-  loadAverages,
-  machineCpu,
-  peakRssMb,
-  pidsByName,
-  resetPeak,
-} from './proc-stats.ts';
+import { freePort, loadAverages, pidsByName } from './proc-stats.ts';
+import { cpuTimeline, meter, pgBackends, type TGroup, tree } from './process-groups.ts';
 import { promote } from './promotions.ts';
-import { latencyTimeline, Recorder, type TSummary } from './recorder.ts';
+import { joinColumns, latencyTimeline, Recorder, type TSummary } from './recorder.ts';
 import { startServing } from './serving-process.ts';
 import { API_KEY, setUpBench, TOKEN_SECRET } from './setup.ts';
 
@@ -78,106 +63,6 @@ const CONCURRENCY = Number(a.concurrency);
 const STEP_S = Number(a.step);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const log = (line: string) => process.stderr.write(`[everything] ${line}\n`);
-
-/** Every descendant of `pid` (npx → next-server, tsx's helpers, the trainer's step children). */
-function tree(pid: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const s = readFileSync(`/proc/${e}/stat`, 'utf8');
-      parentOf.set(Number(e), Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone
-    }
-  }
-  const out = [pid];
-  for (let i = 0; i < out.length; i++)
-    for (const [child, parent] of parentOf) if (parent === out[i]) out.push(child);
-  return out;
-}
-
-type TGroup = { name: string; pids: () => number[] };
-
-/** CPU seconds and peak RSS per group of processes over one phase. */
-function meter(groups: TGroup[]) {
-  const start = new Map<string, number>();
-  const startPids = new Map<string, Set<number>>();
-  for (const g of groups) {
-    const pids = g.pids();
-    for (const pid of pids) resetPeak(pid);
-    startPids.set(g.name, new Set(pids));
-    start.set(
-      g.name,
-      pids.reduce((s, p) => s + cpuSeconds(p), 0),
-    );
-  }
-  resetPeak(process.pid);
-  const machine0 = machineCpu();
-  const gen0 = process.cpuUsage();
-  return () => {
-    const rows = groups.map((g) => {
-      const pids = g.pids();
-      // A process that started during the phase counts from 0; one that ended is lost (rare: step children).
-      const cpu = pids.reduce((s, p) => s + cpuSeconds(p), 0) - (start.get(g.name) ?? 0);
-      return { name: g.name, cpuS: Math.max(0, cpu), peakRssMb: Math.max(0, ...pids.map(peakRssMb)) };
-    });
-    const gen = process.cpuUsage(gen0);
-    rows.push({
-      name: 'load generator',
-      cpuS: (gen.user + gen.system) / 1e6,
-      peakRssMb: peakRssMb(process.pid),
-    });
-    const busy = machineCpu().busy - machine0.busy;
-    const counted = rows.reduce((s, r) => s + r.cpuS, 0);
-    rows.push({ name: 'rest of the machine', cpuS: Math.max(0, busy - counted), peakRssMb: 0 });
-    return { rows, busyS: busy };
-  };
-}
-
-/**
- * Diagnosis (--timeline): each group's CPU in every 250 ms of the open loop, as a share of one core, so a
- * slow stretch of turns can be laid beside whoever took the CPU then (the trainer's analytics, a GC, …).
- */
-function cpuTimeline(groups: TGroup[]): () => string {
-  const names = groups.map((g) => g.name);
-  const rows: number[][] = [];
-  const generator = () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6;
-  };
-  const sample = () => [...groups.map((g) => g.pids().reduce((s, p) => s + cpuSeconds(p), 0)), generator()];
-  let last = sample();
-  let lastBusy = machineCpu().busy;
-  const timer = setInterval(() => {
-    const now = sample();
-    const busy = machineCpu().busy;
-    rows.push([...now.map((v, i) => (v - (last[i] ?? 0)) / 0.25), (busy - lastBusy) / 0.25]);
-    last = now;
-    lastBusy = busy;
-  }, 250);
-  return () => {
-    clearInterval(timer);
-    const head = [...names, 'load generator', 'machine'].map((n) => `cpu ${n}`).join('\t');
-    return [head, ...rows.map((r) => r.map((v) => v.toFixed(2)).join('\t'))].join('\n');
-  };
-}
-
-/** Two tab-separated tables side by side, row by row (the shorter padded with blanks). */
-function joinColumns(left: string, right: string): string {
-  const l = left.trimEnd().split('\n');
-  const r = right.trimEnd().split('\n');
-  return `${Array.from({ length: Math.max(l.length, r.length) }, (_, i) => `${l[i] ?? ''}\t${r[i] ?? ''}`).join('\n')}\n`;
-}
-
-const pgBackends = (dbName: string) => () =>
-  pidsByName('postgres').filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${dbName} `);
-    } catch {
-      return false;
-    }
-  });
 
 async function startTrainer(
   env: Record<string, string>,

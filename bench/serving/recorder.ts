@@ -105,3 +105,10 @@ export function latencyTimeline(rec: Recorder): () => string {
     return `${lines.join('\n')}\n`;
   };
 }
+
+/** Two tab-separated tables side by side, row by row (the shorter padded with blanks). */
+export function joinColumns(left: string, right: string): string {
+  const l = left.trimEnd().split('\n');
+  const r = right.trimEnd().split('\n');
+  return `${Array.from({ length: Math.max(l.length, r.length) }, (_, i) => `${l[i] ?? ''}\t${r[i] ?? ''}`).join('\n')}\n`;
+}

@@ -56,7 +56,7 @@ export function createSerialBatcher<I, O>(
         scheduled = true;
         if (linger) lingering = setTimeout(pump, linger.ms);
         else setImmediate(pump);
-      } else if (lingering && queue.length >= (linger?.items ?? 1)) {
+      } else if (lingering && linger && queue.length >= linger.items) {
         clearTimeout(lingering);
         lingering = null;
         setImmediate(pump);
